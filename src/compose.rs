@@ -1,0 +1,166 @@
+//! Composing each case's email from the campaign's templates: the render context, the
+//! headers a body will see, and the check that every case renders before anything is sent.
+//!
+//! Sees `domain`, `store`, `templates` and `config`; used by preview, launch and chasers.
+
+use crate::config::Config;
+use crate::domain::case::reply_address;
+use crate::domain::{Body, Campaign, Case};
+use crate::store::{CaseFilter, Store};
+use crate::templates::{context, ContextParts, RenderFailure, Rendered, Renderer, TemplateSet};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// One composed email, before it gets a Message-ID.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Draft {
+    pub from: String,
+    pub to: String,
+    pub reply_to: String,
+    pub rendered: Rendered,
+}
+
+impl Draft {
+    /// The headers and text, as the preview shows them.
+    pub fn preview_text(&self) -> String {
+        let mut s = format!(
+            "From: {}\nTo: {}\nReply-To: {}\nSubject: {}\n\n{}",
+            self.from, self.to, self.reply_to, self.rendered.subject, self.rendered.text
+        );
+        if !s.ends_with('\n') {
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// `Name <address>`, quoting the name when it holds specials.
+pub fn mailbox(name: &str, address: &str) -> String {
+    let name = name.replace(['"', '\\', '\r', '\n'], " ");
+    if name.trim().is_empty() {
+        address.to_string()
+    } else if name.chars().any(|c| "()<>[]:;@,.".contains(c)) {
+        format!("\"{}\" <{address}>", name.trim())
+    } else {
+        format!("{} <{address}>", name.trim())
+    }
+}
+
+/// The sender's template variables: every `[sender]` key.
+pub fn sender_vars(config: &Config) -> BTreeMap<String, String> {
+    let mut m = config.sender.extra.clone();
+    m.insert("name".into(), config.sender.name.clone());
+    m.insert("email".into(), config.sender.email.clone());
+    m
+}
+
+/// A campaign's compiled templates plus what every case shares.
+pub struct Composer<'a> {
+    pub set: TemplateSet,
+    renderer: Renderer,
+    config: &'a Config,
+    campaign: &'a Campaign,
+    sender: BTreeMap<String, String>,
+    today: chrono::NaiveDate,
+}
+
+impl<'a> Composer<'a> {
+    /// Load and compile the templates of `dir` (a syntax error stops here).
+    pub fn new(
+        config: &'a Config,
+        campaign: &'a Campaign,
+        dir: &Path,
+        today: chrono::NaiveDate,
+    ) -> anyhow::Result<Self> {
+        let set = TemplateSet::load(dir)?;
+        let renderer = Renderer::new(&set)?;
+        Ok(Self {
+            set,
+            renderer,
+            config,
+            campaign,
+            sender: sender_vars(config),
+            today,
+        })
+    }
+
+    /// Compose one case's email.
+    pub fn compose(&self, case: &Case, body: &Body) -> Result<Draft, RenderFailure> {
+        let reply = reply_address(&self.config.sender.reply_address, &case.token);
+        let ctx = context(&ContextParts {
+            body,
+            campaign: self.campaign,
+            campaign_fields: &self.set.campaign_fields,
+            reference: &case.reference,
+            reply_address: &reply,
+            sender: &self.sender,
+            today: self.today,
+        });
+        let rendered = self.renderer.render(&ctx, &case.reference)?;
+        Ok(Draft {
+            from: mailbox(&self.config.sender.name, &self.config.sender.email),
+            to: mailbox(&body.name, body.email.as_str()),
+            reply_to: reply,
+            rendered,
+        })
+    }
+}
+
+/// The result of checking every case of a campaign.
+pub struct CheckReport {
+    pub digest: String,
+    /// Each case with its draft or the reason it cannot be rendered.
+    pub results: Vec<(Case, Body, Result<Draft, RenderFailure>)>,
+}
+
+impl CheckReport {
+    pub fn failures(&self) -> impl Iterator<Item = (&Case, &Body, &RenderFailure)> {
+        self.results
+            .iter()
+            .filter_map(|(c, b, r)| r.as_ref().err().map(|e| (c, b, e)))
+    }
+
+    pub fn passed(&self) -> bool {
+        self.failures().next().is_none()
+    }
+}
+
+/// Render every case of a campaign (or the listed ones) and record whether all passed.
+pub async fn check_campaign(
+    store: &Store,
+    config: &Config,
+    campaign: &Campaign,
+    today: chrono::NaiveDate,
+    only: Option<&str>,
+) -> anyhow::Result<CheckReport> {
+    let composer = Composer::new(config, campaign, Path::new(&campaign.template_dir), today)?;
+    let filter = CaseFilter {
+        campaign_id: Some(campaign.id),
+        reference: only.map(String::from),
+        ..Default::default()
+    };
+    let cases = store.cases(&filter).await?;
+    let bodies: HashMap<i64, Body> = store
+        .bodies()
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let mut results = Vec::with_capacity(cases.len());
+    for case in cases {
+        let Some(body) = bodies.get(&case.body_id) else {
+            anyhow::bail!("case {} has no body in the database", case.reference);
+        };
+        let draft = composer.compose(&case, body);
+        results.push((case, body.clone(), draft));
+    }
+    let report = CheckReport {
+        digest: composer.set.digest(),
+        results,
+    };
+    if only.is_none() {
+        let digest = report.passed().then_some(report.digest.as_str());
+        store.set_checked_digest(campaign.id, digest).await?;
+    }
+    Ok(report)
+}

@@ -1,0 +1,153 @@
+//! A public body (authority) that receives requests.
+
+use super::EmailAddress;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The stable key of a body: the directory's own id when it has one, else its email address
+/// in lower case. Re-imports update bodies by this key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct BodyKey(String);
+
+impl BodyKey {
+    /// A key from a directory id. Returns `None` when the id is blank.
+    pub fn from_id(id: &str) -> Option<Self> {
+        let id = id.trim();
+        (!id.is_empty()).then(|| Self(id.to_string()))
+    }
+
+    /// The key used when the directory has no id: the address, lower-cased.
+    pub fn from_email(email: &EmailAddress) -> Self {
+        Self(email.as_str().to_lowercase())
+    }
+
+    /// Rebuild a key read back from storage.
+    pub fn from_stored(s: String) -> Self {
+        Self(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BodyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+/// A body as read from a directory file, before it has an id in the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewBody {
+    pub key: BodyKey,
+    pub name: String,
+    pub email: EmailAddress,
+    /// Lower-case tags, sorted, without duplicates.
+    pub tags: Vec<String>,
+    pub regime: String,
+    pub region: Option<String>,
+    /// Every other column of the directory, by its (normalised) column name.
+    pub fields: BTreeMap<String, String>,
+}
+
+/// A stored body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Body {
+    pub id: i64,
+    pub key: BodyKey,
+    pub name: String,
+    pub email: EmailAddress,
+    pub tags: Vec<String>,
+    pub regime: String,
+    pub region: Option<String>,
+    pub fields: BTreeMap<String, String>,
+    /// Set when mail to the address failed permanently: why it needs a person's review.
+    pub email_flag: Option<String>,
+}
+
+impl Body {
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
+
+    /// Whether re-importing `new` would change this body.
+    pub fn differs_from(&self, new: &NewBody) -> bool {
+        self.name != new.name
+            || self.email != new.email
+            || self.tags != new.tags
+            || self.regime != new.regime
+            || self.region != new.region
+            || self.fields != new.fields
+    }
+}
+
+/// Normalise a tag list: split on commas, semicolons, pipes and white space; lower-case;
+/// sort; drop duplicates and blanks.
+pub fn parse_tags(input: &str) -> Vec<String> {
+    let mut tags: Vec<String> = input
+        .split(|c: char| c == ',' || c == ';' || c == '|' || c.is_whitespace())
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_normalised() {
+        assert_eq!(
+            parse_tags(" Council; london_borough, council |  school "),
+            vec!["council", "london_borough", "school"]
+        );
+        assert!(parse_tags("  ").is_empty());
+    }
+
+    #[test]
+    fn key_from_email_is_lowercase() {
+        let e = EmailAddress::parse("FOI@Council.example").unwrap();
+        assert_eq!(BodyKey::from_email(&e).as_str(), "foi@council.example");
+        assert!(BodyKey::from_id("  ").is_none());
+    }
+}
+
+/// What a re-import would do, worked out before anything is written.
+#[derive(Debug, Clone, Default)]
+pub struct ImportPlan {
+    pub added: Vec<NewBody>,
+    /// (stored id, new values)
+    pub updated: Vec<(i64, NewBody)>,
+    pub unchanged: usize,
+    /// Stored bodies that the file does not mention (kept as they are).
+    pub not_in_file: usize,
+}
+
+/// Compare a directory file with the stored bodies, by key.
+pub fn plan_import(existing: &[Body], incoming: Vec<NewBody>) -> ImportPlan {
+    let by_key: std::collections::HashMap<&BodyKey, &Body> =
+        existing.iter().map(|b| (&b.key, b)).collect();
+    let mut plan = ImportPlan::default();
+    let mut seen = 0;
+    for new in incoming {
+        match by_key.get(&new.key) {
+            None => plan.added.push(new),
+            Some(old) => {
+                seen += 1;
+                if old.differs_from(&new) {
+                    plan.updated.push((old.id, new));
+                } else {
+                    plan.unchanged += 1;
+                }
+            }
+        }
+    }
+    plan.not_in_file = existing.len() - seen;
+    plan
+}

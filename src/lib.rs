@@ -1,0 +1,28 @@
+//! # FOI Campaigner
+//!
+//! Bulk Freedom of Information campaigns: import a directory of public **bodies**, send each
+//! a personalised request (a **campaign** creates one **case** per body), keep every
+//! **message** and **event** on its case, compute statutory deadlines, chase late bodies,
+//! and report the coded **answers**.
+//!
+//! ```text
+//! bodies.csv ─import─▶ bodies ─select─▶ campaign ─launch─▶ cases + outbox
+//! outbox ─scheduler─▶ SMTP | .eml files        IMAP | Maildir ─fetch─▶ messages ─match─▶ case | triage
+//! events ─deadlines─▶ due dates ─▶ overdue, chasers        cases + answers ─▶ report
+//! ```
+//!
+//! ## Modules and the dependency rule
+//! - [`domain`] and [`deadlines`]: pure types and rules. They import nothing of ours and no
+//!   IO crate (no sqlx, lettre, imap, tokio).
+//! - [`store`] (the only SQL) and [`templates`] see `domain`.
+//! - `sender` and `ingest` see `domain`, `store`, `templates`, [`clock`].
+//! - [`cli`] ties everything together; nothing imports it.
+//! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
+
+pub mod cli;
+pub mod clock;
+pub mod compose;
+pub mod config;
+pub mod domain;
+pub mod store;
+pub mod templates;

@@ -1,0 +1,163 @@
+//! Bodies and their tags.
+
+use super::{time_text, Store};
+use crate::domain::{Body, BodyKey, EmailAddress, ImportPlan};
+use anyhow::Context;
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+/// Counts reported after an import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub not_in_file: usize,
+}
+
+impl ImportPlan {
+    pub fn summary(&self) -> ImportSummary {
+        ImportSummary {
+            added: self.added.len(),
+            updated: self.updated.len(),
+            unchanged: self.unchanged,
+            not_in_file: self.not_in_file,
+        }
+    }
+}
+
+fn row_to_body(row: &sqlx::sqlite::SqliteRow, tags: Vec<String>) -> anyhow::Result<Body> {
+    let email: String = row.try_get("email")?;
+    let fields: String = row.try_get("fields")?;
+    Ok(Body {
+        id: row.try_get("id")?,
+        key: BodyKey::from_stored(row.try_get("key")?),
+        name: row.try_get("name")?,
+        email: EmailAddress::parse(&email)
+            .with_context(|| format!("stored address {email} is invalid"))?,
+        tags,
+        regime: row.try_get("regime")?,
+        region: row.try_get("region")?,
+        fields: serde_json::from_str::<BTreeMap<String, String>>(&fields)?,
+        email_flag: row.try_get("email_flag")?,
+    })
+}
+
+impl Store {
+    /// Every body, ordered by name, with its tags.
+    pub async fn bodies(&self) -> anyhow::Result<Vec<Body>> {
+        let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+        for row in sqlx::query("SELECT body_id, tag FROM body_tags ORDER BY tag")
+            .fetch_all(self.pool())
+            .await?
+        {
+            tags.entry(row.try_get("body_id")?)
+                .or_default()
+                .push(row.try_get("tag")?);
+        }
+        sqlx::query(
+            "SELECT id, key, name, email, regime, region, fields, email_flag
+             FROM bodies ORDER BY name, key",
+        )
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            let id: i64 = row.try_get("id")?;
+            row_to_body(row, tags.remove(&id).unwrap_or_default())
+        })
+        .collect()
+    }
+
+    /// One body by its key (or, failing that, by its exact email address).
+    pub async fn body_by_key(&self, key: &str) -> anyhow::Result<Option<Body>> {
+        let row = sqlx::query(
+            "SELECT id, key, name, email, regime, region, fields, email_flag
+             FROM bodies WHERE key = $1 OR lower(email) = lower($1)
+             ORDER BY key = $1 DESC LIMIT 1",
+        )
+        .bind(key)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id: i64 = row.try_get("id")?;
+        let tags = sqlx::query_scalar("SELECT tag FROM body_tags WHERE body_id = $1 ORDER BY tag")
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?;
+        row_to_body(&row, tags).map(Some)
+    }
+
+    /// Apply an import plan in one transaction: all of it or none of it.
+    pub async fn apply_import(
+        &self,
+        plan: &ImportPlan,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<ImportSummary> {
+        let now = time_text(now);
+        let mut tx = self.pool().begin().await?;
+        for body in &plan.added {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO bodies (key, name, email, regime, region, fields, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            )
+            .bind(body.key.as_str())
+            .bind(&body.name)
+            .bind(body.email.as_str())
+            .bind(&body.regime)
+            .bind(&body.region)
+            .bind(serde_json::to_string(&body.fields)?)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            insert_tags(&mut tx, id, &body.tags).await?;
+        }
+        for (id, body) in &plan.updated {
+            sqlx::query(
+                "UPDATE bodies SET name = $1, email = $2, regime = $3, region = $4, fields = $5,
+                 updated_at = $6 WHERE id = $7",
+            )
+            .bind(&body.name)
+            .bind(body.email.as_str())
+            .bind(&body.regime)
+            .bind(&body.region)
+            .bind(serde_json::to_string(&body.fields)?)
+            .bind(&now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM body_tags WHERE body_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            insert_tags(&mut tx, *id, &body.tags).await?;
+        }
+        tx.commit().await.context("the import was not saved")?;
+        Ok(plan.summary())
+    }
+
+    /// Flag a body's address for a person's review (after a permanent delivery failure).
+    pub async fn flag_body_email(&self, body_id: i64, reason: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE bodies SET email_flag = $1 WHERE id = $2")
+            .bind(reason)
+            .bind(body_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
+
+async fn insert_tags(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    body_id: i64,
+    tags: &[String],
+) -> anyhow::Result<()> {
+    for tag in tags {
+        sqlx::query("INSERT INTO body_tags (body_id, tag) VALUES ($1, $2)")
+            .bind(body_id)
+            .bind(tag)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! The storage seam: the ONLY place with SQL. Rows come out as domain types.
+//!
+//! SQLite by default (one file, WAL, foreign keys on, a busy timeout so a second process
+//! waits instead of failing). SQL stays portable: `$1` placeholders, TEXT timestamps,
+//! runtime-checked queries.
+
+mod bodies;
+mod campaigns;
+mod cases;
+
+pub use bodies::ImportSummary;
+pub use campaigns::{NewCampaign, NewCase};
+pub use cases::{CaseFilter, EventRow};
+
+use anyhow::Context;
+use sqlx::sqlite::SqliteSynchronous;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use std::path::Path;
+use std::time::Duration;
+
+/// A handle on the database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl Store {
+    /// Create the database if needed and apply every migration.
+    pub async fn create(path: &Path) -> anyhow::Result<Self> {
+        Self::connect(path, true).await
+    }
+
+    /// Open an existing database (applying any new migrations); a missing file is an error
+    /// that says to run `foi init`.
+    pub async fn open(path: &Path) -> anyhow::Result<Self> {
+        if !path.exists() {
+            anyhow::bail!(
+                "no database at {}: run `foi init` first, or check [storage] database in the config",
+                path.display()
+            );
+        }
+        Self::connect(path, false).await
+    }
+
+    async fn connect(path: &Path, create: bool) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(create)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a send recorded as accepted must survive a power cut.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot open the database {}", path.display()))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .with_context(|| format!("cannot migrate the database {}", path.display()))?;
+        Ok(Self { pool })
+    }
+
+    /// Close the pool, checkpointing the WAL.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+/// Decode a TEXT timestamp written by this module.
+pub(crate) fn parse_time(s: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    Ok(chrono::DateTime::parse_from_rfc3339(s)
+        .with_context(|| format!("bad timestamp in the database: {s}"))?
+        .with_timezone(&chrono::Utc))
+}
+
+pub(crate) fn time_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
