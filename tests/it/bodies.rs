@@ -1,0 +1,169 @@
+//! `foi init` and `foi bodies`: import, re-import, bad input, listings.
+
+use crate::support::{repo_path, Workdir};
+
+#[test]
+fn init_creates_the_working_folder_once() {
+    let w = Workdir::new();
+    assert!(w.config().exists());
+    assert!(w.path().join("foi.db").exists());
+    assert!(w.path().join("data").is_dir());
+    let err = w.fails(["init", "--dir", w.path().to_str().unwrap()]);
+    assert!(err.contains("already exists"), "{err}");
+}
+
+#[test]
+fn a_missing_config_says_to_run_init() {
+    let w = Workdir::new();
+    let err = w.fails(["--config", "/nonexistent/foi.toml", "bodies", "list"]);
+    assert!(err.contains("foi init"), "{err}");
+}
+
+#[test]
+fn import_then_reimport_reports_added_updated_unchanged() {
+    let w = Workdir::new();
+    let out = w.ok(["bodies", "import", &repo_path("examples/bodies.csv")]);
+    assert!(out.contains("added 52, updated 0, unchanged 0"), "{out}");
+    let out = w.ok(["bodies", "import", &repo_path("examples/bodies.csv")]);
+    assert!(out.contains("added 0, updated 0, unchanged 52"), "{out}");
+
+    // One renamed, one new, the rest missing from the file (kept).
+    let f = w.write(
+        "update.csv",
+        "id,name,email,tags,regime,region,foi_contact\n\
+         C001,Camford City Council,foi@camford-council.example,council,uk-foia,england,FOI Team\n\
+         X001,New Body,foi@new-body.example,council,,england,FOI Team\n",
+    );
+    let dry = w.ok(["bodies", "import", f.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        dry.contains("would add 1, update 1, leave 0 unchanged (51 stored"),
+        "{dry}"
+    );
+    let before = w.snapshot();
+    assert_eq!(before, w.snapshot());
+    let out = w.ok(["bodies", "import", f.to_str().unwrap()]);
+    assert!(
+        out.contains("added 1, updated 1, unchanged 0 (51 stored"),
+        "{out}"
+    );
+    let body = w.json(["bodies", "show", "C001", "--json"]);
+    assert_eq!(body["body"]["name"], "Camford City Council");
+    assert_eq!(body["body"]["fields"]["foi_contact"], "FOI Team");
+    let new = w.json(["bodies", "show", "foi@new-body.example", "--json"]);
+    assert_eq!(
+        new["body"]["regime"], "uk-foia",
+        "blank regime takes the default"
+    );
+}
+
+#[test]
+fn bom_excel_quoting_and_keys_from_email() {
+    let w = Workdir::new();
+    let f = w.write(
+        "excel.csv",
+        "\u{feff}\"name\",\"email\",\"tags\",\"Head Teacher\"\r\n\
+         \"St Mary's \"\"Upper\"\" School, Camford\",\"Office@StMarys.example\",\"school; secondary\",\"Ms Reid\"\r\n",
+    );
+    w.ok(["bodies", "import", f.to_str().unwrap()]);
+    let b = w.json(["bodies", "show", "office@stmarys.example", "--json"]);
+    assert_eq!(b["body"]["name"], "St Mary's \"Upper\" School, Camford");
+    assert_eq!(b["body"]["key"], "office@stmarys.example");
+    assert_eq!(b["body"]["email"], "Office@stmarys.example");
+    assert_eq!(
+        b["body"]["tags"],
+        serde_json::json!(["school", "secondary"])
+    );
+    assert_eq!(b["body"]["fields"]["head_teacher"], "Ms Reid");
+}
+
+#[test]
+fn whatdotheyknow_export_columns_are_understood() {
+    let w = Workdir::new();
+    let f = w.write(
+        "wdtk.csv",
+        "Name,Short name,URL name,Tags,Home page,Publication scheme,Request email\n\
+         Camford Council,Camford,camford_council,local_council london_borough,https://camford.example,,foi@camford.example\n",
+    );
+    w.ok(["bodies", "import", f.to_str().unwrap()]);
+    let b = w.json(["bodies", "show", "camford_council", "--json"]);
+    assert_eq!(b["body"]["fields"]["short_name"], "Camford");
+    assert_eq!(b["body"]["fields"]["home_page"], "https://camford.example");
+    assert_eq!(
+        b["body"]["tags"],
+        serde_json::json!(["local_council", "london_borough"])
+    );
+}
+
+/// Each bad file exits non-zero, names the line (and column) and changes nothing.
+#[test]
+fn bad_files_are_refused_whole_and_change_nothing() {
+    let w = Workdir::new();
+    w.import_examples();
+    let before = w.snapshot();
+    let cases: &[(&str, &[u8], &[&str])] = &[
+        (
+            "bad-email.csv",
+            b"name,email\nGood,good@x.example\nBad,not an address\n",
+            &["line 3, column 'email'", "invalid email address"],
+        ),
+        (
+            "no-name.csv",
+            b"name,email\n,a@x.example\n",
+            &["line 2, column 'name'", "name is empty"],
+        ),
+        (
+            "duplicate.csv",
+            b"id,name,email\nK1,A,a@x.example\nK1,B,b@x.example\n",
+            &["line 3, column 'id'", "duplicate key 'K1': line 2"],
+        ),
+        (
+            "regime.csv",
+            b"name,email,regime\nA,a@x.example,narnia-foi\n",
+            &["line 2, column 'regime'", "narnia-foi"],
+        ),
+        (
+            "latin1.csv",
+            b"name,email\nA,a@x.example\nCaf\xe9 Council,c@x.example\n",
+            &["line 3", "UTF-8"],
+        ),
+        (
+            "quotes.csv",
+            b"name,email\n\"Unclosed, a@x.example\nB,b@x.example\n",
+            &["line 2"],
+        ),
+        (
+            "columns.csv",
+            b"title,address\nA,a@x.example\n",
+            &["no 'name' column", "no 'email' column"],
+        ),
+        ("empty.csv", b"", &["empty"]),
+    ];
+    for (name, content, expected) in cases {
+        let f = w.write(name, content);
+        let err = w.fails(["bodies", "import", f.to_str().unwrap()]);
+        for e in *expected {
+            assert!(err.contains(e), "{name}: expected {e:?} in:\n{err}");
+        }
+        assert!(err.contains("nothing was changed"), "{name}: {err}");
+        assert_eq!(before, w.snapshot(), "{name} changed the database");
+    }
+    let err = w.fails(["bodies", "import", "/nonexistent.csv"]);
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn listing_by_tag_as_table_json_and_csv() {
+    let w = Workdir::new();
+    w.import_examples();
+    let police = w.json(["bodies", "list", "--tag", "police", "--json"]);
+    assert_eq!(police.as_array().unwrap().len(), 7);
+    let csv = w.ok(["bodies", "list", "--tag", "university", "--csv"]);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(r.headers().unwrap().get(1), Some("name"));
+    assert_eq!(r.records().count(), 8);
+    let table = w.ok(["bodies", "list", "--tag", "council"]);
+    assert_eq!(table.lines().count(), 16, "header + 15 councils:\n{table}");
+    assert!(table.contains("Glenmuir Council"));
+    let err = w.fails(["bodies", "show", "nobody"]);
+    assert!(err.contains("foi bodies list"), "{err}");
+}

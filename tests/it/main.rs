@@ -1,0 +1,7 @@
+//! The integration test binary: drives the real `foi` binary in temporary working folders.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod bodies;
+mod campaigns;
