@@ -14,8 +14,10 @@ use std::path::Path;
 /// One composed email, before it gets a Message-ID.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Draft {
-    pub from: String,
-    pub to: String,
+    pub from_name: String,
+    pub from_addr: String,
+    pub to_name: String,
+    pub to_addr: String,
     pub reply_to: String,
     pub rendered: Rendered,
 }
@@ -25,7 +27,11 @@ impl Draft {
     pub fn preview_text(&self) -> String {
         let mut s = format!(
             "From: {}\nTo: {}\nReply-To: {}\nSubject: {}\n\n{}",
-            self.from, self.to, self.reply_to, self.rendered.subject, self.rendered.text
+            mailbox(&self.from_name, &self.from_addr),
+            mailbox(&self.to_name, &self.to_addr),
+            self.reply_to,
+            self.rendered.subject,
+            self.rendered.text
         );
         if !s.ends_with('\n') {
             s.push('\n');
@@ -98,8 +104,10 @@ impl<'a> Composer<'a> {
         });
         let rendered = self.renderer.render(&ctx, &case.reference)?;
         Ok(Draft {
-            from: mailbox(&self.config.sender.name, &self.config.sender.email),
-            to: mailbox(&body.name, body.email.as_str()),
+            from_name: self.config.sender.name.clone(),
+            from_addr: self.config.sender.email.clone(),
+            to_name: body.name.clone(),
+            to_addr: body.email.to_string(),
             reply_to: reply,
             rendered,
         })

@@ -20,6 +20,21 @@ pub struct Config {
     pub sender: Sender,
     #[serde(default)]
     pub defaults: Defaults,
+    #[serde(default)]
+    pub transport: Transport,
+    pub smtp: Option<Smtp>,
+    #[serde(default)]
+    pub pacing: Pacing,
+    #[serde(default)]
+    pub send_window: SendWindow,
+    #[serde(default)]
+    pub sent_copy: SentCopy,
+    pub imap: Option<Imap>,
+    #[serde(default)]
+    pub calendar: CalendarSettings,
+    /// Regimes defined here, beside the built-in ones (`[[regime]]` tables).
+    #[serde(default)]
+    pub regime: Vec<crate::deadlines::RegimeDef>,
     /// The folder holding the config file; relative paths resolve against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -67,6 +82,236 @@ impl Default for Defaults {
     }
 }
 
+/// Holiday data beyond the shipped UK list.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarSettings {
+    /// A CSV of holidays (columns `date,region,name`), added to the shipped UK list.
+    pub holidays: Option<PathBuf>,
+    /// Replace the shipped list's regions that the file covers, instead of adding to them.
+    #[serde(default)]
+    pub replace: bool,
+}
+
+/// How emails leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TransportKind {
+    /// `.eml` files in a folder.
+    #[default]
+    Files,
+    /// The group's SMTP server.
+    Smtp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transport {
+    #[serde(default)]
+    pub kind: TransportKind,
+    #[serde(default = "default_files_dir")]
+    pub files_dir: PathBuf,
+}
+
+fn default_files_dir() -> PathBuf {
+    "outgoing".into()
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Self {
+            kind: TransportKind::Files,
+            files_dir: default_files_dir(),
+        }
+    }
+}
+
+/// Where a password comes from: an environment variable or a command's output.
+#[derive(Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordSource {
+    pub password_env: Option<String>,
+    pub password_command: Option<String>,
+}
+
+impl std::fmt::Debug for PasswordSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // names only: never a password
+        f.debug_struct("PasswordSource")
+            .field("password_env", &self.password_env)
+            .field(
+                "password_command",
+                &self.password_command.as_ref().map(|_| "<command>"),
+            )
+            .finish()
+    }
+}
+
+impl PasswordSource {
+    /// Read the password now. `what` names the setting in error messages.
+    pub fn resolve(&self, what: &str) -> anyhow::Result<Option<secrecy::SecretString>> {
+        if let Some(var) = &self.password_env {
+            if let Ok(v) = std::env::var(var) {
+                return Ok(Some(v.into()));
+            }
+            if self.password_command.is_none() {
+                bail!("[{what}] password_env names {var}, but {var} is not set: export it before running foi");
+            }
+        }
+        if let Some(cmd) = &self.password_command {
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(cmd)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .with_context(|| format!("[{what}] cannot run password_command"))?;
+            if !out.status.success() {
+                bail!(
+                    "[{what}] password_command failed ({}): check the command",
+                    out.status
+                );
+            }
+            let text = String::from_utf8(out.stdout).map_err(|_| {
+                anyhow::anyhow!("[{what}] password_command printed something that is not UTF-8")
+            })?;
+            let first = text.lines().next().unwrap_or("").to_string();
+            return Ok(Some(first.into()));
+        }
+        Ok(None)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub tls: crate::net::TlsMode,
+    pub username: Option<String>,
+    #[serde(flatten)]
+    pub password: PasswordSource,
+    pub ca_cert: Option<PathBuf>,
+    #[serde(default = "default_sessions")]
+    pub sessions: usize,
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_sessions() -> usize {
+    4
+}
+fn default_timeout() -> u64 {
+    30
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Imap {
+    pub host: String,
+    pub port: u16,
+    pub tls: crate::net::TlsMode,
+    pub username: String,
+    #[serde(flatten)]
+    pub password: PasswordSource,
+    pub ca_cert: Option<PathBuf>,
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pacing {
+    pub per_minute: Option<u32>,
+    pub per_hour: Option<u32>,
+    pub per_day: Option<u32>,
+    pub per_domain_per_hour: Option<u32>,
+    #[serde(default = "default_attempts")]
+    pub max_attempts: u32,
+    #[serde(default = "default_retry_base")]
+    pub retry_base_secs: u64,
+    #[serde(default = "default_retry_max")]
+    pub retry_max_secs: u64,
+}
+
+fn default_attempts() -> u32 {
+    8
+}
+fn default_retry_base() -> u64 {
+    120
+}
+fn default_retry_max() -> u64 {
+    6 * 3600
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Self {
+            per_minute: None,
+            per_hour: None,
+            per_day: None,
+            per_domain_per_hour: None,
+            max_attempts: default_attempts(),
+            retry_base_secs: default_retry_base(),
+            retry_max_secs: default_retry_max(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendWindow {
+    #[serde(default = "default_days")]
+    pub days: Vec<String>,
+    #[serde(default = "default_start")]
+    pub start: String,
+    #[serde(default = "default_end")]
+    pub end: String,
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default = "default_true")]
+    pub skip_bank_holidays: bool,
+}
+
+fn default_days() -> Vec<String> {
+    ["mon", "tue", "wed", "thu", "fri"]
+        .map(String::from)
+        .to_vec()
+}
+fn default_start() -> String {
+    "09:00".into()
+}
+fn default_end() -> String {
+    "16:00".into()
+}
+fn default_true() -> bool {
+    true
+}
+
+impl Default for SendWindow {
+    fn default() -> Self {
+        Self {
+            days: default_days(),
+            start: default_start(),
+            end: default_end(),
+            timezone: default_timezone(),
+            skip_bank_holidays: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SentCopy {
+    #[serde(default)]
+    pub enabled: bool,
+    #[serde(default = "default_sent_folder")]
+    pub folder: String,
+}
+
+fn default_sent_folder() -> String {
+    "Sent".into()
+}
+
 impl Config {
     /// Parse a config file's text; `base_dir` is the folder relative paths resolve against.
     pub fn parse(text: &str, base_dir: &Path) -> anyhow::Result<Self> {
@@ -106,6 +351,21 @@ impl Config {
             .replace("{token}", "abcdefghijklmnop");
         crate::domain::EmailAddress::parse(&probe)
             .context("[sender] reply_address does not make a valid address")?;
+        if self.transport.kind == TransportKind::Smtp && self.smtp.is_none() {
+            bail!("[transport] kind = \"smtp\" needs an [smtp] section with host, port and tls");
+        }
+        if self.sent_copy.enabled && self.imap.is_none() {
+            bail!("[sent_copy] enabled = true needs an [imap] section");
+        }
+        if let Some(smtp) = &self.smtp {
+            if smtp.sessions == 0 || smtp.sessions > 64 {
+                bail!("[smtp] sessions must be between 1 and 64");
+            }
+        }
+        if self.pacing.max_attempts == 0 {
+            bail!("[pacing] max_attempts must be at least 1");
+        }
+        crate::sender::window::Window::from_config(&self.send_window)?;
         if self.defaults.timezone.parse::<chrono_tz::Tz>().is_err() {
             bail!(
                 "[defaults] timezone '{}' is not an IANA time zone name such as Europe/London",
@@ -139,9 +399,39 @@ impl Config {
             .unwrap_or(chrono_tz::Europe::London)
     }
 
+    /// The holiday calendar: the shipped UK list plus (or replaced by) the configured file.
+    pub fn calendar(&self) -> anyhow::Result<crate::deadlines::Calendar> {
+        let mut cal = crate::deadlines::Calendar::uk();
+        if let Some(file) = &self.calendar.holidays {
+            let path = self.resolve(file);
+            let text = std::fs::read_to_string(&path).with_context(|| {
+                format!("[calendar] cannot read holidays file {}", path.display())
+            })?;
+            let extra = crate::deadlines::Calendar::from_csv(&text)
+                .with_context(|| format!("[calendar] holidays file {}", path.display()))?;
+            if self.calendar.replace {
+                cal.replace_regions(extra);
+            } else {
+                cal.merge(extra);
+            }
+        }
+        Ok(cal)
+    }
+
+    /// The built-in regimes and those defined in `[[regime]]`.
+    pub fn regimes(&self) -> anyhow::Result<crate::deadlines::Regimes> {
+        crate::deadlines::Regimes::new(&self.calendar()?, self.regime.clone())
+            .context("a [[regime]] in the configuration is not valid")
+    }
+
     /// Every folder `foi init` creates, relative to the base folder.
     pub fn folders(&self) -> Vec<PathBuf> {
-        vec![self.data_dir()]
+        vec![self.data_dir(), self.files_dir()]
+    }
+
+    /// Where the `files` transport writes `.eml` files.
+    pub fn files_dir(&self) -> PathBuf {
+        self.resolve(&self.transport.files_dir)
     }
 }
 

@@ -51,7 +51,8 @@ pub async fn run(app: &App, cmd: BodiesCommand) -> anyhow::Result<()> {
 
 async fn import(app: &App, file: PathBuf, dry_run: bool) -> anyhow::Result<()> {
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-    let known = |r: &str| app.regime_known(r);
+    let regimes = app.regimes()?;
+    let known = |r: &str| regimes.get(r).is_some();
     let rules = CsvRules {
         default_regime: &app.config.defaults.regime,
         regime_known: &known,

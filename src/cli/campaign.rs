@@ -48,6 +48,22 @@ pub enum CampaignCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Check every case again, then queue one email per case (in one transaction).
+    Launch {
+        name: String,
+        /// Send no earlier than this: "2026-03-02 09:00" (config time zone) or RFC 3339.
+        #[arg(long)]
+        at: Option<String>,
+        /// Check and count, queue nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Hold a launched campaign's queued emails.
+    Pause { name: String },
+    /// Let a paused campaign's emails go again.
+    Resume { name: String },
+    /// Withdraw every unsent email of a campaign (sent ones stay sent).
+    Cancel { name: String },
     /// Show exactly what bodies would receive, and check that every case renders.
     Preview {
         name: String,
@@ -92,6 +108,10 @@ pub async fn run(app: &App, cmd: CampaignCommand) -> anyhow::Result<()> {
             all,
             out,
         } => preview(app, &name, case, all, out).await,
+        CampaignCommand::Launch { .. }
+        | CampaignCommand::Pause { .. }
+        | CampaignCommand::Resume { .. }
+        | CampaignCommand::Cancel { .. } => unreachable!("dispatched by cli::run"),
     }
 }
 
@@ -126,7 +146,7 @@ async fn create(
         bail!("reference prefix {prefix} is used by another campaign: choose another");
     }
     if let Some(r) = &regime {
-        if !app.regime_known(r) {
+        if app.regimes()?.get(r).is_none() {
             bail!("unknown regime '{r}': `foi regimes` lists the known ones");
         }
     }

@@ -1,7 +1,8 @@
 //! `foi cases list`, `foi case show`, `foi regimes`.
 
 use super::output::{emit, print_json, FormatArgs, Table};
-use super::{App, BUILTIN_REGIMES};
+use super::App;
+use crate::config::Config;
 use crate::domain::case::reply_address;
 use crate::domain::CaseStatus;
 use crate::store::CaseFilter;
@@ -121,16 +122,17 @@ pub async fn run_case(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn run_regimes(args: RegimesArgs) -> anyhow::Result<()> {
+pub fn run_regimes(config: &Config, args: RegimesArgs) -> anyhow::Result<()> {
+    let regimes = config.regimes()?;
     if args.json {
-        let v: Vec<_> = BUILTIN_REGIMES
+        let v: Vec<_> = regimes
             .iter()
-            .map(|(n, d)| serde_json::json!({"name": n, "description": d}))
+            .map(|r| serde_json::json!({"name": r.name(), "description": r.def().description, "time_zone": r.time_zone().name()}))
             .collect();
         return print_json(&v);
     }
-    for (name, description) in BUILTIN_REGIMES {
-        println!("{name:<16} {description}");
+    for r in regimes.iter() {
+        println!("{:<16} {}", r.name(), r.def().description);
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ mod campaign;
 mod cases;
 mod init;
 pub mod output;
+mod send;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -51,6 +52,13 @@ pub enum Command {
     Case(cases::CaseCommand),
     /// List the regimes (laws and clocks) bodies can be under.
     Regimes(cases::RegimesArgs),
+    /// Deliver the emails that are due now (pacing and send window allowing), then exit.
+    Send(send::SendArgs),
+    /// The outbox: list emails by state; settle uncertain ones.
+    Outbox(send::OutboxArgs),
+    /// The long-running scheduler: sends as pacing allows, sleeps until the next due email,
+    /// stops cleanly on Ctrl-C or SIGTERM (in-flight sends finish and are recorded).
+    Run,
 }
 
 /// What every command except `init` works with.
@@ -58,6 +66,15 @@ pub struct App {
     pub config: Config,
     pub store: Store,
     pub clock: Arc<dyn Clock>,
+}
+
+/// `foi campaign` subcommands that send (launch) or change sending.
+fn is_send(cmd: &campaign::CampaignCommand) -> bool {
+    use campaign::CampaignCommand as C;
+    matches!(
+        cmd,
+        C::Launch { .. } | C::Pause { .. } | C::Resume { .. } | C::Cancel { .. }
+    )
 }
 
 impl App {
@@ -76,46 +93,10 @@ impl App {
         self.clock.today_in(self.config.timezone())
     }
 
-    /// Whether `name` is a regime we know (built in, or defined in the config).
-    pub fn regime_known(&self, name: &str) -> bool {
-        regime_known(name)
+    /// The regimes: built in, and defined in the config.
+    pub fn regimes(&self) -> anyhow::Result<crate::deadlines::Regimes> {
+        self.config.regimes()
     }
-}
-
-/// The built-in regimes.
-pub const BUILTIN_REGIMES: &[(&str, &str)] = &[
-    (
-        "uk-foia",
-        "Freedom of Information Act 2000 (UK): 20 working days, UK-wide bank holidays",
-    ),
-    (
-        "uk-eir",
-        "Environmental Information Regulations 2004: 20 working days, extendable to 40",
-    ),
-    (
-        "scotland-foisa",
-        "Freedom of Information (Scotland) Act 2002: 20 working days, Scottish holidays",
-    ),
-    (
-        "uk-foia-school",
-        "FOIA for schools: 20 school days, at most 60 working days",
-    ),
-    (
-        "ie-foi",
-        "Freedom of Information Act 2014 (Ireland): 4 weeks",
-    ),
-    (
-        "us-foia",
-        "US federal FOIA: 20 working days, federal holidays",
-    ),
-    (
-        "nz-oia",
-        "Official Information Act 1982 (New Zealand): 20 working days",
-    ),
-];
-
-fn regime_known(name: &str) -> bool {
-    BUILTIN_REGIMES.iter().any(|(n, _)| *n == name)
 }
 
 /// Run one parsed command line.
@@ -123,10 +104,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init(args) => init::run(args).await,
         Command::Bodies(cmd) => bodies::run(&App::load(&cli.config).await?, cmd).await,
+        Command::Campaign(cmd) if is_send(&cmd) => {
+            let app = App::load(&cli.config).await?;
+            match cmd {
+                campaign::CampaignCommand::Launch { name, at, dry_run } => {
+                    send::launch(&app, &name, at, dry_run).await
+                }
+                campaign::CampaignCommand::Pause { name } => {
+                    send::set_state(&app, &name, "pause").await
+                }
+                campaign::CampaignCommand::Resume { name } => {
+                    send::set_state(&app, &name, "resume").await
+                }
+                campaign::CampaignCommand::Cancel { name } => {
+                    send::set_state(&app, &name, "cancel").await
+                }
+                _ => unreachable!("is_send covers these"),
+            }
+        }
         Command::Campaign(cmd) => campaign::run(&App::load(&cli.config).await?, cmd).await,
         Command::Cases(cmd) => cases::run_cases(&App::load(&cli.config).await?, cmd).await,
         Command::Case(cmd) => cases::run_case(&App::load(&cli.config).await?, cmd).await,
-        Command::Regimes(args) => cases::run_regimes(args),
+        Command::Regimes(args) => cases::run_regimes(&Config::load(&cli.config)?, args),
+        Command::Send(args) => send::send(&App::load(&cli.config).await?, args).await,
+        Command::Outbox(args) => send::outbox(&App::load(&cli.config).await?, args).await,
+        Command::Run => send::run(&App::load(&cli.config).await?).await,
     }
 }
 

@@ -7,10 +7,12 @@
 mod bodies;
 mod campaigns;
 mod cases;
+mod outbox;
 
 pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
+pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory};
 
 use anyhow::Context;
 use sqlx::sqlite::SqliteSynchronous;
@@ -21,7 +23,14 @@ use std::time::Duration;
 /// A handle on the database.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Everyday work: WAL with `synchronous = NORMAL` (durable across a crash of the
+    /// process; a power cut may lose the last commits).
     pool: SqlitePool,
+    /// One connection with `synchronous = FULL`: a commit here is on disk before it
+    /// returns, together with every commit made before it (the WAL is one file). The
+    /// outbox claims an email here before handing it to the server, so that even after a
+    /// power cut no accepted email is silently sent again.
+    durable: SqlitePool,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -49,29 +58,38 @@ impl Store {
             .filename(path)
             .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
-            // FULL: a send recorded as accepted must survive a power cut.
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .with_context(|| format!("cannot open the database {}", path.display()))?;
         MIGRATOR
             .run(&pool)
             .await
             .with_context(|| format!("cannot migrate the database {}", path.display()))?;
-        Ok(Self { pool })
+        let durable = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.synchronous(SqliteSynchronous::Full))
+            .await
+            .with_context(|| format!("cannot open the database {}", path.display()))?;
+        Ok(Self { pool, durable })
     }
 
     /// Close the pool, checkpointing the WAL.
     pub async fn close(self) {
+        self.durable.close().await;
         self.pool.close().await;
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    pub(crate) fn durable(&self) -> &SqlitePool {
+        &self.durable
     }
 }
 

@@ -2,7 +2,7 @@
 //! `foi` binary driven through assert_cmd, and (in `mail`) real Postfix and Dovecot.
 #![allow(dead_code)]
 
-// pub mod mail; (enabled with the sending tests)
+pub mod mail;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

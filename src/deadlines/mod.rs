@@ -1,0 +1,51 @@
+//! Statutory deadlines, pure: holiday calendars as data ([`Calendar`]), regimes as data
+//! ([`RegimeDef`], checked and joined to a calendar as a [`Regime`]), the clock that turns
+//! a date of receipt and a case's [`Event`]s into a [`Deadline`], and the [`Explanation`]
+//! of every due date, day by day.
+//!
+//! This module owns how days are counted; it must not import anything else of ours, nor
+//! any IO crate (no sqlx, lettre, imap, tokio, no file or network access) and it never
+//! reads the current time: every instant and date is passed in. Its only dependencies are
+//! chrono, chrono-tz, serde and thiserror (its tests add proptest and toml). The shipped UK bank holidays are compiled in
+//! from `data/uk-bank-holidays.csv`.
+//!
+//! ```
+//! use foi::deadlines::{Calendar, Event, EventKind, Regime};
+//! use chrono::NaiveDate;
+//!
+//! let uk = Regime::builtin("uk-foia", &Calendar::uk()).expect("built in");
+//! let received = NaiveDate::from_ymd_opt(2026, 3, 26).expect("a date");
+//! let deadline = uk.deadline(received, &[]).expect("in range");
+//! // 20 working days, skipping Good Friday and Easter Monday.
+//! assert_eq!(deadline.due(), NaiveDate::from_ymd_opt(2026, 4, 27));
+//! ```
+//!
+//! How the days are counted, and why, is written where it is done: the counting
+//! conventions in `compute.rs`, the built-in regimes and their legal sources on
+//! [`builtin_regimes`].
+//!
+//! Holidays outside the shipped data: Irish public holidays (region `ireland`), US federal
+//! holidays (`us-federal`) and New Zealand public holidays (`new-zealand`) are not shipped;
+//! users add them to their calendar file, and until they do every deadline of those
+//! regimes carries a [`Warning::NoHolidayData`].
+
+mod calendar;
+mod compute;
+mod explain;
+mod regime;
+mod table;
+
+#[cfg(test)]
+mod tests;
+
+pub use calendar::{Calendar, CalendarError, Column, Holiday, HolidayError};
+pub use compute::{
+    Cause, ClockState, Deadline, DeadlineError, Ending, Event, EventKind, Extension, Ignored, Note,
+    PauseReason, ReviewDeadline, Warning, When,
+};
+pub use explain::{Explanation, Step};
+pub use regime::{
+    builtin_regimes, Blackout, ClarificationRule, ExtensionLimit, MonthDay, NonWorking, Reason,
+    Regime, RegimeDef, RegimeError, Regimes, ReviewRule, Unit,
+};
+pub use table::{FIRST_DATE, LAST_DATE};

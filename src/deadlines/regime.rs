@@ -1,0 +1,911 @@
+//! Regimes as data: [`RegimeDef`] is what config.toml writes (and what the built-ins are),
+//! [`Regime`] is a checked definition joined to a calendar, ready to count.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use super::calendar::{parse_region, Calendar, Holiday};
+use super::table::{in_range, WorkTable, FIRST_DATE, LAST_DATE};
+use super::DeadlineError;
+
+/// What a regime's period counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Days that are not weekends, holidays in the regime's regions, or blackouts.
+    WorkingDays,
+    /// Every day.
+    CalendarDays,
+    /// Seven calendar days each.
+    Weeks,
+    /// Calendar months: the same day of the month, or the month's last day if shorter.
+    Months,
+}
+
+impl Unit {
+    /// `"20 working days"`, `"1 week"`.
+    pub fn amount(self, n: u32) -> String {
+        let (one, many) = match self {
+            Unit::WorkingDays => ("working day", "working days"),
+            Unit::CalendarDays => ("calendar day", "calendar days"),
+            Unit::Weeks => ("week", "weeks"),
+            Unit::Months => ("month", "months"),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
+    }
+}
+
+/// A day of the year as `MM-DD` (`12-25`); `02-29` is allowed and simply has no day in
+/// other years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MonthDay {
+    month: u32,
+    day: u32,
+}
+
+impl MonthDay {
+    /// A month-day; `None` if no year has it (`02-30`, `13-01`).
+    pub fn new(month: u32, day: u32) -> Option<MonthDay> {
+        // 2000 is a leap year, so 02-29 passes.
+        NaiveDate::from_ymd_opt(2000, month, day).map(|_| MonthDay { month, day })
+    }
+
+    fn of(date: NaiveDate) -> MonthDay {
+        MonthDay {
+            month: date.month(),
+            day: date.day(),
+        }
+    }
+}
+
+impl FromStr for MonthDay {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("`{s}` is not a day of the year (write MM-DD, e.g. 12-25)");
+        let (m, d) = s.trim().split_once('-').ok_or_else(bad)?;
+        let all_digits = |t: &str| t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(m) || !all_digits(d) {
+            return Err(bad());
+        }
+        let m = m.parse().map_err(|_| bad())?;
+        let d = d.parse().map_err(|_| bad())?;
+        MonthDay::new(m, d).ok_or_else(bad)
+    }
+}
+
+impl TryFrom<String> for MonthDay {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<MonthDay> for String {
+    fn from(md: MonthDay) -> String {
+        md.to_string()
+    }
+}
+
+impl fmt::Display for MonthDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}-{:02}", self.month, self.day)
+    }
+}
+
+/// A stretch of every year that never has working days, inclusive at both ends; it may
+/// cross the new year (`12-25` to `01-15`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Blackout {
+    /// First day.
+    pub from: MonthDay,
+    /// Last day.
+    pub to: MonthDay,
+    /// What the explanation calls it.
+    pub name: String,
+}
+
+impl Blackout {
+    /// Whether `date` falls in this blackout.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        let md = MonthDay::of(date);
+        if self.from <= self.to {
+            self.from <= md && md <= self.to
+        } else {
+            md >= self.from || md <= self.to
+        }
+    }
+}
+
+/// How far a regime lets a body extend its deadline beyond the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(try_from = "ExtensionLimitRepr", into = "ExtensionLimitRepr")]
+pub enum ExtensionLimit {
+    /// No extension: an extension event leaves the due date alone. Written `"none"`.
+    #[default]
+    None,
+    /// At most this many more units of the regime's period (`20` for the UK public-interest
+    /// extension). Written as the number.
+    UpTo(u32),
+    /// Extensions without a fixed maximum (New Zealand's "reasonable period"). Written
+    /// `"unbounded"`.
+    Unbounded,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum ExtensionLimitRepr {
+    Number(u32),
+    Word(String),
+}
+
+impl TryFrom<ExtensionLimitRepr> for ExtensionLimit {
+    type Error = String;
+
+    fn try_from(r: ExtensionLimitRepr) -> Result<Self, Self::Error> {
+        match r {
+            ExtensionLimitRepr::Number(0) => Ok(ExtensionLimit::None),
+            ExtensionLimitRepr::Number(n) => Ok(ExtensionLimit::UpTo(n)),
+            ExtensionLimitRepr::Word(w) => match w.as_str() {
+                "none" => Ok(ExtensionLimit::None),
+                "unbounded" => Ok(ExtensionLimit::Unbounded),
+                _ => Err(format!(
+                    "extension `{w}` is not understood (write a number, \"none\" or \"unbounded\")"
+                )),
+            },
+        }
+    }
+}
+
+impl From<ExtensionLimit> for ExtensionLimitRepr {
+    fn from(l: ExtensionLimit) -> Self {
+        match l {
+            ExtensionLimit::None => ExtensionLimitRepr::Word("none".into()),
+            ExtensionLimit::UpTo(n) => ExtensionLimitRepr::Number(n),
+            ExtensionLimit::Unbounded => ExtensionLimitRepr::Word("unbounded".into()),
+        }
+    }
+}
+
+/// What a request for clarification does to the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClarificationRule {
+    /// The clock stops; the clarification's receipt is day 0 of a full new period
+    /// (UK FOIA s.1(3) as the ICO applies it, and likewise the EIR, FOISA and the NZ OIA).
+    #[default]
+    Restart,
+    /// The clock pauses and resumes where it was (US FOIA "tolling", 5 U.S.C. 552(a)(6)).
+    Pause,
+}
+
+/// The internal review (appeal) clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRule {
+    /// Due this many units after the review request's receipt (day 0).
+    pub period: u32,
+    /// At the latest this many units after it; absent when equal to `period`.
+    #[serde(default)]
+    pub latest: Option<u32>,
+    /// Unit of both; the regime's unit when absent.
+    #[serde(default)]
+    pub unit: Option<Unit>,
+}
+
+/// A regime as data: the built-ins are written this way and config.toml can add others.
+///
+/// ```toml
+/// name = "nz-oia"
+/// period = 20
+/// unit = "working_days"
+/// regions = ["new-zealand"]
+/// time_zone = "Pacific/Auckland"
+/// extension = "unbounded"
+/// blackouts = [{ from = "12-25", to = "01-15", name = "summer holiday period" }]
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegimeDef {
+    /// Lowercase letters, digits and hyphens (`uk-foia`).
+    pub name: String,
+    /// One line for people: the law it follows.
+    #[serde(default)]
+    pub description: String,
+    /// How many units after the date of receipt the answer is due.
+    pub period: u32,
+    /// What `period` counts.
+    pub unit: Unit,
+    /// Calendar regions whose holidays are not working days (all of them: a holiday in any
+    /// listed region is a non-working day).
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// IANA time zone in which the date of receipt is read (`Europe/London`).
+    pub time_zone: String,
+    /// For calendar units: a due date on a non-working day moves to the next working day.
+    #[serde(default = "yes")]
+    pub roll_forward: bool,
+    /// Days of the week that are never working days.
+    #[serde(default = "saturday_and_sunday")]
+    pub weekend: Vec<Weekday>,
+    /// Periods of every year that are never working days.
+    #[serde(default)]
+    pub blackouts: Vec<Blackout>,
+    /// How far a deadline may be extended, in the regime's unit.
+    #[serde(default)]
+    pub extension: ExtensionLimit,
+    /// What a clarification request does to the clock.
+    #[serde(default)]
+    pub clarification: ClarificationRule,
+    /// Whether a fees notice pauses the clock until payment (FOIA s.10(2)); where it does
+    /// not, fees notices are recorded but change no date.
+    #[serde(default = "yes")]
+    pub fees_pause: bool,
+    /// The internal review clock, if the regime has one.
+    #[serde(default)]
+    pub review: Option<ReviewRule>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn saturday_and_sunday() -> Vec<Weekday> {
+    vec![Weekday::Sat, Weekday::Sun]
+}
+
+/// A regime definition that cannot be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegimeError {
+    /// Names are used on the command line and in CSV files.
+    #[error("regime name `{0}` must be lowercase letters, digits and hyphens (e.g. uk-foia)")]
+    BadName(String),
+    /// A zero or absurd period.
+    #[error("regime `{name}`: period {period} is not allowed (between 1 and {max} {unit})")]
+    BadPeriod {
+        /// The regime.
+        name: String,
+        /// The period given.
+        period: u32,
+        /// The largest allowed for its unit.
+        max: u32,
+        /// The unit, in words.
+        unit: String,
+    },
+    /// The time zone is not in the IANA database.
+    #[error("regime `{name}`: `{zone}` is not an IANA time zone (e.g. Europe/London)")]
+    BadTimeZone {
+        /// The regime.
+        name: String,
+        /// The zone given.
+        zone: String,
+    },
+    /// A region name is not a region name.
+    #[error("regime `{name}`: region `{region}` must be lowercase letters, digits and hyphens")]
+    BadRegion {
+        /// The regime.
+        name: String,
+        /// The region given.
+        region: String,
+    },
+    /// Every day of the week is a weekend.
+    #[error("regime `{0}`: the weekend covers the whole week, so no day would ever count")]
+    NoWorkingDays(String),
+    /// The review's latest is before its due date, or its period is zero or absurd.
+    #[error("regime `{0}`: the review period must be between 1 and the period's maximum, and `latest` at least `period`")]
+    BadReview(String),
+    /// The extension limit is absurd.
+    #[error("regime `{name}`: extension {extension} is not allowed (at most {max})")]
+    BadExtension {
+        /// The regime.
+        name: String,
+        /// The extension given.
+        extension: u32,
+        /// The largest allowed for its unit.
+        max: u32,
+    },
+    /// Two definitions share a name.
+    #[error("regime `{0}` is defined twice")]
+    Duplicate(String),
+}
+
+/// Largest period per unit: about ten years, enough for any law and far from the
+/// supported years' edge.
+fn max_period(unit: Unit) -> u32 {
+    match unit {
+        Unit::WorkingDays => 2600,
+        Unit::CalendarDays => 3660,
+        Unit::Weeks => 520,
+        Unit::Months => 120,
+    }
+}
+
+impl RegimeDef {
+    /// Checks the definition; the error says which field is wrong and how to fix it.
+    pub fn validate(&self) -> Result<(), RegimeError> {
+        self.parsed().map(|_| ())
+    }
+
+    /// Validates and returns the parsed time zone and normalised regions.
+    fn parsed(&self) -> Result<(Tz, Vec<String>), RegimeError> {
+        let name = &self.name;
+        if parse_region(name).ok().as_deref() != Some(name.as_str()) {
+            return Err(RegimeError::BadName(name.clone()));
+        }
+        let max = max_period(self.unit);
+        let bad_period = |period| RegimeError::BadPeriod {
+            name: name.clone(),
+            period,
+            max,
+            unit: Unit::amount(self.unit, 2)
+                .trim_start_matches("2 ")
+                .to_string(),
+        };
+        if self.period == 0 || self.period > max {
+            return Err(bad_period(self.period));
+        }
+        if let ExtensionLimit::UpTo(n) = self.extension {
+            if n > max {
+                return Err(RegimeError::BadExtension {
+                    name: name.clone(),
+                    extension: n,
+                    max,
+                });
+            }
+        }
+        if let Some(r) = self.review {
+            let rmax = max_period(r.unit.unwrap_or(self.unit));
+            let latest = r.latest.unwrap_or(r.period);
+            if r.period == 0 || r.period > rmax || latest < r.period || latest > rmax {
+                return Err(RegimeError::BadReview(name.clone()));
+            }
+        }
+        let tz = Tz::from_str(self.time_zone.trim()).map_err(|_| RegimeError::BadTimeZone {
+            name: name.clone(),
+            zone: self.time_zone.clone(),
+        })?;
+        let regions = self
+            .regions
+            .iter()
+            .map(|r| {
+                parse_region(r).map_err(|_| RegimeError::BadRegion {
+                    name: name.clone(),
+                    region: r.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut regions_once: Vec<String> = Vec::with_capacity(regions.len());
+        for r in regions {
+            if !regions_once.contains(&r) {
+                regions_once.push(r);
+            }
+        }
+        let mut weekend = self.weekend.clone();
+        weekend.sort_by_key(|d| d.num_days_from_monday());
+        weekend.dedup();
+        if weekend.len() >= 7 {
+            return Err(RegimeError::NoWorkingDays(name.clone()));
+        }
+        Ok((tz, regions_once))
+    }
+
+    /// The built-in definition called `name`, if there is one.
+    pub fn builtin(name: &str) -> Option<RegimeDef> {
+        builtin_regimes().into_iter().find(|r| r.name == name)
+    }
+}
+
+fn uk_regions() -> Vec<String> {
+    vec![
+        "england-and-wales".into(),
+        "scotland".into(),
+        "northern-ireland".into(),
+    ]
+}
+
+/// The regimes that ship with the project.
+///
+/// - `uk-foia`: FOIA 2000 s.10: 20 working days; a working day is not a Saturday, Sunday,
+///   Christmas Day, Good Friday or a bank holiday in any part of the UK (s.10(6)), so the
+///   three regions together. Public-interest extension: +20 working days at most (ICO).
+///   Internal review: 20 working days, 40 at most (s.45 Code of Practice).
+/// - `uk-eir`: EIR 2004 reg 5(2) and 7(1): 20 working days, extendable to 40. Internal
+///   review (reconsideration, reg 11(4)): due within 40 working days, which is also its
+///   maximum.
+/// - `scotland-foisa`: FOISA 2002 s.10: 20 working days, Scottish bank holidays only
+///   (s.73); no extension; review (s.21) 20 working days.
+/// - `uk-foia-school`: FOIA as above, with the 2004 regulations for maintained schools:
+///   the earlier of the 20th school day and the 60th working day. Without term dates the
+///   engine says due at 20 working days, latest at 60 (the extension allows +40).
+/// - `ireland-foi`: FOI Act 2014 s.13: 4 weeks after receipt, rolled forward off a day the
+///   office is closed (Interpretation Act 2005); extension up to 4 weeks (s.14);
+///   internal review 3 weeks (s.21). Irish public holidays are not shipped: add them to
+///   your calendar under the region `ireland`.
+/// - `us-foia`: 5 U.S.C. 552(a)(6): 20 working days excluding weekends and federal
+///   holidays (region `us-federal`, not shipped: add them); 10 more in unusual
+///   circumstances; clarification tolls (pauses) the clock; appeal 20 working days.
+///   The time zone is Washington's; define your own regime for an agency elsewhere.
+/// - `nz-oia`: Official Information Act 1982 s.15: 20 working days; s.2 excludes weekends,
+///   NZ public holidays (region `new-zealand`, not shipped: add them) and 25 December to
+///   15 January; extensions "for a reasonable period" (s.15A) have no fixed cap; a charge
+///   does not pause the clock (the decision, charge included, is due in the period); no
+///   internal review (complaints go to the Ombudsman).
+///
+/// The UK regimes follow the statutes and the ICO's guidance; the Irish, US and New
+/// Zealand ones are working definitions to check against local advice, and, being data,
+/// are replaced by a config definition of the same name.
+pub fn builtin_regimes() -> Vec<RegimeDef> {
+    let uk = |name: &str, description: &str, extension, review| RegimeDef {
+        name: name.into(),
+        description: description.into(),
+        period: 20,
+        unit: Unit::WorkingDays,
+        regions: uk_regions(),
+        time_zone: "Europe/London".into(),
+        roll_forward: true,
+        weekend: saturday_and_sunday(),
+        blackouts: Vec::new(),
+        extension,
+        clarification: ClarificationRule::Restart,
+        fees_pause: true,
+        review: Some(review),
+    };
+    let review = |period, latest| ReviewRule {
+        period,
+        latest,
+        unit: None,
+    };
+    vec![
+        uk(
+            "uk-foia",
+            "Freedom of Information Act 2000 (England, Wales, Northern Ireland, UK bodies)",
+            ExtensionLimit::UpTo(20),
+            review(20, Some(40)),
+        ),
+        uk(
+            "uk-eir",
+            "Environmental Information Regulations 2004",
+            ExtensionLimit::UpTo(20),
+            review(40, None),
+        ),
+        RegimeDef {
+            regions: vec!["scotland".into()],
+            ..uk(
+                "scotland-foisa",
+                "Freedom of Information (Scotland) Act 2002",
+                ExtensionLimit::None,
+                review(20, None),
+            )
+        },
+        uk(
+            "uk-foia-school",
+            "FOIA 2000 for maintained schools: 20 school days, at most 60 working days",
+            ExtensionLimit::UpTo(40),
+            review(20, Some(40)),
+        ),
+        RegimeDef {
+            name: "ireland-foi".into(),
+            description: "Freedom of Information Act 2014 (Ireland); holidays: region `ireland`, user-supplied".into(),
+            period: 4,
+            unit: Unit::Weeks,
+            regions: vec!["ireland".into()],
+            time_zone: "Europe/Dublin".into(),
+            roll_forward: true,
+            weekend: saturday_and_sunday(),
+            blackouts: Vec::new(),
+            extension: ExtensionLimit::UpTo(4),
+            clarification: ClarificationRule::Restart,
+            fees_pause: true,
+            review: Some(review(3, None)),
+        },
+        RegimeDef {
+            name: "us-foia".into(),
+            description: "US federal FOIA, 5 U.S.C. 552; holidays: region `us-federal`, user-supplied".into(),
+            period: 20,
+            unit: Unit::WorkingDays,
+            regions: vec!["us-federal".into()],
+            time_zone: "America/New_York".into(),
+            roll_forward: true,
+            weekend: saturday_and_sunday(),
+            blackouts: Vec::new(),
+            extension: ExtensionLimit::UpTo(10),
+            clarification: ClarificationRule::Pause,
+            fees_pause: true,
+            review: Some(review(20, Some(30))),
+        },
+        RegimeDef {
+            name: "nz-oia".into(),
+            description: "Official Information Act 1982 (New Zealand); holidays: region `new-zealand`, user-supplied".into(),
+            period: 20,
+            unit: Unit::WorkingDays,
+            regions: vec!["new-zealand".into()],
+            time_zone: "Pacific/Auckland".into(),
+            roll_forward: true,
+            weekend: saturday_and_sunday(),
+            blackouts: vec![Blackout {
+                from: MonthDay { month: 12, day: 25 },
+                to: MonthDay { month: 1, day: 15 },
+                name: "summer holiday period, OIA s.2".into(),
+            }],
+            extension: ExtensionLimit::Unbounded,
+            clarification: ClarificationRule::Restart,
+            // A charge is part of the decision, due within the 20 working days; payment
+            // only conditions the release.
+            fees_pause: false,
+            review: None,
+        },
+    ]
+}
+
+/// Why a day is not a working day under a regime (one day can have several reasons).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// One of the regime's weekend days.
+    Weekend {
+        /// Which day.
+        day: Weekday,
+    },
+    /// A holiday in one or more of the regime's regions.
+    Holiday {
+        /// Its name.
+        name: String,
+        /// The regions in which it is a holiday, in the regime's order.
+        regions: Vec<String>,
+    },
+    /// Inside one of the regime's blackout periods.
+    Blackout {
+        /// The blackout's name.
+        name: String,
+    },
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Weekend { .. } => f.write_str("weekend"),
+            Reason::Holiday { name, regions } => write!(f, "{name} ({})", regions.join(", ")),
+            Reason::Blackout { name } => f.write_str(name),
+        }
+    }
+}
+
+/// All the reasons a day does not count; never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct NonWorking(pub Vec<Reason>);
+
+/// As an explanation writes a skipped day: `(weekend)`, `Good Friday (scotland)`.
+impl fmt::Display for NonWorking {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, r) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match r {
+                Reason::Holiday { .. } => write!(f, "{r}")?,
+                Reason::Weekend { .. } | Reason::Blackout { .. } => write!(f, "({r})")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A checked regime joined to the holidays of its regions: it counts days, computes
+/// deadlines ([`Regime::deadline`]) and explains them ([`Regime::explain`]).
+#[derive(Debug, Clone)]
+pub struct Regime {
+    def: RegimeDef,
+    tz: Tz,
+    weekend: [bool; 7],
+    /// The calendar's holidays in this regime's regions, sorted by date.
+    holidays: Arc<[Holiday]>,
+    table: Arc<WorkTable>,
+    /// Regions the calendar has no holiday for.
+    missing: Vec<String>,
+    /// Years for which every region has holiday data.
+    covered: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl Regime {
+    /// Checks `def` and precomputes its working days from `calendar`. Regions the calendar
+    /// does not know are allowed (their holidays may come later) and reported by
+    /// [`Regime::missing_regions`] and in every deadline's warnings.
+    pub fn new(def: RegimeDef, calendar: &Calendar) -> Result<Regime, RegimeError> {
+        let (tz, regions) = def.parsed()?;
+        let def = RegimeDef { regions, ..def };
+        let mut weekend = [false; 7];
+        for d in &def.weekend {
+            weekend[d.num_days_from_monday() as usize] = true;
+        }
+        let holidays: Arc<[Holiday]> = calendar
+            .holidays()
+            .iter()
+            .filter(|h| def.regions.iter().any(|r| r == h.region()))
+            .cloned()
+            .collect();
+        let blackouts = def.blackouts.clone();
+        let mut next_holiday = 0;
+        let table = WorkTable::build(|date| {
+            // Dates arrive in order, so one cursor walks the sorted holidays.
+            while next_holiday < holidays.len() && holidays[next_holiday].date() < date {
+                next_holiday += 1;
+            }
+            let holiday = holidays.get(next_holiday).is_some_and(|h| h.date() == date);
+            !holiday
+                && !weekend[date.weekday().num_days_from_monday() as usize]
+                && !blackouts.iter().any(|b| b.contains(date))
+        });
+        let mut missing = Vec::new();
+        let mut covered: Option<(NaiveDate, NaiveDate)> = None;
+        for region in &def.regions {
+            match calendar.years(region) {
+                None => missing.push(region.clone()),
+                Some((first, last)) => {
+                    let from = NaiveDate::from_ymd_opt(first, 1, 1).unwrap_or(FIRST_DATE);
+                    let to = NaiveDate::from_ymd_opt(last, 12, 31).unwrap_or(LAST_DATE);
+                    covered = Some(match covered {
+                        None => (from, to),
+                        Some((a, b)) => (a.max(from), b.min(to)),
+                    });
+                }
+            }
+        }
+        Ok(Regime {
+            def,
+            tz,
+            weekend,
+            holidays,
+            table: Arc::new(table),
+            missing,
+            covered,
+        })
+    }
+
+    /// The built-in regime `name` (see [`builtin_regimes`]) over `calendar`.
+    pub fn builtin(name: &str, calendar: &Calendar) -> Option<Regime> {
+        Regime::new(RegimeDef::builtin(name)?, calendar).ok()
+    }
+
+    /// The same regime with another period (the calculator's `--days N`).
+    pub fn with_period(&self, period: u32) -> Result<Regime, RegimeError> {
+        let def = RegimeDef {
+            period,
+            ..self.def.clone()
+        };
+        def.validate()?;
+        Ok(Regime {
+            def,
+            ..self.clone()
+        })
+    }
+
+    /// Its name (`uk-foia`).
+    pub fn name(&self) -> &str {
+        &self.def.name
+    }
+
+    /// Its definition, regions normalised.
+    pub fn def(&self) -> &RegimeDef {
+        &self.def
+    }
+
+    /// The time zone in which dates of receipt are read.
+    pub fn time_zone(&self) -> Tz {
+        self.tz
+    }
+
+    /// Regions this regime honours for which the calendar has no holidays at all.
+    pub fn missing_regions(&self) -> &[String] {
+        &self.missing
+    }
+
+    /// The dates for which every region of the regime has holiday data, if any.
+    pub fn holiday_data_covers(&self) -> Option<(NaiveDate, NaiveDate)> {
+        self.covered
+    }
+
+    /// The local calendar date of `instant` in the regime's time zone: the date of receipt
+    /// of anything delivered then, whatever the hour.
+    pub fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
+        instant.with_timezone(&self.tz).date_naive()
+    }
+
+    /// Whether `date` counts as a working day.
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        match self.table.is_working(date) {
+            Some(w) => w,
+            // Calendars hold no holiday outside the supported years, so this is exact.
+            None => !self.weekend_or_blackout(date),
+        }
+    }
+
+    fn weekend_or_blackout(&self, date: NaiveDate) -> bool {
+        self.weekend[date.weekday().num_days_from_monday() as usize]
+            || self.def.blackouts.iter().any(|b| b.contains(date))
+    }
+
+    /// Why `date` is not a working day; `None` when it is one.
+    pub fn why_not_working(&self, date: NaiveDate) -> Option<NonWorking> {
+        let mut reasons = Vec::new();
+        let wd = date.weekday();
+        if self.weekend[wd.num_days_from_monday() as usize] {
+            reasons.push(Reason::Weekend { day: wd });
+        }
+        let from = self.holidays.partition_point(|h| h.date() < date);
+        // Group the day's holidays by name, regions in the regime's order.
+        let mut by_name: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for h in self.holidays[from..]
+            .iter()
+            .take_while(|h| h.date() == date)
+        {
+            by_name
+                .entry(h.name())
+                .or_default()
+                .push(h.region().to_string());
+        }
+        let order = |r: &String| self.def.regions.iter().position(|x| x == r);
+        for (name, mut regions) in by_name {
+            regions.sort_by_key(order);
+            reasons.push(Reason::Holiday {
+                name: name.to_string(),
+                regions,
+            });
+        }
+        for b in &self.def.blackouts {
+            if b.contains(date) {
+                reasons.push(Reason::Blackout {
+                    name: b.name.clone(),
+                });
+            }
+        }
+        (!reasons.is_empty()).then_some(NonWorking(reasons))
+    }
+
+    /// The `n`th working day after `date` (day 0); `date` itself when `n` is 0. Day 1 is
+    /// the first working day after `date`, whether or not `date` is a working day.
+    pub fn add_working_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, DeadlineError> {
+        self.table
+            .add_working(date, n)
+            .ok_or(DeadlineError::OutOfRange(date))
+    }
+
+    /// Working days after `from` up to and including `to`; negative when `to` is earlier.
+    /// With `from` = due date and `to` = today: how many working days overdue (positive) or
+    /// left (negative: -1 means today is the last working day before the due date).
+    pub fn working_days_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<i64, DeadlineError> {
+        self.table
+            .between(from, to)
+            .ok_or(DeadlineError::OutOfRange(if in_range(from) {
+                to
+            } else {
+                from
+            }))
+    }
+
+    /// `date` if it is a working day, else the next one.
+    pub fn next_working_day_from(&self, date: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+        match self.table.is_working(date) {
+            Some(true) => Ok(date),
+            Some(false) => self.add_working_days(date, 1),
+            None => Err(DeadlineError::OutOfRange(date)),
+        }
+    }
+
+    /// `n` of `unit` after `from`, not rolled.
+    pub(crate) fn add_units(
+        &self,
+        from: NaiveDate,
+        n: u32,
+        unit: Unit,
+    ) -> Result<NaiveDate, DeadlineError> {
+        let out = || DeadlineError::OutOfRange(from);
+        let date = match unit {
+            Unit::WorkingDays => return self.add_working_days(from, n),
+            Unit::CalendarDays => from.checked_add_days(Days::new(u64::from(n))),
+            Unit::Weeks => from.checked_add_days(Days::new(u64::from(n) * 7)),
+            Unit::Months => from.checked_add_months(Months::new(n)),
+        }
+        .ok_or_else(out)?;
+        if in_range(date) {
+            Ok(date)
+        } else {
+            Err(out())
+        }
+    }
+
+    /// Where a nominal due date lands: calendar-unit deadlines roll forward off a
+    /// non-working day when the regime says so; working-day deadlines always do (a date
+    /// given by an extension may fall on one).
+    pub(crate) fn settle(&self, nominal: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+        if self.def.unit == Unit::WorkingDays || self.def.roll_forward {
+            self.next_working_day_from(nominal)
+        } else {
+            Ok(nominal)
+        }
+    }
+
+    /// Days in `[from, to]` that a pause takes out of the count: working days for a
+    /// working-day regime, every day otherwise.
+    pub(crate) fn paused_units(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<u32, DeadlineError> {
+        let n = if self.def.unit == Unit::WorkingDays {
+            let before = from.pred_opt().ok_or(DeadlineError::OutOfRange(from))?;
+            self.working_days_between(before, to)?
+        } else {
+            (to - from).num_days() + 1
+        };
+        Ok(u32::try_from(n.max(0)).unwrap_or(u32::MAX))
+    }
+
+    /// The unit in which pauses are added back (see [`Regime::paused_units`]).
+    pub(crate) fn pause_unit(&self) -> Unit {
+        match self.def.unit {
+            Unit::WorkingDays => Unit::WorkingDays,
+            _ => Unit::CalendarDays,
+        }
+    }
+}
+
+/// Every regime an installation knows: the built-ins plus those from config, all over one
+/// calendar. A config definition with a built-in's name replaces the built-in.
+#[derive(Debug, Clone)]
+pub struct Regimes {
+    by_name: BTreeMap<String, Regime>,
+}
+
+impl Regimes {
+    /// Builds the built-ins and `extra` over `calendar`; the first bad or duplicated
+    /// definition in `extra` is the error.
+    pub fn new(calendar: &Calendar, extra: Vec<RegimeDef>) -> Result<Regimes, RegimeError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for def in &extra {
+            if !seen.insert(def.name.clone()) {
+                return Err(RegimeError::Duplicate(def.name.clone()));
+            }
+        }
+        let mut defs: BTreeMap<String, RegimeDef> = builtin_regimes()
+            .into_iter()
+            .map(|d| (d.name.clone(), d))
+            .collect();
+        for def in extra {
+            defs.insert(def.name.clone(), def);
+        }
+        let by_name = defs
+            .into_iter()
+            .map(|(name, def)| Ok((name, Regime::new(def, calendar)?)))
+            .collect::<Result<_, RegimeError>>()?;
+        Ok(Regimes { by_name })
+    }
+
+    /// The regime called `name`.
+    pub fn get(&self, name: &str) -> Option<&Regime> {
+        self.by_name.get(name)
+    }
+
+    /// All regimes, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &Regime> {
+        self.by_name.values()
+    }
+
+    /// All names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+}

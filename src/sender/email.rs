@@ -1,0 +1,157 @@
+//! Building the exact bytes of an outgoing email (lettre's builder), with the Message-ID
+//! fixed before the first attempt and threading headers for chasers.
+
+use crate::compose::Draft;
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::Message;
+
+/// The header that carries the case reference, for filters in the group's mail client.
+pub const REFERENCE_HEADER: &str = "X-FOI-Reference";
+
+/// A new globally unique Message-ID (without `< >`) on the sender's domain.
+pub fn new_message_id(sender_domain: &str) -> String {
+    format!("{}@{}", uuid::Uuid::now_v7().simple(), sender_domain)
+}
+
+/// Threading for follow-ups (chasers): the Message-IDs they answer (without `< >`).
+#[derive(Debug, Clone, Default)]
+pub struct Thread {
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+}
+
+fn mailbox(name: &str, addr: &str) -> anyhow::Result<Mailbox> {
+    let address = addr
+        .parse()
+        .with_context(|| format!("'{addr}' is not an address lettre accepts"))?;
+    let name = name.trim();
+    Ok(Mailbox::new(
+        (!name.is_empty()).then(|| name.to_string()),
+        address,
+    ))
+}
+
+/// The RFC 5322 bytes for a draft.
+pub fn build(
+    draft: &Draft,
+    message_id: &str,
+    reference: &str,
+    date: DateTime<Utc>,
+    thread: &Thread,
+) -> anyhow::Result<Vec<u8>> {
+    let mut b = Message::builder()
+        .from(mailbox(&draft.from_name, &draft.from_addr)?)
+        .to(mailbox(&draft.to_name, &draft.to_addr)?)
+        .reply_to(mailbox(&draft.from_name, &draft.reply_to)?)
+        .subject(draft.rendered.subject.clone())
+        .message_id(Some(format!("<{message_id}>")))
+        .date(date.into())
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str(REFERENCE_HEADER),
+            reference.to_string(),
+        ));
+    if let Some(irt) = &thread.in_reply_to {
+        b = b.in_reply_to(format!("<{irt}>"));
+    }
+    if !thread.references.is_empty() {
+        let refs: Vec<String> = thread.references.iter().map(|r| format!("<{r}>")).collect();
+        b = b.references(refs.join(" "));
+    }
+    let text = draft.rendered.text.clone();
+    let message = match &draft.rendered.html {
+        Some(html) => b.multipart(MultiPart::alternative_plain_html(text, html.clone())),
+        None => b.singlepart(SinglePart::plain(text)),
+    }
+    .context("cannot build the email")?;
+    Ok(message.formatted())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::templates::Rendered;
+
+    fn draft(html: Option<&str>) -> Draft {
+        Draft {
+            from_name: "Alex Campaigner".into(),
+            from_addr: "foi@example.org".into(),
+            to_name: "Barking & Dagenham, London Borough of".into(),
+            to_addr: "foi@lbbd.example".into(),
+            reply_to: "foi+abcdefghijklmnop@example.org".into(),
+            rendered: Rendered {
+                subject: "FOI request: CCTV £ costs [CCTV24-0001]".into(),
+                text: "Dear Barking & Dagenham,\n\nPlease tell me...\n".into(),
+                html: html.map(String::from),
+            },
+        }
+    }
+
+    #[test]
+    fn headers_and_threading_are_set() {
+        let date = DateTime::parse_from_rfc3339("2026-03-02T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        let thread = Thread {
+            in_reply_to: Some("first@example.org".into()),
+            references: vec!["first@example.org".into()],
+        };
+        let raw = build(
+            &draft(None),
+            "abc@example.org",
+            "CCTV24-0001",
+            date,
+            &thread,
+        )
+        .unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        assert!(text.contains("Message-ID: <abc@example.org>\r\n"), "{text}");
+        assert!(
+            text.contains("In-Reply-To: <first@example.org>\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("References: <first@example.org>\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("X-FOI-Reference: CCTV24-0001\r\n"), "{text}");
+        assert!(
+            text.contains("Reply-To: \"Alex Campaigner\" <foi+abcdefghijklmnop@example.org>")
+                || text.contains("Reply-To: Alex Campaigner <foi+abcdefghijklmnop@example.org>"),
+            "{text}"
+        );
+        assert!(text.contains("Date: Mon, 02 Mar 2026 10:00:00"), "{text}");
+        assert!(
+            text.contains("To: \"Barking & Dagenham, London Borough of\" <foi@lbbd.example>"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn html_makes_a_multipart_alternative() {
+        let date = DateTime::parse_from_rfc3339("2026-03-02T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let raw = build(
+            &draft(Some("<p>Dear</p>")),
+            "x@example.org",
+            "R-0001",
+            date,
+            &Thread::default(),
+        )
+        .unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        assert!(text.contains("multipart/alternative"), "{text}");
+        assert!(!text.contains("In-Reply-To"));
+    }
+
+    #[test]
+    fn message_ids_are_unique() {
+        let a = new_message_id("example.org");
+        let b = new_message_id("example.org");
+        assert_ne!(a, b);
+        assert!(a.ends_with("@example.org"));
+    }
+}

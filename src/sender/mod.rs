@@ -1,0 +1,18 @@
+//! The outbox worker: claim a due email, hand it to the transport, record the outcome.
+//!
+//! Every step is committed before the next: queued -> sending (a durable commit, before the
+//! server sees a byte) -> sent | queued (retry with backoff) | failed. A crash leaves only
+//! the emails that were in flight, marked `uncertain` at the next start, for a person to
+//! settle. Pacing (global and per recipient domain) and the send window decide what may go
+//! now. Sees `domain`, `store`, `templates`, `clock`, `config`, `net`; never the CLI.
+
+pub mod email;
+mod pacer;
+pub mod transport;
+pub mod window;
+mod worker;
+
+pub use pacer::Pacer;
+pub use transport::{SendError, Transport};
+pub use window::Window;
+pub use worker::{Idle, Outcome, RetryPolicy, SendStop, Sender, SenderLock, Summary};

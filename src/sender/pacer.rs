@@ -1,0 +1,155 @@
+//! Pacing: how many emails may be handed to the server per minute, hour and day, and per
+//! recipient domain per hour. The history is rebuilt from the outbox at start, so limits
+//! hold across restarts.
+
+use crate::config::Pacing;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::{HashMap, VecDeque};
+
+/// Sliding-window limits over recent claims.
+#[derive(Debug, Clone)]
+pub struct Pacer {
+    limits: Pacing,
+    /// Claim times of the last day, oldest first.
+    recent: VecDeque<DateTime<Utc>>,
+    /// Claim times of the last hour, per recipient domain.
+    by_domain: HashMap<String, VecDeque<DateTime<Utc>>>,
+}
+
+impl Pacer {
+    pub fn new(limits: Pacing, history: &[(DateTime<Utc>, String)]) -> Self {
+        let mut p = Self {
+            limits,
+            recent: VecDeque::new(),
+            by_domain: HashMap::new(),
+        };
+        for (t, d) in history {
+            p.note(*t, d);
+        }
+        p
+    }
+
+    fn prune(&mut self, now: DateTime<Utc>) {
+        let day_ago = now - Duration::days(1);
+        while self.recent.front().is_some_and(|t| *t <= day_ago) {
+            self.recent.pop_front();
+        }
+        let hour_ago = now - Duration::hours(1);
+        self.by_domain.retain(|_, q| {
+            while q.front().is_some_and(|t| *t <= hour_ago) {
+                q.pop_front();
+            }
+            !q.is_empty()
+        });
+    }
+
+    /// Count claims after `since` (the deque is sorted).
+    fn count_since(&self, since: DateTime<Utc>) -> usize {
+        self.recent.len() - self.recent.partition_point(|t| *t <= since)
+    }
+
+    /// When the global limits next allow a claim (`now` if they allow one now).
+    pub fn global_free_at(&mut self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.prune(now);
+        let mut at = now;
+        for (limit, span) in [
+            (self.limits.per_minute, Duration::minutes(1)),
+            (self.limits.per_hour, Duration::hours(1)),
+            (self.limits.per_day, Duration::days(1)),
+        ] {
+            let Some(limit) = limit else { continue };
+            let limit = limit as usize;
+            let n = self.count_since(now - span);
+            if n >= limit {
+                // The claim that must leave the window before another fits.
+                let idx = self.recent.len() - n + (n - limit);
+                if let Some(t) = self.recent.get(idx) {
+                    at = at.max(*t + span);
+                }
+            }
+        }
+        at
+    }
+
+    /// When `domain` may next receive (`now` if it may now).
+    pub fn domain_free_at(&mut self, now: DateTime<Utc>, domain: &str) -> DateTime<Utc> {
+        let Some(limit) = self.limits.per_domain_per_hour else {
+            return now;
+        };
+        self.prune(now);
+        let Some(q) = self.by_domain.get(domain) else {
+            return now;
+        };
+        if q.len() < limit as usize {
+            return now;
+        }
+        q.get(q.len() - limit as usize)
+            .map(|t| *t + Duration::hours(1))
+            .unwrap_or(now)
+    }
+
+    /// Record a claim.
+    pub fn note(&mut self, at: DateTime<Utc>, domain: &str) {
+        self.recent.push_back(at);
+        if self.limits.per_domain_per_hour.is_some() {
+            self.by_domain
+                .entry(domain.to_string())
+                .or_default()
+                .push_back(at);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn limits(per_minute: Option<u32>, per_domain: Option<u32>) -> Pacing {
+        Pacing {
+            per_minute,
+            per_domain_per_hour: per_domain,
+            ..Pacing::default()
+        }
+    }
+
+    #[test]
+    fn per_minute_limit_frees_when_the_oldest_claim_leaves_the_window() {
+        let mut p = Pacer::new(limits(Some(2), None), &[]);
+        let now = t("2026-03-02T10:00:00Z");
+        assert_eq!(p.global_free_at(now), now);
+        p.note(now, "a.example");
+        p.note(now + Duration::seconds(10), "b.example");
+        assert_eq!(
+            p.global_free_at(now + Duration::seconds(20)),
+            now + Duration::seconds(60)
+        );
+        assert_eq!(
+            p.global_free_at(now + Duration::seconds(61)),
+            now + Duration::seconds(61)
+        );
+    }
+
+    #[test]
+    fn per_domain_limit_holds_across_a_restart() {
+        let now = t("2026-03-02T10:00:00Z");
+        let history: Vec<_> = (0..3)
+            .map(|i| {
+                (
+                    now - Duration::minutes(30 - i),
+                    "schools.example".to_string(),
+                )
+            })
+            .collect();
+        let mut p = Pacer::new(limits(None, Some(3)), &history);
+        assert_eq!(
+            p.domain_free_at(now, "schools.example"),
+            now - Duration::minutes(30) + Duration::hours(1)
+        );
+        assert_eq!(p.domain_free_at(now, "council.example"), now);
+        assert_eq!(p.global_free_at(now), now, "no global limit");
+    }
+}

@@ -1,0 +1,474 @@
+//! The outbox worker. `try_send_next` is one step (claim, send, record) for tests;
+//! `send_due` drives several SMTP sessions at once until nothing more is due now.
+
+use super::pacer::Pacer;
+use super::transport::{SendError, Transport};
+use super::window::Window;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::deadlines::Regimes;
+use crate::net::imap::{ImapSession, ImapSettings};
+use crate::store::{Claimed, Store};
+use anyhow::Context;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+/// Why nothing more can be sent right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idle {
+    /// Nothing is queued in a launched campaign.
+    Empty,
+    /// The next email falls due later.
+    NotDue(DateTime<Utc>),
+    /// Pacing holds the due emails until then.
+    Paced(DateTime<Utc>),
+    /// Outside the send window; it opens then.
+    WindowClosed(DateTime<Utc>),
+}
+
+impl Idle {
+    /// When to look again, if ever.
+    pub fn wake_at(self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Empty => None,
+            Self::NotDue(t) | Self::Paced(t) | Self::WindowClosed(t) => Some(t),
+        }
+    }
+
+    pub fn describe(self) -> String {
+        let fmt = |t: DateTime<Utc>| t.format("%a %Y-%m-%d %H:%M UTC").to_string();
+        match self {
+            Self::Empty => "nothing is queued".into(),
+            Self::NotDue(t) => format!("the next email is due {}", fmt(t)),
+            Self::Paced(t) => format!("pacing limits hold the rest until {}", fmt(t)),
+            Self::WindowClosed(t) => format!("outside the send window; it opens {}", fmt(t)),
+        }
+    }
+}
+
+/// What one step did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    Retried,
+    Failed,
+    Idle(Idle),
+}
+
+/// Why a run stopped early. Nothing was marked failed because of it.
+#[derive(Debug, thiserror::Error)]
+pub enum SendStop {
+    /// Login, TLS or configuration.
+    #[error("{0}")]
+    Fatal(String),
+    /// The server cannot be reached; everything stays queued.
+    #[error("{0}")]
+    Unreachable(String),
+    #[error(transparent)]
+    Store(#[from] anyhow::Error),
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+    /// Emails found in flight from an earlier run that stopped, now `uncertain`.
+    pub uncertain: usize,
+}
+
+/// Exponential backoff for temporary failures.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub base: Duration,
+    pub max: Duration,
+}
+
+impl RetryPolicy {
+    pub fn from_config(c: &Config) -> Self {
+        Self {
+            max_attempts: c.pacing.max_attempts,
+            base: Duration::seconds(c.pacing.retry_base_secs as i64),
+            max: Duration::seconds(c.pacing.retry_max_secs as i64),
+        }
+    }
+
+    /// The wait after the `attempts`-th failed attempt.
+    pub fn delay(&self, attempts: u32) -> Duration {
+        let factor = 1i64 << attempts.saturating_sub(1).min(20);
+        (self.base * factor as i32).min(self.max)
+    }
+}
+
+/// Only one process may work the outbox at a time: the lock is a file in the data folder,
+/// released by the kernel when the process ends, however it ends.
+#[derive(Debug)]
+pub struct SenderLock {
+    _file: File,
+}
+
+impl SenderLock {
+    pub fn acquire(data_dir: &Path) -> anyhow::Result<Self> {
+        let path = data_dir.join("outbox.lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Self { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "another `foi send` or `foi run` is working the outbox: wait for it to finish (or stop it)"
+            ),
+            Err(std::fs::TryLockError::Error(e)) => Err(e).context("cannot lock the outbox"),
+        }
+    }
+}
+
+/// Appends a copy of each sent email to an IMAP folder; a failure is logged, never fatal.
+struct SentCopier {
+    settings: ImapSettings,
+    folder: String,
+    session: Option<ImapSession>,
+}
+
+impl SentCopier {
+    async fn copy(&mut self, raw: &[u8]) {
+        for _ in 0..2 {
+            if self.session.is_none() {
+                match crate::net::imap::connect(&self.settings).await {
+                    Ok(s) => self.session = Some(s),
+                    Err(e) => {
+                        tracing::warn!("sent copy: {e}");
+                        return;
+                    }
+                }
+            }
+            if let Some(s) = self.session.as_mut() {
+                match crate::net::imap::append(
+                    s,
+                    &self.folder,
+                    raw,
+                    &[async_imap::types::Flag::Seen],
+                )
+                .await
+                {
+                    Ok(()) => return,
+                    Err(e) => {
+                        tracing::warn!("sent copy to {}: {e}", self.folder);
+                        self.session = None;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The outbox worker.
+pub struct Sender {
+    store: Store,
+    transport: Arc<Transport>,
+    clock: Arc<dyn Clock>,
+    pacer: Pacer,
+    window: Window,
+    retry: RetryPolicy,
+    sessions: usize,
+    regimes: Regimes,
+    sent_copy: Option<SentCopier>,
+    /// Emails found in flight at start (now uncertain).
+    pub recovered: u64,
+}
+
+impl Sender {
+    /// Take over the outbox: emails left `sending` by a run that stopped become
+    /// `uncertain`, and pacing resumes from the last day's claims. Hold a [`SenderLock`].
+    pub async fn start(
+        store: Store,
+        transport: Transport,
+        clock: Arc<dyn Clock>,
+        config: &Config,
+        window: Window,
+        regimes: Regimes,
+    ) -> anyhow::Result<Self> {
+        let recovered = store.mark_in_flight_uncertain().await?;
+        if recovered > 0 {
+            tracing::warn!("{recovered} emails were in flight when the last run stopped: see `foi outbox --state uncertain`");
+        }
+        let now = clock.now();
+        let history = store.pacing_history(now - Duration::days(1)).await?;
+        let sessions = match &transport {
+            Transport::Files { .. } => 1,
+            Transport::Smtp { .. } => config.smtp.as_ref().map(|s| s.sessions).unwrap_or(1),
+        };
+        let sent_copy = match (&config.sent_copy.enabled, &config.imap) {
+            (true, Some(i)) => Some(SentCopier {
+                settings: ImapSettings {
+                    host: i.host.clone(),
+                    port: i.port,
+                    tls: i.tls,
+                    username: i.username.clone(),
+                    password: i
+                        .password
+                        .resolve("imap")?
+                        .context("[imap] needs password_env or password_command")?,
+                    ca_cert: i.ca_cert.as_ref().map(|p| config.resolve(p)),
+                    timeout: std::time::Duration::from_secs(i.timeout_secs),
+                },
+                folder: config.sent_copy.folder.clone(),
+                session: None,
+            }),
+            _ => None,
+        };
+        Ok(Self {
+            store,
+            transport: Arc::new(transport),
+            clock,
+            pacer: Pacer::new(config.pacing.clone(), &history.claims),
+            window,
+            retry: RetryPolicy::from_config(config),
+            sessions,
+            regimes,
+            sent_copy,
+            recovered,
+        })
+    }
+
+    /// Check the server before a run.
+    pub async fn check(&self) -> Result<(), SendStop> {
+        match self.transport.check().await {
+            Ok(()) => Ok(()),
+            Err(SendError::Unreachable(m)) => Err(SendStop::Unreachable(m)),
+            Err(e) => Err(SendStop::Fatal(e.to_string())),
+        }
+    }
+
+    /// Pick up to `n` due emails that pacing allows now, reserving their places.
+    async fn pick(&mut self, n: usize) -> anyhow::Result<Result<Vec<i64>, Idle>> {
+        let now = self.clock.now();
+        if !self.window.is_open(now) {
+            return Ok(Err(Idle::WindowClosed(self.window.next_open(now))));
+        }
+        let global = self.pacer.global_free_at(now);
+        if global > now {
+            return Ok(Err(Idle::Paced(global)));
+        }
+        let due = self.store.due_emails(now, 500).await?;
+        if due.is_empty() {
+            return Ok(Err(match self.store.next_due_at().await? {
+                Some(t) => Idle::NotDue(self.window.next_open(t.max(now))),
+                None => Idle::Empty,
+            }));
+        }
+        Ok(self.choose(now, due, n))
+    }
+
+    /// Take up to `n` of `due` that pacing allows at `now`, reserving their places.
+    fn choose(
+        &mut self,
+        now: DateTime<Utc>,
+        due: Vec<(i64, String)>,
+        n: usize,
+    ) -> Result<Vec<i64>, Idle> {
+        let mut picked = Vec::new();
+        let mut earliest: Option<DateTime<Utc>> = None;
+        for (id, domain) in due {
+            if picked.len() >= n {
+                break;
+            }
+            let global = self.pacer.global_free_at(now);
+            if global > now {
+                earliest = Some(earliest.map_or(global, |e| e.min(global)));
+                break;
+            }
+            let free = self.pacer.domain_free_at(now, &domain);
+            if free > now {
+                earliest = Some(earliest.map_or(free, |e| e.min(free)));
+                continue;
+            }
+            self.pacer.note(now, &domain);
+            picked.push(id);
+        }
+        if picked.is_empty() {
+            return Err(Idle::Paced(earliest.unwrap_or(now + Duration::minutes(1))));
+        }
+        Ok(picked)
+    }
+
+    fn receipt_date(&self, c: &Claimed, at: DateTime<Utc>) -> NaiveDate {
+        match self.regimes.get(&c.regime) {
+            Some(r) => r.local_date(at),
+            None => at.with_timezone(&chrono_tz::Europe::London).date_naive(),
+        }
+    }
+
+    /// Record what happened to one claimed email.
+    async fn record(
+        &mut self,
+        c: Claimed,
+        result: Result<(), SendError>,
+        summary: &mut Summary,
+    ) -> Result<(), SendStop> {
+        let now = self.clock.now();
+        match result {
+            Ok(()) => {
+                let on = self.receipt_date(&c, now);
+                self.store.record_sent(&c, now, on).await?;
+                summary.sent += 1;
+                if let Some(copier) = self.sent_copy.as_mut() {
+                    copier.copy(&c.raw).await;
+                }
+                Ok(())
+            }
+            Err(SendError::Transient(e)) if c.attempts < self.retry.max_attempts => {
+                let at = now + self.retry.delay(c.attempts);
+                tracing::info!("{} to {}: {e}; retry at {at}", c.reference, c.recipient);
+                self.store.record_retry(c.id, &e, at).await?;
+                summary.retried += 1;
+                Ok(())
+            }
+            Err(SendError::Transient(e)) => {
+                let why = format!("gave up after {} attempts: {e}", c.attempts);
+                self.store
+                    .record_failed(&c, &why, false, now, self.receipt_date(&c, now))
+                    .await?;
+                summary.failed += 1;
+                Ok(())
+            }
+            Err(SendError::Permanent(e)) => {
+                tracing::warn!("{} to {}: {e}", c.reference, c.recipient);
+                self.store
+                    .record_failed(&c, &e, true, now, self.receipt_date(&c, now))
+                    .await?;
+                summary.failed += 1;
+                Ok(())
+            }
+            Err(SendError::Fatal(e)) => {
+                self.store.release(c.id, &e).await?;
+                Err(SendStop::Fatal(e))
+            }
+            Err(SendError::Unreachable(e)) => {
+                self.store.release(c.id, &e).await?;
+                Err(SendStop::Unreachable(e))
+            }
+        }
+    }
+
+    /// One step: claim the next due email, send it, record the outcome.
+    pub async fn try_send_next(&mut self) -> Result<Outcome, SendStop> {
+        let ids = match self.pick(1).await? {
+            Ok(ids) => ids,
+            Err(idle) => return Ok(Outcome::Idle(idle)),
+        };
+        let claimed = self.store.claim(&ids, self.clock.now()).await?;
+        let mut summary = Summary::default();
+        for c in claimed {
+            let r = self.transport.send(&c).await;
+            self.record(c, r, &mut summary).await?;
+        }
+        Ok(if summary.sent > 0 {
+            Outcome::Sent
+        } else if summary.retried > 0 {
+            Outcome::Retried
+        } else {
+            Outcome::Failed
+        })
+    }
+
+    /// Send everything due now, `sessions` at a time, until nothing more may go now,
+    /// `limit` emails were attempted, or `shutdown` turns true (in-flight sends finish
+    /// and are recorded). Returns the totals and why it stopped.
+    pub async fn send_due(
+        &mut self,
+        limit: Option<usize>,
+        mut shutdown: watch::Receiver<bool>,
+        progress: &mut dyn FnMut(&Summary),
+    ) -> Result<(Summary, Option<Idle>), SendStop> {
+        let mut summary = Summary {
+            uncertain: self.recovered as usize,
+            ..Summary::default()
+        };
+        let mut attempted = 0usize;
+        let mut inflight: JoinSet<(Claimed, Result<(), SendError>)> = JoinSet::new();
+        let mut idle = None;
+        let mut stop: Option<SendStop> = None;
+        loop {
+            let stopping = stop.is_some() || *shutdown.borrow();
+            let room = self.sessions.saturating_sub(inflight.len());
+            let left = limit.map_or(usize::MAX, |l| l.saturating_sub(attempted));
+            if !stopping && idle.is_none() && room > 0 && left > 0 {
+                match self.pick(room.min(left)).await? {
+                    Ok(ids) => {
+                        let claimed = self.store.claim(&ids, self.clock.now()).await?;
+                        attempted += claimed.len();
+                        for c in claimed {
+                            let t = self.transport.clone();
+                            inflight.spawn(async move {
+                                let r = t.send(&c).await;
+                                (c, r)
+                            });
+                        }
+                    }
+                    Err(i) => idle = Some(i),
+                }
+            }
+            if inflight.is_empty() {
+                break;
+            }
+            tokio::select! {
+                joined = inflight.join_next() => {
+                    let Some(joined) = joined else { continue };
+                    let (c, r) = joined.map_err(|e| anyhow::anyhow!("a send task failed: {e}"))?;
+                    if let Err(e) = self.record(c, r, &mut summary).await {
+                        if stop.is_none() {
+                            stop = Some(e);
+                        }
+                    }
+                    progress(&summary);
+                    // Another email may be due now that a session is free.
+                    if !matches!(idle, Some(Idle::Empty) | Some(Idle::WindowClosed(_))) {
+                        idle = None;
+                    }
+                }
+                _ = shutdown.changed() => {}
+            }
+        }
+        match stop {
+            Some(e) => Err(e),
+            None => Ok((summary, idle)),
+        }
+    }
+
+    /// What would go now (for `--dry-run`): the ids pacing and the window allow, without
+    /// claiming anything.
+    pub async fn plan(&mut self, limit: usize) -> anyhow::Result<(Vec<i64>, Option<Idle>)> {
+        let now = self.clock.now();
+        if !self.window.is_open(now) {
+            return Ok((
+                Vec::new(),
+                Some(Idle::WindowClosed(self.window.next_open(now))),
+            ));
+        }
+        let saved = self.pacer.clone();
+        let due = self
+            .store
+            .due_emails(now, limit.min(1_000_000) as i64)
+            .await?;
+        let result = if due.is_empty() {
+            Ok(Vec::new())
+        } else {
+            self.choose(now, due, limit)
+        };
+        self.pacer = saved;
+        Ok(match result {
+            Ok(ids) => (ids, None),
+            Err(idle) => (Vec::new(), Some(idle)),
+        })
+    }
+}

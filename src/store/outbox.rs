@@ -1,0 +1,605 @@
+//! The durable outbox: every email's life, queued -> sending -> sent | queued (retry) |
+//! failed | uncertain, each step committed before the next begins. Messages and their raw
+//! bytes (content-addressed blobs) live here too.
+
+use super::{parse_time, time_text, Store};
+use crate::domain::CaseStatus;
+use anyhow::{anyhow, bail, Context};
+use chrono::{DateTime, NaiveDate, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+/// Where an outbox email is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Waiting for its time (first attempt or a retry).
+    Queued,
+    /// Handed to the server; the outcome is not recorded yet.
+    Sending,
+    Sent,
+    /// Refused for good, or out of attempts.
+    Failed,
+    /// Was in flight when the process stopped: a person must say whether it went.
+    Uncertain,
+    /// Withdrawn before it was sent.
+    Cancelled,
+}
+
+impl OutboxState {
+    pub const ALL: [OutboxState; 6] = [
+        Self::Queued,
+        Self::Sending,
+        Self::Sent,
+        Self::Failed,
+        Self::Uncertain,
+        Self::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+            Self::Uncertain => "uncertain",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for OutboxState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// An email to queue.
+#[derive(Debug, Clone)]
+pub struct NewOutboxItem {
+    pub case_id: i64,
+    pub kind: String,
+    pub message_id: String,
+    pub envelope_from: String,
+    pub recipient: String,
+    pub subject: String,
+    pub raw: Vec<u8>,
+    pub not_before: DateTime<Utc>,
+}
+
+/// An email claimed for sending, with its bytes.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub case_id: i64,
+    pub reference: String,
+    pub regime: String,
+    pub kind: String,
+    pub message_id: String,
+    pub envelope_from: String,
+    pub recipient: String,
+    pub recipient_domain: String,
+    pub subject: String,
+    pub raw: Vec<u8>,
+    pub attempts: u32,
+}
+
+/// One outbox row for listings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub reference: String,
+    pub campaign: String,
+    pub kind: String,
+    pub recipient: String,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub not_before: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub claimed_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub message_id: String,
+}
+
+/// Recent claims (time and recipient domain), from which pacing resumes after a restart.
+#[derive(Debug, Clone, Default)]
+pub struct PacingHistory {
+    pub claims: Vec<(DateTime<Utc>, String)>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    crate::domain::to_hex(&Sha256::digest(bytes))
+}
+
+pub(crate) async fn put_blob(
+    conn: &mut sqlx::SqliteConnection,
+    bytes: &[u8],
+) -> anyhow::Result<String> {
+    let sha = sha256_hex(bytes);
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&sha)
+    .bind(bytes.len() as i64)
+    .bind(bytes)
+    .execute(conn)
+    .await?;
+    Ok(sha)
+}
+
+fn domain_of(addr: &str) -> String {
+    addr.rsplit_once('@')
+        .map(|(_, d)| d.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// Queue a campaign's first requests and mark it launched, in one transaction. Fails
+    /// (changing nothing) unless the campaign is a draft.
+    pub async fn launch_campaign(
+        &self,
+        campaign_id: i64,
+        items: &[NewOutboxItem],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<usize> {
+        let mut tx = self.pool().begin().await?;
+        let changed = sqlx::query(
+            "UPDATE campaigns SET state = 'launched' WHERE id = $1 AND state = 'draft'",
+        )
+        .bind(campaign_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            bail!("the campaign is not a draft: it was launched (or cancelled) already");
+        }
+        self.queue_in(&mut tx, items, now).await?;
+        for item in items {
+            sqlx::query("UPDATE cases SET status = $1 WHERE id = $2 AND status = $3")
+                .bind(CaseStatus::Queued.as_str())
+                .bind(item.case_id)
+                .bind(CaseStatus::Draft.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await.context("the launch was not saved")?;
+        Ok(items.len())
+    }
+
+    /// Queue emails (chasers, campaign-wide messages) in one transaction.
+    pub async fn queue(&self, items: &[NewOutboxItem], now: DateTime<Utc>) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await?;
+        self.queue_in(&mut tx, items, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn queue_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Sqlite>,
+        items: &[NewOutboxItem],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let now = time_text(now);
+        for item in items {
+            let sha = put_blob(tx, &item.raw).await?;
+            sqlx::query(
+                "INSERT INTO outbox (case_id, kind, message_id, envelope_from, recipient, recipient_domain,
+                                     subject, raw_sha256, state, not_before, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, $10)",
+            )
+            .bind(item.case_id)
+            .bind(&item.kind)
+            .bind(&item.message_id)
+            .bind(&item.envelope_from)
+            .bind(&item.recipient)
+            .bind(domain_of(&item.recipient))
+            .bind(&item.subject)
+            .bind(&sha)
+            .bind(time_text(item.not_before))
+            .bind(&now)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Set a campaign's state, if it is in one of `from`.
+    pub async fn set_campaign_state(
+        &self,
+        campaign_id: i64,
+        from: &[&str],
+        to: &str,
+    ) -> anyhow::Result<bool> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE campaigns SET state = ");
+        q.push_bind(to.to_string())
+            .push(" WHERE id = ")
+            .push_bind(campaign_id)
+            .push(" AND state IN (");
+        let mut sep = q.separated(", ");
+        for f in from {
+            sep.push_bind(f.to_string());
+        }
+        q.push(")");
+        Ok(q.build().execute(self.pool()).await?.rows_affected() == 1)
+    }
+
+    /// Cancel a campaign: its unsent emails are withdrawn and their cases cancelled.
+    pub async fn cancel_campaign(&self, campaign_id: i64) -> anyhow::Result<u64> {
+        let mut tx = self.pool().begin().await?;
+        let n = sqlx::query(
+            "UPDATE outbox SET state = 'cancelled'
+             WHERE state = 'queued' AND case_id IN (SELECT id FROM cases WHERE campaign_id = $1)",
+        )
+        .bind(campaign_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query("UPDATE cases SET status = 'cancelled' WHERE campaign_id = $1 AND status IN ('draft', 'queued')")
+            .bind(campaign_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE campaigns SET state = 'cancelled' WHERE id = $1")
+            .bind(campaign_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// After a crash: every email still marked `sending` was in flight. It may or may not
+    /// have been accepted, so it becomes `uncertain` for a person to settle.
+    pub async fn mark_in_flight_uncertain(&self) -> anyhow::Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE outbox SET state = 'uncertain',
+                    last_error = 'the sender stopped while this email was being handed to the server'
+             WHERE state = 'sending'",
+        )
+        .execute(self.durable())
+        .await?
+        .rows_affected())
+    }
+
+    /// Claims of the last day, to resume pacing.
+    pub async fn pacing_history(&self, since: DateTime<Utc>) -> anyhow::Result<PacingHistory> {
+        let rows = sqlx::query(
+            "SELECT claimed_at, recipient_domain FROM outbox
+             WHERE claimed_at IS NOT NULL AND claimed_at > $1 ORDER BY claimed_at",
+        )
+        .bind(time_text(since))
+        .fetch_all(self.pool())
+        .await?;
+        let mut claims = Vec::with_capacity(rows.len());
+        for r in rows {
+            let at: String = r.try_get("claimed_at")?;
+            claims.push((parse_time(&at)?, r.try_get("recipient_domain")?));
+        }
+        Ok(PacingHistory { claims })
+    }
+
+    /// Due emails of launched campaigns, oldest first, without their bytes: candidates for
+    /// the pacer to choose from.
+    pub async fn due_emails(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.recipient_domain FROM outbox o
+             JOIN cases c ON c.id = o.case_id JOIN campaigns k ON k.id = c.campaign_id
+             WHERE o.state = 'queued' AND o.not_before <= $1 AND k.state = 'launched'
+             ORDER BY o.not_before, o.id LIMIT $2",
+        )
+        .bind(time_text(now))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("recipient_domain")?)))
+            .collect()
+    }
+
+    /// When the next queued email of a launched campaign falls due.
+    pub async fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let t: Option<String> = sqlx::query_scalar(
+            "SELECT MIN(o.not_before) FROM outbox o
+             JOIN cases c ON c.id = o.case_id JOIN campaigns k ON k.id = c.campaign_id
+             WHERE o.state = 'queued' AND k.state = 'launched'",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        t.as_deref().map(parse_time).transpose()
+    }
+
+    /// Claim emails for sending: each moves from `queued` to `sending` (its attempt counted)
+    /// in ONE durable commit that is on disk before any of them is handed to the server.
+    pub async fn claim(&self, ids: &[i64], now: DateTime<Utc>) -> anyhow::Result<Vec<Claimed>> {
+        let now = time_text(now);
+        let mut tx = self.durable().begin().await?;
+        let mut claimed = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = sqlx::query(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_at = $1
+                 WHERE id = $2 AND state = 'queued'
+                 RETURNING id, case_id, kind, message_id, envelope_from, recipient, recipient_domain,
+                           subject, raw_sha256, attempts",
+            )
+            .bind(&now)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else { continue };
+            let sha: String = row.try_get("raw_sha256")?;
+            let case_id: i64 = row.try_get("case_id")?;
+            let raw: Vec<u8> = sqlx::query_scalar("SELECT data FROM blobs WHERE sha256 = $1")
+                .bind(&sha)
+                .fetch_one(&mut *tx)
+                .await?;
+            let case = sqlx::query("SELECT reference, regime FROM cases WHERE id = $1")
+                .bind(case_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            claimed.push(Claimed {
+                id: row.try_get("id")?,
+                case_id,
+                reference: case.try_get("reference")?,
+                regime: case.try_get("regime")?,
+                kind: row.try_get("kind")?,
+                message_id: row.try_get("message_id")?,
+                envelope_from: row.try_get("envelope_from")?,
+                recipient: row.try_get("recipient")?,
+                recipient_domain: row.try_get("recipient_domain")?,
+                subject: row.try_get("subject")?,
+                raw,
+                attempts: row.try_get::<i64, _>("attempts")? as u32,
+            });
+        }
+        tx.commit().await.context("cannot record the claim")?;
+        Ok(claimed)
+    }
+
+    /// The server accepted the email: record it as sent, keep its bytes as the case's
+    /// outbound message, and add the `sent` event with its date of receipt.
+    pub async fn record_sent(
+        &self,
+        c: &Claimed,
+        at: DateTime<Utc>,
+        date_of_receipt: NaiveDate,
+    ) -> anyhow::Result<()> {
+        let at_text = time_text(at);
+        let mut tx = self.pool().begin().await?;
+        let n = sqlx::query("UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL WHERE id = $2 AND state IN ('sending', 'uncertain')")
+            .bind(&at_text)
+            .bind(c.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n != 1 {
+            bail!("outbox email {} was not being sent", c.id);
+        }
+        let sha = sha256_hex(&c.raw);
+        let message_id: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at)
+             VALUES ($1, 'outbound', $2, $3, $4, $5, $6, $7, $8, $7) RETURNING id",
+        )
+        .bind(c.case_id)
+        .bind(&c.message_id)
+        .bind(&sha)
+        .bind(&c.subject)
+        .bind(&c.envelope_from)
+        .bind(&c.recipient)
+        .bind(&at_text)
+        .bind(c.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let kind = if c.kind == "request" {
+            "sent".to_string()
+        } else {
+            format!("{}_sent", c.kind.replace(':', "_"))
+        };
+        sqlx::query(
+            "INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
+             VALUES ($1, $2, $3, $4, $5, 'system', $4, $6)",
+        )
+        .bind(c.case_id)
+        .bind(&kind)
+        .bind(date_of_receipt.to_string())
+        .bind(&at_text)
+        .bind(format!("to {}", c.recipient))
+        .bind(message_id)
+        .execute(&mut *tx)
+        .await?;
+        if c.kind == "request" {
+            sqlx::query("UPDATE cases SET status = $1 WHERE id = $2 AND status IN ($3, $4)")
+                .bind(CaseStatus::AwaitingResponse.as_str())
+                .bind(c.case_id)
+                .bind(CaseStatus::Queued.as_str())
+                .bind(CaseStatus::Draft.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await.context("cannot record a sent email")?;
+        Ok(())
+    }
+
+    /// A temporary failure: back to the queue until `retry_at`.
+    pub async fn record_retry(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query("UPDATE outbox SET state = 'queued', last_error = $1, not_before = $2 WHERE id = $3 AND state = 'sending'")
+            .bind(error)
+            .bind(time_text(retry_at))
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The attempt never really happened (the run stopped on a configuration error): back
+    /// to the queue without counting it.
+    pub async fn release(&self, id: i64, error: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE outbox SET state = 'queued', attempts = attempts - 1, last_error = $1 WHERE id = $2 AND state = 'sending'")
+            .bind(error)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A permanent failure (or out of attempts): the email fails, the case gets a
+    /// `delivery_failed` event, and for a permanent refusal the body's address is flagged.
+    pub async fn record_failed(
+        &self,
+        c: &Claimed,
+        error: &str,
+        flag_address: bool,
+        at: DateTime<Utc>,
+        on: NaiveDate,
+    ) -> anyhow::Result<()> {
+        let at_text = time_text(at);
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE id = $2")
+            .bind(error)
+            .bind(c.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at)
+             VALUES ($1, 'delivery_failed', $2, $3, $4, 'system', $3)",
+        )
+        .bind(c.case_id)
+        .bind(on.to_string())
+        .bind(&at_text)
+        .bind(format!("to {}: {error}", c.recipient))
+        .execute(&mut *tx)
+        .await?;
+        if c.kind == "request" {
+            sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
+                .bind(CaseStatus::DeliveryFailed.as_str())
+                .bind(c.case_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if flag_address {
+            sqlx::query(
+                "UPDATE bodies SET email_flag = $1 WHERE id = (SELECT body_id FROM cases WHERE id = $2)",
+            )
+            .bind(format!("{}: {error}", c.recipient))
+            .bind(c.case_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Outbox rows, newest first, optionally one state.
+    pub async fn outbox(
+        &self,
+        state: Option<OutboxState>,
+        id: Option<i64>,
+    ) -> anyhow::Result<Vec<OutboxRow>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT o.id, c.reference, k.name AS campaign, o.kind, o.recipient, o.state, o.attempts,
+                    o.not_before, o.last_error, o.claimed_at, o.sent_at, o.message_id
+             FROM outbox o JOIN cases c ON c.id = o.case_id JOIN campaigns k ON k.id = c.campaign_id
+             WHERE 1 = 1",
+        );
+        if let Some(s) = state {
+            q.push(" AND o.state = ").push_bind(s.as_str());
+        }
+        if let Some(id) = id {
+            q.push(" AND o.id = ").push_bind(id);
+        }
+        q.push(" ORDER BY o.id");
+        let rows = q.build().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                let state: String = r.try_get("state")?;
+                let nb: String = r.try_get("not_before")?;
+                let claimed: Option<String> = r.try_get("claimed_at")?;
+                let sent: Option<String> = r.try_get("sent_at")?;
+                Ok(OutboxRow {
+                    id: r.try_get("id")?,
+                    reference: r.try_get("reference")?,
+                    campaign: r.try_get("campaign")?,
+                    kind: r.try_get("kind")?,
+                    recipient: r.try_get("recipient")?,
+                    state: OutboxState::parse(&state)
+                        .ok_or_else(|| anyhow!("unknown outbox state {state}"))?,
+                    attempts: r.try_get::<i64, _>("attempts")? as u32,
+                    not_before: parse_time(&nb)?,
+                    last_error: r.try_get("last_error")?,
+                    claimed_at: claimed.as_deref().map(parse_time).transpose()?,
+                    sent_at: sent.as_deref().map(parse_time).transpose()?,
+                    message_id: r.try_get("message_id")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The claimed form of one outbox email (for settling an uncertain one).
+    pub async fn outbox_item(&self, id: i64) -> anyhow::Result<Option<(OutboxState, Claimed)>> {
+        let row = sqlx::query(
+            "SELECT o.id, o.case_id, o.kind, o.message_id, o.envelope_from, o.recipient, o.recipient_domain,
+                    o.subject, o.attempts, o.state, o.claimed_at, b.data, c.reference, c.regime
+             FROM outbox o JOIN blobs b ON b.sha256 = o.raw_sha256 JOIN cases c ON c.id = o.case_id
+             WHERE o.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let state: String = r.try_get("state")?;
+        Ok(Some((
+            OutboxState::parse(&state).ok_or_else(|| anyhow!("unknown outbox state {state}"))?,
+            Claimed {
+                id: r.try_get("id")?,
+                case_id: r.try_get("case_id")?,
+                reference: r.try_get("reference")?,
+                regime: r.try_get("regime")?,
+                kind: r.try_get("kind")?,
+                message_id: r.try_get("message_id")?,
+                envelope_from: r.try_get("envelope_from")?,
+                recipient: r.try_get("recipient")?,
+                recipient_domain: r.try_get("recipient_domain")?,
+                subject: r.try_get("subject")?,
+                raw: r.try_get("data")?,
+                attempts: r.try_get::<i64, _>("attempts")? as u32,
+            },
+        )))
+    }
+
+    /// Settle an uncertain email as "not sent": queue it again now.
+    pub async fn requeue_uncertain(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        Ok(sqlx::query("UPDATE outbox SET state = 'queued', not_before = $1, last_error = 'resend requested by a person' WHERE id = $2 AND state = 'uncertain'")
+            .bind(time_text(now))
+            .bind(id)
+            .execute(self.pool())
+            .await?
+            .rows_affected() == 1)
+    }
+
+    /// Outbox counts by state.
+    pub async fn outbox_counts(&self) -> anyhow::Result<Vec<(OutboxState, i64)>> {
+        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let s: String = r.try_get("state")?;
+                Ok((
+                    OutboxState::parse(&s).ok_or_else(|| anyhow!("unknown outbox state {s}"))?,
+                    r.try_get("n")?,
+                ))
+            })
+            .collect()
+    }
+}
