@@ -225,6 +225,8 @@ pub struct Pacing {
     pub per_hour: Option<u32>,
     pub per_day: Option<u32>,
     pub per_domain_per_hour: Option<u32>,
+    /// Spread emails out: at least this many milliseconds between two.
+    pub min_interval_ms: Option<u64>,
     #[serde(default = "default_attempts")]
     pub max_attempts: u32,
     #[serde(default = "default_retry_base")]
@@ -250,6 +252,7 @@ impl Default for Pacing {
             per_hour: None,
             per_day: None,
             per_domain_per_hour: None,
+            min_interval_ms: None,
             max_attempts: default_attempts(),
             retry_base_secs: default_retry_base(),
             retry_max_secs: default_retry_max(),

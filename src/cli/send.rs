@@ -161,6 +161,13 @@ pub struct OutboxArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum OutboxAction {
+    /// Show one email: its state and history, or with --raw its exact bytes.
+    Show {
+        id: i64,
+        /// Print the exact bytes that are (or were) sent.
+        #[arg(long)]
+        raw: bool,
+    },
     /// Settle an uncertain email (it was in flight when a run stopped): say whether the
     /// body received it (check the Sent folder or the server's log).
     Resolve {
@@ -310,8 +317,12 @@ fn stop_error(e: SendStop) -> anyhow::Error {
 }
 
 pub async fn outbox(app: &App, args: OutboxArgs) -> anyhow::Result<()> {
-    if let Some(OutboxAction::Resolve { id, sent, resend }) = args.action {
-        return resolve(app, id, sent, resend).await;
+    match args.action {
+        Some(OutboxAction::Resolve { id, sent, resend }) => {
+            return resolve(app, id, sent, resend).await
+        }
+        Some(OutboxAction::Show { id, raw }) => return show(app, id, raw, args.json).await,
+        None => {}
     }
     let state = match args.state {
         Some(s) => Some(OutboxState::parse(&s).with_context(|| {
@@ -349,6 +360,39 @@ pub async fn outbox(app: &App, args: OutboxArgs) -> anyhow::Result<()> {
         ]);
     }
     table.print()
+}
+
+async fn show(app: &App, id: i64, raw: bool, json: bool) -> anyhow::Result<()> {
+    let Some((_, claimed)) = app.store.outbox_item(id).await? else {
+        bail!("no outbox email {id}: `foi outbox` lists them");
+    };
+    if raw {
+        use std::io::Write;
+        std::io::stdout().write_all(&claimed.raw)?;
+        return Ok(());
+    }
+    let rows = app.store.outbox(None, Some(id)).await?;
+    let Some(r) = rows.first() else {
+        bail!("no outbox email {id}")
+    };
+    if json {
+        return print_json(r);
+    }
+    println!("outbox email {} ({}, {})", r.id, r.reference, r.kind);
+    println!("  to:         {}", r.recipient);
+    println!("  message-id: <{}>", r.message_id);
+    println!("  state:      {} after {} attempts", r.state, r.attempts);
+    println!(
+        "  due:        {}",
+        r.not_before.format("%Y-%m-%d %H:%M UTC")
+    );
+    if let Some(t) = r.sent_at {
+        println!("  sent:       {}", t.format("%Y-%m-%d %H:%M:%S UTC"));
+    }
+    if let Some(e) = &r.last_error {
+        println!("  last error: {e}");
+    }
+    Ok(())
 }
 
 async fn resolve(app: &App, id: i64, sent: bool, resend: bool) -> anyhow::Result<()> {

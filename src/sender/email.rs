@@ -125,7 +125,6 @@ mod tests {
         assert!(text.contains("Date: Mon, 02 Mar 2026 10:00:00"), "{text}");
         // lettre encodes a name with specials as an RFC 2047 word; the address stays plain.
         assert!(text.contains("?= <foi@lbbd.example>\r\n"), "{text}");
-
     }
 
     #[test]

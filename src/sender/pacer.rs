@@ -52,6 +52,9 @@ impl Pacer {
     pub fn global_free_at(&mut self, now: DateTime<Utc>) -> DateTime<Utc> {
         self.prune(now);
         let mut at = now;
+        if let (Some(ms), Some(last)) = (self.limits.min_interval_ms, self.recent.back()) {
+            at = at.max(*last + Duration::milliseconds(ms as i64));
+        }
         for (limit, span) in [
             (self.limits.per_minute, Duration::minutes(1)),
             (self.limits.per_hour, Duration::hours(1)),

@@ -217,7 +217,10 @@ fn a_missing_variable_is_reported_with_the_body_and_blocks_the_check() {
         "Dear {{#if body.head_teacher}}{{body.head_teacher}}{{else}}Headteacher{{/if}},\n",
     );
     let test_academy = w.json(["bodies", "show", "S900", "--json"]);
-    let reference = test_academy["cases"][0]["reference"].as_str().unwrap().to_string();
+    let reference = test_academy["cases"][0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let ok = w
         .foi(["campaign", "preview", "heads", "--case", &reference])
         .output()

@@ -5,3 +5,4 @@ mod support;
 
 mod bodies;
 mod campaigns;
+mod sending;

@@ -41,6 +41,8 @@ pub struct MailServers {
     pub smtp_host: String,
     pub smtp_port: u16,
     pub smtps_port: u16,
+    /// A Postfix listener that answers every recipient with 450 (try again later).
+    pub defer_port: u16,
     pub imap_host: String,
     pub imap_port: u16,
     pub imaps_port: u16,
@@ -120,6 +122,7 @@ impl MailServers {
             smtp_host: var("MAILTEST_SMTP_HOST").to_owned(),
             smtp_port: port("MAILTEST_SMTP_PORT"),
             smtps_port: port("MAILTEST_SMTPS_PORT"),
+            defer_port: port("MAILTEST_DEFER_PORT"),
             imap_host: var("MAILTEST_IMAP_HOST").to_owned(),
             imap_port: port("MAILTEST_IMAP_PORT"),
             imaps_port: port("MAILTEST_IMAPS_PORT"),

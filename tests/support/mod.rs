@@ -110,6 +110,25 @@ impl Workdir {
         .join("\n")
     }
 
+    /// Replace (or add) one `[section]` of foi.toml.
+    pub fn set_section(&self, name: &str, body: &str) {
+        let text = std::fs::read_to_string(self.config()).unwrap();
+        let mut out = String::new();
+        let mut skipping = false;
+        for line in text.lines() {
+            let t = line.trim();
+            if t.starts_with('[') {
+                skipping = t == format!("[{name}]");
+            }
+            if !skipping {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out.push_str(&format!("\n[{name}]\n{body}\n"));
+        std::fs::write(self.config(), out).unwrap();
+    }
+
     /// Import the example directory (52 bodies).
     pub fn import_examples(&self) {
         self.ok(["bodies", "import", &repo_path("examples/bodies.csv")]);

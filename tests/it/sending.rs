@@ -1,0 +1,458 @@
+//! Sending through real Postfix (SMTP on loopback) delivering into Dovecot, read back over
+//! IMAP: exactly-once delivery, headers, failures, retries, pacing, windows and crashes.
+
+use crate::support::mail::{servers, MailServers, REJECT_DOMAIN};
+use crate::support::Workdir;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// A working folder that sends through the test Postfix with no pacing limits and an
+/// always-open window, with `n` bodies at fresh addresses (plus any `extra` addresses).
+fn smtp_workdir(s: &MailServers, tag: &str, n: usize, extra: &[String]) -> (Workdir, Vec<String>) {
+    let w = Workdir::new();
+    smtp_config(&w, s, s.smtp_port, "");
+    let mut addrs: Vec<String> = (0..n)
+        .map(|_| s.unique_address(tag, "council.example"))
+        .collect();
+    addrs.extend(extra.iter().cloned());
+    let mut csv = String::from("id,name,email,tags,foi_contact\n");
+    for (i, a) in addrs.iter().enumerate() {
+        csv.push_str(&format!("B{i:04},Body {i} & Partners,{a},council,FOI Team\n"));
+    }
+    let f = w.write("bodies.csv", csv);
+    w.ok(["bodies", "import", f.to_str().unwrap()]);
+    (w, addrs)
+}
+
+fn smtp_config(w: &Workdir, s: &MailServers, port: u16, pacing: &str) {
+    w.set_section("transport", "kind = \"smtp\"");
+    w.set_section(
+        "smtp",
+        &format!(
+            "host = \"{}\"\nport = {port}\ntls = \"none\"\nsessions = 4\ntimeout_secs = 10",
+            s.smtp_host
+        ),
+    );
+    w.set_section(
+        "pacing",
+        &format!("max_attempts = 3\nretry_base_secs = 60\n{pacing}"),
+    );
+    w.set_section(
+        "send_window",
+        "days = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"]\nstart = \"00:00\"\nend = \"24:00\"\nskip_bank_holidays = false",
+    );
+}
+
+fn launch(w: &Workdir, prefix: &str) {
+    w.ok([
+        "campaign",
+        "create",
+        "c",
+        "--template",
+        &crate::support::repo_path("examples/cctv-campaign"),
+        "--select",
+        "all",
+        "--reference-prefix",
+        prefix,
+    ]);
+    w.ok(["campaign", "launch", "c"]);
+}
+
+fn outbox(w: &Workdir) -> Vec<serde_json::Value> {
+    w.json(["outbox", "--json"]).as_array().unwrap().clone()
+}
+
+fn header<'a>(msg: &'a str, name: &str) -> Option<&'a str> {
+    msg.split("\r\n\r\n")
+        .next()?
+        .split("\r\n")
+        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": ")))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_body_receives_exactly_one_request_with_its_headers() {
+    let s = servers();
+    let (w, addrs) = smtp_workdir(s, "exact", 6, &[]);
+    launch(&w, "EX");
+    let out = w.ok(["send"]);
+    assert!(
+        out.starts_with("sent 6, retried 0, failed 0, uncertain 0"),
+        "{out}"
+    );
+    let cases = w.json(["cases", "list", "--json"]);
+    let by_email: HashMap<String, serde_json::Value> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["body_email"].as_str().unwrap().to_string(), c.clone()))
+        .collect();
+    let rows = outbox(&w);
+    for addr in &addrs {
+        let got = s.wait_for_messages(addr, 1, Duration::from_secs(20)).await;
+        // Let any duplicate arrive before counting.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let got_again = s.inbox(addr).await;
+        assert_eq!(
+            got_again.len(),
+            1,
+            "{addr} received {} copies",
+            got_again.len()
+        );
+        let text = String::from_utf8(got[0].clone()).unwrap();
+        let case = &by_email[addr];
+        let reference = case["reference"].as_str().unwrap();
+        let token = case["token"].as_str().unwrap();
+        assert!(
+            header(&text, "Subject")
+                .unwrap()
+                .contains(&format!("[{reference}]"))
+                || text.contains(&format!("[{reference}]")),
+            "{text}"
+        );
+        assert!(
+            header(&text, "Reply-To")
+                .unwrap()
+                .contains(&format!("foi+{token}@example.org")),
+            "{text}"
+        );
+        assert_eq!(header(&text, "X-FOI-Reference"), Some(reference));
+        let row = rows.iter().find(|r| r["reference"] == reference).unwrap();
+        assert_eq!(row["state"], "sent");
+        let mid = row["message_id"].as_str().unwrap();
+        assert_eq!(
+            header(&text, "Message-ID"),
+            Some(format!("<{mid}>").as_str())
+        );
+        // What arrived is exactly what we stored, after the headers the servers prepend.
+        let id = row["id"].to_string();
+        let stored = w
+            .foi(["outbox", "show", &id, "--raw"])
+            .output()
+            .unwrap()
+            .stdout;
+        assert!(
+            got[0].ends_with(&stored),
+            "the stored bytes differ from what {addr} received"
+        );
+        // The envelope sender is the case's reply address, so bounces find their case.
+        assert_eq!(
+            header(&text, "Return-Path"),
+            Some(format!("<foi+{token}@example.org>").as_str())
+        );
+        let show = w.json(["case", "show", reference, "--json"]);
+        assert_eq!(show["case"]["status"], "awaiting_response");
+        assert_eq!(show["events"][0]["kind"], "sent");
+        assert_eq!(show["events"][0]["occurred_on"], "2026-03-02");
+    }
+    // A second run sends nothing more.
+    let again = w.ok(["send"]);
+    assert!(again.starts_with("sent 0, retried 0, failed 0"), "{again}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_permanent_refusal_fails_alone_and_flags_the_address() {
+    let s = servers();
+    let bad = s.unique_address("refused", REJECT_DOMAIN);
+    let (w, addrs) = smtp_workdir(s, "refused", 3, std::slice::from_ref(&bad));
+    launch(&w, "RJ");
+    let out = w.ok(["send"]);
+    assert!(out.starts_with("sent 3, retried 0, failed 1"), "{out}");
+    for a in &addrs[..3] {
+        assert_eq!(
+            s.wait_for_messages(a, 1, Duration::from_secs(20))
+                .await
+                .len(),
+            1
+        );
+    }
+    let failed = w.json(["outbox", "--state", "failed", "--json"]);
+    assert_eq!(failed[0]["recipient"], bad.as_str());
+    assert!(
+        failed[0]["last_error"].as_str().unwrap().contains("550"),
+        "{failed}"
+    );
+    let body = w.json(["bodies", "show", &bad, "--json"]);
+    assert!(body["body"]["email_flag"].as_str().unwrap().contains("550"));
+    let reference = body["cases"][0]["reference"].as_str().unwrap().to_string();
+    let case = w.json(["case", "show", &reference, "--json"]);
+    assert_eq!(case["case"]["status"], "delivery_failed");
+    assert_eq!(case["events"][0]["kind"], "delivery_failed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_temporary_failure_is_retried_with_backoff_then_succeeds() {
+    let s = servers();
+    let (w, addrs) = smtp_workdir(s, "retry", 2, &[]);
+    // First through a listener that answers 450 to every recipient.
+    smtp_config(&w, s, s.defer_port, "");
+    launch(&w, "RT");
+    let out = w.ok(["send"]);
+    assert!(out.starts_with("sent 0, retried 2, failed 0"), "{out}");
+    let rows = outbox(&w);
+    assert!(
+        rows.iter()
+            .all(|r| r["state"] == "queued" && r["attempts"] == 1),
+        "{rows:?}"
+    );
+    assert!(rows[0]["last_error"].as_str().unwrap().contains("450"));
+    assert_eq!(
+        rows[0]["not_before"], "2026-03-02T10:01:00Z",
+        "retry_base_secs = 60"
+    );
+    // Not due yet: nothing is attempted.
+    let out = w.ok(["send"]);
+    assert!(out.starts_with("sent 0, retried 0, failed 0"), "{out}");
+    // The server recovers; a minute later the emails go.
+    smtp_config(&w, s, s.smtp_port, "");
+    let out = w
+        .foi(["send"])
+        .env("FOI_NOW", "2026-03-02T10:01:30Z")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.starts_with("sent 2, retried 0, failed 0"), "{out}");
+    for a in &addrs {
+        assert_eq!(
+            s.wait_for_messages(a, 1, Duration::from_secs(20))
+                .await
+                .len(),
+            1
+        );
+    }
+    assert!(outbox(&w)
+        .iter()
+        .all(|r| r["state"] == "sent" && r["attempts"] == 2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attempts_run_out_and_the_email_fails() {
+    let s = servers();
+    let (w, _) = smtp_workdir(s, "giveup", 1, &[]);
+    smtp_config(&w, s, s.defer_port, "");
+    launch(&w, "GU");
+    for (i, now) in [
+        "2026-03-02T10:00:00Z",
+        "2026-03-02T10:01:00Z",
+        "2026-03-02T10:03:00Z",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = w.foi(["send"]).env("FOI_NOW", now).output().unwrap();
+        let out = String::from_utf8_lossy(&out.stdout).to_string();
+        let expect = if i < 2 {
+            "sent 0, retried 1, failed 0"
+        } else {
+            "sent 0, retried 0, failed 1"
+        };
+        assert!(out.starts_with(expect), "attempt {}: {out}", i + 1);
+    }
+    let row = &outbox(&w)[0];
+    assert_eq!(row["state"], "failed");
+    assert!(
+        row["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("gave up after 3 attempts"),
+        "{row}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_server_leaves_everything_queued() {
+    let s = servers();
+    let (w, _) = smtp_workdir(s, "down", 3, &[]);
+    smtp_config(&w, s, 1, ""); // nothing listens on port 1
+    launch(&w, "DN");
+    let err = w.fails(["send"]);
+    assert!(
+        err.contains("nothing was sent") && err.contains("127.0.0.1:1"),
+        "{err}"
+    );
+    assert!(outbox(&w)
+        .iter()
+        .all(|r| r["state"] == "queued" && r["attempts"] == 0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_stops_the_run_and_marks_nothing_failed() {
+    let s = servers();
+    let (w, _) = smtp_workdir(s, "auth", 3, &[]);
+    w.set_section(
+        "smtp",
+        &format!(
+            "host = \"localhost\"\nport = {}\ntls = \"starttls\"\nca_cert = \"{}\"\nusername = \"foi@example.org\"\npassword_env = \"FOI_TEST_SMTP_PASSWORD\"",
+            s.smtp_port,
+            s.ca_cert.display()
+        ),
+    );
+    launch(&w, "PW");
+    let out = w
+        .foi(["send"])
+        .env("FOI_TEST_SMTP_PASSWORD", "not-the-password")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("refused the login") && err.contains("nothing was marked failed"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("not-the-password"),
+        "the password must never be printed"
+    );
+    assert!(outbox(&w)
+        .iter()
+        .all(|r| r["state"] == "queued" && r["attempts"] == 0));
+    // With the right password over STARTTLS, all go.
+    let out = w
+        .foi(["send"])
+        .env("FOI_TEST_SMTP_PASSWORD", "secret")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("sent 3"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A missing password variable is its own clear error.
+    let err = w
+        .foi(["send"])
+        .env_remove("FOI_TEST_SMTP_PASSWORD")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&err.stderr).contains("FOI_TEST_SMTP_PASSWORD is not set"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pacing_per_domain_and_the_send_window_follow_the_clock() {
+    let s = servers();
+    let (w, addrs) = smtp_workdir(s, "paced", 5, &[]);
+    smtp_config(&w, s, s.smtp_port, "per_domain_per_hour = 2");
+    launch(&w, "PC");
+    let out = w.ok(["send"]);
+    assert!(out.starts_with("sent 2, retried 0, failed 0"), "{out}");
+    assert!(
+        out.contains("pacing limits hold the rest until Mon 2026-03-02 11:00 UTC"),
+        "{out}"
+    );
+    let out = w
+        .foi(["send"])
+        .env("FOI_NOW", "2026-03-02T11:00:01Z")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("sent 2,"));
+    // The default window: Saturday is closed, it opens Monday 09:00 London.
+    w.set_section(
+        "send_window",
+        "days = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\"]\nstart = \"09:00\"\nend = \"16:00\"",
+    );
+    let out = w
+        .foi(["send"])
+        .env("FOI_NOW", "2026-03-07T12:00:00Z")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.starts_with("sent 0,") && out.contains("opens Mon 2026-03-09 09:00 UTC"),
+        "{out}"
+    );
+    let out = w
+        .foi(["send"])
+        .env("FOI_NOW", "2026-03-09T09:00:00Z")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("sent 1,"));
+    let mut total = 0;
+    for a in &addrs {
+        total += s
+            .wait_for_messages(a, 1, Duration::from_secs(20))
+            .await
+            .len();
+    }
+    assert_eq!(total, 5);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn launch_at_pause_resume_and_cancel() {
+    let s = servers();
+    let (w, _) = smtp_workdir(s, "sched", 3, &[]);
+    w.ok([
+        "campaign",
+        "create",
+        "c",
+        "--template",
+        &crate::support::repo_path("examples/cctv-campaign"),
+        "--select",
+        "all",
+        "--reference-prefix",
+        "SC",
+    ]);
+    let dry = w.ok(["campaign", "launch", "c", "--dry-run"]);
+    assert!(dry.contains("would queue 3"), "{dry}");
+    w.ok(["campaign", "launch", "c", "--at", "2026-03-03 09:30"]);
+    assert!(w.ok(["send"]).starts_with("sent 0,"));
+    let e = w.fails(["campaign", "launch", "c"]);
+    assert!(e.contains("only a draft"), "{e}");
+    w.ok(["campaign", "pause", "c"]);
+    let out = w
+        .foi(["send"])
+        .env("FOI_NOW", "2026-03-03T09:31:00Z")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("sent 0,"));
+    w.ok(["campaign", "resume", "c"]);
+    let out = w
+        .foi(["send", "--limit", "1"])
+        .env("FOI_NOW", "2026-03-03T09:31:00Z")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("sent 1,"));
+    let out = w.ok(["campaign", "cancel", "c"]);
+    assert!(out.contains("2 unsent emails withdrawn"), "{out}");
+    let show = w.json(["campaign", "show", "c", "--json"]);
+    assert_eq!(show["by_status"]["cancelled"], 2);
+    assert_eq!(show["by_status"]["awaiting_response"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_goes_to_the_sent_folder_when_asked() {
+    let s = servers();
+    let (w, addrs) = smtp_workdir(s, "sentcopy", 2, &[]);
+    let sender = s.unique_address("sender", "example.org");
+    w.set_section("sent_copy", "enabled = true\nfolder = \"Sent\"");
+    w.set_section(
+        "imap",
+        &format!(
+            "host = \"localhost\"\nport = {}\ntls = \"implicit\"\nca_cert = \"{}\"\nusername = \"{sender}\"\npassword_env = \"FOI_TEST_IMAP_PASSWORD\"",
+            s.imaps_port,
+            s.ca_cert.display()
+        ),
+    );
+    launch(&w, "SENT");
+    let out = w
+        .foi(["send"])
+        .env("FOI_TEST_IMAP_PASSWORD", "secret")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("sent 2,"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut session = foi::net::imap::connect(&s.imap_settings_for(&sender))
+        .await
+        .unwrap();
+    let copies = foi::net::imap::fetch_all_raw(&mut session, "Sent")
+        .await
+        .unwrap();
+    assert_eq!(copies.len(), 2);
+    let received = s
+        .wait_for_messages(&addrs[0], 1, Duration::from_secs(20))
+        .await;
+    assert!(
+        copies.iter().any(|(_, raw)| received[0].ends_with(raw)),
+        "the Sent copy is the exact email"
+    );
+}
