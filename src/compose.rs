@@ -114,32 +114,28 @@ impl<'a> Composer<'a> {
     }
 }
 
-/// The result of checking every case of a campaign.
+/// The result of checking every case of a campaign: how many rendered, and each failure.
 pub struct CheckReport {
     pub digest: String,
-    /// Each case with its draft or the reason it cannot be rendered.
-    pub results: Vec<(Case, Body, Result<Draft, RenderFailure>)>,
+    pub checked: usize,
+    pub failures: Vec<(Case, String, RenderFailure)>,
 }
 
 impl CheckReport {
-    pub fn failures(&self) -> impl Iterator<Item = (&Case, &Body, &RenderFailure)> {
-        self.results
-            .iter()
-            .filter_map(|(c, b, r)| r.as_ref().err().map(|e| (c, b, e)))
-    }
-
     pub fn passed(&self) -> bool {
-        self.failures().next().is_none()
+        self.failures.is_empty()
     }
 }
 
-/// Render every case of a campaign (or the listed ones) and record whether all passed.
+/// Render every case of a campaign (or only `only`), handing each draft to `visit` as it
+/// is made (so 10,000 drafts are never held at once), and record whether all passed.
 pub async fn check_campaign(
     store: &Store,
     config: &Config,
     campaign: &Campaign,
     today: chrono::NaiveDate,
     only: Option<&str>,
+    visit: &mut dyn FnMut(&Case, &Body, &Draft) -> anyhow::Result<()>,
 ) -> anyhow::Result<CheckReport> {
     let composer = Composer::new(config, campaign, Path::new(&campaign.template_dir), today)?;
     let filter = CaseFilter {
@@ -154,18 +150,21 @@ pub async fn check_campaign(
         .into_iter()
         .map(|b| (b.id, b))
         .collect();
-    let mut results = Vec::with_capacity(cases.len());
+    let mut report = CheckReport {
+        digest: composer.set.digest(),
+        checked: 0,
+        failures: Vec::new(),
+    };
     for case in cases {
         let Some(body) = bodies.get(&case.body_id) else {
             anyhow::bail!("case {} has no body in the database", case.reference);
         };
-        let draft = composer.compose(&case, body);
-        results.push((case, body.clone(), draft));
+        report.checked += 1;
+        match composer.compose(&case, body) {
+            Ok(draft) => visit(&case, body, &draft)?,
+            Err(f) => report.failures.push((case, body.name.clone(), f)),
+        }
     }
-    let report = CheckReport {
-        digest: composer.set.digest(),
-        results,
-    };
     if only.is_none() {
         let digest = report.passed().then_some(report.digest.as_str());
         store.set_checked_digest(campaign.id, digest).await?;

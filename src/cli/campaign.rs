@@ -205,19 +205,24 @@ async fn create(
         cases.len()
     );
     let campaign = app.store.require_campaign(&name).await?;
-    let report = check_campaign(&app.store, &app.config, &campaign, app.today(), None).await?;
-    let failures: Vec<_> = report.failures().collect();
-    if failures.is_empty() {
+    let report = check_campaign(
+        &app.store,
+        &app.config,
+        &campaign,
+        app.today(),
+        None,
+        &mut |_, _, _| Ok(()),
+    )
+    .await?;
+    if report.passed() {
         println!("checked: every case renders");
     } else {
-        for (case, body, f) in &failures {
-            eprintln!("{} {}: {f}", case.reference, body.name);
-        }
+        print_failures(&report);
         eprintln!(
             "warning: {} of {} cases do not render; fix the templates or the bodies' data, then run \
              `foi campaign preview {name}`: the campaign cannot be launched until every case renders",
-            failures.len(),
-            report.results.len()
+            report.failures.len(),
+            report.checked
         );
     }
     Ok(())
@@ -307,56 +312,69 @@ async fn preview(
             );
         }
     }
-    let report = check_campaign(&app.store, &app.config, &campaign, app.today(), None).await?;
-    if all {
-        let dir = out.unwrap_or_default();
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        let mut written = 0;
-        for (c, _, draft) in &report.results {
-            if let Ok(d) = draft {
+    let wanted = case.as_deref().map(|r| {
+        Reference::parse(r)
+            .map(|r| r.to_string())
+            .unwrap_or(r.to_string())
+    });
+    let dir = out.filter(|_| all);
+    if let Some(dir) = &dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut shown = false;
+    let mut written = 0;
+    let report = check_campaign(
+        &app.store,
+        &app.config,
+        &campaign,
+        app.today(),
+        None,
+        &mut |c, _, d| {
+            if let Some(dir) = &dir {
                 std::fs::write(dir.join(format!("{}.txt", c.reference)), d.preview_text())?;
                 if let Some(html) = &d.rendered.html {
                     std::fs::write(dir.join(format!("{}.html", c.reference)), html)?;
                 }
                 written += 1;
-            }
-        }
-        println!("wrote {written} previews to {}", dir.display());
-    } else {
-        let wanted = case.as_deref().map(|r| {
-            Reference::parse(r)
-                .map(|r| r.to_string())
-                .unwrap_or(r.to_string())
-        });
-        let shown = report
-            .results
-            .iter()
-            .find(|(c, _, _)| wanted.as_deref().is_none_or(|w| c.reference.as_str() == w));
-        match shown {
-            Some((c, _, Ok(d))) => {
+            } else if !shown && wanted.as_deref().is_none_or(|w| c.reference.as_str() == w) {
+                shown = true;
                 println!("# {} — {}", c.reference, c.body_name);
                 print!("{}", d.preview_text());
                 if let Some(html) = &d.rendered.html {
                     println!("\n# HTML part\n{html}");
                 }
             }
-            Some((c, b, Err(f))) => println!("# {} — {}: cannot render: {f}", c.reference, b.name),
+            Ok(())
+        },
+    )
+    .await?;
+    if let Some(dir) = &dir {
+        println!("wrote {written} previews to {}", dir.display());
+    } else if !shown {
+        match report
+            .failures
+            .iter()
+            .find(|(c, _, _)| wanted.as_deref().is_none_or(|w| c.reference.as_str() == w))
+        {
+            Some((c, name, f)) => println!("# {} — {name}: cannot render: {f}", c.reference),
             None => println!("the campaign has no cases"),
         }
     }
-    let failures: Vec<_> = report.failures().collect();
-    if failures.is_empty() {
-        eprintln!("checked {} cases: every case renders", report.results.len());
+    if report.passed() {
+        eprintln!("checked {} cases: every case renders", report.checked);
         return Ok(());
     }
-    for (c, b, f) in &failures {
-        eprintln!("{} {}: {f}", c.reference, b.name);
-    }
+    print_failures(&report);
     bail!(
         "{} of {} cases do not render: fix the templates (or the bodies' data) and preview again; \
          the campaign cannot be launched until every case renders",
-        failures.len(),
-        report.results.len()
+        report.failures.len(),
+        report.checked
     )
+}
+
+fn print_failures(report: &crate::compose::CheckReport) {
+    for (case, name, f) in &report.failures {
+        eprintln!("{} {name}: {f}", case.reference);
+    }
 }

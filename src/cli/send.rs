@@ -46,43 +46,49 @@ pub async fn launch(
         Some(s) => parse_at(&s, app.config.timezone())?,
         None => now,
     };
-    let report = check_campaign(&app.store, &app.config, &campaign, app.today(), None).await?;
-    let failures: Vec<_> = report.failures().collect();
-    if !failures.is_empty() {
-        for (c, b, f) in &failures {
-            eprintln!("{} {}: {f}", c.reference, b.name);
-        }
-        bail!(
-            "not launched: {} of {} cases do not render; fix the templates (or the bodies' data) first; nothing was queued",
-            failures.len(),
-            report.results.len()
-        );
-    }
     let sender_domain = crate::domain::EmailAddress::parse(&app.config.sender.email)?
         .domain()
         .to_string();
-    let mut items = Vec::with_capacity(report.results.len());
-    for (case, _, draft) in &report.results {
-        let Ok(draft) = draft else { continue };
-        let message_id = new_message_id(&sender_domain);
-        let raw = build(
-            draft,
-            &message_id,
-            case.reference.as_str(),
-            not_before,
-            &Thread::default(),
-        )
-        .with_context(|| format!("case {}", case.reference))?;
-        items.push(NewOutboxItem {
-            case_id: case.id,
-            kind: "request".into(),
-            message_id,
-            envelope_from: reply_address(&app.config.sender.reply_address, &case.token),
-            recipient: draft.to_addr.clone(),
-            subject: draft.rendered.subject.clone(),
-            raw,
-            not_before,
-        });
+    let mut items = Vec::new();
+    let report = check_campaign(
+        &app.store,
+        &app.config,
+        &campaign,
+        app.today(),
+        None,
+        &mut |case, _, draft| {
+            let message_id = new_message_id(&sender_domain);
+            let raw = build(
+                draft,
+                &message_id,
+                case.reference.as_str(),
+                not_before,
+                &Thread::default(),
+            )
+            .with_context(|| format!("case {}", case.reference))?;
+            items.push(NewOutboxItem {
+                case_id: case.id,
+                kind: "request".into(),
+                message_id,
+                envelope_from: reply_address(&app.config.sender.reply_address, &case.token),
+                recipient: draft.to_addr.clone(),
+                subject: draft.rendered.subject.clone(),
+                raw,
+                not_before,
+            });
+            Ok(())
+        },
+    )
+    .await?;
+    if !report.passed() {
+        for (c, name, f) in &report.failures {
+            eprintln!("{} {name}: {f}", c.reference);
+        }
+        bail!(
+            "not launched: {} of {} cases do not render; fix the templates (or the bodies' data) first; nothing was queued",
+            report.failures.len(),
+            report.checked
+        );
     }
     if dry_run {
         println!(

@@ -3,7 +3,7 @@
 use super::{time_text, Store};
 use crate::domain::{Body, BodyKey, EmailAddress, ImportPlan};
 use anyhow::Context;
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row, Sqlite};
 use std::collections::{BTreeMap, HashMap};
 
 /// Counts reported after an import.
@@ -96,21 +96,41 @@ impl Store {
     ) -> anyhow::Result<ImportSummary> {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
-        for body in &plan.added {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO bodies (key, name, email, regime, region, fields, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-            )
-            .bind(body.key.as_str())
-            .bind(&body.name)
-            .bind(body.email.as_str())
-            .bind(&body.regime)
-            .bind(&body.region)
-            .bind(serde_json::to_string(&body.fields)?)
-            .bind(&now)
-            .fetch_one(&mut *tx)
-            .await?;
-            insert_tags(&mut tx, id, &body.tags).await?;
+        // Multi-row inserts: one statement per chunk instead of one per body.
+        for chunk in plan.added.chunks(500) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO bodies (key, name, email, regime, region, fields, created_at, updated_at) ",
+            );
+            let mut fields = Vec::with_capacity(chunk.len());
+            for body in chunk {
+                fields.push(serde_json::to_string(&body.fields)?);
+            }
+            q.push_values(chunk.iter().zip(&fields), |mut row, (body, f)| {
+                row.push_bind(body.key.as_str())
+                    .push_bind(&body.name)
+                    .push_bind(body.email.as_str())
+                    .push_bind(&body.regime)
+                    .push_bind(&body.region)
+                    .push_bind(f)
+                    .push_bind(&now)
+                    .push_bind(&now);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        if !plan.added.is_empty() {
+            let ids: HashMap<String, i64> = sqlx::query("SELECT key, id FROM bodies")
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("key")?, r.try_get("id")?)))
+                .collect::<anyhow::Result<_>>()?;
+            let tags: Vec<(i64, &String)> = plan
+                .added
+                .iter()
+                .filter_map(|b| ids.get(b.key.as_str()).map(|id| (*id, &b.tags)))
+                .flat_map(|(id, tags)| tags.iter().map(move |t| (id, t)))
+                .collect();
+            insert_tag_rows(&mut tx, &tags).await?;
         }
         for (id, body) in &plan.updated {
             sqlx::query(
@@ -130,7 +150,8 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            insert_tags(&mut tx, *id, &body.tags).await?;
+            let rows: Vec<(i64, &String)> = body.tags.iter().map(|t| (*id, t)).collect();
+            insert_tag_rows(&mut tx, &rows).await?;
         }
         tx.commit().await.context("the import was not saved")?;
         Ok(plan.summary())
@@ -147,17 +168,17 @@ impl Store {
     }
 }
 
-async fn insert_tags(
+async fn insert_tag_rows(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    body_id: i64,
-    tags: &[String],
+    rows: &[(i64, &String)],
 ) -> anyhow::Result<()> {
-    for tag in tags {
-        sqlx::query("INSERT INTO body_tags (body_id, tag) VALUES ($1, $2)")
-            .bind(body_id)
-            .bind(tag)
-            .execute(&mut **tx)
-            .await?;
+    for chunk in rows.chunks(1000) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO body_tags (body_id, tag) ");
+        q.push_values(chunk, |mut row, (id, tag)| {
+            row.push_bind(*id).push_bind(tag.as_str());
+        });
+        q.build().execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use super::{parse_time, time_text, Store};
 use crate::domain::{Campaign, CampaignState, CaseStatus, Reference, ReferencePrefix, ReplyToken};
 use anyhow::{anyhow, Context};
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row, Sqlite};
 
 /// A campaign to create.
 #[derive(Debug, Clone)]
@@ -70,22 +70,24 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .context("cannot create the campaign")?;
-        for case in cases {
-            sqlx::query(
-                "INSERT INTO cases (campaign_id, body_id, seq, reference, token, regime, status, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(id)
-            .bind(case.body_id)
-            .bind(i64::from(case.seq))
-            .bind(case.reference.as_str())
-            .bind(case.token.as_str())
-            .bind(&case.regime)
-            .bind(CaseStatus::Draft.as_str())
-            .bind(&now)
-            .execute(&mut *tx)
-            .await
-            .with_context(|| format!("cannot create case {}", case.reference))?;
+        for chunk in cases.chunks(500) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO cases (campaign_id, body_id, seq, reference, token, regime, status, created_at) ",
+            );
+            q.push_values(chunk, |mut row, case| {
+                row.push_bind(id)
+                    .push_bind(case.body_id)
+                    .push_bind(i64::from(case.seq))
+                    .push_bind(case.reference.as_str())
+                    .push_bind(case.token.as_str())
+                    .push_bind(&case.regime)
+                    .push_bind(CaseStatus::Draft.as_str())
+                    .push_bind(&now);
+            });
+            q.build()
+                .execute(&mut *tx)
+                .await
+                .context("cannot create the cases")?;
         }
         tx.commit().await.context("the campaign was not saved")?;
         Ok(id)
