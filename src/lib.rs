@@ -25,6 +25,7 @@ pub mod compose;
 pub mod config;
 pub mod deadlines;
 pub mod domain;
+pub mod ingest;
 pub mod net;
 pub mod scheduler;
 pub mod sender;

@@ -17,7 +17,9 @@ fn smtp_workdir(s: &MailServers, tag: &str, n: usize, extra: &[String]) -> (Work
     addrs.extend(extra.iter().cloned());
     let mut csv = String::from("id,name,email,tags,foi_contact\n");
     for (i, a) in addrs.iter().enumerate() {
-        csv.push_str(&format!("B{i:04},Body {i} & Partners,{a},council,FOI Team\n"));
+        csv.push_str(&format!(
+            "B{i:04},Body {i} & Partners,{a},council,FOI Team\n"
+        ));
     }
     let f = w.write("bodies.csv", csv);
     w.ok(["bodies", "import", f.to_str().unwrap()]);
@@ -455,4 +457,154 @@ async fn a_copy_goes_to_the_sent_folder_when_asked() {
         copies.iter().any(|(_, raw)| received[0].ends_with(raw)),
         "the Sent copy is the exact email"
     );
+}
+
+fn count_state(w: &Workdir, state: &str) -> usize {
+    w.json(["outbox", "--state", state, "--json"])
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+/// Launch 500, SIGKILL `foi send` mid-run, run it again: every body holds exactly one copy,
+/// except the emails reported uncertain (at most one per SMTP session), and none is missing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_sender_never_resends_and_never_loses_an_email() {
+    let s = servers();
+    let (w, addrs) = smtp_workdir(s, "kill", 500, &[]);
+    // The real clock, and a pace that takes several seconds (4 sessions, 8 ms apart).
+    smtp_config(&w, s, s.smtp_port, "min_interval_ms = 8");
+    launch(&w, "KILL");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
+        .current_dir(w.path())
+        .env("FOI_CONFIG", w.config())
+        .env("FOI_NOW", "")
+        .arg("send")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while count_state(&w, "sent") < 100 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sender made no progress"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sender finished before it could be killed"
+        );
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let sent_before = count_state(&w, "sent");
+    assert!(sent_before < 500, "killed mid-run");
+
+    let out = w.foi(["send"]).env("FOI_NOW", "").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let uncertain = w.json(["outbox", "--state", "uncertain", "--json"]);
+    let uncertain: Vec<serde_json::Value> = uncertain.as_array().unwrap().clone();
+    assert!(
+        uncertain.len() <= 4,
+        "at most one in flight per session: {uncertain:?}"
+    );
+    assert!(
+        stdout.contains(&format!("uncertain {}", uncertain.len())),
+        "{stdout}"
+    );
+    assert_eq!(count_state(&w, "sent") + uncertain.len(), 500);
+    assert_eq!(count_state(&w, "queued") + count_state(&w, "failed"), 0);
+
+    let uncertain_to: Vec<&str> = uncertain
+        .iter()
+        .map(|r| r["recipient"].as_str().unwrap())
+        .collect();
+    for a in &addrs {
+        if uncertain_to.contains(&a.as_str()) {
+            continue;
+        }
+        s.wait_for_messages(a, 1, Duration::from_secs(30)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for a in &addrs {
+        let n = s.inbox(a).await.len();
+        if uncertain_to.contains(&a.as_str()) {
+            assert!(n <= 1, "{a}: {n} copies");
+        } else {
+            assert_eq!(n, 1, "{a} holds {n} copies");
+        }
+    }
+    // A person settles each uncertain email by looking at the mailbox (or the server log).
+    for r in &uncertain {
+        let to = r["recipient"].as_str().unwrap();
+        let id = r["id"].to_string();
+        let flag = if s.inbox(to).await.is_empty() {
+            "--resend"
+        } else {
+            "--sent"
+        };
+        w.ok(["outbox", "resolve", &id, flag]);
+    }
+    w.foi(["send"]).env("FOI_NOW", "").assert().success();
+    for a in &addrs {
+        assert_eq!(
+            s.wait_for_messages(a, 1, Duration::from_secs(30))
+                .await
+                .len(),
+            1,
+            "{a}"
+        );
+    }
+    assert_eq!(count_state(&w, "sent"), 500);
+}
+
+/// `foi run` sends what falls due and stops cleanly on SIGTERM.
+#[tokio::test(flavor = "multi_thread")]
+async fn foi_run_sends_and_stops_on_sigterm() {
+    let s = servers();
+    let (w, addrs) = smtp_workdir(s, "run", 3, &[]);
+    launch(&w, "RUN");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
+        .current_dir(w.path())
+        .env("FOI_CONFIG", w.config())
+        .env("FOI_NOW", "")
+        .arg("run")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for a in &addrs {
+        assert_eq!(
+            s.wait_for_messages(a, 1, Duration::from_secs(30))
+                .await
+                .len(),
+            1
+        );
+    }
+    // While it runs, a second sender is refused.
+    let e = w.fails(["send"]);
+    assert!(e.contains("another `foi send` or `foi run`"), "{e}");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let code = loop {
+        if let Some(code) = child.try_wait().unwrap() {
+            break code;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "foi run did not stop on SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(code.success(), "foi run exits 0 on SIGTERM");
+    assert_eq!(count_state(&w, "sent"), 3);
 }
