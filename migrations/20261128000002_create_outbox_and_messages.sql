@@ -19,8 +19,11 @@ CREATE TABLE outbox (
     subject           TEXT NOT NULL,
     -- the exact bytes to send
     raw_sha256        TEXT NOT NULL REFERENCES blobs (sha256),
-    -- queued -> sending -> sent | queued (retry) | failed | uncertain; cancelled
+    -- queued -> claimed -> sending -> sent | queued (retry) | failed | uncertain; cancelled
     state             TEXT NOT NULL,
+    -- the machine's boot id when the email was claimed: after a reboot, claims of an older
+    -- boot are uncertain (a power cut may have lost their later, unsynced marks)
+    claim_boot        TEXT,
     attempts          INTEGER NOT NULL DEFAULT 0,
     not_before        TEXT NOT NULL,
     last_error        TEXT,

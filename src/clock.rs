@@ -8,6 +8,11 @@ use std::sync::Arc;
 pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> DateTime<Utc>;
 
+    /// A fixed clock never moves: nothing may wait for its time to pass.
+    fn is_fixed(&self) -> bool {
+        false
+    }
+
     /// Today's date in a time zone (for "today" in templates, send windows, receipt dates).
     fn today_in(&self, tz: chrono_tz::Tz) -> NaiveDate {
         self.now().with_timezone(&tz).date_naive()
@@ -32,6 +37,10 @@ pub struct FixedClock(pub DateTime<Utc>);
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
         self.0
+    }
+
+    fn is_fixed(&self) -> bool {
+        true
     }
 }
 

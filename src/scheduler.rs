@@ -22,7 +22,15 @@ pub async fn run_until_stopped(
         if *shutdown.borrow() {
             return Ok(());
         }
-        let wake = match sender.send_due(None, shutdown.clone(), &mut |_| {}).await {
+        let wake = match sender
+            .send_due(
+                None,
+                shutdown.clone(),
+                &mut |_| {},
+                std::time::Duration::ZERO,
+            )
+            .await
+        {
             Ok((summary, idle)) => {
                 if summary.sent + summary.failed + summary.retried > 0 {
                     tracing::info!(

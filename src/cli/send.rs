@@ -292,8 +292,14 @@ pub async fn send(app: &App, args: SendArgs) -> anyhow::Result<()> {
             pb.set_message(summary_line(s));
         }
     };
+    // Wait out pacing holds up to a minute (`foi run` is for longer); a fixed clock never moves.
+    let wait = if app.clock.is_fixed() {
+        std::time::Duration::ZERO
+    } else {
+        std::time::Duration::from_secs(60)
+    };
     let result = sender
-        .send_due(args.limit, shutdown_signal(), &mut progress)
+        .send_due(args.limit, shutdown_signal(), &mut progress, wait)
         .await;
     if let Some(pb) = &bar {
         pb.finish_and_clear();

@@ -148,13 +148,19 @@ fn decide(
 
     // 1. Bounces: a delivery report, standard or not.
     if let Some(report) = &message.delivery_report {
-        let failures: Vec<&DeliveryRecipient> =
-            report.recipients.iter().filter(|r| r.is_failure()).collect();
+        let failures: Vec<&DeliveryRecipient> = report
+            .recipients
+            .iter()
+            .filter(|r| r.is_failure())
+            .collect();
         if report.recipients.is_empty() || !failures.is_empty() {
             let permanent = if report.recipients.is_empty() {
                 !report.warning_only
             } else {
-                report.recipients.iter().any(DeliveryRecipient::is_permanent)
+                report
+                    .recipients
+                    .iter()
+                    .any(DeliveryRecipient::is_permanent)
             };
             let who = failures
                 .iter()
@@ -167,7 +173,11 @@ fn decide(
                 .join(", ");
             let mut reason = format!(
                 "bounce ({}): {}",
-                if permanent { "permanent" } else { "delayed, still being retried" },
+                if permanent {
+                    "permanent"
+                } else {
+                    "delayed, still being retried"
+                },
                 report.evidence
             );
             if !who.is_empty() {
@@ -230,7 +240,9 @@ fn decide(
         }
         return (Kind::AutoReply, reason, None);
     }
-    let acknowledgement = text.find_any(ACK_PHRASES).or_else(|| ack_in_attachment_names(message));
+    let acknowledgement = text
+        .find_any(ACK_PHRASES)
+        .or_else(|| ack_in_attachment_names(message));
     if let Some(header) = strong_auto {
         return match acknowledgement {
             Some(phrase) => (
@@ -315,8 +327,16 @@ fn decide(
     if !exemptions.is_empty() || weak_refusal.is_some() {
         let phrase = weak_refusal.map(|p| format!("\"{p}\"")).unwrap_or_default();
         let cited = cited.trim_start_matches("; ");
-        let joiner = if phrase.is_empty() || cited.is_empty() { "" } else { "; " };
-        return (Kind::Refusal, format!("refusal: {phrase}{joiner}{cited}"), None);
+        let joiner = if phrase.is_empty() || cited.is_empty() {
+            ""
+        } else {
+            "; "
+        };
+        return (
+            Kind::Refusal,
+            format!("refusal: {phrase}{joiner}{cited}"),
+            None,
+        );
     }
 
     // 6. Machine mail with nothing to say.
@@ -341,7 +361,12 @@ fn decide(
 fn strong_auto_header(message: &ParsedMessage) -> Option<String> {
     let auto = &message.automation;
     if let Some(value) = &auto.auto_submitted {
-        let first = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let first = value
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if !first.is_empty() && first != "no" {
             return Some(format!("Auto-Submitted: {value}"));
         }
@@ -371,7 +396,10 @@ fn weak_auto_header(message: &ParsedMessage) -> Option<String> {
     }
     if let Some(value) = &auto.x_auto_response_suppress {
         let lower = value.to_ascii_lowercase();
-        if ["all", "oof", "autoreply"].iter().any(|v| lower.contains(v)) {
+        if ["all", "oof", "autoreply"]
+            .iter()
+            .any(|v| lower.contains(v))
+        {
             return Some(format!("X-Auto-Response-Suppress: {value}"));
         }
     }
@@ -420,9 +448,10 @@ impl Evidence {
     /// The first phrase found in the subject or the new text, outside hypothetical
     /// sentences ("if we need clarification ...", "some information may be exempt").
     fn find_any(&self, phrases: &[&'static str]) -> Option<&'static str> {
-        phrases.iter().copied().find(|phrase| {
-            asserted(&self.subject, phrase) || asserted(&self.fresh, phrase)
-        })
+        phrases
+            .iter()
+            .copied()
+            .find(|phrase| asserted(&self.subject, phrase) || asserted(&self.fresh, phrase))
     }
 }
 
@@ -510,15 +539,21 @@ fn fresh_text(body: &str) -> String {
             break;
         }
     }
-    sanitize::truncate_chars(&out, MAX_FRESH_CHARS).0.to_string()
+    sanitize::truncate_chars(&out, MAX_FRESH_CHARS)
+        .0
+        .to_string()
 }
 
 /// True when line `i` starts the quoted earlier message of a reply.
 fn starts_quote(lower: &str, lines: &[&str], i: usize) -> bool {
     let separator = lower.trim_matches(|c: char| c == '-' || c == '_' || c == ' ');
-    if ["original message", "ursprüngliche nachricht", "urspr. nachricht", "reply message"]
-        .iter()
-        .any(|m| separator == *m)
+    if [
+        "original message",
+        "ursprüngliche nachricht",
+        "urspr. nachricht",
+        "reply message",
+    ]
+    .contains(&separator)
     {
         return true;
     }
@@ -529,7 +564,9 @@ fn starts_quote(lower: &str, lines: &[&str], i: usize) -> bool {
         return true;
     }
     // Outlook's header block: From:/Von: followed within a few lines by Sent:/Gesendet:.
-    let starts_from = ["from:", "von:", "de :", "de:"].iter().any(|p| lower.starts_with(p));
+    let starts_from = ["from:", "von:", "de :", "de:"]
+        .iter()
+        .any(|p| lower.starts_with(p));
     let underline = lower.len() >= 10 && lower.chars().all(|c| c == '_' || c == '-');
     if starts_from || underline {
         let next = lines.get(i + 1..(i + 6).min(lines.len())).unwrap_or(&[]);
@@ -829,9 +866,14 @@ fn ack_in_attachment_names(message: &ParsedMessage) -> Option<&'static str> {
                 .to_lowercase()
         })
         .collect();
-    ["eingangsbest", "empfangsbest", "acknowledgement", "acknowledgment"]
-        .into_iter()
-        .find(|word| names.iter().any(|n| n.starts_with(word)))
+    [
+        "eingangsbest",
+        "empfangsbest",
+        "acknowledgement",
+        "acknowledgment",
+    ]
+    .into_iter()
+    .find(|word| names.iter().any(|n| n.starts_with(word)))
 }
 
 /// An attachment that can carry an answer: not a signature, not a logo or a signature
@@ -840,10 +882,21 @@ fn is_document(attachment: &Attachment, html: Option<&str>) -> bool {
     let kind = attachment.content_type.as_str();
     if kind.starts_with("image/") {
         let name = attachment.file_name.to_lowercase();
-        let decorative_name = ["logo", "banner", "signature", "spacer", "facebook", "twitter", "linkedin", "instagram", "youtube"]
-            .iter()
-            .any(|w| name.contains(w))
-            || (name.starts_with("image0") && name.chars().nth(6).is_some_and(|c| c.is_ascii_digit()));
+        let decorative_name = [
+            "logo",
+            "banner",
+            "signature",
+            "spacer",
+            "facebook",
+            "twitter",
+            "linkedin",
+            "instagram",
+            "youtube",
+        ]
+        .iter()
+        .any(|w| name.contains(w))
+            || (name.starts_with("image0")
+                && name.chars().nth(6).is_some_and(|c| c.is_ascii_digit()));
         let shown_and_small = attachment.content_id.as_deref().is_some_and(|cid| {
             html.is_some_and(|h| h.contains(&format!("cid:{cid}"))) && attachment.size < 16 * 1024
         }) && attachment.inline;
@@ -889,7 +942,8 @@ pub fn exemptions_in(text: &str) -> Vec<String> {
             (true, 10, false)
         } else if rest.starts_with("reg.") {
             (true, 4, false)
-        } else if rest.starts_with("reg ") && rest.as_bytes().get(4).is_some_and(u8::is_ascii_digit) {
+        } else if rest.starts_with("reg ") && rest.as_bytes().get(4).is_some_and(u8::is_ascii_digit)
+        {
             (true, 3, false)
         } else if rest.starts_with("ss.") && short_form_cites_section(rest.get(3..).unwrap_or("")) {
             (false, 3, true)
@@ -913,7 +967,9 @@ pub fn exemptions_in(text: &str) -> Vec<String> {
             if j == digits_start {
                 break;
             }
-            let Some(number) = lower.get(digits_start..j).and_then(|n| n.parse::<u32>().ok())
+            let Some(number) = lower
+                .get(digits_start..j)
+                .and_then(|n| n.parse::<u32>().ok())
             else {
                 break;
             };
@@ -951,7 +1007,12 @@ pub fn exemptions_in(text: &str) -> Vec<String> {
                 .find(|sep| list_rest.starts_with(**sep))
                 .map(|sep| sep.len());
             match skip {
-                Some(len) if list_rest.as_bytes().get(len).is_some_and(u8::is_ascii_digit) => {
+                Some(len)
+                    if list_rest
+                        .as_bytes()
+                        .get(len)
+                        .is_some_and(u8::is_ascii_digit) =>
+                {
                     j += len;
                 }
                 _ => break,
@@ -1033,7 +1094,10 @@ fn labelled_reference(text: &str) -> Option<String> {
                 break;
             }
             let word_start = start == 0
-                || lower.as_bytes().get(start - 1).is_some_and(|b| !b.is_ascii_alphanumeric());
+                || lower
+                    .as_bytes()
+                    .get(start - 1)
+                    .is_some_and(|b| !b.is_ascii_alphanumeric());
             let word_end = lower
                 .as_bytes()
                 .get(from)
@@ -1042,7 +1106,10 @@ fn labelled_reference(text: &str) -> Option<String> {
                 continue;
             }
             let before = lower.get(..start).unwrap_or("").trim_end();
-            if ["your", "ihr", "ihre", "ihr zeichen"].iter().any(|w| before.ends_with(w)) {
+            if ["your", "ihr", "ihre", "ihr zeichen"]
+                .iter()
+                .any(|w| before.ends_with(w))
+            {
                 continue;
             }
             if let Some(reference) = reference_after(text.get(from..).unwrap_or(""), label) {
@@ -1105,7 +1172,10 @@ fn bare_reference(text: &str, lower: &str) -> Option<String> {
             let start = from + found;
             from = start + prefix.len();
             let word_start = start == 0
-                || lower.as_bytes().get(start - 1).is_some_and(|b| !b.is_ascii_alphanumeric());
+                || lower
+                    .as_bytes()
+                    .get(start - 1)
+                    .is_some_and(|b| !b.is_ascii_alphanumeric());
             if !word_start {
                 continue;
             }
@@ -1123,12 +1193,15 @@ fn bare_reference(text: &str, lower: &str) -> Option<String> {
                 None => ("", after),
             };
             let body: String = body.chars().take_while(|c| *c != ' ').collect();
-            let body = body.trim_start_matches(['-', '/']).trim_end_matches(['-', '/', '_']);
+            let body = body
+                .trim_start_matches(['-', '/'])
+                .trim_end_matches(['-', '/', '_']);
             let digits = body.chars().filter(char::is_ascii_digit).count();
             let sep_ok = sep.is_empty() || body.chars().all(|c| c.is_ascii_digit());
             let glued = after.starts_with(|c: char| c.is_ascii_alphanumeric());
-            if digits >= 3 && sep_ok && !(glued && !after.starts_with(|c: char| c.is_ascii_digit()))
-            {
+            // "FOI2024/77" is a reference, "FOIA" or "FOIs" is a word.
+            let glued_to_word = glued && !after.starts_with(|c: char| c.is_ascii_digit());
+            if digits >= 3 && sep_ok && !glued_to_word {
                 let prefix_text = text.get(start..start + prefix.len()).unwrap_or(prefix);
                 let joiner = after
                     .chars()
@@ -1228,11 +1301,20 @@ mod tests {
             exemptions_in("refused under Regulation 12(4)(b) and reg. 13; see also regulation 5"),
             ["reg12(4)(b)", "reg13"]
         );
-        assert_eq!(exemptions_in("section 1(1)(a), section 10 and s.17"), Vec::<String>::new());
-        assert_eq!(exemptions_in("it's 40 cameras, costs 12 pounds"), Vec::<String>::new());
+        assert_eq!(
+            exemptions_in("section 1(1)(a), section 10 and s.17"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            exemptions_in("it's 40 cameras, costs 12 pounds"),
+            Vec::<String>::new()
+        );
         assert_eq!(exemptions_in("s21 and S.31(1)(a)"), ["s21", "s31"]);
         assert_eq!(exemptions_in("s. 40(2) applies"), ["s40"]);
-        assert_eq!(exemptions_in("siehe S. 26 des Berichts"), Vec::<String>::new());
+        assert_eq!(
+            exemptions_in("siehe S. 26 des Berichts"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -1323,11 +1405,21 @@ mod tests {
 
     #[test]
     fn plain_auto_reply_headers() {
-        for header in ["X-Autoreply: yes", "X-Autorespond: 1", "Precedence: auto_reply"] {
-            let c = classify_raw(&email(&format!("Subject: Re: hello\r\n{header}"), "Thanks."));
+        for header in [
+            "X-Autoreply: yes",
+            "X-Autorespond: 1",
+            "Precedence: auto_reply",
+        ] {
+            let c = classify_raw(&email(
+                &format!("Subject: Re: hello\r\n{header}"),
+                "Thanks.",
+            ));
             assert_eq!(c.kind, Kind::AutoReply, "{header}: {}", c.reason);
         }
-        let c = classify_raw(&email("Subject: Re: hello\r\nAuto-Submitted: no", "Thanks."));
+        let c = classify_raw(&email(
+            "Subject: Re: hello\r\nAuto-Submitted: no",
+            "Thanks.",
+        ));
         assert_eq!(c.kind, Kind::Unknown, "{}", c.reason);
         let c = classify_raw(&email("Subject: Council news\r\nPrecedence: bulk", "News."));
         assert_eq!(c.kind, Kind::AutoReply, "{}", c.reason);
@@ -1367,7 +1459,10 @@ mod tests {
         assert_eq!(c.kind, Kind::Bounce, "{}", c.reason);
         let bounce = c.bounce.unwrap();
         assert!(bounce.permanent);
-        assert_eq!(bounce.original_message_id.as_deref(), Some("req-42@campaign.example"));
+        assert_eq!(
+            bounce.original_message_id.as_deref(),
+            Some("req-42@campaign.example")
+        );
         assert_eq!(bounce.recipients.len(), 1, "{:?}", bounce.recipients);
         assert_eq!(bounce.recipients[0].address, "foi@council.example");
         assert_eq!(bounce.recipients[0].status.as_deref(), Some("5.1.10"));
@@ -1422,7 +1517,10 @@ mod tests {
         assert_eq!(c.kind, Kind::Bounce, "{}", c.reason);
         let bounce = c.bounce.unwrap();
         assert!(bounce.permanent);
-        assert_eq!(bounce.original_message_id.as_deref(), Some("req-42@campaign.example"));
+        assert_eq!(
+            bounce.original_message_id.as_deref(),
+            Some("req-42@campaign.example")
+        );
         let r = &bounce.recipients[0];
         assert_eq!(r.address, "nobody@council.example");
         assert_eq!(r.action.as_deref(), Some("failed"));
@@ -1485,11 +1583,26 @@ mod tests {
     #[test]
     fn references_are_found_after_labels_or_bare() {
         let text = |t: &str| body_reference("", t);
-        assert_eq!(text("Our Ref: FOI-2024-1234.").as_deref(), Some("FOI-2024-1234"));
-        assert_eq!(text("Reference: FOI/24/0042").as_deref(), Some("FOI/24/0042"));
-        assert_eq!(text("Request number 12345 refers").as_deref(), Some("12345"));
-        assert_eq!(text("Your ref: ABC-999; our ref: 77/2026").as_deref(), Some("77/2026"));
-        assert_eq!(text("Unser Zeichen: 13000382 KD/Ne").as_deref(), Some("13000382"));
+        assert_eq!(
+            text("Our Ref: FOI-2024-1234.").as_deref(),
+            Some("FOI-2024-1234")
+        );
+        assert_eq!(
+            text("Reference: FOI/24/0042").as_deref(),
+            Some("FOI/24/0042")
+        );
+        assert_eq!(
+            text("Request number 12345 refers").as_deref(),
+            Some("12345")
+        );
+        assert_eq!(
+            text("Your ref: ABC-999; our ref: 77/2026").as_deref(),
+            Some("77/2026")
+        );
+        assert_eq!(
+            text("Unser Zeichen: 13000382 KD/Ne").as_deref(),
+            Some("13000382")
+        );
         assert_eq!(text("RE: FOI 12345 CCTV").as_deref(), Some("FOI 12345"));
         assert_eq!(text("EIR-2025-77 decision").as_deref(), Some("EIR-2025-77"));
         assert_eq!(text("with reference to your letter"), None);
@@ -1526,7 +1639,9 @@ mod tests {
             (0..=255u8).cycle().take(10_000).collect(),
             b"Subject: s.\r\n\r\nsections 40, and".to_vec(),
             b"Subject: Our ref:\r\n\r\nreference: ###".to_vec(),
-            "Subject: ü\r\n\r\nsection 4€0 FOI-€ Az. ÿ".as_bytes().to_vec(),
+            "Subject: ü\r\n\r\nsection 4€0 FOI-€ Az. ÿ"
+                .as_bytes()
+                .to_vec(),
         ];
         for raw in inputs {
             let parsed = parse(&raw, &Limits::default());

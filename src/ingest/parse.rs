@@ -32,17 +32,24 @@ pub struct Limits {
     /// Upper bound on MIME parts and nested messages, estimated before parsing by counting
     /// boundary-like `--` runs and `message/` types (default 2,000). Over it: headers only.
     pub max_mime_parts: usize,
-    /// Upper bound on header fields, estimated before parsing by counting `:` (default
-    /// 200,000). Over it: headers only.
+    /// Upper bound on multipart containers, estimated before parsing by counting
+    /// `boundary=` parameters (default 64). Each container whose boundary never appears
+    /// costs mail-parser a scan of the rest of the message. Over it: headers only.
+    pub max_multiparts: usize,
+    /// Upper bound on header fields, estimated before parsing by counting lines with a
+    /// `:` (default 200,000). Over it: headers only.
     pub max_header_fields: usize,
     /// How much of the top-level header block is read when the body is not parsed
     /// (default 256 KiB).
     pub max_header_bytes: usize,
     /// Attachments kept per message; later ones are noted, not extracted (default 500).
     pub max_attachments: usize,
-    /// Characters kept of the text body (default 1,000,000); the HTML body is cut to
-    /// four bytes per character of this before sanitising.
+    /// Characters kept of the text body (default 1,000,000). A text rendition of HTML
+    /// reads at most four bytes of HTML per character of this.
     pub max_text_chars: usize,
+    /// Bytes of HTML handed to the sanitiser (default 1 MiB): building the HTML tree
+    /// costs many times its size in memory. Longer HTML is cut, and noted.
+    pub max_html_bytes: usize,
     /// Characters kept of a single header value such as the subject (default 2,000).
     pub max_header_chars: usize,
     /// Addresses kept per address list, ids kept per id list, recipients kept per delivery
@@ -55,10 +62,12 @@ impl Default for Limits {
         Self {
             max_message_bytes: 50 * 1024 * 1024,
             max_mime_parts: 2_000,
+            max_multiparts: 64,
             max_header_fields: 200_000,
             max_header_bytes: 256 * 1024,
             max_attachments: 500,
             max_text_chars: 1_000_000,
+            max_html_bytes: 1024 * 1024,
             max_header_chars: 2_000,
             max_list_items: 500,
         }
@@ -71,24 +80,22 @@ impl Default for Limits {
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum ParseProblem {
     /// Over [`Limits::max_message_bytes`]: only the headers were read.
-    #[error("the message is {size} bytes, over the limit of {limit} bytes: only its headers were read")]
+    #[error(
+        "the message is {size} bytes, over the limit of {limit} bytes: only its headers were read"
+    )]
     TooLarge {
         /// Size of the raw message in bytes.
         size: usize,
         /// The limit in force.
         limit: usize,
     },
-    /// Over [`Limits::max_mime_parts`]: only the headers were read.
-    #[error("the message has about {estimated} MIME parts or nested messages, over the limit of {limit}: only its headers were read")]
-    TooManyParts {
-        /// The pre-parse estimate.
-        estimated: usize,
-        /// The limit in force.
-        limit: usize,
-    },
-    /// Over [`Limits::max_header_fields`]: only the headers were read.
-    #[error("the message has up to {estimated} header fields, over the limit of {limit}: only its headers were read")]
-    TooManyHeaderFields {
+    /// Over one of the structure limits ([`Limits::max_mime_parts`],
+    /// [`Limits::max_multiparts`], [`Limits::max_header_fields`]): only the headers were
+    /// read, because parsing it would cost far more than its size suggests.
+    #[error("the message has about {estimated} {what}, over the limit of {limit}: only its headers were read")]
+    TooComplex {
+        /// What was counted ("MIME parts or nested messages", ...).
+        what: String,
         /// The pre-parse estimate.
         estimated: usize,
         /// The limit in force.
@@ -342,23 +349,32 @@ pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
     }
 
     let shape = Shape::of(raw);
-    if shape.parts_estimate() > limits.max_mime_parts {
-        let problem = ParseProblem::TooManyParts {
-            estimated: shape.parts_estimate(),
-            limit: limits.max_mime_parts,
-        };
-        return headers_only(raw, limits, problem);
-    }
-    if shape.colons > limits.max_header_fields {
-        let problem = ParseProblem::TooManyHeaderFields {
-            estimated: shape.colons,
-            limit: limits.max_header_fields,
-        };
-        return headers_only(raw, limits, problem);
+    let checks = [
+        (
+            "MIME parts or nested messages",
+            shape.parts_estimate(),
+            limits.max_mime_parts,
+        ),
+        (
+            "multipart containers",
+            shape.boundaries,
+            limits.max_multiparts,
+        ),
+        ("header fields", shape.colons, limits.max_header_fields),
+    ];
+    for (what, estimated, limit) in checks {
+        if estimated > limit {
+            let problem = ParseProblem::TooComplex {
+                what: what.to_string(),
+                estimated,
+                limit,
+            };
+            return headers_only(raw, limits, problem);
+        }
     }
 
     match MessageParser::default().parse(raw) {
-        Some(message) if !message.parts.is_empty() => from_message(&message, limits),
+        Some(message) if !message.parts.is_empty() => from_message(message, limits),
         _ => ParsedMessage {
             problem: Some(ParseProblem::Unparseable),
             ..ParsedMessage::default()
@@ -370,7 +386,8 @@ pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
 /// leading blank line for the end of an empty header block) and the `From sender date`
 /// line that starts each message of an mbox export (it would be read as a bogus header).
 fn strip_mbox_separator(raw: &[u8]) -> &[u8] {
-    let skip_blank = |raw: &'_ [u8]| -> usize { raw.iter().take_while(|b| b.is_ascii_whitespace()).count() };
+    let skip_blank =
+        |raw: &'_ [u8]| -> usize { raw.iter().take_while(|b| b.is_ascii_whitespace()).count() };
     let mut raw = raw.get(skip_blank(raw)..).unwrap_or(&[]);
     if raw.starts_with(b"From ") {
         if let Some(end) = raw.iter().position(|b| *b == b'\n') {
@@ -388,8 +405,10 @@ struct Shape {
     dash_runs: usize,
     /// Occurrences of `message/`: every nested message is declared with one.
     message_types: usize,
-    /// `:` characters: every header field has one.
+    /// Lines containing `:`: every header field needs a line of its own with one.
     colons: usize,
+    /// `boundary=` parameters: every multipart container declares one.
+    boundaries: usize,
 }
 
 impl Shape {
@@ -398,8 +417,10 @@ impl Shape {
             dash_runs: 0,
             message_types: 0,
             colons: 0,
+            boundaries: 0,
         };
         let mut run = 0usize;
+        let mut colon_on_line = false;
         for (i, &b) in raw.iter().enumerate() {
             if b == b'-' {
                 run += 1;
@@ -410,13 +431,27 @@ impl Shape {
             }
             run = 0;
             match b {
-                b':' => shape.colons += 1,
-                b'/' if i >= 7 => {
-                    if raw
+                b':' if !colon_on_line => {
+                    shape.colons += 1;
+                    colon_on_line = true;
+                }
+                b'\n' => colon_on_line = false,
+                b'/' if i >= 7
+                    && raw
                         .get(i - 7..i)
-                        .is_some_and(|w| w.eq_ignore_ascii_case(b"message"))
+                        .is_some_and(|w| w.eq_ignore_ascii_case(b"message")) =>
+                {
+                    shape.message_types += 1;
+                }
+                b'=' if i >= 8 => {
+                    let window = raw.get(i.saturating_sub(16)..i).unwrap_or(&[]);
+                    let name = window.trim_ascii_end();
+                    if name.len() >= 8
+                        && name
+                            .get(name.len() - 8..)
+                            .is_some_and(|w| w.eq_ignore_ascii_case(b"boundary"))
                     {
-                        shape.message_types += 1;
+                        shape.boundaries += 1;
                     }
                 }
                 _ => {}
@@ -432,7 +467,9 @@ impl Shape {
 
 /// Reads only the top-level headers, from at most [`Limits::max_header_bytes`].
 fn headers_only(raw: &[u8], limits: &Limits, problem: ParseProblem) -> ParsedMessage {
-    let prefix = raw.get(..limits.max_header_bytes.min(raw.len())).unwrap_or(&[]);
+    let prefix = raw
+        .get(..limits.max_header_bytes.min(raw.len()))
+        .unwrap_or(&[]);
     let mut parsed = ParsedMessage::default();
     if let Some(message) = MessageParser::default().parse_headers(prefix) {
         if let Some(root) = message.parts.first() {
@@ -444,7 +481,7 @@ fn headers_only(raw: &[u8], limits: &Limits, problem: ParseProblem) -> ParsedMes
     parsed
 }
 
-fn from_message(message: &Message<'_>, limits: &Limits) -> ParsedMessage {
+fn from_message(mut message: Message<'_>, limits: &Limits) -> ParsedMessage {
     let mut parsed = ParsedMessage::default();
     let Some(root) = message.parts.first() else {
         parsed.problem = Some(ParseProblem::Unparseable);
@@ -453,10 +490,10 @@ fn from_message(message: &Message<'_>, limits: &Limits) -> ParsedMessage {
     let view = HeaderView::new(&root.headers, &message.raw_message, limits);
     read_headers(&view, &mut parsed, limits);
 
-    let tree = Tree::new(message);
-    read_bodies(message, &mut parsed, limits);
-    parsed.delivery_report = read_delivery_report(message, &tree, &parsed, limits);
-    read_attachments(message, &tree, &mut parsed, limits);
+    let tree = Tree::new(&message);
+    read_bodies(&message, &mut parsed, limits);
+    parsed.delivery_report = read_delivery_report(&message, &tree, &parsed, limits);
+    read_attachments(&mut message, &tree, &mut parsed, limits);
     parsed
 }
 
@@ -496,7 +533,9 @@ impl<'a, 'x> HeaderView<'a, 'x> {
             .raw
             .get(header.offset_start as usize..header.offset_end as usize)
             .unwrap_or(&[]);
-        let bytes = bytes.get(..bytes.len().min(self.max_chars * 4)).unwrap_or(&[]);
+        let bytes = bytes
+            .get(..bytes.len().min(self.max_chars * 4))
+            .unwrap_or(&[]);
         sanitize::clean_display_text(&String::from_utf8_lossy(bytes), self.max_chars)
     }
 
@@ -510,7 +549,10 @@ fn read_headers(view: &HeaderView<'_, '_>, parsed: &mut ParsedMessage, limits: &
     parsed.message_id = view
         .first("Message-ID")
         .and_then(|h| ids_of(&h.value).into_iter().next());
-    parsed.in_reply_to = bounded_ids(view.named("In-Reply-To").flat_map(|h| ids_of(&h.value)), max);
+    parsed.in_reply_to = bounded_ids(
+        view.named("In-Reply-To").flat_map(|h| ids_of(&h.value)),
+        max,
+    );
     parsed.references = bounded_ids(view.named("References").flat_map(|h| ids_of(&h.value)), max);
 
     let mailboxes = |name: &'static str| -> Vec<Mailbox> {
@@ -532,7 +574,9 @@ fn read_headers(view: &HeaderView<'_, '_>, parsed: &mut ParsedMessage, limits: &
     parsed.subject = view
         .first("Subject")
         .and_then(|h| h.value.as_text())
-        .map(|s| sanitize::clean_display_text(&sanitize::repair_mojibake(s), limits.max_header_chars))
+        .map(|s| {
+            sanitize::clean_display_text(&sanitize::repair_mojibake(s), limits.max_header_chars)
+        })
         .filter(|s| !s.is_empty());
     parsed.date = view.first("Date").and_then(|h| match &h.value {
         HeaderValue::DateTime(dt) => to_utc(dt),
@@ -553,7 +597,8 @@ fn to_utc(dt: &mail_parser::DateTime) -> Option<DateTime<Utc>> {
     if dt.tz_hour > 23 || dt.tz_minute > 59 {
         return None;
     }
-    let offset = Duration::hours(i64::from(dt.tz_hour)) + Duration::minutes(i64::from(dt.tz_minute));
+    let offset =
+        Duration::hours(i64::from(dt.tz_hour)) + Duration::minutes(i64::from(dt.tz_minute));
     // `tz_before_gmt` means west of Greenwich (-0500): UTC is later than local time.
     let utc = if dt.tz_before_gmt {
         local.checked_add_signed(offset)?
@@ -643,11 +688,7 @@ fn clean_address(raw: &str) -> Option<String> {
     (at > 0 && at + 1 < cleaned.len()).then_some(cleaned)
 }
 
-fn recipients_of(
-    view: &HeaderView<'_, '_>,
-    parsed: &ParsedMessage,
-    max: usize,
-) -> Vec<Recipient> {
+fn recipients_of(view: &HeaderView<'_, '_>, parsed: &ParsedMessage, max: usize) -> Vec<Recipient> {
     let mut out: Vec<Recipient> = Vec::new();
     let mut seen: HashSet<(RecipientSource, String)> = HashSet::new();
     let mut push = |address: String, source: RecipientSource, out: &mut Vec<Recipient>| {
@@ -715,7 +756,9 @@ fn received_for(received: &str) -> Option<String> {
 }
 
 fn automation_of(view: &HeaderView<'_, '_>, limits: &Limits) -> AutomationHeaders {
-    let content_type = view.first("Content-Type").and_then(|h| h.value.as_content_type());
+    let content_type = view
+        .first("Content-Type")
+        .and_then(|h| h.value.as_content_type());
     AutomationHeaders {
         auto_submitted: view.first_raw("Auto-Submitted"),
         x_autoreply: view.first_raw("X-Autoreply"),
@@ -872,14 +915,37 @@ fn read_bodies(message: &Message<'_>, parsed: &mut ParsedMessage, limits: &Limit
     let html: Vec<&str> = message
         .html_body
         .iter()
-        .filter_map(|&id| match message.parts.get(id as usize).map(|p| &p.body) {
-            Some(PartType::Html(html)) => Some(html.as_ref()),
-            _ => None,
-        })
+        .filter_map(
+            |&id| match message.parts.get(id as usize).map(|p| &p.body) {
+                Some(PartType::Html(html)) => Some(html.as_ref()),
+                _ => None,
+            },
+        )
         .collect();
     if !html.is_empty() {
-        let joined = html.join("\n");
-        let clean = sanitize::sanitize_html(&joined, max_chars.saturating_mul(4));
+        let mut joined = String::new();
+        for part in &html {
+            if joined.len() >= limits.max_html_bytes {
+                break;
+            }
+            joined.push_str(sanitize::truncate_bytes(part, limits.max_html_bytes));
+            joined.push('\n');
+        }
+        let html_bytes = limits.max_html_bytes;
+        if joined.len() > html_bytes {
+            parsed.notes.push(format!(
+                "the HTML body was cut at {html_bytes} bytes for display; the text body has the rest"
+            ));
+        }
+        if sanitize::html_depth(sanitize::truncate_bytes(&joined, html_bytes))
+            > sanitize::MAX_HTML_DEPTH
+        {
+            parsed.notes.push(format!(
+                "the HTML body is nested more than {} elements deep: it is shown as text",
+                sanitize::MAX_HTML_DEPTH
+            ));
+        }
+        let clean = sanitize::sanitize_html(&joined, html_bytes);
         if !clean.trim().is_empty() {
             parsed.html_body = Some(clean);
         }
@@ -913,12 +979,23 @@ const RETURNED_MESSAGE_TYPES: [&str; 5] = [
     "message/global-headers",
 ];
 
-fn read_attachments(message: &Message<'_>, tree: &Tree, parsed: &mut ParsedMessage, limits: &Limits) {
+fn read_attachments(
+    message: &mut Message<'_>,
+    tree: &Tree,
+    parsed: &mut ParsedMessage,
+    limits: &Limits,
+) {
     let is_bounce = parsed.delivery_report.is_some();
     let mut skipped = 0usize;
-    for &id in &message.attachments {
+    let Message {
+        parts,
+        raw_message,
+        attachments,
+        ..
+    } = message;
+    for &id in attachments.iter() {
         let index = id as usize;
-        let Some(part) = message.parts.get(index) else {
+        let Some(part) = parts.get_mut(index) else {
             continue;
         };
         let mime = tree.mime(index);
@@ -937,7 +1014,7 @@ fn read_attachments(message: &Message<'_>, tree: &Tree, parsed: &mut ParsedMessa
         let number = parsed.attachments.len() + 1;
         parsed
             .attachments
-            .push(attachment_of(part, mime, &message.raw_message, number, limits));
+            .push(attachment_of(part, mime, raw_message, number, limits));
     }
     if skipped > 0 {
         parsed.notes.push(format!(
@@ -947,19 +1024,21 @@ fn read_attachments(message: &Message<'_>, tree: &Tree, parsed: &mut ParsedMessa
     }
 }
 
+/// Builds an attachment from a part, moving decoded bytes out of it rather than copying
+/// them (a 50 MB message should not cost three copies of its attachment).
 fn attachment_of(
-    part: &MessagePart<'_>,
+    part: &mut MessagePart<'_>,
     mime: &str,
     raw: &[u8],
     number: usize,
     limits: &Limits,
 ) -> Attachment {
-    let bytes = part_bytes(part, raw);
     let content_id = part
         .content_id()
         .and_then(normalize_message_id)
         .map(|cid| sanitize::clean_display_text(&cid, 500));
-    let declared = declared_file_name(part, raw, limits).and_then(|n| sanitize::sanitize_file_name(&n));
+    let declared =
+        declared_file_name(part, raw, limits).and_then(|n| sanitize::sanitize_file_name(&n));
     let file_name = declared.unwrap_or_else(|| match &part.body {
         PartType::Message(nested) => nested_subject(nested, limits)
             .and_then(|subject| {
@@ -971,11 +1050,11 @@ fn attachment_of(
             .unwrap_or_else(|| sanitize::fallback_file_name(mime, None, number)),
         _ => sanitize::fallback_file_name(mime, content_id.as_deref(), number),
     });
-    let disposition = part.content_disposition();
-    let inline = match disposition {
+    let inline = match part.content_disposition() {
         Some(d) => d.is_inline(),
         None => matches!(part.body, PartType::InlineBinary(_)),
     };
+    let bytes = take_part_bytes(part, raw);
     let sha256 = hex(&Sha256::digest(&bytes));
     Attachment {
         file_name,
@@ -994,7 +1073,10 @@ fn attachment_of(
 /// mail-parser mixes them up when a plain `filename=` is also present.
 fn declared_file_name(part: &MessagePart<'_>, raw: &[u8], limits: &Limits) -> Option<String> {
     let view = HeaderView::new(&part.headers, raw, limits);
-    for (header, param) in [("Content-Disposition", "filename"), ("Content-Type", "name")] {
+    for (header, param) in [
+        ("Content-Disposition", "filename"),
+        ("Content-Type", "name"),
+    ] {
         let Some(value) = view.first_raw(header) else {
             continue;
         };
@@ -1166,11 +1248,15 @@ fn nested_subject(nested: &Message<'_>, limits: &Limits) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// The decoded bytes of a part. Text parts are decoded again from the raw message so an
-/// attachment keeps its own character set (mail-parser converts text to UTF-8).
-fn part_bytes(part: &MessagePart<'_>, raw: &[u8]) -> Vec<u8> {
+/// The decoded bytes of a part, taken out of it (the part is left empty). Text parts are
+/// decoded again from the raw message so an attachment keeps its own character set
+/// (mail-parser converts text to UTF-8).
+fn take_part_bytes(part: &mut MessagePart<'_>, raw: &[u8]) -> Vec<u8> {
+    if let PartType::Binary(bytes) | PartType::InlineBinary(bytes) = &mut part.body {
+        return std::mem::take(bytes).into_owned();
+    }
     match &part.body {
-        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => bytes.to_vec(),
+        PartType::Binary(_) | PartType::InlineBinary(_) => Vec::new(),
         PartType::Text(text) | PartType::Html(text) => {
             original_text_bytes(part, raw).unwrap_or_else(|| text.as_bytes().to_vec())
         }
@@ -1349,7 +1435,11 @@ fn status_block(view: &HeaderView<'_, '_>) -> Option<DeliveryRecipient> {
 }
 
 /// The returned message's headers: a message/rfc822 part, or a text/rfc822-headers part.
-fn returned_message(message: &Message<'_>, tree: &Tree, limits: &Limits) -> Option<OriginalMessage> {
+fn returned_message(
+    message: &Message<'_>,
+    tree: &Tree,
+    limits: &Limits,
+) -> Option<OriginalMessage> {
     for (index, part) in message.parts.iter().enumerate().skip(1) {
         let mime = tree.mime(index);
         if !RETURNED_MESSAGE_TYPES.contains(&mime) {
@@ -1434,13 +1524,15 @@ fn quoted_original(text: &str, limits: &Limits) -> OriginalMessage {
             original.message_id = normalize_message_id(id);
         } else if original.subject.is_none() && name.eq_ignore_ascii_case("subject") {
             let subject = decode_encoded_words(&value);
-            original.subject = Some(sanitize::clean_display_text(&subject, limits.max_header_chars))
-                .filter(|s| !s.is_empty());
+            original.subject = Some(sanitize::clean_display_text(
+                &subject,
+                limits.max_header_chars,
+            ))
+            .filter(|s| !s.is_empty());
         } else if original.to.is_empty() && name.eq_ignore_ascii_case("to") {
             original.to = find_addresses(&value);
         }
-        if original.message_id.is_some() && original.subject.is_some() && !original.to.is_empty()
-        {
+        if original.message_id.is_some() && original.subject.is_some() && !original.to.is_empty() {
             break;
         }
     }
@@ -1532,14 +1624,16 @@ const DELAY_PHRASES: [&str; 10] = [
 
 /// Local parts of addresses that send bounces.
 fn is_daemon_address(address: &str) -> bool {
-    let local = address
-        .split('@')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    ["mailer-daemon", "mailerdaemon", "mail-daemon", "postmaster", "mdaemon"]
-        .iter()
-        .any(|daemon| local == *daemon || local.starts_with(&format!("{daemon}+")))
+    let local = address.split('@').next().unwrap_or("").to_ascii_lowercase();
+    [
+        "mailer-daemon",
+        "mailerdaemon",
+        "mail-daemon",
+        "postmaster",
+        "mdaemon",
+    ]
+    .iter()
+    .any(|daemon| local == *daemon || local.starts_with(&format!("{daemon}+")))
 }
 
 fn non_standard_bounce(
@@ -1549,11 +1643,7 @@ fn non_standard_bounce(
     original: Option<OriginalMessage>,
     limits: &Limits,
 ) -> Option<DeliveryReport> {
-    let subject = parsed
-        .subject
-        .as_deref()
-        .unwrap_or("")
-        .to_lowercase();
+    let subject = parsed.subject.as_deref().unwrap_or("").to_lowercase();
     let subject_hit = BOUNCE_SUBJECTS.iter().find(|s| subject.contains(*s));
     let text = BounceText::new(&parsed.text_body);
     let body_hit = BOUNCE_PHRASES.iter().find(|p| text.folded.contains(*p));
@@ -1564,8 +1654,8 @@ fn non_standard_bounce(
             .map(str::to_lowercase)
             .is_some_and(|name| name.contains("mail delivery") || name.contains("mailer-daemon"));
     let failed_header = !parsed.automation.x_failed_recipients.is_empty();
-    let returned_part = (1..message.parts.len())
-        .any(|index| RETURNED_MESSAGE_TYPES.contains(&tree.mime(index)));
+    let returned_part =
+        (1..message.parts.len()).any(|index| RETURNED_MESSAGE_TYPES.contains(&tree.mime(index)));
 
     let mut evidence: Vec<String> = Vec::new();
     if let Some(from) = from.filter(|_| daemon) {
@@ -1655,7 +1745,11 @@ fn first_received_for(text: &str) -> Option<String> {
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         let line = line.trim_start_matches(['>', ' ']);
-        if line.len() >= 9 && line.get(..9).is_some_and(|l| l.eq_ignore_ascii_case("received:")) {
+        if line.len() >= 9
+            && line
+                .get(..9)
+                .is_some_and(|l| l.eq_ignore_ascii_case("received:"))
+        {
             let mut header = line.to_string();
             for continuation in lines.by_ref() {
                 let continuation = continuation.trim_start_matches('>');
@@ -1766,7 +1860,8 @@ impl BounceText {
                 diagnostic: None,
             })
             .collect();
-        let mut seen: HashSet<String> = out.iter().map(|r| r.address.to_ascii_lowercase()).collect();
+        let mut seen: HashSet<String> =
+            out.iter().map(|r| r.address.to_ascii_lowercase()).collect();
 
         let lines: Vec<&str> = self.explanation.lines().collect();
         for (i, line) in lines.iter().enumerate() {
@@ -1862,7 +1957,9 @@ fn expanded_from(lower: &str, line: &str) -> Option<String> {
     if at > 2 {
         return None;
     }
-    find_addresses(line.get(at..).unwrap_or("")).into_iter().next()
+    find_addresses(line.get(at..).unwrap_or(""))
+        .into_iter()
+        .next()
 }
 
 /// An address that a line consists of or starts a list item with: `<a@b>: ...`,
@@ -1895,7 +1992,10 @@ fn addresses_not_from(line: &str) -> Vec<String> {
             let Some(at) = lower.find(&address.to_ascii_lowercase()) else {
                 return true;
             };
-            let before = lower.get(..at).unwrap_or("").trim_end_matches(['<', ' ', ':']);
+            let before = lower
+                .get(..at)
+                .unwrap_or("")
+                .trim_end_matches(['<', ' ', ':']);
             !before.ends_with("from")
         })
         .collect()
@@ -1954,7 +2054,10 @@ fn find_status_code(text: &str) -> Option<String> {
     let mut i = 0usize;
     while i < bytes.len() {
         let b = bytes.get(i).copied().unwrap_or(0);
-        let boundary = i == 0 || bytes.get(i - 1).is_some_and(|p| !p.is_ascii_alphanumeric() && *p != b'.');
+        let boundary = i == 0
+            || bytes
+                .get(i - 1)
+                .is_some_and(|p| !p.is_ascii_alphanumeric() && *p != b'.');
         if matches!(b, b'2' | b'4' | b'5') && boundary && bytes.get(i + 1) == Some(&b'.') {
             let mut j = i + 2;
             let subject_start = j;
@@ -1985,14 +2088,15 @@ fn find_diagnostic(line: &str) -> Option<String> {
     let bytes = line.as_bytes();
     for i in 0..bytes.len() {
         let boundary = i == 0
-            || bytes
-                .get(i - 1)
-                .is_some_and(|p| p.is_ascii_whitespace() || matches!(p, b'#' | b'(' | b'[' | b':' | b';'));
+            || bytes.get(i - 1).is_some_and(|p| {
+                p.is_ascii_whitespace() || matches!(p, b'#' | b'(' | b'[' | b':' | b';')
+            });
         // `550 ...`, or a multi-line reply `550-5.1.1 ...` (but not a phone number).
         let code_end = match bytes.get(i + 3) {
             None | Some(b' ') => true,
-            Some(b'-') => bytes.get(i + 4).is_some_and(u8::is_ascii_digit)
-                && bytes.get(i + 5) == Some(&b'.'),
+            Some(b'-') => {
+                bytes.get(i + 4).is_some_and(u8::is_ascii_digit) && bytes.get(i + 5) == Some(&b'.')
+            }
             _ => false,
         };
         if boundary
@@ -2166,10 +2270,235 @@ mod tests {
             "<script>alert(1)</script>\n",
         ));
         assert_eq!(parsed.text_source, TextSource::Html);
-        assert_eq!(parsed.text_body, "Dear requester,\n\nWe *acknowledge* receipt.");
+        assert_eq!(
+            parsed.text_body,
+            "Dear requester,\n\nWe *acknowledge* receipt."
+        );
         let html = parsed.html_body.unwrap();
         assert!(html.contains("<b>acknowledge</b>"));
         assert!(!html.contains("script") && !html.contains("tracker") && !html.contains("onerror"));
+    }
+
+    #[test]
+    fn empty_and_garbage_input_yield_a_problem_not_a_panic() {
+        let parsed = parse(b"", &Limits::default());
+        assert_eq!(parsed.problem, Some(ParseProblem::Unparseable));
+        assert_eq!(
+            parse(b"\r\n\r\n  ", &Limits::default()).problem,
+            Some(ParseProblem::Unparseable)
+        );
+        let mut state = 0x2545_f491_u32;
+        let garbage: Vec<u8> = (0..64 * 1024)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state.to_le_bytes()[0]
+            })
+            .collect();
+        let parsed = parse(&garbage, &Limits::default());
+        assert!(parsed.text_body.chars().count() <= Limits::default().max_text_chars);
+        let parsed = parse(b"\x00\x01:\xff\xfe\n\n\x80", &Limits::default());
+        assert_eq!(parsed.attachments.len(), 0);
+    }
+
+    #[test]
+    fn ten_thousand_nested_parts_are_refused_but_headers_kept() {
+        let mut nested = String::from("Subject: nest\r\nMessage-ID: <n@x>\r\n");
+        for i in 0..10_000 {
+            nested.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+            ));
+        }
+        nested.push_str("Content-Type: text/plain\r\n\r\nhello\r\n");
+        let parsed = parse(nested.as_bytes(), &Limits::default());
+        assert!(
+            matches!(parsed.problem, Some(ParseProblem::TooComplex { .. })),
+            "{:?}",
+            parsed.problem
+        );
+        assert_eq!(parsed.subject.as_deref(), Some("nest"));
+        assert_eq!(parsed.message_id.as_deref(), Some("n@x"));
+
+        let mut messages = String::from("Subject: nest\r\n");
+        messages.push_str(&"Content-Type: message/rfc822\r\n\r\n".repeat(10_000));
+        let parsed = parse(messages.as_bytes(), &Limits::default());
+        assert!(matches!(
+            parsed.problem,
+            Some(ParseProblem::TooComplex { .. })
+        ));
+
+        let mut flat =
+            String::from("Subject: flat\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n");
+        flat.push_str(&"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n".repeat(10_000));
+        let parsed = parse(flat.as_bytes(), &Limits::default());
+        assert!(matches!(
+            parsed.problem,
+            Some(ParseProblem::TooComplex { .. })
+        ));
+    }
+
+    #[test]
+    fn nesting_just_under_the_limits_parses_without_exhausting_the_stack() {
+        let mut messages = String::from("Subject: nest\r\n");
+        messages.push_str(&"Content-Type: message/rfc822\r\n\r\n".repeat(1_900));
+        messages.push_str("Subject: inner\r\n\r\nbody\r\n");
+        let parsed = parse(messages.as_bytes(), &Limits::default());
+        assert_eq!(parsed.problem, None);
+        assert_eq!(parsed.attachments.len(), 1);
+        assert_eq!(parsed.attachments[0].content_type, "message/rfc822");
+    }
+
+    #[test]
+    fn oversized_message_keeps_its_headers_only() {
+        let limits = Limits {
+            max_message_bytes: 1_000,
+            ..Limits::default()
+        };
+        let raw = format!(
+            "From: a@council.example\r\nSubject: big\r\n\r\n{}",
+            "x".repeat(2_000)
+        );
+        let parsed = parse(raw.as_bytes(), &limits);
+        assert!(matches!(
+            parsed.problem,
+            Some(ParseProblem::TooLarge { limit: 1_000, .. })
+        ));
+        assert_eq!(parsed.subject.as_deref(), Some("big"));
+        assert_eq!(parsed.from.unwrap().address, "a@council.example");
+        assert!(parsed.text_body.is_empty());
+        assert!(parsed
+            .problem
+            .unwrap()
+            .to_string()
+            .contains("only its headers were read"));
+    }
+
+    fn with_attachment(part_headers: &str, body: &str) -> ParsedMessage {
+        let raw = format!(
+            "From: a@council.example\r\nSubject: files\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n\
+             --zz\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n\
+             --zz\r\n{part_headers}\r\n\r\n{body}\r\n--zz--\r\n"
+        );
+        parse(raw.as_bytes(), &Limits::default())
+    }
+
+    #[test]
+    fn hostile_attachment_names_are_sanitised() {
+        let parsed = with_attachment(
+            "Content-Type: application/octet-stream\r\n\
+             Content-Disposition: attachment; filename=\"../../etc/passwd\"",
+            "root:x:0:0",
+        );
+        assert_eq!(parsed.attachments[0].file_name, "passwd");
+
+        let long = format!("{}\u{202E}fdp.exe", "\u{202E}a".repeat(150));
+        let parsed = with_attachment(
+            &format!(
+                "Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"{long}\""
+            ),
+            "%PDF",
+        );
+        let name = &parsed.attachments[0].file_name;
+        assert!(
+            name.len() <= sanitize::MAX_FILE_NAME_BYTES,
+            "{} bytes",
+            name.len()
+        );
+        assert!(!name.contains('\u{202E}'), "{name:?}");
+        assert!(name.ends_with(".exe"), "{name:?}");
+
+        let parsed = with_attachment(
+            "Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"..\"",
+            "%PDF",
+        );
+        assert_eq!(parsed.attachments[0].file_name, "attachment-1.pdf");
+
+        let parsed = with_attachment(
+            "Content-Type: application/pdf; name=\"=?utf-8?q?CON=2Epdf?=\"",
+            "%PDF",
+        );
+        assert_eq!(parsed.attachments[0].file_name, "_CON.pdf");
+    }
+
+    #[test]
+    fn script_and_event_handlers_never_reach_the_html_body() {
+        let raw = concat!(
+            "From: a@council.example\r\nSubject: html\r\nMIME-Version: 1.0\r\n",
+            "Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n",
+            "--alt\r\nContent-Type: text/plain\r\n\r\nHello\r\n",
+            "--alt\r\nContent-Type: text/html\r\n\r\n",
+            "<p>Hello</p><script>steal()</script><img src=x onerror=\"steal()\">",
+            "<a href=\"javascript:steal()\" onmouseover=\"steal()\">x</a>",
+            "<form action=\"https://evil.example/\"><input type=password></form>\r\n",
+            "--alt--\r\n",
+        );
+        let parsed = parse(raw.as_bytes(), &Limits::default());
+        assert_eq!(parsed.text_body, "Hello");
+        let html = parsed.html_body.unwrap();
+        for banned in [
+            "<script",
+            "steal",
+            "onerror",
+            "onmouseover",
+            "javascript",
+            "<form",
+            "<input",
+        ] {
+            assert!(!html.contains(banned), "{banned} in {html}");
+        }
+        assert!(html.contains("<p>Hello</p>"));
+    }
+
+    #[test]
+    fn attachment_limit_is_enforced_and_noted() {
+        let limits = Limits {
+            max_attachments: 2,
+            ..Limits::default()
+        };
+        let mut raw =
+            String::from("Subject: many\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n");
+        for i in 0..5 {
+            raw.push_str(&format!(
+                "--m\r\nContent-Type: application/pdf; name=\"{i}.pdf\"\r\n\r\n%PDF{i}\r\n"
+            ));
+        }
+        raw.push_str("--m--\r\n");
+        let parsed = parse(raw.as_bytes(), &limits);
+        assert_eq!(parsed.attachments.len(), 2);
+        assert!(
+            parsed.notes.iter().any(|n| n.starts_with("3 attachments")),
+            "{:?}",
+            parsed.notes
+        );
+    }
+
+    #[test]
+    fn winmail_dat_is_kept_as_an_opaque_attachment() {
+        let parsed = with_attachment(
+            "Content-Type: application/ms-tnef\r\nContent-Transfer-Encoding: base64",
+            "eJ8+IgAAAQ==",
+        );
+        let tnef = &parsed.attachments[0];
+        assert_eq!(tnef.file_name, "winmail.dat");
+        assert_eq!(tnef.content_type, "application/ms-tnef");
+        assert_eq!(tnef.bytes, [0x78, 0x9f, 0x3e, 0x22, 0, 0, 1]);
+        assert_eq!(tnef.size, 7);
+        assert_eq!(tnef.sha256.len(), 64);
+    }
+
+    #[test]
+    fn text_attachments_keep_their_own_character_set() {
+        let parsed = with_attachment(
+            "Content-Type: text/csv; charset=iso-8859-1; name=\"data.csv\"\r\n\
+             Content-Disposition: attachment\r\nContent-Transfer-Encoding: quoted-printable",
+            "K=E4se;3",
+        );
+        let csv = &parsed.attachments[0];
+        assert_eq!(csv.file_name, "data.csv");
+        assert_eq!(csv.bytes, b"K\xe4se;3");
+        assert!(!csv.inline);
     }
 
     #[test]
@@ -2194,8 +2523,14 @@ mod tests {
 
     #[test]
     fn status_codes_are_found() {
-        assert_eq!(find_status_code("smtp; 550 5.1.1 user unknown").as_deref(), Some("5.1.1"));
-        assert_eq!(find_status_code("Status: 4.4.7 (delayed)").as_deref(), Some("4.4.7"));
+        assert_eq!(
+            find_status_code("smtp; 550 5.1.1 user unknown").as_deref(),
+            Some("5.1.1")
+        );
+        assert_eq!(
+            find_status_code("Status: 4.4.7 (delayed)").as_deref(),
+            Some("4.4.7")
+        );
         assert_eq!(find_status_code("version 1.5.2.3 and 10.5.1.1"), None);
         assert_eq!(find_status_code("5."), None);
     }
@@ -2203,7 +2538,8 @@ mod tests {
     #[test]
     fn received_for_clause_is_read() {
         assert_eq!(
-            received_for("from x by y (Postfix) with ESMTP id 1 for <foi+t@c.example>; Tue").as_deref(),
+            received_for("from x by y (Postfix) with ESMTP id 1 for <foi+t@c.example>; Tue")
+                .as_deref(),
             Some("foi+t@c.example")
         );
         assert_eq!(
@@ -2216,7 +2552,10 @@ mod tests {
     #[test]
     fn dates_convert_to_utc_or_nothing() {
         let parsed = parse_str("Date: Mon, 5 Jul 2010 07:54:40 +0200\nSubject: x\n\nb");
-        assert_eq!(parsed.date.unwrap().to_rfc3339(), "2010-07-05T05:54:40+00:00");
+        assert_eq!(
+            parsed.date.unwrap().to_rfc3339(),
+            "2010-07-05T05:54:40+00:00"
+        );
         let parsed = parse_str("Date: Mon, 31 Feb 2010 07:54:40 +0200\nSubject: x\n\nb");
         assert_eq!(parsed.date, None);
         let parsed = parse_str("Date: yesterday-ish\nSubject: x\n\nb");

@@ -280,12 +280,85 @@ fn is_safe_image_source(lower: &str) -> bool {
     .any(|prefix| lower.starts_with(prefix))
 }
 
+/// Deepest element nesting handed to the HTML parser. html5ever's tree building costs
+/// time proportional to nesting depth for every tag, so a message of a million unclosed
+/// `<div>`s would take minutes; real mail stays far below this.
+pub const MAX_HTML_DEPTH: usize = 256;
+
+/// Elements that never have content, or that HTML closes implicitly, so they do not
+/// deepen the nesting estimate.
+const NON_NESTING: [&str; 22] = [
+    "br", "img", "hr", "meta", "link", "input", "area", "base", "col", "wbr", "source", "embed",
+    "param", "track", "p", "li", "td", "th", "tr", "option", "dt", "dd",
+];
+
+/// An estimate of the deepest element nesting in `html`: start tags minus end tags,
+/// ignoring void and implicitly closed elements. Linear, never panics.
+pub fn html_depth(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut i = 0usize;
+    while let Some(offset) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|b| *b == b'<'))
+    {
+        i += offset + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let mut end = start;
+        while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+            end += 1;
+        }
+        if end == start {
+            continue;
+        }
+        let name = html.get(start..end).unwrap_or("").to_ascii_lowercase();
+        if NON_NESTING.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            let self_closing = bytes
+                .get(end..)
+                .and_then(|rest| rest.iter().position(|b| *b == b'>'))
+                .is_some_and(|gt| gt > 0 && bytes.get(end + gt - 1) == Some(&b'/'));
+            if !self_closing {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+    }
+    deepest
+}
+
 /// Sanitises an HTML body for display: see [`HTML_POLICY`] for what survives. The input is
-/// cut to `max_bytes` first (html5ever closes whatever the cut leaves open).
+/// cut to `max_bytes` first (html5ever closes whatever the cut leaves open). HTML nested
+/// deeper than [`MAX_HTML_DEPTH`] is not parsed at all: its text rendition is returned,
+/// escaped, in a `<pre>` element.
 pub fn sanitize_html(html: &str, max_bytes: usize) -> String {
-    HTML_POLICY
-        .clean(truncate_bytes(html, max_bytes))
-        .to_string()
+    let html = truncate_bytes(html, max_bytes);
+    if html_depth(html) > MAX_HTML_DEPTH {
+        return format!("<pre>{}</pre>", escape_html(&html_to_text(html, max_bytes)));
+    }
+    HTML_POLICY.clean(html).to_string()
+}
+
+/// Escapes text for inclusion in HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Elements whose content is never text for a reader.
@@ -312,8 +385,8 @@ const PARAGRAPH_ELEMENTS: [&str; 13] = [
 
 /// Elements that start and end on a line of their own.
 const LINE_ELEMENTS: [&str; 13] = [
-    "div", "tr", "dl", "dt", "dd", "section", "article", "header", "footer", "address",
-    "center", "form", "fieldset",
+    "div", "tr", "dl", "dt", "dd", "section", "article", "header", "footer", "address", "center",
+    "form", "fieldset",
 ];
 
 /// A plain-text rendition of an HTML body, for reading and for classification: tags
@@ -686,10 +759,38 @@ impl TextSink {
 /// Windows-1252's characters for bytes 0x80-0x9F (where it differs from Latin-1);
 /// `None` for the five bytes it leaves undefined.
 const CP1252_HIGH: [Option<char>; 32] = [
-    Some('€'), None, Some('‚'), Some('ƒ'), Some('„'), Some('…'), Some('†'), Some('‡'),
-    Some('ˆ'), Some('‰'), Some('Š'), Some('‹'), Some('Œ'), None, Some('Ž'), None,
-    None, Some('‘'), Some('’'), Some('“'), Some('”'), Some('•'), Some('–'), Some('—'),
-    Some('˜'), Some('™'), Some('š'), Some('›'), Some('œ'), None, Some('ž'), Some('Ÿ'),
+    Some('€'),
+    None,
+    Some('‚'),
+    Some('ƒ'),
+    Some('„'),
+    Some('…'),
+    Some('†'),
+    Some('‡'),
+    Some('ˆ'),
+    Some('‰'),
+    Some('Š'),
+    Some('‹'),
+    Some('Œ'),
+    None,
+    Some('Ž'),
+    None,
+    None,
+    Some('‘'),
+    Some('’'),
+    Some('“'),
+    Some('”'),
+    Some('•'),
+    Some('–'),
+    Some('—'),
+    Some('˜'),
+    Some('™'),
+    Some('š'),
+    Some('›'),
+    Some('œ'),
+    None,
+    Some('ž'),
+    Some('Ÿ'),
 ];
 
 /// Undoes UTF-8 that was decoded as Latin-1 or Windows-1252 (`Ã¤` for `ä`, `â€™` for
@@ -714,7 +815,7 @@ pub fn repair_mojibake(text: &str) -> Cow<'_, str> {
                     .iter()
                     .position(|high| *high == Some(c))
                     .and_then(|pos| u8::try_from(0x80 + pos).ok())
-                    .or_else(|| (0x80..0xA0).contains(&code).then(|| code as u8))
+                    .or_else(|| u8::try_from(code).ok().filter(|b| (0x80..0xA0).contains(b)))
             };
             match byte {
                 Some(b) => bytes.push(b),
@@ -741,7 +842,9 @@ pub fn looks_like_html(text: &str) -> bool {
     if head.starts_with("<!doctype html") || head.starts_with("<html") {
         return true;
     }
-    let markers = ["<p>", "<p ", "</p>", "<br>", "<br/>", "<br />", "<div", "</div>", "<body"];
+    let markers = [
+        "<p>", "<p ", "</p>", "<br>", "<br/>", "<br />", "<div", "</div>", "<body",
+    ];
     markers
         .iter()
         .map(|marker| head.matches(marker).count())
@@ -755,7 +858,10 @@ mod tests {
 
     #[test]
     fn path_components_are_dropped() {
-        assert_eq!(sanitize_file_name("../../etc/passwd").as_deref(), Some("passwd"));
+        assert_eq!(
+            sanitize_file_name("../../etc/passwd").as_deref(),
+            Some("passwd")
+        );
         assert_eq!(
             sanitize_file_name(r"C:\Users\clerk\Desktop\report.pdf").as_deref(),
             Some("report.pdf")
@@ -769,11 +875,20 @@ mod tests {
     fn hidden_and_reserved_names_are_defused() {
         assert_eq!(sanitize_file_name(".bashrc").as_deref(), Some("bashrc"));
         assert_eq!(sanitize_file_name("...").as_deref(), None);
-        assert_eq!(sanitize_file_name("report.pdf. . ").as_deref(), Some("report.pdf"));
+        assert_eq!(
+            sanitize_file_name("report.pdf. . ").as_deref(),
+            Some("report.pdf")
+        );
         assert_eq!(sanitize_file_name("CON").as_deref(), Some("_CON"));
         assert_eq!(sanitize_file_name("con.txt").as_deref(), Some("_con.txt"));
-        assert_eq!(sanitize_file_name("lpt9.tar.gz").as_deref(), Some("_lpt9.tar.gz"));
-        assert_eq!(sanitize_file_name("console.txt").as_deref(), Some("console.txt"));
+        assert_eq!(
+            sanitize_file_name("lpt9.tar.gz").as_deref(),
+            Some("_lpt9.tar.gz")
+        );
+        assert_eq!(
+            sanitize_file_name("console.txt").as_deref(),
+            Some("console.txt")
+        );
         assert_eq!(
             sanitize_file_name("what? <now>: \"a|b\"*.doc").as_deref(),
             Some("what_ _now__ _a_b__.doc")
@@ -824,7 +939,10 @@ mod tests {
             fallback_file_name("image/gif", Some("<_1_0CCE8CEC@example>"), 1),
             "_1_0CCE8CEC.gif"
         );
-        assert_eq!(fallback_file_name("application/pdf", None, 3), "attachment-3.pdf");
+        assert_eq!(
+            fallback_file_name("application/pdf", None, 3),
+            "attachment-3.pdf"
+        );
         assert_eq!(
             fallback_file_name("application/x-unknown", Some("<../..>"), 2),
             "attachment-2.bin"
@@ -877,6 +995,19 @@ mod tests {
     }
 
     #[test]
+    fn deeply_nested_html_is_shown_as_text_not_parsed() {
+        assert_eq!(html_depth("<div><p>a<br><img src=x/></p><div/></div>"), 1);
+        assert_eq!(html_depth("<b><i><u>x</u></i></b><b>"), 3);
+        // html5ever would spend minutes on this; the fallback never builds a tree.
+        let deep = format!(
+            "{}<script>alert(1)</script>x &amp; y{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(10)
+        );
+        assert_eq!(sanitize_html(&deep, 1 << 22), "<pre>x &amp; y</pre>");
+    }
+
+    #[test]
     fn html_to_text_reads_like_text() {
         let html = concat!(
             "<html><head><title>t</title><style>p{color:red}</style></head><body>",
@@ -905,12 +1036,26 @@ mod tests {
         let text = html_to_text(&"<p>word ".repeat(10_000), 100);
         assert!(text.chars().count() <= 100);
         for hostile in [
-            "<", "<<<<", "&", "&#;", "&#xFFFFFFFFFF;", "&#0;", "<a href='x", "<!--", "<b",
-            "</", "<p>\u{202E}x", "&amp", "<a href=\"&#x110000;\">x</a>",
+            "<",
+            "<<<<",
+            "&",
+            "&#;",
+            "&#xFFFFFFFFFF;",
+            "&#0;",
+            "<a href='x",
+            "<!--",
+            "<b",
+            "</",
+            "<p>\u{202E}x",
+            "&amp",
+            "<a href=\"&#x110000;\">x</a>",
         ] {
             let _ = html_to_text(hostile, 100);
         }
-        assert_eq!(html_to_text("a < b &gt; c &bogus; d", 100), "a < b > c &bogus; d");
+        assert_eq!(
+            html_to_text("a < b &gt; c &bogus; d", 100),
+            "a < b > c &bogus; d"
+        );
     }
 
     #[test]
@@ -925,7 +1070,10 @@ mod tests {
 
     #[test]
     fn mojibake_is_repaired_only_when_it_round_trips() {
-        assert_eq!(repair_mojibake("EingangsbestÃ¤tigung"), "Eingangsbestätigung");
+        assert_eq!(
+            repair_mojibake("EingangsbestÃ¤tigung"),
+            "Eingangsbestätigung"
+        );
         assert_eq!(repair_mojibake("weâ€™ll respond"), "we’ll respond");
         assert_eq!(repair_mojibake("already fine: ä ’"), "already fine: ä ’");
         // Genuine Latin-1 text that merely contains Ã stays as it is.

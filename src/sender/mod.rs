@@ -8,6 +8,7 @@
 
 pub mod email;
 mod pacer;
+mod smtp;
 pub mod transport;
 pub mod window;
 mod worker;

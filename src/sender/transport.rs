@@ -3,15 +3,14 @@
 //! sessions). A failure is classified so the worker knows whether to retry, fail the one
 //! email, or stop the run.
 
+use super::smtp::SmtpClient;
 use crate::config::{Config, TransportKind};
 use crate::net::TlsMode;
 use crate::store::Claimed;
 use anyhow::Context;
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -35,80 +34,16 @@ pub enum SendError {
 
 /// Where emails go.
 pub enum Transport {
-    Files {
-        dir: PathBuf,
-    },
-    Smtp {
-        client: AsyncSmtpTransport<Tokio1Executor>,
-        host: String,
-        port: u16,
-    },
+    Files { dir: PathBuf },
+    Smtp(SmtpClient),
 }
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Files { dir } => write!(f, "files transport into {}", dir.display()),
-            Self::Smtp { host, port, .. } => write!(f, "smtp transport to {host}:{port}"),
+            Self::Smtp(c) => write!(f, "smtp transport to {}:{}", c.host, c.port),
         }
-    }
-}
-
-/// SMTP reply codes that mean the login (not the recipient) was refused.
-const AUTH_CODES: &[u16] = &[530, 534, 535, 538, 454];
-
-fn code_of(e: &lettre::transport::smtp::Error) -> Option<u16> {
-    e.status().map(|c| {
-        let s = c.to_string();
-        s.get(..3).and_then(|d| d.parse().ok()).unwrap_or(0)
-    })
-}
-
-fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            return Some(io.kind());
-        }
-        cur = err.source();
-    }
-    None
-}
-
-fn full_text(e: &lettre::transport::smtp::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = std::error::Error::source(e);
-    while let Some(c) = cur {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cur = c.source();
-    }
-    s
-}
-
-fn classify(e: &lettre::transport::smtp::Error, host: &str, port: u16) -> SendError {
-    let text = full_text(e);
-    if e.is_tls() {
-        return SendError::Fatal(format!(
-            "TLS with {host}:{port} failed ({text}): check [smtp] tls (starttls for 587, implicit for 465) and ca_cert"
-        ));
-    }
-    if let Some(code) = code_of(e) {
-        if AUTH_CODES.contains(&code) && !e.is_transient() || code == 535 {
-            return SendError::Fatal(format!(
-                "{host}:{port} refused the login ({text}): check [smtp] username and the password in its environment variable or command"
-            ));
-        }
-        if e.is_permanent() {
-            return SendError::Permanent(text);
-        }
-        return SendError::Transient(text);
-    }
-    match io_kind(e) {
-        Some(std::io::ErrorKind::ConnectionRefused) => SendError::Unreachable(format!(
-            "cannot connect to {host}:{port} ({text}): check [smtp] host and port, and that the server is running; everything stays queued"
-        )),
-        _ => SendError::Transient(text),
     }
 }
 
@@ -128,42 +63,43 @@ impl Transport {
                     .smtp
                     .as_ref()
                     .context("[transport] kind = \"smtp\" needs an [smtp] section")?;
-                let tls_params = || -> anyhow::Result<TlsParameters> {
+                let ca = s.ca_cert.as_ref().map(|p| config.resolve(p));
+                let rustls = crate::net::tls::client_config(ca.as_deref())
+                    .context("cannot set up TLS for [smtp]")?;
+                let starttls = if s.tls == TlsMode::Starttls {
                     let mut b = TlsParameters::builder(s.host.clone());
-                    if let Some(ca) = &s.ca_cert {
-                        let pem = crate::net::tls::ca_cert_pem(&config.resolve(ca))?;
+                    if let Some(ca) = &ca {
+                        let pem = crate::net::tls::ca_cert_pem(ca)?;
                         b = b.add_root_certificate(
                             Certificate::from_pem(&pem)
                                 .context("[smtp] ca_cert is not a PEM certificate")?,
                         );
                     }
-                    b.build_rustls().context("cannot set up TLS for [smtp]")
+                    Some(b.build_rustls().context("cannot set up TLS for [smtp]")?)
+                } else {
+                    None
                 };
-                let tls = match s.tls {
-                    TlsMode::Starttls => Tls::Required(tls_params()?),
-                    TlsMode::Implicit => Tls::Wrapper(tls_params()?),
-                    TlsMode::None => Tls::None,
+                let credentials = match &s.username {
+                    Some(user) => {
+                        let password = s.password.resolve("smtp")?.context(
+                            "[smtp] username is set but no password: set password_env or password_command",
+                        )?;
+                        Some(Credentials::new(
+                            user.clone(),
+                            password.expose_secret().to_string(),
+                        ))
+                    }
+                    None => None,
                 };
-                let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
-                    .port(s.port)
-                    .tls(tls)
-                    .timeout(Some(Duration::from_secs(s.timeout_secs)))
-                    .pool_config(PoolConfig::new().max_size(s.sessions as u32));
-                if let Some(user) = &s.username {
-                    let password = s
-                        .password
-                        .resolve("smtp")?
-                        .context("[smtp] username is set but no password: set password_env or password_command")?;
-                    b = b.credentials(Credentials::new(
-                        user.clone(),
-                        password.expose_secret().to_string(),
-                    ));
-                }
-                Ok(Self::Smtp {
-                    client: b.build(),
-                    host: s.host.clone(),
-                    port: s.port,
-                })
+                Ok(Self::Smtp(SmtpClient::new(
+                    s.host.clone(),
+                    s.port,
+                    s.tls,
+                    rustls,
+                    starttls,
+                    credentials,
+                    Duration::from_secs(s.timeout_secs),
+                )))
             }
         }
     }
@@ -175,19 +111,13 @@ impl Transport {
                 if dir.is_dir() {
                     Ok(())
                 } else {
-                    Err(SendError::Fatal(format!("the outgoing folder {} does not exist", dir.display())))
+                    Err(SendError::Fatal(format!(
+                        "the outgoing folder {} does not exist",
+                        dir.display()
+                    )))
                 }
             }
-            Self::Smtp { client, host, port } => match client.test_connection().await {
-                Ok(true) => Ok(()),
-                Ok(false) => Err(SendError::Unreachable(format!("{host}:{port} did not answer NOOP"))),
-                Err(e) => Err(match classify(&e, host, *port) {
-                    SendError::Transient(t) => SendError::Unreachable(format!(
-                        "cannot talk to {host}:{port} ({t}): check [smtp] host, port and tls; everything stays queued"
-                    )),
-                    other => other,
-                }),
-            },
+            Self::Smtp(client) => client.check().await,
         }
     }
 
@@ -197,7 +127,7 @@ impl Transport {
             Self::Files { dir } => {
                 write_eml(dir, c).map_err(|e| SendError::Fatal(format!("{e:#}")))
             }
-            Self::Smtp { client, host, port } => {
+            Self::Smtp(client) => {
                 let envelope =
                     Envelope::new(
                         Some(c.envelope_from.parse().map_err(|e| {
@@ -211,11 +141,7 @@ impl Transport {
                 // lettre ends the DATA with CRLF.CRLF itself: drop our final CRLF so the
                 // body receives exactly the bytes we stored.
                 let raw = c.raw.strip_suffix(b"\r\n").unwrap_or(&c.raw);
-                client
-                    .send_raw(&envelope, raw)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| classify(&e, host, *port))
+                client.send(&envelope, raw).await
             }
         }
     }

@@ -17,6 +17,17 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+/// How many emails one durable claim reserves at most.
+const CLAIM_BATCH: usize = 64;
+
+/// This boot of the machine (Linux); claims made in an earlier boot are treated as
+/// uncertain. Elsewhere a constant: a reboot then cannot be told from a restart.
+fn boot_id() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 /// Why nothing more can be sent right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Idle {
@@ -182,6 +193,11 @@ pub struct Sender {
     sessions: usize,
     regimes: Regimes,
     sent_copy: Option<SentCopier>,
+    /// Due emails read ahead (id, recipient domain), oldest first.
+    due: Vec<(i64, String)>,
+    due_read: std::time::Instant,
+    /// This machine's boot id, stamped on claims.
+    boot: String,
     /// Emails found in flight at start (now uncertain).
     pub recovered: u64,
 }
@@ -197,7 +213,13 @@ impl Sender {
         window: Window,
         regimes: Regimes,
     ) -> anyhow::Result<Self> {
-        let recovered = store.mark_in_flight_uncertain().await?;
+        let boot = boot_id();
+        let (recovered, requeued) = store.recover_outbox(&boot).await?;
+        if requeued > 0 {
+            tracing::info!(
+                "{requeued} claimed emails never reached the server and are queued again"
+            );
+        }
         if recovered > 0 {
             tracing::warn!("{recovered} emails were in flight when the last run stopped: see `foi outbox --state uncertain`");
         }
@@ -205,7 +227,7 @@ impl Sender {
         let history = store.pacing_history(now - Duration::days(1)).await?;
         let sessions = match &transport {
             Transport::Files { .. } => 1,
-            Transport::Smtp { .. } => config.smtp.as_ref().map(|s| s.sessions).unwrap_or(1),
+            Transport::Smtp(_) => config.smtp.as_ref().map(|s| s.sessions).unwrap_or(1),
         };
         let sent_copy = match (&config.sent_copy.enabled, &config.imap) {
             (true, Some(i)) => Some(SentCopier {
@@ -236,6 +258,9 @@ impl Sender {
             sessions,
             regimes,
             sent_copy,
+            due: Vec::new(),
+            due_read: std::time::Instant::now(),
+            boot,
             recovered,
         })
     }
@@ -259,26 +284,36 @@ impl Sender {
         if global > now {
             return Ok(Err(Idle::Paced(global)));
         }
-        let due = self.store.due_emails(now, 500).await?;
-        if due.is_empty() {
+        // The due list is read in batches and kept for up to a second (so a pause or a
+        // cancel from another process takes effect within a second).
+        if self.due.is_empty() || self.due_read.elapsed() > std::time::Duration::from_secs(1) {
+            self.due = self.store.due_emails(now, 2000).await?;
+            self.due_read = std::time::Instant::now();
+        }
+        if self.due.is_empty() {
             return Ok(Err(match self.store.next_due_at().await? {
                 Some(t) => Idle::NotDue(self.window.next_open(t.max(now))),
                 None => Idle::Empty,
             }));
         }
-        Ok(self.choose(now, due, n))
+        let mut due = std::mem::take(&mut self.due);
+        let result = self.choose(now, &mut due, n);
+        self.due = due;
+        Ok(result)
     }
 
-    /// Take up to `n` of `due` that pacing allows at `now`, reserving their places.
+    /// Take up to `n` of `due` that pacing allows at `now`, reserving their places; the
+    /// chosen ones are taken out of `due`.
     fn choose(
         &mut self,
         now: DateTime<Utc>,
-        due: Vec<(i64, String)>,
+        due: &mut Vec<(i64, String)>,
         n: usize,
     ) -> Result<Vec<i64>, Idle> {
         let mut picked = Vec::new();
         let mut earliest: Option<DateTime<Utc>> = None;
-        for (id, domain) in due {
+        let mut taken = Vec::new();
+        for (i, (id, domain)) in due.iter().enumerate() {
             if picked.len() >= n {
                 break;
             }
@@ -287,13 +322,17 @@ impl Sender {
                 earliest = Some(earliest.map_or(global, |e| e.min(global)));
                 break;
             }
-            let free = self.pacer.domain_free_at(now, &domain);
+            let free = self.pacer.domain_free_at(now, domain);
             if free > now {
                 earliest = Some(earliest.map_or(free, |e| e.min(free)));
                 continue;
             }
-            self.pacer.note(now, &domain);
-            picked.push(id);
+            self.pacer.note(now, domain);
+            picked.push(*id);
+            taken.push(i);
+        }
+        for i in taken.into_iter().rev() {
+            due.remove(i);
         }
         if picked.is_empty() {
             return Err(Idle::Paced(earliest.unwrap_or(now + Duration::minutes(1))));
@@ -366,9 +405,10 @@ impl Sender {
             Ok(ids) => ids,
             Err(idle) => return Ok(Outcome::Idle(idle)),
         };
-        let claimed = self.store.claim(&ids, self.clock.now()).await?;
+        let claimed = self.store.claim(&ids, self.clock.now(), &self.boot).await?;
         let mut summary = Summary::default();
         for c in claimed {
+            self.store.mark_sending(c.id).await?;
             let r = self.transport.send(&c).await;
             self.record(c, r, &mut summary).await?;
         }
@@ -383,12 +423,14 @@ impl Sender {
 
     /// Send everything due now, `sessions` at a time, until nothing more may go now,
     /// `limit` emails were attempted, or `shutdown` turns true (in-flight sends finish
-    /// and are recorded). Returns the totals and why it stopped.
+    /// and are recorded). Pacing holds no longer than `wait` are waited out (with a fixed
+    /// clock pass zero: its time never moves). Returns the totals and why it stopped.
     pub async fn send_due(
         &mut self,
         limit: Option<usize>,
         mut shutdown: watch::Receiver<bool>,
         progress: &mut dyn FnMut(&Summary),
+        wait: std::time::Duration,
     ) -> Result<(Summary, Option<Idle>), SendStop> {
         let mut summary = Summary {
             uncertain: self.recovered as usize,
@@ -398,32 +440,58 @@ impl Sender {
         let mut inflight: JoinSet<(Claimed, Result<(), SendError>)> = JoinSet::new();
         let mut idle = None;
         let mut stop: Option<SendStop> = None;
+        // Claimed (durably, in batches: one disk sync for many emails) but not yet started.
+        let mut ready: std::collections::VecDeque<Claimed> = std::collections::VecDeque::new();
         loop {
             let stopping = stop.is_some() || *shutdown.borrow();
-            let room = self.sessions.saturating_sub(inflight.len());
-            let left = limit.map_or(usize::MAX, |l| l.saturating_sub(attempted));
-            if !stopping && idle.is_none() && room > 0 && left > 0 {
-                match self.pick(room.min(left)).await? {
-                    Ok(ids) => {
-                        let claimed = self.store.claim(&ids, self.clock.now()).await?;
-                        attempted += claimed.len();
-                        for c in claimed {
-                            let t = self.transport.clone();
-                            inflight.spawn(async move {
-                                let r = t.send(&c).await;
-                                (c, r)
-                            });
-                        }
+            let mut room = self.sessions.saturating_sub(inflight.len());
+            let left = limit.map_or(usize::MAX, |l| l.saturating_sub(attempted + ready.len()));
+            if !stopping && room > 0 {
+                if ready.is_empty() && idle.is_none() && left > 0 {
+                    match self.pick(CLAIM_BATCH.min(left)).await? {
+                        Ok(ids) => ready
+                            .extend(self.store.claim(&ids, self.clock.now(), &self.boot).await?),
+                        Err(i) => idle = Some(i),
                     }
-                    Err(i) => idle = Some(i),
+                }
+                while room > 0 {
+                    let Some(c) = ready.pop_front() else { break };
+                    // Marked before the server sees a byte: a crash from here on leaves it
+                    // `uncertain`, never silently sent twice.
+                    if !self.store.mark_sending(c.id).await? {
+                        continue;
+                    }
+                    attempted += 1;
+                    room -= 1;
+                    let t = self.transport.clone();
+                    inflight.spawn(async move {
+                        let r = t.send(&c).await;
+                        (c, r)
+                    });
                 }
             }
-            if inflight.is_empty() {
+            // A short pacing hold is waited out rather than ending the run.
+            let short_hold = match idle {
+                // (a hold that is already over is a zero wait)
+                Some(Idle::Paced(t)) if !stopping => {
+                    Some((t - self.clock.now()).to_std().unwrap_or_default()).filter(|d| *d <= wait)
+                }
+                _ => None,
+            };
+            if inflight.is_empty() && short_hold.is_none() {
                 break;
             }
+            let hold = async {
+                match short_hold {
+                    Some(d) => tokio::time::sleep(d).await,
+                    None => std::future::pending::<()>().await,
+                }
+            };
             tokio::select! {
-                joined = inflight.join_next() => {
-                    let Some(joined) = joined else { continue };
+                _ = hold => {
+                    idle = None;
+                }
+                Some(joined) = inflight.join_next() => {
                     let (c, r) = joined.map_err(|e| anyhow::anyhow!("a send task failed: {e}"))?;
                     if let Err(e) = self.record(c, r, &mut summary).await {
                         if stop.is_none() {
@@ -439,6 +507,8 @@ impl Sender {
                 _ = shutdown.changed() => {}
             }
         }
+        let unused: Vec<i64> = ready.iter().map(|c| c.id).collect();
+        self.store.release_claims(&unused).await?;
         match stop {
             Some(e) => Err(e),
             None => Ok((summary, idle)),
@@ -456,14 +526,14 @@ impl Sender {
             ));
         }
         let saved = self.pacer.clone();
-        let due = self
+        let mut due = self
             .store
             .due_emails(now, limit.min(1_000_000) as i64)
             .await?;
         let result = if due.is_empty() {
             Ok(Vec::new())
         } else {
-            self.choose(now, due, limit)
+            self.choose(now, &mut due, limit)
         };
         self.pacer = saved;
         Ok(match result {

@@ -15,6 +15,8 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 pub enum OutboxState {
     /// Waiting for its time (first attempt or a retry).
     Queued,
+    /// Reserved by the running sender (durably), not yet handed to the server.
+    Claimed,
     /// Handed to the server; the outcome is not recorded yet.
     Sending,
     Sent,
@@ -27,8 +29,9 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
-    pub const ALL: [OutboxState; 6] = [
+    pub const ALL: [OutboxState; 7] = [
         Self::Queued,
+        Self::Claimed,
         Self::Sending,
         Self::Sent,
         Self::Failed,
@@ -39,6 +42,7 @@ impl OutboxState {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Queued => "queued",
+            Self::Claimed => "claimed",
             Self::Sending => "sending",
             Self::Sent => "sent",
             Self::Failed => "failed",
@@ -251,17 +255,57 @@ impl Store {
         Ok(n)
     }
 
-    /// After a crash: every email still marked `sending` was in flight. It may or may not
-    /// have been accepted, so it becomes `uncertain` for a person to settle.
-    pub async fn mark_in_flight_uncertain(&self) -> anyhow::Result<u64> {
-        Ok(sqlx::query(
+    /// At start, after a run that stopped: an email marked `sending` was in flight and may
+    /// or may not have been accepted, so it becomes `uncertain` for a person to settle. An
+    /// email only `claimed` in this boot never reached the server: it is queued again. One
+    /// claimed in an earlier boot is uncertain too (a power cut may have lost its later
+    /// marks, which are written without waiting for the disk). Returns (uncertain, requeued).
+    pub async fn recover_outbox(&self, boot: &str) -> anyhow::Result<(u64, u64)> {
+        let mut tx = self.durable().begin().await?;
+        let uncertain = sqlx::query(
             "UPDATE outbox SET state = 'uncertain',
                     last_error = 'the sender stopped while this email was being handed to the server'
-             WHERE state = 'sending'",
+             WHERE state = 'sending' OR (state = 'claimed' AND (claim_boot IS NULL OR claim_boot <> $1))",
         )
-        .execute(self.durable())
+        .bind(boot)
+        .execute(&mut *tx)
         .await?
-        .rows_affected())
+        .rows_affected();
+        let requeued = sqlx::query(
+            "UPDATE outbox SET state = 'queued', attempts = attempts - 1 WHERE state = 'claimed' AND claim_boot = $1",
+        )
+        .bind(boot)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok((uncertain, requeued))
+    }
+
+    /// Give back claims that were not used (the run is ending).
+    pub async fn release_claims(&self, ids: &[i64]) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for id in ids {
+            sqlx::query("UPDATE outbox SET state = 'queued', attempts = attempts - 1 WHERE id = $1 AND state = 'claimed'")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The email is about to be handed to the server. Written without waiting for the disk:
+    /// the durable claim before it covers a power cut (see `recover_outbox`).
+    pub async fn mark_sending(&self, id: i64) -> anyhow::Result<bool> {
+        Ok(
+            sqlx::query("UPDATE outbox SET state = 'sending' WHERE id = $1 AND state = 'claimed'")
+                .bind(id)
+                .execute(self.pool())
+                .await?
+                .rows_affected()
+                == 1,
+        )
     }
 
     /// Claims of the last day, to resume pacing.
@@ -315,21 +359,27 @@ impl Store {
         t.as_deref().map(parse_time).transpose()
     }
 
-    /// Claim emails for sending: each moves from `queued` to `sending` (its attempt counted)
+    /// Claim emails for sending: each moves from `queued` to `claimed` (its attempt counted)
     /// in ONE durable commit that is on disk before any of them is handed to the server.
-    pub async fn claim(&self, ids: &[i64], now: DateTime<Utc>) -> anyhow::Result<Vec<Claimed>> {
+    pub async fn claim(
+        &self,
+        ids: &[i64],
+        now: DateTime<Utc>,
+        boot: &str,
+    ) -> anyhow::Result<Vec<Claimed>> {
         let now = time_text(now);
         let mut tx = self.durable().begin().await?;
         let mut claimed = Vec::with_capacity(ids.len());
         for id in ids {
             let row = sqlx::query(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_at = $1
+                "UPDATE outbox SET state = 'claimed', attempts = attempts + 1, claimed_at = $1, claim_boot = $3
                  WHERE id = $2 AND state = 'queued'
                  RETURNING id, case_id, kind, message_id, envelope_from, recipient, recipient_domain,
                            subject, raw_sha256, attempts",
             )
             .bind(&now)
             .bind(id)
+            .bind(boot)
             .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = row else { continue };

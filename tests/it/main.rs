@@ -5,4 +5,5 @@ mod support;
 
 mod bodies;
 mod campaigns;
+mod recovery;
 mod sending;

@@ -517,7 +517,7 @@ async fn a_killed_sender_never_resends_and_never_loses_an_email() {
         stdout.contains(&format!("uncertain {}", uncertain.len())),
         "{stdout}"
     );
-    assert_eq!(count_state(&w, "sent") + uncertain.len(), 500);
+    assert_eq!(count_state(&w, "sent") + uncertain.len(), 500, "{stdout}");
     assert_eq!(count_state(&w, "queued") + count_state(&w, "failed"), 0);
 
     let uncertain_to: Vec<&str> = uncertain

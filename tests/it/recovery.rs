@@ -1,0 +1,94 @@
+//! Crash recovery of the outbox at the storage level: what a restart after a killed
+//! process, and after a reboot (power cut), does with claimed and in-flight emails.
+
+use crate::support::{repo_path, Workdir};
+use foi::store::{OutboxState, Store};
+
+async fn launched(n_bodies: &str) -> (Workdir, Store) {
+    let w = Workdir::new();
+    w.import_examples();
+    w.ok([
+        "campaign",
+        "create",
+        "c",
+        "--template",
+        &repo_path("examples/cctv-campaign"),
+        "--select",
+        n_bodies,
+        "--reference-prefix",
+        "REC",
+    ]);
+    w.ok(["campaign", "launch", "c"]);
+    let store = Store::open(&w.path().join("foi.db")).await.unwrap();
+    (w, store)
+}
+
+async fn states(store: &Store) -> Vec<OutboxState> {
+    store
+        .outbox(None, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.state)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_restart_in_the_same_boot_requeues_claims_and_doubts_only_the_in_flight() {
+    let (_w, store) = launched("tag:police").await; // 7 emails
+    let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
+        .unwrap()
+        .to_utc();
+    let ids: Vec<i64> = store
+        .outbox(None, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let claimed = store.claim(&ids[..5], now, "boot-1").await.unwrap();
+    assert_eq!(claimed.len(), 5);
+    assert!(store.mark_sending(claimed[0].id).await.unwrap());
+    // The process dies here. Same boot: the page cache kept every commit.
+    let (uncertain, requeued) = store.recover_outbox("boot-1").await.unwrap();
+    assert_eq!((uncertain, requeued), (1, 4));
+    let s = states(&store).await;
+    assert_eq!(
+        s.iter().filter(|s| **s == OutboxState::Uncertain).count(),
+        1
+    );
+    assert_eq!(s.iter().filter(|s| **s == OutboxState::Queued).count(), 6);
+    let rows = store.outbox(Some(OutboxState::Queued), None).await.unwrap();
+    assert!(
+        rows.iter().all(|r| r.attempts == 0),
+        "an attempt that never started is not counted"
+    );
+}
+
+#[tokio::test]
+async fn after_a_reboot_every_claim_of_the_old_boot_is_uncertain() {
+    let (_w, store) = launched("tag:police").await;
+    let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
+        .unwrap()
+        .to_utc();
+    let ids: Vec<i64> = store
+        .outbox(None, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    store.claim(&ids[..3], now, "boot-1").await.unwrap();
+    // A power cut may have lost the unsynced `sending` marks: nothing claimed then may be
+    // sent again without a person saying so.
+    let (uncertain, requeued) = store.recover_outbox("boot-2").await.unwrap();
+    assert_eq!((uncertain, requeued), (3, 0));
+    assert_eq!(
+        states(&store)
+            .await
+            .iter()
+            .filter(|s| **s == OutboxState::Queued)
+            .count(),
+        4
+    );
+}
