@@ -19,12 +19,15 @@
 //! - [`cli`] ties everything together; nothing imports it.
 //! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
 
+pub mod casework;
+pub mod chasers;
 pub mod cli;
 pub mod clock;
 pub mod compose;
 pub mod config;
 pub mod deadlines;
 pub mod domain;
+pub mod ics;
 pub mod ingest;
 pub mod net;
 pub mod scheduler;

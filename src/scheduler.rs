@@ -1,9 +1,12 @@
 //! `foi run`: one loop that sends what is due as pacing allows, then sleeps until the
 //! next due email (or a poll interval, to notice new launches), and stops cleanly on
-//! shutdown. Later capabilities (fetching, chasers) join this loop.
+//! shutdown. Each turn first takes the chaser steps that are due ([`run_with_chasers`]).
+//! Later capabilities (fetching) join this loop.
 
 use crate::clock::Clock;
+use crate::config::Config;
 use crate::sender::{SendStop, Sender};
+use crate::store::Store;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -11,16 +14,62 @@ use tokio::sync::watch;
 /// How often to look for work that another process queued.
 const POLL: Duration = Duration::from_secs(30);
 
+/// The least time between two chaser sweeps: a paced send makes many short turns, and a
+/// sweep reads every open case.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
 /// Run until `shutdown` turns true. An unreachable server is waited out; a login or TLS
 /// failure stops the loop.
 pub async fn run_until_stopped(
     sender: &mut Sender,
     clock: Arc<dyn Clock>,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(), SendStop> {
+    run_loop(sender, None, clock, shutdown).await
+}
+
+/// [`run_until_stopped`], sweeping the chasers once per turn before sending. A sweep that
+/// fails is logged and the loop goes on.
+pub async fn run_with_chasers(
+    sender: &mut Sender,
+    store: &Store,
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(), SendStop> {
+    run_loop(sender, Some((store, config)), clock, shutdown).await
+}
+
+async fn run_loop(
+    sender: &mut Sender,
+    chasers: Option<(&Store, &Config)>,
+    clock: Arc<dyn Clock>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), SendStop> {
+    let mut last_sweep: Option<std::time::Instant> = None;
     loop {
         if *shutdown.borrow() {
             return Ok(());
+        }
+        let sweep_due = last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY);
+        if let (Some((store, config)), true) = (chasers, sweep_due) {
+            last_sweep = Some(std::time::Instant::now());
+            match crate::chasers::sweep(store, config, clock.as_ref()).await {
+                Ok(s) => {
+                    if !s.taken.is_empty() {
+                        tracing::info!(
+                            "chasers: {} queued, {} awaiting approval, {} complaint drafts",
+                            s.queued,
+                            s.pending,
+                            s.drafted
+                        );
+                    }
+                    for e in &s.errors {
+                        tracing::error!("chasers: {e}");
+                    }
+                }
+                Err(e) => tracing::error!("the chaser sweep failed: {e:#}"),
+            }
         }
         let wake = match sender
             .send_due(

@@ -64,6 +64,23 @@ pub enum CampaignCommand {
     Resume { name: String },
     /// Withdraw every unsent email of a campaign (sent ones stay sent).
     Cancel { name: String },
+    /// Send a correction or clarification to some of a campaign's cases, threaded to each
+    /// request: every selected case is rendered and checked first, and the first is shown.
+    Message {
+        name: String,
+        /// Folder with subject.hbs and body.txt.hbs (they also see case.sent_date and
+        /// case.due_date).
+        #[arg(long)]
+        template: PathBuf,
+        /// Which cases: `status:S` (e.g. status:clarification_requested) and the body terms
+        /// of `campaign create` (`tag:T`, `region:R` ...); comma-separated terms must all
+        /// match; repeat --select for alternatives; `!` negates a term.
+        #[arg(long = "select", required = true)]
+        select: Vec<String>,
+        /// Check and preview, queue nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Show exactly what bodies would receive, and check that every case renders.
     Preview {
         name: String,
@@ -111,7 +128,8 @@ pub async fn run(app: &App, cmd: CampaignCommand) -> anyhow::Result<()> {
         CampaignCommand::Launch { .. }
         | CampaignCommand::Pause { .. }
         | CampaignCommand::Resume { .. }
-        | CampaignCommand::Cancel { .. } => unreachable!("dispatched by cli::run"),
+        | CampaignCommand::Cancel { .. }
+        | CampaignCommand::Message { .. } => unreachable!("dispatched by cli::run"),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `foi cases list`, `foi case show`, `foi regimes`.
+//! `foi cases list`, `foi case show|event|deadline`, `foi regimes`.
 
 use super::output::{emit, print_json, FormatArgs, Table};
 use super::App;
@@ -34,6 +34,37 @@ pub enum CaseCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Record a dated event on a case (a reply's gist, a phone call, a letter) and set the
+    /// status it implies. Kinds: acknowledged, clarification_requested, clarification_sent,
+    /// fees_notice, fee_paid, extension (--note +20 or the new due date), response,
+    /// refusal, partial_response, not_held, internal_review_requested,
+    /// internal_review_response, complaint_to_regulator, withdrawn.
+    Event {
+        /// The case reference, e.g. CCTV24-0042.
+        reference: String,
+        /// What happened (see above).
+        kind: String,
+        /// The day it happened or was received, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// A note; for an extension, +N working days or the new due date.
+        #[arg(long)]
+        note: Option<String>,
+        /// Who records it (default: $USER).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// A case's due date and where its clock stands; --explain counts it day by day.
+    Deadline {
+        /// The case reference, e.g. CCTV24-0042.
+        reference: String,
+        /// Explain the count day by day.
+        #[arg(long)]
+        explain: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +92,7 @@ pub async fn run_cases(app: &App, cmd: CasesCommand) -> anyhow::Result<()> {
         filter.status = Some(st);
     }
     let cases = app.store.cases(&filter).await?;
+    let standings = super::deadlines::standings(app, filter.campaign_id).await?;
     let mut table = Table::new(vec![
         "reference",
         "status",
@@ -68,8 +100,13 @@ pub async fn run_cases(app: &App, cmd: CasesCommand) -> anyhow::Result<()> {
         "email",
         "campaign",
         "regime",
+        "due",
+        "working days",
     ]);
+    let mut items = Vec::with_capacity(cases.len());
     for c in &cases {
+        let st = standings.get(&c.id);
+        let [due, days] = super::deadlines::due_cells(st);
         table.push(vec![
             c.reference.to_string(),
             c.status.to_string(),
@@ -77,13 +114,34 @@ pub async fn run_cases(app: &App, cmd: CasesCommand) -> anyhow::Result<()> {
             c.body_email.clone(),
             c.campaign.clone(),
             c.regime.clone(),
+            due,
+            days,
         ]);
+        items.push(super::deadlines::ListedCase {
+            case: c,
+            due_date: st.map(|s| s.due_date),
+            working_days_overdue: st.map(|s| s.working_days_overdue),
+        });
     }
-    emit(format, &cases, table)
+    emit(format, &items, table)
 }
 
 pub async fn run_case(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
-    let CaseCommand::Show { reference, json } = cmd;
+    let (reference, json) = match cmd {
+        CaseCommand::Show { reference, json } => (reference, json),
+        CaseCommand::Event {
+            reference,
+            kind,
+            date,
+            note,
+            by,
+        } => return super::deadlines::case_event(app, &reference, &kind, date, note, by).await,
+        CaseCommand::Deadline {
+            reference,
+            explain,
+            json,
+        } => return super::deadlines::case_deadline(app, &reference, explain, json).await,
+    };
     let case = app.store.require_case(&reference).await?;
     let body = app.store.body_by_key(case.body_key.as_str()).await?;
     let events = app.store.events(case.id).await?;
@@ -91,6 +149,7 @@ pub async fn run_case(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
     if json {
         return print_json(&serde_json::json!({
             "case": case, "body": body, "reply_address": reply, "events": events,
+            "messages": app.store.case_messages(case.id).await?,
         }));
     }
     println!("case {} ({})", case.reference, case.campaign);
@@ -106,6 +165,13 @@ pub async fn run_case(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
         "  created:       {}",
         case.created_at.format("%Y-%m-%d %H:%M UTC")
     );
+    let thread = super::ingest::thread_lines(app, case.id).await?;
+    if !thread.is_empty() {
+        println!("  messages:");
+        for line in thread {
+            println!("    {line}");
+        }
+    }
     if events.is_empty() {
         println!("  events:        none yet");
     } else {

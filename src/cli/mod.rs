@@ -6,6 +6,8 @@
 mod bodies;
 mod campaign;
 mod cases;
+mod chasers;
+mod deadlines;
 mod init;
 pub mod output;
 mod send;
@@ -56,9 +58,23 @@ pub enum Command {
     Send(send::SendArgs),
     /// The outbox: list emails by state; settle uncertain ones.
     Outbox(send::OutboxArgs),
-    /// The long-running scheduler: sends as pacing allows, sleeps until the next due email,
-    /// stops cleanly on Ctrl-C or SIGTERM (in-flight sends finish and are recorded).
-    Run,
+    /// Deadline calculator: the due date of a request received on a date, under a regime.
+    Deadline(deadlines::DeadlineArgs),
+    /// Open cases past their due date, most overdue first, in working days.
+    Overdue(deadlines::OverdueArgs),
+    /// Export every open case's due date: `--ics` writes an iCalendar file.
+    Deadlines(deadlines::DeadlinesArgs),
+    /// Chasers: take due steps, list those waiting for a person, approve, skip.
+    #[command(subcommand)]
+    Chasers(chasers::ChasersCommand),
+    /// The long-running scheduler: takes due chaser steps, sends as pacing allows, sleeps
+    /// until the next due email, stops cleanly on Ctrl-C or SIGTERM (in-flight sends finish
+    /// and are recorded).
+    Run {
+        /// Only send: take no chaser steps.
+        #[arg(long)]
+        no_chasers: bool,
+    },
 }
 
 /// What every command except `init` works with.
@@ -73,7 +89,11 @@ fn is_send(cmd: &campaign::CampaignCommand) -> bool {
     use campaign::CampaignCommand as C;
     matches!(
         cmd,
-        C::Launch { .. } | C::Pause { .. } | C::Resume { .. } | C::Cancel { .. }
+        C::Launch { .. }
+            | C::Pause { .. }
+            | C::Resume { .. }
+            | C::Cancel { .. }
+            | C::Message { .. }
     )
 }
 
@@ -119,6 +139,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 campaign::CampaignCommand::Cancel { name } => {
                     send::set_state(&app, &name, "cancel").await
                 }
+                campaign::CampaignCommand::Message {
+                    name,
+                    template,
+                    select,
+                    dry_run,
+                } => chasers::campaign_message(&app, &name, template, select, dry_run).await,
                 _ => unreachable!("is_send covers these"),
             }
         }
@@ -128,7 +154,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Regimes(args) => cases::run_regimes(&Config::load(&cli.config)?, args),
         Command::Send(args) => send::send(&App::load(&cli.config).await?, args).await,
         Command::Outbox(args) => send::outbox(&App::load(&cli.config).await?, args).await,
-        Command::Run => send::run(&App::load(&cli.config).await?).await,
+        Command::Deadline(args) => deadlines::calculator(&cli.config, args),
+        Command::Overdue(args) => deadlines::overdue(&App::load(&cli.config).await?, args).await,
+        Command::Deadlines(args) => deadlines::ics(&App::load(&cli.config).await?, args).await,
+        Command::Chasers(cmd) => chasers::run(&App::load(&cli.config).await?, cmd).await,
+        Command::Run { no_chasers: true } => send::run(&App::load(&cli.config).await?).await,
+        Command::Run { no_chasers: false } => {
+            chasers::run_scheduler(&App::load(&cli.config).await?).await
+        }
     }
 }
 

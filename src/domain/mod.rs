@@ -9,6 +9,7 @@ pub mod body_csv;
 pub mod campaign;
 pub mod case;
 pub mod email;
+pub mod event;
 pub mod selection;
 
 pub use body::{plan_import, Body, BodyKey, ImportPlan, NewBody};

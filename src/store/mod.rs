@@ -7,11 +7,13 @@
 mod bodies;
 mod campaigns;
 mod cases;
+mod casework;
 mod outbox;
 
 pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
+pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, TimelineFilter};
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory};
 
 use anyhow::Context;

@@ -1,0 +1,615 @@
+//! Chasers: a campaign's escalation ladder, and the sweep that takes each case's due step.
+//!
+//! The ladder is declared in the campaign folder's `campaign.toml`:
+//!
+//! ```toml
+//! [[chasers]]
+//! step = "acknowledgement"          # a name: letters, digits and hyphens
+//! trigger = "no_acknowledgement"    # no_acknowledgement | overdue | internal_review | complaint
+//! after = 5                         # working days (see each trigger)
+//! template = "../chasers/acknowledgement"   # relative to the campaign folder
+//! mode = "auto"                     # auto (queued at once) | approve (waits for a person)
+//! ```
+//!
+//! Triggers, counted in the case's regime (`after` in working days):
+//! - `no_acknowledgement`: `after` (default 5) days after the date of receipt, while the
+//!   case is awaiting a response and nothing has come from the body.
+//! - `overdue`: `after` (default 1: the working day after) days after the due date, while
+//!   the clock runs and nothing has answered it.
+//! - `internal_review`: `after` (default 20) days after the due date of an unanswered
+//!   request, or `after_refusal` (default 1) days after a refusal or partial response, and
+//!   in both cases only within the 40 working days the ICO allows for asking. Its email
+//!   going out starts the review's clock.
+//! - `complaint`: `after` (default 1) days after a pending internal review's due date. The
+//!   complaint is a **draft** for a person to check and send to the regulator; it is never
+//!   sent to the body.
+//!
+//! Rules: a case answered, withdrawn or closed is never chased (a refused or partly
+//! answered case only by `internal_review` and `complaint`); a (case, step) is taken at
+//! most once (a unique row in the `chasers` table); when several steps are due at once only
+//! the last of the ladder is taken, and a step is never taken after a later one. A reply
+//! cancels pending chasers ([`cancel_pending_for_case`]).
+//!
+//! Sees `domain`, `deadlines`, `store`, `templates`, `compose`, `sender::email`, `clock`.
+
+use crate::casework;
+use crate::clock::Clock;
+use crate::compose::{sender_vars, Draft};
+use crate::config::Config;
+use crate::deadlines::{Deadline, Regime};
+use crate::domain::case::reply_address;
+use crate::domain::event::EventKind;
+use crate::domain::{Body, Campaign, CampaignState, CaseStatus, EmailAddress, Reference};
+use crate::sender::email::{build, new_message_id, Thread};
+use crate::store::{CaseTimeline, NewChaser, NewOutboxItem, Store, TimelineFilter};
+use crate::templates::{context, ContextParts, Renderer, TemplateSet, CAMPAIGN_FILE};
+use anyhow::{bail, Context as _};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// When a step falls due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    NoAcknowledgement,
+    Overdue,
+    InternalReview,
+    Complaint,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::NoAcknowledgement => "no_acknowledgement",
+            Trigger::Overdue => "overdue",
+            Trigger::InternalReview => "internal_review",
+            Trigger::Complaint => "complaint",
+        }
+    }
+
+    fn default_after(self) -> u32 {
+        match self {
+            Trigger::NoAcknowledgement => 5,
+            Trigger::InternalReview => 20,
+            Trigger::Overdue | Trigger::Complaint => 1,
+        }
+    }
+}
+
+/// Whether a step's email goes at once or waits for a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Auto,
+    #[default]
+    Approve,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Auto => "auto",
+            Mode::Approve => "approve",
+        }
+    }
+}
+
+/// One `[[chasers]]` table as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepDef {
+    step: String,
+    trigger: Trigger,
+    after: Option<u32>,
+    after_refusal: Option<u32>,
+    template: PathBuf,
+    #[serde(default)]
+    mode: Mode,
+}
+
+/// One step of a ladder, its templates compiled.
+pub struct Step {
+    pub name: String,
+    pub trigger: Trigger,
+    pub after: u32,
+    pub after_refusal: u32,
+    pub mode: Mode,
+    pub template_dir: PathBuf,
+    renderer: Renderer,
+}
+
+/// A campaign's escalation ladder, in order.
+pub struct Ladder {
+    pub steps: Vec<Step>,
+    /// The campaign folder's plain values (`campaign.<key>` in the chaser templates).
+    campaign_fields: BTreeMap<String, serde_json::Value>,
+}
+
+/// The ICO's window for asking for an internal review: 40 working days.
+const REVIEW_WINDOW: u32 = 40;
+
+impl Ladder {
+    /// Read the `[[chasers]]` of a campaign folder's `campaign.toml` (no file, no ladder).
+    pub fn load(campaign_dir: &Path) -> anyhow::Result<Ladder> {
+        let path = campaign_dir.join(CAMPAIGN_FILE);
+        let campaign_fields = TemplateSet::load(campaign_dir)
+            .map(|s| s.campaign_fields)
+            .unwrap_or_default();
+        if !path.exists() {
+            return Ok(Ladder {
+                steps: Vec::new(),
+                campaign_fields,
+            });
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let mut table: toml::Table = toml::from_str(&text)
+            .with_context(|| format!("{} is not valid TOML", path.display()))?;
+        let defs: Vec<StepDef> = match table.remove("chasers") {
+            None => Vec::new(),
+            Some(v) => v.try_into().with_context(|| {
+                format!(
+                    "{}: [[chasers]] needs step, trigger (no_acknowledgement, overdue, internal_review \
+                     or complaint), template, and optionally after, after_refusal and mode (auto or approve)",
+                    path.display()
+                )
+            })?,
+        };
+        let mut steps: Vec<Step> = Vec::new();
+        for def in defs {
+            let ok = !def.step.is_empty()
+                && def.step.len() <= 40
+                && def
+                    .step
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !ok {
+                bail!(
+                    "{}: chaser step '{}' must be a name of lower-case letters, digits and hyphens",
+                    path.display(),
+                    def.step
+                );
+            }
+            if steps.iter().any(|s| s.name == def.step) {
+                bail!(
+                    "{}: chaser step '{}' is declared twice",
+                    path.display(),
+                    def.step
+                );
+            }
+            let dir = if def.template.is_absolute() {
+                def.template.clone()
+            } else {
+                campaign_dir.join(&def.template)
+            };
+            let set = TemplateSet::load(&dir)
+                .with_context(|| format!("chaser step '{}' in {}", def.step, path.display()))?;
+            let renderer = Renderer::new(&set)
+                .with_context(|| format!("chaser step '{}' in {}", def.step, path.display()))?;
+            steps.push(Step {
+                after: def.after.unwrap_or(def.trigger.default_after()),
+                after_refusal: def.after_refusal.unwrap_or(1),
+                name: def.step,
+                trigger: def.trigger,
+                mode: def.mode,
+                template_dir: dir,
+                renderer,
+            });
+        }
+        Ok(Ladder {
+            steps,
+            campaign_fields,
+        })
+    }
+
+    /// Whether `step` requests an internal review (its email starts the review clock).
+    pub fn is_review_step(&self, step: &str) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.name == step && s.trigger == Trigger::InternalReview)
+    }
+}
+
+/// The facts about one case that decide its chasers.
+struct CaseFacts<'a> {
+    status: CaseStatus,
+    events: &'a [crate::store::TimelineEvent],
+    deadline: &'a Deadline,
+    regime: &'a Regime,
+}
+
+impl Step {
+    /// The day this step fell due for the case, if it has by `today`.
+    fn due_on(&self, f: &CaseFacts, today: NaiveDate) -> Option<NaiveDate> {
+        use CaseStatus as S;
+        let add = |d: NaiveDate, n: u32| f.regime.add_working_days(d, n).ok();
+        let open = f.status.is_open();
+        let replied = f
+            .events
+            .iter()
+            .any(|e| EventKind::parse(&e.kind).is_some_and(|k| k.is_reply()));
+        let fires = match self.trigger {
+            Trigger::NoAcknowledgement => {
+                if f.status != S::AwaitingResponse || replied || !f.deadline.is_running() {
+                    return None;
+                }
+                add(f.deadline.received(), self.after)?
+            }
+            Trigger::Overdue => {
+                if !matches!(
+                    f.status,
+                    S::AwaitingResponse | S::Acknowledged | S::ClarificationRequested
+                ) || !f.deadline.is_running()
+                {
+                    return None;
+                }
+                add(f.deadline.due()?, self.after)?
+            }
+            Trigger::InternalReview => {
+                if f.deadline.review().is_some() {
+                    return None;
+                }
+                let (anchor, after) = if matches!(f.status, S::Refused | S::PartiallySuccessful) {
+                    let answered = f
+                        .events
+                        .iter()
+                        .filter(|e| matches!(e.kind.as_str(), "refusal" | "partial_response"))
+                        .map(|e| e.on)
+                        .max()?;
+                    (answered, self.after_refusal)
+                } else if open && f.status != S::ComplaintToRegulator && f.deadline.is_running() {
+                    (f.deadline.due()?, self.after)
+                } else {
+                    return None;
+                };
+                if today > add(anchor, REVIEW_WINDOW)? {
+                    return None;
+                }
+                add(anchor, after)?
+            }
+            Trigger::Complaint => {
+                let review = f.deadline.review()?;
+                if review.answered.is_some()
+                    || !(open || matches!(f.status, S::Refused | S::PartiallySuccessful))
+                    || f.status == S::ComplaintToRegulator
+                {
+                    return None;
+                }
+                add(review.due, self.after)?
+            }
+        };
+        (today >= fires).then_some(fires)
+    }
+}
+
+/// One step taken (or, in a dry run, that would be).
+#[derive(Debug, Clone, Serialize)]
+pub struct Taken {
+    pub reference: String,
+    pub campaign: String,
+    pub step: String,
+    pub mode: &'static str,
+    /// `queued`, `pending` (awaiting approval) or `draft` (a complaint for a person).
+    pub state: &'static str,
+    pub due_on: NaiveDate,
+}
+
+/// What a sweep did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SweepSummary {
+    pub campaigns: usize,
+    pub cases: usize,
+    pub queued: usize,
+    pub pending: usize,
+    pub drafted: usize,
+    pub taken: Vec<Taken>,
+    /// Problems that stopped one campaign or one case (the sweep goes on with the others).
+    pub errors: Vec<String>,
+}
+
+/// Find every due chaser step and take it: queue its email (`auto`), keep it for approval
+/// (`approve`), or store the complaint draft.
+pub async fn sweep(
+    store: &Store,
+    config: &Config,
+    clock: &dyn Clock,
+) -> anyhow::Result<SweepSummary> {
+    sweep_with(store, config, clock, false).await
+}
+
+/// [`sweep`], or with `dry_run` only say what it would take.
+pub async fn sweep_with(
+    store: &Store,
+    config: &Config,
+    clock: &dyn Clock,
+    dry_run: bool,
+) -> anyhow::Result<SweepSummary> {
+    let regimes = config.regimes()?;
+    let mut summary = SweepSummary::default();
+    let mut bodies: Option<HashMap<i64, Body>> = None;
+    for campaign in store.campaigns().await? {
+        if campaign.state != CampaignState::Launched {
+            continue;
+        }
+        let ladder = match Ladder::load(Path::new(&campaign.template_dir)) {
+            Ok(l) => l,
+            Err(e) => {
+                summary
+                    .errors
+                    .push(format!("campaign '{}': {e:#}", campaign.name));
+                continue;
+            }
+        };
+        if ladder.steps.is_empty() {
+            continue;
+        }
+        summary.campaigns += 1;
+        let bodies = match &bodies {
+            Some(b) => b,
+            None => bodies.insert(
+                store
+                    .bodies()
+                    .await?
+                    .into_iter()
+                    .map(|b| (b.id, b))
+                    .collect(),
+            ),
+        };
+        let filter = TimelineFilter {
+            campaign_id: Some(campaign.id),
+            statuses: Some(
+                CaseStatus::ALL
+                    .into_iter()
+                    .filter(|s| {
+                        s.is_open()
+                            || matches!(s, CaseStatus::Refused | CaseStatus::PartiallySuccessful)
+                    })
+                    .collect(),
+            ),
+            ..Default::default()
+        };
+        let cases = store.case_timelines(&filter).await?;
+        let taken = store.chaser_steps_taken(campaign.id).await?;
+        let first_ids = store.first_outbound_ids(campaign.id).await?;
+        let ctx = SweepCtx {
+            store,
+            config,
+            clock,
+            campaign: &campaign,
+            ladder: &ladder,
+            dry_run,
+        };
+        for case in &cases {
+            summary.cases += 1;
+            let Some(regime) = regimes.get(&case.regime) else {
+                summary.errors.push(format!(
+                    "case {}: unknown regime '{}'",
+                    case.reference, case.regime
+                ));
+                continue;
+            };
+            let review = |s: &str| ladder.is_review_step(s);
+            let deadline = match casework::deadline(regime, &case.events, &review) {
+                Ok(Some(d)) => d,
+                Ok(None) => continue,
+                Err(e) => {
+                    summary.errors.push(format!("case {}: {e}", case.reference));
+                    continue;
+                }
+            };
+            let today = clock.today_in(regime.time_zone());
+            let facts = CaseFacts {
+                status: case.status,
+                events: &case.events,
+                deadline: &deadline,
+                regime,
+            };
+            // The last due step of the ladder, unless it (or a later one) was taken.
+            let Some((index, due_on)) = ladder
+                .steps
+                .iter()
+                .enumerate()
+                .rev()
+                .find_map(|(i, s)| s.due_on(&facts, today).map(|d| (i, d)))
+            else {
+                continue;
+            };
+            let done = taken.get(&case.id).map(Vec::as_slice).unwrap_or_default();
+            if ladder.steps[index..]
+                .iter()
+                .any(|s| done.iter().any(|d| d == &s.name))
+            {
+                continue;
+            }
+            let Some(body) = bodies.get(&case.body_id) else {
+                summary
+                    .errors
+                    .push(format!("case {}: its body is missing", case.reference));
+                continue;
+            };
+            let step = &ladder.steps[index];
+            match ctx
+                .take(case, body, step, &deadline, due_on, first_ids.get(&case.id))
+                .await
+            {
+                Ok(Some(t)) => {
+                    match t.state {
+                        "queued" => summary.queued += 1,
+                        "pending" => summary.pending += 1,
+                        _ => summary.drafted += 1,
+                    }
+                    summary.taken.push(t);
+                }
+                Ok(None) => {}
+                Err(e) => summary
+                    .errors
+                    .push(format!("case {} step {}: {e:#}", case.reference, step.name)),
+            }
+        }
+    }
+    Ok(summary)
+}
+
+struct SweepCtx<'a> {
+    store: &'a Store,
+    config: &'a Config,
+    clock: &'a dyn Clock,
+    campaign: &'a Campaign,
+    ladder: &'a Ladder,
+    dry_run: bool,
+}
+
+impl SweepCtx<'_> {
+    async fn take(
+        &self,
+        case: &CaseTimeline,
+        body: &Body,
+        step: &Step,
+        deadline: &Deadline,
+        due_on: NaiveDate,
+        first_id: Option<&String>,
+    ) -> anyhow::Result<Option<Taken>> {
+        let reference = Reference::from_stored(case.reference.clone());
+        let token = crate::domain::ReplyToken::parse(&case.token)
+            .context("the case has a malformed reply token")?;
+        let reply = reply_address(&self.config.sender.reply_address, &token);
+        let draft = compose_followup(
+            self.config,
+            self.campaign,
+            &self.ladder.campaign_fields,
+            &step.renderer,
+            body,
+            &reference,
+            &reply,
+            Some(deadline),
+            self.clock.today_in(self.config.timezone()),
+        )
+        .map_err(|f| anyhow::anyhow!("{f}"))?;
+        let complaint = step.trigger == Trigger::Complaint;
+        let state = match (complaint, step.mode) {
+            (true, _) => "draft",
+            (false, Mode::Auto) => "queued",
+            (false, Mode::Approve) => "pending",
+        };
+        let taken = Taken {
+            reference: case.reference.clone(),
+            campaign: self.campaign.name.clone(),
+            step: step.name.clone(),
+            mode: step.mode.as_str(),
+            state,
+            due_on,
+        };
+        if self.dry_run {
+            return Ok(Some(taken));
+        }
+        let now = self.clock.now();
+        let domain = EmailAddress::parse(&self.config.sender.email)?
+            .domain()
+            .to_string();
+        let message_id = new_message_id(&domain);
+        let (raw, recipient) = if complaint {
+            (
+                draft.preview_text().into_bytes(),
+                self.config.sender.email.clone(),
+            )
+        } else {
+            let thread = thread_to(first_id);
+            (
+                build(&draft, &message_id, &case.reference, now, &thread)?,
+                draft.to_addr.clone(),
+            )
+        };
+        let new = NewChaser {
+            case_id: case.id,
+            step: step.name.clone(),
+            trigger: step.trigger.as_str().into(),
+            mode: step.mode.as_str().into(),
+            state: state.into(),
+            due_on,
+            message_id: message_id.clone(),
+            recipient: recipient.clone(),
+            subject: draft.rendered.subject.clone(),
+            raw: raw.clone(),
+        };
+        let item = (state == "queued").then(|| NewOutboxItem {
+            case_id: case.id,
+            kind: format!("chaser:{}", step.name),
+            message_id,
+            envelope_from: reply.clone(),
+            recipient,
+            subject: draft.rendered.subject.clone(),
+            raw,
+            not_before: now,
+        });
+        let added = self.store.add_chaser(&new, item.as_ref(), now).await?;
+        Ok(added.then_some(taken))
+    }
+}
+
+/// Threading headers that make a follow-up a reply to the case's request.
+pub fn thread_to(first_id: Option<&String>) -> Thread {
+    match first_id {
+        Some(id) => Thread {
+            in_reply_to: Some(id.clone()),
+            references: vec![id.clone()],
+        },
+        None => Thread::default(),
+    }
+}
+
+/// Compose a follow-up email (chaser or campaign message) for one case: the standard
+/// template context plus `case.sent_date` and `case.due_date` (each present only when
+/// known, so a template that needs a missing one fails the check, naming the variable).
+#[allow(clippy::too_many_arguments)]
+pub fn compose_followup(
+    config: &Config,
+    campaign: &Campaign,
+    campaign_fields: &BTreeMap<String, serde_json::Value>,
+    renderer: &Renderer,
+    body: &Body,
+    reference: &Reference,
+    reply: &str,
+    deadline: Option<&Deadline>,
+    today: NaiveDate,
+) -> Result<Draft, crate::templates::RenderFailure> {
+    let sender = sender_vars(config);
+    let mut ctx = context(&ContextParts {
+        body,
+        campaign,
+        campaign_fields,
+        reference,
+        reply_address: reply,
+        sender: &sender,
+        today,
+    });
+    if let (Some(d), Some(case)) = (
+        deadline,
+        ctx.get_mut("case").and_then(|c| c.as_object_mut()),
+    ) {
+        case.insert("sent_date".into(), d.received().to_string().into());
+        if let Some(due) = d.due() {
+            case.insert("due_date".into(), due.to_string().into());
+        }
+        if let Some(r) = d.review() {
+            case.insert("review_due_date".into(), r.due.to_string().into());
+        }
+    }
+    let rendered = renderer.render(&ctx, reference)?;
+    Ok(Draft {
+        from_name: config.sender.name.clone(),
+        from_addr: config.sender.email.clone(),
+        to_name: body.name.clone(),
+        to_addr: body.email.to_string(),
+        reply_to: reply.to_string(),
+        rendered,
+    })
+}
+
+/// A reply arrived on the case: cancel its chasers awaiting approval and those still
+/// queued in the outbox. Returns how many were cancelled. Ingestion calls this when it
+/// matches a reply to a case; `foi case event` calls it for reply events.
+pub async fn cancel_pending_for_case(store: &Store, case_id: i64) -> anyhow::Result<u64> {
+    store.cancel_pending_chasers(case_id, None).await
+}

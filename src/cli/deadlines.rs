@@ -1,0 +1,664 @@
+//! `foi deadline` (the calculator), `foi case deadline`, `foi case event`, `foi overdue`,
+//! `foi deadlines --ics`, and the due-date columns of `foi cases list`.
+
+use super::output::{emit, print_json, FormatArgs, Table};
+use super::App;
+use crate::casework::{self, current_due, is_uk, Owed, LONG_OVERDUE};
+use crate::chasers::Ladder;
+use crate::config::Config;
+use crate::deadlines::{Calendar, Deadline, Regime, Regimes};
+use crate::domain::event::{EventKind, ExtensionNote, RECORDABLE};
+use crate::domain::{Case, CaseStatus};
+use crate::store::{CaseTimeline, NewEvent, TimelineFilter};
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+use clap::Args;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// `foi deadline`: the calculator.
+#[derive(Debug, Args)]
+pub struct DeadlineArgs {
+    /// The date of receipt (day 0), YYYY-MM-DD.
+    #[arg(long)]
+    pub received: String,
+    /// The regime (default: [defaults] regime of the config, else uk-foia); `foi regimes`
+    /// lists them.
+    #[arg(long)]
+    pub regime: Option<String>,
+    /// Use this period instead of the regime's (in the regime's unit).
+    #[arg(long)]
+    pub days: Option<u32>,
+    /// Use the holidays in FILE (the columns of the shipped data/uk-bank-holidays.csv)
+    /// instead of the shipped holidays and the configured calendar.
+    #[arg(long)]
+    pub calendar: Option<PathBuf>,
+    /// Explain the count day by day.
+    #[arg(long)]
+    pub explain: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `foi overdue`.
+#[derive(Debug, Args)]
+pub struct OverdueArgs {
+    /// Only this campaign's cases.
+    #[arg(long)]
+    pub campaign: Option<String>,
+    /// Only cases of bodies with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only cases at least this many working days overdue.
+    #[arg(long, default_value_t = 1)]
+    pub min_days: i64,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+/// `foi deadlines`.
+#[derive(Debug, Args)]
+pub struct DeadlinesArgs {
+    /// Write an iCalendar file (RFC 5545): one all-day event per open case's due date.
+    #[arg(long, required = true)]
+    pub ics: bool,
+    /// Only this campaign's cases.
+    #[arg(long)]
+    pub campaign: Option<String>,
+    /// Write to FILE instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+fn parse_date(s: &str, what: &str) -> anyhow::Result<NaiveDate> {
+    s.trim()
+        .parse()
+        .with_context(|| format!("{what} '{s}' is not a date: use YYYY-MM-DD, e.g. 2026-03-02"))
+}
+
+fn unknown_regime(name: &str) -> anyhow::Error {
+    anyhow::anyhow!("unknown regime '{name}': `foi regimes` lists the known ones")
+}
+
+/// Regimes for the calculator: from the config when there is one (its [[regime]]s and
+/// [calendar]), else the built-ins over the shipped holidays; `--calendar` replaces the
+/// holidays either way.
+fn calculator_regimes(config: Option<&Config>, calendar: Option<&Path>) -> anyhow::Result<Regimes> {
+    let extra = config.map(|c| c.regime.clone()).unwrap_or_default();
+    let cal = match calendar {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the calendar file {}", path.display()))?;
+            Calendar::from_csv(&text).with_context(|| {
+                format!(
+                    "the calendar file {} is not valid (it needs the columns of data/uk-bank-holidays.csv)",
+                    path.display()
+                )
+            })?
+        }
+        None => match config {
+            Some(c) => c.calendar()?,
+            None => Calendar::uk(),
+        },
+    };
+    Regimes::new(&cal, extra).context("a [[regime]] in the configuration is not valid")
+}
+
+fn deadline_json(regime: &Regime, d: &Deadline, steps: Option<Vec<String>>) -> serde_json::Value {
+    let mut v = serde_json::to_value(d).unwrap_or_default();
+    if let Some(map) = v.as_object_mut() {
+        map.insert("regime".into(), regime.name().into());
+        map.insert("period".into(), regime.def().period.into());
+        map.insert(
+            "unit".into(),
+            serde_json::to_value(regime.def().unit).unwrap_or_default(),
+        );
+        if let Some(steps) = steps {
+            map.insert("explanation".into(), steps.into());
+        }
+    }
+    v
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%a %Y-%m-%d").to_string()
+}
+
+fn print_deadline(regime: &Regime, d: &Deadline) {
+    println!("regime:   {} ({})", regime.name(), regime.def().description);
+    println!("received: {} (day 0)", day(d.received()));
+    if d.start() != d.received() {
+        println!("restart:  {} (day 0 after clarification)", day(d.start()));
+    }
+    match d.due() {
+        Some(due) => println!(
+            "due:      {} ({})",
+            day(due),
+            regime.def().unit.amount(regime.def().period)
+        ),
+        None => println!("due:      none while the clock is {:?}", d.state()),
+    }
+    if let Some(l) = d.latest() {
+        println!("latest:   {} (with the longest extension allowed)", day(l));
+    }
+    if let Some(r) = d.review() {
+        println!(
+            "review:   requested {}, due {}{}",
+            day(r.requested),
+            day(r.due),
+            r.answered
+                .map(|a| format!(", answered {}", day(a)))
+                .unwrap_or_default()
+        );
+    }
+    for w in d.warnings() {
+        println!("warning:  {w}");
+    }
+}
+
+/// `foi deadline --received DATE ...`
+pub fn calculator(config_path: &Path, args: DeadlineArgs) -> anyhow::Result<()> {
+    let config = if config_path.exists() {
+        Some(Config::load(config_path)?)
+    } else {
+        None
+    };
+    let received = parse_date(&args.received, "--received")?;
+    let regimes = calculator_regimes(config.as_ref(), args.calendar.as_deref())?;
+    let name = args
+        .regime
+        .clone()
+        .or_else(|| config.as_ref().map(|c| c.defaults.regime.clone()))
+        .unwrap_or_else(|| "uk-foia".into());
+    let mut regime = regimes
+        .get(&name)
+        .ok_or_else(|| unknown_regime(&name))?
+        .clone();
+    if let Some(n) = args.days {
+        regime = regime
+            .with_period(n)
+            .with_context(|| format!("--days {n} is not a period for {name}"))?;
+    }
+    let explanation = regime.explain(received, &[])?;
+    let d = explanation.deadline();
+    if args.json {
+        let steps = args
+            .explain
+            .then(|| explanation.steps().iter().map(|s| s.to_string()).collect());
+        return print_json(&deadline_json(&regime, d, steps));
+    }
+    print_deadline(&regime, d);
+    if args.explain {
+        println!();
+        println!("{explanation:#}");
+    }
+    Ok(())
+}
+
+/// The regime of a case, and whether its campaign's ladder has review steps.
+struct Clocks {
+    regimes: Regimes,
+    review_steps: HashMap<String, Vec<String>>,
+}
+
+impl Clocks {
+    fn new(app: &App) -> anyhow::Result<Self> {
+        Ok(Self {
+            regimes: app.regimes()?,
+            review_steps: HashMap::new(),
+        })
+    }
+
+    /// Learn the review steps of the campaigns of `cases` (a bad ladder counts as none:
+    /// the chaser sweep reports it).
+    async fn learn(
+        &mut self,
+        app: &App,
+        campaigns: impl Iterator<Item = &str>,
+    ) -> anyhow::Result<()> {
+        for name in campaigns {
+            if self.review_steps.contains_key(name) {
+                continue;
+            }
+            let steps = match app.store.campaign_by_name(name).await? {
+                Some(c) => Ladder::load(Path::new(&c.template_dir))
+                    .map(|l| {
+                        l.steps
+                            .iter()
+                            .filter(|s| l.is_review_step(&s.name))
+                            .map(|s| s.name.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            self.review_steps.insert(name.to_string(), steps);
+        }
+        Ok(())
+    }
+
+    fn regime(&self, name: &str) -> anyhow::Result<&Regime> {
+        self.regimes.get(name).ok_or_else(|| unknown_regime(name))
+    }
+
+    fn deadline(&self, t: &CaseTimeline) -> anyhow::Result<Option<Deadline>> {
+        let regime = self.regime(&t.regime)?;
+        let steps = self.review_steps.get(&t.campaign);
+        let review = |s: &str| steps.is_some_and(|v| v.iter().any(|x| x == s));
+        casework::deadline(regime, &t.events, &review)
+            .with_context(|| format!("case {}", t.reference))
+    }
+}
+
+/// Where a case stands against its current due date.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Standing {
+    pub due_date: NaiveDate,
+    pub owed: Owed,
+    /// Positive: working days overdue; zero or negative: -(working days left).
+    pub working_days_overdue: i64,
+}
+
+fn standing(regime: &Regime, d: &Deadline, today: NaiveDate) -> Option<Standing> {
+    let (due, owed) = current_due(d)?;
+    let days = regime.working_days_between(due, today).ok()?;
+    Some(Standing {
+        due_date: due,
+        owed,
+        working_days_overdue: days,
+    })
+}
+
+fn days_text(s: &Standing) -> String {
+    match s.working_days_overdue {
+        n if n > 0 => format!("{n} overdue"),
+        0 => "due today".into(),
+        n => format!("{} left", -n),
+    }
+}
+
+/// The due date and days left/overdue of each case, for `foi cases list`.
+pub async fn standings(
+    app: &App,
+    campaign_id: Option<i64>,
+) -> anyhow::Result<HashMap<i64, Standing>> {
+    let timelines = app
+        .store
+        .case_timelines(&TimelineFilter {
+            campaign_id,
+            ..Default::default()
+        })
+        .await?;
+    let mut clocks = Clocks::new(app)?;
+    clocks
+        .learn(app, unique(timelines.iter().map(|t| t.campaign.as_str())))
+        .await?;
+    let mut out = HashMap::new();
+    for t in &timelines {
+        if !t.status.is_open() {
+            continue;
+        }
+        let regime = clocks.regime(&t.regime)?;
+        let today = app.clock.today_in(regime.time_zone());
+        if let Some(d) = clocks.deadline(t)? {
+            if let Some(s) = standing(regime, &d, today) {
+                out.insert(t.id, s);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn unique<'a>(names: impl Iterator<Item = &'a str>) -> impl Iterator<Item = &'a str> {
+    let mut seen = std::collections::BTreeSet::new();
+    names.filter(move |n| seen.insert(*n))
+}
+
+/// The `foi cases list` rows with their due columns.
+#[derive(Debug, serde::Serialize)]
+pub struct ListedCase<'a> {
+    #[serde(flatten)]
+    pub case: &'a Case,
+    pub due_date: Option<NaiveDate>,
+    pub working_days_overdue: Option<i64>,
+}
+
+/// Cells for the due columns of `foi cases list`.
+pub fn due_cells(s: Option<&Standing>) -> [String; 2] {
+    match s {
+        Some(s) => [s.due_date.to_string(), days_text(s)],
+        None => [String::new(), String::new()],
+    }
+}
+
+/// `foi case deadline REF`.
+pub async fn case_deadline(
+    app: &App,
+    reference: &str,
+    explain: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    let case = app.store.require_case(reference).await?;
+    let mut clocks = Clocks::new(app)?;
+    clocks
+        .learn(app, std::iter::once(case.campaign.as_str()))
+        .await?;
+    let t = app
+        .store
+        .case_timelines(&TimelineFilter {
+            case_id: Some(case.id),
+            ..Default::default()
+        })
+        .await?
+        .pop()
+        .context("the case vanished")?;
+    let regime = clocks.regime(&t.regime)?;
+    let steps = clocks.review_steps.get(&t.campaign);
+    let review = |s: &str| steps.is_some_and(|v| v.iter().any(|x| x == s));
+    let Some(explanation) = casework::explain(regime, &t.events, &review)? else {
+        bail!(
+            "case {} has not been sent yet ({}): its clock starts on the date of receipt",
+            case.reference,
+            case.status
+        );
+    };
+    let d = explanation.deadline();
+    let today = app.clock.today_in(regime.time_zone());
+    let st = standing(regime, d, today);
+    if json {
+        let mut v = deadline_json(
+            regime,
+            d,
+            explain.then(|| explanation.steps().iter().map(|s| s.to_string()).collect()),
+        );
+        if let Some(map) = v.as_object_mut() {
+            map.insert("reference".into(), case.reference.as_str().into());
+            map.insert("status".into(), case.status.as_str().into());
+            map.insert(
+                "standing".into(),
+                serde_json::to_value(&st).unwrap_or_default(),
+            );
+        }
+        return print_json(&v);
+    }
+    println!(
+        "case {} ({}, {})",
+        case.reference, case.body_name, case.status
+    );
+    print_deadline(regime, d);
+    if let Some(s) = &st {
+        println!(
+            "today:    {} ({} {})",
+            day(today),
+            s.owed.as_str().replace('_', " "),
+            days_text(s)
+        );
+    }
+    if explain {
+        println!();
+        println!("{explanation:#}");
+    }
+    Ok(())
+}
+
+/// `foi case event REF KIND [--date D] [--note TEXT]`.
+pub async fn case_event(
+    app: &App,
+    reference: &str,
+    kind: &str,
+    date: Option<String>,
+    note: Option<String>,
+    by: Option<String>,
+) -> anyhow::Result<()> {
+    let Some(kind) = EventKind::parse(kind).filter(EventKind::is_recordable) else {
+        let known: Vec<String> = RECORDABLE.iter().map(|k| k.as_str().into_owned()).collect();
+        bail!("unknown event '{kind}': use one of {}", known.join(", "));
+    };
+    let case = app.store.require_case(reference).await?;
+    let regimes = app.regimes()?;
+    let regime = regimes
+        .get(&case.regime)
+        .ok_or_else(|| unknown_regime(&case.regime))?;
+    let today = app.clock.today_in(regime.time_zone());
+    let on = match &date {
+        Some(s) => parse_date(s, "--date")?,
+        None => today,
+    };
+    if on > today {
+        bail!("--date {on} is in the future: record an event on or after the day it happens");
+    }
+    let t = app
+        .store
+        .case_timelines(&TimelineFilter {
+            case_id: Some(case.id),
+            ..Default::default()
+        })
+        .await?
+        .pop()
+        .context("the case vanished")?;
+    let Some(received) = casework::received(&t.events) else {
+        bail!(
+            "case {} has not been sent yet ({}): events count from the request's receipt",
+            case.reference,
+            case.status
+        );
+    };
+    if on < received {
+        bail!("--date {on} is before the request was received ({received}): check the date");
+    }
+    let note = match (&kind, note) {
+        (EventKind::Extension, None) => Some("+20".to_string()),
+        (EventKind::Extension, Some(n)) => {
+            if ExtensionNote::parse(&n).is_none() {
+                bail!("an extension's --note must be +N (working days) or the new due date, e.g. --note +20 or --note 2026-05-11");
+            }
+            Some(n)
+        }
+        (_, n) => n.filter(|n| !n.trim().is_empty()),
+    };
+    let status = casework::status_after(&kind, case.status);
+    let actor = by
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "staff".into());
+    let cancel = kind.is_reply() || kind == EventKind::Withdrawn;
+    let cancelled = app
+        .store
+        .record_event(
+            &NewEvent {
+                case_id: case.id,
+                kind: kind.as_str().into_owned(),
+                on,
+                note,
+                actor,
+            },
+            status,
+            cancel,
+            app.clock.now(),
+        )
+        .await?;
+    println!(
+        "recorded {kind} on {} ({on}){}",
+        case.reference,
+        status
+            .map(|s| format!("; status {} -> {s}", case.status))
+            .unwrap_or_default()
+    );
+    if cancelled > 0 {
+        println!("cancelled {cancelled} pending chaser(s)");
+    }
+    Ok(())
+}
+
+/// One row of `foi overdue`.
+#[derive(Debug, serde::Serialize)]
+struct OverdueRow {
+    reference: String,
+    campaign: String,
+    body: String,
+    email: String,
+    regime: String,
+    status: CaseStatus,
+    owed: Owed,
+    due_date: NaiveDate,
+    working_days_overdue: i64,
+    long_overdue: bool,
+}
+
+/// `foi overdue`.
+pub async fn overdue(app: &App, args: OverdueArgs) -> anyhow::Result<()> {
+    let campaign_id = match &args.campaign {
+        Some(name) => Some(app.store.require_campaign(name).await?.id),
+        None => None,
+    };
+    let timelines = app
+        .store
+        .case_timelines(&TimelineFilter {
+            campaign_id,
+            tag: args.tag.clone(),
+            statuses: Some(
+                CaseStatus::ALL
+                    .into_iter()
+                    .filter(|s| s.is_open())
+                    .collect(),
+            ),
+            ..Default::default()
+        })
+        .await?;
+    let mut clocks = Clocks::new(app)?;
+    clocks
+        .learn(app, unique(timelines.iter().map(|t| t.campaign.as_str())))
+        .await?;
+    let mut today_by_tz = HashMap::new();
+    let mut rows = Vec::new();
+    for t in timelines {
+        let regime = clocks.regime(&t.regime)?;
+        let today = *today_by_tz
+            .entry(regime.time_zone())
+            .or_insert_with(|| app.clock.today_in(regime.time_zone()));
+        let Some(d) = clocks.deadline(&t)? else {
+            continue;
+        };
+        let Some(s) = standing(regime, &d, today) else {
+            continue;
+        };
+        if s.working_days_overdue < args.min_days.max(1) {
+            continue;
+        }
+        rows.push(OverdueRow {
+            long_overdue: is_uk(&t.regime) && s.working_days_overdue > LONG_OVERDUE,
+            reference: t.reference,
+            campaign: t.campaign,
+            body: t.body_name,
+            email: t.body_email,
+            regime: t.regime,
+            status: t.status,
+            owed: s.owed,
+            due_date: s.due_date,
+            working_days_overdue: s.working_days_overdue,
+        });
+    }
+    rows.sort_by(|a, b| {
+        b.working_days_overdue
+            .cmp(&a.working_days_overdue)
+            .then_with(|| a.reference.cmp(&b.reference))
+    });
+    let mut table = Table::new(vec![
+        "reference",
+        "overdue",
+        "due",
+        "owed",
+        "body",
+        "status",
+        "campaign",
+        "flag",
+    ]);
+    for r in &rows {
+        table.push(vec![
+            r.reference.clone(),
+            r.working_days_overdue.to_string(),
+            r.due_date.to_string(),
+            r.owed.as_str().into(),
+            r.body.clone(),
+            r.status.to_string(),
+            r.campaign.clone(),
+            if r.long_overdue { "long overdue" } else { "" }.into(),
+        ]);
+    }
+    if !args.format.json && !args.format.csv && rows.is_empty() {
+        println!("nothing is overdue");
+        return Ok(());
+    }
+    emit(args.format, &rows, table)
+}
+
+/// `foi deadlines --ics`.
+pub async fn ics(app: &App, args: DeadlinesArgs) -> anyhow::Result<()> {
+    let campaign_id = match &args.campaign {
+        Some(name) => Some(app.store.require_campaign(name).await?.id),
+        None => None,
+    };
+    let timelines = app
+        .store
+        .case_timelines(&TimelineFilter {
+            campaign_id,
+            statuses: Some(
+                CaseStatus::ALL
+                    .into_iter()
+                    .filter(|s| s.is_open())
+                    .collect(),
+            ),
+            ..Default::default()
+        })
+        .await?;
+    let mut clocks = Clocks::new(app)?;
+    clocks
+        .learn(app, unique(timelines.iter().map(|t| t.campaign.as_str())))
+        .await?;
+    let mut events = Vec::new();
+    for t in &timelines {
+        let Some(d) = clocks.deadline(t)? else {
+            continue;
+        };
+        let Some((due, owed)) = current_due(&d) else {
+            continue;
+        };
+        let what = match owed {
+            Owed::Response => "FOI response due",
+            Owed::InternalReview => "Internal review due",
+        };
+        events.push(crate::ics::AllDay {
+            uid: format!("{}-{}@foi-campaigner", t.reference, owed.as_str()),
+            date: due,
+            summary: format!("{what}: {} [{}]", t.body_name, t.reference),
+            description: format!(
+                "Campaign {}, case {} ({}), {} regime; request received {}.",
+                t.campaign,
+                t.reference,
+                t.status,
+                t.regime,
+                d.received()
+            ),
+        });
+    }
+    events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.uid.cmp(&b.uid)));
+    let name = args
+        .campaign
+        .as_deref()
+        .map(|c| format!("FOI deadlines: {c}"))
+        .unwrap_or_else(|| "FOI deadlines".into());
+    let text = crate::ics::calendar(&name, &events, app.clock.now());
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {} due dates to {}", events.len(), path.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,225 @@
+//! The vocabulary of case events: what the `events.kind` column holds.
+//!
+//! Some kinds are written by the system (the sender writes `sent`, `delivery_failed` and
+//! `<outbox kind>_sent`, e.g. `chaser_overdue_sent` for an outbox email of kind
+//! `chaser:overdue`); the others are recorded by staff (`foi case event`) or, later, by the
+//! classifier of replies. Pure: no IO.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// What happened on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// Our request was accepted by the server; `occurred_on` is its date of receipt.
+    Sent,
+    /// Our request was refused for good.
+    DeliveryFailed,
+    /// A chaser step's email went out (`chaser_<step>_sent`).
+    ChaserSent {
+        /// The step's name from the campaign's ladder.
+        step: String,
+    },
+    /// A campaign-wide message (`foi campaign message`) went out (`message_sent`).
+    MessageSent,
+    /// The body acknowledged the request.
+    Acknowledged,
+    /// The body asked us to clarify the request: the clock stops.
+    ClarificationRequested,
+    /// We sent our clarification; its date of receipt restarts the clock.
+    ClarificationSent,
+    /// The body gave a fees notice: the clock pauses.
+    FeesNotice,
+    /// We paid the fee: the clock resumes.
+    FeePaid,
+    /// The body extended its deadline; the note holds `+20` (working days) or a date.
+    Extension,
+    /// The body answered in full.
+    Response,
+    /// The body refused (an exemption, cost, vexatious ...).
+    Refusal,
+    /// The body answered in part.
+    PartialResponse,
+    /// The body does not hold the information.
+    NotHeld,
+    /// We asked for an internal review.
+    InternalReviewRequested,
+    /// The body answered the internal review.
+    InternalReviewResponse,
+    /// We complained to the regulator (the ICO, the Scottish Information Commissioner).
+    ComplaintToRegulator,
+    /// We withdrew the request.
+    Withdrawn,
+}
+
+/// The kinds staff may record with `foi case event`, in the order `--help` lists them.
+pub const RECORDABLE: [EventKind; 14] = [
+    EventKind::Acknowledged,
+    EventKind::ClarificationRequested,
+    EventKind::ClarificationSent,
+    EventKind::FeesNotice,
+    EventKind::FeePaid,
+    EventKind::Extension,
+    EventKind::Response,
+    EventKind::Refusal,
+    EventKind::PartialResponse,
+    EventKind::NotHeld,
+    EventKind::InternalReviewRequested,
+    EventKind::InternalReviewResponse,
+    EventKind::ComplaintToRegulator,
+    EventKind::Withdrawn,
+];
+
+impl EventKind {
+    /// The stored form.
+    pub fn as_str(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Self::Sent => "sent",
+            Self::DeliveryFailed => "delivery_failed",
+            Self::ChaserSent { step } => return Cow::Owned(format!("chaser_{step}_sent")),
+            Self::MessageSent => "message_sent",
+            Self::Acknowledged => "acknowledged",
+            Self::ClarificationRequested => "clarification_requested",
+            Self::ClarificationSent => "clarification_sent",
+            Self::FeesNotice => "fees_notice",
+            Self::FeePaid => "fee_paid",
+            Self::Extension => "extension",
+            Self::Response => "response",
+            Self::Refusal => "refusal",
+            Self::PartialResponse => "partial_response",
+            Self::NotHeld => "not_held",
+            Self::InternalReviewRequested => "internal_review_requested",
+            Self::InternalReviewResponse => "internal_review_response",
+            Self::ComplaintToRegulator => "complaint_to_regulator",
+            Self::Withdrawn => "withdrawn",
+        })
+    }
+
+    /// Parse a stored or typed kind (`fees-notice` and `Fees notice` are accepted too).
+    /// Kinds written by other parts of the app that this vocabulary does not know give
+    /// `None`, and are shown but change no deadline.
+    pub fn parse(s: &str) -> Option<Self> {
+        let norm = s.trim().to_lowercase().replace(['-', ' '], "_");
+        let fixed = [Self::Sent, Self::DeliveryFailed, Self::MessageSent]
+            .into_iter()
+            .chain(RECORDABLE)
+            .find(|k| k.as_str() == norm);
+        if fixed.is_some() {
+            return fixed;
+        }
+        // `chaser_<step>_sent`: the step name is kept as the outbox kind had it.
+        let raw = s.trim();
+        let step = raw.strip_prefix("chaser_")?.strip_suffix("_sent")?;
+        (!step.is_empty()).then(|| Self::ChaserSent { step: step.into() })
+    }
+
+    /// Whether the body has said something: a reply of any sort. Such an event cancels
+    /// the case's pending chasers.
+    pub fn is_reply(&self) -> bool {
+        matches!(
+            self,
+            Self::Acknowledged
+                | Self::ClarificationRequested
+                | Self::FeesNotice
+                | Self::Extension
+                | Self::Response
+                | Self::Refusal
+                | Self::PartialResponse
+                | Self::NotHeld
+                | Self::InternalReviewResponse
+        )
+    }
+
+    /// Whether staff may record it by hand (system kinds are written by the sender).
+    pub fn is_recordable(&self) -> bool {
+        RECORDABLE.contains(self)
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.as_str())
+    }
+}
+
+/// What an extension's note says: `+N` working days (units of the regime's period), or a
+/// new due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtensionNote {
+    By(u32),
+    Until(chrono::NaiveDate),
+}
+
+impl ExtensionNote {
+    /// `+20`, `20`, or `2026-05-01` (leading text after the first word is ignored, so a note
+    /// such as `+20 public interest test` works).
+    pub fn parse(note: &str) -> Option<Self> {
+        let first = note.split_whitespace().next()?;
+        if let Ok(d) = first.parse::<chrono::NaiveDate>() {
+            return Some(Self::Until(d));
+        }
+        let n = first
+            .strip_prefix('+')
+            .unwrap_or(first)
+            .parse::<u32>()
+            .ok()?;
+        (1..=366).contains(&n).then_some(Self::By(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips() {
+        for k in RECORDABLE.into_iter().chain([
+            EventKind::Sent,
+            EventKind::DeliveryFailed,
+            EventKind::MessageSent,
+        ]) {
+            assert_eq!(EventKind::parse(&k.as_str()), Some(k.clone()), "{k}");
+        }
+        assert_eq!(
+            EventKind::parse("chaser_overdue_sent"),
+            Some(EventKind::ChaserSent {
+                step: "overdue".into()
+            })
+        );
+        assert_eq!(
+            EventKind::parse("chaser_internal-review_sent"),
+            Some(EventKind::ChaserSent {
+                step: "internal-review".into()
+            })
+        );
+        assert_eq!(EventKind::parse("Fees notice"), Some(EventKind::FeesNotice));
+        assert_eq!(EventKind::parse("bounced"), None);
+        assert_eq!(EventKind::parse("chaser__sent"), None);
+    }
+
+    #[test]
+    fn system_kinds_are_not_recordable() {
+        assert!(!EventKind::Sent.is_recordable());
+        assert!(EventKind::Response.is_recordable());
+        assert!(EventKind::Response.is_reply());
+        assert!(!EventKind::Withdrawn.is_reply());
+    }
+
+    #[test]
+    fn extension_notes() {
+        assert_eq!(ExtensionNote::parse("+20"), Some(ExtensionNote::By(20)));
+        assert_eq!(
+            ExtensionNote::parse("+20 public interest"),
+            Some(ExtensionNote::By(20))
+        );
+        assert_eq!(
+            ExtensionNote::parse("2026-05-01"),
+            Some(ExtensionNote::Until(
+                chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()
+            ))
+        );
+        assert_eq!(ExtensionNote::parse("soon"), None);
+        assert_eq!(ExtensionNote::parse("+0"), None);
+        assert_eq!(ExtensionNote::parse(""), None);
+    }
+}

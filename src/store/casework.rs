@@ -1,0 +1,494 @@
+//! Casework: events recorded by staff, the batched case timelines that deadlines, the
+//! overdue list and the chasers are computed from, and the chasers table.
+
+use super::outbox::put_blob;
+use super::{time_text, NewOutboxItem, Store};
+use crate::domain::CaseStatus;
+use anyhow::{anyhow, Context};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{QueryBuilder, Row, Sqlite};
+use std::collections::HashMap;
+
+/// One stored event, as the deadline mapping needs it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TimelineEvent {
+    pub kind: String,
+    pub on: NaiveDate,
+    pub note: Option<String>,
+}
+
+/// A case with its events (in date order): everything its deadline depends on.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CaseTimeline {
+    pub id: i64,
+    pub reference: String,
+    pub token: String,
+    pub campaign_id: i64,
+    pub campaign: String,
+    pub body_id: i64,
+    pub body_name: String,
+    pub body_email: String,
+    pub regime: String,
+    pub status: CaseStatus,
+    pub events: Vec<TimelineEvent>,
+}
+
+/// Which cases to load timelines for.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineFilter {
+    pub campaign_id: Option<i64>,
+    /// Only bodies with this tag.
+    pub tag: Option<String>,
+    /// Only cases in one of these statuses (all when `None`).
+    pub statuses: Option<Vec<CaseStatus>>,
+    pub case_id: Option<i64>,
+}
+
+/// An event to record.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub case_id: i64,
+    pub kind: String,
+    pub on: NaiveDate,
+    pub note: Option<String>,
+    pub actor: String,
+}
+
+/// A chaser step that fell due, with the email (or draft) built for it.
+#[derive(Debug, Clone)]
+pub struct NewChaser {
+    pub case_id: i64,
+    pub step: String,
+    pub trigger: String,
+    pub mode: String,
+    /// `pending`, `queued` or `draft`.
+    pub state: String,
+    pub due_on: NaiveDate,
+    pub message_id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub raw: Vec<u8>,
+}
+
+/// One chaser, for listings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ChaserRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub reference: String,
+    pub campaign: String,
+    pub step: String,
+    pub trigger: String,
+    pub mode: String,
+    pub state: String,
+    pub due_on: NaiveDate,
+    pub recipient: String,
+    pub subject: String,
+    pub message_id: String,
+    pub outbox_id: Option<i64>,
+}
+
+fn push_in(q: &mut QueryBuilder<Sqlite>, statuses: &[CaseStatus]) {
+    q.push(" IN (");
+    let mut sep = q.separated(", ");
+    for s in statuses {
+        sep.push_bind(s.as_str());
+    }
+    sep.push_unseparated(")");
+}
+
+fn push_filter(q: &mut QueryBuilder<Sqlite>, f: &TimelineFilter) {
+    if let Some(id) = f.campaign_id {
+        q.push(" AND c.campaign_id = ").push_bind(id);
+    }
+    if let Some(id) = f.case_id {
+        q.push(" AND c.id = ").push_bind(id);
+    }
+    if let Some(tag) = &f.tag {
+        q.push(" AND c.body_id IN (SELECT body_id FROM body_tags WHERE tag = ")
+            .push_bind(tag.to_lowercase())
+            .push(")");
+    }
+    if let Some(statuses) = &f.statuses {
+        q.push(" AND c.status");
+        push_in(q, statuses);
+    }
+}
+
+const CHASER_COLUMNS: &str =
+    "h.id, h.case_id, c.reference, k.name AS campaign, h.step, h.trigger_kind, h.mode, h.state,
+     h.due_on, h.recipient, h.subject, h.message_id, h.outbox_id
+     FROM chasers h JOIN cases c ON c.id = h.case_id JOIN campaigns k ON k.id = c.campaign_id";
+
+fn row_to_chaser(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<ChaserRow> {
+    let due: String = row.try_get("due_on")?;
+    Ok(ChaserRow {
+        id: row.try_get("id")?,
+        case_id: row.try_get("case_id")?,
+        reference: row.try_get("reference")?,
+        campaign: row.try_get("campaign")?,
+        step: row.try_get("step")?,
+        trigger: row.try_get("trigger_kind")?,
+        mode: row.try_get("mode")?,
+        state: row.try_get("state")?,
+        due_on: due.parse()?,
+        recipient: row.try_get("recipient")?,
+        subject: row.try_get("subject")?,
+        message_id: row.try_get("message_id")?,
+        outbox_id: row.try_get("outbox_id")?,
+    })
+}
+
+/// Insert an outbox row inside `tx` (the same columns as the sender's own queueing).
+async fn insert_outbox(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    item: &NewOutboxItem,
+    now: &str,
+) -> anyhow::Result<i64> {
+    let sha = put_blob(tx, &item.raw).await?;
+    let domain = item
+        .recipient
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_ascii_lowercase())
+        .unwrap_or_default();
+    let id = sqlx::query_scalar(
+        "INSERT INTO outbox (case_id, kind, message_id, envelope_from, recipient, recipient_domain,
+                             subject, raw_sha256, state, not_before, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, $10) RETURNING id",
+    )
+    .bind(item.case_id)
+    .bind(&item.kind)
+    .bind(&item.message_id)
+    .bind(&item.envelope_from)
+    .bind(&item.recipient)
+    .bind(domain)
+    .bind(&item.subject)
+    .bind(&sha)
+    .bind(time_text(item.not_before))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+impl Store {
+    /// Cases with their events, in two queries however many cases there are (the overdue
+    /// list reads 100,000 this way).
+    pub async fn case_timelines(&self, f: &TimelineFilter) -> anyhow::Result<Vec<CaseTimeline>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT c.id, c.reference, c.token, c.campaign_id, k.name AS campaign, c.body_id, b.name AS body_name,
+                    b.email AS body_email, c.regime, c.status
+             FROM cases c JOIN campaigns k ON k.id = c.campaign_id JOIN bodies b ON b.id = c.body_id
+             WHERE 1 = 1",
+        );
+        push_filter(&mut q, f);
+        q.push(" ORDER BY c.campaign_id, c.seq");
+        let rows = q.build().fetch_all(self.pool()).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut index = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let status: String = row.try_get("status")?;
+            let id: i64 = row.try_get("id")?;
+            index.insert(id, out.len());
+            out.push(CaseTimeline {
+                id,
+                reference: row.try_get("reference")?,
+                token: row.try_get("token")?,
+                campaign_id: row.try_get("campaign_id")?,
+                campaign: row.try_get("campaign")?,
+                body_id: row.try_get("body_id")?,
+                body_name: row.try_get("body_name")?,
+                body_email: row.try_get("body_email")?,
+                regime: row.try_get("regime")?,
+                status: CaseStatus::parse(&status)
+                    .ok_or_else(|| anyhow!("unknown status {status}"))?,
+                events: Vec::new(),
+            });
+        }
+        drop(rows);
+        if out.is_empty() {
+            return Ok(out);
+        }
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT e.case_id, e.kind, e.occurred_on, e.note FROM events e JOIN cases c ON c.id = e.case_id
+             WHERE 1 = 1",
+        );
+        push_filter(&mut q, f);
+        q.push(" ORDER BY e.case_id, e.occurred_on, e.id");
+        let mut rows = q.build().fetch(self.pool());
+        use futures_util::TryStreamExt;
+        while let Some(row) = rows.try_next().await? {
+            let case_id: i64 = row.try_get("case_id")?;
+            let Some(&i) = index.get(&case_id) else {
+                continue;
+            };
+            let on: &str = row.try_get("occurred_on")?;
+            out[i].events.push(TimelineEvent {
+                kind: row.try_get("kind")?,
+                on: on
+                    .parse()
+                    .with_context(|| format!("bad event date in the database: {on}"))?,
+                note: row.try_get("note")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Record an event and the status it implies, in one transaction; when `cancel_chasers`
+    /// the case's pending and still-queued chasers are cancelled in it too. Returns how
+    /// many chasers were cancelled.
+    pub async fn record_event(
+        &self,
+        ev: &NewEvent,
+        status: Option<CaseStatus>,
+        cancel_chasers: bool,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<u64> {
+        let now = time_text(now);
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at)
+             VALUES ($1, $2, $3, NULL, $4, $5, $6)",
+        )
+        .bind(ev.case_id)
+        .bind(&ev.kind)
+        .bind(ev.on.to_string())
+        .bind(&ev.note)
+        .bind(&ev.actor)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(s) = status {
+            sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
+                .bind(s.as_str())
+                .bind(ev.case_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let cancelled = if cancel_chasers {
+            cancel_chasers_in(&mut tx, ev.case_id, Some(&now)).await?
+        } else {
+            0
+        };
+        tx.commit().await.context("the event was not saved")?;
+        Ok(cancelled)
+    }
+
+    /// Cancel a case's chasers that are awaiting approval or still queued in the outbox
+    /// (not yet handed to the server). Returns how many.
+    pub async fn cancel_pending_chasers(
+        &self,
+        case_id: i64,
+        now: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<u64> {
+        let now = now.map(time_text);
+        let mut tx = self.pool().begin().await?;
+        let n = cancel_chasers_in(&mut tx, case_id, now.as_deref()).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Per case of a campaign, the Message-ID of its first outbound email (the request),
+    /// which chasers and campaign messages reply to.
+    pub async fn first_outbound_ids(
+        &self,
+        campaign_id: i64,
+    ) -> anyhow::Result<HashMap<i64, String>> {
+        let rows = sqlx::query(
+            "SELECT m.case_id, m.message_id FROM messages m JOIN cases c ON c.id = m.case_id
+             WHERE c.campaign_id = $1 AND m.direction = 'outbound' ORDER BY m.at DESC, m.id DESC",
+        )
+        .bind(campaign_id)
+        .fetch_all(self.pool())
+        .await?;
+        // Newest first, so the oldest is inserted last and wins.
+        let mut out = HashMap::new();
+        for row in rows {
+            out.insert(row.try_get("case_id")?, row.try_get("message_id")?);
+        }
+        Ok(out)
+    }
+
+    /// The chaser steps taken (not cancelled) for a campaign's cases: case id -> steps.
+    pub async fn chaser_steps_taken(
+        &self,
+        campaign_id: i64,
+    ) -> anyhow::Result<HashMap<i64, Vec<String>>> {
+        let rows = sqlx::query(
+            "SELECT h.case_id, h.step FROM chasers h JOIN cases c ON c.id = h.case_id
+             WHERE c.campaign_id = $1 AND h.state <> 'cancelled'",
+        )
+        .bind(campaign_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        for row in rows {
+            out.entry(row.try_get("case_id")?)
+                .or_default()
+                .push(row.try_get("step")?);
+        }
+        Ok(out)
+    }
+
+    /// Store a chaser that fell due, and queue its email when `outbox` is given, in one
+    /// transaction. A (case, step) already taken is left alone and gives `false`; one
+    /// cancelled earlier (a reply came) may be taken again.
+    pub async fn add_chaser(
+        &self,
+        c: &NewChaser,
+        outbox: Option<&NewOutboxItem>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let now = time_text(now);
+        let mut tx = self.pool().begin().await?;
+        let sha = put_blob(&mut tx, &c.raw).await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO chasers (case_id, step, trigger_kind, mode, state, due_on, message_id, recipient,
+                                  subject, raw_sha256, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (case_id, step) DO UPDATE SET
+                trigger_kind = excluded.trigger_kind, mode = excluded.mode, state = excluded.state,
+                due_on = excluded.due_on, message_id = excluded.message_id,
+                recipient = excluded.recipient, subject = excluded.subject,
+                raw_sha256 = excluded.raw_sha256, outbox_id = NULL, decided_at = NULL,
+                created_at = excluded.created_at
+             WHERE chasers.state = 'cancelled'
+             RETURNING id",
+        )
+        .bind(c.case_id)
+        .bind(&c.step)
+        .bind(&c.trigger)
+        .bind(&c.mode)
+        .bind(&c.state)
+        .bind(c.due_on.to_string())
+        .bind(&c.message_id)
+        .bind(&c.recipient)
+        .bind(&c.subject)
+        .bind(&sha)
+        .bind(&now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            return Ok(false);
+        };
+        if let Some(item) = outbox {
+            let outbox_id = insert_outbox(&mut tx, item, &now).await?;
+            sqlx::query("UPDATE chasers SET outbox_id = $1, decided_at = $2 WHERE id = $3")
+                .bind(outbox_id)
+                .bind(&now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await.context("the chaser was not saved")?;
+        Ok(true)
+    }
+
+    /// Chasers in any of `states` (all when empty), oldest first.
+    pub async fn chasers(&self, states: &[&str]) -> anyhow::Result<Vec<ChaserRow>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
+        q.push(CHASER_COLUMNS).push(" WHERE 1 = 1");
+        if !states.is_empty() {
+            q.push(" AND h.state IN (");
+            let mut sep = q.separated(", ");
+            for s in states {
+                sep.push_bind(s.to_string());
+            }
+            sep.push_unseparated(")");
+        }
+        q.push(" ORDER BY h.id");
+        q.build()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(row_to_chaser)
+            .collect()
+    }
+
+    /// One chaser with its stored bytes.
+    pub async fn chaser(&self, id: i64) -> anyhow::Result<Option<(ChaserRow, Vec<u8>)>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
+        q.push(CHASER_COLUMNS)
+            .push(", (SELECT data FROM blobs WHERE sha256 = h.raw_sha256) AS raw WHERE h.id = ")
+            .push_bind(id);
+        let Some(row) = q.build().fetch_optional(self.pool()).await? else {
+            return Ok(None);
+        };
+        Ok(Some((row_to_chaser(&row)?, row.try_get("raw")?)))
+    }
+
+    /// Queue a pending chaser's stored email; `false` when it is not pending (any more).
+    pub async fn approve_chaser(
+        &self,
+        id: i64,
+        item_for: &dyn Fn(&ChaserRow, Vec<u8>) -> NewOutboxItem,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let Some((row, raw)) = self.chaser(id).await? else {
+            return Ok(false);
+        };
+        if row.state != "pending" {
+            return Ok(false);
+        }
+        let item = item_for(&row, raw);
+        let now_text = time_text(now);
+        let mut tx = self.pool().begin().await?;
+        let n = sqlx::query(
+            "UPDATE chasers SET state = 'queued', decided_at = $1 WHERE id = $2 AND state = 'pending'",
+        )
+        .bind(&now_text)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Ok(false);
+        }
+        let outbox_id = insert_outbox(&mut tx, &item, &now_text).await?;
+        sqlx::query("UPDATE chasers SET outbox_id = $1 WHERE id = $2")
+            .bind(outbox_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await.context("the approval was not saved")?;
+        Ok(true)
+    }
+
+    /// Skip a chaser awaiting approval (or a complaint draft); `false` when it is neither.
+    pub async fn skip_chaser(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        let n = sqlx::query(
+            "UPDATE chasers SET state = 'skipped', decided_at = $1 WHERE id = $2 AND state IN ('pending', 'draft')",
+        )
+        .bind(time_text(now))
+        .bind(id)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+}
+
+async fn cancel_chasers_in(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    case_id: i64,
+    now: Option<&str>,
+) -> anyhow::Result<u64> {
+    sqlx::query(
+        "UPDATE outbox SET state = 'cancelled', last_error = 'a reply arrived first'
+         WHERE state = 'queued' AND id IN (SELECT outbox_id FROM chasers WHERE case_id = $1 AND state = 'queued')",
+    )
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    let n = sqlx::query(
+        "UPDATE chasers SET state = 'cancelled', decided_at = $2
+         WHERE case_id = $1 AND (state = 'pending'
+            OR (state = 'queued' AND outbox_id IN (SELECT id FROM outbox WHERE state = 'cancelled')))",
+    )
+    .bind(case_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n)
+}
