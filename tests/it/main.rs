@@ -5,5 +5,7 @@ mod support;
 
 mod bodies;
 mod campaigns;
+mod chasers;
+mod deadlines;
 mod recovery;
 mod sending;
