@@ -1,0 +1,1 @@
+//! Chasers through the real outbox to Postfix and Dovecot.
