@@ -117,8 +117,9 @@ fn push_filter(q: &mut QueryBuilder<Sqlite>, f: &TimelineFilter) {
 
 const CHASER_COLUMNS: &str =
     "h.id, h.case_id, c.reference, k.name AS campaign, h.step, h.trigger_kind, h.mode, h.state,
-     h.due_on, h.recipient, h.subject, h.message_id, h.outbox_id
-     FROM chasers h JOIN cases c ON c.id = h.case_id JOIN campaigns k ON k.id = c.campaign_id";
+     h.due_on, h.recipient, h.subject, h.message_id, h.outbox_id";
+const CHASER_FROM: &str =
+    " FROM chasers h JOIN cases c ON c.id = h.case_id JOIN campaigns k ON k.id = c.campaign_id";
 
 fn row_to_chaser(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<ChaserRow> {
     let due: String = row.try_get("due_on")?;
@@ -387,7 +388,7 @@ impl Store {
     /// Chasers in any of `states` (all when empty), oldest first.
     pub async fn chasers(&self, states: &[&str]) -> anyhow::Result<Vec<ChaserRow>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
-        q.push(CHASER_COLUMNS).push(" WHERE 1 = 1");
+        q.push(CHASER_COLUMNS).push(CHASER_FROM).push(" WHERE 1 = 1");
         if !states.is_empty() {
             q.push(" AND h.state IN (");
             let mut sep = q.separated(", ");
@@ -409,7 +410,9 @@ impl Store {
     pub async fn chaser(&self, id: i64) -> anyhow::Result<Option<(ChaserRow, Vec<u8>)>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
         q.push(CHASER_COLUMNS)
-            .push(", (SELECT data FROM blobs WHERE sha256 = h.raw_sha256) AS raw WHERE h.id = ")
+            .push(", b.data AS raw")
+            .push(CHASER_FROM)
+            .push(" JOIN blobs b ON b.sha256 = h.raw_sha256 WHERE h.id = ")
             .push_bind(id);
         let Some(row) = q.build().fetch_optional(self.pool()).await? else {
             return Ok(None);
