@@ -31,6 +31,8 @@ pub struct Config {
     pub sent_copy: SentCopy,
     pub imap: Option<Imap>,
     #[serde(default)]
+    pub fetch: Fetch,
+    #[serde(default)]
     pub calendar: CalendarSettings,
     /// Regimes defined here, beside the built-in ones (`[[regime]]` tables).
     #[serde(default)]
@@ -78,6 +80,80 @@ impl Default for Defaults {
         Self {
             regime: default_regime(),
             timezone: default_timezone(),
+        }
+    }
+}
+
+/// Where replies are read from, and what happens to them after.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fetch {
+    /// `maildir` (a local folder) or `imap` (the [imap] account).
+    #[serde(default = "default_fetch_source")]
+    pub source: String,
+    #[serde(default = "default_maildir")]
+    pub maildir: PathBuf,
+    /// IMAP folders to read.
+    #[serde(default = "default_folders")]
+    pub folders: Vec<String>,
+    /// After storing an IMAP email: `none`, `keyword` (set `keyword`), or `move` (to
+    /// `processed_folder`). Mail is never deleted.
+    #[serde(default = "default_after")]
+    pub after: String,
+    #[serde(default = "default_keyword")]
+    pub keyword: String,
+    #[serde(default = "default_processed")]
+    pub processed_folder: String,
+    #[serde(default = "default_batch")]
+    pub batch_size: usize,
+    /// A larger email is kept raw and flagged, not parsed.
+    #[serde(default = "default_max_mb")]
+    pub max_message_mb: usize,
+    /// How often `foi run` looks for new mail.
+    #[serde(default = "default_poll")]
+    pub poll_secs: u64,
+}
+
+fn default_fetch_source() -> String {
+    "maildir".into()
+}
+fn default_maildir() -> PathBuf {
+    "maildir".into()
+}
+fn default_folders() -> Vec<String> {
+    vec!["INBOX".into()]
+}
+fn default_after() -> String {
+    "none".into()
+}
+fn default_keyword() -> String {
+    "$FoiProcessed".into()
+}
+fn default_processed() -> String {
+    "Processed".into()
+}
+fn default_batch() -> usize {
+    100
+}
+fn default_max_mb() -> usize {
+    50
+}
+fn default_poll() -> u64 {
+    60
+}
+
+impl Default for Fetch {
+    fn default() -> Self {
+        Self {
+            source: default_fetch_source(),
+            maildir: default_maildir(),
+            folders: default_folders(),
+            after: default_after(),
+            keyword: default_keyword(),
+            processed_folder: default_processed(),
+            batch_size: default_batch(),
+            max_message_mb: default_max_mb(),
+            poll_secs: default_poll(),
         }
     }
 }
@@ -365,6 +441,18 @@ impl Config {
                 bail!("[smtp] sessions must be between 1 and 64");
             }
         }
+        if !["maildir", "imap"].contains(&self.fetch.source.as_str()) {
+            bail!("[fetch] source must be \"maildir\" or \"imap\"");
+        }
+        if self.fetch.source == "imap" && self.imap.is_none() {
+            bail!("[fetch] source = \"imap\" needs an [imap] section");
+        }
+        if !["none", "keyword", "move"].contains(&self.fetch.after.as_str()) {
+            bail!("[fetch] after must be \"none\", \"keyword\" or \"move\"");
+        }
+        if self.fetch.batch_size == 0 {
+            bail!("[fetch] batch_size must be at least 1");
+        }
         if self.pacing.max_attempts == 0 {
             bail!("[pacing] max_attempts must be at least 1");
         }
@@ -429,7 +517,14 @@ impl Config {
 
     /// Every folder `foi init` creates, relative to the base folder.
     pub fn folders(&self) -> Vec<PathBuf> {
-        vec![self.data_dir(), self.files_dir()]
+        let maildir = self.resolve(&self.fetch.maildir);
+        vec![
+            self.data_dir(),
+            self.files_dir(),
+            maildir.join("new"),
+            maildir.join("cur"),
+            maildir.join("tmp"),
+        ]
     }
 
     /// Where the `files` transport writes `.eml` files.

@@ -8,6 +8,7 @@ mod campaign;
 mod cases;
 mod chasers;
 mod deadlines;
+mod ingest;
 mod init;
 pub mod output;
 mod send;
@@ -67,6 +68,20 @@ pub enum Command {
     /// Chasers: take due steps, list those waiting for a person, approve, skip.
     #[command(subcommand)]
     Chasers(chasers::ChasersCommand),
+    /// Read new replies from the configured source (Maildir or IMAP) once: keep each raw,
+    /// parse, classify, attach to its case or put in triage.
+    Fetch(ingest::FetchArgs),
+    /// Import `.eml` or mbox files exported from a mail client, like `foi fetch`.
+    ImportMail(ingest::ImportMailArgs),
+    /// Emails that matched no case: list, show, attach to cases, dismiss.
+    #[command(subcommand)]
+    Triage(ingest::TriageCommand),
+    /// One message: show (or --raw), override its classification.
+    #[command(subcommand)]
+    Message(ingest::MessageCommand),
+    /// Save an attachment to a file.
+    #[command(subcommand)]
+    Attachment(ingest::AttachmentCommand),
     /// The long-running scheduler: takes due chaser steps, sends as pacing allows, sleeps
     /// until the next due email, stops cleanly on Ctrl-C or SIGTERM (in-flight sends finish
     /// and are recorded).
@@ -158,6 +173,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Overdue(args) => deadlines::overdue(&App::load(&cli.config).await?, args).await,
         Command::Deadlines(args) => deadlines::ics(&App::load(&cli.config).await?, args).await,
         Command::Chasers(cmd) => chasers::run(&App::load(&cli.config).await?, cmd).await,
+        Command::Fetch(args) => ingest::fetch(&App::load(&cli.config).await?, args).await,
+        Command::ImportMail(args) => ingest::import_mail(&App::load(&cli.config).await?, args).await,
+        Command::Triage(cmd) => ingest::triage(&App::load(&cli.config).await?, cmd).await,
+        Command::Message(cmd) => ingest::message(&App::load(&cli.config).await?, cmd).await,
+        Command::Attachment(cmd) => ingest::attachment(&App::load(&cli.config).await?, cmd).await,
         Command::Run { no_chasers: true } => send::run(&App::load(&cli.config).await?).await,
         Command::Run { no_chasers: false } => {
             chasers::run_scheduler(&App::load(&cli.config).await?).await

@@ -7,8 +7,14 @@
 //! touch the store, the network, the file system or the clock, so they can be tested and
 //! fuzzed on bytes alone.
 //!
-//! Mailbox sources (IMAP, Maildir, `.eml`) and matching replies to cases build on these.
+//! Built on these, and seeing the store: [`matcher`] finds an email's case(s) (token,
+//! thread, reference, body reference, sender) or says why it goes to triage; [`pipeline`]
+//! stores each email raw first, then records what was found; [`fetch`] reads Maildir,
+//! IMAP and `.eml`/mbox sources.
 
 pub mod classify;
+pub mod fetch;
+pub mod matcher;
 pub mod parse;
+pub mod pipeline;
 pub mod sanitize;

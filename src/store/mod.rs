@@ -8,12 +8,14 @@ mod bodies;
 mod campaigns;
 mod cases;
 mod casework;
+mod messages;
 mod outbox;
 
 pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
 pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, TimelineFilter};
+pub use messages::{AttachmentRow, IngestRecord, MessageRow, NewAttachment};
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory};
 
 use anyhow::Context;

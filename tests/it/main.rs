@@ -5,6 +5,7 @@ mod support;
 
 mod bodies;
 mod campaigns;
+mod ingest;
 mod chasers;
 mod deadlines;
 mod recovery;
