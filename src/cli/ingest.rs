@@ -119,7 +119,10 @@ fn print_message(m: &MessageRow) {
         println!(
             "  kind:      {c} ({}){}",
             m.classified_by.as_deref().unwrap_or("auto"),
-            m.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
+            m.reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
         );
     }
     if let Some(r) = &m.body_reference {
@@ -135,13 +138,25 @@ fn print_message(m: &MessageRow) {
         println!("  case:      {r} (by {how})");
     }
     for a in &m.attachments {
-        println!("  attachment {}: {} ({}, {} bytes)", a.id, a.file_name, a.content_type, a.size);
+        println!(
+            "  attachment {}: {} ({}, {} bytes)",
+            a.id, a.file_name, a.content_type, a.size
+        );
     }
     if let Some(t) = &m.text_body {
         println!();
         for line in t.lines().take(200) {
             // Mail text is hostile: no terminal control characters reach the screen.
-            let clean: String = line.chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c }).collect();
+            let clean: String = line
+                .chars()
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
             println!("  | {clean}");
         }
     }
@@ -168,12 +183,18 @@ pub async fn triage(app: &App, cmd: TriageCommand) -> anyhow::Result<()> {
             t.print()
         }
         TriageCommand::Show { id } => {
-            let m = app.store.message(id).await?.with_context(|| format!("no message {id}: `foi triage list` shows them"))?;
+            let m = app
+                .store
+                .message(id)
+                .await?
+                .with_context(|| format!("no message {id}: `foi triage list` shows them"))?;
             print_message(&m);
             Ok(())
         }
         TriageCommand::Attach { id, references } => {
-            let Some(m) = app.store.message(id).await? else { bail!("no message {id}: `foi triage list` shows them") };
+            let Some(m) = app.store.message(id).await? else {
+                bail!("no message {id}: `foi triage list` shows them")
+            };
             if m.direction != "inbound" {
                 bail!("message {id} is one we sent: only received emails can be attached");
             }
@@ -181,7 +202,9 @@ pub async fn triage(app: &App, cmd: TriageCommand) -> anyhow::Result<()> {
             for r in &references {
                 ids.push(app.store.require_case(r).await?.id);
             }
-            app.store.attach_message(id, &ids, "staff", app.clock.now()).await?;
+            app.store
+                .attach_message(id, &ids, "staff", app.clock.now())
+                .await?;
             println!("attached message {id} to {}", references.join(", "));
             Ok(())
         }
@@ -201,10 +224,18 @@ pub async fn triage(app: &App, cmd: TriageCommand) -> anyhow::Result<()> {
 pub async fn message(app: &App, cmd: MessageCommand) -> anyhow::Result<()> {
     match cmd {
         MessageCommand::Show { id, raw, json } => {
-            let m = app.store.message(id).await?.with_context(|| format!("no message {id}"))?;
+            let m = app
+                .store
+                .message(id)
+                .await?
+                .with_context(|| format!("no message {id}"))?;
             if raw {
                 use std::io::Write;
-                let bytes = app.store.blob(&m.raw_sha256).await?.context("the raw email is missing")?;
+                let bytes = app
+                    .store
+                    .blob(&m.raw_sha256)
+                    .await?
+                    .context("the raw email is missing")?;
                 std::io::stdout().write_all(&bytes)?;
                 return Ok(());
             }
@@ -216,7 +247,11 @@ pub async fn message(app: &App, cmd: MessageCommand) -> anyhow::Result<()> {
         }
         MessageCommand::Classify { id, kind } => {
             let k: Kind = kind.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-            if !app.store.set_classification(id, k.as_str(), "staff").await? {
+            if !app
+                .store
+                .set_classification(id, k.as_str(), "staff")
+                .await?
+            {
                 bail!("no received message {id}");
             }
             println!("message {id} is now classified as {}", k.as_str());
@@ -227,7 +262,11 @@ pub async fn message(app: &App, cmd: MessageCommand) -> anyhow::Result<()> {
 
 pub async fn attachment(app: &App, cmd: AttachmentCommand) -> anyhow::Result<()> {
     let AttachmentCommand::Save { id, out } = cmd;
-    let (a, bytes) = app.store.attachment(id).await?.with_context(|| format!("no attachment {id}"))?;
+    let (a, bytes) = app
+        .store
+        .attachment(id)
+        .await?
+        .with_context(|| format!("no attachment {id}"))?;
     // The stored name is sanitised already; sanitise again in case it came from elsewhere.
     let name = crate::ingest::sanitize::sanitize_file_name(&a.file_name)
         .unwrap_or_else(|| format!("attachment-{}", a.id));
@@ -251,13 +290,24 @@ pub async fn thread_lines(app: &App, case_id: i64) -> anyhow::Result<Vec<String>
             let attach = if m.attachments.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", m.attachments.iter().map(|a| a.file_name.as_str()).collect::<Vec<_>>().join(", "))
+                format!(
+                    " [{}]",
+                    m.attachments
+                        .iter()
+                        .map(|a| a.file_name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
             format!(
                 "{} #{} {} {:<22} {}{attach}",
                 m.at.format("%Y-%m-%d %H:%M"),
                 m.id,
-                if m.direction == "outbound" { "->" } else { "<-" },
+                if m.direction == "outbound" {
+                    "->"
+                } else {
+                    "<-"
+                },
                 m.classification.clone().unwrap_or_else(|| "sent".into()),
                 m.subject
             )

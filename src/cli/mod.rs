@@ -59,15 +59,6 @@ pub enum Command {
     Send(send::SendArgs),
     /// The outbox: list emails by state; settle uncertain ones.
     Outbox(send::OutboxArgs),
-    /// Deadline calculator: the due date of a request received on a date, under a regime.
-    Deadline(deadlines::DeadlineArgs),
-    /// Open cases past their due date, most overdue first, in working days.
-    Overdue(deadlines::OverdueArgs),
-    /// Export every open case's due date: `--ics` writes an iCalendar file.
-    Deadlines(deadlines::DeadlinesArgs),
-    /// Chasers: take due steps, list those waiting for a person, approve, skip.
-    #[command(subcommand)]
-    Chasers(chasers::ChasersCommand),
     /// Read new replies from the configured source (Maildir or IMAP) once: keep each raw,
     /// parse, classify, attach to its case or put in triage.
     Fetch(ingest::FetchArgs),
@@ -82,6 +73,15 @@ pub enum Command {
     /// Save an attachment to a file.
     #[command(subcommand)]
     Attachment(ingest::AttachmentCommand),
+    /// Deadline calculator: the due date of a request received on a date, under a regime.
+    Deadline(deadlines::DeadlineArgs),
+    /// Open cases past their due date, most overdue first, in working days.
+    Overdue(deadlines::OverdueArgs),
+    /// Export every open case's due date: `--ics` writes an iCalendar file.
+    Deadlines(deadlines::DeadlinesArgs),
+    /// Chasers: take due steps, list those waiting for a person, approve, skip.
+    #[command(subcommand)]
+    Chasers(chasers::ChasersCommand),
     /// The long-running scheduler: takes due chaser steps, sends as pacing allows, sleeps
     /// until the next due email, stops cleanly on Ctrl-C or SIGTERM (in-flight sends finish
     /// and are recorded).
@@ -169,15 +169,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Regimes(args) => cases::run_regimes(&Config::load(&cli.config)?, args),
         Command::Send(args) => send::send(&App::load(&cli.config).await?, args).await,
         Command::Outbox(args) => send::outbox(&App::load(&cli.config).await?, args).await,
+        Command::Fetch(args) => ingest::fetch(&App::load(&cli.config).await?, args).await,
+        Command::ImportMail(args) => {
+            ingest::import_mail(&App::load(&cli.config).await?, args).await
+        }
+        Command::Triage(cmd) => ingest::triage(&App::load(&cli.config).await?, cmd).await,
+        Command::Message(cmd) => ingest::message(&App::load(&cli.config).await?, cmd).await,
+        Command::Attachment(cmd) => ingest::attachment(&App::load(&cli.config).await?, cmd).await,
         Command::Deadline(args) => deadlines::calculator(&cli.config, args),
         Command::Overdue(args) => deadlines::overdue(&App::load(&cli.config).await?, args).await,
         Command::Deadlines(args) => deadlines::ics(&App::load(&cli.config).await?, args).await,
         Command::Chasers(cmd) => chasers::run(&App::load(&cli.config).await?, cmd).await,
-        Command::Fetch(args) => ingest::fetch(&App::load(&cli.config).await?, args).await,
-        Command::ImportMail(args) => ingest::import_mail(&App::load(&cli.config).await?, args).await,
-        Command::Triage(cmd) => ingest::triage(&App::load(&cli.config).await?, cmd).await,
-        Command::Message(cmd) => ingest::message(&App::load(&cli.config).await?, cmd).await,
-        Command::Attachment(cmd) => ingest::attachment(&App::load(&cli.config).await?, cmd).await,
         Command::Run { no_chasers: true } => send::run(&App::load(&cli.config).await?).await,
         Command::Run { no_chasers: false } => {
             chasers::run_scheduler(&App::load(&cli.config).await?).await

@@ -48,7 +48,15 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     async fn one(&self, raw: &[u8], source: &str, sum: &mut FetchSummary) -> anyhow::Result<()> {
-        let r = ingest(self.store, self.config, self.regimes, raw, source, self.clock.now()).await?;
+        let r = ingest(
+            self.store,
+            self.config,
+            self.regimes,
+            raw,
+            source,
+            self.clock.now(),
+        )
+        .await?;
         sum.add(&r);
         Ok(())
     }
@@ -61,13 +69,20 @@ pub async fn fetch_maildir(ctx: &Ctx<'_>, dir: &Path) -> anyhow::Result<FetchSum
     for sub in ["new", "cur"] {
         let folder = dir.join(sub);
         let mut names: Vec<_> = match std::fs::read_dir(&folder) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect(),
+            Ok(rd) => rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot read the Maildir {}", folder.display())),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot read the Maildir {}", folder.display()))
+            }
         };
         names.sort();
         for path in names {
-            let raw = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let raw =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
             ctx.one(&raw, "maildir", &mut sum).await?;
         }
     }
@@ -87,7 +102,11 @@ pub fn split_mbox(data: &[u8]) -> Vec<Vec<u8>> {
             continue;
         }
         if let Some(m) = cur.as_mut() {
-            let unescaped = if line.starts_with(b">From ") { &line[1..] } else { line };
+            let unescaped = if line.starts_with(b">From ") {
+                &line[1..]
+            } else {
+                line
+            };
             m.extend_from_slice(unescaped);
         }
     }
@@ -98,7 +117,10 @@ pub fn split_mbox(data: &[u8]) -> Vec<Vec<u8>> {
 }
 
 /// `foi import-mail`: `.eml` files and mbox files exported from a mail client.
-pub async fn import_files(ctx: &Ctx<'_>, files: &[std::path::PathBuf]) -> anyhow::Result<FetchSummary> {
+pub async fn import_files(
+    ctx: &Ctx<'_>,
+    files: &[std::path::PathBuf],
+) -> anyhow::Result<FetchSummary> {
     let mut sum = FetchSummary::default();
     for f in files {
         let data = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
@@ -115,7 +137,10 @@ pub async fn import_files(ctx: &Ctx<'_>, files: &[std::path::PathBuf]) -> anyhow
 
 /// The IMAP settings from the config, password resolved.
 pub fn imap_settings(config: &Config) -> anyhow::Result<ImapSettings> {
-    let i = config.imap.as_ref().context("[fetch] source = \"imap\" needs an [imap] section")?;
+    let i = config
+        .imap
+        .as_ref()
+        .context("[fetch] source = \"imap\" needs an [imap] section")?;
     Ok(ImapSettings {
         host: i.host.clone(),
         port: i.port,
@@ -139,12 +164,17 @@ fn imap_err(e: async_imap::error::Error, what: &str) -> anyhow::Error {
 /// UIDVALIDITY re-reads the folder, and the content-addressed store keeps that free of
 /// duplicates.
 pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Result<FetchSummary> {
-    let mut session = connect(settings).await.map_err(|e: ImapError| anyhow::anyhow!("{e}"))?;
+    let mut session = connect(settings)
+        .await
+        .map_err(|e: ImapError| anyhow::anyhow!("{e}"))?;
     let mut sum = FetchSummary::default();
     let fetch = &ctx.config.fetch;
     let source = format!("imap:{}@{}", settings.username, settings.host);
     for folder in &fetch.folders {
-        let mailbox = session.select(folder).await.map_err(|e| imap_err(e, &format!("SELECT {folder}")))?;
+        let mailbox = session
+            .select(folder)
+            .await
+            .map_err(|e| imap_err(e, &format!("SELECT {folder}")))?;
         let validity = mailbox.uid_validity.unwrap_or(0);
         let last = match ctx.store.folder_state(&source, folder).await? {
             Some((v, last)) if v == validity => last,
@@ -164,19 +194,31 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
         uids.sort_unstable();
         let mut stored = last;
         for chunk in uids.chunks(fetch.batch_size) {
-            let set = chunk.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+            let set = chunk
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
             {
                 let mut stream = session
                     .uid_fetch(&set, "(UID BODY.PEEK[])")
                     .await
                     .map_err(|e| imap_err(e, "UID FETCH"))?;
-                while let Some(msg) = stream.try_next().await.map_err(|e| imap_err(e, "UID FETCH"))? {
-                    let (Some(uid), Some(body)) = (msg.uid, msg.body()) else { continue };
+                while let Some(msg) = stream
+                    .try_next()
+                    .await
+                    .map_err(|e| imap_err(e, "UID FETCH"))?
+                {
+                    let (Some(uid), Some(body)) = (msg.uid, msg.body()) else {
+                        continue;
+                    };
                     let label = format!("imap:{folder}");
                     ctx.one(body, &label, &mut sum).await?;
                     if uid > stored {
                         stored = uid;
-                        ctx.store.set_folder_state(&source, folder, validity, stored).await?;
+                        ctx.store
+                            .set_folder_state(&source, folder, validity, stored)
+                            .await?;
                     }
                 }
             }
@@ -186,7 +228,12 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
                         .uid_store(&set, format!("+FLAGS ({})", fetch.keyword))
                         .await
                         .map_err(|e| imap_err(e, "UID STORE"))?;
-                    while s.try_next().await.map_err(|e| imap_err(e, "UID STORE"))?.is_some() {}
+                    while s
+                        .try_next()
+                        .await
+                        .map_err(|e| imap_err(e, "UID STORE"))?
+                        .is_some()
+                    {}
                 }
                 "move" => session
                     .uid_mv(&set, &fetch.processed_folder)
@@ -195,7 +242,9 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
                 _ => {}
             }
         }
-        ctx.store.set_folder_state(&source, folder, validity, stored).await?;
+        ctx.store
+            .set_folder_state(&source, folder, validity, stored)
+            .await?;
     }
     let _ = session.logout().await;
     Ok(sum)

@@ -21,7 +21,10 @@ pub enum Match {
 /// The reply-address pattern split around `{token}`.
 pub fn token_in(address: &str, pattern: &str) -> Option<ReplyToken> {
     let (pre, post) = pattern.split_once("{token}")?;
-    let a = address.trim().trim_matches(|c| c == '<' || c == '>').to_ascii_lowercase();
+    let a = address
+        .trim()
+        .trim_matches(|c| c == '<' || c == '>')
+        .to_ascii_lowercase();
     let rest = a.strip_prefix(&pre.to_ascii_lowercase())?;
     let token = rest.strip_suffix(&post.to_ascii_lowercase())?;
     ReplyToken::parse(token)
@@ -60,7 +63,11 @@ pub async fn find_cases(
     // A bounce belongs to the message it carries.
     if let Some(b) = &class.bounce {
         if let Some(orig) = &b.original_message_id {
-            let ids = distinct(store.case_ids_by_outbound_ids(std::slice::from_ref(orig)).await?);
+            let ids = distinct(
+                store
+                    .case_ids_by_outbound_ids(std::slice::from_ref(orig))
+                    .await?,
+            );
             if ids.len() == 1 {
                 return Ok(Match::Cases(ids, "bounce"));
             }
@@ -95,7 +102,10 @@ pub async fn find_cases(
         _ => {}
     }
     // 3. The case reference in the subject, else in the text.
-    for text in [parsed.subject.as_deref().unwrap_or(""), parsed.text_body.as_str()] {
+    for text in [
+        parsed.subject.as_deref().unwrap_or(""),
+        parsed.text_body.as_str(),
+    ] {
         let mut found = Vec::new();
         for r in references_in(text) {
             if let Some(id) = store.case_id_by_reference(r.as_str()).await? {
@@ -106,7 +116,10 @@ pub async fn find_cases(
         match found.len() {
             1 => return Ok(Match::Cases(found, "reference")),
             n if n > 1 => {
-                return Ok(Match::Triage(format!("it names {n} case references"), found))
+                return Ok(Match::Triage(
+                    format!("it names {n} case references"),
+                    found,
+                ))
             }
             _ => {}
         }
@@ -121,14 +134,20 @@ pub async fn find_cases(
     // 5. The sender: a body with exactly one open case.
     if let Some(from) = &parsed.from {
         let domain = from.address.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
-        let (by_addr, by_domain) = store.open_case_ids_for_sender(&from.address, domain).await?;
+        let (by_addr, by_domain) = store
+            .open_case_ids_for_sender(&from.address, domain)
+            .await?;
         if by_addr.len() == 1 {
             return Ok(Match::Cases(by_addr, "sender"));
         }
         if by_addr.is_empty() && by_domain.len() == 1 {
             return Ok(Match::Cases(by_domain, "sender_domain"));
         }
-        let suggestions = if by_addr.is_empty() { by_domain } else { by_addr };
+        let suggestions = if by_addr.is_empty() {
+            by_domain
+        } else {
+            by_addr
+        };
         if !suggestions.is_empty() {
             return Ok(Match::Triage(
                 format!(
@@ -140,11 +159,17 @@ pub async fn find_cases(
             ));
         }
         return Ok(Match::Triage(
-            format!("no token, thread or reference, and {} is not a known body's address", from.address),
+            format!(
+                "no token, thread or reference, and {} is not a known body's address",
+                from.address
+            ),
             Vec::new(),
         ));
     }
-    Ok(Match::Triage("no token, thread, reference or sender".into(), Vec::new()))
+    Ok(Match::Triage(
+        "no token, thread, reference or sender".into(),
+        Vec::new(),
+    ))
 }
 
 #[cfg(test)]

@@ -24,7 +24,10 @@ pub enum Ingested {
 }
 
 /// The event a classified reply adds to its case, and the status it implies.
-fn event_for(kind: Kind, class: &Classification) -> Option<(&'static str, String, Option<CaseStatus>)> {
+fn event_for(
+    kind: Kind,
+    class: &Classification,
+) -> Option<(&'static str, String, Option<CaseStatus>)> {
     let note = |s: &str| -> String {
         let mut n = s.to_string();
         if let Some(r) = &class.body_reference {
@@ -43,10 +46,18 @@ fn event_for(kind: Kind, class: &Classification) -> Option<(&'static str, String
                 .first()
                 .map(|r| format!("{} {}", r.address, r.status.clone().unwrap_or_default()))
                 .unwrap_or_default();
-            Some(("delivery_failed", format!("bounce: {what}"), Some(CaseStatus::DeliveryFailed)))
+            Some((
+                "delivery_failed",
+                format!("bounce: {what}"),
+                Some(CaseStatus::DeliveryFailed),
+            ))
         }
         Kind::AutoReply | Kind::Unknown => None,
-        Kind::Acknowledgement => Some(("acknowledged", note("acknowledged"), Some(CaseStatus::Acknowledged))),
+        Kind::Acknowledgement => Some((
+            "acknowledged",
+            note("acknowledged"),
+            Some(CaseStatus::Acknowledged),
+        )),
         Kind::ClarificationRequest => Some((
             "clarification_requested",
             note("clarification requested"),
@@ -54,7 +65,14 @@ fn event_for(kind: Kind, class: &Classification) -> Option<(&'static str, String
         )),
         Kind::Refusal => Some((
             "refusal",
-            note(&format!("refused, citing {}", if class.exemptions.is_empty() { "no section".into() } else { class.exemptions.join(", ") })),
+            note(&format!(
+                "refused, citing {}",
+                if class.exemptions.is_empty() {
+                    "no section".into()
+                } else {
+                    class.exemptions.join(", ")
+                }
+            )),
             Some(CaseStatus::Refused),
         )),
         Kind::Response => Some(("response", note("response"), Some(CaseStatus::Successful))),
@@ -89,9 +107,16 @@ pub async fn ingest(
     let matched = record.links.len();
     store.apply_ingest(&record, now).await?;
     Ok(if matched > 0 {
-        Ingested::Matched { id, cases: matched, kind: class.kind }
+        Ingested::Matched {
+            id,
+            cases: matched,
+            kind: class.kind,
+        }
     } else {
-        Ingested::Triage { id, kind: class.kind }
+        Ingested::Triage {
+            id,
+            kind: class.kind,
+        }
     })
 }
 
@@ -108,8 +133,17 @@ async fn build_record(
         id,
         message_id: parsed.message_id.clone().unwrap_or_default(),
         subject: parsed.subject.clone().unwrap_or_default(),
-        from_addr: parsed.from.as_ref().map(|m| m.address.clone()).unwrap_or_default(),
-        to_addr: parsed.to.iter().map(|m| m.address.as_str()).collect::<Vec<_>>().join(", "),
+        from_addr: parsed
+            .from
+            .as_ref()
+            .map(|m| m.address.clone())
+            .unwrap_or_default(),
+        to_addr: parsed
+            .to
+            .iter()
+            .map(|m| m.address.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         // A Date header in the future is not believed.
         date: parsed.date.filter(|d| *d <= now),
         text_body: parsed.text_body.clone(),
@@ -141,7 +175,13 @@ async fn build_record(
                         .get(&regime)
                         .map(|g| g.local_date(at))
                         .unwrap_or_else(|| at.date_naive());
-                    r.events.push((case_id, kind.to_string(), on, note.clone(), status.map(|s| s.as_str().to_string())));
+                    r.events.push((
+                        case_id,
+                        kind.to_string(),
+                        on,
+                        note.clone(),
+                        status.map(|s| s.as_str().to_string()),
+                    ));
                     if kind == "delivery_failed" {
                         r.flag_bodies.push((case_id, note));
                     }

@@ -388,7 +388,9 @@ impl Store {
     /// Chasers in any of `states` (all when empty), oldest first.
     pub async fn chasers(&self, states: &[&str]) -> anyhow::Result<Vec<ChaserRow>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
-        q.push(CHASER_COLUMNS).push(CHASER_FROM).push(" WHERE 1 = 1");
+        q.push(CHASER_COLUMNS)
+            .push(CHASER_FROM)
+            .push(" WHERE 1 = 1");
         if !states.is_empty() {
             q.push(" AND h.state IN (");
             let mut sep = q.separated(", ");

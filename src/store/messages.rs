@@ -114,7 +114,11 @@ impl Store {
     pub async fn apply_ingest(&self, r: &IngestRecord, now: DateTime<Utc>) -> anyhow::Result<()> {
         let now_text = time_text(now);
         let mut tx = self.pool().begin().await?;
-        let triage = if r.links.is_empty() { Some("open") } else { None };
+        let triage = if r.links.is_empty() {
+            Some("open")
+        } else {
+            None
+        };
         let reason = if r.links.is_empty() {
             r.triage_reason.clone().unwrap_or_else(|| r.reason.clone())
         } else {
@@ -201,7 +205,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await.context("cannot record an inbound email")?;
+        tx.commit()
+            .await
+            .context("cannot record an inbound email")?;
         Ok(())
     }
 
@@ -229,10 +235,12 @@ impl Store {
     }
 
     pub async fn case_id_by_reference(&self, reference: &str) -> anyhow::Result<Option<i64>> {
-        Ok(sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
-            .bind(reference)
-            .fetch_optional(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
+                .bind(reference)
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     /// Cases on which an earlier email carried this body reference.
@@ -247,7 +255,11 @@ impl Store {
     }
 
     /// Open cases of bodies with this exact address, and of bodies on this domain.
-    pub async fn open_case_ids_for_sender(&self, address: &str, domain: &str) -> anyhow::Result<(Vec<i64>, Vec<i64>)> {
+    pub async fn open_case_ids_for_sender(
+        &self,
+        address: &str,
+        domain: &str,
+    ) -> anyhow::Result<(Vec<i64>, Vec<i64>)> {
         let open = "('queued','awaiting_response','acknowledged','clarification_requested','internal_review','complaint_to_regulator')";
         let by_addr: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT c.id FROM cases c JOIN bodies b ON b.id = c.body_id
@@ -272,7 +284,11 @@ impl Store {
             .bind(case_id)
             .fetch_one(self.pool())
             .await?;
-        Ok((r.try_get("reference")?, r.try_get("regime")?, r.try_get("status")?))
+        Ok((
+            r.try_get("reference")?,
+            r.try_get("regime")?,
+            r.try_get("status")?,
+        ))
     }
 
     /// Inbound messages: the triage (open) or all, newest first.
@@ -282,9 +298,11 @@ impl Store {
                 .fetch_all(self.pool())
                 .await?
         } else {
-            sqlx::query_scalar("SELECT id FROM messages WHERE direction = 'inbound' ORDER BY id DESC")
-                .fetch_all(self.pool())
-                .await?
+            sqlx::query_scalar(
+                "SELECT id FROM messages WHERE direction = 'inbound' ORDER BY id DESC",
+            )
+            .fetch_all(self.pool())
+            .await?
         };
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
@@ -379,10 +397,12 @@ impl Store {
 
     /// A blob's bytes (raw email or attachment).
     pub async fn blob(&self, sha256: &str) -> anyhow::Result<Option<Vec<u8>>> {
-        Ok(sqlx::query_scalar("SELECT data FROM blobs WHERE sha256 = $1")
-            .bind(sha256)
-            .fetch_optional(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT data FROM blobs WHERE sha256 = $1")
+                .bind(sha256)
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     pub async fn attachment(&self, id: i64) -> anyhow::Result<Option<(AttachmentRow, Vec<u8>)>> {
@@ -409,7 +429,13 @@ impl Store {
     }
 
     /// A person attaches a triage email to cases.
-    pub async fn attach_message(&self, id: i64, case_ids: &[i64], actor: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    pub async fn attach_message(
+        &self,
+        id: i64,
+        case_ids: &[i64],
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         let mut tx = self.pool().begin().await?;
         for case_id in case_ids {
             sqlx::query(
@@ -442,7 +468,12 @@ impl Store {
     }
 
     /// A person overrides the classification.
-    pub async fn set_classification(&self, id: i64, kind: &str, actor: &str) -> anyhow::Result<bool> {
+    pub async fn set_classification(
+        &self,
+        id: i64,
+        kind: &str,
+        actor: &str,
+    ) -> anyhow::Result<bool> {
         Ok(sqlx::query("UPDATE messages SET classification = $1, classified_by = $2 WHERE id = $3 AND direction = 'inbound'")
             .bind(kind)
             .bind(actor)
@@ -454,17 +485,34 @@ impl Store {
     }
 
     /// IMAP bookkeeping: (uidvalidity, last uid stored) of a folder.
-    pub async fn folder_state(&self, source: &str, folder: &str) -> anyhow::Result<Option<(u32, u32)>> {
-        let r = sqlx::query("SELECT uidvalidity, last_uid FROM mailbox_folders WHERE source = $1 AND folder = $2")
-            .bind(source)
-            .bind(folder)
-            .fetch_optional(self.pool())
-            .await?;
-        r.map(|r| Ok((r.try_get::<i64, _>("uidvalidity")? as u32, r.try_get::<i64, _>("last_uid")? as u32)))
-            .transpose()
+    pub async fn folder_state(
+        &self,
+        source: &str,
+        folder: &str,
+    ) -> anyhow::Result<Option<(u32, u32)>> {
+        let r = sqlx::query(
+            "SELECT uidvalidity, last_uid FROM mailbox_folders WHERE source = $1 AND folder = $2",
+        )
+        .bind(source)
+        .bind(folder)
+        .fetch_optional(self.pool())
+        .await?;
+        r.map(|r| {
+            Ok((
+                r.try_get::<i64, _>("uidvalidity")? as u32,
+                r.try_get::<i64, _>("last_uid")? as u32,
+            ))
+        })
+        .transpose()
     }
 
-    pub async fn set_folder_state(&self, source: &str, folder: &str, uidvalidity: u32, last_uid: u32) -> anyhow::Result<()> {
+    pub async fn set_folder_state(
+        &self,
+        source: &str,
+        folder: &str,
+        uidvalidity: u32,
+        last_uid: u32,
+    ) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO mailbox_folders (source, folder, uidvalidity, last_uid) VALUES ($1, $2, $3, $4)
              ON CONFLICT (source, folder) DO UPDATE SET uidvalidity = $3, last_uid = $4",

@@ -9,7 +9,17 @@ use std::time::Duration;
 fn sent_campaign() -> Workdir {
     let w = Workdir::new();
     w.import_examples();
-    w.ok(["campaign", "create", "c", "--template", &repo_path("examples/cctv-campaign"), "--select", "tag:police", "--reference-prefix", "POL"]);
+    w.ok([
+        "campaign",
+        "create",
+        "c",
+        "--template",
+        &repo_path("examples/cctv-campaign"),
+        "--select",
+        "tag:police",
+        "--reference-prefix",
+        "POL",
+    ]);
     w.ok(["campaign", "launch", "c"]);
     assert!(w.ok(["send"]).starts_with("sent 7,"));
     w
@@ -25,7 +35,13 @@ struct CaseInfo {
 fn case_info(w: &Workdir, reference: &str) -> CaseInfo {
     let c = w.json(["case", "show", reference, "--json"]);
     let out = w.json(["outbox", "--json"]);
-    let row = out.as_array().unwrap().iter().find(|r| r["reference"] == reference).unwrap().clone();
+    let row = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["reference"] == reference)
+        .unwrap()
+        .clone();
     CaseInfo {
         reference: reference.into(),
         token: c["case"]["token"].as_str().unwrap().into(),
@@ -67,86 +83,194 @@ fn replies_in_the_maildir_land_on_their_cases_classified() {
     drop_in_maildir(&w, "1.eml", &email(&a.body_email, &format!("foi+{}@example.org", a.token), "Re: Freedom of Information request", "",
         "Dear Alex,\r\n\r\nWe acknowledge receipt of your request for information, which we received on 2 March 2026.\r\nWe will respond within 20 working days.\r\n\r\nOur ref: FOI-2026-0113\r\n"));
     // A response with a PDF, threaded (In-Reply-To), sent to the plain address: matched by thread.
-    drop_in_maildir(&w, "2.eml", &with_pdf(&b.body_email, "foi@example.org", "Your request", &format!("In-Reply-To: <{}>\r\n", b.message_id),
-        "Please find attached our response to your request.", "../../etc/passwd.pdf"));
+    drop_in_maildir(
+        &w,
+        "2.eml",
+        &with_pdf(
+            &b.body_email,
+            "foi@example.org",
+            "Your request",
+            &format!("In-Reply-To: <{}>\r\n", b.message_id),
+            "Please find attached our response to your request.",
+            "../../etc/passwd.pdf",
+        ),
+    );
     // A refusal quoting the case reference in the subject.
     drop_in_maildir(&w, "3.eml", &email("records@elsewhere.example", "foi@example.org", &format!("Refusal notice [{}]", c.reference), "",
         "We are refusing your request under section 12 of the Freedom of Information Act, as the cost of compliance would exceed the appropriate limit. Some names are exempt under section 40(2)."));
     // An out-of-office reply: kept, no status change.
-    drop_in_maildir(&w, "4.eml", &email(&d.body_email, &format!("foi+{}@example.org", d.token), "Automatic reply: Freedom of Information request", "Auto-Submitted: auto-replied\r\n",
-        "I am out of the office until Monday with limited access to email."));
+    drop_in_maildir(
+        &w,
+        "4.eml",
+        &email(
+            &d.body_email,
+            &format!("foi+{}@example.org", d.token),
+            "Automatic reply: Freedom of Information request",
+            "Auto-Submitted: auto-replied\r\n",
+            "I am out of the office until Monday with limited access to email.",
+        ),
+    );
     // A stranger: triage.
-    drop_in_maildir(&w, "5.eml", &email("someone@random.example", "foi@example.org", "Hello", "", "Is this the right address for my question?"));
+    drop_in_maildir(
+        &w,
+        "5.eml",
+        &email(
+            "someone@random.example",
+            "foi@example.org",
+            "Hello",
+            "",
+            "Is this the right address for my question?",
+        ),
+    );
 
     let out = w.ok(["fetch"]);
-    assert!(out.starts_with("new 5, matched 4, triage 1, already stored 0"), "{out}");
+    assert!(
+        out.starts_with("new 5, matched 4, triage 1, already stored 0"),
+        "{out}"
+    );
     let again = w.ok(["fetch"]);
-    assert!(again.starts_with("new 0, matched 0, triage 0, already stored 5"), "{again}");
+    assert!(
+        again.starts_with("new 0, matched 0, triage 0, already stored 5"),
+        "{again}"
+    );
 
     let ca = case_json(&w, &a.reference);
     assert_eq!(ca["case"]["status"], "acknowledged");
-    let inbound = ca["messages"].as_array().unwrap().iter().find(|m| m["direction"] == "inbound").unwrap().clone();
+    let inbound = ca["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["direction"] == "inbound")
+        .unwrap()
+        .clone();
     assert_eq!(inbound["classification"], "acknowledgement");
     assert_eq!(inbound["body_reference"], "FOI-2026-0113");
-    assert_eq!(inbound["cases"][0], serde_json::json!([a.reference, "token"]));
+    assert_eq!(
+        inbound["cases"][0],
+        serde_json::json!([a.reference, "token"])
+    );
 
     let cb = case_json(&w, &b.reference);
     assert_eq!(cb["case"]["status"], "successful");
-    let resp = cb["messages"].as_array().unwrap().iter().find(|m| m["direction"] == "inbound").unwrap().clone();
+    let resp = cb["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["direction"] == "inbound")
+        .unwrap()
+        .clone();
     assert_eq!(resp["classification"], "response");
     assert_eq!(resp["cases"][0][1], "thread");
     let att = &resp["attachments"][0];
-    assert_eq!(att["file_name"], "passwd.pdf", "no path survives in a file name");
+    assert_eq!(
+        att["file_name"], "passwd.pdf",
+        "no path survives in a file name"
+    );
     let saved = w.path().join("saved.pdf");
-    w.ok(["attachment", "save", &att["id"].to_string(), "--out", saved.to_str().unwrap()]);
+    w.ok([
+        "attachment",
+        "save",
+        &att["id"].to_string(),
+        "--out",
+        saved.to_str().unwrap(),
+    ]);
     assert!(std::fs::read(&saved).unwrap().starts_with(b"%PDF-1.4"));
 
     let cc = case_json(&w, &c.reference);
     assert_eq!(cc["case"]["status"], "refused");
-    let refusal = cc["events"].as_array().unwrap().iter().find(|e| e["kind"] == "refusal").unwrap().clone();
-    assert!(refusal["note"].as_str().unwrap().contains("s12"), "{refusal}");
+    let refusal = cc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "refusal")
+        .unwrap()
+        .clone();
+    assert!(
+        refusal["note"].as_str().unwrap().contains("s12"),
+        "{refusal}"
+    );
 
     let cd = case_json(&w, &d.reference);
-    assert_eq!(cd["case"]["status"], "awaiting_response", "an auto-reply changes nothing");
-    assert!(cd["messages"].as_array().unwrap().iter().any(|m| m["classification"] == "auto-reply"));
+    assert_eq!(
+        cd["case"]["status"], "awaiting_response",
+        "an auto-reply changes nothing"
+    );
+    assert!(cd["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["classification"] == "auto-reply"));
 
     // Triage: attach the stranger's email to a case, after a look.
     let triage = w.json(["triage", "list", "--json"]);
     let t = triage.as_array().unwrap();
     assert_eq!(t.len(), 1);
-    assert!(t[0]["reason"].as_str().unwrap().contains("someone@random.example"), "{t:?}");
+    assert!(
+        t[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("someone@random.example"),
+        "{t:?}"
+    );
     let id = t[0]["id"].to_string();
     w.ok(["triage", "attach", &id, "POL-0005", "POL-0006"]);
-    assert_eq!(w.json(["triage", "list", "--json"]).as_array().unwrap().len(), 0);
-    assert!(case_json(&w, "POL-0006")["messages"].as_array().unwrap().iter().any(|m| m["id"].to_string() == id));
+    assert_eq!(
+        w.json(["triage", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert!(case_json(&w, "POL-0006")["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["id"].to_string() == id));
     // Overriding a classification; the raw bytes are kept exactly.
     w.ok(["message", "classify", &id, "clarification-request"]);
-    let raw = w.foi(["message", "show", &id, "--raw"]).output().unwrap().stdout;
+    let raw = w
+        .foi(["message", "show", &id, "--raw"])
+        .output()
+        .unwrap()
+        .stdout;
     assert!(String::from_utf8_lossy(&raw).contains("Is this the right address"));
     let e = w.fails(["message", "classify", &id, "spam"]);
     assert!(!e.is_empty());
     let text = w.ok(["case", "show", "POL-0002"]);
-    assert!(text.contains("<- response") && text.contains("passwd.pdf"), "{text}");
+    assert!(
+        text.contains("<- response") && text.contains("passwd.pdf"),
+        "{text}"
+    );
 }
 
 #[test]
 fn hostile_and_broken_mail_is_kept_never_fatal() {
     let w = sent_campaign();
-    drop_in_maildir(&w, "garbage.eml", "\u{0}\u{1}\u{2} this is not an email at all");
+    drop_in_maildir(
+        &w,
+        "garbage.eml",
+        "\u{0}\u{1}\u{2} this is not an email at all",
+    );
     drop_in_maildir(&w, "html.eml", "From: x@y.example\r\nTo: foi@example.org\r\nSubject: =?utf-8?b?8J+Ygg==?= hi\r\nContent-Type: text/html\r\n\r\n<p onclick=\"evil()\">Hello<script>alert(1)</script><img src=\"http://tracker.example/p.gif\"></p>\r\n");
     let out = w.ok(["fetch"]);
     assert!(out.starts_with("new 2, matched 0, triage 2"), "{out}");
     let t = w.json(["triage", "list", "--json"]);
     for m in t.as_array().unwrap() {
         let text = m["text_body"].as_str().unwrap_or("");
-        assert!(!text.contains("<script>") && !text.contains("alert(1)"), "{text}");
+        assert!(
+            !text.contains("<script>") && !text.contains("alert(1)"),
+            "{text}"
+        );
     }
     // mbox import of the same bytes stores nothing twice.
     let mbox = w.write("export.mbox", "From x@y Mon Mar  2 10:00:00 2026\nFrom: x@y.example\nTo: foi@example.org\nSubject: via mbox\n\nhello\n");
     let out = w.ok(["import-mail", mbox.to_str().unwrap()]);
     assert!(out.starts_with("new 1,"), "{out}");
     let out = w.ok(["import-mail", mbox.to_str().unwrap()]);
-    assert!(out.starts_with("new 0, matched 0, triage 0, already stored 1"), "{out}");
+    assert!(
+        out.starts_with("new 0, matched 0, triage 0, already stored 1"),
+        "{out}"
+    );
 }
 
 fn imap_workdir(s: &MailServers, mailbox: &str) -> Workdir {
@@ -154,17 +278,34 @@ fn imap_workdir(s: &MailServers, mailbox: &str) -> Workdir {
     let (local, _) = mailbox.split_once('@').unwrap();
     w.set_section("sender", &format!("name = \"Alex Campaigner\"\nemail = \"{mailbox}\"\nreply_address = \"{local}+{{token}}@example.org\"\norganisation = \"Example Group\""));
     w.set_section("imap", &format!("host = \"localhost\"\nport = {}\ntls = \"implicit\"\nca_cert = \"{}\"\nusername = \"{mailbox}\"\npassword_env = \"FOI_TEST_IMAP_PASSWORD\"", s.imaps_port, s.ca_cert.display()));
-    w.set_section("fetch", "source = \"imap\"\nfolders = [\"INBOX\"]\nbatch_size = 2");
+    w.set_section(
+        "fetch",
+        "source = \"imap\"\nfolders = [\"INBOX\"]\nbatch_size = 2",
+    );
     w.set_section("transport", "kind = \"smtp\"");
-    w.set_section("smtp", &format!("host = \"{}\"\nport = {}\ntls = \"none\"", s.smtp_host, s.smtp_port));
+    w.set_section(
+        "smtp",
+        &format!(
+            "host = \"{}\"\nport = {}\ntls = \"none\"",
+            s.smtp_host, s.smtp_port
+        ),
+    );
     w.set_section("send_window", "days = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"]\nstart = \"00:00\"\nend = \"24:00\"\nskip_bank_holidays = false");
     w.set_section("pacing", "max_attempts = 3");
     w
 }
 
 fn fetch_imap(w: &Workdir) -> String {
-    let out = w.foi(["fetch"]).env("FOI_TEST_IMAP_PASSWORD", "secret").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = w
+        .foi(["fetch"])
+        .env("FOI_TEST_IMAP_PASSWORD", "secret")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -176,7 +317,9 @@ async fn end_to_end_replies_and_a_real_bounce_over_imap() {
     let s = servers();
     let ours = s.unique_address("group", "example.org");
     let w = imap_workdir(s, &ours);
-    let bodies: Vec<String> = (0..3).map(|_| s.unique_address("body", "council.example")).collect();
+    let bodies: Vec<String> = (0..3)
+        .map(|_| s.unique_address("body", "council.example"))
+        .collect();
     let dead = s.unique_address("gone", NOUSER_DOMAIN);
     let mut csv = String::from("id,name,email,foi_contact\n");
     for (i, a) in bodies.iter().chain([&dead]).enumerate() {
@@ -184,49 +327,125 @@ async fn end_to_end_replies_and_a_real_bounce_over_imap() {
     }
     let f = w.write("b.csv", csv);
     w.ok(["bodies", "import", f.to_str().unwrap()]);
-    w.ok(["campaign", "create", "c", "--template", &repo_path("examples/cctv-campaign"), "--select", "all", "--reference-prefix", "E2E"]);
+    w.ok([
+        "campaign",
+        "create",
+        "c",
+        "--template",
+        &repo_path("examples/cctv-campaign"),
+        "--select",
+        "all",
+        "--reference-prefix",
+        "E2E",
+    ]);
     w.ok(["campaign", "launch", "c"]);
     assert!(w.ok(["send"]).starts_with("sent 4,"));
 
     // Each body replies to the Reply-To of the request it received.
-    let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(&s.smtp_host).port(s.smtp_port).build();
+    let transport =
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(&s.smtp_host)
+            .port(s.smtp_port)
+            .build();
     for (i, body) in bodies.iter().enumerate() {
         let got = s.wait_for_messages(body, 1, Duration::from_secs(30)).await;
         let req = String::from_utf8_lossy(&got[0]).to_string();
-        let reply_to = req.lines().find_map(|l| l.strip_prefix("Reply-To: ")).unwrap();
-        let reply_to = reply_to.rsplit_once('<').map(|(_, r)| r.trim_end_matches('>')).unwrap_or(reply_to).trim().to_string();
-        let mid = req.lines().find_map(|l| l.strip_prefix("Message-ID: ")).unwrap().trim().to_string();
+        let reply_to = req
+            .lines()
+            .find_map(|l| l.strip_prefix("Reply-To: "))
+            .unwrap();
+        let reply_to = reply_to
+            .rsplit_once('<')
+            .map(|(_, r)| r.trim_end_matches('>'))
+            .unwrap_or(reply_to)
+            .trim()
+            .to_string();
+        let mid = req
+            .lines()
+            .find_map(|l| l.strip_prefix("Message-ID: "))
+            .unwrap()
+            .trim()
+            .to_string();
         let text = match i {
             0 => "Thank you for your request. We acknowledge receipt and will respond within 20 working days. Reference: FOI/26/0042",
             1 => "Please could you clarify which sites you mean? We need more information before we can answer.",
             _ => "Please find below our response. We hold the information: 12 cameras are made by Hikvision.",
         };
-        let raw = email(body, &reply_to, "Re: Freedom of Information request", &format!("In-Reply-To: {mid}\r\n"), text);
-        let env = lettre::address::Envelope::new(Some(body.parse().unwrap()), vec![reply_to.parse().unwrap()]).unwrap();
-        lettre::AsyncTransport::send_raw(&transport, &env, raw.as_bytes()).await.unwrap();
+        let raw = email(
+            body,
+            &reply_to,
+            "Re: Freedom of Information request",
+            &format!("In-Reply-To: {mid}\r\n"),
+            text,
+        );
+        let env = lettre::address::Envelope::new(
+            Some(body.parse().unwrap()),
+            vec![reply_to.parse().unwrap()],
+        )
+        .unwrap();
+        lettre::AsyncTransport::send_raw(&transport, &env, raw.as_bytes())
+            .await
+            .unwrap();
     }
     // 3 replies + 1 delivery report from Postfix.
     s.wait_for_messages(&ours, 4, Duration::from_secs(30)).await;
     let out = fetch_imap(&w);
     assert!(out.starts_with("new 4, matched 4, triage 0"), "{out}");
-    let status = |r: &str| case_json(&w, r)["case"]["status"].as_str().unwrap().to_string();
+    let status = |r: &str| {
+        case_json(&w, r)["case"]["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     let cases = w.json(["cases", "list", "--json"]);
-    let by_email = |e: &str| cases.as_array().unwrap().iter().find(|c| c["body_email"] == e).unwrap()["reference"].as_str().unwrap().to_string();
+    let by_email = |e: &str| {
+        cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["body_email"] == e)
+            .unwrap()["reference"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(status(&by_email(&bodies[0])), "acknowledged");
     assert_eq!(status(&by_email(&bodies[1])), "clarification_requested");
     assert_eq!(status(&by_email(&bodies[2])), "successful");
     let bounced = by_email(&dead);
     assert_eq!(status(&bounced), "delivery_failed");
     let cj = case_json(&w, &bounced);
-    let report = cj["messages"].as_array().unwrap().iter().find(|m| m["direction"] == "inbound").unwrap().clone();
+    let report = cj["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["direction"] == "inbound")
+        .unwrap()
+        .clone();
     assert_eq!(report["classification"], "bounce");
-    assert!(cj["body"]["email_flag"].as_str().unwrap().contains("bounce"), "{cj}");
+    assert!(
+        cj["body"]["email_flag"]
+            .as_str()
+            .unwrap()
+            .contains("bounce"),
+        "{cj}"
+    );
 
     // Fetching again stores nothing twice; nothing was marked read or deleted.
     let again = fetch_imap(&w);
-    assert!(again.starts_with("new 0, matched 0, triage 0, already stored 0"), "{again}");
-    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours)).await.unwrap();
-    assert_eq!(foi::net::imap::fetch_all_raw(&mut session, "INBOX").await.unwrap().len(), 4);
+    assert!(
+        again.starts_with("new 0, matched 0, triage 0, already stored 0"),
+        "{again}"
+    );
+    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours))
+        .await
+        .unwrap();
+    assert_eq!(
+        foi::net::imap::fetch_all_raw(&mut session, "INBOX")
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
 }
 
 /// A UIDVALIDITY change (the folder was recreated) re-reads it without duplicates.
@@ -235,22 +454,46 @@ async fn a_uidvalidity_change_creates_no_duplicates() {
     let s = servers();
     let ours = s.unique_address("uidv", "example.org");
     let w = imap_workdir(s, &ours);
-    w.set_section("fetch", "source = \"imap\"\nfolders = [\"Replies\"]\nbatch_size = 2");
-    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours)).await.unwrap();
-    let msgs: Vec<String> = (0..5).map(|i| email("x@council.example", &ours, &format!("Reply {i}"), "", &format!("text {i}"))).collect();
+    w.set_section(
+        "fetch",
+        "source = \"imap\"\nfolders = [\"Replies\"]\nbatch_size = 2",
+    );
+    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours))
+        .await
+        .unwrap();
+    let msgs: Vec<String> = (0..5)
+        .map(|i| {
+            email(
+                "x@council.example",
+                &ours,
+                &format!("Reply {i}"),
+                "",
+                &format!("text {i}"),
+            )
+        })
+        .collect();
     session.create("Replies").await.unwrap();
     for m in &msgs {
-        foi::net::imap::append(&mut session, "Replies", m.as_bytes(), &[]).await.unwrap();
+        foi::net::imap::append(&mut session, "Replies", m.as_bytes(), &[])
+            .await
+            .unwrap();
     }
     assert!(fetch_imap(&w).starts_with("new 5,"));
     // Recreate the folder: new UIDVALIDITY, same emails.
     session.delete("Replies").await.unwrap();
     session.create("Replies").await.unwrap();
     for m in &msgs {
-        foi::net::imap::append(&mut session, "Replies", m.as_bytes(), &[]).await.unwrap();
+        foi::net::imap::append(&mut session, "Replies", m.as_bytes(), &[])
+            .await
+            .unwrap();
     }
     let extra = email("y@council.example", &ours, "One more", "", "new text");
-    foi::net::imap::append(&mut session, "Replies", extra.as_bytes(), &[]).await.unwrap();
+    foi::net::imap::append(&mut session, "Replies", extra.as_bytes(), &[])
+        .await
+        .unwrap();
     let out = fetch_imap(&w);
-    assert!(out.starts_with("new 1, matched 0, triage 1, already stored 5"), "{out}");
+    assert!(
+        out.starts_with("new 1, matched 0, triage 1, already stored 5"),
+        "{out}"
+    );
 }

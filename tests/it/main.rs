@@ -5,8 +5,8 @@ mod support;
 
 mod bodies;
 mod campaigns;
-mod ingest;
 mod chasers;
 mod deadlines;
+mod ingest;
 mod recovery;
 mod sending;
