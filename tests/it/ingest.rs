@@ -497,3 +497,49 @@ async fn a_uidvalidity_change_creates_no_duplicates() {
         "{out}"
     );
 }
+
+/// Kill `foi fetch` mid-way (the IMAP connection drops with it) and fetch again: no gap,
+/// no duplicate.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_fetch_resumes_without_gap_or_duplicate() {
+    let s = servers();
+    let ours = s.unique_address("resume", "example.org");
+    let w = imap_workdir(s, &ours);
+    w.set_section("fetch", "source = \"imap\"\nfolders = [\"INBOX\"]\nbatch_size = 5");
+    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours)).await.unwrap();
+    let n = 600;
+    for i in 0..n {
+        let m = email(&format!("sender{i}@council.example"), &ours, &format!("Message {i}"), "", &format!("body {i}"));
+        foi::net::imap::append(&mut session, "INBOX", m.as_bytes(), &[]).await.unwrap();
+    }
+    let stored = |w: &Workdir| w.json(["triage", "list", "--json"]).as_array().unwrap().len();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
+        .current_dir(w.path())
+        .env("FOI_CONFIG", w.config())
+        .env("FOI_NOW", crate::support::NOW)
+        .env("FOI_TEST_IMAP_PASSWORD", "secret")
+        .arg("fetch")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while stored(&w) < 30 {
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        assert!(child.try_wait().unwrap().is_none(), "the fetch finished before it could be interrupted");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before = stored(&w);
+    assert!(before < n, "interrupted mid-way");
+    let out = fetch_imap(&w);
+    assert_eq!(stored(&w), n, "every email is stored exactly once: {out}");
+    let subjects: std::collections::HashSet<String> = w
+        .json(["triage", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(subjects.len(), n, "no gap and no duplicate");
+}
