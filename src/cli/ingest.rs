@@ -14,6 +14,10 @@ pub struct FetchArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Benchmark reference: fetch the IMAP folders the same way but parse and store
+    /// nothing (scripts/bench-ingest.sh).
+    #[arg(long, hide = true)]
+    pub plain_reference: bool,
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +84,17 @@ fn summary_line(s: &FetchSummary) -> String {
 }
 
 pub async fn fetch(app: &App, args: FetchArgs) -> anyhow::Result<()> {
+    if args.plain_reference {
+        let settings = crate::ingest::fetch::imap_settings(&app.config)?;
+        let (n, bytes) = crate::ingest::fetch::fetch_imap_plain(
+            &settings,
+            &app.config.fetch.folders,
+            app.config.fetch.batch_size,
+        )
+        .await?;
+        println!("fetched {n} emails, {bytes} bytes (nothing stored)");
+        return Ok(());
+    }
     let regimes = app.regimes()?;
     let c = Ctx {
         store: &app.store,
