@@ -509,6 +509,23 @@ impl Config {
         Ok(cal)
     }
 
+    /// The `[imap]` account as connection settings, its password resolved now.
+    pub fn imap_settings(&self) -> anyhow::Result<crate::net::imap::ImapSettings> {
+        let i = self.imap.as_ref().context("this needs an [imap] section in the configuration")?;
+        Ok(crate::net::imap::ImapSettings {
+            host: i.host.clone(),
+            port: i.port,
+            tls: i.tls,
+            username: i.username.clone(),
+            password: i
+                .password
+                .resolve("imap")?
+                .context("[imap] needs password_env or password_command")?,
+            ca_cert: i.ca_cert.as_ref().map(|p| self.resolve(p)),
+            timeout: std::time::Duration::from_secs(i.timeout_secs),
+        })
+    }
+
     /// The built-in regimes and those defined in `[[regime]]`.
     pub fn regimes(&self) -> anyhow::Result<crate::deadlines::Regimes> {
         crate::deadlines::Regimes::new(&self.calendar()?, self.regime.clone())

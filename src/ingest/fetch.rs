@@ -137,22 +137,7 @@ pub async fn import_files(
 
 /// The IMAP settings from the config, password resolved.
 pub fn imap_settings(config: &Config) -> anyhow::Result<ImapSettings> {
-    let i = config
-        .imap
-        .as_ref()
-        .context("[fetch] source = \"imap\" needs an [imap] section")?;
-    Ok(ImapSettings {
-        host: i.host.clone(),
-        port: i.port,
-        tls: i.tls,
-        username: i.username.clone(),
-        password: i
-            .password
-            .resolve("imap")?
-            .context("[imap] needs password_env or password_command")?,
-        ca_cert: i.ca_cert.as_ref().map(|p| config.resolve(p)),
-        timeout: std::time::Duration::from_secs(i.timeout_secs),
-    })
+    config.imap_settings()
 }
 
 fn imap_err(e: async_imap::error::Error, what: &str) -> anyhow::Error {
@@ -258,20 +243,6 @@ pub async fn fetch_configured(ctx: &Ctx<'_>) -> anyhow::Result<FetchSummary> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mbox_is_split_and_unescaped() {
-        let mbox = b"From a@b Mon Jan 1 00:00:00 2024\nSubject: one\n\n>From the top\n\nFrom c@d Tue Jan 2 00:00:00 2024\nSubject: two\n\nbody\n";
-        let m = split_mbox(mbox);
-        assert_eq!(m.len(), 2);
-        assert_eq!(m[0], b"Subject: one\n\nFrom the top\n\n".to_vec());
-        assert!(m[1].starts_with(b"Subject: two"));
-    }
-}
-
 /// The benchmark's reference: the same IMAP fetch (same folders, batches and BODY.PEEK)
 /// with no parsing and no storing. Returns (emails, bytes).
 pub async fn fetch_imap_plain(
@@ -319,4 +290,18 @@ pub async fn fetch_imap_plain(
     }
     let _ = session.logout().await;
     Ok((n, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mbox_is_split_and_unescaped() {
+        let mbox = b"From a@b Mon Jan 1 00:00:00 2024\nSubject: one\n\n>From the top\n\nFrom c@d Tue Jan 2 00:00:00 2024\nSubject: two\n\nbody\n";
+        let m = split_mbox(mbox);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0], b"Subject: one\n\nFrom the top\n\n".to_vec());
+        assert!(m[1].starts_with(b"Subject: two"));
+    }
 }

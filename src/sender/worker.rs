@@ -229,24 +229,14 @@ impl Sender {
             Transport::Files { .. } => 1,
             Transport::Smtp(_) => config.smtp.as_ref().map(|s| s.sessions).unwrap_or(1),
         };
-        let sent_copy = match (&config.sent_copy.enabled, &config.imap) {
-            (true, Some(i)) => Some(SentCopier {
-                settings: ImapSettings {
-                    host: i.host.clone(),
-                    port: i.port,
-                    tls: i.tls,
-                    username: i.username.clone(),
-                    password: i
-                        .password
-                        .resolve("imap")?
-                        .context("[imap] needs password_env or password_command")?,
-                    ca_cert: i.ca_cert.as_ref().map(|p| config.resolve(p)),
-                    timeout: std::time::Duration::from_secs(i.timeout_secs),
-                },
+        let sent_copy = if config.sent_copy.enabled {
+            Some(SentCopier {
+                settings: config.imap_settings()?,
                 folder: config.sent_copy.folder.clone(),
                 session: None,
-            }),
-            _ => None,
+            })
+        } else {
+            None
         };
         Ok(Self {
             store,
