@@ -225,7 +225,7 @@ fn replies_in_the_maildir_land_on_their_cases_classified() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|m| m["id"].to_string() == id));
+        .any(|m| m["id"] == t[0]["id"]));
     // Overriding a classification; the raw bytes are kept exactly.
     w.ok(["message", "classify", &id, "clarification-request"]);
     let raw = w
@@ -505,14 +505,32 @@ async fn an_interrupted_fetch_resumes_without_gap_or_duplicate() {
     let s = servers();
     let ours = s.unique_address("resume", "example.org");
     let w = imap_workdir(s, &ours);
-    w.set_section("fetch", "source = \"imap\"\nfolders = [\"INBOX\"]\nbatch_size = 5");
-    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours)).await.unwrap();
+    w.set_section(
+        "fetch",
+        "source = \"imap\"\nfolders = [\"INBOX\"]\nbatch_size = 5",
+    );
+    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours))
+        .await
+        .unwrap();
     let n = 600;
     for i in 0..n {
-        let m = email(&format!("sender{i}@council.example"), &ours, &format!("Message {i}"), "", &format!("body {i}"));
-        foi::net::imap::append(&mut session, "INBOX", m.as_bytes(), &[]).await.unwrap();
+        let m = email(
+            &format!("sender{i}@council.example"),
+            &ours,
+            &format!("Message {i}"),
+            "",
+            &format!("body {i}"),
+        );
+        foi::net::imap::append(&mut session, "INBOX", m.as_bytes(), &[])
+            .await
+            .unwrap();
     }
-    let stored = |w: &Workdir| w.json(["triage", "list", "--json"]).as_array().unwrap().len();
+    let stored = |w: &Workdir| {
+        w.json(["triage", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len()
+    };
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
         .current_dir(w.path())
         .env("FOI_CONFIG", w.config())
@@ -526,7 +544,10 @@ async fn an_interrupted_fetch_resumes_without_gap_or_duplicate() {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while stored(&w) < 30 {
         assert!(std::time::Instant::now() < deadline, "no progress");
-        assert!(child.try_wait().unwrap().is_none(), "the fetch finished before it could be interrupted");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the fetch finished before it could be interrupted"
+        );
     }
     child.kill().unwrap();
     child.wait().unwrap();
