@@ -1,7 +1,7 @@
 //! `foi run`: one loop that sends what is due as pacing allows, then sleeps until the
 //! next due email (or a poll interval, to notice new launches), and stops cleanly on
-//! shutdown. Each turn first takes the chaser steps that are due ([`run_with_chasers`]).
-//! Later capabilities (fetching) join this loop.
+//! shutdown. Each turn first fetches replies (every `[fetch] poll_secs`) and takes the
+//! chaser steps that are due ([`run_with_chasers`]).
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -47,9 +47,37 @@ async fn run_loop(
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), SendStop> {
     let mut last_sweep: Option<std::time::Instant> = None;
+    let mut last_fetch: Option<std::time::Instant> = None;
+    let regimes = match chasers.map(|(_, config)| config.regimes()).transpose() {
+        Ok(r) => r,
+        Err(e) => return Err(SendStop::Fatal(format!("{e:#}"))),
+    };
     loop {
         if *shutdown.borrow() {
             return Ok(());
+        }
+        // Replies: fetched every [fetch] poll_secs (polling; IMAP IDLE is a later step).
+        if let (Some((store, config)), Some(regimes)) = (chasers, regimes.as_ref()) {
+            let every = Duration::from_secs(config.fetch.poll_secs.max(1));
+            if last_fetch.is_none_or(|t| t.elapsed() >= every) {
+                last_fetch = Some(std::time::Instant::now());
+                let ctx = crate::ingest::fetch::Ctx {
+                    store,
+                    config,
+                    regimes,
+                    clock: clock.as_ref(),
+                };
+                match crate::ingest::fetch::fetch_configured(&ctx).await {
+                    Ok(s) if s.new > 0 => tracing::info!(
+                        "fetched {} new emails: {} matched, {} in triage",
+                        s.new,
+                        s.matched,
+                        s.triage
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!("fetching replies failed: {e:#}"),
+                }
+            }
         }
         let sweep_due = last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY);
         if let (Some((store, config)), true) = (chasers, sweep_due) {

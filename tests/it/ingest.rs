@@ -564,3 +564,47 @@ async fn an_interrupted_fetch_resumes_without_gap_or_duplicate() {
         .collect();
     assert_eq!(subjects.len(), n, "no gap and no duplicate");
 }
+
+/// `foi run` fetches replies as they arrive (polling the Maildir here).
+#[test]
+fn foi_run_fetches_replies() {
+    let w = sent_campaign();
+    w.set_section(
+        "fetch",
+        "source = \"maildir\"\nmaildir = \"maildir\"\npoll_secs = 1",
+    );
+    let a = case_info(&w, "POL-0001");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
+        .current_dir(w.path())
+        .env("FOI_CONFIG", w.config())
+        .env("FOI_NOW", crate::support::NOW)
+        .args(["run"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop_in_maildir(
+        &w,
+        "ack.eml",
+        &email(
+            &a.body_email,
+            &format!("foi+{}@example.org", a.token),
+            "Re: request",
+            "",
+            "We acknowledge receipt of your request and will respond within 20 working days.",
+        ),
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while case_json(&w, "POL-0001")["case"]["status"] != "acknowledged" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "foi run did not fetch the reply"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
