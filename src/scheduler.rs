@@ -48,6 +48,29 @@ async fn run_loop(
 ) -> Result<(), SendStop> {
     let mut last_sweep: Option<std::time::Instant> = None;
     let mut last_fetch: Option<std::time::Instant> = None;
+    // IMAP IDLE wakes the loop as soon as new mail arrives (polling stays the fallback).
+    let new_mail = std::sync::Arc::new(tokio::sync::Notify::new());
+    if let Some((_, config)) = chasers {
+        if config.fetch.source == "imap" {
+            match config.imap_settings() {
+                Ok(settings) => {
+                    let folder = config
+                        .fetch
+                        .folders
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| "INBOX".into());
+                    crate::ingest::idle::spawn_watch(
+                        settings,
+                        folder,
+                        new_mail.clone(),
+                        shutdown.clone(),
+                    );
+                }
+                Err(e) => tracing::warn!("no IMAP IDLE: {e:#}"),
+            }
+        }
+    }
     let regimes = match chasers.map(|(_, config)| config.regimes()).transpose() {
         Ok(r) => r,
         Err(e) => return Err(SendStop::Fatal(format!("{e:#}"))),
@@ -131,6 +154,7 @@ async fn run_loop(
         tokio::select! {
             _ = tokio::time::sleep(wake) => {}
             _ = shutdown.changed() => {}
+            _ = new_mail.notified() => last_fetch = None,
         }
     }
 }

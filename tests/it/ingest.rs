@@ -608,3 +608,95 @@ fn foi_run_fetches_replies() {
         .unwrap();
     assert!(child.wait().unwrap().success());
 }
+
+/// With IMAP, `foi run` is woken by IDLE: a reply is fetched at once, long before the
+/// (here hour-long) poll interval.
+#[tokio::test(flavor = "multi_thread")]
+async fn foi_run_is_woken_by_imap_idle() {
+    use std::io::BufRead;
+    let s = servers();
+    let ours = s.unique_address("idle", "example.org");
+    let w = imap_workdir(s, &ours);
+    w.set_section(
+        "fetch",
+        "source = \"imap\"\nfolders = [\"INBOX\"]\npoll_secs = 3600",
+    );
+    w.set_section("transport", "kind = \"files\"");
+    let f = w.write(
+        "b.csv",
+        "id,name,email,foi_contact\nK1,Council,foi@idle-council.example,FOI Team\n",
+    );
+    w.ok(["bodies", "import", f.to_str().unwrap()]);
+    w.ok([
+        "campaign",
+        "create",
+        "c",
+        "--template",
+        &repo_path("examples/cctv-campaign"),
+        "--select",
+        "all",
+        "--reference-prefix",
+        "IDL",
+    ]);
+    w.ok(["campaign", "launch", "c"]);
+    w.ok(["send"]);
+    let token = case_json(&w, "IDL-0001")["case"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
+        .current_dir(w.path())
+        .env("FOI_CONFIG", w.config())
+        .env("FOI_NOW", crate::support::NOW)
+        .env("FOI_TEST_IMAP_PASSWORD", "secret")
+        .env("RUST_LOG", "foi=info")
+        .arg("run")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            .expect("IDLE never started");
+        if line.contains("watching INBOX with IMAP IDLE") {
+            break;
+        }
+    }
+    let reply = email(
+        "foi@idle-council.example",
+        &format!("{}+{token}@example.org", ours.split('@').next().unwrap()),
+        "Re: request",
+        "",
+        "We acknowledge receipt of your request and will respond within 20 working days.",
+    );
+    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours))
+        .await
+        .unwrap();
+    foi::net::imap::append(&mut session, "INBOX", reply.as_bytes(), &[])
+        .await
+        .unwrap();
+    while case_json(&w, "IDL-0001")["case"]["status"] != "acknowledged" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "IDLE did not wake foi run"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
