@@ -511,7 +511,10 @@ impl Config {
 
     /// The `[imap]` account as connection settings, its password resolved now.
     pub fn imap_settings(&self) -> anyhow::Result<crate::net::imap::ImapSettings> {
-        let i = self.imap.as_ref().context("this needs an [imap] section in the configuration")?;
+        let i = self
+            .imap
+            .as_ref()
+            .context("this needs an [imap] section in the configuration")?;
         Ok(crate::net::imap::ImapSettings {
             host: i.host.clone(),
             port: i.port,
