@@ -700,3 +700,89 @@ async fn foi_run_is_woken_by_imap_idle() {
         .unwrap();
     assert!(child.wait().unwrap().success());
 }
+
+/// After storing, IMAP mail can be keyworded or moved, never deleted; an email over the
+/// size limit is kept raw and flagged, not parsed; triage can be dismissed.
+#[tokio::test(flavor = "multi_thread")]
+async fn keyword_move_size_limit_and_dismiss() {
+    let s = servers();
+    let ours = s.unique_address("after", "example.org");
+    let w = imap_workdir(s, &ours);
+    w.set_section("fetch", "source = \"imap\"\nfolders = [\"INBOX\"]\nafter = \"keyword\"\nkeyword = \"$FoiProcessed\"\nmax_message_mb = 1");
+    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours))
+        .await
+        .unwrap();
+    let big = email(
+        "big@council.example",
+        &ours,
+        "A very large reply",
+        "",
+        &"x".repeat(1_200_000),
+    );
+    foi::net::imap::append(&mut session, "INBOX", big.as_bytes(), &[])
+        .await
+        .unwrap();
+    let small = email("small@council.example", &ours, "A small reply", "", "hello");
+    foi::net::imap::append(&mut session, "INBOX", small.as_bytes(), &[])
+        .await
+        .unwrap();
+    assert!(fetch_imap(&w).starts_with("new 2, matched 0, triage 2"));
+    session.select("INBOX").await.unwrap();
+    let flagged = session.uid_search("KEYWORD $FoiProcessed").await.unwrap();
+    assert_eq!(flagged.len(), 2, "both emails keyworded, none deleted");
+    let t = w.json(["triage", "list", "--json"]);
+    let big_row = t
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["problem"].is_string())
+        .expect("the large email is flagged");
+    assert!(
+        big_row["problem"]
+            .as_str()
+            .unwrap()
+            .contains("over the limit"),
+        "{big_row}"
+    );
+    let raw = w
+        .foi(["message", "show", &big_row["id"].to_string(), "--raw"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(raw, big.as_bytes(), "kept byte for byte");
+    w.ok([
+        "triage",
+        "dismiss",
+        &big_row["id"].to_string(),
+        "--reason",
+        "spam",
+    ]);
+    assert_eq!(
+        w.json(["triage", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let e = w.fails([
+        "triage",
+        "dismiss",
+        &big_row["id"].to_string(),
+        "--reason",
+        "again",
+    ]);
+    assert!(e.contains("not in triage"), "{e}");
+
+    // Move: a new email goes to the processed folder.
+    w.set_section("fetch", "source = \"imap\"\nfolders = [\"INBOX\"]\nafter = \"move\"\nprocessed_folder = \"Archive\"");
+    let third = email("third@council.example", &ours, "Third", "", "moved");
+    foi::net::imap::append(&mut session, "INBOX", third.as_bytes(), &[])
+        .await
+        .unwrap();
+    assert!(fetch_imap(&w).starts_with("new 1,"));
+    let archived = foi::net::imap::fetch_all_raw(&mut session, "Archive")
+        .await
+        .unwrap();
+    assert_eq!(archived.len(), 1);
+    assert_eq!(archived[0].1, third.as_bytes());
+}

@@ -608,3 +608,28 @@ async fn foi_run_sends_and_stops_on_sigterm() {
     assert!(code.success(), "foi run exits 0 on SIGTERM");
     assert_eq!(count_state(&w, "sent"), 3);
 }
+
+/// A TLS mistake (implicit TLS against the plain port) stops the run with a clear
+/// sentence and marks nothing failed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tls_mistake_stops_the_run_and_marks_nothing_failed() {
+    let s = servers();
+    let (w, _) = smtp_workdir(s, "tls", 2, &[]);
+    w.set_section(
+        "smtp",
+        &format!(
+            "host = \"localhost\"\nport = {}\ntls = \"implicit\"\nca_cert = \"{}\"\ntimeout_secs = 5",
+            s.smtp_port,
+            s.ca_cert.display()
+        ),
+    );
+    launch(&w, "TLS");
+    let err = w.fails(["send"]);
+    assert!(
+        err.contains("TLS with localhost") && err.contains("check [smtp] tls"),
+        "{err}"
+    );
+    assert!(outbox(&w)
+        .iter()
+        .all(|r| r["state"] == "queued" && r["attempts"] == 0));
+}
