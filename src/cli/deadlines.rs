@@ -494,6 +494,8 @@ pub async fn case_event(
 /// One row of `foi overdue`.
 #[derive(Debug, serde::Serialize)]
 struct OverdueRow {
+    #[serde(skip)]
+    order: (i64, i64),
     reference: String,
     campaign: String,
     body: String,
@@ -547,6 +549,7 @@ pub async fn overdue(app: &App, args: OverdueArgs) -> anyhow::Result<()> {
             continue;
         }
         rows.push(OverdueRow {
+            order: (t.campaign_id, t.seq),
             long_overdue: is_uk(&t.regime) && s.working_days_overdue > LONG_OVERDUE,
             reference: t.reference,
             campaign: t.campaign,
@@ -559,11 +562,9 @@ pub async fn overdue(app: &App, args: OverdueArgs) -> anyhow::Result<()> {
             working_days_overdue: s.working_days_overdue,
         });
     }
-    rows.sort_by(|a, b| {
-        b.working_days_overdue
-            .cmp(&a.working_days_overdue)
-            .then_with(|| a.reference.cmp(&b.reference))
-    });
+    // Most overdue first, then by campaign and case number (numbers, not strings: this
+    // sorts 100,000 rows).
+    rows.sort_unstable_by_key(|r| (std::cmp::Reverse(r.working_days_overdue), r.order));
     let mut table = Table::new(vec![
         "reference",
         "overdue",
@@ -586,7 +587,16 @@ pub async fn overdue(app: &App, args: OverdueArgs) -> anyhow::Result<()> {
             if r.long_overdue { "long overdue" } else { "" }.into(),
         ]);
     }
-    if !args.format.json && !args.format.csv && rows.is_empty() {
+    if args.format.json {
+        // Buffered: 100,000 rows of pretty JSON are a million lines.
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(());
+    }
+    if !args.format.csv && rows.is_empty() {
         println!("nothing is overdue");
         return Ok(());
     }

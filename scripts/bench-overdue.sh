@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Benchmark (issue 5): `foi overdue` over N cases (default 100,000), timed with its peak RSS,
+# beside the 1 s target. Also times `foi cases list` (which now computes every due date)
+# and, as the floor, sqlite3 reading the same cases and events with no deadline work.
+#
+# Setup, honest and quick: N bodies imported with `foi bodies import`, one campaign created
+# for all of them with `foi campaign create` (files transport, nothing is sent); then, as if
+# every request had been sent, sqlite3 marks the campaign launched and inserts each case's
+# `sent` event (dates of receipt spread over 40 days) plus, for one case in five, a clock
+# event (acknowledged, clarification, fees notice and payment, extension, response), and
+# sets the status those events imply. Regimes are mixed (uk-foia, scotland-foisa,
+# uk-foia-school). The clock is fixed with FOI_NOW so most cases are overdue.
+#
+# usage: scripts/bench-overdue.sh [N]        needs: GNU time, sqlite3 (apt-get install time sqlite3)
+#        BENCH_DIR=/tmp/ov scripts/bench-overdue.sh   keeps the generated folder and reuses it
+set -euo pipefail
+N=${1:-100000}
+cd "$(dirname "$0")/.."
+for tool in /usr/bin/time sqlite3; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install time sqlite3" >&2; exit 1; }
+done
+cargo build --release --quiet
+FOI=$PWD/target/release/foi
+if [ -n "${BENCH_DIR:-}" ]; then
+    W=$BENCH_DIR; mkdir -p "$W"
+else
+    W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+fi
+export FOI_CONFIG="$W/w/foi.toml"
+export FOI_NOW=2026-04-20T10:00:00Z
+DB="$W/w/foi.db"
+
+if [ ! -e "$DB" ]; then
+
+awk -v n="$N" 'BEGIN {
+    print "id,name,email,tags,regime,region,foi_contact"
+    split("council school nhs-trust police university", kinds, " ")
+    split("england scotland wales northern-ireland", regions, " ")
+    for (i = 1; i <= n; i++) {
+        k = kinds[(i % 5) + 1]; r = regions[(i % 4) + 1]
+        regime = (r == "scotland") ? "scotland-foisa" : (k == "school" ? "uk-foia-school" : "uk-foia")
+        printf "B%06d,\"Body %d, %s\",foi@body%d.example,%s;bench,%s,%s,FOI Team\n", i, i, k, i, k, regime, r
+    }
+}' > "$W/bodies.csv"
+
+"$FOI" init --dir "$W/w" >/dev/null
+
+echo "setting up $N cases ..." >&2
+"$FOI" bodies import "$W/bodies.csv" >/dev/null
+"$FOI" campaign create bench --template examples/cctv-campaign --select all --reference-prefix BENCH >/dev/null
+sqlite3 "$DB" <<'SQL'
+BEGIN;
+UPDATE campaigns SET state = 'launched';
+UPDATE cases SET status = 'awaiting_response';
+INSERT INTO events (case_id, kind, occurred_on, note, actor, created_at)
+    SELECT id, 'sent', date('2026-01-05', '+' || (id % 40) || ' days'), NULL, 'system', '2026-01-05T10:00:00Z' FROM cases;
+-- One case in five gets a clock event, a few kinds of them.
+INSERT INTO events (case_id, kind, occurred_on, note, actor, created_at)
+    SELECT id, CASE id % 25
+                 WHEN 0 THEN 'acknowledged' WHEN 5 THEN 'clarification_requested'
+                 WHEN 10 THEN 'fees_notice' WHEN 15 THEN 'extension' ELSE 'response' END,
+           date('2026-01-05', '+' || (id % 40 + 3) || ' days'),
+           CASE WHEN id % 25 = 15 THEN '+20' ELSE NULL END, 'bench', '2026-01-05T10:00:00Z'
+    FROM cases WHERE id % 5 = 0;
+INSERT INTO events (case_id, kind, occurred_on, note, actor, created_at)
+    SELECT id, CASE id % 25 WHEN 5 THEN 'clarification_sent' ELSE 'fee_paid' END,
+           date('2026-01-05', '+' || (id % 40 + 8) || ' days'), NULL, 'bench', '2026-01-05T10:00:00Z'
+    FROM cases WHERE id % 25 IN (5, 10);
+UPDATE cases SET status = 'acknowledged' WHERE id % 25 = 0;
+UPDATE cases SET status = 'successful' WHERE id % 5 = 0 AND id % 25 IN (20);
+COMMIT;
+SQL
+fi
+
+measure() {  # command... -> "secs peak_kb"
+    /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$W/out"
+    cat "$W/time"
+}
+
+read -r ref_s ref_kb < <(measure sqlite3 "$DB" "SELECT c.id, c.reference, c.regime, c.status, b.name, e.kind, e.occurred_on, e.note FROM cases c JOIN bodies b ON b.id = c.body_id JOIN events e ON e.case_id = c.id ORDER BY e.case_id, e.occurred_on, e.id")
+read -r ov_s ov_kb < <(measure "$FOI" overdue)
+overdue_rows=$(($(wc -l < "$W/out") - 1))
+read -r ovj_s ovj_kb < <(measure "$FOI" overdue --json)
+read -r ovt_s ovt_kb < <(measure "$FOI" overdue --tag school --csv)
+read -r cl_s cl_kb < <(measure "$FOI" cases list --csv)
+listed=$(($(wc -l < "$W/out") - 1))
+[ "$listed" -eq "$N" ] || { echo "expected $N cases listed, found $listed" >&2; exit 1; }
+
+awk -v n="$N" -v o="$overdue_rows" -v rs="$ref_s" -v rk="$ref_kb" -v os="$ov_s" -v ok="$ov_kb" \
+    -v js="$ovj_s" -v jk="$ovj_kb" -v ts="$ovt_s" -v tk="$ovt_kb" -v cs="$cl_s" -v ck="$cl_kb" 'BEGIN {
+    printf "%-52s %8s %10s %s\n", "step (" n " cases, " o " overdue)", "wall s", "peak MB", "target"
+    printf "%-52s %8.2f %10.1f %s\n", "reference: sqlite3 reads the cases and events", rs, rk/1024, "-"
+    printf "%-52s %8.2f %10.1f %s\n", "foi overdue (table)", os, ok/1024, "< 1 s"
+    printf "%-52s %8.2f %10.1f %s\n", "foi overdue --json", js, jk/1024, "< 1 s"
+    printf "%-52s %8.2f %10.1f %s\n", "foi overdue --tag school --csv", ts, tk/1024, "< 1 s"
+    printf "%-52s %8.2f %10.1f %s\n", "foi cases list --csv (with due dates)", cs, ck/1024, "-"
+}'
+echo "100,000 due-date computations alone: cargo bench --bench deadlines (target < 100 ms)" >&2
