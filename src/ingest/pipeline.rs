@@ -106,6 +106,16 @@ pub async fn ingest(
     let record = build_record(store, regimes, id, &parsed, &class, found, now).await?;
     let matched = record.links.len();
     store.apply_ingest(&record, now).await?;
+    // A real reply (not an auto-reply, a bounce or noise) cancels the chasers waiting on
+    // its cases: a body that has answered is never chased.
+    if matches!(
+        class.kind,
+        Kind::Acknowledgement | Kind::ClarificationRequest | Kind::Refusal | Kind::Response
+    ) {
+        for (case_id, _) in &record.links {
+            store.cancel_pending_chasers(*case_id, Some(now)).await?;
+        }
+    }
     Ok(if matched > 0 {
         Ingested::Matched {
             id,

@@ -786,3 +786,81 @@ async fn keyword_move_size_limit_and_dismiss() {
     assert_eq!(archived.len(), 1);
     assert_eq!(archived[0].1, third.as_bytes());
 }
+
+/// A reply fetched from the mailbox cancels the chasers waiting for approval on its case.
+#[test]
+fn a_fetched_reply_cancels_pending_chasers() {
+    let w = Workdir::new();
+    w.import_examples();
+    let camp = w.path().join("camp");
+    std::fs::create_dir_all(&camp).unwrap();
+    for f in ["subject.hbs", "body.txt.hbs", "campaign.toml"] {
+        std::fs::copy(
+            std::path::Path::new(&repo_path("examples/cctv-campaign")).join(f),
+            camp.join(f),
+        )
+        .unwrap();
+    }
+    let ladder = format!(
+        "\n[[chasers]]\nstep = \"acknowledgement\"\ntrigger = \"no_acknowledgement\"\nafter = 5\ntemplate = \"{}\"\nmode = \"approve\"\n",
+        repo_path("templates/chasers/acknowledgement")
+    );
+    let toml = std::fs::read_to_string(camp.join("campaign.toml")).unwrap() + &ladder;
+    std::fs::write(camp.join("campaign.toml"), toml).unwrap();
+    w.ok([
+        "campaign",
+        "create",
+        "c",
+        "--template",
+        camp.to_str().unwrap(),
+        "--select",
+        "tag:police",
+        "--reference-prefix",
+        "POL",
+    ]);
+    w.ok(["campaign", "launch", "c"]);
+    w.ok(["send"]);
+    let later = "2026-03-11T10:00:00Z"; // 7 working days after the requests
+    let run = w
+        .foi(["chasers", "run"])
+        .env("FOI_NOW", later)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pending = |w: &Workdir| -> Vec<String> {
+        let out = w
+            .foi(["chasers", "pending", "--json"])
+            .env("FOI_NOW", later)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["reference"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(pending(&w).len(), 7);
+    let a = case_info(&w, "POL-0001");
+    drop_in_maildir(
+        &w,
+        "ack.eml",
+        &email(
+            &a.body_email,
+            &format!("foi+{}@example.org", a.token),
+            "Re: request",
+            "",
+            "We acknowledge receipt of your request and will respond within 20 working days.",
+        ),
+    );
+    let out = w.foi(["fetch"]).env("FOI_NOW", later).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("new 1, matched 1"));
+    let left = pending(&w);
+    assert_eq!(left.len(), 6);
+    assert!(!left.contains(&"POL-0001".to_string()), "{left:?}");
+}
