@@ -144,8 +144,6 @@ fn decide(
     text: &Evidence,
     exemptions: &[String],
 ) -> (Kind, String, Option<BounceInfo>) {
-    let auto = &message.automation;
-
     // 1. Bounces: a delivery report, standard or not.
     if let Some(report) = &message.delivery_report {
         let failures: Vec<&DeliveryRecipient> = report
@@ -201,7 +199,7 @@ fn decide(
     }
 
     // 2. Reports that are not about delivery.
-    match auto.report_type.as_deref() {
+    match message.automation.report_type.as_deref() {
         Some("disposition-notification") => {
             return (
                 Kind::AutoReply,
@@ -222,9 +220,10 @@ fn decide(
         _ => {}
     }
 
-    // 3. Auto-replies. Out-of-office wording always wins; an automatic acknowledgement
-    // of the request is an acknowledgement, because it carries the date and usually the
-    // body's reference.
+    // 3. Auto-replies. Out-of-office wording always wins. Otherwise automatic mail is
+    // judged by what it says, because case-management systems send acknowledgements (with
+    // the body's reference) and even responses marked as automatic; when it says nothing
+    // of consequence it is an auto-reply.
     let strong_auto = strong_auto_header(message);
     let out_of_office = text
         .subject_match(OUT_OF_OFFICE_SUBJECTS)
@@ -240,17 +239,15 @@ fn decide(
         }
         return (Kind::AutoReply, reason, None);
     }
-    let acknowledgement = text
-        .find_any(ACK_PHRASES)
-        .or_else(|| ack_in_attachment_names(message));
     if let Some(header) = strong_auto {
-        return match acknowledgement {
-            Some(phrase) => (
-                Kind::Acknowledgement,
-                format!("acknowledgement (automatic, {header}): \"{phrase}\""),
+        return match judge_content(message, text, exemptions) {
+            // A reply-like phrase alone ("please see below") is not enough from a machine.
+            Some(verdict) if verdict.kind != Kind::Response || verdict.has_documents => (
+                verdict.kind,
+                format!("{} (sent automatically: {header})", verdict.reason),
                 None,
             ),
-            None => (Kind::AutoReply, format!("auto-reply: {header}"), None),
+            _ => (Kind::AutoReply, format!("auto-reply: {header}"), None),
         };
     }
 
@@ -266,45 +263,89 @@ fn decide(
         );
     }
 
-    // 5. What the body says, strongest consequence first.
-    let clarification = text.find_any(CLARIFICATION_PHRASES);
-    let definite_refusal = text.find_any(DEFINITE_REFUSAL_PHRASES);
+    // 5. What the body says.
+    if let Some(verdict) = judge_content(message, text, exemptions) {
+        return (verdict.kind, verdict.reason, None);
+    }
+
+    // 6. Machine mail with nothing to say.
+    if let Some(header) = weak_auto_header(message) {
+        return (Kind::AutoReply, format!("auto-reply: {header}"), None);
+    }
+
+    let reason = match &message.problem {
+        Some(problem) => format!("unknown: {problem}"),
+        None => "unknown: no bounce, auto-reply, acknowledgement, clarification, refusal or \
+                 response wording found"
+            .to_string(),
+    };
+    (Kind::Unknown, reason, None)
+}
+
+/// What the content of a reply says it is.
+struct Verdict {
+    kind: Kind,
+    reason: String,
+    /// The message carries attachments that can hold an answer.
+    has_documents: bool,
+}
+
+/// Classifies by content, strongest consequence first: a clarification request (it stops
+/// the clock), a definite refusal, an acknowledgement (holding replies included; one that
+/// mentions exemptions as a possibility is still an acknowledgement), a response
+/// (documents attached or answering wording; partly withheld when it also withholds),
+/// and last a refusal shown only by exemptions cited or withholding words.
+fn judge_content(
+    message: &ParsedMessage,
+    text: &Evidence,
+    exemptions: &[String],
+) -> Option<Verdict> {
     let documents: Vec<&Attachment> = message
         .attachments
         .iter()
         .filter(|a| is_document(a, message.html_body.as_deref()))
         .collect();
-    let response = text.find_any(RESPONSE_PHRASES);
-    let weak_refusal = text.find_any(WEAK_REFUSAL_PHRASES);
+    let has_documents = !documents.is_empty();
+    let verdict = |kind: Kind, reason: String| Verdict {
+        kind,
+        reason,
+        has_documents,
+    };
     let cited = if exemptions.is_empty() {
         String::new()
     } else {
         format!("; exemptions cited: {}", exemptions.join(", "))
     };
 
-    if let Some(phrase) = clarification {
-        return (
+    if let Some(phrase) = text.find_any(CLARIFICATION_PHRASES) {
+        return Some(verdict(
             Kind::ClarificationRequest,
             format!("clarification request: \"{phrase}\""),
-            None,
-        );
+        ));
     }
-    if let Some(phrase) = definite_refusal {
-        return (Kind::Refusal, format!("refusal: \"{phrase}\"{cited}"), None);
+    if let Some(phrase) = text.find_any(DEFINITE_REFUSAL_PHRASES) {
+        return Some(verdict(
+            Kind::Refusal,
+            format!("refusal: \"{phrase}\"{cited}"),
+        ));
     }
+    let acknowledgement = text
+        .find_any(ACK_PHRASES)
+        .or_else(|| ack_in_attachment_names(message));
     if let Some(phrase) = acknowledgement {
-        return (
+        return Some(verdict(
             Kind::Acknowledgement,
             format!("acknowledgement: \"{phrase}\""),
-            None,
-        );
+        ));
     }
-    if !documents.is_empty() || response.is_some() {
+    let response = text.find_any(RESPONSE_PHRASES);
+    let weak_refusal = text.find_any(WEAK_REFUSAL_PHRASES);
+    if has_documents || response.is_some() {
         let mut evidence = Vec::new();
         if let Some(phrase) = response {
             evidence.push(format!("\"{phrase}\""));
         }
-        if !documents.is_empty() {
+        if has_documents {
             let names = documents
                 .iter()
                 .take(5)
@@ -318,39 +359,25 @@ fn decide(
         } else {
             ""
         };
-        return (
+        return Some(verdict(
             Kind::Response,
             format!("response{partial}: {}{cited}", evidence.join(", ")),
-            None,
-        );
+        ));
     }
     if !exemptions.is_empty() || weak_refusal.is_some() {
-        let phrase = weak_refusal.map(|p| format!("\"{p}\"")).unwrap_or_default();
-        let cited = cited.trim_start_matches("; ");
-        let joiner = if phrase.is_empty() || cited.is_empty() {
-            ""
-        } else {
-            "; "
-        };
-        return (
+        let mut evidence: Vec<String> = Vec::new();
+        if let Some(phrase) = weak_refusal {
+            evidence.push(format!("\"{phrase}\""));
+        }
+        if !exemptions.is_empty() {
+            evidence.push(format!("exemptions cited: {}", exemptions.join(", ")));
+        }
+        return Some(verdict(
             Kind::Refusal,
-            format!("refusal: {phrase}{joiner}{cited}"),
-            None,
-        );
+            format!("refusal: {}", evidence.join("; ")),
+        ));
     }
-
-    // 6. Machine mail with nothing to say.
-    if let Some(header) = weak_auto_header(message) {
-        return (Kind::AutoReply, format!("auto-reply: {header}"), None);
-    }
-
-    (
-        Kind::Unknown,
-        "unknown: no bounce, auto-reply, acknowledgement, clarification, refusal or response \
-         wording found"
-            .to_string(),
-        None,
-    )
+    None
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1399,8 +1426,34 @@ mod tests {
              within 20 working days. Your reference is FOI-7781.",
         ));
         assert_eq!(c.kind, Kind::Acknowledgement, "{}", c.reason);
-        assert!(c.reason.contains("automatic"), "{}", c.reason);
+        assert!(c.reason.contains("sent automatically"), "{}", c.reason);
         assert_eq!(c.body_reference.as_deref(), Some("FOI-7781"));
+    }
+
+    #[test]
+    fn response_from_a_case_management_system_is_a_response() {
+        let raw = concat!(
+            "From: noreply@council.example\r\nTo: foi+k7q2@campaign.example\r\n",
+            "Subject: Response to your request FOI-2026-0113\r\n",
+            "Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n",
+            "Content-Type: multipart/mixed; boundary=\"cms\"\r\n\r\n",
+            "--cms\r\nContent-Type: text/plain\r\n\r\n",
+            "Please find attached the response to your request.\r\n",
+            "--cms\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n",
+            "Content-Disposition: attachment; filename=\"CCTV cameras.xlsx\"\r\n",
+            "Content-Transfer-Encoding: base64\r\n\r\nUEsDBBQABgAIAAAAIQ==\r\n",
+            "--cms--\r\n",
+        );
+        let c = classify_raw(raw);
+        assert_eq!(c.kind, Kind::Response, "{}", c.reason);
+        assert!(c.reason.contains("Auto-Submitted"), "{}", c.reason);
+        assert!(c.reason.contains("CCTV cameras.xlsx"), "{}", c.reason);
+        // Without the document, the same automatic mail says nothing of consequence.
+        let c = classify_raw(&email(
+            "Subject: Thanks\r\nAuto-Submitted: auto-generated",
+            "Please see below for our office hours.",
+        ));
+        assert_eq!(c.kind, Kind::AutoReply, "{}", c.reason);
     }
 
     #[test]

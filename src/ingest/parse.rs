@@ -11,7 +11,8 @@
 //! This module is pure: it must not import `store`, `sender`, any IO or network crate, or
 //! read the clock.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
+use std::panic::catch_unwind;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use mail_parser::parsers::MessageStream;
@@ -101,6 +102,10 @@ pub enum ParseProblem {
         /// The limit in force.
         limit: usize,
     },
+    /// The MIME parser failed on the message (a bug in it, which hostile input can
+    /// reach): the headers were read again on their own where possible.
+    #[error("the MIME parser failed on this message: only its headers were read")]
+    ParserFailed,
     /// Nothing that looks like an email header was found.
     #[error("no email headers could be read: this does not look like an email")]
     Unparseable,
@@ -339,7 +344,23 @@ impl ParsedMessage {
 
 /// Parses raw email bytes. Never panics, never fails: see [`ParsedMessage::problem`].
 pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
-    let raw = strip_mbox_separator(raw);
+    let raw = strip_leading_junk(raw);
+    // mail-parser is third-party code reading hostile bytes, and some of its internal
+    // consistency checks are debug assertions that malformed MIME can trip (found by
+    // fuzzing). Whatever happens inside, the message still gets a result and so a place
+    // in triage; the panic message goes to the log through the panic hook.
+    match catch_unwind(|| parse_trusting_the_parser(raw, limits)) {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            let mut parsed = catch_unwind(|| headers_only(raw, limits, ParseProblem::ParserFailed))
+                .unwrap_or_default();
+            parsed.problem = Some(ParseProblem::ParserFailed);
+            parsed
+        }
+    }
+}
+
+fn parse_trusting_the_parser(raw: &[u8], limits: &Limits) -> ParsedMessage {
     if raw.len() > limits.max_message_bytes {
         let problem = ParseProblem::TooLarge {
             size: raw.len(),
@@ -385,7 +406,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
 /// Drops what comes before the first header: blank lines (mail-parser would take a
 /// leading blank line for the end of an empty header block) and the `From sender date`
 /// line that starts each message of an mbox export (it would be read as a bogus header).
-fn strip_mbox_separator(raw: &[u8]) -> &[u8] {
+fn strip_leading_junk(raw: &[u8]) -> &[u8] {
     let skip_blank =
         |raw: &'_ [u8]| -> usize { raw.iter().take_while(|b| b.is_ascii_whitespace()).count() };
     let mut raw = raw.get(skip_blank(raw)..).unwrap_or(&[]);
@@ -534,7 +555,7 @@ impl<'a, 'x> HeaderView<'a, 'x> {
             .get(header.offset_start as usize..header.offset_end as usize)
             .unwrap_or(&[]);
         let bytes = bytes
-            .get(..bytes.len().min(self.max_chars * 4))
+            .get(..bytes.len().min(self.max_chars.saturating_mul(4)))
             .unwrap_or(&[]);
         sanitize::clean_display_text(&String::from_utf8_lossy(bytes), self.max_chars)
     }
@@ -633,15 +654,22 @@ pub fn normalize_message_id(id: &str) -> Option<String> {
 /// Keeps at most `max` ids: the first and last halves when there are more (the thread's
 /// root and its latest messages are the ones that matter for matching).
 fn bounded_ids(ids: impl Iterator<Item = String>, max: usize) -> Vec<String> {
-    let all: Vec<String> = ids.take(max.saturating_mul(50).max(max)).collect();
-    if all.len() <= max {
-        return all;
+    let head_len = max / 2;
+    let tail_len = max - head_len;
+    let mut head: Vec<String> = Vec::new();
+    let mut tail: VecDeque<String> = VecDeque::new();
+    for id in ids {
+        if head.len() < head_len {
+            head.push(id);
+        } else {
+            tail.push_back(id);
+            if tail.len() > tail_len {
+                tail.pop_front();
+            }
+        }
     }
-    let head = max / 2;
-    let tail = max - head;
-    let mut kept: Vec<String> = all.iter().take(head).cloned().collect();
-    kept.extend(all.iter().skip(all.len() - tail).cloned());
-    kept
+    head.extend(tail);
+    head
 }
 
 fn mailboxes_of(value: &HeaderValue<'_>, limits: &Limits) -> Vec<Mailbox> {
@@ -2336,6 +2364,29 @@ mod tests {
             parsed.problem,
             Some(ParseProblem::TooComplex { .. })
         ));
+    }
+
+    #[test]
+    fn nested_message_with_empty_body_does_not_crash() {
+        // The shape of the fuzzer's first finding: a nested message whose own nested
+        // message is empty trips a debug assertion inside mail-parser.
+        let raw = concat!(
+            "Subject: nested\n",
+            "Content-Type: multipart/mixed;\n\tboundary=\"b.1/x\"\n\n",
+            "--b.1/x\n",
+            "Content-Type: message/rfc822\n",
+            "C\n\n",
+            "Content-Type: message/rfc822\n\n\n",
+            "--b.1/x--",
+        );
+        let parsed = parse(raw.as_bytes(), &Limits::default());
+        assert!(
+            matches!(parsed.problem, None | Some(ParseProblem::ParserFailed)),
+            "{:?}",
+            parsed.problem
+        );
+        assert_eq!(parsed.subject.as_deref(), Some("nested"));
+        let _ = crate::ingest::classify::classify(&parsed);
     }
 
     #[test]

@@ -333,10 +333,13 @@ pub fn html_depth(html: &str) -> usize {
     deepest
 }
 
-/// Sanitises an HTML body for display: see [`HTML_POLICY`] for what survives. The input is
-/// cut to `max_bytes` first (html5ever closes whatever the cut leaves open). HTML nested
-/// deeper than [`MAX_HTML_DEPTH`] is not parsed at all: its text rendition is returned,
-/// escaped, in a `<pre>` element.
+/// Sanitises an HTML body for display: ammonia's default allow-list (no script, style,
+/// form, input, iframe, object or event-handler attributes), relative URLs dropped, links
+/// marked `noopener noreferrer nofollow`, and images limited to `cid:` references and
+/// inline raster `data:` images, so no remote image (tracking pixel) is ever fetched.
+/// The input is cut to `max_bytes` first (html5ever closes whatever the cut leaves open).
+/// HTML nested deeper than [`MAX_HTML_DEPTH`] is not parsed at all: its text rendition
+/// is returned, escaped, in a `<pre>` element.
 pub fn sanitize_html(html: &str, max_bytes: usize) -> String {
     let html = truncate_bytes(html, max_bytes);
     if html_depth(html) > MAX_HTML_DEPTH {
