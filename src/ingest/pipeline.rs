@@ -101,7 +101,17 @@ pub async fn ingest(
         return Ok(Ingested::Duplicate(id));
     }
     let parsed = parse(raw, &limits(config));
-    let class = classify(&parsed);
+    let mut class = classify(&parsed);
+    // "Reference: CCTV24-0042" quotes our reference, not the body's own.
+    if let Some(r) = class
+        .body_reference
+        .as_deref()
+        .and_then(crate::domain::Reference::parse)
+    {
+        if store.case_id_by_reference(r.as_str()).await?.is_some() {
+            class.body_reference = None;
+        }
+    }
     let found = find_cases(store, &parsed, &class, &config.sender.reply_address).await?;
     let record = build_record(store, regimes, id, &parsed, &class, found, now).await?;
     let matched = record.links.len();
