@@ -590,3 +590,26 @@ async fn cancel_chasers_in(
     .rows_affected();
     Ok(n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cursor;
+
+    #[test]
+    fn the_bulk_text_survives_any_character() {
+        let name = "Bárking, Dagenham: 5:x;\n🙂 \u{1f}";
+        let text = format!(
+            "12,-3,awaiting_response,{}:{name}2:ok",
+            name.chars().count()
+        );
+        let mut c = Cursor(&text);
+        assert_eq!(c.int(), Some(12));
+        assert_eq!(c.int(), Some(-3));
+        assert_eq!(c.field(), Some("awaiting_response"));
+        assert_eq!(c.text(), Some(name));
+        assert_eq!(c.text(), Some("ok"));
+        assert!(c.0.is_empty());
+        assert_eq!(Cursor("9:short").text(), None);
+        assert_eq!(Cursor("x:short").text(), None);
+    }
+}
