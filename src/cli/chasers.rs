@@ -81,7 +81,7 @@ pub async fn run(app: &App, cmd: ChasersCommand) -> anyhow::Result<()> {
             }
             for t in &s.taken {
                 println!(
-                    "{} {:<20} {:<8} {} (due {})",
+                    "{} {:<20} {:<8} campaign {} (step fell due {})",
                     t.reference, t.step, t.state, t.campaign, t.due_on
                 );
             }

@@ -388,12 +388,15 @@ pub async fn case_deadline(
     );
     print_deadline(regime, d);
     if let Some(s) = &st {
-        println!(
-            "today:    {} ({} {})",
-            day(today),
-            s.owed.as_str().replace('_', " "),
-            days_text(s)
-        );
+        let owed = s.owed.as_str().replace('_', " ");
+        let n = s.working_days_overdue;
+        let plural = |n: i64| if n == 1 { "" } else { "s" };
+        let where_ = match n {
+            n if n > 0 => format!("{owed} {n} working day{} overdue", plural(n)),
+            0 => format!("{owed} due today"),
+            n => format!("{owed} due in {} working day{}", -n, plural(-n)),
+        };
+        println!("today:    {} ({where_})", day(today));
     }
     if explain {
         println!();
