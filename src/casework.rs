@@ -32,7 +32,8 @@
 //! | withdrawn | withdrawn |
 //!
 //! Fees, extensions and `internal_review_response` change no status: after a review, staff
-//! record its outcome (`response`, `refusal` ...) as well.
+//! record its outcome (`response`, `refusal` ...) as well. An internal-review chaser that
+//! went out sets `internal_review` at the next chaser sweep (`chasers::sweep`).
 
 use crate::deadlines::{
     Deadline, DeadlineError, Event as ClockEvent, EventKind as ClockKind, Explanation, Extension,

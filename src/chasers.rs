@@ -304,6 +304,8 @@ pub struct SweepSummary {
     pub queued: usize,
     pub pending: usize,
     pub drafted: usize,
+    /// Cases whose status became `internal_review` because a review chaser went out.
+    pub reviews_opened: usize,
     pub taken: Vec<Taken>,
     /// Problems that stopped one campaign or one case (the sweep goes on with the others).
     pub errors: Vec<String>,
@@ -400,8 +402,30 @@ pub async fn sweep_with(
                 }
             };
             let today = clock.today_in(regime.time_zone());
+            // An internal-review chaser that went out opened the review: the case's status
+            // says so from the next sweep on (the sender records only the sent event).
+            let mut status = case.status;
+            let review_pending = deadline.review().is_some_and(|r| r.answered.is_none());
+            if review_pending
+                && matches!(
+                    status,
+                    CaseStatus::AwaitingResponse
+                        | CaseStatus::Acknowledged
+                        | CaseStatus::Refused
+                        | CaseStatus::PartiallySuccessful
+                )
+            {
+                if !dry_run
+                    && store
+                        .set_case_status(case.id, status, CaseStatus::InternalReview)
+                        .await?
+                {
+                    summary.reviews_opened += 1;
+                }
+                status = CaseStatus::InternalReview;
+            }
             let facts = CaseFacts {
-                status: case.status,
+                status,
                 events: &case.events,
                 deadline: &deadline,
                 regime,

@@ -88,6 +88,12 @@ pub async fn run(app: &App, cmd: ChasersCommand) -> anyhow::Result<()> {
             for e in &s.errors {
                 eprintln!("error: {e}");
             }
+            if s.reviews_opened > 0 {
+                println!(
+                    "{} case(s) now in internal_review: their review request went out",
+                    s.reviews_opened
+                );
+            }
             println!("{}", summary_text(&s, dry_run));
             if !s.errors.is_empty() {
                 bail!(

@@ -368,6 +368,23 @@ impl Store {
         Ok(cancelled)
     }
 
+    /// Move a case from one status to another (`false` when it was not in `from`).
+    pub async fn set_case_status(
+        &self,
+        case_id: i64,
+        from: CaseStatus,
+        to: CaseStatus,
+    ) -> anyhow::Result<bool> {
+        let n = sqlx::query("UPDATE cases SET status = $1 WHERE id = $2 AND status = $3")
+            .bind(to.as_str())
+            .bind(case_id)
+            .bind(from.as_str())
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
     /// Cancel a case's chasers that are awaiting approval or still queued in the outbox
     /// (not yet handed to the server). Returns how many.
     pub async fn cancel_pending_chasers(

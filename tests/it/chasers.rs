@@ -284,6 +284,10 @@ async fn the_ladder_chases_the_right_step_once_threaded_and_never_after_a_reply(
         out.contains("took 1 chaser(s): 0 queued, 1 awaiting approval"),
         "{out}"
     );
+    assert!(out.contains("1 case(s) now in internal_review"), "{out}");
+    let v: Value = serde_json::from_str(&at(&w, may1, &["case", "deadline", a, "--json"])).unwrap();
+    assert_eq!(v["status"], "internal_review", "{v}");
+    assert_eq!(v["standing"]["owed"], "internal_review", "{v}");
     let rows = pending(&w, may1);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["reference"], d);
