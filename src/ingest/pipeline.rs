@@ -24,7 +24,7 @@ pub enum Ingested {
 }
 
 /// The event a classified reply adds to its case, and the status it implies.
-fn event_for(
+pub(crate) fn event_for(
     kind: Kind,
     class: &Classification,
 ) -> Option<(&'static str, String, Option<CaseStatus>)> {
@@ -36,22 +36,27 @@ fn event_for(
         n
     };
     match kind {
-        Kind::Bounce => {
-            let b = class.bounce.as_ref()?;
-            if !b.permanent {
-                return None;
+        Kind::Bounce => match class.bounce.as_ref() {
+            Some(b) if !b.permanent => None,
+            Some(b) => {
+                let what = b
+                    .recipients
+                    .first()
+                    .map(|r| format!("{} {}", r.address, r.status.clone().unwrap_or_default()))
+                    .unwrap_or_default();
+                Some((
+                    "delivery_failed",
+                    format!("bounce: {what}"),
+                    Some(CaseStatus::DeliveryFailed),
+                ))
             }
-            let what = b
-                .recipients
-                .first()
-                .map(|r| format!("{} {}", r.address, r.status.clone().unwrap_or_default()))
-                .unwrap_or_default();
-            Some((
+            // A person said it is a bounce.
+            None => Some((
                 "delivery_failed",
-                format!("bounce: {what}"),
+                "bounce".into(),
                 Some(CaseStatus::DeliveryFailed),
-            ))
-        }
+            )),
+        },
         Kind::AutoReply | Kind::Unknown => None,
         Kind::Acknowledgement => Some((
             "acknowledged",

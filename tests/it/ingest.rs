@@ -227,7 +227,23 @@ fn replies_in_the_maildir_land_on_their_cases_classified() {
         .iter()
         .any(|m| m["id"] == t[0]["id"]));
     // Overriding a classification; the raw bytes are kept exactly.
-    w.ok(["message", "classify", &id, "clarification-request"]);
+    let out = w.ok(["message", "classify", &id, "clarification-request"]);
+    assert!(
+        out.contains("POL-0005: clarification_requested, now clarification_requested"),
+        "{out}"
+    );
+    for r in ["POL-0005", "POL-0006"] {
+        let cj = case_json(&w, r);
+        assert_eq!(
+            cj["case"]["status"], "clarification_requested",
+            "the case follows a person's classification"
+        );
+        assert!(cj["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["actor"] == "staff"));
+    }
     let raw = w
         .foi(["message", "show", &id, "--raw"])
         .output()
