@@ -8,7 +8,6 @@ use crate::chasers::{compose_followup, sweep_with, thread_to, Ladder, SweepSumma
 use crate::domain::case::reply_address;
 use crate::domain::{Body, CaseStatus, EmailAddress, Reference, ReplyToken, Selection};
 use crate::sender::email::{build, new_message_id};
-use crate::sender::{SenderLock, Transport, Window};
 use crate::store::{ChaserRow, NewOutboxItem, TimelineFilter};
 use crate::templates::{Renderer, TemplateSet};
 use anyhow::{bail, Context};
@@ -222,38 +221,6 @@ async fn approve(app: &App, ids: Vec<i64>, all: bool, dry_run: bool) -> anyhow::
     }
     println!("{queued} chaser(s) queued; `foi send` or `foi run` delivers them");
     Ok(())
-}
-
-/// `foi run`: the scheduler, with the chaser sweep on every turn.
-pub async fn run_scheduler(app: &App) -> anyhow::Result<()> {
-    let _lock = SenderLock::acquire(&app.config.data_dir())?;
-    let transport = Transport::from_config(&app.config)?;
-    let window = Window::from_config(&app.config.send_window)?;
-    let mut sender = crate::sender::Sender::start(
-        app.store.clone(),
-        transport,
-        app.clock.clone(),
-        &app.config,
-        window,
-        app.regimes()?,
-    )
-    .await?;
-    let shutdown = super::send::shutdown_signal();
-    crate::scheduler::run_with_chasers(
-        &mut sender,
-        &app.store,
-        &app.config,
-        app.clock.clone(),
-        shutdown,
-    )
-    .await
-    .map_err(|e| match e {
-        crate::sender::SendStop::Fatal(m) => {
-            anyhow::anyhow!("stopped: {m}; nothing was marked failed")
-        }
-        crate::sender::SendStop::Unreachable(m) => anyhow::anyhow!("nothing was sent: {m}"),
-        crate::sender::SendStop::Store(e) => e,
-    })
 }
 
 /// Split `status:S` terms (and `!status:S`) from body selection terms in each expression.

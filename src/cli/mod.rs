@@ -180,10 +180,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Overdue(args) => deadlines::overdue(&App::load(&cli.config).await?, args).await,
         Command::Deadlines(args) => deadlines::ics(&App::load(&cli.config).await?, args).await,
         Command::Chasers(cmd) => chasers::run(&App::load(&cli.config).await?, cmd).await,
-        Command::Run { no_chasers: true } => send::run(&App::load(&cli.config).await?).await,
-        Command::Run { no_chasers: false } => {
-            chasers::run_scheduler(&App::load(&cli.config).await?).await
-        }
+        Command::Run { no_chasers } => send::run(&App::load(&cli.config).await?, !no_chasers).await,
     }
 }
 

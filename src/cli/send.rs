@@ -437,10 +437,15 @@ async fn resolve(app: &App, id: i64, sent: bool, resend: bool) -> anyhow::Result
 }
 
 /// `foi run`: the long-running scheduler.
-pub async fn run(app: &App) -> anyhow::Result<()> {
+pub async fn run(app: &App, chasers: bool) -> anyhow::Result<()> {
     let (mut sender, _lock) = start_sender(app).await?;
     let shutdown = shutdown_signal();
-    crate::scheduler::run_until_stopped(&mut sender, app.clock.clone(), shutdown)
-        .await
-        .map_err(stop_error)
+    let clock = app.clock.clone();
+    if chasers {
+        crate::scheduler::run_with_chasers(&mut sender, &app.store, &app.config, clock, shutdown)
+            .await
+    } else {
+        crate::scheduler::run_until_stopped(&mut sender, clock, shutdown).await
+    }
+    .map_err(stop_error)
 }
