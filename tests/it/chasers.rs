@@ -361,15 +361,7 @@ async fn foi_run_takes_due_chasers_and_sends_them() {
     w.ok(["campaign", "launch", "c"]);
     assert!(w.ok(["send"]).starts_with("sent 1,"));
     let request = exactly(s, &addrs[0], 1).await.remove(0);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
-        .current_dir(w.path())
-        .env("FOI_CONFIG", w.config())
-        .env("FOI_NOW", "2026-03-10T12:00:00Z")
-        .arg("run")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = w.spawn(&["run"], &[("FOI_NOW", "2026-03-10T12:00:00Z")], false);
     let got = s
         .wait_for_messages(&addrs[0], 2, Duration::from_secs(30))
         .await;

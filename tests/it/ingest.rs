@@ -547,16 +547,7 @@ async fn an_interrupted_fetch_resumes_without_gap_or_duplicate() {
             .unwrap()
             .len()
     };
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
-        .current_dir(w.path())
-        .env("FOI_CONFIG", w.config())
-        .env("FOI_NOW", crate::support::NOW)
-        .env("FOI_TEST_IMAP_PASSWORD", "secret")
-        .arg("fetch")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = w.spawn(&["fetch"], &[("FOI_TEST_IMAP_PASSWORD", "secret")], false);
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while stored(&w) < 30 {
         assert!(std::time::Instant::now() < deadline, "no progress");
@@ -590,15 +581,7 @@ fn foi_run_fetches_replies() {
         "source = \"maildir\"\nmaildir = \"maildir\"\npoll_secs = 1",
     );
     let a = case_info(&w, "POL-0001");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
-        .current_dir(w.path())
-        .env("FOI_CONFIG", w.config())
-        .env("FOI_NOW", crate::support::NOW)
-        .args(["run"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = w.spawn(&["run"], &[], false);
     drop_in_maildir(
         &w,
         "ack.eml",
@@ -660,17 +643,14 @@ async fn foi_run_is_woken_by_imap_idle() {
         .as_str()
         .unwrap()
         .to_string();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
-        .current_dir(w.path())
-        .env("FOI_CONFIG", w.config())
-        .env("FOI_NOW", crate::support::NOW)
-        .env("FOI_TEST_IMAP_PASSWORD", "secret")
-        .env("RUST_LOG", "foi=info")
-        .arg("run")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = w.spawn(
+        &["run"],
+        &[
+            ("FOI_TEST_IMAP_PASSWORD", "secret"),
+            ("RUST_LOG", "foi=info"),
+        ],
+        true,
+    );
     let (tx, rx) = std::sync::mpsc::channel();
     let stderr = child.stderr.take().unwrap();
     std::thread::spawn(move || {

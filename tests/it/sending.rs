@@ -475,15 +475,7 @@ async fn a_killed_sender_never_resends_and_never_loses_an_email() {
     // The real clock, and a pace that takes several seconds (4 sessions, 8 ms apart).
     smtp_config(&w, s, s.smtp_port, "min_interval_ms = 8");
     launch(&w, "KILL");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
-        .current_dir(w.path())
-        .env("FOI_CONFIG", w.config())
-        .env("FOI_NOW", "")
-        .arg("send")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = w.spawn(&["send"], &[("FOI_NOW", "")], false);
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while count_state(&w, "sent") < 100 {
         assert!(
@@ -569,15 +561,7 @@ async fn foi_run_sends_and_stops_on_sigterm() {
     let s = servers();
     let (w, addrs) = smtp_workdir(s, "run", 3, &[]);
     launch(&w, "RUN");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_foi"))
-        .current_dir(w.path())
-        .env("FOI_CONFIG", w.config())
-        .env("FOI_NOW", "")
-        .arg("run")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = w.spawn(&["run"], &[("FOI_NOW", "")], false);
     for a in &addrs {
         assert_eq!(
             s.wait_for_messages(a, 1, Duration::from_secs(30))

@@ -49,6 +49,31 @@ impl Workdir {
         cmd
     }
 
+    /// Start `foi` in the background (for `run`, or a run to interrupt), with the working
+    /// folder's config, `FOI_NOW` fixed unless `envs` overrides it, and stdout discarded.
+    /// `stderr_piped` keeps stderr for the test to read.
+    pub fn spawn(
+        &self,
+        args: &[&str],
+        envs: &[(&str, &str)],
+        stderr_piped: bool,
+    ) -> std::process::Child {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_foi"));
+        cmd.current_dir(self.path())
+            .env("FOI_CONFIG", self.config())
+            .env("FOI_NOW", NOW)
+            .env_remove("RUST_LOG")
+            .envs(envs.iter().copied())
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(if stderr_piped {
+                std::process::Stdio::piped()
+            } else {
+                std::process::Stdio::null()
+            });
+        cmd.spawn().expect("start foi")
+    }
+
     /// Run a command that must succeed; return its stdout.
     pub fn ok<I, S>(&self, args: I) -> String
     where
