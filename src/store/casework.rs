@@ -1,7 +1,7 @@
 //! Casework: events recorded by staff, the batched case timelines that deadlines, the
 //! overdue list and the chasers are computed from, and the chasers table.
 
-use super::outbox::put_blob;
+use super::outbox::{insert_outbox, put_blob};
 use super::{time_text, NewOutboxItem, Store};
 use crate::domain::CaseStatus;
 use anyhow::{anyhow, Context};
@@ -168,38 +168,6 @@ fn row_to_chaser(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<ChaserRow> {
         message_id: row.try_get("message_id")?,
         outbox_id: row.try_get("outbox_id")?,
     })
-}
-
-/// Insert an outbox row inside `tx` (the same columns as the sender's own queueing).
-async fn insert_outbox(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
-    item: &NewOutboxItem,
-    now: &str,
-) -> anyhow::Result<i64> {
-    let sha = put_blob(tx, &item.raw).await?;
-    let domain = item
-        .recipient
-        .rsplit_once('@')
-        .map(|(_, d)| d.to_ascii_lowercase())
-        .unwrap_or_default();
-    let id = sqlx::query_scalar(
-        "INSERT INTO outbox (case_id, kind, message_id, envelope_from, recipient, recipient_domain,
-                             subject, raw_sha256, state, not_before, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, $10) RETURNING id",
-    )
-    .bind(item.case_id)
-    .bind(&item.kind)
-    .bind(&item.message_id)
-    .bind(&item.envelope_from)
-    .bind(&item.recipient)
-    .bind(domain)
-    .bind(&item.subject)
-    .bind(&sha)
-    .bind(time_text(item.not_before))
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(id)
 }
 
 impl Store {

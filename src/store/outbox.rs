@@ -135,6 +135,34 @@ pub(crate) async fn put_blob(
     Ok(sha)
 }
 
+/// Queue one email inside `tx`: its bytes as a blob, its row `queued`. The one place that
+/// writes outbox rows (launch, chasers, campaign messages).
+pub(crate) async fn insert_outbox(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    item: &NewOutboxItem,
+    now: &str,
+) -> anyhow::Result<i64> {
+    let sha = put_blob(tx, &item.raw).await?;
+    let id = sqlx::query_scalar(
+        "INSERT INTO outbox (case_id, kind, message_id, envelope_from, recipient, recipient_domain,
+                             subject, raw_sha256, state, not_before, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, $10) RETURNING id",
+    )
+    .bind(item.case_id)
+    .bind(&item.kind)
+    .bind(&item.message_id)
+    .bind(&item.envelope_from)
+    .bind(&item.recipient)
+    .bind(domain_of(&item.recipient))
+    .bind(&item.subject)
+    .bind(&sha)
+    .bind(time_text(item.not_before))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
 fn domain_of(addr: &str) -> String {
     addr.rsplit_once('@')
         .map(|(_, d)| d.to_ascii_lowercase())
@@ -190,24 +218,7 @@ impl Store {
     ) -> anyhow::Result<()> {
         let now = time_text(now);
         for item in items {
-            let sha = put_blob(tx, &item.raw).await?;
-            sqlx::query(
-                "INSERT INTO outbox (case_id, kind, message_id, envelope_from, recipient, recipient_domain,
-                                     subject, raw_sha256, state, not_before, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, $10)",
-            )
-            .bind(item.case_id)
-            .bind(&item.kind)
-            .bind(&item.message_id)
-            .bind(&item.envelope_from)
-            .bind(&item.recipient)
-            .bind(domain_of(&item.recipient))
-            .bind(&item.subject)
-            .bind(&sha)
-            .bind(time_text(item.not_before))
-            .bind(&now)
-            .execute(&mut **tx)
-            .await?;
+            insert_outbox(tx, item, &now).await?;
         }
         Ok(())
     }
