@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine as root: installs what the tests need
-# (Postfix, Dovecot and openssl for the loopback mail servers, via apt-get), starts the
+# (Postfix, Dovecot and openssl for the loopback mail servers, headless Chromium for the
+# HTML report and dashboard tests, via apt-get), starts the
 # servers, checks formatting and lints, and runs every test (unit, integration, doc).
 # Tests that need a mail server fail, never pass, when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)" >&2; exit 1; }
 scripts/mailtest.sh install
+if ! command -v chromium >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        chromium fonts-dejavu-core >/dev/null
+fi
 scripts/mailtest.sh start
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
