@@ -31,6 +31,7 @@ pub mod domain;
 pub mod ics;
 pub mod ingest;
 pub mod net;
+pub mod report;
 pub mod scheduler;
 pub mod sender;
 pub mod store;

@@ -11,6 +11,7 @@ mod deadlines;
 mod ingest;
 mod init;
 pub mod output;
+mod report;
 mod send;
 
 use crate::clock::Clock;
@@ -82,6 +83,10 @@ pub enum Command {
     /// Chasers: take due steps, list those waiting for a person, approve, skip.
     #[command(subcommand)]
     Chasers(chasers::ChasersCommand),
+    /// A campaign's results: requests sent, delivered, acknowledged, answered on time and
+    /// late, overdue, refused (by exemption), median working days to answer, and each
+    /// question's answers per group with their base; as text, CSV, JSON or one HTML file.
+    Report(report::ReportArgs),
     /// The long-running scheduler: takes due chaser steps, sends as pacing allows, sleeps
     /// until the next due email, stops cleanly on Ctrl-C or SIGTERM (in-flight sends finish
     /// and are recorded).
@@ -180,6 +185,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Overdue(args) => deadlines::overdue(&App::load(&cli.config).await?, args).await,
         Command::Deadlines(args) => deadlines::ics(&App::load(&cli.config).await?, args).await,
         Command::Chasers(cmd) => chasers::run(&App::load(&cli.config).await?, cmd).await,
+        Command::Report(args) => report::run(&App::load(&cli.config).await?, args).await,
         Command::Run { no_chasers } => send::run(&App::load(&cli.config).await?, !no_chasers).await,
     }
 }
