@@ -28,6 +28,7 @@ pub mod compose;
 pub mod config;
 pub mod deadlines;
 pub mod domain;
+pub mod export;
 pub mod ics;
 pub mod ingest;
 pub mod net;

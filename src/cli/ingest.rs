@@ -102,7 +102,9 @@ pub async fn fetch(app: &App, args: FetchArgs) -> anyhow::Result<()> {
         regimes: &regimes,
         clock: app.clock.as_ref(),
     };
+    let mark = super::answers::IngestMark::take(app).await?;
     let s = fetch_configured(&c).await?;
+    mark.suggest(app).await;
     if args.json {
         return print_json(&s);
     }
@@ -118,7 +120,9 @@ pub async fn import_mail(app: &App, args: ImportMailArgs) -> anyhow::Result<()> 
         regimes: &regimes,
         clock: app.clock.as_ref(),
     };
+    let mark = super::answers::IngestMark::take(app).await?;
     let s = import_files(&c, &args.files).await?;
+    mark.suggest(app).await;
     println!("{}", summary_line(&s));
     Ok(())
 }

@@ -273,6 +273,13 @@ impl Store {
         Ok(confirmed)
     }
 
+    /// The highest message id so far (to tell which emails a fetch adds).
+    pub async fn last_message_id(&self) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT MAX(id) FROM messages")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
     /// The stored text of the inbound messages linked to cases (of one campaign, or all),
     /// oldest first. Messages without text are left out.
     pub async fn inbound_texts(
