@@ -366,7 +366,9 @@ pub async fn suggest(
     now: DateTime<Utc>,
 ) -> anyhow::Result<SuggestSummary> {
     let mut summary = SuggestSummary::default();
-    let texts = store.inbound_texts(scope.campaign_id).await?;
+    let texts = store
+        .inbound_texts(scope.campaign_id, scope.after_message)
+        .await?;
     let campaigns: HashMap<i64, Campaign> = store
         .campaigns()
         .await?
@@ -376,10 +378,7 @@ pub async fn suggest(
     let mut questions: HashMap<i64, Option<Questions>> = HashMap::new();
     // (case, question) -> suggestion; later messages overwrite earlier ones.
     let mut found: BTreeMap<(i64, String), NewSuggestion> = BTreeMap::new();
-    for t in texts
-        .iter()
-        .filter(|t| scope.after_message.is_none_or(|after| t.message_id > after))
-    {
+    for t in &texts {
         let qs = questions.entry(t.campaign_id).or_insert_with(|| {
             let c = campaigns.get(&t.campaign_id)?;
             match campaign_questions(c) {
