@@ -21,7 +21,7 @@ pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
 pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, TimelineFilter};
 pub use messages::{AttachmentRow, IngestRecord, MessageRow, NewAttachment};
-pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory};
+pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 
 use anyhow::Context;
