@@ -11,4 +11,5 @@ mod deadlines;
 mod exports;
 mod ingest;
 mod recovery;
+mod report;
 mod sending;
