@@ -4,7 +4,7 @@
 # sqlite3 reading the same cases, events and answers with no deadline work.
 #
 # Setup, honest and quick: N bodies imported with `foi bodies import` (tags council, school,
-# nhs-trust, police, university; every tenth body has a second tag), one campaign created
+# nhs-trust, police, university; every tenth body, an NHS trust, also has the tag police), one campaign created
 # for all of them with `foi campaign create` on the example campaign folder (its four
 # questions), nothing sent; then sqlite3 marks it launched and writes, as if the requests
 # had gone out and replies come in: a `sent` event per case (receipts spread over 40 days),
@@ -40,7 +40,7 @@ awk -v n="$N" 'BEGIN {
     split("england scotland wales northern-ireland", regions, " ")
     for (i = 1; i <= n; i++) {
         k = kinds[(i % 5) + 1]; r = regions[(i % 4) + 1]
-        tags = (i % 10 == 3) ? k ";police" : k
+        tags = (i % 10 == 2) ? k ";police" : k
         regime = (r == "scotland") ? "scotland-foisa" : (k == "school" ? "uk-foia-school" : "uk-foia")
         printf "B%06d,\"Body %d, %s\",foi@body%d.example,%s,%s,%s,FOI Team\n", i, i, k, i, tags, regime, r
     }
