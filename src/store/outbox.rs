@@ -2,6 +2,7 @@
 //! failed | uncertain, each step committed before the next begins. Messages and their raw
 //! bytes (content-addressed blobs) live here too.
 
+use super::script::Script;
 use super::{parse_time, time_text, Store};
 use crate::domain::CaseStatus;
 use anyhow::{anyhow, bail, Context};
@@ -723,22 +724,10 @@ impl ProgressLog {
         if sending.is_empty() && sent.is_empty() {
             return Ok(Vec::new());
         }
-        let (sql, params) = progress_sql(sending, sent);
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for p in params {
-            q = match p {
-                Param::Int(i) => q.bind(i),
-                Param::Text(t) => q.bind(t),
-            };
-        }
-        let rows = match q.fetch_all(&mut *self.conn).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                // (the statements stopped at the failing one, inside the transaction)
-                let _ = sqlx::query("ROLLBACK").execute(&mut *self.conn).await;
-                return Err(e).context("cannot record sent emails");
-            }
-        };
+        let rows = progress_script(sending, sent)
+            .run(&mut self.conn)
+            .await
+            .context("cannot record sent emails")?;
         let mut marked = Vec::with_capacity(sending.len());
         let mut recorded = 0;
         for row in rows {
@@ -763,121 +752,90 @@ impl ProgressLog {
     }
 }
 
-enum Param {
-    Int(i64),
-    Text(String),
-}
-
-/// The statements of [`ProgressLog::commit`] (BEGIN, the writes, COMMIT) and their
-/// parameters. Each sent email's values are bound
-/// once, as `$n`, and every statement names them by number.
-fn progress_sql(sending: &[i64], sent: &[SentRecord<'_>]) -> (String, Vec<Param>) {
-    use std::fmt::Write;
-    const PER_SENT: usize = 11;
-    let mut params = Vec::with_capacity(sent.len() * PER_SENT + sending.len());
-    let mut sql = String::from("BEGIN IMMEDIATE;\n");
+/// The statements of [`ProgressLog::commit`]. Each sent email's values are bound once and
+/// every statement names them by number.
+fn progress_script<'a>(sending: &[i64], sent: &'a [SentRecord<'a>]) -> Script<'a> {
+    struct Names {
+        id: String,
+        case: String,
+        message_id: String,
+        sha: String,
+        subject: String,
+        from: String,
+        to: String,
+        at: String,
+        kind: String,
+        on: String,
+        note: String,
+    }
+    let mut s = Script::write();
     if !sent.is_empty() {
-        let base = |i: usize| i * PER_SENT;
-        for r in sent {
-            let c = r.claimed;
-            let at = time_text(r.at);
-            params.extend([
-                Param::Int(c.id),
-                Param::Int(c.case_id),
-                Param::Text(c.message_id.clone()),
-                Param::Text(c.raw_sha256.clone()),
-                Param::Text(c.subject.clone()),
-                Param::Text(c.envelope_from.clone()),
-                Param::Text(c.recipient.clone()),
-                Param::Text(at),
-                Param::Text(sent_event_kind(&c.kind)),
-                Param::Text(r.date_of_receipt.to_string()),
-                Param::Text(format!("to {}", c.recipient)),
-            ]);
-        }
-        // $1 id, $2 case, $3 Message-ID, $4 sha, $5 subject, $6 from, $7 to, $8 at,
-        // $9 event kind, $10 date of receipt, $11 note (offset by 11 per email)
-        let list = |sql: &mut String, row: &dyn Fn(&mut String, usize)| {
-            for i in 0..sent.len() {
-                if i > 0 {
-                    sql.push_str(", ");
+        let names: Vec<Names> = sent
+            .iter()
+            .map(|r| {
+                let c = r.claimed;
+                Names {
+                    id: s.param(c.id),
+                    case: s.param(c.case_id),
+                    message_id: s.param(&c.message_id),
+                    sha: s.param(&c.raw_sha256),
+                    subject: s.param(&c.subject),
+                    from: s.param(&c.envelope_from),
+                    to: s.param(&c.recipient),
+                    at: s.param(time_text(r.at)),
+                    kind: s.param(sent_event_kind(&c.kind)),
+                    on: s.param(r.date_of_receipt.to_string()),
+                    note: s.param(format!("to {}", c.recipient)),
                 }
-                row(sql, base(i));
-            }
+            })
+            .collect();
+        let rows = |f: &dyn Fn(&Names) -> String| -> String {
+            names.iter().map(f).collect::<Vec<_>>().join(", ")
         };
-        sql.push_str("WITH v (id, at) AS (VALUES ");
-        list(&mut sql, &|s, b| {
-            let _ = write!(s, "(${}, ${})", b + 1, b + 8);
-        });
-        sql.push_str(
-            ") UPDATE outbox SET state = 'sent', last_error = NULL,
+        let sql = format!(
+            "WITH v (id, at) AS (VALUES {values})
+             UPDATE outbox SET state = 'sent', last_error = NULL,
                     sent_at = (SELECT v.at FROM v WHERE v.id = outbox.id)
              WHERE state IN ('sending', 'uncertain') AND id IN (SELECT id FROM v)
-             RETURNING 'sent', id;\n",
+             RETURNING 'sent', id;
+             INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at)
+             VALUES {messages};
+             INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
+             VALUES {events};\n",
+            values = rows(&|n| format!("({}, {})", n.id, n.at)),
+            messages = rows(&|n| format!(
+                "({}, 'outbound', {}, {}, {}, {}, {}, {}, {}, {})",
+                n.case, n.message_id, n.sha, n.subject, n.from, n.to, n.at, n.id, n.at
+            )),
+            events = rows(&|n| format!(
+                "({}, {}, {}, {}, {}, 'system', {},
+                  (SELECT id FROM messages WHERE message_id = {} AND outbox_id = {}))",
+                n.case, n.kind, n.on, n.at, n.note, n.at, n.message_id, n.id
+            )),
         );
-        sql.push_str("INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at) VALUES ");
-        list(&mut sql, &|s, b| {
-            let _ = write!(
-                s,
-                "(${}, 'outbound', ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 1,
-                b + 8
-            );
-        });
-        sql.push_str(";\nINSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id) VALUES ");
-        list(&mut sql, &|s, b| {
-            let _ = write!(
-                s,
-                "(${c}, ${k}, ${on}, ${at}, ${note}, 'system', ${at},
-                  (SELECT id FROM messages WHERE message_id = ${mid} AND outbox_id = ${id}))",
-                c = b + 2,
-                k = b + 9,
-                on = b + 10,
-                at = b + 8,
-                note = b + 11,
-                mid = b + 3,
-                id = b + 1
-            );
-        });
-        sql.push_str(";\n");
-        let requests: Vec<usize> = (0..sent.len())
-            .filter(|i| sent[*i].claimed.kind == "request")
+        s.sql(&sql);
+        let requests: Vec<&str> = sent
+            .iter()
+            .zip(&names)
+            .filter(|(r, _)| r.claimed.kind == "request")
+            .map(|(_, n)| n.case.as_str())
             .collect();
         if !requests.is_empty() {
-            let _ = write!(
-                sql,
-                "UPDATE cases SET status = '{}' WHERE status IN ('{}', '{}') AND id IN (",
+            s.sql(&format!(
+                "UPDATE cases SET status = '{}' WHERE status IN ('{}', '{}') AND id IN ({});\n",
                 CaseStatus::AwaitingResponse.as_str(),
                 CaseStatus::Queued.as_str(),
-                CaseStatus::Draft.as_str()
-            );
-            for (n, i) in requests.iter().enumerate() {
-                if n > 0 {
-                    sql.push_str(", ");
-                }
-                let _ = write!(sql, "${}", base(*i) + 2);
-            }
-            sql.push_str(");\n");
+                CaseStatus::Draft.as_str(),
+                requests.join(", ")
+            ));
         }
     }
     if !sending.is_empty() {
-        sql.push_str("UPDATE outbox SET state = 'sending' WHERE state = 'claimed' AND id IN (");
-        for (n, id) in sending.iter().enumerate() {
-            if n > 0 {
-                sql.push_str(", ");
-            }
-            params.push(Param::Int(*id));
-            let _ = write!(sql, "${}", params.len());
-        }
-        sql.push_str(") RETURNING 'sending', id;\n");
+        let ids = s.list(sending.iter().copied());
+        s.sql(&format!(
+            "UPDATE outbox SET state = 'sending' WHERE state = 'claimed' AND id IN {ids}
+             RETURNING 'sending', id;\n"
+        ));
     }
-    sql.push_str("COMMIT;");
-    (sql, params)
+    s
 }
