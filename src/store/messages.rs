@@ -328,7 +328,9 @@ impl Store {
                 .flat_map(|(i, k)| values(k).into_iter().map(move |v| (i as i64, v)))
                 .collect()
         };
-        let lookups: [(&str, Vec<(i64, String)>, &str); 7] = [
+        // (what found it, (email index, value) pairs, how to reach the case)
+        type Lookup = (&'static str, Vec<(i64, String)>, &'static str);
+        let lookups: [Lookup; 7] = [
             ("bounce", pairs(&|k| k.bounce_original.iter().cloned().collect()),
              "JOIN outbox o ON o.message_id = k.v JOIN cases c ON c.id = o.case_id"),
             ("thread", pairs(&|k| k.thread_ids.clone()),
