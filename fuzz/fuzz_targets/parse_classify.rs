@@ -1,11 +1,14 @@
-//! Arbitrary bytes through `parse` and `classify`: no panic, and the promises of the
-//! parsed structure hold (bounded text, safe file names, no script in the HTML).
+//! Arbitrary bytes through `parse`, `classify` and the matcher's pure half (the keys it
+//! looks up, and the weighing of evidence): no panic, and the promises of the parsed
+//! structure hold (bounded text, safe file names, no script in the HTML).
 
 #![no_main]
 
 use foi::ingest::classify::classify;
+use foi::ingest::matcher::{keys_of, weigh, Found, Learnt, Match};
 use foi::ingest::parse::{parse, Limits};
 use foi::ingest::sanitize::MAX_FILE_NAME_BYTES;
+use foi::store::{CaseHit, Evidence};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -24,7 +27,35 @@ fuzz_target!(|data: &[u8]| {
     };
 
     let parsed = parse(data, &limits);
-    let classification = classify(&parsed);
+    let mut classification = classify(&parsed);
+
+    // The matcher: what it would look up, then the weighing, as if every case reference,
+    // token and Message-ID it names existed (case ids 1, 2, ... in turn).
+    let keys = keys_of(&parsed, &classification, "foi+{token}@example.org");
+    assert!(keys.thread_ids.len() <= 100);
+    let named = [
+        (Evidence::Token, &keys.tokens),
+        (Evidence::Thread, &keys.thread_ids),
+        (Evidence::SubjectReference, &keys.subject_references),
+        (Evidence::TextReference, &keys.text_references),
+    ];
+    let hits: Vec<CaseHit> = named
+        .iter()
+        .flat_map(|(evidence, values)| values.iter().map(move |v| (*evidence, v)))
+        .enumerate()
+        .map(|(i, (evidence, v))| CaseHit {
+            evidence,
+            case_id: i as i64 + 1,
+            reference: v.clone(),
+            regime: "uk-foia".into(),
+        })
+        .collect();
+    let mut found = Found::default();
+    let weighed = weigh(hits, &mut classification, &Learnt::new(), &mut found);
+    if let Some(Match::Cases(ids, _)) = &weighed {
+        assert!(!ids.is_empty());
+        assert!(ids.iter().all(|id| found.cases.contains_key(id)));
+    }
 
     assert!(!classification.reason.is_empty());
     assert!(parsed.text_body.chars().count() <= limits.max_text_chars);
