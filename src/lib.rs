@@ -19,6 +19,7 @@
 //! - [`cli`] ties everything together; nothing imports it.
 //! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
 
+pub mod answers;
 pub mod casework;
 pub mod chasers;
 pub mod cli;

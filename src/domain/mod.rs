@@ -1,5 +1,5 @@
 //! Pure domain types and rules: bodies, campaigns, cases, references, reply tokens,
-//! email addresses, body selections and the bodies CSV format.
+//! email addresses, body selections, the bodies CSV format and a campaign's questions.
 //!
 //! Everything here is parsed once ("parse, don't validate") and then trusted. This module
 //! must not import anything else of ours, nor any IO crate (no sqlx, lettre, imap, tokio).
@@ -10,12 +10,14 @@ pub mod campaign;
 pub mod case;
 pub mod email;
 pub mod event;
+pub mod question;
 pub mod selection;
 
 pub use body::{plan_import, Body, BodyKey, ImportPlan, NewBody};
 pub use campaign::{Campaign, CampaignState, ReferencePrefix};
 pub use case::{Case, CaseStatus, Reference, ReplyToken};
 pub use email::EmailAddress;
+pub use question::{Question, QuestionType, Questions};
 pub use selection::Selection;
 
 /// Lower-case hexadecimal, for digests.

@@ -548,7 +548,7 @@ fn is_hypothetical(hay: &str, start: usize) -> bool {
 
 /// The new part of a reply: everything before the quoted earlier message, without
 /// `>`-quoted lines, at most [`MAX_FRESH_CHARS`] characters.
-fn fresh_text(body: &str) -> String {
+pub fn fresh_text(body: &str) -> String {
     let lines: Vec<&str> = body.lines().collect();
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {

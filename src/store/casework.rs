@@ -549,6 +549,38 @@ impl Store {
         .rows_affected();
         Ok(n == 1)
     }
+
+    /// Assign a case to a person, or clear it (`None`).
+    pub async fn set_case_assignee(
+        &self,
+        case_id: i64,
+        assignee: Option<&str>,
+    ) -> anyhow::Result<()> {
+        sqlx::query("UPDATE cases SET assignee = $1 WHERE id = $2")
+            .bind(assignee)
+            .bind(case_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Who each assigned case (of one campaign, or all) is assigned to, by case id.
+    pub async fn case_assignees(
+        &self,
+        campaign_id: Option<i64>,
+    ) -> anyhow::Result<HashMap<i64, String>> {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT id, assignee FROM cases WHERE assignee IS NOT NULL");
+        if let Some(id) = campaign_id {
+            q.push(" AND campaign_id = ").push_bind(id);
+        }
+        q.build()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("assignee")?)))
+            .collect()
+    }
 }
 
 async fn cancel_chasers_in(

@@ -4,6 +4,7 @@
 //! waits instead of failing). SQL stays portable: `$1` placeholders, TEXT timestamps,
 //! runtime-checked queries.
 
+mod answers;
 mod bodies;
 mod campaigns;
 mod cases;
@@ -11,6 +12,9 @@ mod casework;
 mod messages;
 mod outbox;
 
+pub use answers::{
+    AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundText, NewSuggestion,
+};
 pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};

@@ -1,0 +1,498 @@
+//! Coding a campaign's answers: a campaign's questions (read from its folder), a person's
+//! answers case by case or from a CSV file (all or nothing), keyword suggestions from the
+//! replies' text, and confirming them.
+//!
+//! The library API the CLI, the report and the dashboard share. Sees `domain`, `store`,
+//! `templates` (the campaign file's name) and `ingest::classify::fresh_text` (the new part
+//! of a reply, without the quoted request: our own request names the very keywords the
+//! rules look for). Time comes in as an argument.
+//!
+//! Semantics:
+//! - `key=value` sets a confirmed answer (validated and made canonical); `key=` clears it.
+//! - Setting a confirmed answer drops that question's suggestion; a suggestion is never
+//!   made for a question a person has answered.
+//! - In a CSV file an empty cell leaves the answer unchanged (clearing is `foi case answer
+//!   REF key=`), columns of `foi export cases` that are not questions are ignored, any other
+//!   column is an error, so a typo never goes unnoticed.
+
+use crate::domain::body_csv::RowError;
+use crate::domain::question::RESERVED_KEYS;
+use crate::domain::{Campaign, Case, Questions};
+use crate::store::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, NewSuggestion, Store};
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+/// The questions of a campaign: the `[[questions]]` of its folder's `campaign.toml` (none
+/// when the file does not exist).
+pub fn campaign_questions(campaign: &Campaign) -> anyhow::Result<Questions> {
+    let path = Path::new(&campaign.template_dir).join(crate::templates::CAMPAIGN_FILE);
+    if !path.exists() {
+        return Ok(Questions::default());
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Questions::parse(&text).with_context(|| {
+        format!(
+            "the questions of campaign '{}' ({}) are not valid",
+            campaign.name,
+            path.display()
+        )
+    })
+}
+
+/// Questions by campaign, each folder read once.
+#[derive(Debug, Default)]
+pub struct QuestionBook {
+    by_name: HashMap<String, Questions>,
+}
+
+impl QuestionBook {
+    /// The questions of the campaign named `name`.
+    pub async fn get(&mut self, store: &Store, name: &str) -> anyhow::Result<&Questions> {
+        if !self.by_name.contains_key(name) {
+            let campaign = store.require_campaign(name).await?;
+            let q = campaign_questions(&campaign)?;
+            self.by_name.insert(name.to_string(), q);
+        }
+        Ok(&self.by_name[name])
+    }
+}
+
+/// Split `key=value` arguments (the value may contain `=`; an empty value clears).
+pub fn parse_assignments(args: &[String]) -> Result<Vec<(String, String)>, String> {
+    args.iter()
+        .map(|a| {
+            a.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .filter(|(k, _)| !k.is_empty())
+                .ok_or_else(|| format!("'{a}' is not key=value (e.g. camera_count=12)"))
+        })
+        .collect()
+}
+
+/// Validate a person's answers for one case: every problem, or the changes to make.
+pub fn plan_case_answers(
+    questions: &Questions,
+    case_id: i64,
+    pairs: &[(String, String)],
+) -> Result<Vec<AnswerChange>, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut changes: Vec<AnswerChange> = Vec::new();
+    let mut seen = HashSet::new();
+    for (key, raw) in pairs {
+        if !seen.insert(key.as_str()) {
+            errors.push(format!("{key}: given twice"));
+            continue;
+        }
+        let q = match questions.require(key) {
+            Ok(q) => q,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let value = if raw.trim().is_empty() {
+            None
+        } else {
+            match q.validate(raw) {
+                Ok(v) => Some(v),
+                Err(why) => {
+                    errors.push(format!("{key}: {why}"));
+                    continue;
+                }
+            }
+        };
+        changes.push(AnswerChange {
+            case_id,
+            question: key.clone(),
+            value,
+        });
+    }
+    if errors.is_empty() {
+        Ok(changes)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A CSV file of answers, checked: the changes it makes and what it leaves as it is.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct ImportPlan {
+    /// Rows read (cases named).
+    pub rows: usize,
+    /// Answers that are new or different.
+    #[serde(skip)]
+    pub changes: Vec<AnswerChange>,
+    /// Non-empty cells equal to the stored answer.
+    pub unchanged: usize,
+}
+
+/// Check a CSV file of answers (`reference` and one column per question key) against the
+/// stored cases and their campaigns' questions. Every problem is reported with its line
+/// and column; nothing is written.
+pub async fn plan_import(
+    store: &Store,
+    csv_bytes: &[u8],
+) -> anyhow::Result<Result<ImportPlan, Vec<RowError>>> {
+    let err = |line: u64, column: Option<&str>, reason: String| RowError {
+        line,
+        column: column.map(String::from),
+        reason,
+    };
+    let bytes = csv_bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(csv_bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
+        Err(e) => {
+            return Ok(Err(vec![err(
+                1,
+                None,
+                format!("cannot read the header: {e}"),
+            )]))
+        }
+    };
+    let Some(ref_col) = headers.iter().position(|h| h == "reference") else {
+        return Ok(Err(vec![err(
+            1,
+            None,
+            "there is no 'reference' column: the first line must name the columns, e.g. reference,camera_count".into(),
+        )]));
+    };
+    let mut errors = Vec::new();
+    let mut dup = HashSet::new();
+    for h in &headers {
+        if !dup.insert(h.as_str()) {
+            errors.push(err(1, Some(h), "this column appears twice".into()));
+        }
+    }
+    let mut book = QuestionBook::default();
+    let cases: HashMap<String, Case> = store
+        .cases(&Default::default())
+        .await?
+        .into_iter()
+        .map(|c| (c.reference.as_str().to_string(), c))
+        .collect();
+    let mut current: HashMap<(i64, String), String> = HashMap::new();
+    for a in store
+        .answers(&AnswerFilter {
+            state: Some(AnswerState::Confirmed),
+            ..Default::default()
+        })
+        .await?
+    {
+        current.insert((a.case_id, a.question), a.value);
+    }
+    let mut plan = ImportPlan::default();
+    let mut matched_columns: HashSet<usize> = HashSet::new();
+    let mut campaigns_seen: Vec<String> = Vec::new();
+    let mut first_line: HashMap<i64, u64> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                errors.push(err(line, None, format!("not valid CSV: {e}")));
+                break;
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        let raw_ref = record.get(ref_col).unwrap_or("");
+        let reference = crate::domain::Reference::parse(raw_ref)
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_else(|| raw_ref.to_string());
+        let Some(case) = cases.get(&reference) else {
+            let why = if raw_ref.is_empty() {
+                "the reference is empty".to_string()
+            } else {
+                format!("no case with reference '{raw_ref}'")
+            };
+            errors.push(err(line, Some("reference"), why));
+            continue;
+        };
+        if let Some(first) = first_line.insert(case.id, line) {
+            errors.push(err(
+                line,
+                Some("reference"),
+                format!("{reference} is on line {first} already"),
+            ));
+            continue;
+        }
+        plan.rows += 1;
+        if !campaigns_seen.contains(&case.campaign) {
+            campaigns_seen.push(case.campaign.clone());
+        }
+        let questions = match book.get(store, &case.campaign).await {
+            Ok(q) => q,
+            Err(e) => {
+                errors.push(err(line, Some("reference"), format!("{e:#}")));
+                continue;
+            }
+        };
+        for (i, column) in headers.iter().enumerate() {
+            if i == ref_col {
+                continue;
+            }
+            let cell = record.get(i).unwrap_or("");
+            let Some(q) = questions.get(column) else {
+                if !cell.is_empty() && !RESERVED_KEYS.contains(&column.as_str()) {
+                    errors.push(err(
+                        line,
+                        Some(column),
+                        format!(
+                            "not a question of campaign '{}' (questions: {})",
+                            case.campaign,
+                            questions.keys().join(", ")
+                        ),
+                    ));
+                }
+                continue;
+            };
+            matched_columns.insert(i);
+            if cell.is_empty() {
+                continue;
+            }
+            match q.validate(cell) {
+                Ok(v) => {
+                    if current.get(&(case.id, q.key.clone())) == Some(&v) {
+                        plan.unchanged += 1;
+                    } else {
+                        plan.changes.push(AnswerChange {
+                            case_id: case.id,
+                            question: q.key.clone(),
+                            value: Some(v),
+                        });
+                    }
+                }
+                Err(why) => errors.push(err(line, Some(column), why)),
+            }
+        }
+    }
+    // A column no row's campaign asks is a typo or the wrong file, even when it is empty.
+    for (i, column) in headers.iter().enumerate() {
+        if i != ref_col
+            && !matched_columns.contains(&i)
+            && !RESERVED_KEYS.contains(&column.as_str())
+            && !errors.iter().any(|e| e.column.as_deref() == Some(column))
+            && plan.rows > 0
+        {
+            errors.push(err(
+                1,
+                Some(column),
+                format!("not a question of campaign {}", campaigns_seen.join(", ")),
+            ));
+        }
+    }
+    errors.sort_by_key(|e| e.line);
+    Ok(if errors.is_empty() {
+        Ok(plan)
+    } else {
+        Err(errors)
+    })
+}
+
+/// What an import did.
+#[derive(Debug, serde::Serialize)]
+pub struct ImportOutcome {
+    pub rows: usize,
+    pub changed: u64,
+    pub unchanged: usize,
+}
+
+/// Check a CSV file of answers and, only when every line is good, apply it in one
+/// transaction. `Ok(Err(problems))` means nothing was changed.
+pub async fn import(
+    store: &Store,
+    csv_bytes: &[u8],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<ImportOutcome, Vec<RowError>>> {
+    let plan = match plan_import(store, csv_bytes).await? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let changed = store.apply_answers(&plan.changes, actor, now).await?;
+    Ok(Ok(ImportOutcome {
+        rows: plan.rows,
+        changed,
+        unchanged: plan.unchanged,
+    }))
+}
+
+/// Which replies to read for suggestions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SuggestScope {
+    pub campaign_id: Option<i64>,
+    /// Only messages with a larger id (the ones a fetch just stored).
+    pub after_message: Option<i64>,
+}
+
+/// What a suggestion run did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct SuggestSummary {
+    /// Replies read.
+    pub messages: usize,
+    /// Suggestions found (one per case and question: the latest reply's).
+    pub found: usize,
+    /// Suggestions new or changed in the database.
+    pub stored: u64,
+    /// Campaigns whose questions could not be read, with why (their replies are skipped).
+    pub skipped: Vec<String>,
+}
+
+/// Run every question's keyword rules over the new part of the inbound replies in scope
+/// and store what they suggest (the latest matching reply wins). Questions a person has
+/// answered get no suggestion.
+pub async fn suggest(
+    store: &Store,
+    scope: SuggestScope,
+    now: DateTime<Utc>,
+) -> anyhow::Result<SuggestSummary> {
+    let mut summary = SuggestSummary::default();
+    let texts = store.inbound_texts(scope.campaign_id).await?;
+    let campaigns: HashMap<i64, Campaign> = store
+        .campaigns()
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let mut questions: HashMap<i64, Option<Questions>> = HashMap::new();
+    // (case, question) -> suggestion; later messages overwrite earlier ones.
+    let mut found: BTreeMap<(i64, String), NewSuggestion> = BTreeMap::new();
+    for t in texts
+        .iter()
+        .filter(|t| scope.after_message.is_none_or(|after| t.message_id > after))
+    {
+        let qs = questions.entry(t.campaign_id).or_insert_with(|| {
+            let c = campaigns.get(&t.campaign_id)?;
+            match campaign_questions(c) {
+                Ok(q) => Some(q),
+                Err(e) => {
+                    summary.skipped.push(format!("{}: {e:#}", c.name));
+                    None
+                }
+            }
+        });
+        let Some(qs) = qs else { continue };
+        if qs.iter().all(|q| q.rules.is_empty()) {
+            continue;
+        }
+        summary.messages += 1;
+        let fresh = crate::ingest::classify::fresh_text(&t.text);
+        for q in qs.iter().filter(|q| !q.rules.is_empty()) {
+            if let Some((value, evidence)) = q.suggest(&fresh) {
+                found.insert(
+                    (t.case_id, q.key.clone()),
+                    NewSuggestion {
+                        case_id: t.case_id,
+                        question: q.key.clone(),
+                        value,
+                        message_id: t.message_id,
+                        evidence,
+                    },
+                );
+            }
+        }
+    }
+    let found: Vec<NewSuggestion> = found.into_values().collect();
+    summary.found = found.len();
+    summary.stored = store.store_suggestions(&found, now).await?;
+    Ok(summary)
+}
+
+/// A case's answers: the confirmed ones and the pending suggestions, by question key.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct CaseAnswers {
+    pub confirmed: BTreeMap<String, AnswerRow>,
+    pub suggested: BTreeMap<String, AnswerRow>,
+}
+
+pub async fn case_answers(store: &Store, case_id: i64) -> anyhow::Result<CaseAnswers> {
+    let mut out = CaseAnswers::default();
+    for a in store
+        .answers(&AnswerFilter {
+            case_id: Some(case_id),
+            ..Default::default()
+        })
+        .await?
+    {
+        let map = match a.state {
+            AnswerState::Confirmed => &mut out.confirmed,
+            AnswerState::Suggested => &mut out.suggested,
+        };
+        map.insert(a.question.clone(), a);
+    }
+    Ok(out)
+}
+
+/// Confirmed answers of a campaign: case id -> question key -> canonical value. What a
+/// report counts.
+pub async fn confirmed_answers(
+    store: &Store,
+    campaign_id: i64,
+) -> anyhow::Result<HashMap<i64, BTreeMap<String, String>>> {
+    let mut out: HashMap<i64, BTreeMap<String, String>> = HashMap::new();
+    for a in store
+        .answers(&AnswerFilter {
+            campaign_id: Some(campaign_id),
+            state: Some(AnswerState::Confirmed),
+            ..Default::default()
+        })
+        .await?
+    {
+        out.entry(a.case_id)
+            .or_default()
+            .insert(a.question, a.value);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn qs() -> Questions {
+        Questions::parse(
+            "[[questions]]\nkey = \"n\"\ntype = \"number\"\n[[questions]]\nkey = \"yn\"\ntype = \"yesno\"\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn assignments_split_on_the_first_equals() {
+        let a = parse_assignments(&["n=12".into(), "t=a=b".into(), "yn=".into()]).unwrap();
+        assert_eq!(a[1], ("t".into(), "a=b".into()));
+        assert_eq!(a[2], ("yn".into(), String::new()));
+        assert!(parse_assignments(&["n12".into()]).is_err());
+        assert!(parse_assignments(&["=12".into()]).is_err());
+    }
+
+    #[test]
+    fn a_case_plan_reports_every_problem_or_none() {
+        let q = qs();
+        let pairs = vec![
+            ("n".to_string(), "1,200".to_string()),
+            ("yn".into(), String::new()),
+        ];
+        let plan = plan_case_answers(&q, 7, &pairs).unwrap();
+        assert_eq!(plan[0].value.as_deref(), Some("1200"));
+        assert_eq!(plan[1].value, None, "an empty value clears");
+        let bad = vec![
+            ("n".to_string(), "many".to_string()),
+            ("yn".into(), "perhaps".into()),
+            ("nope".into(), "1".into()),
+            ("n".into(), "2".into()),
+        ];
+        let errs = plan_case_answers(&q, 7, &bad).unwrap_err();
+        assert_eq!(errs.len(), 4, "{errs:?}");
+        assert!(errs[2].contains("questions: n, yn"));
+        assert!(errs[3].contains("twice"));
+    }
+}
