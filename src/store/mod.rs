@@ -13,9 +13,7 @@ mod messages;
 mod outbox;
 mod users;
 
-pub use answers::{
-    AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundText, NewSuggestion,
-};
+pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundText, NewSuggestion};
 pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
