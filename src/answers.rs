@@ -189,6 +189,7 @@ pub async fn plan_import(
     }
     let mut plan = ImportPlan::default();
     let mut matched_columns: HashSet<usize> = HashSet::new();
+    let mut misplaced: Vec<RowError> = Vec::new();
     let mut campaigns_seen: Vec<String> = Vec::new();
     let mut first_line: HashMap<i64, u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
@@ -243,7 +244,7 @@ pub async fn plan_import(
             let cell = record.get(i).unwrap_or("");
             let Some(q) = questions.get(column) else {
                 if !cell.is_empty() && !RESERVED_KEYS.contains(&column.as_str()) {
-                    errors.push(err(
+                    misplaced.push(err(
                         line,
                         Some(column),
                         format!(
@@ -275,14 +276,23 @@ pub async fn plan_import(
             }
         }
     }
-    // A column no row's campaign asks is a typo or the wrong file, even when it is empty.
-    for (i, column) in headers.iter().enumerate() {
-        if i != ref_col
-            && !matched_columns.contains(&i)
-            && !RESERVED_KEYS.contains(&column.as_str())
-            && !errors.iter().any(|e| e.column.as_deref() == Some(column))
-            && plan.rows > 0
-        {
+    // A column no row's campaign asks is a typo or the wrong file, even when it is empty;
+    // a value in a column only another row's campaign asks is a mistake on its line.
+    let unknown: Vec<&String> = headers
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            *i != ref_col && !matched_columns.contains(i) && !RESERVED_KEYS.contains(&c.as_str())
+        })
+        .map(|(_, c)| c)
+        .collect();
+    errors.extend(misplaced.into_iter().filter(|e| {
+        !unknown
+            .iter()
+            .any(|u| e.column.as_deref() == Some(u.as_str()))
+    }));
+    for column in unknown {
+        if plan.rows > 0 {
             errors.push(err(
                 1,
                 Some(column),
@@ -356,7 +366,9 @@ pub async fn suggest(
     now: DateTime<Utc>,
 ) -> anyhow::Result<SuggestSummary> {
     let mut summary = SuggestSummary::default();
-    let texts = store.inbound_texts(scope.campaign_id).await?;
+    let texts = store
+        .inbound_texts(scope.campaign_id, scope.after_message)
+        .await?;
     let campaigns: HashMap<i64, Campaign> = store
         .campaigns()
         .await?
@@ -366,10 +378,7 @@ pub async fn suggest(
     let mut questions: HashMap<i64, Option<Questions>> = HashMap::new();
     // (case, question) -> suggestion; later messages overwrite earlier ones.
     let mut found: BTreeMap<(i64, String), NewSuggestion> = BTreeMap::new();
-    for t in texts
-        .iter()
-        .filter(|t| scope.after_message.is_none_or(|after| t.message_id > after))
-    {
+    for t in &texts {
         let qs = questions.entry(t.campaign_id).or_insert_with(|| {
             let c = campaigns.get(&t.campaign_id)?;
             match campaign_questions(c) {

@@ -16,6 +16,9 @@
 //!   IO crate (no sqlx, lettre, imap, tokio).
 //! - [`store`] (the only SQL) and [`templates`] see `domain`.
 //! - `sender` and `ingest` see `domain`, `store`, `templates`, [`clock`].
+//! - [`answers`] (questions, coding, suggestions) and [`export`] (cases CSV, evidence
+//!   folders) see `domain`, `store`, `casework` and `ingest`'s text helpers; the CLI, the
+//!   report and the dashboard share them.
 //! - [`cli`] ties everything together; nothing imports it.
 //! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
 
@@ -28,11 +31,13 @@ pub mod compose;
 pub mod config;
 pub mod deadlines;
 pub mod domain;
+pub mod export;
 pub mod ics;
 pub mod ingest;
 pub mod launch;
 pub mod net;
 pub mod overdue;
+pub mod report;
 pub mod scheduler;
 pub mod sender;
 pub mod store;

@@ -1,4 +1,5 @@
-//! `foi cases list`, `foi case show|event|deadline`, `foi regimes`.
+//! `foi cases list`, `foi case show|event|deadline|status|note|assign|answer|answers`,
+//! `foi regimes`.
 
 use super::output::{emit, print_json, FormatArgs, Table};
 use super::App;
@@ -19,6 +20,9 @@ pub enum CasesCommand {
         /// Only cases with this status (e.g. awaiting_response, refused).
         #[arg(long)]
         status: Option<String>,
+        /// Only cases assigned to this person (`foi case assign`).
+        #[arg(long)]
+        assignee: Option<String>,
         #[command(flatten)]
         format: FormatArgs,
     },
@@ -65,6 +69,65 @@ pub enum CaseCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Set a case's status by hand (recorded as a `status_set` event with your note).
+    /// Statuses: awaiting_response, acknowledged, clarification_requested, successful,
+    /// partially_successful, not_held, refused, internal_review, complaint_to_regulator,
+    /// withdrawn, delivery_failed. Overdue is computed, not set (`foi overdue`). To record
+    /// what the body did, and move its deadline, use `foi case event` instead.
+    Status {
+        /// The case reference, e.g. CCTV24-0042.
+        reference: String,
+        /// The new status.
+        status: String,
+        /// Why (kept on the event).
+        #[arg(long)]
+        note: Option<String>,
+        /// Who sets it (default: $USER).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Add a note to a case (a `note` event: it changes no status and no deadline).
+    Note {
+        /// The case reference, e.g. CCTV24-0042.
+        reference: String,
+        /// The note.
+        text: String,
+        /// Who writes it (default: $USER).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Assign a case to a person (or --clear); `foi cases list --assignee NAME` lists theirs.
+    Assign {
+        /// The case reference, e.g. CCTV24-0042.
+        reference: String,
+        /// Who works on it.
+        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        name: Option<String>,
+        /// Unassign the case.
+        #[arg(long)]
+        clear: bool,
+    },
+    /// Code a case's answers: `foi case answer CCTV24-0042 camera_count=12 supplier="Acme"`.
+    /// Each value is checked against its question's type (yes/no/unknown, number, text,
+    /// choice); if any is wrong, none is saved. `key=` clears an answer.
+    Answer {
+        /// The case reference, e.g. CCTV24-0042.
+        reference: String,
+        /// key=value pairs (keys: `foi answers questions CAMPAIGN`).
+        #[arg(required = true)]
+        assignments: Vec<String>,
+        /// Who codes them (default: $USER).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// A case's answers: each question's confirmed answer and any pending suggestion.
+    Answers {
+        /// The case reference, e.g. CCTV24-0042.
+        reference: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +141,7 @@ pub async fn run_cases(app: &App, cmd: CasesCommand) -> anyhow::Result<()> {
     let CasesCommand::List {
         campaign,
         status,
+        assignee,
         format,
     } = cmd;
     let mut filter = CaseFilter::default();
@@ -91,7 +155,15 @@ pub async fn run_cases(app: &App, cmd: CasesCommand) -> anyhow::Result<()> {
         };
         filter.status = Some(st);
     }
-    let cases = app.store.cases(&filter).await?;
+    let mut cases = app.store.cases(&filter).await?;
+    if let Some(who) = assignee {
+        let assigned = app.store.case_assignees(filter.campaign_id).await?;
+        cases.retain(|c| {
+            assigned
+                .get(&c.id)
+                .is_some_and(|a| a.eq_ignore_ascii_case(who.trim()))
+        });
+    }
     let standings = super::deadlines::standings(app, filter.campaign_id).await?;
     let mut table = Table::new(vec![
         "reference",
@@ -141,19 +213,50 @@ pub async fn run_case(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
             explain,
             json,
         } => return super::deadlines::case_deadline(app, &reference, explain, json).await,
+        CaseCommand::Status {
+            reference,
+            status,
+            note,
+            by,
+        } => return super::answers::case_status(app, &reference, &status, note, by).await,
+        CaseCommand::Note {
+            reference,
+            text,
+            by,
+        } => return super::answers::case_note(app, &reference, &text, by).await,
+        CaseCommand::Assign {
+            reference,
+            name,
+            clear,
+        } => return super::answers::case_assign(app, &reference, name, clear).await,
+        CaseCommand::Answer {
+            reference,
+            assignments,
+            by,
+        } => return super::answers::case_answer(app, &reference, &assignments, by).await,
+        CaseCommand::Answers { reference, json } => {
+            return super::answers::case_answers(app, &reference, json).await
+        }
     };
     let case = app.store.require_case(&reference).await?;
     let body = app.store.body_by_key(case.body_key.as_str()).await?;
     let events = app.store.events(case.id).await?;
     let reply = reply_address(&app.config.sender.reply_address, &case.token);
+    let assignee = app.store.case_assignee(case.id).await?;
+    let answers = crate::answers::case_answers(&app.store, case.id).await?;
     if json {
         return print_json(&serde_json::json!({
             "case": case, "body": body, "reply_address": reply, "events": events,
             "messages": app.store.case_messages(case.id).await?,
+            "assignee": assignee, "answers": answers,
         }));
     }
     println!("case {} ({})", case.reference, case.campaign);
     println!("  status:        {}", case.status);
+    println!(
+        "  assignee:      {}",
+        assignee.as_deref().unwrap_or("(nobody)")
+    );
     println!("  body:          {} ({})", case.body_name, case.body_key);
     println!("  email:         {}", case.body_email);
     if let Some(flag) = body.as_ref().and_then(|b| b.email_flag.as_ref()) {
@@ -183,6 +286,20 @@ pub async fn run_case(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
                 .map(|n| format!(" — {n}"))
                 .unwrap_or_default();
             println!("    {} {:<24} ({}){note}", e.occurred_on, e.kind, e.actor);
+        }
+    }
+    // A campaign folder that cannot be read hides no stored answer: list them bare.
+    let questions = app
+        .store
+        .require_campaign(&case.campaign)
+        .await
+        .and_then(|c| crate::answers::campaign_questions(&c))
+        .unwrap_or_default();
+    let lines = super::answers::answer_lines(&questions, &answers);
+    if !lines.is_empty() {
+        println!("  answers:");
+        for line in lines {
+            println!("    {line}");
         }
     }
     Ok(())

@@ -103,7 +103,9 @@ pub async fn fetch(app: &App, args: FetchArgs) -> anyhow::Result<()> {
         regimes: &regimes,
         clock: app.clock.as_ref(),
     };
+    let mark = super::answers::IngestMark::take(app).await?;
     let s = fetch_configured(&c).await?;
+    mark.suggest(app).await;
     if args.json {
         return print_json(&s);
     }
@@ -119,7 +121,9 @@ pub async fn import_mail(app: &App, args: ImportMailArgs) -> anyhow::Result<()> 
         regimes: &regimes,
         clock: app.clock.as_ref(),
     };
+    let mark = super::answers::IngestMark::take(app).await?;
     let s = import_files(&c, &args.files).await?;
+    mark.suggest(app).await;
     println!("{}", summary_line(&s));
     Ok(())
 }

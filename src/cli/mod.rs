@@ -3,14 +3,17 @@
 //! progress go to stderr. This is the layer that ties config, store, templates and the
 //! workers together; nothing imports it.
 
+mod answers;
 mod bodies;
 mod campaign;
 mod cases;
 mod chasers;
 mod deadlines;
+mod export;
 mod ingest;
 mod init;
 pub mod output;
+mod report;
 mod send;
 
 use crate::clock::Clock;
@@ -79,9 +82,20 @@ pub enum Command {
     Overdue(deadlines::OverdueArgs),
     /// Export every open case's due date: `--ics` writes an iCalendar file.
     Deadlines(deadlines::DeadlinesArgs),
+    /// A campaign's coded answers: import a CSV, suggest from replies, confirm, list questions.
+    #[command(subcommand)]
+    Answers(answers::AnswersCommand),
+    /// Export a campaign's cases as CSV, or a case's evidence (raw emails, attachments,
+    /// timeline) to a folder.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Chasers: take due steps, list those waiting for a person, approve, skip.
     #[command(subcommand)]
     Chasers(chasers::ChasersCommand),
+    /// A campaign's results: requests sent, delivered, acknowledged, answered on time and
+    /// late, overdue, refused (by exemption), median working days to answer, and each
+    /// question's answers per group with their base; as text, CSV, JSON or one HTML file.
+    Report(report::ReportArgs),
     /// The long-running scheduler: takes due chaser steps, sends as pacing allows, sleeps
     /// until the next due email, stops cleanly on Ctrl-C or SIGTERM (in-flight sends finish
     /// and are recorded).
@@ -179,7 +193,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Deadline(args) => deadlines::calculator(&cli.config, args),
         Command::Overdue(args) => deadlines::overdue(&App::load(&cli.config).await?, args).await,
         Command::Deadlines(args) => deadlines::ics(&App::load(&cli.config).await?, args).await,
+        Command::Answers(cmd) => answers::run(&App::load(&cli.config).await?, cmd).await,
+        Command::Export(cmd) => export::run(&App::load(&cli.config).await?, cmd).await,
         Command::Chasers(cmd) => chasers::run(&App::load(&cli.config).await?, cmd).await,
+        Command::Report(args) => report::run(&App::load(&cli.config).await?, args).await,
         Command::Run { no_chasers } => send::run(&App::load(&cli.config).await?, !no_chasers).await,
     }
 }

@@ -273,11 +273,20 @@ impl Store {
         Ok(confirmed)
     }
 
-    /// The stored text of the inbound messages linked to cases (of one campaign, or all),
-    /// oldest first. Messages without text are left out.
+    /// The highest message id so far (to tell which emails a fetch adds).
+    pub async fn last_message_id(&self) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT MAX(id) FROM messages")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    /// The stored text of the inbound messages linked to cases (of one campaign, or all;
+    /// only those with an id above `after_message` when given), oldest first. Messages
+    /// without text are left out.
     pub async fn inbound_texts(
         &self,
         campaign_id: Option<i64>,
+        after_message: Option<i64>,
     ) -> anyhow::Result<Vec<InboundText>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT mc.case_id, c.campaign_id, m.id, m.at, m.subject, m.text_body
@@ -288,6 +297,9 @@ impl Store {
         );
         if let Some(id) = campaign_id {
             q.push(" AND c.campaign_id = ").push_bind(id);
+        }
+        if let Some(id) = after_message {
+            q.push(" AND m.id > ").push_bind(id);
         }
         q.push(" ORDER BY m.at, m.id");
         q.build()

@@ -564,6 +564,17 @@ impl Store {
         Ok(())
     }
 
+    /// Who a case is assigned to.
+    pub async fn case_assignee(&self, case_id: i64) -> anyhow::Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT assignee FROM cases WHERE id = $1")
+                .bind(case_id)
+                .fetch_optional(self.pool())
+                .await?
+                .flatten(),
+        )
+    }
+
     /// Who each assigned case (of one campaign, or all) is assigned to, by case id.
     pub async fn case_assignees(
         &self,

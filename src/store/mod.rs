@@ -11,6 +11,7 @@ mod cases;
 mod casework;
 mod messages;
 mod outbox;
+mod report;
 mod users;
 
 pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundText, NewSuggestion};
@@ -20,6 +21,7 @@ pub use cases::{CaseFilter, EventRow};
 pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, TimelineFilter};
 pub use messages::{AttachmentRow, IngestRecord, MessageRow, NewAttachment};
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory};
+pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use users::{SessionUser, UserRow};
 
 use anyhow::Context;

@@ -3,10 +3,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod answers;
 mod bodies;
 mod campaigns;
 mod chasers;
 mod deadlines;
+mod exports;
 mod ingest;
 mod recovery;
 mod sending;

@@ -1,0 +1,331 @@
+//! The report as one self-contained HTML file: inline CSS, inline SVG charts, no script,
+//! no external resource, readable offline. Every string that came from the database or
+//! the campaign folder (names, tags, values, labels) is escaped.
+
+use super::svg::{self, StackedRow};
+use super::{escape, number_text, percent, Group, QuestionInfo, Report};
+use std::fmt::Write;
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f6f7f9; color: #1d2330;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
+main { max-width: 1100px; margin: 0 auto; padding: 28px 32px 48px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 34px 0 10px; padding-bottom: 4px; border-bottom: 2px solid #dde1e8; }
+h3 { font-size: 16px; margin: 22px 0 6px; }
+p.meta { color: #555d6b; margin: 0 0 6px; }
+p.note { color: #555d6b; font-size: 13px; margin: 4px 0; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 18px 0 6px; }
+.card { background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 8px 12px; min-width: 118px; flex: 1 1 0; }
+.card .n { font-size: 22px; font-weight: 650; }
+.card .l { color: #555d6b; font-size: 13px; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; background: #fff; margin: 6px 0 10px; font-size: 13px; }
+th, td { border: 1px solid #dde1e8; padding: 4px 8px; text-align: right; white-space: nowrap; }
+th { background: #eef1f5; font-weight: 600; white-space: normal; vertical-align: bottom; }
+td:first-child, th:first-child, td.t { text-align: left; }
+span.p { color: #6b7380; font-size: 12px; }
+td.muted { color: #7a828f; }
+figure { margin: 8px 0 14px; background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 10px; display: inline-block; }
+figcaption { color: #555d6b; font-size: 13px; margin-top: 4px; }
+footer { margin-top: 40px; color: #7a828f; font-size: 12px; }
+"#;
+
+fn cell_pct(part: usize, base: usize) -> String {
+    match percent(part, base) {
+        Some(p) => format!(
+            "{part} <span class=\"p\">({}%)</span>",
+            number_text(p.round())
+        ),
+        None => part.to_string(),
+    }
+}
+
+fn card(out: &mut String, n: &str, label: &str) {
+    let _ = write!(
+        out,
+        r#"<div class="card"><div class="n">{n}</div><div class="l">{label}</div></div>"#
+    );
+}
+
+/// Render the report as HTML.
+pub fn render(r: &Report) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    let all = &r.groups[0];
+    let f = &all.figures;
+    let campaign = escape(&r.campaign);
+    let _ = write!(
+        out,
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Report: {campaign}</title><style>{STYLE}</style></head><body><main>
+<h1>Campaign report: {campaign}</h1>
+<p class="meta">{cases} cases &middot; as of {as_of}{by}</p>"#,
+        cases = all.cases,
+        as_of = r.as_of.format("%Y-%m-%d %H:%M UTC"),
+        by =
+            r.by.map(|b| format!(" &middot; grouped by {}", b.as_str()))
+                .unwrap_or_default(),
+    );
+    for n in &r.notes {
+        let _ = write!(out, r#"<p class="note">{}</p>"#, escape(n));
+    }
+
+    // Headline figures.
+    out.push_str(r#"<div class="cards">"#);
+    card(&mut out, &f.sent.to_string(), "requests sent");
+    card(
+        &mut out,
+        &pct_text(f.delivered, f.sent),
+        &format!("delivered ({} failed)", f.delivery_failed),
+    );
+    card(&mut out, &pct_text(f.answered, f.sent), "answered");
+    card(
+        &mut out,
+        &pct_text(f.answered_on_time, f.answered),
+        "of answers on time",
+    );
+    card(
+        &mut out,
+        &f.overdue.to_string(),
+        &format!("overdue now ({} long overdue)", f.long_overdue),
+    );
+    card(&mut out, &f.refused.to_string(), "refused");
+    card(
+        &mut out,
+        &all.median_working_days_to_answer
+            .map(number_text)
+            .unwrap_or_else(|| "–".into()),
+        "median working days to answer",
+    );
+    out.push_str("</div>");
+
+    // Funnel.
+    out.push_str("<h2>Response funnel</h2><figure>");
+    out.push_str(&svg::funnel(all));
+    out.push_str("<figcaption>Every case of the campaign; percentages of the requests sent.</figcaption></figure>");
+
+    // Requests by group.
+    out.push_str("<h2>Requests</h2>");
+    requests_table(&mut out, r);
+    out.push_str(r#"<p class="note">Delivered and later figures are shares of the requests sent; on time and late are shares of the answered. Median days: working days from receipt (day 0) to the first answer, in each case's regime. Overdue now and long overdue (a UK regime, over 40 working days) as <code>foi overdue</code> counts them.</p>"#);
+
+    // Over time.
+    out.push_str("<h2>Answers over time</h2><figure>");
+    let lines: Vec<&Group> = if r.groups.len() <= 8 {
+        r.groups.iter().collect()
+    } else {
+        vec![all]
+    };
+    out.push_str(&svg::over_time(&lines));
+    out.push_str("<figcaption>Cumulative share of the requests sent that were answered, by working day since receipt; the statutory deadline is day 20.</figcaption></figure>");
+
+    // Outcomes.
+    out.push_str("<h2>Answers by outcome</h2>");
+    let outcome_names: Vec<String> = all
+        .outcomes
+        .named()
+        .iter()
+        .map(|(n, _)| n.replace('_', " "))
+        .collect();
+    let _ = write!(
+        out,
+        "<table><tr><th>group</th><th>answered</th>{}</tr>",
+        outcome_names
+            .iter()
+            .map(|n| format!("<th>{n}</th>"))
+            .collect::<String>()
+    );
+    for g in &r.groups {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td>{}</tr>",
+            escape(&g.name),
+            g.figures.answered,
+            g.outcomes
+                .named()
+                .iter()
+                .map(|(_, n)| format!("<td>{}</td>", cell_pct(*n, g.figures.answered)))
+                .collect::<String>()
+        );
+    }
+    out.push_str("</table><figure>");
+    let rows: Vec<StackedRow> = r
+        .groups
+        .iter()
+        .map(|g| StackedRow {
+            label: g.name.clone(),
+            counts: g.outcomes.named().iter().map(|(_, n)| *n).collect(),
+            note: format!("n = {} answered", g.figures.answered),
+        })
+        .collect();
+    out.push_str(&svg::stacked("Answers by outcome", &outcome_names, &rows));
+    out.push_str("</figure>");
+
+    // Refusals.
+    out.push_str("<h2>Refusals by exemption cited</h2>");
+    if r.groups.iter().all(|g| g.exemptions.is_empty()) {
+        out.push_str(r#"<p class="note">No refusals.</p>"#);
+    } else {
+        out.push_str(
+            "<table><tr><th>group</th><th>exemption</th><th>cases</th><th>of refused</th></tr>",
+        );
+        for g in &r.groups {
+            for x in &g.exemptions {
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td class=\"t\">{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(&g.name),
+                    escape(&x.value),
+                    x.count,
+                    g.figures.refused
+                );
+            }
+        }
+        out.push_str("</table><p class=\"note\">A refusal citing several exemptions counts under each; none recognised in its note or reply is \"not stated\".</p>");
+    }
+
+    // Questions.
+    out.push_str("<h2>Answers to the campaign's questions</h2>");
+    if r.questions.is_empty() {
+        out.push_str(r#"<p class="note">This campaign declares no questions (<code>[[questions]]</code> in its campaign.toml).</p>"#);
+    }
+    for (qi, q) in r.questions.iter().enumerate() {
+        question(&mut out, r, qi, q);
+    }
+
+    let _ = writeln!(
+        out,
+        "<footer>Made by foi report (schema {}). Only confirmed answers are counted.</footer></main></body></html>",
+        r.schema
+    );
+    out
+}
+
+fn pct_text(part: usize, base: usize) -> String {
+    match percent(part, base) {
+        Some(p) => format!("{}%", number_text(p.round())),
+        None => "–".into(),
+    }
+}
+
+fn requests_table(out: &mut String, r: &Report) {
+    out.push_str("<div class=\"scroll\"><table><tr><th>group</th><th>cases</th><th>sent</th><th>delivered</th><th>failed</th><th>acknowledged</th><th>answered</th><th>on time</th><th>late</th><th>overdue now</th><th>long overdue</th><th>refused</th><th>median days</th></tr>");
+    for g in &r.groups {
+        let f = &g.figures;
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&g.name),
+            g.cases,
+            f.sent,
+            cell_pct(f.delivered, f.sent),
+            cell_pct(f.delivery_failed, f.sent),
+            cell_pct(f.acknowledged, f.sent),
+            cell_pct(f.answered, f.sent),
+            cell_pct(f.answered_on_time, f.answered),
+            cell_pct(f.answered_late, f.answered),
+            cell_pct(f.overdue, f.sent),
+            f.long_overdue,
+            cell_pct(f.refused, f.sent),
+            g.median_working_days_to_answer
+                .map(number_text)
+                .unwrap_or_else(|| "–".into()),
+        );
+    }
+    out.push_str("</table></div>");
+}
+
+fn question(out: &mut String, r: &Report, qi: usize, q: &QuestionInfo) {
+    let _ = write!(
+        out,
+        r#"<h3>{}</h3><p class="note"><code>{}</code> &middot; {}</p>"#,
+        escape(&q.label),
+        escape(&q.key),
+        q.kind
+    );
+    let tallies: Vec<(&Group, &super::QuestionTally)> = r
+        .groups
+        .iter()
+        .filter_map(|g| g.questions.get(qi).map(|t| (g, t)))
+        .collect();
+    let Some((_, first)) = tallies.first() else {
+        return;
+    };
+    match q.kind {
+        "number" => {
+            out.push_str("<table><tr><th>group</th><th>answered (n)</th><th>no answer</th><th>median</th><th>total</th></tr>");
+            for (g, t) in &tallies {
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td>{} of {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(&g.name),
+                    t.answered,
+                    g.cases,
+                    t.no_answer,
+                    t.median.map(number_text).unwrap_or_else(|| "–".into()),
+                    t.total.map(number_text).unwrap_or_else(|| "–".into()),
+                );
+            }
+            out.push_str("</table>");
+        }
+        "text" => {
+            out.push_str("<table><tr><th>group</th><th>answered (n)</th><th>no answer</th></tr>");
+            for (g, t) in &tallies {
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td>{} of {}</td><td>{}</td></tr>",
+                    escape(&g.name),
+                    t.answered,
+                    g.cases,
+                    t.no_answer
+                );
+            }
+            out.push_str("</table>");
+        }
+        _ => {
+            let values: Vec<String> = first.values.iter().map(|v| v.value.clone()).collect();
+            let _ = write!(
+                out,
+                "<table><tr><th>group</th>{}<th>base (answered)</th><th>no answer</th></tr>",
+                values
+                    .iter()
+                    .map(|v| format!("<th>{}</th>", escape(v)))
+                    .collect::<String>()
+            );
+            for (g, t) in &tallies {
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td>{}<td>n = {} of {}</td><td>{}</td></tr>",
+                    escape(&g.name),
+                    t.values
+                        .iter()
+                        .map(|v| format!(
+                            "<td>{}</td>",
+                            match v.percent {
+                                Some(p) => format!("{}% ({})", number_text(p.round()), v.count),
+                                None => v.count.to_string(),
+                            }
+                        ))
+                        .collect::<String>(),
+                    t.answered,
+                    g.cases,
+                    t.no_answer
+                );
+            }
+            out.push_str("</table><figure>");
+            let rows: Vec<StackedRow> = tallies
+                .iter()
+                .map(|(g, t)| StackedRow {
+                    label: g.name.clone(),
+                    counts: t.values.iter().map(|v| v.count).collect(),
+                    note: format!("n = {} of {} cases", t.answered, g.cases),
+                })
+                .collect();
+            out.push_str(&svg::stacked(&q.label, &values, &rows));
+            out.push_str("<figcaption>Shares of the cases in each group with a confirmed answer (n).</figcaption></figure>");
+        }
+    }
+}

@@ -1,0 +1,774 @@
+//! Campaign reports: the tally of one campaign's cases into the figures a campaign
+//! publishes, and its renderings ([`text`], [`csv`], [`json`], [`html`] with [`svg`]
+//! charts).
+//!
+//! [`tally`] is pure: it takes the rows the store read in bulk (case timelines, groupings,
+//! confirmed answers, refusal texts), the campaign's questions and the regimes, and the
+//! current instant, and returns a [`Report`]. Deadlines come from the deadline engine
+//! through [`crate::casework`], exactly as `foi overdue` uses them; nothing here reads
+//! the clock, the database or a file.
+//!
+//! ## The figures, per group
+//! - **cases**: the campaign's cases in the group.
+//! - **sent**: cases with a `sent` event (the request's date of receipt).
+//! - **delivered**: sent and not lost: no `delivery_failed` (bounce) event after the last
+//!   `sent`, or the body replied anyway. **delivery_failed** is the rest of sent.
+//! - **acknowledged**: cases with an `acknowledged` event.
+//! - **answered**: cases with a `response`, `partial_response`, `not_held` or `refusal`;
+//!   the first of these is *the answer*. **answered_on_time** / **answered_late**: the
+//!   answer's date against the statutory due date that applied when it came (clarification,
+//!   fees and extensions counted); an answer while the clock was stopped or paused is on
+//!   time.
+//! - **overdue** / **long_overdue**: open cases past their current due date today, as
+//!   `foi overdue` counts them (long: a UK regime, more than 40 working days).
+//! - **refused**: cases with a `refusal` event; **exemptions** counts them by the sections
+//!   cited in the refusal's note or in the reply's text (a case citing two counts under
+//!   both; none found is "not stated").
+//! - **median_working_days_to_answer**: working days from receipt (day 0) to the answer,
+//!   counted with the case's regime calendar.
+//!
+//! ## Questions
+//! Only confirmed answers count. For each question and group, the **base** is the number of
+//! cases in the group with a confirmed answer to it; **no_answer** is the rest of the
+//! group's cases. Yes/no and choice questions give a count and percentage per value; number
+//! questions the median and total; text questions how many were answered.
+//!
+//! ## Groups
+//! The first group is always `all` (every case once). `--by tag` adds one group per tag: a
+//! body with several tags counts in each of its tags, so those groups overlap. `--by region`
+//! and `--by regime` put each case in exactly one group.
+
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod svg;
+pub mod text;
+
+use crate::casework::{self, current_due, is_uk, LONG_OVERDUE};
+use crate::deadlines::Regimes;
+use crate::domain::event::EventKind;
+use crate::domain::{QuestionType, Questions};
+use crate::store::{CaseGrouping, CaseTimeline, ConfirmedAnswer, RefusalText};
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// The version of the JSON (and CSV) layout; bumped when a field changes meaning.
+pub const SCHEMA: &str = "foi-report/1";
+
+/// The group name of a body with no tag, or no region.
+pub const NO_TAG: &str = "(no tag)";
+pub const NO_REGION: &str = "(no region)";
+/// The exemption of a refusal that cites none we recognise.
+pub const NOT_STATED: &str = "not stated";
+
+/// How cases are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    Tag,
+    Region,
+    Regime,
+}
+
+impl GroupBy {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "tag" => Some(Self::Tag),
+            "region" => Some(Self::Region),
+            "regime" => Some(Self::Regime),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tag => "tag",
+            Self::Region => "region",
+            Self::Regime => "regime",
+        }
+    }
+}
+
+/// A campaign's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// [`SCHEMA`].
+    pub schema: &'static str,
+    pub campaign: String,
+    /// The instant overdue figures are counted at.
+    pub as_of: DateTime<Utc>,
+    pub by: Option<GroupBy>,
+    /// What a reader must know to read the groups (e.g. that tag groups overlap).
+    pub notes: Vec<String>,
+    pub questions: Vec<QuestionInfo>,
+    /// `all` first, then the groups by name.
+    pub groups: Vec<Group>,
+}
+
+/// A question as the campaign declares it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionInfo {
+    pub key: String,
+    pub label: String,
+    /// `yesno`, `number`, `text` or `choice`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// A choice's options (empty otherwise).
+    pub options: Vec<String>,
+}
+
+/// The figures of one group.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub name: String,
+    pub cases: usize,
+    pub figures: Figures,
+    /// The kind of each answer (the first answering event).
+    pub outcomes: Outcomes,
+    /// Refused cases by exemption cited, most cited first.
+    pub exemptions: Vec<Count>,
+    pub median_working_days_to_answer: Option<f64>,
+    /// How many answers came on each working day after receipt, by day.
+    pub answer_days: Vec<DayCount>,
+    /// One per campaign question, in the declared order.
+    pub questions: Vec<QuestionTally>,
+}
+
+/// The response funnel and the timing figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    pub sent: usize,
+    pub delivered: usize,
+    pub delivery_failed: usize,
+    pub acknowledged: usize,
+    pub answered: usize,
+    pub answered_on_time: usize,
+    pub answered_late: usize,
+    pub overdue: usize,
+    pub long_overdue: usize,
+    pub refused: usize,
+}
+
+impl Figures {
+    /// What a figure is a share of: `sent` of the cases, on time and late of the answered,
+    /// the rest of the sent.
+    pub fn base_of(&self, name: &str, cases: usize) -> usize {
+        match name {
+            "sent" => cases,
+            "answered_on_time" | "answered_late" => self.answered,
+            _ => self.sent,
+        }
+    }
+
+    /// Names and values in display order (the CSV's `figure` rows use these names).
+    pub fn named(&self) -> [(&'static str, usize); 10] {
+        [
+            ("sent", self.sent),
+            ("delivered", self.delivered),
+            ("delivery_failed", self.delivery_failed),
+            ("acknowledged", self.acknowledged),
+            ("answered", self.answered),
+            ("answered_on_time", self.answered_on_time),
+            ("answered_late", self.answered_late),
+            ("overdue", self.overdue),
+            ("long_overdue", self.long_overdue),
+            ("refused", self.refused),
+        ]
+    }
+}
+
+/// How the answers ended the request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Outcomes {
+    pub response: usize,
+    pub partial_response: usize,
+    pub not_held: usize,
+    pub refusal: usize,
+}
+
+impl Outcomes {
+    pub fn named(&self) -> [(&'static str, usize); 4] {
+        [
+            ("response", self.response),
+            ("partial_response", self.partial_response),
+            ("not_held", self.not_held),
+            ("refusal", self.refusal),
+        ]
+    }
+}
+
+/// A labelled count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Count {
+    pub value: String,
+    pub count: usize,
+}
+
+/// Answers that came on one working day after receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DayCount {
+    pub working_days: i64,
+    pub cases: usize,
+}
+
+/// One question's tally in one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionTally {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The base: cases in the group with a confirmed answer.
+    pub answered: usize,
+    /// Cases in the group without one.
+    pub no_answer: usize,
+    /// Yes/no and choice questions: each value's count and share of the base (yes, no,
+    /// unknown; or the options in declared order, then any other stored value).
+    pub values: Vec<ValueCount>,
+    /// Number questions.
+    pub median: Option<f64>,
+    pub total: Option<f64>,
+}
+
+/// A value's count and its percentage of the base (one decimal; `None` with no base).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueCount {
+    pub value: String,
+    pub count: usize,
+    pub percent: Option<f64>,
+}
+
+/// `part` as a percentage of `base`, to one decimal.
+pub fn percent(part: usize, base: usize) -> Option<f64> {
+    (base > 0).then(|| (part as f64 * 1000.0 / base as f64).round() / 10.0)
+}
+
+/// What the tally reads.
+pub struct Input<'a> {
+    pub campaign: &'a str,
+    pub timelines: &'a [CaseTimeline],
+    pub groupings: &'a [CaseGrouping],
+    pub answers: &'a [ConfirmedAnswer],
+    pub refusals: &'a [RefusalText],
+    pub questions: &'a Questions,
+    pub regimes: &'a Regimes,
+    /// Which chaser steps of the campaign request an internal review.
+    pub is_review_step: &'a dyn Fn(&str) -> bool,
+    pub now: DateTime<Utc>,
+    pub by: Option<GroupBy>,
+}
+
+/// The first answering event of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Response,
+    PartialResponse,
+    NotHeld,
+    Refusal,
+}
+
+/// What one case contributes.
+#[derive(Debug, Default)]
+struct Facts {
+    sent: bool,
+    delivered: bool,
+    acknowledged: bool,
+    answer: Option<Outcome>,
+    on_time: bool,
+    working_days: Option<i64>,
+    overdue: bool,
+    long_overdue: bool,
+    refused: bool,
+}
+
+fn facts(t: &CaseTimeline, input: &Input) -> anyhow::Result<Facts> {
+    let mut f = Facts::default();
+    let Some(received) = casework::received(&t.events) else {
+        return Ok(f);
+    };
+    f.sent = true;
+    let regime = input
+        .regimes
+        .get(&t.regime)
+        .with_context(|| format!("case {}: unknown regime '{}'", t.reference, t.regime))?;
+    let mut replied = false;
+    let mut lost = false;
+    let mut first_answer = None;
+    for (i, e) in t.events.iter().enumerate() {
+        let kind = EventKind::parse(&e.kind);
+        match kind {
+            Some(EventKind::Sent) => lost = false,
+            Some(EventKind::DeliveryFailed) => lost = true,
+            Some(EventKind::Acknowledged) => f.acknowledged = true,
+            Some(EventKind::Refusal) => f.refused = true,
+            _ => {}
+        }
+        replied |= kind.as_ref().is_some_and(EventKind::is_reply);
+        let outcome = match kind {
+            Some(EventKind::Response) => Some(Outcome::Response),
+            Some(EventKind::PartialResponse) => Some(Outcome::PartialResponse),
+            Some(EventKind::NotHeld) => Some(Outcome::NotHeld),
+            Some(EventKind::Refusal) => Some(Outcome::Refusal),
+            _ => None,
+        };
+        if let (None, Some(o)) = (first_answer, outcome) {
+            first_answer = Some((i, o, e.on));
+        }
+    }
+    f.delivered = replied || !lost;
+    if let Some((i, outcome, on)) = first_answer {
+        f.answer = Some(outcome);
+        // The due date that applied when the answer came: the clock over the events up to
+        // it (later reviews and complaints do not move it).
+        let d = casework::deadline(regime, &t.events[..=i], input.is_review_step)
+            .with_context(|| format!("case {}", t.reference))?;
+        f.on_time = d.and_then(|d| d.due()).is_none_or(|due| on <= due);
+        f.working_days = Some(
+            regime
+                .working_days_between(received, on)
+                .with_context(|| format!("case {}", t.reference))?,
+        );
+    }
+    if t.status.is_open() {
+        // As `foi overdue`: the current due date (a pending review's, else the running
+        // request's) against today in the regime's time zone.
+        let d = casework::deadline(regime, &t.events, input.is_review_step)
+            .with_context(|| format!("case {}", t.reference))?;
+        if let Some((due, _)) = d.as_ref().and_then(current_due) {
+            let today = regime.local_date(input.now);
+            let days = regime
+                .working_days_between(due, today)
+                .with_context(|| format!("case {}", t.reference))?;
+            f.overdue = days >= 1;
+            f.long_overdue = is_uk(&t.regime) && days > LONG_OVERDUE;
+        }
+    }
+    Ok(f)
+}
+
+/// Running sums for one group.
+#[derive(Default)]
+struct Acc {
+    cases: usize,
+    figures: Figures,
+    outcomes: Outcomes,
+    exemptions: BTreeMap<String, usize>,
+    days: Vec<i64>,
+    /// Per question: value -> count.
+    values: Vec<BTreeMap<String, usize>>,
+    numbers: Vec<Vec<f64>>,
+}
+
+impl Acc {
+    fn add(&mut self, f: &Facts, exemptions: Option<&Vec<String>>, answers: &[Option<&str>]) {
+        self.cases += 1;
+        let g = &mut self.figures;
+        g.sent += usize::from(f.sent);
+        g.delivered += usize::from(f.sent && f.delivered);
+        g.delivery_failed += usize::from(f.sent && !f.delivered);
+        g.acknowledged += usize::from(f.acknowledged);
+        g.overdue += usize::from(f.overdue);
+        g.long_overdue += usize::from(f.long_overdue);
+        if let Some(o) = f.answer {
+            g.answered += 1;
+            if f.on_time {
+                g.answered_on_time += 1;
+            } else {
+                g.answered_late += 1;
+            }
+            let slot = match o {
+                Outcome::Response => &mut self.outcomes.response,
+                Outcome::PartialResponse => &mut self.outcomes.partial_response,
+                Outcome::NotHeld => &mut self.outcomes.not_held,
+                Outcome::Refusal => &mut self.outcomes.refusal,
+            };
+            *slot += 1;
+        }
+        if let Some(d) = f.working_days {
+            self.days.push(d);
+        }
+        if f.refused {
+            g.refused += 1;
+            match exemptions.filter(|v| !v.is_empty()) {
+                Some(v) => {
+                    for x in v {
+                        *self.exemptions.entry(x.clone()).or_default() += 1;
+                    }
+                }
+                None => *self.exemptions.entry(NOT_STATED.into()).or_default() += 1,
+            }
+        }
+        if self.values.len() < answers.len() {
+            self.values.resize_with(answers.len(), BTreeMap::new);
+            self.numbers.resize_with(answers.len(), Vec::new);
+        }
+        for (i, a) in answers.iter().enumerate() {
+            if let Some(v) = a {
+                *self.values[i].entry((*v).to_string()).or_default() += 1;
+                if let Ok(n) = v.parse::<f64>() {
+                    self.numbers[i].push(n);
+                }
+            }
+        }
+    }
+
+    fn finish(mut self, name: String, questions: &Questions) -> Group {
+        let mut exemptions: Vec<Count> = self
+            .exemptions
+            .into_iter()
+            .map(|(value, count)| Count { value, count })
+            .collect();
+        // Most cited first; "not stated" last; then by section number.
+        exemptions.sort_by(|a, b| {
+            (a.value == NOT_STATED)
+                .cmp(&(b.value == NOT_STATED))
+                .then(b.count.cmp(&a.count))
+                .then_with(|| exemption_order(&a.value).cmp(&exemption_order(&b.value)))
+        });
+        let mut by_day: BTreeMap<i64, usize> = BTreeMap::new();
+        for d in &self.days {
+            *by_day.entry(*d).or_default() += 1;
+        }
+        let median_days = median(&mut self.days.iter().map(|d| *d as f64).collect::<Vec<_>>());
+        self.values.resize_with(questions.len(), BTreeMap::new);
+        self.numbers.resize_with(questions.len(), Vec::new);
+        let tallies = questions
+            .iter()
+            .zip(self.values)
+            .zip(self.numbers)
+            .map(|((q, values), mut numbers)| {
+                let answered: usize = values.values().sum();
+                let listed: Vec<String> = match &q.kind {
+                    QuestionType::YesNo => vec!["yes".into(), "no".into(), "unknown".into()],
+                    QuestionType::Choice(options) => options.clone(),
+                    QuestionType::Number | QuestionType::Text => Vec::new(),
+                };
+                let mut counts = Vec::new();
+                if !listed.is_empty() {
+                    for v in &listed {
+                        let count = values.get(v).copied().unwrap_or(0);
+                        counts.push((v.clone(), count));
+                    }
+                    // Values stored before an option was renamed still count, after the rest.
+                    for (v, count) in &values {
+                        if !listed.contains(v) {
+                            counts.push((v.clone(), *count));
+                        }
+                    }
+                }
+                let is_number = q.kind == QuestionType::Number;
+                QuestionTally {
+                    key: q.key.clone(),
+                    kind: q.kind.name(),
+                    answered,
+                    no_answer: self.cases - answered.min(self.cases),
+                    values: counts
+                        .into_iter()
+                        .map(|(value, count)| ValueCount {
+                            value,
+                            count,
+                            percent: percent(count, answered),
+                        })
+                        .collect(),
+                    median: if is_number {
+                        median(&mut numbers)
+                    } else {
+                        None
+                    },
+                    total: (is_number && !numbers.is_empty()).then(|| numbers.iter().sum()),
+                }
+            })
+            .collect();
+        Group {
+            name,
+            cases: self.cases,
+            figures: self.figures,
+            outcomes: self.outcomes,
+            exemptions,
+            median_working_days_to_answer: median_days,
+            answer_days: by_day
+                .into_iter()
+                .map(|(working_days, cases)| DayCount {
+                    working_days,
+                    cases,
+                })
+                .collect(),
+            questions: tallies,
+        }
+    }
+}
+
+/// The median (the mean of the middle two for an even count); `None` for no values.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    })
+}
+
+/// Tally a campaign.
+pub fn tally(input: &Input) -> anyhow::Result<Report> {
+    let questions = input.questions;
+    let qindex: HashMap<&str, usize> = questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.key.as_str(), i))
+        .collect();
+    let mut answers: HashMap<i64, Vec<Option<&str>>> = HashMap::new();
+    for a in input.answers {
+        if let Some(&i) = qindex.get(a.question.as_str()) {
+            answers
+                .entry(a.case_id)
+                .or_insert_with(|| vec![None; questions.len()])[i] = Some(a.value.as_str());
+        }
+    }
+    let mut exemptions: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in input.refusals {
+        let found = exemptions.entry(r.case_id).or_default();
+        // The reply's own words only: a quoted request must not count as a citation.
+        let reply = r
+            .reply_text
+            .as_deref()
+            .map(crate::ingest::classify::fresh_text);
+        for text in [r.note.as_deref(), reply.as_deref()].into_iter().flatten() {
+            for x in exemptions_cited(text) {
+                if !found.contains(&x) {
+                    found.push(x);
+                }
+            }
+        }
+    }
+    let groupings: HashMap<i64, &CaseGrouping> =
+        input.groupings.iter().map(|g| (g.case_id, g)).collect();
+
+    let mut all = Acc::default();
+    let mut groups: BTreeMap<String, Acc> = BTreeMap::new();
+    let no_answers: Vec<Option<&str>> = Vec::new();
+    for t in input.timelines {
+        let f = facts(t, input)?;
+        let ex = exemptions.get(&t.id);
+        let ans = answers.get(&t.id).unwrap_or(&no_answers);
+        all.add(&f, ex, ans);
+        let grouping = groupings.get(&t.id);
+        let names: Vec<&str> = match input.by {
+            None => Vec::new(),
+            Some(GroupBy::Tag) => match grouping.map(|g| &g.tags).filter(|t| !t.is_empty()) {
+                Some(tags) => tags.iter().map(String::as_str).collect(),
+                None => vec![NO_TAG],
+            },
+            Some(GroupBy::Region) => {
+                vec![grouping
+                    .and_then(|g| g.region.as_deref())
+                    .filter(|r| !r.trim().is_empty())
+                    .unwrap_or(NO_REGION)]
+            }
+            Some(GroupBy::Regime) => vec![t.regime.as_str()],
+        };
+        for name in names {
+            match groups.get_mut(name) {
+                Some(acc) => acc.add(&f, ex, ans),
+                None => {
+                    let mut acc = Acc::default();
+                    acc.add(&f, ex, ans);
+                    groups.insert(name.to_string(), acc);
+                }
+            }
+        }
+    }
+    let mut out = vec![all.finish("all".into(), questions)];
+    out.extend(
+        groups
+            .into_iter()
+            .map(|(name, acc)| acc.finish(name, questions)),
+    );
+    let mut notes = Vec::new();
+    if input.by == Some(GroupBy::Tag) {
+        notes.push(
+            "Grouped by tag: a body with several tags counts in each of its tags, so the tag groups overlap; 'all' counts each case once."
+                .to_string(),
+        );
+    }
+    notes.push(
+        "Only confirmed answers count; each question's base is the cases in the group with a confirmed answer to it."
+            .to_string(),
+    );
+    Ok(Report {
+        schema: SCHEMA,
+        campaign: input.campaign.to_string(),
+        as_of: input.now,
+        by: input.by,
+        notes,
+        questions: questions
+            .iter()
+            .map(|q| QuestionInfo {
+                key: q.key.clone(),
+                label: q.label.clone(),
+                kind: q.kind.name(),
+                options: match &q.kind {
+                    QuestionType::Choice(o) => o.clone(),
+                    _ => Vec::new(),
+                },
+            })
+            .collect(),
+        groups: out,
+    })
+}
+
+/// Sort key of an exemption label: sections by number, then regulations, then the rest.
+fn exemption_order(label: &str) -> (u8, u32, String) {
+    let num = |s: &str| {
+        s.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(u32::MAX)
+    };
+    if let Some(rest) = label.strip_prefix("section ") {
+        (0, num(rest), label.into())
+    } else if let Some(rest) = label.strip_prefix("regulation ") {
+        (1, num(rest), label.into())
+    } else {
+        (2, 0, label.into())
+    }
+}
+
+/// The exemptions a refusal cites, as labels (`section 43`, `regulation 12(4)(b)`), in
+/// order of first mention: FOIA/FOISA sections 12, 14 and 21 to 44, written `section 43`,
+/// `sections 40 and 41`, `s.31(1)(a)`, `s 40(2)`, `s43` or `S. 40(2)`; EIR regulations 12
+/// and 13 with their paragraphs. Subsections are dropped from sections (`s.31(1)(a)` is
+/// section 31). The recognition is the classifier's ([`crate::ingest::classify::exemptions_in`]),
+/// which this extends to staff shorthand such as `s 40(2)` (a space after a bare `s`).
+pub fn exemptions_cited(text: &str) -> Vec<String> {
+    // `s 40` -> `s40`: the classifier reads `s<digits>`, but not a bare `s` and a space.
+    let mut norm = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        norm.push(c);
+        let at_word_start = prev.is_none_or(|p| !p.is_alphanumeric());
+        if (c == 's' || c == 'S') && at_word_start {
+            let rest = &text[i + 1..];
+            let spaces = rest.len() - rest.trim_start_matches(' ').len();
+            if (1..=2).contains(&spaces)
+                && rest.as_bytes()[spaces..]
+                    .first()
+                    .is_some_and(u8::is_ascii_digit)
+            {
+                for _ in 0..spaces {
+                    chars.next();
+                }
+            }
+        }
+        prev = Some(c);
+    }
+    crate::ingest::classify::exemptions_in(&norm)
+        .into_iter()
+        .map(|x| {
+            if let Some(n) = x.strip_prefix("reg") {
+                format!("regulation {n}")
+            } else if let Some(n) = x.strip_prefix('s') {
+                format!("section {n}")
+            } else {
+                x
+            }
+        })
+        .collect()
+}
+
+/// Escape text for HTML and SVG (element content and quoted attributes).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters other than tab and newline are not allowed in XML.
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A number for people: whole numbers without a decimal point, others to two decimals.
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{n:.0}")
+    } else {
+        let s = format!("{n:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exemptions_in_notes_and_replies() {
+        assert_eq!(exemptions_cited("refused under section 43"), ["section 43"]);
+        assert_eq!(exemptions_cited("s.31(1)(a) applies"), ["section 31"]);
+        assert_eq!(exemptions_cited("withheld: s 40(2)"), ["section 40"]);
+        assert_eq!(
+            exemptions_cited("S 40(2) and s43"),
+            ["section 40", "section 43"]
+        );
+        assert_eq!(
+            exemptions_cited("Sections 40, 41 and 43 of the Act; also Section 43 again"),
+            ["section 40", "section 41", "section 43"]
+        );
+        assert_eq!(
+            exemptions_cited("refused, citing s12, s40 (their ref FOI-1)"),
+            ["section 12", "section 40"]
+        );
+        assert_eq!(
+            exemptions_cited("Regulation 12(4)(b) of the EIR"),
+            ["regulation 12(4)(b)"]
+        );
+    }
+
+    #[test]
+    fn no_exemption_is_found_where_none_is_cited() {
+        assert!(exemptions_cited("refused, citing no section").is_empty());
+        assert!(exemptions_cited("we are unable to help, sorry").is_empty());
+        // Not an exemption: section 1 is the right of access, 99 does not exist.
+        assert!(exemptions_cited("section 1(1)(a) and section 99").is_empty());
+        // Letters before the s: not a citation.
+        assert!(exemptions_cited("items 43 and bus 40").is_empty());
+        assert!(exemptions_cited("").is_empty());
+    }
+
+    #[test]
+    fn medians_and_percentages() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0]), Some(3.0));
+        assert_eq!(median(&mut [9.0, 1.0, 4.0]), Some(4.0));
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 10.0]), Some(3.5));
+        assert_eq!(percent(292, 400), Some(73.0));
+        assert_eq!(percent(1, 3), Some(33.3));
+        assert_eq!(percent(2, 3), Some(66.7));
+        assert_eq!(percent(0, 0), None);
+    }
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<script>"a" & 'b'</script>"#),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
+        assert_eq!(escape("a\u{1}b"), "a\u{fffd}b");
+        assert_eq!(number_text(12.0), "12");
+        assert_eq!(number_text(12.5), "12.5");
+        assert_eq!(number_text(1.0 / 3.0), "0.33");
+    }
+}
