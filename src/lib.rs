@@ -40,5 +40,6 @@ pub mod overdue;
 pub mod report;
 pub mod scheduler;
 pub mod sender;
+pub mod staff;
 pub mod store;
 pub mod templates;

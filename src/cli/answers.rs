@@ -4,8 +4,9 @@
 use super::output::{emit, print_json, FormatArgs, Table};
 use super::App;
 use crate::answers::{self, QuestionBook, SuggestScope};
-use crate::domain::{CaseStatus, Questions};
-use crate::store::{AnswerFilter, AnswerState, NewEvent};
+use crate::domain::Questions;
+use crate::staff;
+use crate::store::{AnswerFilter, AnswerState};
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -286,14 +287,6 @@ async fn suggest_after_ingest(app: &App, after: Option<i64>) {
 // foi case status | note | assign | answer | answers
 // ---------------------------------------------------------------------------------------
 
-/// The statuses a person may set: everything but the sender's own (draft, queued, cancelled).
-fn settable(s: CaseStatus) -> bool {
-    !matches!(
-        s,
-        CaseStatus::Draft | CaseStatus::Queued | CaseStatus::Cancelled
-    )
-}
-
 /// `foi case status REF STATUS [--note] [--by]`.
 pub async fn case_status(
     app: &App,
@@ -302,53 +295,18 @@ pub async fn case_status(
     note: Option<String>,
     by: Option<String>,
 ) -> anyhow::Result<()> {
-    let vocabulary = || {
-        CaseStatus::ALL
-            .into_iter()
-            .filter(|s| settable(*s))
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let Some(to) = CaseStatus::parse(status).filter(|s| settable(*s)) else {
-        let hint = match status
-            .trim()
-            .to_lowercase()
-            .replace(['-', ' '], "_")
-            .as_str()
-        {
-            "overdue" | "long_overdue" => {
-                " (overdue and long overdue are computed from the deadlines: `foi overdue`)"
-            }
-            _ => "",
-        };
-        bail!(
-            "'{status}' is not a status a person can set{hint}: use one of {}",
-            vocabulary()
-        );
-    };
+    let to = staff::parse_settable(status)?;
     let case = app.store.require_case(reference).await?;
-    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    let event_note = match &note {
-        Some(n) => format!("{}: {n}", to.as_str()),
-        None => to.as_str().to_string(),
-    };
-    // A case a person closes gets no more chasers.
-    let cancelled = app
-        .store
-        .record_event(
-            &NewEvent {
-                case_id: case.id,
-                kind: "status_set".into(),
-                on: app.today(),
-                note: Some(event_note),
-                actor: actor(by),
-            },
-            (to != case.status).then_some(to),
-            !to.is_open(),
-            app.clock.now(),
-        )
-        .await?;
+    let cancelled = staff::set_status(
+        &app.store,
+        &case,
+        to,
+        note.as_deref(),
+        &actor(by),
+        app.today(),
+        app.clock.now(),
+    )
+    .await?;
     println!("{}: status {} -> {to}", case.reference, case.status);
     if cancelled > 0 {
         println!("cancelled {cancelled} pending chaser(s)");
@@ -363,25 +321,16 @@ pub async fn case_note(
     text: &str,
     by: Option<String>,
 ) -> anyhow::Result<()> {
-    let text = text.trim();
-    if text.is_empty() {
-        bail!("the note is empty: write what you want to keep, e.g. foi case note REF \"phoned, they will reply Friday\"");
-    }
     let case = app.store.require_case(reference).await?;
-    app.store
-        .record_event(
-            &NewEvent {
-                case_id: case.id,
-                kind: "note".into(),
-                on: app.today(),
-                note: Some(text.to_string()),
-                actor: actor(by),
-            },
-            None,
-            false,
-            app.clock.now(),
-        )
-        .await?;
+    staff::add_note(
+        &app.store,
+        &case,
+        text,
+        &actor(by),
+        app.today(),
+        app.clock.now(),
+    )
+    .await?;
     println!("noted on {}", case.reference);
     Ok(())
 }
@@ -397,11 +346,11 @@ pub async fn case_assign(
     let case = app.store.require_case(reference).await?;
     match (name, clear) {
         (Some(n), false) => {
-            app.store.set_case_assignee(case.id, Some(&n)).await?;
+            staff::assign(&app.store, &case, Some(&n)).await?;
             println!("{} assigned to {n}", case.reference);
         }
         (None, true) => {
-            app.store.set_case_assignee(case.id, None).await?;
+            staff::assign(&app.store, &case, None).await?;
             println!("{} is unassigned", case.reference);
         }
         _ => bail!("give a name (foi case assign REF NAME) or --clear, not both or neither"),
