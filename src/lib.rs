@@ -43,3 +43,4 @@ pub mod sender;
 pub mod staff;
 pub mod store;
 pub mod templates;
+pub mod web;

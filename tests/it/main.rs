@@ -12,3 +12,4 @@ mod exports;
 mod ingest;
 mod recovery;
 mod sending;
+mod web;
