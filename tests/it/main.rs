@@ -5,6 +5,7 @@ mod support;
 
 mod answers;
 mod bodies;
+mod browser;
 mod campaigns;
 mod chasers;
 mod deadlines;
