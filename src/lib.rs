@@ -19,7 +19,8 @@
 //! - [`answers`] (questions, coding, suggestions) and [`export`] (cases CSV, evidence
 //!   folders) see `domain`, `store`, `casework` and `ingest`'s text helpers; the CLI, the
 //!   report and the dashboard share them.
-//! - [`cli`] ties everything together; nothing imports it.
+//! - [`cli`] and [`web`] (the dashboard, `foi serve`) tie everything together; only `cli`
+//!   imports `web`, nothing imports `cli`.
 //! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
 
 pub mod answers;

@@ -169,9 +169,17 @@ pub async fn page(
             Some(h) if !h.trim().is_empty() => Some(sanitize_html(&h, MAX_HTML_BYTES)),
             _ => None,
         };
+        // What we sent is kept raw only: its text comes from parsing it, as a reply's does.
+        let text = match &m.text_body {
+            Some(t) => t.clone(),
+            None => match state.store.blob(&m.raw_sha256).await? {
+                Some(raw) => crate::ingest::parse::parse(&raw, &Default::default()).text_body,
+                None => String::new(),
+            },
+        };
         mails.push(Mail {
             outbound: m.direction == "outbound",
-            text: m.text_body.clone().unwrap_or_default(),
+            text,
             html,
             m,
         });
