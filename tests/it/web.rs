@@ -670,3 +670,102 @@ async fn campaigns_report_and_calendar_pages() {
         .await;
     assert!(w.ok(["users", "list"]).contains("ada"));
 }
+
+#[test]
+fn users_are_added_listed_changed_and_removed() {
+    let w = Workdir::new();
+    let add = |name: &str, role: &str, password: &str| {
+        w.foi(["users", "add", name, "--role", role, "--password-stdin"])
+            .write_stdin(format!("{password}\n"))
+            .output()
+            .unwrap()
+    };
+    let out = add("sam", "staff", PASSWORD);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("added sam (staff)"));
+    let again = add("sam", "admin", PASSWORD);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let short = add("kim", "staff", "short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+    let bad = add("<b>", "staff", PASSWORD);
+    assert!(!bad.status.success());
+    assert!(!add("kim", "root", PASSWORD).status.success());
+    let list = w.json(["users", "list", "--json"]);
+    let users = list.as_array().unwrap();
+    assert_eq!(users.len(), 1, "{list}");
+    assert_eq!(users[0]["name"], "sam");
+    assert_eq!(users[0]["role"], "staff");
+    assert!(!w.ok(["users", "list"]).contains("argon2"));
+    // No terminal and no --password-stdin: it says what to do.
+    let err = w.fails(["users", "passwd", "sam"]);
+    assert!(err.contains("--password-stdin"), "{err}");
+    w.foi(["users", "passwd", "sam", "--password-stdin"])
+        .write_stdin("another long password\n")
+        .assert()
+        .success();
+    assert!(w.ok(["users", "remove", "sam"]).contains("removed sam"));
+    assert!(w
+        .fails(["users", "remove", "sam"])
+        .contains("no user named 'sam'"));
+}
+
+#[tokio::test]
+async fn a_new_password_works_and_ends_the_old_sessions() {
+    let w = seeded();
+    let mut c = Client::signed_in(app(&w, WEB_NOW).await, "sam").await;
+    w.foi(["users", "passwd", "sam", "--password-stdin"])
+        .write_stdin("another long password\n")
+        .assert()
+        .success();
+    assert_eq!(c.get("/overdue").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.login("sam", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        c.login("sam", "another long password").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn sign_ins_are_rate_limited_per_address_and_cookies_can_be_secure() {
+    let w = seeded();
+    let config = foi::config::Config::load(&w.config()).unwrap();
+    let store = foi::store::Store::open(&config.database_path())
+        .await
+        .unwrap();
+    let clock = Arc::new(foi::clock::FixedClock(WEB_NOW.parse().unwrap()));
+    let secure = foi::web::router(foi::web::WebState::new(config, store, clock, true));
+    let mut c = Client::new(secure);
+    // Guessing many user names from one address: the address is stopped.
+    for i in 0..foi::web::auth::MAX_FAILURES_PER_ADDRESS {
+        let r = c.login(&format!("guess{i}"), "guess").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = c.login("ada", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // Later, the right password gets a Secure cookie.
+    let config = foi::config::Config::load(&w.config()).unwrap();
+    let store = foi::store::Store::open(&config.database_path())
+        .await
+        .unwrap();
+    let clock = Arc::new(foi::clock::FixedClock(
+        "2026-04-20T11:00:00Z".parse().unwrap(),
+    ));
+    let mut c = Client::new(foi::web::router(foi::web::WebState::new(
+        config, store, clock, true,
+    )));
+    let r = c.login("ada", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let cookie = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("foi_session="))
+        .unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
