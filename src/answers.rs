@@ -390,24 +390,22 @@ pub async fn suggest(
             }
         });
         let Some(qs) = qs else { continue };
-        if qs.iter().all(|q| q.rules.is_empty()) {
+        if !qs.has_rules() {
             continue;
         }
         summary.messages += 1;
         let fresh = crate::ingest::classify::fresh_text(&t.text);
-        for q in qs.iter().filter(|q| !q.rules.is_empty()) {
-            if let Some((value, evidence)) = q.suggest(&fresh) {
-                found.insert(
-                    (t.case_id, q.key.clone()),
-                    NewSuggestion {
-                        case_id: t.case_id,
-                        question: q.key.clone(),
-                        value,
-                        message_id: t.message_id,
-                        evidence,
-                    },
-                );
-            }
+        for (q, value, evidence) in qs.suggest_all(&fresh) {
+            found.insert(
+                (t.case_id, q.key.clone()),
+                NewSuggestion {
+                    case_id: t.case_id,
+                    question: q.key.clone(),
+                    value,
+                    message_id: t.message_id,
+                    evidence,
+                },
+            );
         }
     }
     let found: Vec<NewSuggestion> = found.into_values().collect();

@@ -341,3 +341,29 @@ async fn timeline_text(
     }
     Ok(t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: &str, on: &str) -> TimelineEvent {
+        TimelineEvent {
+            kind: kind.into(),
+            on: on.parse().unwrap(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn answered_on_is_the_first_answer_of_any_kind() {
+        assert_eq!(answered_on(&[ev("sent", "2026-03-02")]), None);
+        let events = [
+            ev("sent", "2026-03-02"),
+            ev("acknowledged", "2026-03-03"),
+            ev("note", "2026-03-04"),
+            ev("refusal", "2026-03-20"),
+            ev("response", "2026-04-20"),
+        ];
+        assert_eq!(answered_on(&events), Some("2026-03-20".parse().unwrap()));
+    }
+}

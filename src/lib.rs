@@ -16,9 +16,10 @@
 //!   IO crate (no sqlx, lettre, imap, tokio).
 //! - [`store`] (the only SQL) and [`templates`] see `domain`.
 //! - `sender` and `ingest` see `domain`, `store`, `templates`, [`clock`].
-//! - [`answers`] (questions, coding, suggestions) and [`export`] (cases CSV, evidence
-//!   folders) see `domain`, `store`, `casework` and `ingest`'s text helpers; the CLI, the
-//!   report and the dashboard share them.
+//! - [`staff`] (a person's status change, note, assignment), [`answers`] (questions,
+//!   coding, suggestions) and [`export`] (cases CSV, evidence folders) see `domain`,
+//!   `store`, `casework` and `ingest`'s text helpers; the CLI, the report and the dashboard
+//!   share them.
 //! - [`cli`] and [`web`] (the dashboard, `foi serve`) tie everything together; only `cli`
 //!   imports `web`, nothing imports `cli`.
 //! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.

@@ -3,7 +3,7 @@
 use clap::Parser;
 use std::process::ExitCode;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let cli = foi::cli::Cli::parse();
     foi::cli::init_tracing(cli.verbose);

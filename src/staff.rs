@@ -1,17 +1,23 @@
-//! What a person does to a case: set its status, add a note, assign it, code its answers.
-//! `foi case status|note|assign|answer` and the dashboard's case page both call these; each
-//! checks everything first and changes nothing on an error (one sentence saying what to do).
+//! What a person does to a case by hand, outside the events the deadlines count: set its
+//! status (a `status_set` event), add a note (a `note` event) and assign it. Neither kind
+//! is a clock event (`casework::clock_events` ignores kinds it does not know), so neither
+//! moves a deadline.
 //!
-//! Sees `domain`, `store` and `answers`; the date and time come in as arguments.
+//! Shared by the CLI and the dashboard. Sees `domain` and `store`; time comes in as
+//! arguments.
 
-use crate::answers::{self, QuestionBook};
 use crate::domain::{Case, CaseStatus};
-use crate::store::{AnswerChange, NewEvent, Store};
-use anyhow::bail;
+use crate::store::{NewEvent, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// The statuses a person may set: everything but the sender's own (draft, queued, cancelled).
-pub fn settable(s: CaseStatus) -> bool {
+/// The event kind of a person's status change; its note is `<status>` or
+/// `<status>: <note>`.
+pub const STATUS_SET: &str = "status_set";
+/// The event kind of a note.
+pub const NOTE: &str = "note";
+
+/// Whether a person may set this status (the sender's own are draft, queued, cancelled).
+pub fn is_settable(s: CaseStatus) -> bool {
     !matches!(
         s,
         CaseStatus::Draft | CaseStatus::Queued | CaseStatus::Cancelled
@@ -22,35 +28,60 @@ pub fn settable(s: CaseStatus) -> bool {
 pub fn settable_statuses() -> Vec<CaseStatus> {
     CaseStatus::ALL
         .into_iter()
-        .filter(|s| settable(*s))
+        .filter(|s| is_settable(*s))
         .collect()
 }
 
-/// Parse a status a person may set; the error lists them.
-pub fn parse_settable(status: &str) -> anyhow::Result<CaseStatus> {
-    if let Some(s) = CaseStatus::parse(status).filter(|s| settable(*s)) {
-        return Ok(s);
-    }
-    let hint = match status
-        .trim()
-        .to_lowercase()
-        .replace(['-', ' '], "_")
-        .as_str()
-    {
-        "overdue" | "long_overdue" => {
-            " (overdue and long overdue are computed from the deadlines: `foi overdue`)"
-        }
-        _ => "",
-    };
-    let vocabulary: Vec<&str> = settable_statuses().iter().map(|s| s.as_str()).collect();
-    bail!(
-        "'{status}' is not a status a person can set{hint}: use one of {}",
-        vocabulary.join(", ")
-    );
+/// Parse a status a person typed, or say which ones there are.
+pub fn parse_settable(typed: &str) -> Result<CaseStatus, String> {
+    CaseStatus::parse(typed)
+        .filter(|s| is_settable(*s))
+        .ok_or_else(|| {
+            let hint = match typed
+                .trim()
+                .to_lowercase()
+                .replace(['-', ' '], "_")
+                .as_str()
+            {
+                "overdue" | "long_overdue" => {
+                    " (overdue and long overdue are computed from the deadlines: `foi overdue`)"
+                }
+                _ => "",
+            };
+            let known: Vec<&str> = settable_statuses().iter().map(|s| s.as_str()).collect();
+            format!(
+                "'{typed}' is not a status a person can set{hint}: use one of {}",
+                known.join(", ")
+            )
+        })
 }
 
-/// Set a case's status by hand: a `status_set` event with the note; a case a person closes
-/// gets no more chasers. Returns the chasers cancelled.
+/// Why a hand-made change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    #[error("case {reference} has not been sent ({status}): pause or cancel its campaign instead of setting a status")]
+    NotSent {
+        reference: String,
+        status: CaseStatus,
+    },
+    #[error("the note is empty: write what you want to keep")]
+    EmptyNote,
+    #[error(transparent)]
+    Store(#[from] anyhow::Error),
+}
+
+/// What a status change did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StatusChange {
+    pub from: CaseStatus,
+    pub to: CaseStatus,
+    /// Pending chasers cancelled because the case is now closed.
+    pub cancelled_chasers: u64,
+}
+
+/// Set a case's status by hand, recording a `status_set` event dated `today`. A closed
+/// status cancels the case's pending chasers. A case never sent is refused: its request
+/// would still go out.
 pub async fn set_status(
     store: &Store,
     case: &Case,
@@ -59,17 +90,22 @@ pub async fn set_status(
     actor: &str,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> anyhow::Result<u64> {
-    let note = note.map(str::trim).filter(|n| !n.is_empty());
-    let event_note = match note {
+) -> Result<StatusChange, StaffError> {
+    if !is_settable(case.status) {
+        return Err(StaffError::NotSent {
+            reference: case.reference.to_string(),
+            status: case.status,
+        });
+    }
+    let event_note = match note.map(str::trim).filter(|n| !n.is_empty()) {
         Some(n) => format!("{}: {n}", to.as_str()),
         None => to.as_str().to_string(),
     };
-    store
+    let cancelled = store
         .record_event(
             &NewEvent {
                 case_id: case.id,
-                kind: "status_set".into(),
+                kind: STATUS_SET.into(),
                 on: today,
                 note: Some(event_note),
                 actor: actor.into(),
@@ -78,10 +114,15 @@ pub async fn set_status(
             !to.is_open(),
             now,
         )
-        .await
+        .await?;
+    Ok(StatusChange {
+        from: case.status,
+        to,
+        cancelled_chasers: cancelled,
+    })
 }
 
-/// Add a note to a case (a `note` event).
+/// Add a note to a case (a `note` event dated `today`).
 pub async fn add_note(
     store: &Store,
     case: &Case,
@@ -89,16 +130,16 @@ pub async fn add_note(
     actor: &str,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> Result<(), StaffError> {
     let text = text.trim();
     if text.is_empty() {
-        bail!("the note is empty: write what you want to keep, e.g. \"phoned, they will reply Friday\"");
+        return Err(StaffError::EmptyNote);
     }
     store
         .record_event(
             &NewEvent {
                 case_id: case.id,
-                kind: "note".into(),
+                kind: NOTE.into(),
                 on: today,
                 note: Some(text.to_string()),
                 actor: actor.into(),
@@ -111,30 +152,33 @@ pub async fn add_note(
     Ok(())
 }
 
-/// Assign a case to a person, or unassign it with `None` (or an empty name).
+/// Assign a case to a person, or unassign it (`None` or a blank name).
 pub async fn assign(store: &Store, case: &Case, name: Option<&str>) -> anyhow::Result<()> {
     let name = name.map(str::trim).filter(|n| !n.is_empty());
     store.set_case_assignee(case.id, name).await
 }
 
-/// Code a case's answers (`key=value`; an empty value clears): all validated first, then
-/// applied together. The error lists every problem; nothing is changed then.
-pub async fn code_answers(
-    store: &Store,
-    case: &Case,
-    pairs: &[(String, String)],
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<(Vec<AnswerChange>, u64), Vec<String>> {
-    let mut book = QuestionBook::default();
-    let questions = book
-        .get(store, &case.campaign)
-        .await
-        .map_err(|e| vec![format!("{e:#}")])?;
-    let changes = answers::plan_case_answers(questions, case.id, pairs)?;
-    let n = store
-        .apply_answers(&changes, actor, now)
-        .await
-        .map_err(|e| vec![format!("{e:#}")])?;
-    Ok((changes, n))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::event::EventKind;
+
+    #[test]
+    fn the_vocabulary_a_person_can_set() {
+        assert_eq!(parse_settable("Not held"), Ok(CaseStatus::NotHeld));
+        let all = settable_statuses();
+        assert_eq!(all.len(), 11);
+        assert!(!all.contains(&CaseStatus::Queued));
+        let err = parse_settable("long overdue").unwrap_err();
+        assert!(err.contains("computed from the deadlines"), "{err}");
+        assert!(err.contains("awaiting_response, acknowledged"), "{err}");
+        assert!(parse_settable("draft").is_err());
+    }
+
+    #[test]
+    fn staff_kinds_are_no_clock_events() {
+        // clock_events maps only kinds EventKind knows; these must stay unknown to it.
+        assert_eq!(EventKind::parse(STATUS_SET), None);
+        assert_eq!(EventKind::parse(NOTE), None);
+    }
 }

@@ -295,9 +295,9 @@ pub async fn case_status(
     note: Option<String>,
     by: Option<String>,
 ) -> anyhow::Result<()> {
-    let to = staff::parse_settable(status)?;
+    let to = staff::parse_settable(status).map_err(anyhow::Error::msg)?;
     let case = app.store.require_case(reference).await?;
-    let cancelled = staff::set_status(
+    let change = staff::set_status(
         &app.store,
         &case,
         to,
@@ -307,9 +307,12 @@ pub async fn case_status(
         app.clock.now(),
     )
     .await?;
-    println!("{}: status {} -> {to}", case.reference, case.status);
-    if cancelled > 0 {
-        println!("cancelled {cancelled} pending chaser(s)");
+    println!(
+        "{}: status {} -> {}",
+        case.reference, change.from, change.to
+    );
+    if change.cancelled_chasers > 0 {
+        println!("cancelled {} pending chaser(s)", change.cancelled_chasers);
     }
     Ok(())
 }
@@ -322,15 +325,13 @@ pub async fn case_note(
     by: Option<String>,
 ) -> anyhow::Result<()> {
     let case = app.store.require_case(reference).await?;
-    staff::add_note(
-        &app.store,
-        &case,
-        text,
-        &actor(by),
-        app.today(),
-        app.clock.now(),
-    )
-    .await?;
+    match staff::add_note(&app.store, &case, text, &actor(by), app.today(), app.clock.now()).await {
+        Err(staff::StaffError::EmptyNote) => bail!(
+            "the note is empty: write what you want to keep, e.g. foi case note {} \"phoned, they will reply Friday\"",
+            case.reference
+        ),
+        r => r?,
+    }
     println!("noted on {}", case.reference);
     Ok(())
 }
@@ -343,17 +344,14 @@ pub async fn case_assign(
     clear: bool,
 ) -> anyhow::Result<()> {
     let name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if name.is_some() == clear {
+        bail!("give a name (foi case assign REF NAME) or --clear, not both or neither");
+    }
     let case = app.store.require_case(reference).await?;
-    match (name, clear) {
-        (Some(n), false) => {
-            staff::assign(&app.store, &case, Some(&n)).await?;
-            println!("{} assigned to {n}", case.reference);
-        }
-        (None, true) => {
-            staff::assign(&app.store, &case, None).await?;
-            println!("{} is unassigned", case.reference);
-        }
-        _ => bail!("give a name (foi case assign REF NAME) or --clear, not both or neither"),
+    staff::assign(&app.store, &case, name.as_deref()).await?;
+    match name {
+        Some(n) => println!("{} assigned to {n}", case.reference),
+        None => println!("{} is unassigned", case.reference),
     }
     Ok(())
 }

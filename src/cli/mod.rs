@@ -55,7 +55,7 @@ pub enum Command {
     /// List cases.
     #[command(subcommand)]
     Cases(cases::CasesCommand),
-    /// One case: show.
+    /// One case: show, record an event, its deadline, set its status, note, assign, answer.
     #[command(subcommand)]
     Case(cases::CaseCommand),
     /// List the regimes (laws and clocks) bodies can be under.

@@ -15,14 +15,14 @@ pub struct ReportArgs {
     pub name: String,
     /// Also give the figures per group: per body tag (a body with several tags counts in
     /// each of its tags), per region or per regime. Without it, one group: all.
-    #[arg(long, value_parser = ["tag", "region", "regime"])]
+    #[arg(long, value_name = "GROUP", value_parser = ["tag", "region", "regime"])]
     pub by: Option<String>,
     /// text (tables for people), csv (tidy: one row per group x measure x value), json
     /// (schema foi-report/1) or html (one self-contained file with charts).
     #[arg(long, default_value = "text", value_parser = ["text", "csv", "json", "html"])]
     pub format: String,
     /// Write to FILE instead of stdout.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 

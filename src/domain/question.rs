@@ -253,6 +253,24 @@ impl Questions {
         self.0.is_empty()
     }
 
+    /// What every question's rules suggest from one text: (question, answer, evidence).
+    /// The text is folded once for all of them.
+    pub fn suggest_all(&self, text: &str) -> Vec<(&Question, String, String)> {
+        if self.0.iter().all(|q| q.rules.is_empty()) {
+            return Vec::new();
+        }
+        let folded = Folded::new(text);
+        self.0
+            .iter()
+            .filter_map(|q| q.suggest_in(&folded).map(|(a, e)| (q, a, e)))
+            .collect()
+    }
+
+    /// Whether any question has keyword rules.
+    pub fn has_rules(&self) -> bool {
+        self.0.iter().any(|q| !q.rules.is_empty())
+    }
+
     /// The question for `key`, or an error sentence listing the keys there are.
     pub fn require(&self, key: &str) -> Result<&Question, String> {
         self.get(key).ok_or_else(|| {
@@ -305,7 +323,10 @@ impl Question {
     /// The first rule whose keywords the text contains: its answer and the words around
     /// the match (one line, at most ~160 characters) as evidence.
     pub fn suggest(&self, text: &str) -> Option<(String, String)> {
-        let folded = Folded::new(text);
+        self.suggest_in(&Folded::new(text))
+    }
+
+    fn suggest_in(&self, folded: &Folded<'_>) -> Option<(String, String)> {
         self.rules.iter().find_map(|r| {
             let all: Option<Vec<_>> = r.all.iter().map(|k| folded.find_word(k)).collect();
             let all = all?;
@@ -370,11 +391,19 @@ fn normalise_number(v: &str) -> Option<String> {
 struct Folded<'a> {
     original: &'a str,
     lower: String,
-    origin: Vec<usize>,
+    /// Byte offsets into `original`; `None` when they are the same (ASCII text).
+    origin: Option<Vec<usize>>,
 }
 
 impl<'a> Folded<'a> {
     fn new(original: &'a str) -> Self {
+        if original.is_ascii() {
+            return Self {
+                original,
+                lower: original.to_ascii_lowercase(),
+                origin: None,
+            };
+        }
         let mut lower = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len());
         for (i, c) in original.char_indices() {
@@ -387,7 +416,15 @@ impl<'a> Folded<'a> {
         Self {
             original,
             lower,
-            origin,
+            origin: Some(origin),
+        }
+    }
+
+    /// The original offset of a byte of the folded text (the end maps to the end).
+    fn original_at(&self, folded: usize) -> usize {
+        match &self.origin {
+            None => folded,
+            Some(o) => o.get(folded).copied().unwrap_or(self.original.len()),
         }
     }
 
@@ -405,9 +442,7 @@ impl<'a> Folded<'a> {
             let before = self.lower[..start].chars().next_back();
             let after = self.lower[end..].chars().next();
             if !is_word(before) && !is_word(after) {
-                let o_start = self.origin[start];
-                let o_end = self.origin.get(end).copied().unwrap_or(self.original.len());
-                return Some((o_start, o_end));
+                return Some((self.original_at(start), self.original_at(end)));
             }
             from = start + self.lower[start..].chars().next().map_or(1, char::len_utf8);
         }
@@ -517,6 +552,18 @@ options = ["Active", "expired", "none"]
         let yn = q.get("uses_hikvision_or_dahua").unwrap();
         assert_eq!(yn.suggest("We use Dahua cameras").unwrap().0, "yes");
         assert_eq!(yn.suggest("We have neither.").unwrap().0, "no");
+        let all = q.suggest_all("Hikvision cameras; the figure is commercially sensitive.");
+        let got: Vec<_> = all
+            .iter()
+            .map(|(q, a, _)| (q.key.as_str(), a.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("uses_hikvision_or_dahua", "yes"),
+                ("contract_status", "not disclosed")
+            ]
+        );
     }
 
     #[test]

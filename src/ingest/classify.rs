@@ -226,10 +226,10 @@ fn decide(
     // of consequence it is an auto-reply.
     let strong_auto = strong_auto_header(message);
     let out_of_office = text
-        .subject_match(OUT_OF_OFFICE_SUBJECTS)
+        .subject_match(&OUT_OF_OFFICE_SUBJECTS_SET)
         .map(|p| format!("out-of-office subject \"{p}\""))
         .or_else(|| {
-            text.fresh_start_match(OUT_OF_OFFICE_PHRASES, OUT_OF_OFFICE_WINDOW)
+            text.fresh_start_match(&OUT_OF_OFFICE_PHRASES_SET, OUT_OF_OFFICE_WINDOW)
                 .map(|p| format!("out-of-office wording \"{p}\""))
         });
     if let Some(wording) = out_of_office {
@@ -252,7 +252,7 @@ fn decide(
     }
 
     // 4. Mail that cannot be read here.
-    if let Some(phrase) = text.find_any(SECURE_MAIL_PHRASES) {
+    if let Some(phrase) = text.find_any(&SECURE_MAIL_PHRASES_SET) {
         return (
             Kind::Unknown,
             format!(
@@ -317,20 +317,20 @@ fn judge_content(
         format!("; exemptions cited: {}", exemptions.join(", "))
     };
 
-    if let Some(phrase) = text.find_any(CLARIFICATION_PHRASES) {
+    if let Some(phrase) = text.find_any(&CLARIFICATION_PHRASES_SET) {
         return Some(verdict(
             Kind::ClarificationRequest,
             format!("clarification request: \"{phrase}\""),
         ));
     }
-    if let Some(phrase) = text.find_any(DEFINITE_REFUSAL_PHRASES) {
+    if let Some(phrase) = text.find_any(&DEFINITE_REFUSAL_PHRASES_SET) {
         return Some(verdict(
             Kind::Refusal,
             format!("refusal: \"{phrase}\"{cited}"),
         ));
     }
     let acknowledgement = text
-        .find_any(ACK_PHRASES)
+        .find_any(&ACK_PHRASES_SET)
         .or_else(|| ack_in_attachment_names(message));
     if let Some(phrase) = acknowledgement {
         return Some(verdict(
@@ -338,8 +338,8 @@ fn judge_content(
             format!("acknowledgement: \"{phrase}\""),
         ));
     }
-    let response = text.find_any(RESPONSE_PHRASES);
-    let weak_refusal = text.find_any(WEAK_REFUSAL_PHRASES);
+    let response = text.find_any(&RESPONSE_PHRASES_SET);
+    let weak_refusal = text.find_any(&WEAK_REFUSAL_PHRASES_SET);
     if has_documents || response.is_some() {
         let mut evidence = Vec::new();
         if let Some(phrase) = response {
@@ -462,23 +462,57 @@ impl Evidence {
         }
     }
 
-    fn subject_match(&self, phrases: &[&'static str]) -> Option<&'static str> {
-        phrases.iter().copied().find(|p| self.subject.contains(p))
+    fn subject_match(&self, phrases: &Phrases) -> Option<&'static str> {
+        phrases.first_in(&self.subject)
     }
 
     /// A phrase in the first `window` bytes of the new text.
-    fn fresh_start_match(&self, phrases: &[&'static str], window: usize) -> Option<&'static str> {
-        let start = sanitize::truncate_bytes(&self.fresh, window);
-        phrases.iter().copied().find(|p| start.contains(p))
+    fn fresh_start_match(&self, phrases: &Phrases, window: usize) -> Option<&'static str> {
+        phrases.first_in(sanitize::truncate_bytes(&self.fresh, window))
     }
 
-    /// The first phrase found in the subject or the new text, outside hypothetical
-    /// sentences ("if we need clarification ...", "some information may be exempt").
-    fn find_any(&self, phrases: &[&'static str]) -> Option<&'static str> {
-        phrases
-            .iter()
-            .copied()
-            .find(|phrase| asserted(&self.subject, phrase) || asserted(&self.fresh, phrase))
+    /// The first phrase (in the list's order) found in the subject or the new text,
+    /// outside hypothetical sentences ("if we need clarification ...", "some information
+    /// may be exempt").
+    fn find_any(&self, phrases: &Phrases) -> Option<&'static str> {
+        let mut best: Option<usize> = None;
+        for hay in [&self.subject, &self.fresh] {
+            for m in phrases.ac.find_overlapping_iter(hay.as_str()) {
+                let p = m.pattern().as_usize();
+                // (only an earlier phrase of the list can still win)
+                if best.is_none_or(|b| p < b) && !is_hypothetical(hay, m.start()) {
+                    best = Some(p);
+                }
+            }
+        }
+        best.map(|b| phrases.list[b])
+    }
+}
+
+/// A list of phrases with its automaton: every phrase is looked for in one pass over a
+/// text (a reply may be 20,000 characters; there are hundreds of phrases).
+struct Phrases {
+    list: &'static [&'static str],
+    ac: aho_corasick::AhoCorasick,
+}
+
+impl Phrases {
+    fn new(list: &'static [&'static str]) -> Self {
+        Self {
+            list,
+            // (fixed literals: building cannot fail)
+            ac: aho_corasick::AhoCorasick::new(list).expect("classification phrases"),
+        }
+    }
+
+    /// The first phrase, in the list's order, that occurs in `hay`.
+    fn first_in(&self, hay: &str) -> Option<&'static str> {
+        let best = self
+            .ac
+            .find_overlapping_iter(hay)
+            .map(|m| m.pattern().as_usize())
+            .min()?;
+        Some(self.list[best])
     }
 }
 
@@ -498,20 +532,6 @@ fn fold(text: &str) -> String {
         }
     }
     out
-}
-
-/// True when `phrase` occurs in `hay` in a sentence that states it rather than
-/// supposes it.
-fn asserted(hay: &str, phrase: &str) -> bool {
-    let mut from = 0usize;
-    while let Some(found) = hay.get(from..).and_then(|rest| rest.find(phrase)) {
-        let start = from + found;
-        if !is_hypothetical(hay, start) {
-            return true;
-        }
-        from = start + phrase.len().max(1);
-    }
-    false
 }
 
 /// Words that make the rest of a sentence a supposition.
@@ -611,6 +631,24 @@ fn starts_quote(lower: &str, lines: &[&str], i: usize) -> bool {
 // ---------------------------------------------------------------------------------------
 // Phrase lists (lower case; matched on folded text)
 // ---------------------------------------------------------------------------------------
+
+// The phrase lists below, each with its automaton.
+static OUT_OF_OFFICE_SUBJECTS_SET: std::sync::LazyLock<Phrases> =
+    std::sync::LazyLock::new(|| Phrases::new(OUT_OF_OFFICE_SUBJECTS));
+static OUT_OF_OFFICE_PHRASES_SET: std::sync::LazyLock<Phrases> =
+    std::sync::LazyLock::new(|| Phrases::new(OUT_OF_OFFICE_PHRASES));
+static ACK_PHRASES_SET: std::sync::LazyLock<Phrases> =
+    std::sync::LazyLock::new(|| Phrases::new(ACK_PHRASES));
+static CLARIFICATION_PHRASES_SET: std::sync::LazyLock<Phrases> =
+    std::sync::LazyLock::new(|| Phrases::new(CLARIFICATION_PHRASES));
+static DEFINITE_REFUSAL_PHRASES_SET: std::sync::LazyLock<Phrases> =
+    std::sync::LazyLock::new(|| Phrases::new(DEFINITE_REFUSAL_PHRASES));
+static WEAK_REFUSAL_PHRASES_SET: std::sync::LazyLock<Phrases> =
+    std::sync::LazyLock::new(|| Phrases::new(WEAK_REFUSAL_PHRASES));
+static RESPONSE_PHRASES_SET: std::sync::LazyLock<Phrases> =
+    std::sync::LazyLock::new(|| Phrases::new(RESPONSE_PHRASES));
+static SECURE_MAIL_PHRASES_SET: std::sync::LazyLock<Phrases> =
+    std::sync::LazyLock::new(|| Phrases::new(SECURE_MAIL_PHRASES));
 
 const OUT_OF_OFFICE_SUBJECTS: &[&str] = &[
     "out of office",

@@ -3,7 +3,7 @@
 //! `.eml`/mbox files. Each email goes through [`super::pipeline::ingest`] as it arrives,
 //! so memory stays bounded whatever the mailbox size.
 
-use super::pipeline::{ingest, Ingested};
+use super::pipeline::{ingest_batch, Ingested};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::deadlines::Regimes;
@@ -46,26 +46,72 @@ pub struct Ctx<'a> {
     pub clock: &'a dyn Clock,
 }
 
-impl Ctx<'_> {
-    async fn one(&self, raw: &[u8], source: &str, sum: &mut FetchSummary) -> anyhow::Result<()> {
-        let r = ingest(
-            self.store,
-            self.config,
-            self.regimes,
-            raw,
-            source,
-            self.clock.now(),
+/// Emails read but not yet ingested: ingested together (see [`ingest_batch`]) when
+/// [`BATCH_EMAILS`] or [`BATCH_BYTES`] are reached, so memory stays bounded.
+struct Pending<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    emails: Vec<(Vec<u8>, String)>,
+    bytes: usize,
+    sum: FetchSummary,
+}
+
+/// At most this many emails are held before they are ingested...
+const BATCH_EMAILS: usize = 200;
+/// ...or this many bytes.
+const BATCH_BYTES: usize = 16 * 1024 * 1024;
+
+impl<'c, 'a> Pending<'c, 'a> {
+    fn new(ctx: &'c Ctx<'a>) -> Self {
+        Self {
+            ctx,
+            emails: Vec::new(),
+            bytes: 0,
+            sum: FetchSummary::default(),
+        }
+    }
+
+    async fn push(&mut self, raw: Vec<u8>, source: &str) -> anyhow::Result<()> {
+        self.bytes += raw.len();
+        self.emails.push((raw, source.to_string()));
+        if self.emails.len() >= BATCH_EMAILS || self.bytes >= BATCH_BYTES {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Ingest what is held: afterwards every email read so far is stored.
+    async fn flush(&mut self) -> anyhow::Result<()> {
+        let emails: Vec<(&[u8], &str)> = self
+            .emails
+            .iter()
+            .map(|(raw, source)| (raw.as_slice(), source.as_str()))
+            .collect();
+        let done = ingest_batch(
+            self.ctx.store,
+            self.ctx.config,
+            self.ctx.regimes,
+            &emails,
+            self.ctx.clock.now(),
         )
         .await?;
-        sum.add(&r);
+        for r in &done {
+            self.sum.add(r);
+        }
+        self.emails.clear();
+        self.bytes = 0;
         Ok(())
+    }
+
+    async fn finish(mut self) -> anyhow::Result<FetchSummary> {
+        self.flush().await?;
+        Ok(self.sum)
     }
 }
 
 /// Read every email in a Maildir's `new/` and `cur/` (never moved or deleted; the same
 /// bytes are stored once, so reading again is harmless).
 pub async fn fetch_maildir(ctx: &Ctx<'_>, dir: &Path) -> anyhow::Result<FetchSummary> {
-    let mut sum = FetchSummary::default();
+    let mut pending = Pending::new(ctx);
     for sub in ["new", "cur"] {
         let folder = dir.join(sub);
         let mut names: Vec<_> = match std::fs::read_dir(&folder) {
@@ -83,10 +129,10 @@ pub async fn fetch_maildir(ctx: &Ctx<'_>, dir: &Path) -> anyhow::Result<FetchSum
         for path in names {
             let raw =
                 std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            ctx.one(&raw, "maildir", &mut sum).await?;
+            pending.push(raw, "maildir").await?;
         }
     }
-    Ok(sum)
+    pending.finish().await
 }
 
 /// Split an mbox file into emails (lines `From ` start one; `>From ` is unescaped).
@@ -121,18 +167,18 @@ pub async fn import_files(
     ctx: &Ctx<'_>,
     files: &[std::path::PathBuf],
 ) -> anyhow::Result<FetchSummary> {
-    let mut sum = FetchSummary::default();
+    let mut pending = Pending::new(ctx);
     for f in files {
         let data = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
         if data.starts_with(b"From ") {
             for m in split_mbox(&data) {
-                ctx.one(&m, "import", &mut sum).await?;
+                pending.push(m, "import").await?;
             }
         } else {
-            ctx.one(&data, "import", &mut sum).await?;
+            pending.push(data, "import").await?;
         }
     }
-    Ok(sum)
+    pending.finish().await
 }
 
 /// The IMAP settings from the config, password resolved.
@@ -152,7 +198,7 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
     let mut session = connect(settings)
         .await
         .map_err(|e: ImapError| anyhow::anyhow!("{e}"))?;
-    let mut sum = FetchSummary::default();
+    let mut pending = Pending::new(ctx);
     let fetch = &ctx.config.fetch;
     let source = format!("imap:{}@{}", settings.username, settings.host);
     for folder in &fetch.folders {
@@ -178,6 +224,7 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
             .collect();
         uids.sort_unstable();
         let mut stored = last;
+        let label = format!("imap:{folder}");
         for chunk in uids.chunks(fetch.batch_size) {
             let set = chunk
                 .iter()
@@ -197,11 +244,11 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
                     let (Some(uid), Some(body)) = (msg.uid, msg.body()) else {
                         continue;
                     };
-                    let label = format!("imap:{folder}");
-                    ctx.one(body, &label, &mut sum).await?;
+                    pending.push(body.to_vec(), &label).await?;
                     stored = stored.max(uid);
                 }
             }
+            pending.flush().await?;
             // Progress is saved after each batch: a fetch cut short re-reads at most one
             // batch, and the content-addressed store keeps that free of duplicates.
             ctx.store
@@ -232,7 +279,7 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
             .await?;
     }
     let _ = session.logout().await;
-    Ok(sum)
+    pending.finish().await
 }
 
 /// Fetch once from the configured source.

@@ -7,7 +7,8 @@
 use super::classify::Classification;
 use super::parse::ParsedMessage;
 use crate::domain::{Reference, ReplyToken};
-use crate::store::Store;
+use crate::store::{CaseHit, Evidence, MatchKeys};
+use std::collections::HashMap;
 
 /// Where an email belongs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,123 +54,181 @@ fn distinct(mut ids: Vec<i64>) -> Vec<i64> {
     ids
 }
 
-/// Find the case(s) of an email.
-pub async fn find_cases(
-    store: &Store,
-    parsed: &ParsedMessage,
-    class: &Classification,
-    reply_pattern: &str,
-) -> anyhow::Result<Match> {
-    // A bounce belongs to the message it carries.
-    if let Some(b) = &class.bounce {
-        if let Some(orig) = &b.original_message_id {
-            let ids = distinct(
-                store
-                    .case_ids_by_outbound_ids(std::slice::from_ref(orig))
-                    .await?,
-            );
-            if ids.len() == 1 {
-                return Ok(Match::Cases(ids, "bounce"));
-            }
+/// The cases an email's evidence named, with what the pipeline needs of each.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub matched: Option<Match>,
+    /// case id -> (reference, regime), for every case the evidence named.
+    pub cases: HashMap<i64, (String, String)>,
+}
+
+impl Found {
+    pub fn reference(&self, case_id: i64) -> Option<&str> {
+        self.cases.get(&case_id).map(|(r, _)| r.as_str())
+    }
+
+    pub fn regime(&self, case_id: i64) -> Option<&str> {
+        self.cases.get(&case_id).map(|(_, g)| g.as_str())
+    }
+}
+
+/// Case ids (with reference and regime) that emails earlier in the same batch linked to
+/// their body reference: not stored yet, but evidence for the emails after them.
+pub type Learnt = HashMap<String, Vec<(i64, String, String)>>;
+
+/// Weigh an email's evidence except the sender's (read for many emails in one round trip
+/// to the store, `Store::match_evidence`), strongest first. `None`: only the sender can
+/// still decide. A body reference that is really one of our case references quoted back
+/// ("Reference: CCTV24-0042") is dropped from `class`.
+pub fn weigh(
+    hits: Vec<CaseHit>,
+    class: &mut Classification,
+    learnt: &Learnt,
+    found: &mut Found,
+) -> Option<Match> {
+    let mut by: HashMap<Evidence, Vec<i64>> = HashMap::new();
+    for h in hits {
+        by.entry(h.evidence).or_default().push(h.case_id);
+        found.cases.insert(h.case_id, (h.reference, h.regime));
+    }
+    if by.contains_key(&Evidence::OwnReference) {
+        class.body_reference = None;
+        by.remove(&Evidence::BodyReference);
+    }
+    if let Some(earlier) = class.body_reference.as_ref().and_then(|r| learnt.get(r)) {
+        for (id, reference, regime) in earlier {
+            by.entry(Evidence::BodyReference).or_default().push(*id);
+            found.cases.insert(*id, (reference.clone(), regime.clone()));
         }
+    }
+    decide(&by)
+}
+
+/// 5. The sender: a body with exactly one open case (`Store::sender_evidence`).
+pub fn weigh_sender(from: &str, hits: Vec<CaseHit>, found: &mut Found) -> Match {
+    let mut by_addr = Vec::new();
+    let mut by_domain = Vec::new();
+    for h in hits {
+        match h.evidence {
+            Evidence::Sender => by_addr.push(h.case_id),
+            _ => by_domain.push(h.case_id),
+        }
+        found.cases.insert(h.case_id, (h.reference, h.regime));
+    }
+    let (by_addr, by_domain) = (distinct(by_addr), distinct(by_domain));
+    if by_addr.len() == 1 {
+        return Match::Cases(by_addr, "sender");
+    }
+    if by_addr.is_empty() && by_domain.len() == 1 {
+        return Match::Cases(by_domain, "sender_domain");
+    }
+    let suggestions = if by_addr.is_empty() {
+        by_domain
+    } else {
+        by_addr
+    };
+    if suggestions.is_empty() {
+        return Match::Triage(
+            format!("no token, thread or reference, and {from} is not a known body's address"),
+            Vec::new(),
+        );
+    }
+    Match::Triage(
+        format!(
+            "no token, thread or reference; the sender {from} has {} open cases",
+            suggestions.len()
+        ),
+        suggestions.into_iter().take(20).collect(),
+    )
+}
+
+/// Nothing decided and no sender to ask about.
+pub fn no_evidence() -> Match {
+    Match::Triage("no token, thread, reference or sender".into(), Vec::new())
+}
+
+/// What to look up for an email.
+pub fn keys_of(parsed: &ParsedMessage, class: &Classification, reply_pattern: &str) -> MatchKeys {
+    let mut thread_ids: Vec<String> = parsed.in_reply_to.clone();
+    thread_ids.extend(parsed.references.iter().cloned());
+    thread_ids.truncate(100);
+    let refs = |text: &str| -> Vec<String> {
+        references_in(text)
+            .into_iter()
+            .map(|r| r.as_str().to_string())
+            .collect()
+    };
+    MatchKeys {
+        bounce_original: class
+            .bounce
+            .as_ref()
+            .and_then(|b| b.original_message_id.clone()),
+        tokens: parsed
+            .recipients
+            .iter()
+            .filter_map(|r| token_in(&r.address, reply_pattern))
+            .map(|t| t.as_str().to_string())
+            .collect(),
+        thread_ids,
+        subject_references: refs(parsed.subject.as_deref().unwrap_or("")),
+        text_references: refs(&parsed.text_body),
+        // "Reference: CCTV24-0042" quotes our reference, not the body's own.
+        own_reference: class
+            .body_reference
+            .as_deref()
+            .and_then(crate::domain::Reference::parse)
+            .map(|r| r.as_str().to_string()),
+        body_reference: class.body_reference.clone(),
+    }
+}
+
+/// Weigh the evidence, strongest first (steps 1-4 and a bounce's original message);
+/// `None` when only the sender can still decide.
+fn decide(by: &HashMap<Evidence, Vec<i64>>) -> Option<Match> {
+    let get = |e: Evidence| distinct(by.get(&e).cloned().unwrap_or_default());
+    // A bounce belongs to the message it carries.
+    let bounce = get(Evidence::BounceOriginal);
+    if bounce.len() == 1 {
+        return Some(Match::Cases(bounce, "bounce"));
     }
     // 1. The reply token in any recipient address (To, Cc, Delivered-To, X-Original-To,
     // Received). Tokens are explicit: an email naming two tokens answers both cases.
-    let mut by_token = Vec::new();
-    for r in &parsed.recipients {
-        if let Some(t) = token_in(&r.address, reply_pattern) {
-            if let Some(id) = store.case_id_by_token(t.as_str()).await? {
-                by_token.push(id);
-            }
-        }
-    }
-    let by_token = distinct(by_token);
+    let by_token = get(Evidence::Token);
     if !by_token.is_empty() {
-        return Ok(Match::Cases(by_token, "token"));
+        return Some(Match::Cases(by_token, "token"));
     }
     // 2. Threading headers naming our Message-IDs.
-    let mut ids: Vec<String> = parsed.in_reply_to.clone();
-    ids.extend(parsed.references.iter().cloned());
-    let by_thread = distinct(store.case_ids_by_outbound_ids(&ids).await?);
+    let by_thread = get(Evidence::Thread);
     match by_thread.len() {
-        1 => return Ok(Match::Cases(by_thread, "thread")),
-        n if n > 1 => {
-            return Ok(Match::Triage(
+        0 => {}
+        1 => return Some(Match::Cases(by_thread, "thread")),
+        n => {
+            return Some(Match::Triage(
                 format!("its threading headers name requests of {n} cases"),
                 by_thread,
             ))
         }
-        _ => {}
     }
     // 3. The case reference in the subject, else in the text.
-    for text in [
-        parsed.subject.as_deref().unwrap_or(""),
-        parsed.text_body.as_str(),
-    ] {
-        let mut found = Vec::new();
-        for r in references_in(text) {
-            if let Some(id) = store.case_id_by_reference(r.as_str()).await? {
-                found.push(id);
-            }
-        }
-        let found = distinct(found);
+    for e in [Evidence::SubjectReference, Evidence::TextReference] {
+        let found = get(e);
         match found.len() {
-            1 => return Ok(Match::Cases(found, "reference")),
-            n if n > 1 => {
-                return Ok(Match::Triage(
+            0 => {}
+            1 => return Some(Match::Cases(found, "reference")),
+            n => {
+                return Some(Match::Triage(
                     format!("it names {n} case references"),
                     found,
                 ))
             }
-            _ => {}
         }
     }
     // 4. The body's own reference, learnt from earlier emails on the case.
-    if let Some(bref) = &class.body_reference {
-        let found = distinct(store.case_ids_by_body_reference(bref).await?);
-        if found.len() == 1 {
-            return Ok(Match::Cases(found, "body_reference"));
-        }
+    let found = get(Evidence::BodyReference);
+    if found.len() == 1 {
+        return Some(Match::Cases(found, "body_reference"));
     }
-    // 5. The sender: a body with exactly one open case.
-    if let Some(from) = &parsed.from {
-        let domain = from.address.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
-        let (by_addr, by_domain) = store
-            .open_case_ids_for_sender(&from.address, domain)
-            .await?;
-        if by_addr.len() == 1 {
-            return Ok(Match::Cases(by_addr, "sender"));
-        }
-        if by_addr.is_empty() && by_domain.len() == 1 {
-            return Ok(Match::Cases(by_domain, "sender_domain"));
-        }
-        let suggestions = if by_addr.is_empty() {
-            by_domain
-        } else {
-            by_addr
-        };
-        if !suggestions.is_empty() {
-            return Ok(Match::Triage(
-                format!(
-                    "no token, thread or reference; the sender {} has {} open cases",
-                    from.address,
-                    suggestions.len()
-                ),
-                suggestions.into_iter().take(20).collect(),
-            ));
-        }
-        return Ok(Match::Triage(
-            format!(
-                "no token, thread or reference, and {} is not a known body's address",
-                from.address
-            ),
-            Vec::new(),
-        ));
-    }
-    Ok(Match::Triage(
-        "no token, thread, reference or sender".into(),
-        Vec::new(),
-    ))
+    None
 }
 
 #[cfg(test)]

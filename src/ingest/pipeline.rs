@@ -4,7 +4,7 @@
 //! nothing is ever dropped.
 
 use super::classify::{classify, Classification, Kind};
-use super::matcher::{find_cases, Match};
+use super::matcher::{keys_of, no_evidence, weigh, weigh_sender, Found, Learnt, Match};
 use super::parse::{parse, Limits, ParsedMessage};
 use crate::config::Config;
 use crate::deadlines::Regimes;
@@ -101,59 +101,153 @@ pub async fn ingest(
     source: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Ingested> {
-    let (id, new) = store.store_inbound_raw(raw, source, now).await?;
-    if !new {
-        return Ok(Ingested::Duplicate(id));
+    let mut done = ingest_batch(store, config, regimes, &[(raw, source)], now).await?;
+    done.pop()
+        .ok_or_else(|| anyhow::anyhow!("an inbound email went missing"))
+}
+
+/// One email of a batch, between its parse and its record.
+struct Work {
+    at: usize,
+    id: i64,
+    parsed: ParsedMessage,
+    class: Classification,
+    matched: Option<Match>,
+    found: Found,
+}
+
+/// Parse and classify `(position, message id, raw bytes)`, in order, on every core: the
+/// CPU-heavy part of ingestion (MIME, HTML to text, the phrase lists), with no IO.
+fn parse_all(emails: &[(usize, i64, &[u8])], limits: &Limits) -> Vec<Work> {
+    let one = |(at, id, raw): &(usize, i64, &[u8])| {
+        let parsed = parse(raw, limits);
+        let class = classify(&parsed);
+        Work {
+            at: *at,
+            id: *id,
+            parsed,
+            class,
+            matched: None,
+            found: Found::default(),
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || emails.len() < 8 {
+        return emails.iter().map(one).collect();
     }
-    let parsed = parse(raw, &limits(config));
-    let mut class = classify(&parsed);
-    // "Reference: CCTV24-0042" quotes our reference, not the body's own.
-    if let Some(r) = class
-        .body_reference
-        .as_deref()
-        .and_then(crate::domain::Reference::parse)
-    {
-        if store.case_id_by_reference(r.as_str()).await?.is_some() {
-            class.body_reference = None;
-        }
-    }
-    let found = find_cases(store, &parsed, &class, &config.sender.reply_address).await?;
-    let record = build_record(store, regimes, id, &parsed, &class, found, now).await?;
-    let matched = record.links.len();
-    store.apply_ingest(&record, now).await?;
-    // A real reply (not an auto-reply, a bounce or noise) cancels the chasers waiting on
-    // its cases: a body that has answered is never chased.
-    if matches!(
-        class.kind,
-        Kind::Acknowledgement | Kind::ClarificationRequest | Kind::Refusal | Kind::Response
-    ) {
-        for (case_id, _) in &record.links {
-            store.cancel_pending_chasers(*case_id, Some(now)).await?;
-        }
-    }
-    Ok(if matched > 0 {
-        Ingested::Matched {
-            id,
-            cases: matched,
-            kind: class.kind,
-        }
-    } else {
-        Ingested::Triage {
-            id,
-            kind: class.kind,
-        }
+    let chunk = emails.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = emails
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            // (parse and classify never panic: they are fuzzed; a panic would be a bug
+            // worth stopping for, with the raw bytes already kept)
+            .flat_map(|p| p.join().expect("parsing an email panicked"))
+            .collect()
     })
 }
 
-async fn build_record(
+/// Ingest several raw emails (`(bytes, source)`), in order, with four round trips to the
+/// store whatever their number: their raw bytes are kept first (one transaction, before
+/// any is parsed), then they are parsed and classified, their evidence read (one query
+/// for all, and one more for the senders of those still unmatched), and everything they
+/// imply recorded in one transaction. The same result as ingesting them one by one: an
+/// email can be matched by a body reference learnt from an earlier email of the batch.
+pub async fn ingest_batch(
     store: &Store,
+    config: &Config,
+    regimes: &Regimes,
+    emails: &[(&[u8], &str)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Ingested>> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stored = store.store_inbound_raw(emails, now).await?;
+    let limits = limits(config);
+    let pattern = &config.sender.reply_address;
+    let mut done: Vec<Option<Ingested>> = vec![None; emails.len()];
+    let mut fresh = Vec::new();
+    for (at, ((raw, _), (id, new))) in emails.iter().zip(&stored).enumerate() {
+        if *new {
+            fresh.push((at, *id, *raw));
+        } else {
+            done[at] = Some(Ingested::Duplicate(*id));
+        }
+    }
+    let mut work = parse_all(&fresh, &limits);
+    let keys: Vec<_> = work
+        .iter()
+        .map(|w| keys_of(&w.parsed, &w.class, pattern))
+        .collect();
+    let mut learnt = Learnt::new();
+    for (w, hits) in work.iter_mut().zip(store.match_evidence(&keys).await?) {
+        w.matched = weigh(hits, &mut w.class, &learnt, &mut w.found);
+        if let (Some(Match::Cases(ids, _)), Some(bref)) = (&w.matched, &w.class.body_reference) {
+            let known = learnt.entry(bref.clone()).or_default();
+            for id in ids {
+                if let Some((reference, regime)) = w.found.cases.get(id) {
+                    known.push((*id, reference.clone(), regime.clone()));
+                }
+            }
+        }
+    }
+    let senders: Vec<(usize, &str, &str)> = work
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.matched.is_none())
+        .filter_map(|(i, w)| {
+            let from = w.parsed.from.as_ref()?.address.as_str();
+            let domain = from.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+            Some((i, from, domain))
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = senders.iter().map(|(_, a, d)| (*a, *d)).collect();
+    let evidence = store.sender_evidence(&pairs).await?;
+    let decided: Vec<(usize, String, Vec<crate::store::CaseHit>)> = senders
+        .iter()
+        .zip(evidence)
+        .map(|((i, from, _), hits)| (*i, from.to_string(), hits))
+        .collect();
+    for (i, from, hits) in decided {
+        let w = &mut work[i];
+        w.matched = Some(weigh_sender(&from, hits, &mut w.found));
+    }
+    let mut records = Vec::with_capacity(work.len());
+    for w in &mut work {
+        let matched = w.matched.take().unwrap_or_else(no_evidence);
+        let record = build_record(regimes, w.id, &w.parsed, &w.class, matched, &w.found, now);
+        done[w.at] = Some(if record.links.is_empty() {
+            Ingested::Triage {
+                id: w.id,
+                kind: w.class.kind,
+            }
+        } else {
+            Ingested::Matched {
+                id: w.id,
+                cases: record.links.len(),
+                kind: w.class.kind,
+            }
+        });
+        records.push(record);
+    }
+    // One transaction records it all, chasers included.
+    store.apply_ingest(&records, now).await?;
+    Ok(done.into_iter().flatten().collect())
+}
+
+fn build_record(
     regimes: &Regimes,
     id: i64,
     parsed: &ParsedMessage,
     class: &Classification,
-    found: Match,
+    matched: Match,
+    found: &Found,
     now: DateTime<Utc>,
-) -> anyhow::Result<IngestRecord> {
+) -> IngestRecord {
     let mut r = IngestRecord {
         id,
         message_id: parsed.message_id.clone().unwrap_or_default(),
@@ -187,17 +281,23 @@ async fn build_record(
                 inline: a.inline,
             })
             .collect(),
+        // A real reply (not an auto-reply, a bounce or noise) cancels the chasers waiting
+        // on its cases: a body that has answered is never chased.
+        cancel_chasers: matches!(
+            class.kind,
+            Kind::Acknowledgement | Kind::ClarificationRequest | Kind::Refusal | Kind::Response
+        ),
         ..IngestRecord::default()
     };
-    match found {
+    match matched {
         Match::Cases(ids, method) => {
             let at = r.date.unwrap_or(now);
             for case_id in ids {
                 r.links.push((case_id, method.to_string()));
                 if let Some((kind, note, status)) = event_for(class.kind, class) {
-                    let (_, regime, _) = store.case_brief(case_id).await?;
-                    let on = regimes
-                        .get(&regime)
+                    let on = found
+                        .regime(case_id)
+                        .and_then(|g| regimes.get(g))
                         .map(|g| g.local_date(at))
                         .unwrap_or_else(|| at.date_naive());
                     r.events.push((
@@ -219,14 +319,15 @@ async fn build_record(
                 why = format!("{why}; {p}");
             }
             if !suggestions.is_empty() {
-                let mut refs = Vec::new();
-                for s in suggestions.iter().take(5) {
-                    refs.push(store.case_brief(*s).await?.0);
-                }
+                let refs: Vec<&str> = suggestions
+                    .iter()
+                    .take(5)
+                    .filter_map(|s| found.reference(*s))
+                    .collect();
                 why = format!("{why}; perhaps {}", refs.join(", "));
             }
             r.triage_reason = Some(why);
         }
     }
-    Ok(r)
+    r
 }

@@ -11,7 +11,7 @@ const STYLE: &str = r#"
 * { box-sizing: border-box; }
 body { margin: 0; background: #f6f7f9; color: #1d2330;
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-main { max-width: 1100px; margin: 0 auto; padding: 28px 32px 48px; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 24px 48px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 34px 0 10px; padding-bottom: 4px; border-bottom: 2px solid #dde1e8; }
 h3 { font-size: 16px; margin: 22px 0 6px; }

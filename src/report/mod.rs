@@ -683,22 +683,19 @@ pub fn exemptions_cited(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Escape text for HTML and SVG (element content and quoted attributes).
+/// Escape text for HTML and SVG (element content and quoted attributes): the sanitiser's
+/// escaping, after replacing the control characters XML forbids (all but tab and newline).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than tab and newline are not allowed in XML.
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
+    let forbidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if s.chars().any(forbidden) {
+        let clean: String = s
+            .chars()
+            .map(|c| if forbidden(c) { '\u{fffd}' } else { c })
+            .collect();
+        crate::ingest::sanitize::escape_html(&clean)
+    } else {
+        crate::ingest::sanitize::escape_html(s)
     }
-    out
 }
 
 /// A number for people: whole numbers without a decimal point, others to two decimals.

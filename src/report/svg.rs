@@ -47,7 +47,7 @@ pub fn funnel(g: &Group) -> String {
         ("answered", f.answered),
         ("answered on time", f.answered_on_time),
     ];
-    let (w, label_w, bar_w, row_h) = (760u32, 150u32, 470u32, 40u32);
+    let (w, label_w, bar_w, row_h) = (820u32, 150u32, 470u32, 40u32);
     let h = row_h * stages.len() as u32 + 30;
     let mut out = String::new();
     open(&mut out, w, h, &format!("Response funnel: {}", g.name));

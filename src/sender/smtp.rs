@@ -9,7 +9,8 @@ use crate::net::TlsMode;
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -162,41 +163,136 @@ impl SmtpClient {
         Ok(())
     }
 
-    /// Send one email on an idle session (or a new one).
-    pub async fn send(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), SendError> {
-        let pooled = self.idle.lock().await.pop();
-        // A session idle for a while may have been closed by the server: check it first
-        // (a NOOP), rather than risk failing an email half-way. Busy sessions go straight on.
-        let mut conn = match pooled {
-            Some((c, used)) if !c.has_broken() && used.elapsed() < Duration::from_secs(10) => c,
-            Some((mut c, _)) if !c.has_broken() => {
-                if c.test_connected().await {
-                    c
-                } else {
-                    self.connect().await?
-                }
-            }
-            _ => self.connect().await?,
+    /// Send one email on an idle session (or a new one). `go` is awaited after the
+    /// envelope (MAIL FROM, RCPT TO) and before DATA, so the server has nothing to deliver
+    /// until it says yes; it runs alongside the envelope's round trips (the worker commits
+    /// the email's `sending` mark there). When `go` says no, the transaction is reset and
+    /// `None` returned: nothing was sent.
+    pub async fn send(
+        &self,
+        envelope: &Envelope,
+        raw: &[u8],
+        go: impl std::future::Future<Output = bool>,
+    ) -> Option<Result<(), SendError>> {
+        let mut conn = match self.session().await {
+            Ok(c) => c,
+            Err(e) => return go.await.then_some(Err(e)),
         };
-        let result = tokio::time::timeout(self.timeout, conn.send(envelope, raw)).await;
-        match result {
-            Err(_) => Err(SendError::Transient(format!(
-                "{} timed out while sending",
-                self.where_()
-            ))),
-            Ok(Ok(_)) => {
+        match transaction(&mut conn, envelope, raw, go, self.timeout).await {
+            Ok(sent) => {
                 self.idle
                     .lock()
                     .await
                     .push((conn, std::time::Instant::now()));
-                Ok(())
+                sent.then_some(Ok(()))
             }
-            Ok(Err(e)) => Err(if e.is_permanent() {
-                SendError::Permanent(full_text(&e))
-            } else {
-                SendError::Transient(full_text(&e))
-            }),
+            Err(Timeout) => Some(Err(SendError::Transient(format!(
+                "{} timed out while sending",
+                self.where_()
+            )))),
+            Err(Failed(e)) => Some(Err(e)),
         }
+    }
+
+    /// An idle session (checked with a NOOP when it has been idle a while: the server may
+    /// have closed it, and an email should not fail half-way for that), or a new one.
+    async fn session(&self) -> Result<AsyncSmtpConnection, SendError> {
+        let pooled = self.idle.lock().await.pop();
+        match pooled {
+            Some((c, used)) if !c.has_broken() && used.elapsed() < Duration::from_secs(10) => Ok(c),
+            Some((mut c, _)) if !c.has_broken() => {
+                if c.test_connected().await {
+                    Ok(c)
+                } else {
+                    self.connect().await
+                }
+            }
+            _ => self.connect().await,
+        }
+    }
+}
+
+enum TransactionError {
+    Timeout,
+    Failed(SendError),
+}
+use TransactionError::{Failed, Timeout};
+
+/// One SMTP mail transaction, as lettre's `send` does it but with the `go` gate before
+/// DATA. Ok(false): `go` said no and the transaction was reset. A failed command leaves
+/// the connection broken (aborted), so the pool drops it. `go` is always awaited to the
+/// end (the timeout covers the server's part only), so the worker's mark is settled
+/// before the outcome is recorded.
+async fn transaction(
+    conn: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    raw: &[u8],
+    go: impl std::future::Future<Output = bool>,
+    timeout: Duration,
+) -> Result<bool, TransactionError> {
+    let mut options = Vec::new();
+    let non_ascii = |a: &lettre::Address| !AsRef::<str>::as_ref(a).is_ascii();
+    if envelope.from().is_some_and(non_ascii) || envelope.to().iter().any(non_ascii) {
+        if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+            go.await;
+            return Err(Failed(SendError::Permanent(
+                "the address is not ASCII and the server does not support SMTPUTF8".into(),
+            )));
+        }
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !raw.is_ascii() {
+        if !conn.server_info().supports_feature(Extension::EightBitMime) {
+            go.await;
+            return Err(Failed(SendError::Permanent(
+                "the email is not ASCII and the server does not support 8BITMIME".into(),
+            )));
+        }
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    let steps = async {
+        conn.command(Mail::new(envelope.from().cloned(), options))
+            .await?;
+        for to in envelope.to() {
+            conn.command(Rcpt::new(to.clone(), vec![])).await?;
+        }
+        Ok::<_, lettre::transport::smtp::Error>(())
+    };
+    let (envelope_sent, go) = tokio::join!(tokio::time::timeout(timeout, steps), go);
+    match envelope_sent {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            conn.abort().await;
+            return Err(Failed(classify(&e)));
+        }
+        Err(_) => return Err(Timeout),
+    }
+    if !go {
+        if conn.command(Rset).await.is_err() {
+            conn.abort().await;
+        }
+        return Ok(false);
+    }
+    let data = async {
+        conn.command(Data).await?;
+        conn.message(raw).await
+    };
+    match tokio::time::timeout(timeout, data).await {
+        Ok(Ok(_)) => Ok(true),
+        Ok(Err(e)) => {
+            conn.abort().await;
+            Err(Failed(classify(&e)))
+        }
+        Err(_) => Err(Timeout),
+    }
+}
+
+/// A 5xx fails the email; anything else (4xx, a dropped connection) is worth a retry.
+fn classify(e: &lettre::transport::smtp::Error) -> SendError {
+    if e.is_permanent() {
+        SendError::Permanent(full_text(e))
+    } else {
+        SendError::Transient(full_text(e))
     }
 }
 

@@ -121,30 +121,47 @@ impl Transport {
         }
     }
 
-    /// Hand one email to the server (or write its file).
-    pub async fn send(&self, c: &Claimed) -> Result<(), SendError> {
+    /// Hand one email to the server (or write its file) once `go` says yes: see
+    /// [`SmtpClient::send`]. `None` when `go` said no: nothing was sent.
+    pub async fn send(
+        &self,
+        c: &Claimed,
+        go: impl std::future::Future<Output = bool>,
+    ) -> Option<Result<(), SendError>> {
         match self {
             Self::Files { dir } => {
-                write_eml(dir, c).map_err(|e| SendError::Fatal(format!("{e:#}")))
+                if !go.await {
+                    return None;
+                }
+                Some(write_eml(dir, c).map_err(|e| SendError::Fatal(format!("{e:#}"))))
             }
             Self::Smtp(client) => {
-                let envelope =
-                    Envelope::new(
-                        Some(c.envelope_from.parse().map_err(|e| {
-                            SendError::Permanent(format!("bad sender address: {e}"))
-                        })?),
-                        vec![c.recipient.parse().map_err(|e| {
-                            SendError::Permanent(format!("bad recipient address: {e}"))
-                        })?],
-                    )
-                    .map_err(|e| SendError::Permanent(e.to_string()))?;
+                let envelope = match envelope_of(c) {
+                    Ok(e) => e,
+                    Err(e) => return go.await.then_some(Err(e)),
+                };
                 // lettre ends the DATA with CRLF.CRLF itself: drop our final CRLF so the
                 // body receives exactly the bytes we stored.
                 let raw = c.raw.strip_suffix(b"\r\n").unwrap_or(&c.raw);
-                client.send(&envelope, raw).await
+                client.send(&envelope, raw, go).await
             }
         }
     }
+}
+
+fn envelope_of(c: &Claimed) -> Result<Envelope, SendError> {
+    Envelope::new(
+        Some(
+            c.envelope_from
+                .parse()
+                .map_err(|e| SendError::Permanent(format!("bad sender address: {e}")))?,
+        ),
+        vec![c
+            .recipient
+            .parse()
+            .map_err(|e| SendError::Permanent(format!("bad recipient address: {e}")))?],
+    )
+    .map_err(|e| SendError::Permanent(e.to_string()))
 }
 
 /// Write `<reference>-<outbox id>.eml` atomically (temporary file, then rename).

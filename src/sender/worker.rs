@@ -8,7 +8,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::deadlines::Regimes;
 use crate::net::imap::{ImapSession, ImapSettings};
-use crate::store::{Claimed, Store};
+use crate::store::{Claimed, SentRecord, Store};
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::fs::File;
@@ -337,22 +337,28 @@ impl Sender {
         }
     }
 
-    /// Record what happened to one claimed email.
+    /// Record what happened to one claimed email. A sent one goes to the `recorder` when
+    /// there is one (its commit is shared with the other sessions'), else straight to the
+    /// store.
     async fn record(
         &mut self,
         c: Claimed,
         result: Result<(), SendError>,
         summary: &mut Summary,
+        recorder: Option<&Recorder>,
     ) -> Result<(), SendStop> {
         let now = self.clock.now();
         match result {
             Ok(()) => {
                 let on = self.receipt_date(&c, now);
-                self.store.record_sent(&c, now, on).await?;
-                summary.sent += 1;
                 if let Some(copier) = self.sent_copy.as_mut() {
                     copier.copy(&c.raw).await;
                 }
+                match recorder {
+                    Some(r) => r.sent(c, now, on)?,
+                    None => self.store.record_sent(&c, now, on).await?,
+                }
+                summary.sent += 1;
                 Ok(())
             }
             Err(SendError::Transient(e)) if c.attempts < self.retry.max_attempts => {
@@ -398,9 +404,11 @@ impl Sender {
         let claimed = self.store.claim(&ids, self.clock.now(), &self.boot).await?;
         let mut summary = Summary::default();
         for c in claimed {
-            self.store.mark_sending(c.id).await?;
-            let r = self.transport.send(&c).await;
-            self.record(c, r, &mut summary).await?;
+            let store = self.store.clone();
+            let go = async move { store.mark_sending(c.id).await.unwrap_or(false) };
+            if let Some(r) = self.transport.send(&c, go).await {
+                self.record(c, r, &mut summary, None).await?;
+            }
         }
         Ok(if summary.sent > 0 {
             Outcome::Sent
@@ -427,9 +435,10 @@ impl Sender {
             ..Summary::default()
         };
         let mut attempted = 0usize;
-        let mut inflight: JoinSet<(Claimed, Result<(), SendError>)> = JoinSet::new();
+        let mut inflight: JoinSet<(Claimed, Started)> = JoinSet::new();
         let mut idle = None;
         let mut stop: Option<SendStop> = None;
+        let (recorder, recording) = Recorder::start(self.store.clone());
         // Claimed (durably, in batches: one disk sync for many emails) but not yet started.
         let mut ready: std::collections::VecDeque<Claimed> = std::collections::VecDeque::new();
         loop {
@@ -446,17 +455,22 @@ impl Sender {
                 }
                 while room > 0 {
                     let Some(c) = ready.pop_front() else { break };
-                    // Marked before the server sees a byte: a crash from here on leaves it
-                    // `uncertain`, never silently sent twice.
-                    if !self.store.mark_sending(c.id).await? {
-                        continue;
-                    }
                     attempted += 1;
                     room -= 1;
                     let t = self.transport.clone();
+                    // Marked `sending` before the server sees a byte of the email (the
+                    // envelope goes ahead): a crash from then on leaves it `uncertain`,
+                    // never silently sent twice.
+                    let go = recorder.sending(c.id);
                     inflight.spawn(async move {
-                        let r = t.send(&c).await;
-                        (c, r)
+                        let (go, answer) = go.gate();
+                        let r = t.send(&c, go).await;
+                        let started = match (r, answer.get()) {
+                            (Some(r), _) => Started::Done(r),
+                            (None, Some(false)) => Started::NotClaimed,
+                            (None, _) => Started::RecorderGone,
+                        };
+                        (c, started)
                     });
                 }
             }
@@ -482,8 +496,14 @@ impl Sender {
                     idle = None;
                 }
                 Some(joined) = inflight.join_next() => {
-                    let (c, r) = joined.map_err(|e| anyhow::anyhow!("a send task failed: {e}"))?;
-                    if let Err(e) = self.record(c, r, &mut summary).await {
+                    let (c, started) = joined.map_err(|e| anyhow::anyhow!("a send task failed: {e}"))?;
+                    let result = match started {
+                        Started::Done(r) => self.record(c, r, &mut summary, Some(&recorder)).await,
+                        // cancelled or paused since the claim
+                        Started::NotClaimed => Ok(()),
+                        Started::RecorderGone => Err(SendStop::Store(anyhow::anyhow!("the outbox recorder stopped"))),
+                    };
+                    if let Err(e) = result {
                         if stop.is_none() {
                             stop = Some(e);
                         }
@@ -497,8 +517,16 @@ impl Sender {
                 _ = shutdown.changed() => {}
             }
         }
+        // Every sent email is recorded before the run ends.
+        drop(recorder);
+        let recorded = recording
+            .await
+            .map_err(|e| anyhow::anyhow!("the outbox recorder failed: {e}"))?;
         let unused: Vec<i64> = ready.iter().map(|c| c.id).collect();
         self.store.release_claims(&unused).await?;
+        if let Err(e) = recorded {
+            return Err(SendStop::Store(e));
+        }
         match stop {
             Some(e) => Err(e),
             None => Ok((summary, idle)),
@@ -531,4 +559,115 @@ impl Sender {
             Err(idle) => (Vec::new(), Some(idle)),
         })
     }
+}
+
+/// How a send task ended.
+enum Started {
+    /// The email was handed over (or failed): record the outcome.
+    Done(Result<(), SendError>),
+    /// It was no longer claimed when it was to be marked `sending` (cancelled or paused
+    /// from another process): nothing was sent.
+    NotClaimed,
+    /// The recorder stopped (a database error, reported when the run ends): nothing was sent.
+    RecorderGone,
+}
+
+enum Op {
+    Sending(i64, tokio::sync::oneshot::Sender<bool>),
+    Sent(Box<Claimed>, DateTime<Utc>, NaiveDate),
+}
+
+/// The sender's hot path to the store: one task that commits what all sessions did since
+/// its last commit in one transaction (group commit): the `sending` marks the sessions are
+/// waiting for and the sent emails to record. While it commits, the next marks and
+/// records queue up, so the more sessions, the more each commit carries.
+struct Recorder {
+    ops: tokio::sync::mpsc::UnboundedSender<Op>,
+}
+
+/// A session's wait for its email's `sending` mark.
+struct Mark(tokio::sync::oneshot::Receiver<bool>);
+
+/// What the mark's commit said, once awaited: `None` if the recorder stopped first.
+struct MarkAnswer(Arc<std::sync::OnceLock<bool>>);
+
+impl MarkAnswer {
+    fn get(&self) -> Option<bool> {
+        self.0.get().copied()
+    }
+}
+
+impl Mark {
+    /// The future the transport awaits before DATA, and where its answer is kept.
+    fn gate(self) -> (impl std::future::Future<Output = bool>, MarkAnswer) {
+        let answer = Arc::new(std::sync::OnceLock::new());
+        let keep = answer.clone();
+        let go = async move {
+            match self.0.await {
+                Ok(marked) => {
+                    let _ = keep.set(marked);
+                    marked
+                }
+                Err(_) => false,
+            }
+        };
+        (go, MarkAnswer(answer))
+    }
+}
+
+impl Recorder {
+    fn start(store: Store) -> (Self, tokio::task::JoinHandle<anyhow::Result<()>>) {
+        let (ops, rx) = tokio::sync::mpsc::unbounded_channel();
+        (Self { ops }, tokio::spawn(record_loop(store, rx)))
+    }
+
+    /// Ask for the email's `sending` mark.
+    fn sending(&self, id: i64) -> Mark {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        // (if the recorder is gone, the dropped sender makes the mark fail)
+        let _ = self.ops.send(Op::Sending(id, tx));
+        Mark(rx)
+    }
+
+    /// Record a sent email (committed with the next group).
+    fn sent(&self, c: Claimed, at: DateTime<Utc>, on: NaiveDate) -> Result<(), SendStop> {
+        self.ops
+            .send(Op::Sent(Box::new(c), at, on))
+            .map_err(|_| SendStop::Store(anyhow::anyhow!("the outbox recorder stopped")))
+    }
+}
+
+async fn record_loop(
+    store: Store,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<Op>,
+) -> anyhow::Result<()> {
+    let mut log = store.progress_log().await?;
+    let mut ops = Vec::new();
+    while rx.recv_many(&mut ops, 256).await > 0 {
+        let mut marks = Vec::new();
+        let mut waiting = Vec::new();
+        let mut sent = Vec::new();
+        for op in ops.drain(..) {
+            match op {
+                Op::Sending(id, tx) => {
+                    marks.push(id);
+                    waiting.push((id, tx));
+                }
+                Op::Sent(c, at, on) => sent.push((c, at, on)),
+            }
+        }
+        let records: Vec<SentRecord> = sent
+            .iter()
+            .map(|(c, at, on)| SentRecord {
+                claimed: c,
+                at: *at,
+                date_of_receipt: *on,
+            })
+            .collect();
+        let marked = log.commit(&marks, &records).await?;
+        for (id, tx) in waiting {
+            let _ = tx.send(marked.contains(&id));
+        }
+    }
+    Ok(())
 }

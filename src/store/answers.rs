@@ -167,13 +167,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                    sqlx::query(
-                        "DELETE FROM answers WHERE case_id = $1 AND question = $2 AND state = 'suggested'",
-                    )
-                    .bind(c.case_id)
-                    .bind(&c.question)
-                    .execute(&mut *tx)
-                    .await?;
+                    delete_suggestion(&mut tx, c.case_id, &c.question).await?;
                 }
                 None => {
                     changed += sqlx::query(
@@ -259,13 +253,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            sqlx::query(
-                "DELETE FROM answers WHERE case_id = $1 AND question = $2 AND state = 'suggested'",
-            )
-            .bind(case_id)
-            .bind(question)
-            .execute(&mut *tx)
-            .await?;
+            delete_suggestion(&mut tx, *case_id, question).await?;
         }
         tx.commit()
             .await
@@ -319,4 +307,18 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Drop a question's suggestion (a person has decided).
+async fn delete_suggestion(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    case_id: i64,
+    question: &str,
+) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM answers WHERE case_id = $1 AND question = $2 AND state = 'suggested'")
+        .bind(case_id)
+        .bind(question)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

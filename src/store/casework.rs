@@ -599,24 +599,44 @@ async fn cancel_chasers_in(
     case_id: i64,
     now: Option<&str>,
 ) -> anyhow::Result<u64> {
-    sqlx::query(
-        "UPDATE outbox SET state = 'cancelled', last_error = 'a reply arrived first'
-         WHERE state = 'queued' AND id IN (SELECT outbox_id FROM chasers WHERE case_id = $1 AND state = 'queued')",
-    )
-    .bind(case_id)
-    .execute(&mut **tx)
-    .await?;
-    let n = sqlx::query(
-        "UPDATE chasers SET state = 'cancelled', decided_at = $2
-         WHERE case_id = $1 AND (state = 'pending'
-            OR (state = 'queued' AND outbox_id IN (SELECT id FROM outbox WHERE state = 'cancelled')))",
-    )
-    .bind(case_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    sqlx::query(sqlx::AssertSqlSafe(cancel_queued_chasers("($1)")))
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    let n = sqlx::query(sqlx::AssertSqlSafe(cancel_pending_chasers("($1)", "$2")))
+        .bind(case_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
     Ok(n)
+}
+
+/// Append to `s` the statements that cancel the chasers waiting on `cases` (an SQL list of
+/// placeholders) at `now` (a placeholder): a reply arrived.
+pub(super) fn cancel_chasers_sql(s: &mut super::script::Script, cases: &str, now: &str) {
+    s.sql(&format!(
+        "{};\n{};\n",
+        cancel_queued_chasers(cases),
+        cancel_pending_chasers(cases, now)
+    ));
+}
+
+/// The queued chaser emails of `cases` leave the outbox...
+fn cancel_queued_chasers(cases: &str) -> String {
+    format!(
+        "UPDATE outbox SET state = 'cancelled', last_error = 'a reply arrived first'
+         WHERE state = 'queued' AND id IN (SELECT outbox_id FROM chasers WHERE case_id IN {cases} AND state = 'queued')"
+    )
+}
+
+/// ...and the pending and queued chasers of `cases` are cancelled.
+fn cancel_pending_chasers(cases: &str, now: &str) -> String {
+    format!(
+        "UPDATE chasers SET state = 'cancelled', decided_at = {now}
+         WHERE case_id IN {cases} AND (state = 'pending'
+            OR (state = 'queued' AND outbox_id IN (SELECT id FROM outbox WHERE state = 'cancelled')))"
+    )
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! Inbound messages: raw bytes first, then what parsing, classification and matching found;
 //! attachments; triage; IMAP folder bookkeeping. Also the lookups matching needs.
 
-use super::outbox::put_blob;
+use super::outbox::sha256_hex;
+use super::script::Script;
 use super::{parse_time, time_text, Store};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::Row;
 
 /// What ingestion learnt about one stored email, written in one transaction.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +31,74 @@ pub struct IngestRecord {
     pub events: Vec<(i64, String, NaiveDate, String, Option<String>)>,
     /// Bodies whose address must be flagged (a bounce): (case id, why).
     pub flag_bodies: Vec<(i64, String)>,
+    /// A real reply: cancel the chasers waiting on the linked cases.
+    pub cancel_chasers: bool,
+}
+
+/// What the matcher looks up for one email (see `ingest::matcher`).
+#[derive(Debug, Clone, Default)]
+pub struct MatchKeys {
+    /// A bounce's original Message-ID.
+    pub bounce_original: Option<String>,
+    /// Reply tokens found in recipient addresses.
+    pub tokens: Vec<String>,
+    /// In-Reply-To and References.
+    pub thread_ids: Vec<String>,
+    /// Case-reference-like words in the subject, and in the text.
+    pub subject_references: Vec<String>,
+    pub text_references: Vec<String>,
+    /// The body reference, if it has the shape of one of our case references.
+    pub own_reference: Option<String>,
+    /// The body's own reference ("Our ref: FOI-1234").
+    pub body_reference: Option<String>,
+}
+
+/// What found a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Evidence {
+    BounceOriginal,
+    Token,
+    Thread,
+    SubjectReference,
+    TextReference,
+    OwnReference,
+    BodyReference,
+    Sender,
+    SenderDomain,
+}
+
+/// A case some evidence names.
+#[derive(Debug, Clone)]
+pub struct CaseHit {
+    pub evidence: Evidence,
+    pub case_id: i64,
+    pub reference: String,
+    pub regime: String,
+}
+
+/// One evidence row: (tag, email index, case id, reference, regime).
+fn hit(r: &sqlx::sqlite::SqliteRow) -> anyhow::Result<(usize, CaseHit)> {
+    let tag: String = r.try_get(0)?;
+    let evidence = match tag.as_str() {
+        "bounce" => Evidence::BounceOriginal,
+        "token" => Evidence::Token,
+        "thread" => Evidence::Thread,
+        "subject_ref" => Evidence::SubjectReference,
+        "text_ref" => Evidence::TextReference,
+        "own_ref" => Evidence::OwnReference,
+        "body_ref" => Evidence::BodyReference,
+        "sender" => Evidence::Sender,
+        _ => Evidence::SenderDomain,
+    };
+    Ok((
+        r.try_get::<i64, _>(1)? as usize,
+        CaseHit {
+            evidence,
+            case_id: r.try_get(2)?,
+            reference: r.try_get(3)?,
+            regime: r.try_get(4)?,
+        },
+    ))
 }
 
 #[derive(Debug, Clone)]
@@ -74,46 +143,64 @@ pub struct AttachmentRow {
 }
 
 impl Store {
-    /// Keep an email's raw bytes before anything else looks at it. Returns the message id
-    /// and whether it is new (the same bytes are stored once).
+    /// Keep inbound emails' raw bytes (content-addressed, once) as messages awaiting
+    /// processing, in one transaction: (message id, whether it is new) for each. An email
+    /// stored before (the same bytes) is not new.
     pub async fn store_inbound_raw(
         &self,
-        raw: &[u8],
-        source: &str,
+        emails: &[(&[u8], &str)],
         now: DateTime<Utc>,
-    ) -> anyhow::Result<(i64, bool)> {
-        let mut tx = self.pool().begin().await?;
-        let sha = put_blob(&mut tx, raw).await?;
-        let inserted: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO messages (case_id, direction, message_id, raw_sha256, at, created_at, source, triage, reason)
-             VALUES (NULL, 'inbound', '', $1, $2, $2, $3, 'open', 'not yet processed')
-             ON CONFLICT (raw_sha256) WHERE direction = 'inbound' DO NOTHING RETURNING id",
-        )
-        .bind(&sha)
-        .bind(time_text(now))
-        .bind(source)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let result = match inserted {
-            Some(id) => (id, true),
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "SELECT id FROM messages WHERE raw_sha256 = $1 AND direction = 'inbound'",
-                )
-                .bind(&sha)
-                .fetch_one(&mut *tx)
-                .await?;
-                (id, false)
-            }
-        };
-        tx.commit().await.context("cannot store an inbound email")?;
-        Ok(result)
+    ) -> anyhow::Result<Vec<(i64, bool)>> {
+        let mut s = Script::write();
+        let at = s.param(time_text(now));
+        for (raw, source) in emails {
+            let sha = sha256_hex(raw);
+            let (sha, size, data) = (s.param(sha), s.param(raw.len() as i64), s.param(*raw));
+            let source = s.param(*source);
+            s.sql(&format!(
+                "INSERT INTO blobs (sha256, size, data) VALUES ({sha}, {size}, {data}) ON CONFLICT (sha256) DO NOTHING;
+                 INSERT INTO messages (case_id, direction, message_id, raw_sha256, at, created_at, source, triage, reason)
+                 VALUES (NULL, 'inbound', '', {sha}, {at}, {at}, {source}, 'open', 'not yet processed')
+                 ON CONFLICT (raw_sha256) WHERE direction = 'inbound' DO NOTHING;
+                 SELECT id, changes() FROM messages WHERE raw_sha256 = {sha} AND direction = 'inbound';\n"
+            ));
+        }
+        let rows = s
+            .run(&mut *self.pool().acquire().await?)
+            .await
+            .context("cannot store inbound emails")?;
+        if rows.len() != emails.len() {
+            anyhow::bail!("inbound emails were stored but cannot be found");
+        }
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get::<i64, _>(1)? > 0)))
+            .collect()
     }
 
     /// Write what ingestion found, in one transaction.
-    pub async fn apply_ingest(&self, r: &IngestRecord, now: DateTime<Utc>) -> anyhow::Result<()> {
-        let now_text = time_text(now);
-        let mut tx = self.pool().begin().await?;
+    pub async fn apply_ingest(
+        &self,
+        records: &[IngestRecord],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut s = Script::write();
+        let now_p = s.param(time_text(now));
+        for r in records {
+            ingest_statements(&mut s, r, now, &now_p);
+        }
+        s.run(&mut *self.pool().acquire().await?)
+            .await
+            .context("cannot record inbound emails")?;
+        Ok(())
+    }
+}
+
+/// The statements that record one processed inbound email.
+fn ingest_statements<'a>(s: &mut Script<'a>, r: &'a IngestRecord, now: DateTime<Utc>, now_p: &str) {
+    {
         let triage = if r.links.is_empty() {
             Some("open")
         } else {
@@ -124,171 +211,159 @@ impl Store {
         } else {
             r.reason.clone()
         };
-        sqlx::query(
-            "UPDATE messages SET message_id = $1, subject = $2, from_addr = $3, to_addr = $4, at = COALESCE($5, at),
-                    text_body = $6, html_body = $7, problem = $8, classification = $9, classified_by = 'auto',
-                    reason = $10, body_reference = $11, triage = $12
-             WHERE id = $13",
-        )
-        .bind(&r.message_id)
-        .bind(&r.subject)
-        .bind(&r.from_addr)
-        .bind(&r.to_addr)
-        .bind(r.date.map(time_text))
-        .bind(&r.text_body)
-        .bind(&r.html_body)
-        .bind(&r.problem)
-        .bind(&r.classification)
-        .bind(&reason)
-        .bind(&r.body_reference)
-        .bind(triage)
-        .bind(r.id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM attachments WHERE message_id = $1")
-            .bind(r.id)
-            .execute(&mut *tx)
-            .await?;
+        let id = s.param(r.id);
+        let at = s.param(r.date.map(time_text));
+        let sql = format!(
+            "UPDATE messages SET message_id = {}, subject = {}, from_addr = {}, to_addr = {}, at = COALESCE({at}, at),
+                    text_body = {}, html_body = {}, problem = {}, classification = {}, classified_by = 'auto',
+                    reason = {}, body_reference = {}, triage = {}
+             WHERE id = {id};
+             DELETE FROM attachments WHERE message_id = {id};\n",
+            s.param(&r.message_id),
+            s.param(&r.subject),
+            s.param(&r.from_addr),
+            s.param(&r.to_addr),
+            s.param(&r.text_body),
+            s.param(r.html_body.as_ref()),
+            s.param(r.problem.as_ref()),
+            s.param(&r.classification),
+            s.param(reason),
+            s.param(r.body_reference.as_ref()),
+            s.param(triage),
+        );
+        s.sql(&sql);
         for a in &r.attachments {
-            let sha = put_blob(&mut tx, &a.bytes).await?;
-            sqlx::query(
-                "INSERT INTO attachments (message_id, sha256, file_name, content_type, size, inline)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(r.id)
-            .bind(&sha)
-            .bind(&a.file_name)
-            .bind(&a.content_type)
-            .bind(a.bytes.len() as i64)
-            .bind(a.inline)
-            .execute(&mut *tx)
-            .await?;
+            let sql = format!(
+                "INSERT INTO blobs (sha256, size, data) VALUES ({sha}, {size}, {}) ON CONFLICT (sha256) DO NOTHING;
+                 INSERT INTO attachments (message_id, sha256, file_name, content_type, size, inline)
+                 VALUES ({id}, {sha}, {}, {}, {size}, {});\n",
+                s.param(a.bytes.as_slice()),
+                s.param(&a.file_name),
+                s.param(&a.content_type),
+                s.param(a.inline),
+                sha = s.param(sha256_hex(&a.bytes)),
+                size = s.param(a.bytes.len() as i64),
+            );
+            s.sql(&sql);
         }
         for (case_id, method) in &r.links {
-            sqlx::query(
-                "INSERT INTO message_cases (message_id, case_id, method, created_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (message_id, case_id) DO NOTHING",
-            )
-            .bind(r.id)
-            .bind(case_id)
-            .bind(method)
-            .bind(&now_text)
-            .execute(&mut *tx)
-            .await?;
+            let sql = format!(
+                "INSERT INTO message_cases (message_id, case_id, method, created_at) VALUES ({id}, {}, {}, {now_p})
+                 ON CONFLICT (message_id, case_id) DO NOTHING;\n",
+                s.param(*case_id),
+                s.param(method),
+            );
+            s.sql(&sql);
         }
+        let occurred_at = s.param(r.date.map(time_text).unwrap_or_else(|| time_text(now)));
         for (case_id, kind, on, note, status) in &r.events {
-            sqlx::query(
+            let case = s.param(*case_id);
+            let sql = format!(
                 "INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
-                 VALUES ($1, $2, $3, $4, $5, 'system', $6, $7)",
-            )
-            .bind(case_id)
-            .bind(kind)
-            .bind(on.to_string())
-            .bind(r.date.map(time_text).unwrap_or_else(|| now_text.clone()))
-            .bind(note)
-            .bind(&now_text)
-            .bind(r.id)
-            .execute(&mut *tx)
-            .await?;
-            if let Some(s) = status {
-                sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
-                    .bind(s)
-                    .bind(case_id)
-                    .execute(&mut *tx)
-                    .await?;
+                 VALUES ({case}, {}, {}, {occurred_at}, {}, 'system', {now_p}, {id});\n",
+                s.param(kind),
+                s.param(on.to_string()),
+                s.param(note),
+            );
+            s.sql(&sql);
+            if let Some(status) = status {
+                let sql = format!(
+                    "UPDATE cases SET status = {} WHERE id = {case};\n",
+                    s.param(status)
+                );
+                s.sql(&sql);
             }
         }
         for (case_id, why) in &r.flag_bodies {
-            sqlx::query("UPDATE bodies SET email_flag = $1 WHERE id = (SELECT body_id FROM cases WHERE id = $2)")
-                .bind(why)
-                .bind(case_id)
-                .execute(&mut *tx)
-                .await?;
+            let sql = format!(
+                "UPDATE bodies SET email_flag = {} WHERE id = (SELECT body_id FROM cases WHERE id = {});\n",
+                s.param(why),
+                s.param(*case_id),
+            );
+            s.sql(&sql);
         }
-        tx.commit()
-            .await
-            .context("cannot record an inbound email")?;
-        Ok(())
-    }
-
-    /// The case whose reply token this is.
-    pub async fn case_id_by_token(&self, token: &str) -> anyhow::Result<Option<i64>> {
-        Ok(sqlx::query_scalar("SELECT id FROM cases WHERE token = $1")
-            .bind(token)
-            .fetch_optional(self.pool())
-            .await?)
-    }
-
-    /// Cases whose outbound emails carry one of these Message-IDs.
-    pub async fn case_ids_by_outbound_ids(&self, ids: &[String]) -> anyhow::Result<Vec<i64>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
+        if r.cancel_chasers && !r.links.is_empty() {
+            let cases = s.list(r.links.iter().map(|(c, _)| *c));
+            super::casework::cancel_chasers_sql(s, &cases, now_p);
         }
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT DISTINCT case_id FROM outbox WHERE message_id IN (");
-        let mut sep = q.separated(", ");
-        for id in ids.iter().take(100) {
-            sep.push_bind(id.clone());
+    }
+}
+
+impl Store {
+    /// The evidence for matching several emails, in one round trip: for each email, the
+    /// cases each lookup found (with their reference and regime), tagged with what found
+    /// them.
+    pub async fn match_evidence(&self, keys: &[MatchKeys]) -> anyhow::Result<Vec<Vec<CaseHit>>> {
+        let mut s = Script::read();
+        for (i, k) in keys.iter().enumerate() {
+            let cols = format!("{i}, c.id, c.reference, c.regime FROM cases c");
+            let by_outbound = |s: &mut Script, tag: &str, ids: &[String]| {
+                if !ids.is_empty() {
+                    let list = s.list(ids.iter().cloned());
+                    s.sql(&format!(
+                        "SELECT DISTINCT '{tag}', {cols} JOIN outbox o ON o.case_id = c.id WHERE o.message_id IN {list};\n"
+                    ));
+                }
+            };
+            by_outbound(&mut s, "bounce", k.bounce_original.as_slice());
+            by_outbound(&mut s, "thread", &k.thread_ids);
+            let by_column = |s: &mut Script, tag: &str, column: &str, values: &[String]| {
+                if !values.is_empty() {
+                    let list = s.list(values.iter().cloned());
+                    s.sql(&format!(
+                        "SELECT '{tag}', {cols} WHERE c.{column} IN {list};\n"
+                    ));
+                }
+            };
+            by_column(&mut s, "token", "token", &k.tokens);
+            by_column(&mut s, "subject_ref", "reference", &k.subject_references);
+            by_column(&mut s, "text_ref", "reference", &k.text_references);
+            by_column(&mut s, "own_ref", "reference", k.own_reference.as_slice());
+            if let Some(r) = &k.body_reference {
+                let r = s.param(r);
+                s.sql(&format!(
+                    "SELECT DISTINCT 'body_ref', {cols}
+                     JOIN message_cases mc ON mc.case_id = c.id JOIN messages m ON m.id = mc.message_id
+                     WHERE m.body_reference = {r};\n"
+                ));
+            }
         }
-        q.push(")");
-        Ok(q.build_query_scalar().fetch_all(self.pool()).await?)
+        self.evidence(s, keys.len()).await
     }
 
-    pub async fn case_id_by_reference(&self, reference: &str) -> anyhow::Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
-                .bind(reference)
-                .fetch_optional(self.pool())
-                .await?,
-        )
-    }
-
-    /// Cases on which an earlier email carried this body reference.
-    pub async fn case_ids_by_body_reference(&self, body_ref: &str) -> anyhow::Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT mc.case_id FROM messages m JOIN message_cases mc ON mc.message_id = m.id
-             WHERE m.body_reference = $1",
-        )
-        .bind(body_ref)
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    /// Open cases of bodies with this exact address, and of bodies on this domain.
-    pub async fn open_case_ids_for_sender(
+    /// For each (address, domain): the open cases of bodies with this exact address, and
+    /// of bodies on this domain, in one round trip.
+    pub async fn sender_evidence(
         &self,
-        address: &str,
-        domain: &str,
-    ) -> anyhow::Result<(Vec<i64>, Vec<i64>)> {
+        senders: &[(&str, &str)],
+    ) -> anyhow::Result<Vec<Vec<CaseHit>>> {
         let open = "('queued','awaiting_response','acknowledged','clarification_requested','internal_review','complaint_to_regulator')";
-        let by_addr: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT c.id FROM cases c JOIN bodies b ON b.id = c.body_id
-             WHERE lower(b.email) = lower($1) AND c.status IN {open}"
-        )))
-        .bind(address)
-        .fetch_all(self.pool())
-        .await?;
-        let by_domain: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT c.id FROM cases c JOIN bodies b ON b.id = c.body_id
-             WHERE lower(b.email) LIKE $1 AND c.status IN {open}"
-        )))
-        .bind(format!("%@{}", domain.to_lowercase()))
-        .fetch_all(self.pool())
-        .await?;
-        Ok((by_addr, by_domain))
+        let mut s = Script::read();
+        for (i, (address, domain)) in senders.iter().enumerate() {
+            let a = s.param(*address);
+            let d = s.param(format!("%@{}", domain.to_lowercase()));
+            s.sql(&format!(
+                "SELECT 'sender', {i}, c.id, c.reference, c.regime FROM cases c JOIN bodies b ON b.id = c.body_id
+                 WHERE lower(b.email) = lower({a}) AND c.status IN {open};
+                 SELECT 'sender_domain', {i}, c.id, c.reference, c.regime FROM cases c JOIN bodies b ON b.id = c.body_id
+                 WHERE lower(b.email) LIKE {d} AND c.status IN {open};\n"
+            ));
+        }
+        self.evidence(s, senders.len()).await
     }
 
-    /// Reference and regime of a case, for events and messages.
-    pub async fn case_brief(&self, case_id: i64) -> anyhow::Result<(String, String, String)> {
-        let r = sqlx::query("SELECT reference, regime, status FROM cases WHERE id = $1")
-            .bind(case_id)
-            .fetch_one(self.pool())
-            .await?;
-        Ok((
-            r.try_get("reference")?,
-            r.try_get("regime")?,
-            r.try_get("status")?,
-        ))
+    async fn evidence(&self, s: Script<'_>, n: usize) -> anyhow::Result<Vec<Vec<CaseHit>>> {
+        let mut out = vec![Vec::new(); n];
+        if s.is_empty() {
+            return Ok(out);
+        }
+        for row in s.run(&mut *self.pool().acquire().await?).await? {
+            let (i, hit) = hit(&row)?;
+            if let Some(v) = out.get_mut(i) {
+                v.push(hit);
+            }
+        }
+        Ok(out)
     }
 
     /// Inbound messages: the triage (open) or all, newest first.

@@ -12,6 +12,7 @@ mod casework;
 mod messages;
 mod outbox;
 mod report;
+mod script;
 mod users;
 
 pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundText, NewSuggestion};
@@ -19,8 +20,10 @@ pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
 pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, TimelineFilter};
-pub use messages::{AttachmentRow, IngestRecord, MessageRow, NewAttachment};
-pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory};
+pub use messages::{
+    AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment,
+};
+pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use users::{SessionUser, UserRow};
 
@@ -71,8 +74,11 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30));
+        // (a SQLite connection is a local file: checking it before each use would only
+        // cost a round trip to its worker thread)
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .with_context(|| format!("cannot open the database {}", path.display()))?;
@@ -82,6 +88,7 @@ impl Store {
             .with_context(|| format!("cannot migrate the database {}", path.display()))?;
         let durable = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.synchronous(SqliteSynchronous::Full))
             .await
             .with_context(|| format!("cannot open the database {}", path.display()))?;

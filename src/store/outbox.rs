@@ -2,6 +2,7 @@
 //! failed | uncertain, each step committed before the next begins. Messages and their raw
 //! bytes (content-addressed blobs) live here too.
 
+use super::script::Script;
 use super::{parse_time, time_text, Store};
 use crate::domain::CaseStatus;
 use anyhow::{anyhow, bail, Context};
@@ -88,8 +89,18 @@ pub struct Claimed {
     pub recipient: String,
     pub recipient_domain: String,
     pub subject: String,
+    pub raw_sha256: String,
     pub raw: Vec<u8>,
     pub attempts: u32,
+}
+
+/// A sent email to record: when the server took it, and that day in the case's regime
+/// (the date of receipt the deadline counts from).
+#[derive(Debug, Clone, Copy)]
+pub struct SentRecord<'a> {
+    pub claimed: &'a Claimed,
+    pub at: DateTime<Utc>,
+    pub date_of_receipt: NaiveDate,
 }
 
 /// One outbox row for listings.
@@ -306,17 +317,25 @@ impl Store {
         Ok(())
     }
 
-    /// The email is about to be handed to the server. Written without waiting for the disk:
-    /// the durable claim before it covers a power cut (see `recover_outbox`).
+    /// The email is about to be handed to the server (see [`Store::record_progress`]).
     pub async fn mark_sending(&self, id: i64) -> anyhow::Result<bool> {
-        Ok(
-            sqlx::query("UPDATE outbox SET state = 'sending' WHERE id = $1 AND state = 'claimed'")
-                .bind(id)
-                .execute(self.pool())
-                .await?
-                .rows_affected()
-                == 1,
-        )
+        Ok(self.record_progress(&[id], &[]).await? == [id])
+    }
+
+    /// What the sessions did since the last commit, in ONE commit (see [`ProgressLog`]).
+    pub async fn record_progress(
+        &self,
+        sending: &[i64],
+        sent: &[SentRecord<'_>],
+    ) -> anyhow::Result<Vec<i64>> {
+        self.progress_log().await?.commit(sending, sent).await
+    }
+
+    /// A connection of its own for the sender's hot path (see [`ProgressLog`]).
+    pub async fn progress_log(&self) -> anyhow::Result<ProgressLog> {
+        Ok(ProgressLog {
+            conn: self.pool().acquire().await?,
+        })
     }
 
     /// Claims of the last day, to resume pacing.
@@ -372,119 +391,118 @@ impl Store {
 
     /// Claim emails for sending: each moves from `queued` to `claimed` (its attempt counted)
     /// in ONE durable commit that is on disk before any of them is handed to the server.
+    /// Three set-based statements for the whole batch.
     pub async fn claim(
         &self,
         ids: &[i64],
         now: DateTime<Utc>,
         boot: &str,
     ) -> anyhow::Result<Vec<Claimed>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let now = time_text(now);
         let mut tx = self.durable().begin().await?;
-        let mut claimed = Vec::with_capacity(ids.len());
-        for id in ids {
-            let row = sqlx::query(
-                "UPDATE outbox SET state = 'claimed', attempts = attempts + 1, claimed_at = $1, claim_boot = $3
-                 WHERE id = $2 AND state = 'queued'
-                 RETURNING id, case_id, kind, message_id, envelope_from, recipient, recipient_domain,
-                           subject, raw_sha256, attempts",
-            )
-            .bind(&now)
-            .bind(id)
-            .bind(boot)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(row) = row else { continue };
-            let sha: String = row.try_get("raw_sha256")?;
-            let case_id: i64 = row.try_get("case_id")?;
-            let raw: Vec<u8> = sqlx::query_scalar("SELECT data FROM blobs WHERE sha256 = $1")
-                .bind(&sha)
-                .fetch_one(&mut *tx)
-                .await?;
-            let case = sqlx::query("SELECT reference, regime FROM cases WHERE id = $1")
-                .bind(case_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "UPDATE outbox SET state = 'claimed', attempts = attempts + 1, claimed_at = ",
+        );
+        q.push_bind(&now)
+            .push(", claim_boot = ")
+            .push_bind(boot)
+            .push(" WHERE state = 'queued' AND id IN ");
+        push_ids(&mut q, ids);
+        q.push(
+            " RETURNING id, case_id, kind, message_id, envelope_from, recipient, recipient_domain,
+                        subject, raw_sha256, attempts",
+        );
+        let rows = q.build().fetch_all(&mut *tx).await?;
+        if rows.is_empty() {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        }
+        let mut shas = Vec::with_capacity(rows.len());
+        let mut case_ids = Vec::with_capacity(rows.len());
+        for row in &rows {
+            shas.push(row.try_get::<String, _>("raw_sha256")?);
+            case_ids.push(row.try_get::<i64, _>("case_id")?);
+        }
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT sha256, data FROM blobs WHERE sha256 IN (");
+        let mut list = q.separated(", ");
+        for sha in &shas {
+            list.push_bind(sha);
+        }
+        q.push(")");
+        let blobs: std::collections::HashMap<String, Vec<u8>> = q
+            .build()
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| Ok((r.try_get("sha256")?, r.try_get("data")?)))
+            .collect::<anyhow::Result<_>>()?;
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT id, reference, regime FROM cases WHERE id IN ");
+        push_ids(&mut q, &case_ids);
+        let cases: std::collections::HashMap<i64, (String, String)> = q
+            .build()
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    (r.try_get("reference")?, r.try_get("regime")?),
+                ))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for (row, (sha, case_id)) in rows.iter().zip(shas.into_iter().zip(case_ids)) {
+            // (two emails with the same bytes share one blob)
+            let raw = blobs
+                .get(&sha)
+                .cloned()
+                .ok_or_else(|| anyhow!("the bytes of outbox email {sha} are missing"))?;
+            let (reference, regime) = cases
+                .get(&case_id)
+                .cloned()
+                .ok_or_else(|| anyhow!("outbox email for a missing case {case_id}"))?;
             claimed.push(Claimed {
                 id: row.try_get("id")?,
                 case_id,
-                reference: case.try_get("reference")?,
-                regime: case.try_get("regime")?,
+                reference,
+                regime,
                 kind: row.try_get("kind")?,
                 message_id: row.try_get("message_id")?,
                 envelope_from: row.try_get("envelope_from")?,
                 recipient: row.try_get("recipient")?,
                 recipient_domain: row.try_get("recipient_domain")?,
                 subject: row.try_get("subject")?,
+                raw_sha256: sha,
                 raw,
                 attempts: row.try_get::<i64, _>("attempts")? as u32,
             });
         }
+        // RETURNING gives no order: hand them out in the order they were asked for.
+        let rank: std::collections::HashMap<i64, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        claimed.sort_by_key(|c| rank.get(&c.id).copied().unwrap_or(usize::MAX));
         tx.commit().await.context("cannot record the claim")?;
         Ok(claimed)
     }
 
-    /// The server accepted the email: record it as sent, keep its bytes as the case's
-    /// outbound message, and add the `sent` event with its date of receipt.
+    /// Record one sent email (see [`Store::record_progress`]).
     pub async fn record_sent(
         &self,
         c: &Claimed,
         at: DateTime<Utc>,
         date_of_receipt: NaiveDate,
     ) -> anyhow::Result<()> {
-        let at_text = time_text(at);
-        let mut tx = self.pool().begin().await?;
-        let n = sqlx::query("UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL WHERE id = $2 AND state IN ('sending', 'uncertain')")
-            .bind(&at_text)
-            .bind(c.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n != 1 {
-            bail!("outbox email {} was not being sent", c.id);
-        }
-        let sha = sha256_hex(&c.raw);
-        let message_id: i64 = sqlx::query_scalar(
-            "INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at)
-             VALUES ($1, 'outbound', $2, $3, $4, $5, $6, $7, $8, $7) RETURNING id",
-        )
-        .bind(c.case_id)
-        .bind(&c.message_id)
-        .bind(&sha)
-        .bind(&c.subject)
-        .bind(&c.envelope_from)
-        .bind(&c.recipient)
-        .bind(&at_text)
-        .bind(c.id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let kind = if c.kind == "request" {
-            "sent".to_string()
-        } else {
-            format!("{}_sent", c.kind.replace(':', "_"))
+        let record = SentRecord {
+            claimed: c,
+            at,
+            date_of_receipt,
         };
-        sqlx::query(
-            "INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
-             VALUES ($1, $2, $3, $4, $5, 'system', $4, $6)",
-        )
-        .bind(c.case_id)
-        .bind(&kind)
-        .bind(date_of_receipt.to_string())
-        .bind(&at_text)
-        .bind(format!("to {}", c.recipient))
-        .bind(message_id)
-        .execute(&mut *tx)
-        .await?;
-        if c.kind == "request" {
-            sqlx::query("UPDATE cases SET status = $1 WHERE id = $2 AND status IN ($3, $4)")
-                .bind(CaseStatus::AwaitingResponse.as_str())
-                .bind(c.case_id)
-                .bind(CaseStatus::Queued.as_str())
-                .bind(CaseStatus::Draft.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await.context("cannot record a sent email")?;
-        Ok(())
+        self.record_progress(&[], &[record]).await.map(|_| ())
     }
 
     /// A temporary failure: back to the queue until `retry_at`.
@@ -610,7 +628,7 @@ impl Store {
     pub async fn outbox_item(&self, id: i64) -> anyhow::Result<Option<(OutboxState, Claimed)>> {
         let row = sqlx::query(
             "SELECT o.id, o.case_id, o.kind, o.message_id, o.envelope_from, o.recipient, o.recipient_domain,
-                    o.subject, o.attempts, o.state, o.claimed_at, b.data, c.reference, c.regime
+                    o.subject, o.attempts, o.state, o.claimed_at, o.raw_sha256, b.data, c.reference, c.regime
              FROM outbox o JOIN blobs b ON b.sha256 = o.raw_sha256 JOIN cases c ON c.id = o.case_id
              WHERE o.id = $1",
         )
@@ -632,6 +650,7 @@ impl Store {
                 recipient: r.try_get("recipient")?,
                 recipient_domain: r.try_get("recipient_domain")?,
                 subject: r.try_get("subject")?,
+                raw_sha256: r.try_get("raw_sha256")?,
                 raw: r.try_get("data")?,
                 attempts: r.try_get::<i64, _>("attempts")? as u32,
             },
@@ -663,4 +682,160 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// ` (1, 2, 3)`: an id list bound as parameters.
+fn push_ids(q: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
+    q.push("(");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
+}
+
+/// The event a sent outbox email records: `sent` for the request, `<kind>_sent` otherwise.
+fn sent_event_kind(outbox_kind: &str) -> String {
+    if outbox_kind == "request" {
+        "sent".to_string()
+    } else {
+        format!("{}_sent", outbox_kind.replace(':', "_"))
+    }
+}
+
+/// The sender's hot path to the store, on a connection of its own. [`ProgressLog::commit`]
+/// writes what the sessions did since the last commit in ONE transaction and ONE round
+/// trip to SQLite (a multi-statement query whose statements share numbered parameters):
+/// the emails about to be handed to the server move from `claimed` to `sending` (it
+/// returns those still claimed; a cancelled one is not), and each sent email moves to
+/// `sent` with its message, its `sent` event and its case's status. Written without
+/// waiting for the disk: the durable claim before covers a power cut (see
+/// `Store::recover_outbox`). The round trips, not SQLite's work, are what cost here.
+pub struct ProgressLog {
+    conn: sqlx::pool::PoolConnection<Sqlite>,
+}
+
+impl ProgressLog {
+    pub async fn commit(
+        &mut self,
+        sending: &[i64],
+        sent: &[SentRecord<'_>],
+    ) -> anyhow::Result<Vec<i64>> {
+        if sending.is_empty() && sent.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = progress_script(sending, sent)
+            .run(&mut self.conn)
+            .await
+            .context("cannot record sent emails")?;
+        let mut marked = Vec::with_capacity(sending.len());
+        let mut recorded = 0;
+        for row in rows {
+            let what: String = row.try_get(0)?;
+            let id: i64 = row.try_get(1)?;
+            if what == "sending" {
+                marked.push(id);
+            } else {
+                recorded += 1;
+            }
+        }
+        // Only this process moves `sending` emails (it holds the sender lock), so this is
+        // a broken invariant, not a race: stop the run rather than carry on.
+        if recorded != sent.len() {
+            bail!(
+                "{} of {} sent emails were no longer `sending` when recorded: stop and check `foi outbox`",
+                sent.len() - recorded,
+                sent.len()
+            );
+        }
+        Ok(marked)
+    }
+}
+
+/// The statements of [`ProgressLog::commit`]. Each sent email's values are bound once and
+/// every statement names them by number.
+fn progress_script<'a>(sending: &[i64], sent: &'a [SentRecord<'a>]) -> Script<'a> {
+    struct Names {
+        id: String,
+        case: String,
+        message_id: String,
+        sha: String,
+        subject: String,
+        from: String,
+        to: String,
+        at: String,
+        kind: String,
+        on: String,
+        note: String,
+    }
+    let mut s = Script::write();
+    if !sent.is_empty() {
+        let names: Vec<Names> = sent
+            .iter()
+            .map(|r| {
+                let c = r.claimed;
+                Names {
+                    id: s.param(c.id),
+                    case: s.param(c.case_id),
+                    message_id: s.param(&c.message_id),
+                    sha: s.param(&c.raw_sha256),
+                    subject: s.param(&c.subject),
+                    from: s.param(&c.envelope_from),
+                    to: s.param(&c.recipient),
+                    at: s.param(time_text(r.at)),
+                    kind: s.param(sent_event_kind(&c.kind)),
+                    on: s.param(r.date_of_receipt.to_string()),
+                    note: s.param(format!("to {}", c.recipient)),
+                }
+            })
+            .collect();
+        let rows = |f: &dyn Fn(&Names) -> String| -> String {
+            names.iter().map(f).collect::<Vec<_>>().join(", ")
+        };
+        let sql = format!(
+            "WITH v (id, at) AS (VALUES {values})
+             UPDATE outbox SET state = 'sent', last_error = NULL,
+                    sent_at = (SELECT v.at FROM v WHERE v.id = outbox.id)
+             WHERE state IN ('sending', 'uncertain') AND id IN (SELECT id FROM v)
+             RETURNING 'sent', id;
+             INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at)
+             VALUES {messages};
+             INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
+             VALUES {events};\n",
+            values = rows(&|n| format!("({}, {})", n.id, n.at)),
+            messages = rows(&|n| format!(
+                "({}, 'outbound', {}, {}, {}, {}, {}, {}, {}, {})",
+                n.case, n.message_id, n.sha, n.subject, n.from, n.to, n.at, n.id, n.at
+            )),
+            events = rows(&|n| format!(
+                "({}, {}, {}, {}, {}, 'system', {},
+                  (SELECT id FROM messages WHERE message_id = {} AND outbox_id = {}))",
+                n.case, n.kind, n.on, n.at, n.note, n.at, n.message_id, n.id
+            )),
+        );
+        s.sql(&sql);
+        let requests: Vec<&str> = sent
+            .iter()
+            .zip(&names)
+            .filter(|(r, _)| r.claimed.kind == "request")
+            .map(|(_, n)| n.case.as_str())
+            .collect();
+        if !requests.is_empty() {
+            s.sql(&format!(
+                "UPDATE cases SET status = '{}' WHERE status IN ('{}', '{}') AND id IN ({});\n",
+                CaseStatus::AwaitingResponse.as_str(),
+                CaseStatus::Queued.as_str(),
+                CaseStatus::Draft.as_str(),
+                requests.join(", ")
+            ));
+        }
+    }
+    if !sending.is_empty() {
+        let ids = s.list(sending.iter().copied());
+        s.sql(&format!(
+            "UPDATE outbox SET state = 'sending' WHERE state = 'claimed' AND id IN {ids}
+             RETURNING 'sending', id;\n"
+        ));
+    }
+    s
 }

@@ -414,3 +414,28 @@ fn confirm_all_confirms_a_campaigns_suggestions() {
         "not disclosed"
     );
 }
+
+#[test]
+fn a_case_not_yet_sent_gets_no_status_by_hand() {
+    let w = Workdir::new();
+    w.import_examples();
+    w.ok([
+        "campaign",
+        "create",
+        "c",
+        "--template",
+        &repo_path("examples/cctv-campaign"),
+        "--select",
+        "tag:police",
+        "--reference-prefix",
+        "POL",
+    ]);
+    let snap = w.snapshot();
+    let err = w.fails(["case", "status", "POL-0001", "withdrawn"]);
+    assert!(err.contains("has not been sent (draft)"), "{err}");
+    assert_eq!(w.snapshot(), snap);
+    // Notes, assignment and answers are fine before sending.
+    w.ok(["case", "note", "POL-0001", "check the address first"]);
+    w.ok(["case", "assign", "POL-0001", "ana"]);
+    w.ok(["case", "answer", "POL-0001", "supplier=Acme"]);
+}

@@ -860,3 +860,41 @@ fn a_fetched_reply_cancels_pending_chasers() {
     assert_eq!(left.len(), 6);
     assert!(!left.contains(&"POL-0001".to_string()), "{left:?}");
 }
+
+/// Emails read in one fetch are ingested as one batch: the result must be the same as one
+/// by one. A body reference learnt from the first email matches the second; the same
+/// bytes twice are stored once.
+#[test]
+fn a_batch_learns_from_its_own_earlier_emails_and_keeps_duplicates_out() {
+    let w = sent_campaign();
+    let a = case_info(&w, "POL-0001");
+    // An acknowledgement by token, giving the body's own reference...
+    drop_in_maildir(&w, "1.eml", &email(&a.body_email, &format!("foi+{}@example.org", a.token), "Re: Freedom of Information request", "",
+        "Dear Alex,\r\n\r\nWe acknowledge receipt of your request.\r\n\r\nOur ref: FOI-2026-0777\r\n"));
+    // ...then the response from another address, naming only that reference.
+    let response = email(
+        "disclosure@shared-services.example",
+        "foi@example.org",
+        "Your information request",
+        "",
+        "Please find our response below.\r\n\r\nOur ref: FOI-2026-0777\r\n\r\nWe hold no such records.",
+    );
+    drop_in_maildir(&w, "2.eml", &response);
+    // The same bytes a second time (a copy in another folder, a re-delivery).
+    drop_in_maildir(&w, "3.eml", &response);
+
+    let out = w.ok(["fetch"]);
+    assert!(
+        out.starts_with("new 2, matched 2, triage 0, already stored 1"),
+        "{out}"
+    );
+    let ca = case_json(&w, &a.reference);
+    let methods: Vec<String> = ca["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["direction"] == "inbound")
+        .map(|m| m["cases"][0][1].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(methods, ["token", "body_reference"], "{ca}");
+}

@@ -12,5 +12,6 @@ mod deadlines;
 mod exports;
 mod ingest;
 mod recovery;
+mod report;
 mod sending;
 mod web;

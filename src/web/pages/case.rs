@@ -3,7 +3,7 @@
 //! and assignee. Plus the attachment download, served so no browser ever renders it.
 
 use super::{words, Nav};
-use crate::answers::{campaign_questions, case_answers, CaseAnswers};
+use crate::answers::{campaign_questions, case_answers, plan_case_answers, CaseAnswers};
 use crate::casework;
 use crate::domain::{Case, CaseStatus, Question, QuestionType};
 use crate::ingest::classify::Kind;
@@ -224,6 +224,14 @@ pub async fn page(
     })
 }
 
+/// A refused change says why; a store failure is the server's.
+fn staff_error(e: crate::staff::StaffError) -> WebError {
+    match e {
+        crate::staff::StaffError::Store(e) => WebError::Internal(e),
+        e => WebError::Invalid(e.to_string()),
+    }
+}
+
 fn back(case: &Case, ok: &str) -> Response {
     see_other(&format!("/cases/{}?ok={ok}", case.reference))
 }
@@ -234,7 +242,7 @@ pub async fn set_status(
     form: EditForm,
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
-    let to = crate::staff::parse_settable(form.get("status")).map_err(invalid)?;
+    let to = crate::staff::parse_settable(form.get("status")).map_err(WebError::Invalid)?;
     let note = Some(form.get("note")).filter(|n| !n.is_empty());
     let regimes = state.config.regimes()?;
     let tz = regimes
@@ -250,7 +258,8 @@ pub async fn set_status(
         state.clock.today_in(tz),
         state.clock.now(),
     )
-    .await?;
+    .await
+    .map_err(staff_error)?;
     Ok(back(&case, "status"))
 }
 
@@ -269,7 +278,7 @@ pub async fn add_note(
         state.clock.now(),
     )
     .await
-    .map_err(invalid)?;
+    .map_err(staff_error)?;
     Ok(back(&case, "note"))
 }
 
@@ -304,20 +313,19 @@ pub async fn answers(
                 != v
         })
         .collect();
-    crate::staff::code_answers(
-        &state.store,
-        &case,
-        &pairs,
-        &form.user.name,
-        state.clock.now(),
-    )
-    .await
-    .map_err(|errors| {
+    // Validated all together first (the library's rules), then saved together.
+    let questions = campaign_questions(&state.store.require_campaign(&case.campaign).await?)
+        .map_err(invalid)?;
+    let changes = plan_case_answers(&questions, case.id, &pairs).map_err(|errors| {
         WebError::Invalid(format!(
             "Nothing was saved: {}. Go back and correct it.",
             errors.join("; ")
         ))
     })?;
+    state
+        .store
+        .apply_answers(&changes, &form.user.name, state.clock.now())
+        .await?;
     Ok(back(&case, "answers"))
 }
 

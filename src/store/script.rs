@@ -1,0 +1,138 @@
+//! Several SQL statements in ONE round trip to SQLite. sqlx runs each SQLite connection on
+//! a worker thread, and every statement, BEGIN and COMMIT is a round trip to it (two
+//! thread wake-ups): on the hot paths (the sender's records, each inbound email) those
+//! round trips cost far more than SQLite's own work. A [`Script`] is one multi-statement
+//! query whose statements share numbered parameters (`$n`), run with one `fetch_all`; a
+//! script that writes starts with `BEGIN IMMEDIATE` and ends with `COMMIT`, and is rolled
+//! back if any statement fails.
+
+use anyhow::Context;
+use sqlx::sqlite::SqliteRow;
+use sqlx::SqliteConnection;
+
+/// One parameter of a script.
+pub(crate) enum Param<'a> {
+    Null,
+    Int(i64),
+    Text(std::borrow::Cow<'a, str>),
+    Blob(&'a [u8]),
+}
+
+impl From<i64> for Param<'_> {
+    fn from(v: i64) -> Self {
+        Param::Int(v)
+    }
+}
+
+impl From<bool> for Param<'_> {
+    fn from(v: bool) -> Self {
+        Param::Int(v as i64)
+    }
+}
+
+impl From<String> for Param<'_> {
+    fn from(v: String) -> Self {
+        Param::Text(v.into())
+    }
+}
+
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(v: &'a str) -> Self {
+        Param::Text(v.into())
+    }
+}
+
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(v: &'a String) -> Self {
+        Param::Text(v.as_str().into())
+    }
+}
+
+impl<'a> From<&'a [u8]> for Param<'a> {
+    fn from(v: &'a [u8]) -> Self {
+        Param::Blob(v)
+    }
+}
+
+impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Param::Null, Into::into)
+    }
+}
+
+/// A multi-statement query being built.
+pub(crate) struct Script<'a> {
+    sql: String,
+    params: Vec<Param<'a>>,
+    writes: bool,
+}
+
+impl<'a> Script<'a> {
+    /// A script of reads (no transaction).
+    pub fn read() -> Self {
+        Self {
+            sql: String::new(),
+            params: Vec::new(),
+            writes: false,
+        }
+    }
+
+    /// A script that writes: one transaction, taken for writing at once.
+    pub fn write() -> Self {
+        Self {
+            sql: String::from("BEGIN IMMEDIATE;\n"),
+            params: Vec::new(),
+            writes: true,
+        }
+    }
+
+    /// Bind a value; returns its placeholder (`$n`) to write into the SQL, any number of
+    /// times.
+    pub fn param(&mut self, p: impl Into<Param<'a>>) -> String {
+        self.params.push(p.into());
+        format!("${}", self.params.len())
+    }
+
+    /// Append SQL (a statement ends with `;`).
+    pub fn sql(&mut self, s: &str) -> &mut Self {
+        self.sql.push_str(s);
+        self
+    }
+
+    /// `(p1, p2, ...)`: the values bound, for `IN` lists.
+    pub fn list<T: Into<Param<'a>>>(&mut self, values: impl IntoIterator<Item = T>) -> String {
+        let names: Vec<String> = values.into_iter().map(|v| self.param(v)).collect();
+        format!("({})", names.join(", "))
+    }
+
+    /// Nothing to run.
+    pub fn is_empty(&self) -> bool {
+        self.sql.trim().is_empty() || self.sql == "BEGIN IMMEDIATE;\n"
+    }
+
+    /// Run every statement; the rows of all of them, in order.
+    pub async fn run(mut self, conn: &mut SqliteConnection) -> anyhow::Result<Vec<SqliteRow>> {
+        if self.writes {
+            self.sql.push_str("COMMIT;\n");
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(self.sql));
+        for p in self.params {
+            q = match p {
+                Param::Null => q.bind(None::<i64>),
+                Param::Int(v) => q.bind(v),
+                Param::Text(v) => q.bind(v.into_owned()),
+                Param::Blob(v) => q.bind(v),
+            };
+        }
+        match q.fetch_all(&mut *conn).await {
+            Ok(rows) => Ok(rows),
+            Err(e) => {
+                if self.writes {
+                    // The statements stopped at the failing one, inside the transaction.
+                    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                }
+                Err(e).context("a database write failed; nothing of it was kept")
+            }
+        }
+    }
+}
