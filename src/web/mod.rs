@@ -94,6 +94,7 @@ pub fn router(state: WebState) -> Router {
         .route("/feed/{token}/deadlines.ics", get(calendar::feed))
         .fallback(not_found)
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(timing))
         .with_state(state)
 }
 
@@ -129,6 +130,26 @@ async fn security_headers(mut res: Response) -> Response {
     );
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
+    res
+}
+
+/// How long the server took: a `Server-Timing` header, and a log line (`-v`) with the
+/// method, path, status and milliseconds. A calendar feed's secret is never logged.
+async fn timing(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let start = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await;
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.1}")) {
+        res.headers_mut().insert("server-timing", v);
+    }
+    let shown = if path.starts_with("/feed/") {
+        "/feed/(secret)/deadlines.ics"
+    } else {
+        path.as_str()
+    };
+    tracing::info!(target: "foi::web", "{method} {shown} {} {ms:.1} ms", res.status().as_u16());
     res
 }
 

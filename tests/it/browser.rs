@@ -404,6 +404,11 @@ fn staff_work_through_the_dashboard_in_chromium() {
         b.eval("document.querySelectorAll('script').length"),
         json!(0)
     );
+    // The stylesheet loaded under the page's policy (the header's colour is its).
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('header.top')).backgroundColor"),
+        json!("rgb(22, 36, 58)")
+    );
     b.screenshot("02-overdue");
 
     // A case with a hostile reply: shown, inert.
@@ -455,5 +460,16 @@ fn staff_work_through_the_dashboard_in_chromium() {
     );
     b.screenshot("06-campaigns");
     b.open(&format!("{base}/report/c"));
+    // The framed report document: loaded, with its inline stylesheet allowed by hash.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let framed = "(() => { const d = document.querySelector('iframe.report').contentDocument; return d && d.readyState === 'complete' && d.querySelector('svg') !== null ? getComputedStyle(d.body).backgroundColor : null; })()";
+    while b.eval(framed).is_null() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        b.eval(framed),
+        json!("rgb(246, 247, 249)"),
+        "the report's own style"
+    );
     b.screenshot("07-report");
 }

@@ -5,6 +5,7 @@
 use super::{words, Nav};
 use crate::answers::{campaign_questions, case_answers, plan_case_answers, CaseAnswers};
 use crate::casework;
+use crate::deadlines::{ClockState, Ending};
 use crate::domain::{Case, CaseStatus, Question, QuestionType};
 use crate::ingest::classify::Kind;
 use crate::ingest::sanitize::{sanitize_file_name, sanitize_html};
@@ -117,7 +118,7 @@ async fn deadline_view(state: &WebState, case: &Case) -> anyhow::Result<Option<D
             .map(|x| x.format("%a %Y-%m-%d").to_string())
             .unwrap_or_else(|| "none while the clock is not running".into()),
         latest: d.latest().map(|x| x.format("%a %Y-%m-%d").to_string()),
-        state: format!("{:?}", d.state()),
+        state: clock_text(d.state()),
         standing: case
             .status
             .is_open()
@@ -125,6 +126,28 @@ async fn deadline_view(state: &WebState, case: &Case) -> anyhow::Result<Option<D
             .flatten(),
         steps: explanation.steps().iter().map(|s| s.to_string()).collect(),
     }))
+}
+
+/// Where the clock stands, for people.
+fn clock_text(s: ClockState) -> String {
+    match s {
+        ClockState::Running => "running".into(),
+        ClockState::AwaitingClarification { since } => {
+            format!("stopped: clarification asked for on {since}")
+        }
+        ClockState::Paused {
+            since,
+            reason,
+            remaining,
+        } => format!("paused since {since} ({reason}), {remaining} days to run after"),
+        ClockState::Ended { on, how } => format!(
+            "ended on {on} ({})",
+            match how {
+                Ending::Responded => "answered",
+                Ending::Withdrawn => "withdrawn",
+            }
+        ),
+    }
 }
 
 fn answer_fields(questions: &[Question], a: &CaseAnswers) -> Vec<AnswerField> {
