@@ -193,12 +193,19 @@ impl Store {
         ip: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await?;
+        // Only the last day matters to the limit: older failures go.
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(time_text(now - chrono::Duration::days(1)))
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO login_failures (user_name, ip, at) VALUES ($1, $2, $3)")
             .bind(user_name)
             .bind(ip)
             .bind(time_text(now))
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -77,6 +77,7 @@ pub fn router(state: WebState) -> Router {
         .route("/campaigns/{name}/{action}", post(campaigns::change))
         .route("/overdue", get(overdue::page))
         .route("/overdue/bulk", post(overdue::bulk))
+        .route("/overdue/sweep", post(overdue::sweep))
         .route("/triage", get(triage::page))
         .route("/triage/{id}/attach", post(triage::attach))
         .route("/triage/{id}/dismiss", post(triage::dismiss))

@@ -769,3 +769,107 @@ async fn sign_ins_are_rate_limited_per_address_and_cookies_can_be_secure() {
         .unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
+
+#[tokio::test]
+async fn due_chasers_are_taken_and_approved_from_the_overdue_page() {
+    use crate::support::repo_path;
+    let w = Workdir::new();
+    w.import_examples();
+    let src = std::path::PathBuf::from(repo_path("examples/cctv-campaign"));
+    for f in [
+        "subject.hbs",
+        "body.txt.hbs",
+        "body.html.hbs",
+        "campaign.toml",
+    ] {
+        w.write(&format!("camp/{f}"), std::fs::read(src.join(f)).unwrap());
+    }
+    let ladder = format!(
+        "\n[[chasers]]\nstep = \"overdue\"\ntrigger = \"overdue\"\ntemplate = \"{}\"\nmode = \"approve\"\n",
+        repo_path("templates/chasers/overdue")
+    );
+    let toml = std::fs::read_to_string(src.join("campaign.toml")).unwrap() + &ladder;
+    w.write("camp/campaign.toml", toml);
+    let dir = w.path().join("camp");
+    w.ok([
+        "campaign",
+        "create",
+        "c",
+        "--template",
+        dir.to_str().unwrap(),
+        "--select",
+        "tag:police",
+        "--reference-prefix",
+        "POL",
+    ]);
+    w.ok(["campaign", "launch", "c"]);
+    w.ok(["send"]);
+    w.foi(["users", "add", "sam", "--role", "staff", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert()
+        .success();
+    let pending = |w: &Workdir| -> Vec<String> {
+        let out = w
+            .foi(["chasers", "pending", "--json"])
+            .env("FOI_NOW", WEB_NOW)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["reference"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(pending(&w).is_empty());
+
+    let mut c = Client::signed_in(app(&w, WEB_NOW).await, "sam").await;
+    let page = c.get("/overdue").await;
+    let csrf = page.csrf();
+    let r = c
+        .post(
+            "/overdue/sweep",
+            &[
+                ("csrf", &csrf),
+                ("back", "/overdue?campaign=&tag=&assignee=&page=1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.header("location").contains("ok=swept&n=7"),
+        "{}",
+        r.header("location")
+    );
+    assert_eq!(
+        pending(&w).len(),
+        7,
+        "one overdue chaser per case, awaiting approval"
+    );
+
+    let r = c
+        .post(
+            "/overdue/bulk",
+            &[
+                ("csrf", &csrf),
+                ("case", "POL-0002"),
+                ("case", "POL-0005"),
+                ("action", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.header("location").contains("ok=approved&n=2"),
+        "{}",
+        r.header("location")
+    );
+    let left = pending(&w);
+    assert_eq!(left.len(), 5);
+    assert!(!left.contains(&"POL-0002".to_string()) && !left.contains(&"POL-0005".to_string()));
+    let queued = w.ok(["outbox", "--state", "queued"]);
+    assert!(
+        queued.contains("POL-0002") && queued.contains("POL-0005"),
+        "{queued}"
+    );
+}

@@ -26,6 +26,8 @@ pub struct Filters {
     pub page: Option<usize>,
     #[serde(default)]
     pub ok: String,
+    #[serde(default)]
+    pub n: usize,
 }
 
 impl Filters {
@@ -59,17 +61,20 @@ struct Page {
     prev: Option<String>,
     next: Option<String>,
     back: String,
-    notice: &'static str,
+    notice: String,
 }
 
-fn notice(code: &str) -> &'static str {
+fn notice(code: &str, n: usize) -> String {
     match code {
-        "assigned" => "The cases ticked are assigned.",
-        "approved" => {
-            "Their chasers awaiting approval are queued; `foi send` or `foi run` delivers them."
+        "assigned" => "The cases ticked are assigned.".into(),
+        "approved" => format!(
+            "{n} chaser(s) awaiting approval are queued; `foi send` or `foi run` delivers them."
+        ),
+        "none" => "None of the cases ticked had a chaser awaiting approval.".into(),
+        "swept" => {
+            format!("Chaser sweep done: {n} step(s) taken (queued, awaiting approval or drafted).")
         }
-        "none" => "None of the cases ticked had a chaser awaiting approval.",
-        _ => "",
+        _ => String::new(),
     }
 }
 
@@ -138,7 +143,7 @@ pub async fn page(
         nav: Nav::new(user, "overdue"),
         prev: (page > 1).then(|| f.query(page - 1)),
         next: (page < pages).then(|| f.query(page + 1)),
-        notice: notice(&f.ok),
+        notice: notice(&f.ok, f.n),
         f,
         campaigns,
         users,
@@ -194,15 +199,36 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
                 crate::chasers::approve(&state.store, &state.config, &pending, state.clock.now())
                     .await?;
             let ok = if queued.is_empty() {
-                "none"
+                "none".to_string()
             } else {
-                "approved"
+                format!("approved&n={}", queued.len())
             };
-            Ok(see_other(&back_to(&form, ok)))
+            Ok(see_other(&back_to(&form, &ok)))
         }
         other => Err(WebError::Invalid(format!(
             "Unknown action '{}': choose assign or approve.",
             words(other)
         ))),
     }
+}
+
+/// Take every chaser step that has fallen due now (as `foi chasers run`): auto steps are
+/// queued, approve steps wait for approval, complaints are drafted.
+pub async fn sweep(State(state): State<WebState>, form: EditForm) -> WebResult {
+    let s = crate::chasers::sweep(&state.store, &state.config, state.clock.as_ref()).await?;
+    for e in &s.errors {
+        tracing::warn!("chaser sweep (dashboard, {}): {e}", form.user.name);
+    }
+    if !s.errors.is_empty() {
+        return Err(WebError::Invalid(format!(
+            "The sweep took {} step(s) but {} problem(s) stopped some chasers: {}",
+            s.taken.len(),
+            s.errors.len(),
+            s.errors.join("; ")
+        )));
+    }
+    Ok(see_other(&back_to(
+        &form,
+        &format!("swept&n={}", s.taken.len()),
+    )))
 }
