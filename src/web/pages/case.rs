@@ -469,3 +469,25 @@ pub async fn attachment(
 pub fn human(s: &str) -> String {
     words(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn file_names_in_the_header_are_plain_and_encoded() {
+        assert_eq!(
+            content_disposition("reply.pdf"),
+            "attachment; filename=\"reply.pdf\"; filename*=UTF-8''reply.pdf"
+        );
+        let cd = content_disposition("Réponse \"final\".pdf");
+        assert!(
+            cd.starts_with("attachment; filename=\"R_ponse _final_.pdf\";"),
+            "{cd}"
+        );
+        assert!(
+            cd.ends_with("filename*=UTF-8''R%C3%A9ponse%20%22final%22.pdf"),
+            "{cd}"
+        );
+    }
+}
