@@ -8,40 +8,18 @@
 # usage: scripts/bench-foundation.sh [N]        needs: GNU time, sqlite3 (apt-get install time sqlite3)
 set -euo pipefail
 N=${1:-10000}
-cd "$(dirname "$0")/.."
-for tool in /usr/bin/time sqlite3; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install time sqlite3" >&2; exit 1; }
-done
-cargo build --release --quiet
-FOI=$PWD/target/release/foi
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+. "$(dirname "$0")/bench-common.sh"
+bench_setup
 
-awk -v n="$N" 'BEGIN {
-    print "id,name,email,tags,regime,region,foi_contact"
-    split("council school nhs-trust police university", kinds, " ")
-    split("england scotland wales northern-ireland", regions, " ")
-    for (i = 1; i <= n; i++) {
-        k = kinds[(i % 5) + 1]; r = regions[(i % 4) + 1]
-        regime = (r == "scotland") ? "scotland-foisa" : (k == "school" ? "uk-foia-school" : "uk-foia")
-        printf "B%06d,\"Body %d, %s\",foi@body%d.example,%s;bench,%s,%s,FOI Team\n", i, i, k, i, k, regime, r
-    }
-}' > "$W/bodies.csv"
+bench_bodies "$N" "$W/bodies.csv"
 
 "$FOI" init --dir "$W/w" >/dev/null
 export FOI_CONFIG="$W/w/foi.toml"
 
-measure() {  # label, command...
-    local label=$1; shift
-    /usr/bin/time -f "%e %M" -o "$W/time" "$@" >/dev/null
-    read -r secs kb < "$W/time"
-    printf '%s %s\n' "$secs" "$kb"
-}
-
-read -r ref_s ref_kb < <(measure ref sqlite3 "$W/ref.db" ".import --csv $W/bodies.csv bodies")
-read -r imp_s imp_kb < <(measure import "$FOI" bodies import "$W/bodies.csv")
-read -r re_s re_kb < <(measure reimport "$FOI" bodies import "$W/bodies.csv")
-read -r cam_s cam_kb < <(measure campaign "$FOI" campaign create bench --template examples/cctv-campaign --select all --reference-prefix BENCH)
+read -r ref_s ref_kb < <(measure sqlite3 "$W/ref.db" ".import --csv $W/bodies.csv bodies")
+read -r imp_s imp_kb < <(measure "$FOI" bodies import "$W/bodies.csv")
+read -r re_s re_kb < <(measure "$FOI" bodies import "$W/bodies.csv")
+read -r cam_s cam_kb < <(measure "$FOI" campaign create bench --template examples/cctv-campaign --select all --reference-prefix BENCH)
 
 cases=$("$FOI" cases list --campaign bench --csv | tail -n +2 | wc -l)
 [ "$cases" -eq "$N" ] || { echo "expected $N cases, found $cases" >&2; exit 1; }

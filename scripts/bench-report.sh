@@ -17,39 +17,14 @@
 #        BENCH_DIR=/tmp/rep scripts/bench-report.sh   keeps the generated folder and reuses it
 set -euo pipefail
 N=${1:-10000}
-cd "$(dirname "$0")/.."
-for tool in /usr/bin/time sqlite3; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install time sqlite3" >&2; exit 1; }
-done
-cargo build --release --quiet
-FOI=$PWD/target/release/foi
-if [ -n "${BENCH_DIR:-}" ]; then
-    W=$BENCH_DIR; mkdir -p "$W"
-else
-    W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
-fi
+. "$(dirname "$0")/bench-common.sh"
+bench_setup reuse
 export FOI_CONFIG="$W/w/foi.toml"
 export FOI_NOW=2026-04-20T10:00:00Z
 DB="$W/w/foi.db"
 
 if [ ! -e "$DB" ]; then
-
-awk -v n="$N" 'BEGIN {
-    print "id,name,email,tags,regime,region,foi_contact"
-    split("council school nhs-trust police university", kinds, " ")
-    split("england scotland wales northern-ireland", regions, " ")
-    for (i = 1; i <= n; i++) {
-        k = kinds[(i % 5) + 1]; r = regions[(i % 4) + 1]
-        tags = (i % 10 == 2) ? k ";police" : k
-        regime = (r == "scotland") ? "scotland-foisa" : (k == "school" ? "uk-foia-school" : "uk-foia")
-        printf "B%06d,\"Body %d, %s\",foi@body%d.example,%s,%s,%s,FOI Team\n", i, i, k, i, tags, regime, r
-    }
-}' > "$W/bodies.csv"
-
-"$FOI" init --dir "$W/w" >/dev/null
-echo "setting up $N cases ..." >&2
-"$FOI" bodies import "$W/bodies.csv" >/dev/null
-"$FOI" campaign create bench --template examples/cctv-campaign --select all --reference-prefix BENCH >/dev/null
+bench_campaign "$N" ";police" 10 2
 sqlite3 "$DB" <<'SQL'
 BEGIN;
 UPDATE campaigns SET state = 'launched';
@@ -91,11 +66,6 @@ INSERT INTO answers (case_id, question, value, state, evidence, actor, updated_a
 COMMIT;
 SQL
 fi
-
-measure() {  # command... -> "secs peak_kb"
-    /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$W/out"
-    cat "$W/time"
-}
 
 read -r ref_s ref_kb < <(measure sqlite3 "$DB" "SELECT c.id, c.regime, c.status, b.region, e.kind, e.occurred_on, e.note FROM cases c JOIN bodies b ON b.id = c.body_id JOIN events e ON e.case_id = c.id ORDER BY e.case_id, e.occurred_on, e.id; SELECT case_id, question, value FROM answers WHERE state = 'confirmed'; SELECT body_id, tag FROM body_tags")
 read -r t_s t_kb < <(measure "$FOI" report bench --format text)

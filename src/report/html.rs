@@ -3,7 +3,10 @@
 //! the campaign folder (names, tags, values, labels) is escaped.
 
 use super::svg::{self, StackedRow};
-use super::{escape, number_text, percent, Group, QuestionInfo, Report};
+use super::{
+    escape, number_or, percent, percent_text, request_row, Group, QuestionInfo, Report,
+    REQUEST_COLUMNS,
+};
 use std::fmt::Write;
 
 const STYLE: &str = r#"
@@ -35,10 +38,7 @@ footer { margin-top: 40px; color: #7a828f; font-size: 12px; }
 
 fn cell_pct(part: usize, base: usize) -> String {
     match percent(part, base) {
-        Some(p) => format!(
-            "{part} <span class=\"p\">({}%)</span>",
-            number_text(p.round())
-        ),
+        Some(p) => format!("{part} <span class=\"p\">({})</span>", percent_text(p)),
         None => part.to_string(),
     }
 }
@@ -95,9 +95,7 @@ pub fn render(r: &Report) -> String {
     card(&mut out, &f.refused.to_string(), "refused");
     card(
         &mut out,
-        &all.median_working_days_to_answer
-            .map(number_text)
-            .unwrap_or_else(|| "–".into()),
+        &number_or(all.median_working_days_to_answer, "–"),
         "median working days to answer",
     );
     out.push_str("</div>");
@@ -206,34 +204,25 @@ pub fn render(r: &Report) -> String {
 
 fn pct_text(part: usize, base: usize) -> String {
     match percent(part, base) {
-        Some(p) => format!("{}%", number_text(p.round())),
+        Some(p) => percent_text(p),
         None => "–".into(),
     }
 }
 
 fn requests_table(out: &mut String, r: &Report) {
-    out.push_str("<div class=\"scroll\"><table><tr><th>group</th><th>cases</th><th>sent</th><th>delivered</th><th>failed</th><th>acknowledged</th><th>answered</th><th>on time</th><th>late</th><th>overdue now</th><th>long overdue</th><th>refused</th><th>median days</th></tr>");
+    out.push_str("<div class=\"scroll\"><table><tr>");
+    for c in REQUEST_COLUMNS {
+        let _ = write!(out, "<th>{c}</th>");
+    }
+    out.push_str("</tr>");
     for g in &r.groups {
-        let f = &g.figures;
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&g.name),
-            g.cases,
-            f.sent,
-            cell_pct(f.delivered, f.sent),
-            cell_pct(f.delivery_failed, f.sent),
-            cell_pct(f.acknowledged, f.sent),
-            cell_pct(f.answered, f.sent),
-            cell_pct(f.answered_on_time, f.answered),
-            cell_pct(f.answered_late, f.answered),
-            cell_pct(f.overdue, f.sent),
-            f.long_overdue,
-            cell_pct(f.refused, f.sent),
-            g.median_working_days_to_answer
-                .map(number_text)
-                .unwrap_or_else(|| "–".into()),
-        );
+        let mut cells = request_row(g, cell_pct, "–");
+        cells[0] = escape(&cells[0]);
+        out.push_str("<tr>");
+        for c in &cells {
+            let _ = write!(out, "<td>{c}</td>");
+        }
+        out.push_str("</tr>");
     }
     out.push_str("</table></div>");
 }
@@ -255,33 +244,31 @@ fn question(out: &mut String, r: &Report, qi: usize, q: &QuestionInfo) {
         return;
     };
     match q.kind {
-        "number" => {
-            out.push_str("<table><tr><th>group</th><th>answered (n)</th><th>no answer</th><th>median</th><th>total</th></tr>");
-            for (g, t) in &tallies {
-                let _ = write!(
-                    out,
-                    "<tr><td>{}</td><td>{} of {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(&g.name),
-                    t.answered,
-                    g.cases,
-                    t.no_answer,
-                    t.median.map(number_text).unwrap_or_else(|| "–".into()),
-                    t.total.map(number_text).unwrap_or_else(|| "–".into()),
-                );
+        "number" | "text" => {
+            let number = q.kind == "number";
+            out.push_str("<table><tr><th>group</th><th>answered (n)</th><th>no answer</th>");
+            if number {
+                out.push_str("<th>median</th><th>total</th>");
             }
-            out.push_str("</table>");
-        }
-        "text" => {
-            out.push_str("<table><tr><th>group</th><th>answered (n)</th><th>no answer</th></tr>");
+            out.push_str("</tr>");
             for (g, t) in &tallies {
                 let _ = write!(
                     out,
-                    "<tr><td>{}</td><td>{} of {}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{} of {}</td><td>{}</td>",
                     escape(&g.name),
                     t.answered,
                     g.cases,
                     t.no_answer
                 );
+                if number {
+                    let _ = write!(
+                        out,
+                        "<td>{}</td><td>{}</td>",
+                        number_or(t.median, "–"),
+                        number_or(t.total, "–")
+                    );
+                }
+                out.push_str("</tr>");
             }
             out.push_str("</table>");
         }
@@ -305,7 +292,7 @@ fn question(out: &mut String, r: &Report, qi: usize, q: &QuestionInfo) {
                         .map(|v| format!(
                             "<td>{}</td>",
                             match v.percent {
-                                Some(p) => format!("{}% ({})", number_text(p.round()), v.count),
+                                Some(p) => format!("{} ({})", percent_text(p), v.count),
                                 None => v.count.to_string(),
                             }
                         ))

@@ -1,6 +1,6 @@
 //! The report as text for people: aligned tables, one section per kind of figure.
 
-use super::{number_text, percent, Group, Report};
+use super::{number_or, percent, percent_text, request_row, Group, Report, REQUEST_COLUMNS};
 use std::fmt::Write;
 
 /// Aligned columns; the first column left-aligned, the others right-aligned.
@@ -44,7 +44,7 @@ fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
 
 fn pct(part: usize, base: usize) -> String {
     match percent(part, base) {
-        Some(p) => format!("{part} ({}%)", number_text(p.round())),
+        Some(p) => format!("{part} ({})", percent_text(p)),
         None => part.to_string(),
     }
 }
@@ -71,46 +71,9 @@ pub fn render(r: &Report) -> String {
     let rows: Vec<Vec<String>> = r
         .groups
         .iter()
-        .map(|g| {
-            let f = &g.figures;
-            vec![
-                g.name.clone(),
-                g.cases.to_string(),
-                f.sent.to_string(),
-                pct(f.delivered, f.sent),
-                pct(f.delivery_failed, f.sent),
-                pct(f.acknowledged, f.sent),
-                pct(f.answered, f.sent),
-                pct(f.answered_on_time, f.answered),
-                pct(f.answered_late, f.answered),
-                pct(f.overdue, f.sent),
-                f.long_overdue.to_string(),
-                pct(f.refused, f.sent),
-                g.median_working_days_to_answer
-                    .map(number_text)
-                    .unwrap_or_else(|| "-".into()),
-            ]
-        })
+        .map(|g| request_row(g, pct, "-").to_vec())
         .collect();
-    table(
-        &mut out,
-        &[
-            "group",
-            "cases",
-            "sent",
-            "delivered",
-            "failed",
-            "acknowledged",
-            "answered",
-            "on time",
-            "late",
-            "overdue now",
-            "long overdue",
-            "refused",
-            "median days",
-        ],
-        &rows,
-    );
+    table(&mut out, &REQUEST_COLUMNS, &rows);
     out.push_str("(median days: working days from receipt to answer, in each case's regime)\n");
 
     out.push_str("\nAnswers by outcome\n");
@@ -182,18 +145,15 @@ fn render_question(out: &mut String, g: &Group, qi: usize) {
             let _ = writeln!(
                 out,
                 "; median {}, total {}",
-                t.median.map(number_text).unwrap_or_else(|| "-".into()),
-                t.total.map(number_text).unwrap_or_else(|| "-".into())
+                number_or(t.median, "-"),
+                number_or(t.total, "-")
             );
         }
         "text" => out.push('\n'),
         _ => {
             out.push('\n');
             for v in &t.values {
-                let p = v
-                    .percent
-                    .map(|p| format!("{}%", number_text(p.round())))
-                    .unwrap_or_else(|| "-".into());
+                let p = v.percent.map(percent_text).unwrap_or_else(|| "-".into());
                 let _ = writeln!(
                     out,
                     "    {}: {p} {}, n = {} of {base} answered",

@@ -151,29 +151,56 @@ impl Store {
         emails: &[(&[u8], &str)],
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<(i64, bool)>> {
+        if emails.is_empty() {
+            return Ok(Vec::new());
+        }
+        let shas: Vec<String> = emails.iter().map(|(raw, _)| sha256_hex(raw)).collect();
         let mut s = Script::write();
         let at = s.param(time_text(now));
-        for (raw, source) in emails {
-            let sha = sha256_hex(raw);
-            let (sha, size, data) = (s.param(sha), s.param(raw.len() as i64), s.param(*raw));
+        let mut blobs = Vec::with_capacity(emails.len());
+        let mut messages = Vec::with_capacity(emails.len());
+        for ((raw, source), sha) in emails.iter().zip(&shas) {
+            let sha = s.param(sha);
+            let (size, data) = (s.param(raw.len() as i64), s.param(*raw));
+            blobs.push(format!("({sha}, {size}, {data})"));
             let source = s.param(*source);
-            s.sql(&format!(
-                "INSERT INTO blobs (sha256, size, data) VALUES ({sha}, {size}, {data}) ON CONFLICT (sha256) DO NOTHING;
-                 INSERT INTO messages (case_id, direction, message_id, raw_sha256, at, created_at, source, triage, reason)
-                 VALUES (NULL, 'inbound', '', {sha}, {at}, {at}, {source}, 'open', 'not yet processed')
-                 ON CONFLICT (raw_sha256) WHERE direction = 'inbound' DO NOTHING;
-                 SELECT id, changes() FROM messages WHERE raw_sha256 = {sha} AND direction = 'inbound';\n"
+            messages.push(format!(
+                "(NULL, 'inbound', '', {sha}, {at}, {at}, {source}, 'open', 'not yet processed')"
             ));
         }
+        let all = s.list(shas.iter());
+        s.sql(&format!(
+            "INSERT INTO blobs (sha256, size, data) VALUES {} ON CONFLICT (sha256) DO NOTHING;
+             INSERT INTO messages (case_id, direction, message_id, raw_sha256, at, created_at, source, triage, reason)
+             VALUES {} ON CONFLICT (raw_sha256) WHERE direction = 'inbound' DO NOTHING
+             RETURNING 'new', id, raw_sha256;
+             SELECT 'all', id, raw_sha256 FROM messages WHERE direction = 'inbound' AND raw_sha256 IN {all};\n",
+            blobs.join(", "),
+            messages.join(", "),
+        ));
         let rows = s
             .run(&mut *self.pool().acquire().await?)
             .await
             .context("cannot store inbound emails")?;
-        if rows.len() != emails.len() {
-            anyhow::bail!("inbound emails were stored but cannot be found");
+        let mut new = std::collections::HashSet::new();
+        let mut ids = std::collections::HashMap::new();
+        for r in rows {
+            let (what, id, sha): (String, i64, String) =
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            if what == "new" {
+                new.insert(sha);
+            } else {
+                ids.insert(sha, id);
+            }
         }
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get::<i64, _>(1)? > 0)))
+        // The first email with given bytes is new; the same bytes again are not.
+        shas.iter()
+            .map(|sha| {
+                let id = *ids
+                    .get(sha)
+                    .context("inbound emails were stored but cannot be found")?;
+                Ok((id, new.remove(sha)))
+            })
             .collect()
     }
 
@@ -292,41 +319,39 @@ fn ingest_statements<'a>(s: &mut Script<'a>, r: &'a IngestRecord, now: DateTime<
 impl Store {
     /// The evidence for matching several emails, in one round trip: for each email, the
     /// cases each lookup found (with their reference and regime), tagged with what found
-    /// them.
+    /// them. One statement per kind of lookup, whatever the number of emails.
     pub async fn match_evidence(&self, keys: &[MatchKeys]) -> anyhow::Result<Vec<Vec<CaseHit>>> {
         let mut s = Script::read();
-        for (i, k) in keys.iter().enumerate() {
-            let cols = format!("{i}, c.id, c.reference, c.regime FROM cases c");
-            let by_outbound = |s: &mut Script, tag: &str, ids: &[String]| {
-                if !ids.is_empty() {
-                    let list = s.list(ids.iter().cloned());
-                    s.sql(&format!(
-                        "SELECT DISTINCT '{tag}', {cols} JOIN outbox o ON o.case_id = c.id WHERE o.message_id IN {list};\n"
-                    ));
-                }
-            };
-            by_outbound(&mut s, "bounce", k.bounce_original.as_slice());
-            by_outbound(&mut s, "thread", &k.thread_ids);
-            let by_column = |s: &mut Script, tag: &str, column: &str, values: &[String]| {
-                if !values.is_empty() {
-                    let list = s.list(values.iter().cloned());
-                    s.sql(&format!(
-                        "SELECT '{tag}', {cols} WHERE c.{column} IN {list};\n"
-                    ));
-                }
-            };
-            by_column(&mut s, "token", "token", &k.tokens);
-            by_column(&mut s, "subject_ref", "reference", &k.subject_references);
-            by_column(&mut s, "text_ref", "reference", &k.text_references);
-            by_column(&mut s, "own_ref", "reference", k.own_reference.as_slice());
-            if let Some(r) = &k.body_reference {
-                let r = s.param(r);
-                s.sql(&format!(
-                    "SELECT DISTINCT 'body_ref', {cols}
-                     JOIN message_cases mc ON mc.case_id = c.id JOIN messages m ON m.id = mc.message_id
-                     WHERE m.body_reference = {r};\n"
-                ));
+        let pairs = |values: &dyn Fn(&MatchKeys) -> Vec<String>| -> Vec<(i64, String)> {
+            keys.iter()
+                .enumerate()
+                .flat_map(|(i, k)| values(k).into_iter().map(move |v| (i as i64, v)))
+                .collect()
+        };
+        // (what found it, (email index, value) pairs, how to reach the case)
+        type Lookup = (&'static str, Vec<(i64, String)>, &'static str);
+        let lookups: [Lookup; 7] = [
+            ("bounce", pairs(&|k| k.bounce_original.iter().cloned().collect()),
+             "JOIN outbox o ON o.message_id = k.v JOIN cases c ON c.id = o.case_id"),
+            ("thread", pairs(&|k| k.thread_ids.clone()),
+             "JOIN outbox o ON o.message_id = k.v JOIN cases c ON c.id = o.case_id"),
+            ("token", pairs(&|k| k.tokens.clone()), "JOIN cases c ON c.token = k.v"),
+            ("subject_ref", pairs(&|k| k.subject_references.clone()), "JOIN cases c ON c.reference = k.v"),
+            ("text_ref", pairs(&|k| k.text_references.clone()), "JOIN cases c ON c.reference = k.v"),
+            ("own_ref", pairs(&|k| k.own_reference.iter().cloned().collect()), "JOIN cases c ON c.reference = k.v"),
+            ("body_ref", pairs(&|k| k.body_reference.iter().cloned().collect()),
+             "JOIN messages m ON m.body_reference = k.v JOIN message_cases mc ON mc.message_id = m.id
+              JOIN cases c ON c.id = mc.case_id"),
+        ];
+        for (tag, pairs, join) in lookups {
+            if pairs.is_empty() {
+                continue;
             }
+            let values = s.values(pairs);
+            s.sql(&format!(
+                "WITH k (i, v) AS (VALUES {values})
+                 SELECT DISTINCT '{tag}', k.i, c.id, c.reference, c.regime FROM k {join};\n"
+            ));
         }
         self.evidence(s, keys.len()).await
     }
@@ -337,16 +362,25 @@ impl Store {
         &self,
         senders: &[(&str, &str)],
     ) -> anyhow::Result<Vec<Vec<CaseHit>>> {
-        let open = "('queued','awaiting_response','acknowledged','clarification_requested','internal_review','complaint_to_regulator')";
         let mut s = Script::read();
-        for (i, (address, domain)) in senders.iter().enumerate() {
-            let a = s.param(*address);
-            let d = s.param(format!("%@{}", domain.to_lowercase()));
+        if !senders.is_empty() {
+            let open = "('queued','awaiting_response','acknowledged','clarification_requested','internal_review','complaint_to_regulator')";
+            let values = s.values(
+                senders
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (a, d))| (i as i64, a.to_lowercase(), d.to_lowercase())),
+            );
             s.sql(&format!(
-                "SELECT 'sender', {i}, c.id, c.reference, c.regime FROM cases c JOIN bodies b ON b.id = c.body_id
-                 WHERE lower(b.email) = lower({a}) AND c.status IN {open};
-                 SELECT 'sender_domain', {i}, c.id, c.reference, c.regime FROM cases c JOIN bodies b ON b.id = c.body_id
-                 WHERE lower(b.email) LIKE {d} AND c.status IN {open};\n"
+                "WITH k (i, a, d) AS (VALUES {values})
+                 SELECT 'sender', k.i, c.id, c.reference, c.regime
+                 FROM k JOIN bodies b ON lower(b.email) = k.a JOIN cases c ON c.body_id = b.id
+                 WHERE c.status IN {open};
+                 WITH k (i, a, d) AS (VALUES {values})
+                 SELECT 'sender_domain', k.i, c.id, c.reference, c.regime
+                 FROM k JOIN bodies b ON substr(b.email, instr(b.email, '@') + 1) = k.d
+                 JOIN cases c ON c.body_id = b.id
+                 WHERE c.status IN {open};\n"
             ));
         }
         self.evidence(s, senders.len()).await

@@ -31,29 +31,37 @@ pub struct RefusalText {
     pub reply_text: Option<String>,
 }
 
-/// Decode a one-row JSON aggregate (`json_group_array`) of tuples: sqlx hands each row
-/// across threads, so one row of 30,000 tuples is far faster than 30,000 rows.
-fn decode<T: serde::de::DeserializeOwned>(text: Option<String>) -> anyhow::Result<Vec<T>> {
-    match text {
-        Some(t) => serde_json::from_str(&t).context("unreadable rows from the database"),
-        None => Ok(Vec::new()),
-    }
-}
-
 impl Store {
+    /// Run `sql`, a query over the campaign `$1` that returns one row: a JSON aggregate
+    /// (`json_group_array`) of tuples, and decode them. sqlx hands each row across threads,
+    /// so one row of 30,000 tuples is far faster than 30,000 rows.
+    async fn campaign_rows<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &'static str,
+        campaign_id: i64,
+    ) -> anyhow::Result<Vec<T>> {
+        let text: Option<String> = sqlx::query_scalar(sql)
+            .bind(campaign_id)
+            .fetch_one(self.pool())
+            .await?;
+        match text {
+            Some(t) => serde_json::from_str(&t).context("unreadable rows from the database"),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// Region and tags of every case of a campaign.
     pub async fn case_groupings(&self, campaign_id: i64) -> anyhow::Result<Vec<CaseGrouping>> {
         // Tags never contain spaces (the import splits on them), so a space joins them.
-        let text: Option<String> = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(c.id, b.region,
-                    (SELECT group_concat(t.tag, ' ') FROM body_tags t WHERE t.body_id = c.body_id)))
-             FROM cases c JOIN bodies b ON b.id = c.body_id
-             WHERE c.campaign_id = $1",
-        )
-        .bind(campaign_id)
-        .fetch_one(self.pool())
-        .await?;
-        let rows: Vec<(i64, Option<String>, Option<String>)> = decode(text)?;
+        let rows: Vec<(i64, Option<String>, Option<String>)> = self
+            .campaign_rows(
+                "SELECT json_group_array(json_array(c.id, b.region,
+                        (SELECT group_concat(t.tag, ' ') FROM body_tags t WHERE t.body_id = c.body_id)))
+                 FROM cases c JOIN bodies b ON b.id = c.body_id
+                 WHERE c.campaign_id = $1",
+                campaign_id,
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(case_id, region, tags)| {
@@ -78,15 +86,14 @@ impl Store {
         &self,
         campaign_id: i64,
     ) -> anyhow::Result<Vec<ConfirmedAnswer>> {
-        let text: Option<String> = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(a.case_id, a.question, a.value))
-             FROM answers a JOIN cases c ON c.id = a.case_id
-             WHERE c.campaign_id = $1 AND a.state = 'confirmed'",
-        )
-        .bind(campaign_id)
-        .fetch_one(self.pool())
-        .await?;
-        let rows: Vec<(i64, String, String)> = decode(text)?;
+        let rows: Vec<(i64, String, String)> = self
+            .campaign_rows(
+                "SELECT json_group_array(json_array(a.case_id, a.question, a.value))
+                 FROM answers a JOIN cases c ON c.id = a.case_id
+                 WHERE c.campaign_id = $1 AND a.state = 'confirmed'",
+                campaign_id,
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(case_id, question, value)| ConfirmedAnswer {
@@ -99,16 +106,15 @@ impl Store {
 
     /// Every refusal event of a campaign's cases, with the text of the reply it came from.
     pub async fn refusal_texts(&self, campaign_id: i64) -> anyhow::Result<Vec<RefusalText>> {
-        let text: Option<String> = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(e.case_id, e.note, m.text_body))
-             FROM events e JOIN cases c ON c.id = e.case_id
-             LEFT JOIN messages m ON m.id = e.message_id
-             WHERE c.campaign_id = $1 AND e.kind = 'refusal'",
-        )
-        .bind(campaign_id)
-        .fetch_one(self.pool())
-        .await?;
-        let rows: Vec<(i64, Option<String>, Option<String>)> = decode(text)?;
+        let rows: Vec<(i64, Option<String>, Option<String>)> = self
+            .campaign_rows(
+                "SELECT json_group_array(json_array(e.case_id, e.note, m.text_body))
+                 FROM events e JOIN cases c ON c.id = e.case_id
+                 LEFT JOIN messages m ON m.id = e.message_id
+                 WHERE c.campaign_id = $1 AND e.kind = 'refusal'",
+                campaign_id,
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(case_id, note, reply_text)| RefusalText {

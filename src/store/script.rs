@@ -105,6 +105,12 @@ impl<'a> Script<'a> {
         format!("({})", names.join(", "))
     }
 
+    /// `(p1, p2), (p3, p4), ...`: rows of values bound, for `VALUES` lists.
+    pub fn values<T: Tuple<'a>>(&mut self, rows: impl IntoIterator<Item = T>) -> String {
+        let rows: Vec<String> = rows.into_iter().map(|r| r.bind(self)).collect();
+        rows.join(", ")
+    }
+
     /// Nothing to run.
     pub fn is_empty(&self) -> bool {
         self.sql.trim().is_empty() || self.sql == "BEGIN IMMEDIATE;\n"
@@ -134,5 +140,27 @@ impl<'a> Script<'a> {
                 Err(e).context("a database write failed; nothing of it was kept")
             }
         }
+    }
+}
+
+/// A row of values for [`Script::values`].
+pub(crate) trait Tuple<'a> {
+    fn bind(self, s: &mut Script<'a>) -> String;
+}
+
+impl<'a, A: Into<Param<'a>>, B: Into<Param<'a>>> Tuple<'a> for (A, B) {
+    fn bind(self, s: &mut Script<'a>) -> String {
+        format!("({}, {})", s.param(self.0), s.param(self.1))
+    }
+}
+
+impl<'a, A: Into<Param<'a>>, B: Into<Param<'a>>, C: Into<Param<'a>>> Tuple<'a> for (A, B, C) {
+    fn bind(self, s: &mut Script<'a>) -> String {
+        format!(
+            "({}, {}, {})",
+            s.param(self.0),
+            s.param(self.1),
+            s.param(self.2)
+        )
     }
 }

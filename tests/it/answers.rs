@@ -2,28 +2,7 @@
 //! imported from CSV (all or nothing); suggestions from a reply's text, counted only once
 //! confirmed.
 
-use crate::support::{repo_path, Workdir};
-
-/// The example campaign (it declares four questions) to the 7 example police forces,
-/// launched and sent as .eml files (date of receipt Mon 2026-03-02).
-pub fn sent_campaign() -> Workdir {
-    let w = Workdir::new();
-    w.import_examples();
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
-        &repo_path("examples/cctv-campaign"),
-        "--select",
-        "tag:police",
-        "--reference-prefix",
-        "POL",
-    ]);
-    w.ok(["campaign", "launch", "c"]);
-    assert!(w.ok(["send"]).starts_with("sent 7,"));
-    w
-}
+use crate::support::{sent_campaign, Workdir};
 
 /// A plain-text reply to a case, matched by the reference in its subject.
 pub fn reply(reference: &str, n: u32, body: &str) -> String {
@@ -419,17 +398,7 @@ fn confirm_all_confirms_a_campaigns_suggestions() {
 fn a_case_not_yet_sent_gets_no_status_by_hand() {
     let w = Workdir::new();
     w.import_examples();
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
-        &repo_path("examples/cctv-campaign"),
-        "--select",
-        "tag:police",
-        "--reference-prefix",
-        "POL",
-    ]);
+    w.create_example_campaign("tag:police", "POL");
     let snap = w.snapshot();
     let err = w.fails(["case", "status", "POL-0001", "withdrawn"]);
     assert!(err.contains("has not been sent (draft)"), "{err}");

@@ -1,8 +1,8 @@
 //! Exports: a campaign's cases as CSV (its answer columns import back unchanged) and a
 //! case's evidence folder (raw emails byte for byte, attachments, timeline).
 
-use crate::answers::{confirmed, sent_campaign};
-use crate::support::Workdir;
+use crate::answers::confirmed;
+use crate::support::{sent_campaign, Workdir};
 use std::path::Path;
 
 fn csv_rows(text: &str) -> Vec<csv::StringRecord> {

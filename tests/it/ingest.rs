@@ -2,28 +2,8 @@
 //! over IMAP are kept, classified and attached to their cases, or left in triage.
 
 use crate::support::mail::{servers, MailServers, NOUSER_DOMAIN};
-use crate::support::{repo_path, Workdir};
+use crate::support::{repo_path, sent_campaign, Workdir};
 use std::time::Duration;
-
-/// A campaign of the 7 example police forces, launched and sent as .eml files.
-fn sent_campaign() -> Workdir {
-    let w = Workdir::new();
-    w.import_examples();
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
-        &repo_path("examples/cctv-campaign"),
-        "--select",
-        "tag:police",
-        "--reference-prefix",
-        "POL",
-    ]);
-    w.ok(["campaign", "launch", "c"]);
-    assert!(w.ok(["send"]).starts_with("sent 7,"));
-    w
-}
 
 struct CaseInfo {
     reference: String,
@@ -343,18 +323,7 @@ async fn end_to_end_replies_and_a_real_bounce_over_imap() {
     }
     let f = w.write("b.csv", csv);
     w.ok(["bodies", "import", f.to_str().unwrap()]);
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
-        &repo_path("examples/cctv-campaign"),
-        "--select",
-        "all",
-        "--reference-prefix",
-        "E2E",
-    ]);
-    w.ok(["campaign", "launch", "c"]);
+    w.launch_example_campaign("all", "E2E");
     assert!(w.ok(["send"]).starts_with("sent 4,"));
 
     // Each body replies to the Reply-To of the request it received.
@@ -626,18 +595,7 @@ async fn foi_run_is_woken_by_imap_idle() {
         "id,name,email,foi_contact\nK1,Council,foi@idle-council.example,FOI Team\n",
     );
     w.ok(["bodies", "import", f.to_str().unwrap()]);
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
-        &repo_path("examples/cctv-campaign"),
-        "--select",
-        "all",
-        "--reference-prefix",
-        "IDL",
-    ]);
-    w.ok(["campaign", "launch", "c"]);
+    w.launch_example_campaign("all", "IDL");
     w.ok(["send"]);
     let token = case_json(&w, "IDL-0001")["case"]["token"]
         .as_str()

@@ -1,24 +1,13 @@
 //! Crash recovery of the outbox at the storage level: what a restart after a killed
 //! process, and after a reboot (power cut), does with claimed and in-flight emails.
 
-use crate::support::{repo_path, Workdir};
+use crate::support::Workdir;
 use foi::store::{OutboxState, Store};
 
 async fn launched(n_bodies: &str) -> (Workdir, Store) {
     let w = Workdir::new();
     w.import_examples();
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
-        &repo_path("examples/cctv-campaign"),
-        "--select",
-        n_bodies,
-        "--reference-prefix",
-        "REC",
-    ]);
-    w.ok(["campaign", "launch", "c"]);
+    w.launch_example_campaign(n_bodies, "REC");
     let store = Store::open(&w.path().join("foi.db")).await.unwrap();
     (w, store)
 }

@@ -274,34 +274,92 @@ fn question<'a>(g: &'a Value, key: &str) -> &'a Value {
         .unwrap()
 }
 
-/// The values of a yes/no or choice tally as (value, count, percent).
-fn values(q: &Value) -> Vec<(String, u64, Value)> {
-    q["values"]
+/// A yes/no or choice question's base and tally: "A answered, N no answer: value count
+/// (percent), ...", the percent as its JSON (null where there is no base).
+fn tally(q: &Value) -> String {
+    let values: Vec<String> = q["values"]
         .as_array()
         .unwrap()
         .iter()
         .map(|v| {
-            (
-                v["value"].as_str().unwrap().to_string(),
+            format!(
+                "{} {} ({})",
+                v["value"].as_str().unwrap(),
                 v["count"].as_u64().unwrap(),
-                v["percent"].clone(),
+                v["percent"]
+            )
+        })
+        .collect();
+    let (answered, no_answer) = base(q);
+    format!(
+        "{answered} answered, {no_answer} no answer: {}",
+        values.join(", ")
+    )
+}
+
+/// A question's base: (cases answered, cases with no answer).
+fn base(q: &Value) -> (u64, u64) {
+    (
+        q["answered"].as_u64().unwrap(),
+        q["no_answer"].as_u64().unwrap(),
+    )
+}
+
+/// A number question's (median, total).
+fn median_total(q: &Value) -> (Option<f64>, Option<f64>) {
+    (q["median"].as_f64(), q["total"].as_f64())
+}
+
+/// A JSON number as a float, anything else (null) as null: how the CSV's cells read back.
+fn float_or_null(x: &Value) -> Value {
+    x.as_f64().map_or(Value::Null, |n| json!(n))
+}
+
+/// Each group of a report as (name, cases).
+fn group_cases(report: &Value) -> Vec<(String, u64)> {
+    report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["name"].as_str().unwrap().into(),
+                g["cases"].as_u64().unwrap(),
             )
         })
         .collect()
 }
 
-fn v(value: &str, count: u64, percent: Value) -> (String, u64, Value) {
-    (value.to_string(), count, percent)
+/// `foi report cctv [--by BY] --format json`, parsed.
+fn report_json(w: &Workdir, by: Option<&str>) -> Value {
+    let mut args = vec!["report", "cctv", "--format", "json"];
+    if let Some(by) = by {
+        args.extend(["--by", by]);
+    }
+    serde_json::from_str(&at_ok(w, &args)).unwrap()
+}
+
+/// `foi report cctv --by BY --format FORMAT --out OUT`.
+fn report_to(w: &Workdir, by: &str, format: &str, out: &std::path::Path) {
+    at_ok(
+        w,
+        &[
+            "report",
+            "cctv",
+            "--by",
+            by,
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
 }
 
 #[test]
 fn every_figure_and_base_matches_the_hand_count() {
     let (w, _) = fixture();
-    let report: Value = serde_json::from_str(&at_ok(
-        &w,
-        &["report", "cctv", "--by", "tag", "--format", "json"],
-    ))
-    .unwrap();
+    let report = report_json(&w, Some("tag"));
     assert_eq!(report["schema"], "foi-report/1");
     assert_eq!(report["campaign"], "cctv");
     assert_eq!(report["by"], "tag");
@@ -353,49 +411,21 @@ fn every_figure_and_base_matches_the_hand_count() {
     );
     // uses: confirmed C1 yes, C2 no, J1 yes, P1 unknown (C3's suggestion does not count):
     // base 4, 6 cases with no answer.
-    let q = question(all, "uses_hikvision_or_dahua");
     assert_eq!(
-        (q["answered"].as_u64(), q["no_answer"].as_u64()),
-        (Some(4), Some(6))
-    );
-    assert_eq!(
-        values(q),
-        [
-            v("yes", 2, json!(50.0)),
-            v("no", 1, json!(25.0)),
-            v("unknown", 1, json!(25.0))
-        ]
+        tally(question(all, "uses_hikvision_or_dahua")),
+        "4 answered, 6 no answer: yes 2 (50.0), no 1 (25.0), unknown 1 (25.0)"
     );
     // camera_count: 120, 40, 12: median 40, total 172.
     let q = question(all, "camera_count");
-    assert_eq!(
-        (q["answered"].as_u64(), q["no_answer"].as_u64()),
-        (Some(3), Some(7))
-    );
-    assert_eq!(
-        (q["median"].as_f64(), q["total"].as_f64()),
-        (Some(40.0), Some(172.0))
-    );
+    assert_eq!(base(q), (3, 7));
+    assert_eq!(median_total(q), (Some(40.0), Some(172.0)));
     let q = question(all, "supplier");
-    assert_eq!(
-        (q["answered"].as_u64(), q["no_answer"].as_u64()),
-        (Some(3), Some(7))
-    );
+    assert_eq!(base(q), (3, 7));
     assert_eq!(q["values"], json!([]));
     // contract: C1 active, C2 expired, C3 and P1 not disclosed, J1 active: base 5.
-    let q = question(all, "contract_status");
     assert_eq!(
-        (q["answered"].as_u64(), q["no_answer"].as_u64()),
-        (Some(5), Some(5))
-    );
-    assert_eq!(
-        values(q),
-        [
-            v("active", 2, json!(40.0)),
-            v("expired", 1, json!(20.0)),
-            v("none", 0, json!(0.0)),
-            v("not disclosed", 2, json!(40.0))
-        ]
+        tally(question(all, "contract_status")),
+        "5 answered, 5 no answer: active 2 (40.0), expired 1 (20.0), none 0 (0.0), not disclosed 2 (40.0)"
     );
 
     // council: C1, C2, C3, C4 and J1 (which is police too). Answered C1 (late), C2, C3,
@@ -417,37 +447,15 @@ fn every_figure_and_base_matches_the_hand_count() {
         json!([{"value": "section 43", "count": 1}])
     );
     assert_eq!(council["median_working_days_to_answer"], 19.5);
-    let q = question(council, "uses_hikvision_or_dahua");
     assert_eq!(
-        (q["answered"].as_u64(), q["no_answer"].as_u64()),
-        (Some(3), Some(2))
-    );
-    assert_eq!(
-        values(q),
-        [
-            v("yes", 2, json!(66.7)),
-            v("no", 1, json!(33.3)),
-            v("unknown", 0, json!(0.0))
-        ]
+        tally(question(council, "uses_hikvision_or_dahua")),
+        "3 answered, 2 no answer: yes 2 (66.7), no 1 (33.3), unknown 0 (0.0)"
     );
     let q = question(council, "camera_count");
+    assert_eq!(median_total(q), (Some(40.0), Some(172.0)));
     assert_eq!(
-        (q["median"].as_f64(), q["total"].as_f64()),
-        (Some(40.0), Some(172.0))
-    );
-    let q = question(council, "contract_status");
-    assert_eq!(
-        (q["answered"].as_u64(), q["no_answer"].as_u64()),
-        (Some(4), Some(1))
-    );
-    assert_eq!(
-        values(q),
-        [
-            v("active", 2, json!(50.0)),
-            v("expired", 1, json!(25.0)),
-            v("none", 0, json!(0.0)),
-            v("not disclosed", 1, json!(25.0))
-        ]
+        tally(question(council, "contract_status")),
+        "4 answered, 1 no answer: active 2 (50.0), expired 1 (25.0), none 0 (0.0), not disclosed 1 (25.0)"
     );
 
     // police: P1 (late), P2 (open, 15 overdue), P3, J1. Days 16, 20, 22: median 20.
@@ -465,28 +473,13 @@ fn every_figure_and_base_matches_the_hand_count() {
                {"value": "section 43", "count": 1}, {"value": "not stated", "count": 1}])
     );
     assert_eq!(police["median_working_days_to_answer"], 20.0);
-    let q = question(police, "uses_hikvision_or_dahua");
     assert_eq!(
-        (q["answered"].as_u64(), q["no_answer"].as_u64()),
-        (Some(2), Some(2))
-    );
-    assert_eq!(
-        values(q),
-        [
-            v("yes", 1, json!(50.0)),
-            v("no", 0, json!(0.0)),
-            v("unknown", 1, json!(50.0))
-        ]
+        tally(question(police, "uses_hikvision_or_dahua")),
+        "2 answered, 2 no answer: yes 1 (50.0), no 0 (0.0), unknown 1 (50.0)"
     );
     let q = question(police, "camera_count");
-    assert_eq!(
-        (q["answered"].as_u64(), q["no_answer"].as_u64()),
-        (Some(1), Some(3))
-    );
-    assert_eq!(
-        (q["median"].as_f64(), q["total"].as_f64()),
-        (Some(12.0), Some(12.0))
-    );
+    assert_eq!(base(q), (1, 3));
+    assert_eq!(median_total(q), (Some(12.0), Some(12.0)));
 
     // school: S1 bounced, S2 not held on day 8; no answers coded, so no base at all.
     let school = group(&report, "school");
@@ -497,18 +490,9 @@ fn every_figure_and_base_matches_the_hand_count() {
                "overdue": 0, "long_overdue": 0, "refused": 0})
     );
     assert_eq!(school["median_working_days_to_answer"], 8.0);
-    let q = question(school, "uses_hikvision_or_dahua");
     assert_eq!(
-        (q["answered"].as_u64(), q["no_answer"].as_u64()),
-        (Some(0), Some(2))
-    );
-    assert_eq!(
-        values(q),
-        [
-            v("yes", 0, Value::Null),
-            v("no", 0, Value::Null),
-            v("unknown", 0, Value::Null)
-        ]
+        tally(question(school, "uses_hikvision_or_dahua")),
+        "0 answered, 2 no answer: yes 0 (null), no 0 (null), unknown 0 (null)"
     );
     let q = question(school, "camera_count");
     assert_eq!(
@@ -533,28 +517,10 @@ fn every_figure_and_base_matches_the_hand_count() {
 #[test]
 fn region_and_regime_groups_put_each_case_once() {
     let (w, _) = fixture();
-    let by = |what: &str| -> Value {
-        serde_json::from_str(&at_ok(
-            &w,
-            &["report", "cctv", "--by", what, "--format", "json"],
-        ))
-        .unwrap()
-    };
     // Regions: england C1, C2, S1, S2, P1, P2, J1; the odd region C4; scotland C3; wales P3.
-    let r = by("region");
-    let cases: Vec<(String, u64)> = r["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| {
-            (
-                g["name"].as_str().unwrap().into(),
-                g["cases"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let r = report_json(&w, Some("region"));
     assert_eq!(
-        cases,
+        group_cases(&r),
         [
             ("all".to_string(), 10),
             ("england".into(), 7),
@@ -575,20 +541,9 @@ fn region_and_regime_groups_put_each_case_once() {
     let odd = group(&r, "north & \"east\" <b>");
     assert_eq!(odd["figures"]["long_overdue"], 1);
     // Regimes: uk-foia C1, C2, C4, P1, P2, P3, J1; scotland-foisa C3; uk-foia-school S1, S2.
-    let r = by("regime");
-    let cases: Vec<(String, u64)> = r["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| {
-            (
-                g["name"].as_str().unwrap().into(),
-                g["cases"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let r = report_json(&w, Some("regime"));
     assert_eq!(
-        cases,
+        group_cases(&r),
         [
             ("all".to_string(), 10),
             ("scotland-foisa".into(), 1),
@@ -600,8 +555,7 @@ fn region_and_regime_groups_put_each_case_once() {
     assert_eq!(s["figures"]["answered_on_time"], 1);
     assert_eq!(s["median_working_days_to_answer"], 19.0);
     // Without --by: one group.
-    let r: Value =
-        serde_json::from_str(&at_ok(&w, &["report", "cctv", "--format", "json"])).unwrap();
+    let r = report_json(&w, None);
     assert_eq!(r["groups"].as_array().unwrap().len(), 1);
     assert_eq!(r["by"], Value::Null);
 }
@@ -609,25 +563,9 @@ fn region_and_regime_groups_put_each_case_once() {
 #[test]
 fn the_csv_parses_back_and_matches_the_json() {
     let (w, _) = fixture();
-    let report: Value = serde_json::from_str(&at_ok(
-        &w,
-        &["report", "cctv", "--by", "tag", "--format", "json"],
-    ))
-    .unwrap();
+    let report = report_json(&w, Some("tag"));
     let out = w.path().join("report.csv");
-    at_ok(
-        &w,
-        &[
-            "report",
-            "cctv",
-            "--by",
-            "tag",
-            "--format",
-            "csv",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    report_to(&w, "tag", "csv", &out);
     let mut rd = csv::Reader::from_path(&out).unwrap();
     assert_eq!(
         rd.headers().unwrap(),
@@ -683,9 +621,7 @@ fn the_csv_parses_back_and_matches_the_json() {
             "timing" => {
                 assert_eq!(
                     num(number),
-                    grp["median_working_days_to_answer"]
-                        .as_f64()
-                        .map_or(Value::Null, |m| json!(m))
+                    float_or_null(&grp["median_working_days_to_answer"])
                 );
             }
             "answer_day" => {
@@ -708,10 +644,7 @@ fn the_csv_parses_back_and_matches_the_json() {
                     .unwrap();
                 assert_eq!(count_n, json!(x["count"].as_f64().unwrap()));
                 assert_eq!(num(base), json!(t["answered"].as_f64().unwrap()));
-                assert_eq!(
-                    num(pct),
-                    x["percent"].as_f64().map_or(Value::Null, |p| json!(p))
-                );
+                assert_eq!(num(pct), float_or_null(&x["percent"]));
             }
             "question_answered" => {
                 assert_eq!(
@@ -727,9 +660,7 @@ fn the_csv_parses_back_and_matches_the_json() {
             }
             "question_median" | "question_total" => {
                 let field = kind.trim_start_matches("question_");
-                let want = question(grp, q)[field]
-                    .as_f64()
-                    .map_or(Value::Null, |m| json!(m));
+                let want = float_or_null(&question(grp, q)[field]);
                 assert_eq!(num(number), want);
             }
             other => panic!("unknown kind {other}"),
@@ -833,19 +764,7 @@ fn png_colours(bytes: &[u8]) -> (u32, u32, usize) {
 fn the_html_report_is_self_contained_escaped_and_renders() {
     let (w, _) = fixture();
     let html_path = w.path().join("report.html");
-    at_ok(
-        &w,
-        &[
-            "report",
-            "cctv",
-            "--by",
-            "region",
-            "--format",
-            "html",
-            "--out",
-            html_path.to_str().unwrap(),
-        ],
-    );
+    report_to(&w, "region", "html", &html_path);
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     // Self-contained: no script, no external resource.

@@ -165,6 +165,39 @@ impl Workdir {
         self.write(&format!("{name}/body.txt.hbs"), body);
         self.path().join(name).to_string_lossy().into_owned()
     }
+
+    /// `foi campaign create c` from the example template (`examples/cctv-campaign`, which
+    /// declares four questions) for the bodies `select` picks, references `PREFIX-0001`...
+    /// The campaign stays a draft.
+    pub fn create_example_campaign(&self, select: &str, prefix: &str) {
+        self.ok([
+            "campaign",
+            "create",
+            "c",
+            "--template",
+            &repo_path("examples/cctv-campaign"),
+            "--select",
+            select,
+            "--reference-prefix",
+            prefix,
+        ]);
+    }
+
+    /// [`Workdir::create_example_campaign`], then `foi campaign launch c` (queued, not sent).
+    pub fn launch_example_campaign(&self, select: &str, prefix: &str) {
+        self.create_example_campaign(select, prefix);
+        self.ok(["campaign", "launch", "c"]);
+    }
+}
+
+/// The example bodies and the example campaign to the 7 example police forces
+/// (`POL-0001`...), launched and sent as .eml files (date of receipt Mon 2026-03-02).
+pub fn sent_campaign() -> Workdir {
+    let w = Workdir::new();
+    w.import_examples();
+    w.launch_example_campaign("tag:police", "POL");
+    assert!(w.ok(["send"]).starts_with("sent 7,"));
+    w
 }
 
 /// A path inside the repository.
