@@ -3,7 +3,7 @@
 //! Sign-in, sessions, roles, CSRF, the rate limit, hostile email content, attachment
 //! headers, and each page's content.
 
-use crate::answers::sent_campaign;
+use crate::support::sent_campaign;
 use crate::support::Workdir;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
