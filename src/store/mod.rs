@@ -14,6 +14,7 @@ mod outbox;
 mod report;
 mod script;
 mod users;
+mod watch;
 
 pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundText, NewSuggestion};
 pub use bodies::ImportSummary;
@@ -26,6 +27,7 @@ pub use messages::{
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use users::{SessionUser, UserRow};
+pub use watch::ChangeWatch;
 
 use anyhow::Context;
 use sqlx::sqlite::SqliteSynchronous;

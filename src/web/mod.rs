@@ -38,6 +38,9 @@ pub struct Inner {
     pub clock: Arc<dyn Clock>,
     /// Mark cookies `Secure` (served over TLS, or behind a TLS proxy).
     pub secure_cookies: bool,
+    /// Opened on first use; `None` when it could not be (then nothing is cached).
+    watch: tokio::sync::OnceCell<Option<crate::store::ChangeWatch>>,
+    pub(crate) overdue_cache: pages::overdue::Cache,
 }
 
 impl WebState {
@@ -47,7 +50,27 @@ impl WebState {
             store,
             clock,
             secure_cookies,
+            watch: tokio::sync::OnceCell::new(),
+            overdue_cache: Default::default(),
         }))
+    }
+
+    /// The database's change number (see `store::ChangeWatch`), `None` if it cannot be read.
+    pub async fn change_version(&self) -> Option<i64> {
+        let watch = self
+            .watch
+            .get_or_init(|| async {
+                match self.store.change_watch().await {
+                    Ok(w) => Some(w),
+                    Err(e) => {
+                        tracing::warn!("dashboard: no change watch, nothing is cached: {e:#}");
+                        None
+                    }
+                }
+            })
+            .await
+            .as_ref()?;
+        watch.version().await.ok()
     }
 }
 

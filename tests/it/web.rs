@@ -873,3 +873,38 @@ async fn due_chasers_are_taken_and_approved_from_the_overdue_page() {
         "{queued}"
     );
 }
+
+#[tokio::test]
+async fn the_overdue_list_follows_every_change_to_the_store() {
+    let w = seeded();
+    let mut c = Client::signed_in(app(&w, WEB_NOW).await, "sam").await;
+    let first = c.get("/overdue").await;
+    assert!(first.body.contains("/cases/POL-0002") && first.body.contains("/cases/POL-0003"));
+    // The same list again (kept, nothing changed) ...
+    assert_eq!(c.get("/overdue").await.body, first.body);
+    // ... until another process answers a case ...
+    w.foi([
+        "case",
+        "event",
+        "POL-0002",
+        "response",
+        "--date",
+        "2026-04-17",
+    ])
+    .env("FOI_NOW", WEB_NOW)
+    .assert()
+    .success();
+    let after = c.get("/overdue").await;
+    assert!(!after.body.contains("/cases/POL-0002"), "a stale list");
+    assert!(after.body.contains("/cases/POL-0003"));
+    // ... or the dashboard itself closes one.
+    let csrf = after.csrf();
+    let r = c
+        .post(
+            "/cases/POL-0003/status",
+            &[("csrf", &csrf), ("status", "withdrawn")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!c.get("/overdue").await.body.contains("/cases/POL-0003"));
+}

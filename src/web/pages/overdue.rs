@@ -9,8 +9,39 @@ use crate::web::{html, invalid, WebError, WebResult, WebState};
 use askama::Template;
 use axum::extract::{Query, State};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub const PAGE_SIZE: usize = 100;
+
+/// The overdue list of a filter is costly (every case's deadline); it is kept while the
+/// database has no new commit (`store::ChangeWatch`) and for at most the minute it was
+/// computed in (the day turns at some minute). A few filters at a time.
+#[derive(Default)]
+pub struct Cache(std::sync::Mutex<HashMap<CacheKey, Kept>>);
+
+/// A list with the change number it was computed at.
+type Kept = (i64, Arc<Vec<OverdueRow>>);
+
+/// (campaign, tag, minute of the clock).
+type CacheKey = (Option<i64>, Option<String>, i64);
+
+impl Cache {
+    fn get(&self, key: &CacheKey, version: i64) -> Option<Arc<Vec<OverdueRow>>> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, rows)| rows.clone())
+    }
+
+    fn put(&self, key: CacheKey, version: i64, rows: Arc<Vec<OverdueRow>>) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|k, (v, _)| *v == version && k.2 == key.2);
+        if map.len() >= 16 {
+            map.clear();
+        }
+        map.insert(key, (version, rows));
+    }
+}
 
 /// The filters, as in the query string.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -95,35 +126,57 @@ pub async fn page(
         ),
     };
     let tag = Some(f.tag.trim().to_string()).filter(|t| !t.is_empty());
-    let all = overdue::overdue(
-        &state.store,
-        state.config.regimes()?,
-        state.clock.as_ref(),
-        &OverdueFilter {
-            campaign_id,
-            tag,
-            min_days: 1,
-        },
-    )
-    .await?;
-    let mut assignees: HashMap<i64, String> = state.store.case_assignees(campaign_id).await?;
-    let rows: Vec<Row> = all
-        .into_iter()
-        .map(|case| Row {
-            assignee: assignees.remove(&case.case_id).unwrap_or_default(),
-            case,
-        })
-        .filter(|r| match f.assignee.as_str() {
-            "" => true,
-            "-" => r.assignee.is_empty(),
-            who => r.assignee == who,
+    // The version is read before the list: a commit in between makes the next request
+    // compute again rather than keep a list older than its version.
+    let version = state.change_version().await;
+    let key = (campaign_id, tag.clone(), state.clock.now().timestamp() / 60);
+    let all = match version.and_then(|v| state.overdue_cache.get(&key, v)) {
+        Some(rows) => rows,
+        None => {
+            let rows = Arc::new(
+                overdue::overdue(
+                    &state.store,
+                    state.config.regimes()?,
+                    state.clock.as_ref(),
+                    &OverdueFilter {
+                        campaign_id,
+                        tag,
+                        min_days: 1,
+                    },
+                )
+                .await?,
+            );
+            if let Some(v) = version {
+                state.overdue_cache.put(key, v, rows.clone());
+            }
+            rows
+        }
+    };
+    let assignees: HashMap<i64, String> = state.store.case_assignees(campaign_id).await?;
+    let rows: Vec<&OverdueRow> = all
+        .iter()
+        .filter(|r| {
+            let who = assignees.get(&r.case_id).map(String::as_str).unwrap_or("");
+            match f.assignee.as_str() {
+                "" => true,
+                "-" => who.is_empty(),
+                name => who == name,
+            }
         })
         .collect();
     let total = rows.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = f.page.unwrap_or(1).clamp(1, pages);
     let first = (page - 1) * PAGE_SIZE;
-    let rows: Vec<Row> = rows.into_iter().skip(first).take(PAGE_SIZE).collect();
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .skip(first)
+        .take(PAGE_SIZE)
+        .map(|r| Row {
+            assignee: assignees.get(&r.case_id).cloned().unwrap_or_default(),
+            case: r.clone(),
+        })
+        .collect();
     let campaigns = state
         .store
         .campaigns()
