@@ -13,6 +13,7 @@
 #
 # usage: scripts/bench-overdue.sh [N]        needs: GNU time, sqlite3 (apt-get install time sqlite3)
 #        BENCH_DIR=/tmp/ov scripts/bench-overdue.sh   keeps the generated folder and reuses it
+#        RUNS=10 scripts/bench-overdue.sh          times the table 10 times (default 5)
 set -euo pipefail
 N=${1:-100000}
 . "$(dirname "$0")/bench-common.sh"
@@ -48,7 +49,15 @@ SQL
 fi
 
 read -r ref_s ref_kb < <(measure sqlite3 "$DB" "SELECT c.id, c.reference, c.regime, c.status, b.name, e.kind, e.occurred_on, e.note FROM cases c JOIN bodies b ON b.id = c.body_id JOIN events e ON e.case_id = c.id ORDER BY e.case_id, e.occurred_on, e.id")
-read -r ov_s ov_kb < <(measure "$FOI" overdue)
+# The table, RUNS times (default 5): the machine may be shared, so the worst run is the
+# figure held against the target, with the range beside it.
+ov_runs=()
+for _ in $(seq "${RUNS:-5}"); do
+    read -r s ov_kb < <(measure "$FOI" overdue)
+    ov_runs+=("$s")
+done
+ov_s=$(printf '%s\n' "${ov_runs[@]}" | sort -n | tail -n 1)
+ov_range=$(printf '%s\n' "${ov_runs[@]}" | sort -n | sed -n '1p;$p' | paste -sd- -)
 overdue_rows=$(($(wc -l < "$W/out") - 1))
 read -r ovj_s ovj_kb < <(measure "$FOI" overdue --json)
 read -r ovt_s ovt_kb < <(measure "$FOI" overdue --tag school --csv)
@@ -57,10 +66,12 @@ listed=$(($(wc -l < "$W/out") - 1))
 [ "$listed" -eq "$N" ] || { echo "expected $N cases listed, found $listed" >&2; exit 1; }
 
 awk -v n="$N" -v o="$overdue_rows" -v rs="$ref_s" -v rk="$ref_kb" -v os="$ov_s" -v ok="$ov_kb" \
+    -v runs="${#ov_runs[@]}" -v range="$ov_range" \
     -v js="$ovj_s" -v jk="$ovj_kb" -v ts="$ovt_s" -v tk="$ovt_kb" -v cs="$cl_s" -v ck="$cl_kb" 'BEGIN {
     printf "%-52s %8s %10s %s\n", "step (" n " cases, " o " overdue)", "wall s", "peak MB", "target"
     printf "%-52s %8.2f %10.1f %s\n", "reference: sqlite3 reads the cases and events", rs, rk/1024, "-"
-    printf "%-52s %8.2f %10.1f %s\n", "foi overdue (table)", os, ok/1024, "< 1 s"
+    printf "%-52s %8.2f %10.1f %s\n", "foi overdue (table), worst of " runs " runs", os, ok/1024, \
+        "< 1 s (" (os < 1 ? "met" : "NOT met") "; runs " range " s)"
     printf "%-52s %8.2f %10.1f %s\n", "foi overdue --json", js, jk/1024, "< 1 s"
     printf "%-52s %8.2f %10.1f %s\n", "foi overdue --tag school --csv", ts, tk/1024, "< 1 s"
     printf "%-52s %8.2f %10.1f %s\n", "foi cases list --csv (with due dates)", cs, ck/1024, "-"

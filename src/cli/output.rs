@@ -34,63 +34,114 @@ impl Table {
 
     /// Print aligned columns; a cell is cut at 60 characters so rows stay readable.
     pub fn print(&self) -> anyhow::Result<()> {
-        let cut = |s: &str| -> String {
-            let one_line: String = s
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            if one_line.chars().count() > 60 {
-                one_line
-                    .chars()
-                    .take(59)
-                    .chain(std::iter::once('…'))
-                    .collect()
-            } else {
-                one_line
-            }
-        };
-        let cells: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| cut(c)).collect())
-            .collect();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.len()).collect();
-        for row in &cells {
-            for (i, c) in row.iter().enumerate() {
-                if i < widths.len() {
-                    widths[i] = widths[i].max(c.chars().count());
-                }
-            }
-        }
-        let mut out = std::io::stdout().lock();
-        let line = |out: &mut dyn Write, row: Vec<&str>| -> std::io::Result<()> {
-            let last = row.len().saturating_sub(1);
-            for (i, c) in row.iter().enumerate() {
-                if i == last {
-                    writeln!(out, "{c}")?;
-                } else {
-                    let pad = widths[i].saturating_sub(c.chars().count());
-                    write!(out, "{c}{}  ", " ".repeat(pad))?;
-                }
-            }
-            Ok(())
-        };
-        line(&mut out, self.headers.clone())?;
-        for row in &cells {
-            line(&mut out, row.iter().map(String::as_str).collect())?;
-        }
-        Ok(())
+        print_aligned(&self.headers, &self.rows)
     }
 
     pub fn print_csv(&self) -> anyhow::Result<()> {
-        let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-        w.write_record(&self.headers)?;
-        for row in &self.rows {
-            w.write_record(row)?;
-        }
-        w.flush()?;
-        Ok(())
+        print_csv(&self.headers, &self.rows)
     }
+}
+
+/// Print rows as `Table::print` does, from cells borrowed or owned.
+pub fn print_aligned<C: AsRef<str>>(
+    headers: &[&str],
+    rows: &[impl AsRef<[C]>],
+) -> anyhow::Result<()> {
+    // One buffer for the whole table: stdout alone would write (and flush) each line.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    write_aligned(&mut out, headers, rows)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Print rows as `Table::print_csv` does, from cells borrowed or owned.
+pub fn print_csv<C: AsRef<str>>(headers: &[&str], rows: &[impl AsRef<[C]>]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    w.write_record(headers)?;
+    for row in rows {
+        w.write_record(row.as_ref().iter().map(|c| c.as_ref()))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The aligned table. Cells are measured, then written, in two passes over the rows; only
+/// a cell that needs cutting or has a control character is copied.
+fn write_aligned<C: AsRef<str>>(
+    out: &mut impl Write,
+    headers: &[&str],
+    rows: &[impl AsRef<[C]>],
+) -> std::io::Result<()> {
+    const CUT: usize = 60;
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+    // Whether every cell is short printable ASCII (then a cell's width is its length).
+    let mut plain = headers
+        .iter()
+        .all(|h| scan(h) == (h.len(), false) && h.len() <= CUT);
+    for row in rows {
+        for (i, c) in row.as_ref().iter().enumerate() {
+            let (chars, control) = scan(c.as_ref());
+            plain &= !control && chars == c.as_ref().len() && chars <= CUT;
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(chars.min(CUT));
+            }
+        }
+    }
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| -> std::io::Result<()> {
+        let mut cells = cells.enumerate().peekable();
+        while let Some((i, c)) = cells.next() {
+            let (chars, control) = if plain { (c.len(), false) } else { scan(c) };
+            let cut: std::borrow::Cow<str> = if control || chars > CUT {
+                let one_line = c.chars().map(|c| if c.is_control() { ' ' } else { c });
+                if chars > CUT {
+                    one_line.take(CUT - 1).chain(std::iter::once('…')).collect()
+                } else {
+                    one_line.collect()
+                }
+            } else {
+                c.into()
+            };
+            out.write_all(cut.as_bytes())?;
+            if cells.peek().is_none() {
+                out.write_all(b"\n")?;
+            } else {
+                // Padding to the column's width, then the two spaces between columns.
+                let pad = widths
+                    .get(i)
+                    .map_or(0, |w| w.saturating_sub(chars.min(CUT)));
+                write_spaces(out, pad + 2)?;
+            }
+        }
+        Ok(())
+    };
+    line(&mut headers.iter().copied())?;
+    for row in rows {
+        line(&mut row.as_ref().iter().map(AsRef::as_ref))?;
+    }
+    Ok(())
+}
+
+/// How many characters `s` has, and whether one of them is a control character.
+fn scan(s: &str) -> (usize, bool) {
+    // Most cells are printable ASCII (one pass, no early exit, so it vectorises).
+    if s.bytes()
+        .fold(true, |ok, b| ok & (b' '..=b'~').contains(&b))
+    {
+        (s.len(), false)
+    } else {
+        s.chars()
+            .fold((0, false), |(n, ctl), c| (n + 1, ctl || c.is_control()))
+    }
+}
+
+fn write_spaces(out: &mut impl Write, mut n: usize) -> std::io::Result<()> {
+    const SPACES: &[u8; 64] = &[b' '; 64];
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.write_all(&SPACES[..k])?;
+        n -= k;
+    }
+    Ok(())
 }
 
 /// Print items as JSON, CSV or a table, as the flags ask.
@@ -113,4 +164,52 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()>
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_aligned;
+
+    fn aligned(headers: &[&str], rows: &[Vec<String>]) -> String {
+        let mut out = Vec::new();
+        write_aligned(&mut out, headers, rows).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn columns_are_padded_in_characters_and_long_or_control_cells_are_cut() {
+        let rows = vec![
+            vec!["Bárking".to_string(), "1".into(), "a\tb\nc".into()],
+            vec!["x".repeat(61), "22".into(), String::new()],
+            vec!["y".repeat(60), "3".into(), "last".into()],
+        ];
+        // Widths by hand: the first column is 60 (61 x's cut to 59 and an ellipsis),
+        // the second 2; two spaces between columns; the last column is never padded.
+        let sp = |n: usize| " ".repeat(n);
+        let expected = [
+            format!("name{}n{}note\n", sp(56 + 2), sp(1 + 2)),
+            format!("Bárking{}1{}a b c\n", sp(53 + 2), sp(1 + 2)),
+            format!("{}…{}22{}\n", "x".repeat(59), sp(2), sp(2)),
+            format!("{}{}3{}last\n", "y".repeat(60), sp(2), sp(1 + 2)),
+        ]
+        .concat();
+        assert_eq!(aligned(&["name", "n", "note"], &rows), expected);
+    }
+
+    #[test]
+    fn plain_cells_are_padded_to_the_widest() {
+        let rows = vec![
+            vec!["BENCH-0001".to_string(), "7".into(), "".into()],
+            vec!["B-1".to_string(), "41".into(), "long overdue".into()],
+        ];
+        let expected = "reference   overdue  flag\n\
+                        BENCH-0001  7        \n\
+                        B-1         41       long overdue\n";
+        assert_eq!(aligned(&["reference", "overdue", "flag"], &rows), expected);
+    }
+
+    #[test]
+    fn a_table_without_rows_prints_its_header() {
+        assert_eq!(aligned(&["reference", "due"], &[]), "reference  due\n");
+    }
 }

@@ -108,13 +108,27 @@ impl<'a> Cursor<'a> {
     fn text(&mut self) -> Option<&'a str> {
         let (n, rest) = self.0.split_once(':')?;
         let n: usize = n.parse().ok()?;
-        let end = rest.char_indices().nth(n).map_or(rest.len(), |(i, _)| i);
-        if rest[..end].chars().count() != n {
-            return None;
-        }
+        // `n` counts characters; most texts are ASCII, where they are bytes.
+        let end = if rest.as_bytes().get(..n).is_some_and(|b| b.is_ascii()) {
+            n
+        } else {
+            let end = rest.char_indices().nth(n).map_or(rest.len(), |(i, _)| i);
+            if rest[..end].chars().count() != n {
+                return None;
+            }
+            end
+        };
         self.0 = &rest[end..];
         Some(&rest[..end])
     }
+}
+
+/// A case status as stored (exactly one of the names), else as a person might write it.
+fn stored_status(s: &str) -> Option<CaseStatus> {
+    CaseStatus::ALL
+        .into_iter()
+        .find(|v| v.as_str() == s)
+        .or_else(|| CaseStatus::parse(s))
 }
 
 fn push_in(q: &mut QueryBuilder<Sqlite>, statuses: &[CaseStatus]) {
@@ -172,16 +186,20 @@ fn row_to_chaser(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<ChaserRow> {
 
 impl Store {
     /// Cases with their events, read in bulk: each query returns one row holding the
-    /// cases (or the events) of a range of 4,096 case ids as text. sqlx hands rows from
-    /// its SQLite thread one at a time, at several µs a row; this way `foi overdue` reads
-    /// 100,000 cases and their events in about fifty rows. Text fields travel
+    /// cases and the events of a range of 1,024 case ids as two texts. sqlx hands rows
+    /// from its SQLite thread one at a time, at several µs a row; this way `foi overdue`
+    /// reads 100,000 cases and their events in about a hundred rows. The next range is
+    /// read (on another connection) while this one is parsed; ranges of 1,024 keep each
+    /// text small enough (about 130 kB) to reuse memory rather than map fresh pages. Text fields travel
     /// length-prefixed (`5:hello`), so any character may appear in them. (SQLite's
     /// `group_concat` and `printf`; a Postgres store would use `string_agg` and `format`.)
     pub async fn case_timelines(&self, f: &TimelineFilter) -> anyhow::Result<Vec<CaseTimeline>> {
-        const SPAN: i64 = 4096;
+        use futures_util::{StreamExt, TryStreamExt};
+        const SPAN: i64 = 1024;
         let bad = |what: &str| anyhow!("cannot read {what} from the database (bulk read)");
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT min(c.id) AS lo, max(c.id) AS hi FROM cases c WHERE 1 = 1");
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT min(c.id) AS lo, max(c.id) AS hi, count(*) AS n FROM cases c WHERE 1 = 1",
+        );
         push_filter(&mut q, f);
         let row = q.build().fetch_one(self.pool()).await?;
         let (Some(lo), Some(hi)): (Option<i64>, Option<i64>) =
@@ -189,39 +207,22 @@ impl Store {
         else {
             return Ok(Vec::new());
         };
+        let n: i64 = row.try_get("n")?;
         let names: HashMap<i64, String> = sqlx::query("SELECT id, name FROM campaigns")
             .fetch_all(self.pool())
             .await?
             .iter()
             .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
             .collect::<anyhow::Result<_>>()?;
-        let mut out = Vec::new();
-        let mut from = lo;
-        while from <= hi {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "SELECT group_concat(printf('%d,%d,%d,%d,%s,%d:%s%d:%s%d:%s%d:%s%d:%s',
-                    c.id, c.campaign_id, c.seq, c.body_id, c.status, length(c.reference), c.reference,
-                    length(c.token), c.token, length(b.name), b.name, length(b.email), b.email,
-                    length(c.regime), c.regime), '') AS cases
-                 FROM cases c JOIN bodies b ON b.id = c.body_id WHERE c.id >= ",
-            );
-            q.push_bind(from)
-                .push(" AND c.id < ")
-                .push_bind(from + SPAN);
-            // The status filter is applied below: reading a range of ids in rowid order is
-            // faster than going through the status index.
-            let statuses = f.statuses.clone();
-            push_filter(
-                &mut q,
-                &TimelineFilter {
-                    statuses: None,
-                    ..f.clone()
-                },
-            );
-            let row = q.build().fetch_one(self.pool()).await?;
-            let text: Option<String> = row.try_get("cases")?;
+        let mut out = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+        let mut found: Vec<(usize, i64, TimelineEvent)> = Vec::new();
+        let spans = futures_util::stream::iter((lo..=hi).step_by(SPAN as usize))
+            .map(|from| self.timeline_span(f, from, from + SPAN))
+            .buffered(2);
+        futures_util::pin_mut!(spans);
+        while let Some((cases, events)) = spans.try_next().await? {
             let first = out.len();
-            let mut cur = Cursor(text.as_deref().unwrap_or_default());
+            let mut cur = Cursor(cases.as_deref().unwrap_or_default());
             while !cur.0.is_empty() {
                 let id = cur.int().ok_or_else(|| bad("a case"))?;
                 let campaign_id = cur.int().ok_or_else(|| bad("a case"))?;
@@ -229,71 +230,107 @@ impl Store {
                 let body_id = cur.int().ok_or_else(|| bad("a case"))?;
                 let status = cur
                     .field()
-                    .and_then(CaseStatus::parse)
+                    .and_then(stored_status)
                     .ok_or_else(|| bad("a case status"))?;
-                let mut s = || cur.text().map(String::from).ok_or_else(|| bad("a case"));
+                let mut s = || cur.text().ok_or_else(|| bad("a case"));
                 let (reference, token, body_name, body_email, regime) =
                     (s()?, s()?, s()?, s()?, s()?);
-                if statuses.as_ref().is_some_and(|v| !v.contains(&status)) {
+                if f.statuses.as_ref().is_some_and(|v| !v.contains(&status)) {
                     continue;
                 }
                 out.push(CaseTimeline {
                     id,
-                    reference,
-                    token,
+                    reference: reference.into(),
+                    token: token.into(),
                     campaign_id,
                     seq,
                     campaign: names.get(&campaign_id).cloned().unwrap_or_default(),
                     body_id,
-                    body_name,
-                    body_email,
-                    regime,
+                    body_name: body_name.into(),
+                    body_email: body_email.into(),
+                    regime: regime.into(),
                     status,
                     events: Vec::new(),
                 });
             }
-            if out.len() > first {
-                let index: HashMap<i64, usize> =
-                    (first..out.len()).map(|i| (out[i].id, i)).collect();
-                let text: Option<String> = sqlx::query_scalar(
-                    "SELECT group_concat(printf('%d,%d,%s,%d:%s%s', e.case_id, e.id, e.occurred_on,
-                        length(e.kind), e.kind,
-                        CASE WHEN e.note IS NULL THEN '-' ELSE printf('%d:%s', length(e.note), e.note) END), '')
-                     FROM events e WHERE e.case_id >= $1 AND e.case_id < $2",
-                )
-                .bind(from)
-                .bind(from + SPAN)
-                .fetch_one(self.pool())
-                .await?;
-                let mut cur = Cursor(text.as_deref().unwrap_or_default());
-                let mut found: Vec<(usize, i64, TimelineEvent)> = Vec::new();
-                while !cur.0.is_empty() {
-                    let case_id = cur.int().ok_or_else(|| bad("an event"))?;
-                    let eid = cur.int().ok_or_else(|| bad("an event"))?;
-                    let on = cur
-                        .field()
-                        .and_then(|d| d.parse().ok())
-                        .ok_or_else(|| bad("an event date"))?;
-                    let kind = cur.text().ok_or_else(|| bad("an event"))?.to_string();
-                    let note = if let Some(rest) = cur.0.strip_prefix('-') {
-                        cur.0 = rest;
-                        None
-                    } else {
-                        Some(cur.text().ok_or_else(|| bad("an event note"))?.to_string())
-                    };
-                    if let Some(&i) = index.get(&case_id) {
-                        found.push((i, eid, TimelineEvent { kind, on, note }));
-                    }
-                }
-                found.sort_unstable_by_key(|(i, eid, e)| (*i, e.on, *eid));
-                for (i, _, e) in found {
-                    out[i].events.push(e);
+            if out.len() == first {
+                continue;
+            }
+            // This range's cases by id, to find each event's case.
+            let span = &mut out[first..];
+            span.sort_unstable_by_key(|t| t.id);
+            let mut cur = Cursor(events.as_deref().unwrap_or_default());
+            found.clear();
+            while !cur.0.is_empty() {
+                let case_id = cur.int().ok_or_else(|| bad("an event"))?;
+                let eid = cur.int().ok_or_else(|| bad("an event"))?;
+                let on = cur
+                    .field()
+                    .and_then(|d| d.parse().ok())
+                    .ok_or_else(|| bad("an event date"))?;
+                let kind = cur.text().ok_or_else(|| bad("an event"))?;
+                let note = if let Some(rest) = cur.0.strip_prefix('-') {
+                    cur.0 = rest;
+                    None
+                } else {
+                    Some(cur.text().ok_or_else(|| bad("an event note"))?)
+                };
+                if let Ok(i) = span.binary_search_by_key(&case_id, |t| t.id) {
+                    let (kind, note) = (kind.to_string(), note.map(String::from));
+                    found.push((i, eid, TimelineEvent { kind, on, note }));
                 }
             }
-            from += SPAN;
+            found.sort_unstable_by_key(|(i, eid, e)| (*i, e.on, *eid));
+            for group in found.chunk_by(|a, b| a.0 == b.0) {
+                span[group[0].0].events.reserve_exact(group.len());
+            }
+            for (i, _, e) in found.drain(..) {
+                span[i].events.push(e);
+            }
         }
         out.sort_unstable_by_key(|t| (t.campaign_id, t.seq));
         Ok(out)
+    }
+
+    /// The bulk texts of `case_timelines` for the case ids in `from..to`: the cases that
+    /// pass the filter (except its statuses) and the events of those cases.
+    async fn timeline_span(
+        &self,
+        f: &TimelineFilter,
+        from: i64,
+        to: i64,
+    ) -> anyhow::Result<(Option<String>, Option<String>)> {
+        // The status filter is applied by the caller: reading a range of ids in rowid
+        // order is faster than going through the status index.
+        let f = TimelineFilter {
+            statuses: None,
+            ..f.clone()
+        };
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT (SELECT group_concat(printf('%d,%d,%d,%d,%s,%d:%s%d:%s%d:%s%d:%s%d:%s',
+                    c.id, c.campaign_id, c.seq, c.body_id, c.status, length(c.reference), c.reference,
+                    length(c.token), c.token, length(b.name), b.name, length(b.email), b.email,
+                    length(c.regime), c.regime), '')
+                 FROM cases c JOIN bodies b ON b.id = c.body_id WHERE c.id >= ",
+        );
+        q.push_bind(from).push(" AND c.id < ").push_bind(to);
+        push_filter(&mut q, &f);
+        q.push(
+            ") AS cases,
+               (SELECT group_concat(printf('%d,%d,%s,%d:%s%s', e.case_id, e.id, e.occurred_on,
+                    length(e.kind), e.kind,
+                    CASE WHEN e.note IS NULL THEN '-' ELSE printf('%d:%s', length(e.note), e.note) END), '')
+                 FROM events e WHERE e.case_id >= ",
+        );
+        q.push_bind(from).push(" AND e.case_id < ").push_bind(to);
+        if f.campaign_id.is_some() || f.case_id.is_some() || f.tag.is_some() {
+            q.push(" AND EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id");
+            push_filter(&mut q, &f);
+            q.push(")");
+        }
+        q.push(") AS events");
+        let row = q.build().fetch_one(self.pool()).await?;
+        Ok((row.try_get("cases")?, row.try_get("events")?))
     }
 
     /// Record an event and the status it implies, in one transaction; when `cancel_chasers`

@@ -144,8 +144,9 @@ pub struct AttachmentRow {
 
 impl Store {
     /// Keep inbound emails' raw bytes (content-addressed, once) as messages awaiting
-    /// processing, in one transaction: (message id, whether it is new) for each. An email
-    /// stored before (the same bytes) is not new.
+    /// processing, in one transaction: (message id, whether it is to be processed) for
+    /// each. An email stored and processed before (the same bytes) is not; one stored by a
+    /// run that stopped before processing it is.
     pub async fn store_inbound_raw(
         &self,
         emails: &[(&[u8], &str)],
@@ -174,7 +175,8 @@ impl Store {
              INSERT INTO messages (case_id, direction, message_id, raw_sha256, at, created_at, source, triage, reason)
              VALUES {} ON CONFLICT (raw_sha256) WHERE direction = 'inbound' DO NOTHING
              RETURNING 'new', id, raw_sha256;
-             SELECT 'all', id, raw_sha256 FROM messages WHERE direction = 'inbound' AND raw_sha256 IN {all};\n",
+             SELECT CASE WHEN classification IS NULL THEN 'unprocessed' ELSE 'done' END, id, raw_sha256
+             FROM messages WHERE direction = 'inbound' AND raw_sha256 IN {all};\n",
             blobs.join(", "),
             messages.join(", "),
         ));
@@ -187,13 +189,19 @@ impl Store {
         for r in rows {
             let (what, id, sha): (String, i64, String) =
                 (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-            if what == "new" {
-                new.insert(sha);
-            } else {
-                ids.insert(sha, id);
+            match what.as_str() {
+                // (kept by an earlier run that stopped before processing it)
+                "new" | "unprocessed" => {
+                    new.insert(sha.clone());
+                    ids.insert(sha, id);
+                }
+                _ => {
+                    ids.insert(sha, id);
+                }
             }
         }
-        // The first email with given bytes is new; the same bytes again are not.
+        // The first email with given bytes is new (or still to be processed); the same
+        // bytes again are not.
         shas.iter()
             .map(|sha| {
                 let id = *ids
