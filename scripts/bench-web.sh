@@ -26,7 +26,7 @@ cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$W"; }
 trap cleanup EXIT
 
 echo "seeding $N cases (scripts/bench-overdue.sh) ..." >&2
-BENCH_DIR="$W" scripts/bench-overdue.sh "$N" >/dev/null
+RUNS=1 BENCH_DIR="$W" scripts/bench-overdue.sh "$N" >/dev/null
 FOI=$PWD/target/release/foi
 export FOI_CONFIG="$W/w/foi.toml"
 export FOI_NOW=2026-04-20T10:00:00Z
