@@ -109,6 +109,7 @@ pub fn router(state: WebState) -> Router {
         .route("/cases/{reference}/note", post(case::add_note))
         .route("/cases/{reference}/assign", post(case::assign))
         .route("/cases/{reference}/answers", post(case::answers))
+        .route("/cases/{reference}/confirm", post(case::confirm))
         .route("/messages/{id}/classify", post(case::classify))
         .route("/attachments/{id}", get(case::attachment))
         .route("/report", get(report::index))

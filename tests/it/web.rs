@@ -908,3 +908,45 @@ async fn the_overdue_list_follows_every_change_to_the_store() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(!c.get("/overdue").await.body.contains("/cases/POL-0003"));
 }
+
+#[tokio::test]
+async fn a_suggested_answer_counts_once_confirmed_on_the_case_page() {
+    let w = seeded();
+    let eml = w.write(
+        "hik.eml",
+        crate::answers::reply(
+            "POL-0006",
+            61,
+            "We use Hikvision cameras in our custody suites.",
+        ),
+    );
+    w.ok(["import-mail", eml.to_str().unwrap()]);
+    let mut c = Client::signed_in(app(&w, WEB_NOW).await, "sam").await;
+    let page = c.get("/cases/POL-0006").await;
+    assert!(page.body.contains("Suggested: yes"), "{}", page.body);
+    assert!(!crate::answers::confirmed(&w, "POL-0006").contains_key("uses_hikvision_or_dahua"));
+    let csrf = page.csrf();
+    let r = c
+        .post(
+            "/cases/POL-0006/confirm",
+            &[("csrf", &csrf), ("question", "uses_hikvision_or_dahua")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        crate::answers::confirmed(&w, "POL-0006")["uses_hikvision_or_dahua"],
+        "yes"
+    );
+    assert!(!c
+        .get("/cases/POL-0006")
+        .await
+        .body
+        .contains("Suggested: yes"));
+    let again = c
+        .post(
+            "/cases/POL-0006/confirm",
+            &[("csrf", &csrf), ("question", "uses_hikvision_or_dahua")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

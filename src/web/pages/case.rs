@@ -352,6 +352,35 @@ pub async fn answers(
     Ok(back(&case, "answers"))
 }
 
+/// Confirm a keyword rule's suggestion: from then on it counts as a person's answer.
+pub async fn confirm(
+    State(state): State<WebState>,
+    Path(reference): Path<String>,
+    form: EditForm,
+) -> WebResult {
+    let case = load_case(&state, &reference).await?;
+    let key = form.get("question");
+    if !case_answers(&state.store, case.id)
+        .await?
+        .suggested
+        .contains_key(key)
+    {
+        return Err(WebError::Invalid(format!(
+            "Case {} has no suggestion for '{key}' (any more): reload the page.",
+            case.reference
+        )));
+    }
+    state
+        .store
+        .confirm_suggestions(
+            &[(case.id, key.to_string())],
+            &form.user.name,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(back(&case, "answers"))
+}
+
 pub async fn classify(
     State(state): State<WebState>,
     Path(id): Path<i64>,
