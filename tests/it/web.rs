@@ -950,3 +950,23 @@ async fn a_suggested_answer_counts_once_confirmed_on_the_case_page() {
         .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn text_people_type_is_escaped_on_every_page() {
+    let w = seeded();
+    let mut c = Client::signed_in(app(&w, WEB_NOW).await, "sam").await;
+    let csrf = c.csrf().await;
+    let evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    let r = c
+        .post("/cases/POL-0005/note", &[("csrf", &csrf), ("note", evil)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = c.get("/cases/POL-0005").await;
+    assert!(!page.body.contains(evil));
+    assert!(page.body.contains("alert(1)"), "the note is shown");
+    assert!(!page.body.to_lowercase().contains("<script"));
+    assert!(!page.body.contains("<img src=x"));
+    // A filter value comes back escaped too.
+    let list = c.get("/overdue?tag=%22%3E%3Cscript%3Ex").await;
+    assert!(!list.body.contains("\"><script>x"));
+}
