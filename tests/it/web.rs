@@ -712,7 +712,7 @@ fn users_are_added_listed_changed_and_removed() {
 }
 
 #[tokio::test]
-async fn a_new_password_works_and_ends_the_old_sessions() {
+async fn a_new_password_or_removal_ends_the_sessions() {
     let w = seeded();
     let mut c = Client::signed_in(app(&w, WEB_NOW).await, "sam").await;
     w.foi(["users", "passwd", "sam", "--password-stdin"])
@@ -728,6 +728,10 @@ async fn a_new_password_works_and_ends_the_old_sessions() {
         c.login("sam", "another long password").await.status,
         StatusCode::SEE_OTHER
     );
+    assert_eq!(c.get("/overdue").await.status, StatusCode::OK);
+    // A removed user's sessions end with them.
+    w.ok(["users", "remove", "sam"]);
+    assert_eq!(c.get("/overdue").await.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
