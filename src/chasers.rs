@@ -637,3 +637,41 @@ pub fn compose_followup(
 pub async fn cancel_pending_for_case(store: &Store, case_id: i64) -> anyhow::Result<u64> {
     store.cancel_pending_chasers(case_id, None).await
 }
+
+/// Queue chasers awaiting approval (`approve` mode) with their stored emails. Returns the
+/// ids queued (one no longer pending is left as it is).
+pub async fn approve(
+    store: &Store,
+    config: &Config,
+    chosen: &[crate::store::ChaserRow],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<i64>> {
+    let tokens: HashMap<i64, crate::domain::ReplyToken> = store
+        .case_timelines(&TimelineFilter::default())
+        .await?
+        .into_iter()
+        .filter(|t| chosen.iter().any(|r| r.case_id == t.id))
+        .filter_map(|t| crate::domain::ReplyToken::parse(&t.token).map(|tok| (t.id, tok)))
+        .collect();
+    let mut queued = Vec::new();
+    for r in chosen {
+        let envelope_from = tokens
+            .get(&r.case_id)
+            .map(|t| reply_address(&config.sender.reply_address, t))
+            .context("the case has no reply token")?;
+        let item_for = |row: &crate::store::ChaserRow, raw: Vec<u8>| NewOutboxItem {
+            case_id: row.case_id,
+            kind: format!("chaser:{}", row.step),
+            message_id: row.message_id.clone(),
+            envelope_from: envelope_from.clone(),
+            recipient: row.recipient.clone(),
+            subject: row.subject.clone(),
+            raw,
+            not_before: now,
+        };
+        if store.approve_chaser(r.id, &item_for, now).await? {
+            queued.push(r.id);
+        }
+    }
+    Ok(queued)
+}

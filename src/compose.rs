@@ -135,7 +135,7 @@ pub async fn check_campaign(
     campaign: &Campaign,
     today: chrono::NaiveDate,
     only: Option<&str>,
-    visit: &mut dyn FnMut(&Case, &Body, &Draft) -> anyhow::Result<()>,
+    visit: &mut (dyn FnMut(&Case, &Body, &Draft) -> anyhow::Result<()> + Send),
 ) -> anyhow::Result<CheckReport> {
     let composer = Composer::new(config, campaign, Path::new(&campaign.template_dir), today)?;
     let filter = CaseFilter {

@@ -20,7 +20,8 @@
 //!   coding, suggestions) and [`export`] (cases CSV, evidence folders) see `domain`,
 //!   `store`, `casework` and `ingest`'s text helpers; the CLI, the report and the dashboard
 //!   share them.
-//! - [`cli`] ties everything together; nothing imports it.
+//! - [`cli`] and [`web`] (the dashboard, `foi serve`) tie everything together; only `cli`
+//!   imports `web`, nothing imports `cli`.
 //! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
 
 pub mod answers;
@@ -35,10 +36,13 @@ pub mod domain;
 pub mod export;
 pub mod ics;
 pub mod ingest;
+pub mod launch;
 pub mod net;
+pub mod overdue;
 pub mod report;
 pub mod scheduler;
 pub mod sender;
 pub mod staff;
 pub mod store;
 pub mod templates;
+pub mod web;

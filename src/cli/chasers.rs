@@ -189,37 +189,15 @@ async fn approve(app: &App, ids: Vec<i64>, all: bool, dry_run: bool) -> anyhow::
         );
         return Ok(());
     }
-    let now = app.clock.now();
-    let tokens: HashMap<i64, ReplyToken> = app
-        .store
-        .case_timelines(&TimelineFilter::default())
-        .await?
-        .into_iter()
-        .filter(|t| chosen.iter().any(|r| r.case_id == t.id))
-        .filter_map(|t| ReplyToken::parse(&t.token).map(|tok| (t.id, tok)))
-        .collect();
-    let mut queued = 0;
-    for r in chosen {
-        let envelope_from = tokens
-            .get(&r.case_id)
-            .map(|t| reply_address(&app.config.sender.reply_address, t))
-            .context("the case has no reply token")?;
-        let item_for = |row: &ChaserRow, raw: Vec<u8>| NewOutboxItem {
-            case_id: row.case_id,
-            kind: format!("chaser:{}", row.step),
-            message_id: row.message_id.clone(),
-            envelope_from: envelope_from.clone(),
-            recipient: row.recipient.clone(),
-            subject: row.subject.clone(),
-            raw,
-            not_before: now,
-        };
-        if app.store.approve_chaser(r.id, &item_for, now).await? {
-            queued += 1;
-            println!("queued chaser {} ({} {})", r.id, r.reference, r.step);
-        }
+    let chosen: Vec<ChaserRow> = chosen.into_iter().cloned().collect();
+    let queued = crate::chasers::approve(&app.store, &app.config, &chosen, app.clock.now()).await?;
+    for r in chosen.iter().filter(|r| queued.contains(&r.id)) {
+        println!("queued chaser {} ({} {})", r.id, r.reference, r.step);
     }
-    println!("{queued} chaser(s) queued; `foi send` or `foi run` delivers them");
+    println!(
+        "{} chaser(s) queued; `foi send` or `foi run` delivers them",
+        queued.len()
+    );
     Ok(())
 }
 

@@ -3,13 +3,13 @@
 
 use super::output::{print_aligned, print_csv, print_json, FormatArgs};
 use super::App;
-use crate::casework::{self, current_due, is_uk, Owed, LONG_OVERDUE};
-use crate::chasers::Ladder;
+use crate::casework;
 use crate::config::Config;
 use crate::deadlines::{Calendar, Deadline, Regime, Regimes};
 use crate::domain::event::{EventKind, ExtensionNote, RECORDABLE};
-use crate::domain::{Case, CaseStatus};
-use crate::store::{CaseTimeline, NewEvent, TimelineFilter};
+use crate::domain::Case;
+use crate::overdue::{self, standing, unknown_regime, Clocks, Standing};
+use crate::store::{NewEvent, TimelineFilter};
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use clap::Args;
@@ -76,10 +76,6 @@ fn parse_date(s: &str, what: &str) -> anyhow::Result<NaiveDate> {
     s.trim()
         .parse()
         .with_context(|| format!("{what} '{s}' is not a date: use YYYY-MM-DD, e.g. 2026-03-02"))
-}
-
-fn unknown_regime(name: &str) -> anyhow::Error {
-    anyhow::anyhow!("unknown regime '{name}': `foi regimes` lists the known ones")
 }
 
 /// Regimes for the calculator: from the config when there is one (its [[regime]]s and
@@ -197,80 +193,6 @@ pub fn calculator(config_path: &Path, args: DeadlineArgs) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// The regime of a case, and whether its campaign's ladder has review steps.
-struct Clocks {
-    regimes: Regimes,
-    review_steps: HashMap<String, Vec<String>>,
-}
-
-impl Clocks {
-    fn new(app: &App) -> anyhow::Result<Self> {
-        Ok(Self {
-            regimes: app.regimes()?,
-            review_steps: HashMap::new(),
-        })
-    }
-
-    /// Learn the review steps of the campaigns of `cases` (a bad ladder counts as none:
-    /// the chaser sweep reports it).
-    async fn learn(
-        &mut self,
-        app: &App,
-        campaigns: impl Iterator<Item = &str>,
-    ) -> anyhow::Result<()> {
-        for name in campaigns {
-            if self.review_steps.contains_key(name) {
-                continue;
-            }
-            let steps = match app.store.campaign_by_name(name).await? {
-                Some(c) => Ladder::load(Path::new(&c.template_dir))
-                    .map(|l| {
-                        l.steps
-                            .iter()
-                            .filter(|s| l.is_review_step(&s.name))
-                            .map(|s| s.name.clone())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                None => Vec::new(),
-            };
-            self.review_steps.insert(name.to_string(), steps);
-        }
-        Ok(())
-    }
-
-    fn regime(&self, name: &str) -> anyhow::Result<&Regime> {
-        self.regimes.get(name).ok_or_else(|| unknown_regime(name))
-    }
-
-    fn deadline(&self, t: &CaseTimeline) -> anyhow::Result<Option<Deadline>> {
-        let regime = self.regime(&t.regime)?;
-        let steps = self.review_steps.get(&t.campaign);
-        let review = |s: &str| steps.is_some_and(|v| v.iter().any(|x| x == s));
-        casework::deadline(regime, &t.events, &review)
-            .with_context(|| format!("case {}", t.reference))
-    }
-}
-
-/// Where a case stands against its current due date.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Standing {
-    pub due_date: NaiveDate,
-    pub owed: Owed,
-    /// Positive: working days overdue; zero or negative: -(working days left).
-    pub working_days_overdue: i64,
-}
-
-fn standing(regime: &Regime, d: &Deadline, today: NaiveDate) -> Option<Standing> {
-    let (due, owed) = current_due(d)?;
-    let days = regime.working_days_between(due, today).ok()?;
-    Some(Standing {
-        due_date: due,
-        owed,
-        working_days_overdue: days,
-    })
-}
-
 fn days_text(s: &Standing) -> String {
     match s.working_days_overdue {
         n if n > 0 => format!("{n} overdue"),
@@ -284,36 +206,7 @@ pub async fn standings(
     app: &App,
     campaign_id: Option<i64>,
 ) -> anyhow::Result<HashMap<i64, Standing>> {
-    let timelines = app
-        .store
-        .case_timelines(&TimelineFilter {
-            campaign_id,
-            ..Default::default()
-        })
-        .await?;
-    let mut clocks = Clocks::new(app)?;
-    clocks
-        .learn(app, unique(timelines.iter().map(|t| t.campaign.as_str())))
-        .await?;
-    let mut out = HashMap::new();
-    for t in &timelines {
-        if !t.status.is_open() {
-            continue;
-        }
-        let regime = clocks.regime(&t.regime)?;
-        let today = app.clock.today_in(regime.time_zone());
-        if let Some(d) = clocks.deadline(t)? {
-            if let Some(s) = standing(regime, &d, today) {
-                out.insert(t.id, s);
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn unique<'a>(names: impl Iterator<Item = &'a str>) -> impl Iterator<Item = &'a str> {
-    let mut seen = std::collections::BTreeSet::new();
-    names.filter(move |n| seen.insert(*n))
+    overdue::standings(&app.store, app.regimes()?, app.clock.as_ref(), campaign_id).await
 }
 
 /// The `foi cases list` rows with their due columns.
@@ -341,9 +234,9 @@ pub async fn case_deadline(
     json: bool,
 ) -> anyhow::Result<()> {
     let case = app.store.require_case(reference).await?;
-    let mut clocks = Clocks::new(app)?;
+    let mut clocks = Clocks::new(app.regimes()?);
     clocks
-        .learn(app, std::iter::once(case.campaign.as_str()))
+        .learn(&app.store, std::iter::once(case.campaign.as_str()))
         .await?;
     let t = app
         .store
@@ -355,8 +248,7 @@ pub async fn case_deadline(
         .pop()
         .context("the case vanished")?;
     let regime = clocks.regime(&t.regime)?;
-    let steps = clocks.review_steps.get(&t.campaign);
-    let review = |s: &str| steps.is_some_and(|v| v.iter().any(|x| x == s));
+    let review = |s: &str| clocks.is_review_step(&t.campaign, s);
     let Some(explanation) = casework::explain(regime, &t.events, &review)? else {
         bail!(
             "case {} has not been sent yet ({}): its clock starts on the date of receipt",
@@ -495,80 +387,23 @@ pub async fn case_event(
     Ok(())
 }
 
-/// One row of `foi overdue`.
-#[derive(Debug, serde::Serialize)]
-struct OverdueRow {
-    #[serde(skip)]
-    order: (i64, i64),
-    reference: String,
-    campaign: String,
-    body: String,
-    email: String,
-    regime: String,
-    status: CaseStatus,
-    owed: Owed,
-    due_date: NaiveDate,
-    working_days_overdue: i64,
-    long_overdue: bool,
-}
-
 /// `foi overdue`.
 pub async fn overdue(app: &App, args: OverdueArgs) -> anyhow::Result<()> {
     let campaign_id = match &args.campaign {
         Some(name) => Some(app.store.require_campaign(name).await?.id),
         None => None,
     };
-    let timelines = app
-        .store
-        .case_timelines(&TimelineFilter {
+    let rows = overdue::overdue(
+        &app.store,
+        app.regimes()?,
+        app.clock.as_ref(),
+        &overdue::OverdueFilter {
             campaign_id,
             tag: args.tag.clone(),
-            statuses: Some(
-                CaseStatus::ALL
-                    .into_iter()
-                    .filter(|s| s.is_open())
-                    .collect(),
-            ),
-            ..Default::default()
-        })
-        .await?;
-    let mut clocks = Clocks::new(app)?;
-    clocks
-        .learn(app, unique(timelines.iter().map(|t| t.campaign.as_str())))
-        .await?;
-    let mut today_by_tz = HashMap::new();
-    let mut rows = Vec::new();
-    for t in timelines {
-        let regime = clocks.regime(&t.regime)?;
-        let today = *today_by_tz
-            .entry(regime.time_zone())
-            .or_insert_with(|| app.clock.today_in(regime.time_zone()));
-        let Some(d) = clocks.deadline(&t)? else {
-            continue;
-        };
-        let Some(s) = standing(regime, &d, today) else {
-            continue;
-        };
-        if s.working_days_overdue < args.min_days.max(1) {
-            continue;
-        }
-        rows.push(OverdueRow {
-            order: (t.campaign_id, t.seq),
-            long_overdue: is_uk(&t.regime) && s.working_days_overdue > LONG_OVERDUE,
-            reference: t.reference,
-            campaign: t.campaign,
-            body: t.body_name,
-            email: t.body_email,
-            regime: t.regime,
-            status: t.status,
-            owed: s.owed,
-            due_date: s.due_date,
-            working_days_overdue: s.working_days_overdue,
-        });
-    }
-    // Most overdue first, then by campaign and case number (numbers, not strings: this
-    // sorts 100,000 rows).
-    rows.sort_unstable_by_key(|r| (std::cmp::Reverse(r.working_days_overdue), r.order));
+            min_days: args.min_days,
+        },
+    )
+    .await?;
     if args.format.json {
         // Buffered: 100,000 rows of pretty JSON are a million lines.
         use std::io::Write;
@@ -621,50 +456,7 @@ pub async fn ics(app: &App, args: DeadlinesArgs) -> anyhow::Result<()> {
         Some(name) => Some(app.store.require_campaign(name).await?.id),
         None => None,
     };
-    let timelines = app
-        .store
-        .case_timelines(&TimelineFilter {
-            campaign_id,
-            statuses: Some(
-                CaseStatus::ALL
-                    .into_iter()
-                    .filter(|s| s.is_open())
-                    .collect(),
-            ),
-            ..Default::default()
-        })
-        .await?;
-    let mut clocks = Clocks::new(app)?;
-    clocks
-        .learn(app, unique(timelines.iter().map(|t| t.campaign.as_str())))
-        .await?;
-    let mut events = Vec::new();
-    for t in &timelines {
-        let Some(d) = clocks.deadline(t)? else {
-            continue;
-        };
-        let Some((due, owed)) = current_due(&d) else {
-            continue;
-        };
-        let what = match owed {
-            Owed::Response => "FOI response due",
-            Owed::InternalReview => "Internal review due",
-        };
-        events.push(crate::ics::AllDay {
-            uid: format!("{}-{}@foi-campaigner", t.reference, owed.as_str()),
-            date: due,
-            summary: format!("{what}: {} [{}]", t.body_name, t.reference),
-            description: format!(
-                "Campaign {}, case {} ({}), {} regime; request received {}.",
-                t.campaign,
-                t.reference,
-                t.status,
-                t.regime,
-                d.received()
-            ),
-        });
-    }
-    events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.uid.cmp(&b.uid)));
+    let events = overdue::due_events(&app.store, app.regimes()?, campaign_id).await?;
     let name = args
         .campaign
         .as_deref()

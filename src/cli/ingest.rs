@@ -4,6 +4,7 @@ use super::output::{print_json, Table};
 use super::App;
 use crate::ingest::classify::Kind;
 use crate::ingest::fetch::{fetch_configured, import_files, Ctx, FetchSummary};
+use crate::ingest::staff;
 use crate::store::MessageRow;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
@@ -211,29 +212,12 @@ pub async fn triage(app: &App, cmd: TriageCommand) -> anyhow::Result<()> {
             Ok(())
         }
         TriageCommand::Attach { id, references } => {
-            let Some(m) = app.store.message(id).await? else {
-                bail!("no message {id}: `foi triage list` shows them")
-            };
-            if m.direction != "inbound" {
-                bail!("message {id} is one we sent: only received emails can be attached");
-            }
-            let mut ids = Vec::new();
-            for r in &references {
-                ids.push(app.store.require_case(r).await?.id);
-            }
-            app.store
-                .attach_message(id, &ids, "staff", app.clock.now())
-                .await?;
+            staff::attach(&app.store, id, &references, "staff", app.clock.now()).await?;
             println!("attached message {id} to {}", references.join(", "));
             Ok(())
         }
         TriageCommand::Dismiss { id, reason } => {
-            if reason.trim().is_empty() {
-                bail!("say why with --reason");
-            }
-            if !app.store.dismiss_message(id, &reason).await? {
-                bail!("message {id} is not in triage: `foi triage list` shows them");
-            }
+            staff::dismiss(&app.store, id, &reason).await?;
             println!("dismissed message {id}");
             Ok(())
         }
@@ -266,50 +250,14 @@ pub async fn message(app: &App, cmd: MessageCommand) -> anyhow::Result<()> {
         }
         MessageCommand::Classify { id, kind } => {
             let k: Kind = kind.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-            let Some(m) = app.store.message(id).await? else {
-                bail!("no received message {id}")
-            };
-            if !app
-                .store
-                .set_classification(id, k.as_str(), "staff")
-                .await?
-            {
-                bail!("message {id} is one we sent: only received emails are classified");
-            }
-            // The cases follow, as if it had been classified so on arrival.
-            let class = crate::ingest::classify::Classification {
-                kind: k,
-                reason: "classified by staff".into(),
-                body_reference: m.body_reference.clone(),
-                exemptions: crate::ingest::classify::exemptions_in(
-                    m.text_body.as_deref().unwrap_or(""),
-                ),
-                bounce: None,
-            };
-            let regimes = app.regimes()?;
-            if let Some((event, note, status)) = crate::ingest::pipeline::event_for(k, &class) {
-                for (reference, _) in &m.cases {
-                    let case = app.store.require_case(reference).await?;
-                    let on = regimes
-                        .get(&case.regime)
-                        .map(|r| r.local_date(m.at))
-                        .unwrap_or_else(|| m.at.date_naive());
-                    let ev = crate::store::NewEvent {
-                        case_id: case.id,
-                        kind: event.to_string(),
-                        on,
-                        note: Some(format!("{note} (message {id}, classified by staff)")),
-                        actor: "staff".into(),
-                    };
-                    let reply = !matches!(k, Kind::Bounce);
-                    app.store
-                        .record_event(&ev, status, reply, app.clock.now())
-                        .await?;
-                    println!(
-                        "{reference}: {event}{}",
-                        status.map(|s| format!(", now {s}")).unwrap_or_default()
-                    );
-                }
+            let recorded =
+                staff::reclassify(&app.store, &app.regimes()?, id, k, "staff", app.clock.now())
+                    .await?;
+            for (reference, event, status) in recorded {
+                println!(
+                    "{reference}: {event}{}",
+                    status.map(|s| format!(", now {s}")).unwrap_or_default()
+                );
             }
             println!("message {id} is now classified as {}", k.as_str());
             Ok(())

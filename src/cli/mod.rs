@@ -15,6 +15,8 @@ mod init;
 pub mod output;
 mod report;
 mod send;
+mod serve;
+mod users;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -96,6 +98,11 @@ pub enum Command {
     /// late, overdue, refused (by exemption), median working days to answer, and each
     /// question's answers per group with their base; as text, CSV, JSON or one HTML file.
     Report(report::ReportArgs),
+    /// The staff dashboard: a web server on loopback (sign in with a `foi users` account).
+    Serve(serve::ServeArgs),
+    /// Who may sign in to the dashboard: add, list, remove, passwd.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
     /// The long-running scheduler: takes due chaser steps, sends as pacing allows, sleeps
     /// until the next due email, stops cleanly on Ctrl-C or SIGTERM (in-flight sends finish
     /// and are recorded).
@@ -197,6 +204,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(cmd) => export::run(&App::load(&cli.config).await?, cmd).await,
         Command::Chasers(cmd) => chasers::run(&App::load(&cli.config).await?, cmd).await,
         Command::Report(args) => report::run(&App::load(&cli.config).await?, args).await,
+        Command::Serve(args) => serve::run(App::load(&cli.config).await?, args).await,
+        Command::Users(cmd) => users::run(&App::load(&cli.config).await?, cmd).await,
         Command::Run { no_chasers } => send::run(&App::load(&cli.config).await?, !no_chasers).await,
     }
 }

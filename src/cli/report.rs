@@ -3,12 +3,10 @@
 //! file. The tally is `crate::report`; this reads the rows in bulk and writes the output.
 
 use super::App;
-use crate::chasers::Ladder;
-use crate::report::{self, GroupBy, Input};
-use crate::store::TimelineFilter;
+use crate::report::{self, GroupBy};
 use anyhow::Context;
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `foi report`.
 #[derive(Debug, Args)]
@@ -31,42 +29,15 @@ pub struct ReportArgs {
 /// `foi report NAME ...`
 pub async fn run(app: &App, args: ReportArgs) -> anyhow::Result<()> {
     let campaign = app.store.require_campaign(&args.name).await?;
-    let dir = Path::new(&campaign.template_dir);
-    let questions = crate::answers::campaign_questions(&campaign)?;
-    // A bad ladder counts as none here, as in `foi overdue` (the chaser sweep reports it).
-    let ladder = Ladder::load(dir).ok();
-    let is_review_step = |s: &str| ladder.as_ref().is_some_and(|l| l.is_review_step(s));
-    let timelines = app
-        .store
-        .case_timelines(&TimelineFilter {
-            campaign_id: Some(campaign.id),
-            ..Default::default()
-        })
-        .await?;
-    let groupings = app.store.case_groupings(campaign.id).await?;
-    let answers = app.store.confirmed_answers(campaign.id).await?;
-    let refusals = app.store.refusal_texts(campaign.id).await?;
-    let unknown: std::collections::BTreeSet<&str> = answers
-        .iter()
-        .map(|a| a.question.as_str())
-        .filter(|k| questions.get(k).is_none())
-        .collect();
-    for k in unknown {
-        tracing::warn!("answers to '{k}' are not counted: campaign.toml declares no such question");
-    }
-    let regimes = app.regimes()?;
-    let r = report::tally(&Input {
-        campaign: &campaign.name,
-        timelines: &timelines,
-        groupings: &groupings,
-        answers: &answers,
-        refusals: &refusals,
-        questions: &questions,
-        regimes: &regimes,
-        is_review_step: &is_review_step,
-        now: app.clock.now(),
-        by: args.by.as_deref().and_then(GroupBy::parse),
-    })?;
+    let r = report::build::campaign_report(
+        &app.store,
+        &app.regimes()?,
+        &campaign,
+        args.by.as_deref().and_then(GroupBy::parse),
+        app.clock.now(),
+    )
+    .await?;
+    let cases = r.groups.first().map_or(0, |g| g.cases);
     let text = match args.format.as_str() {
         "csv" => report::csv::render(&r)?,
         "json" => report::json::render(&r)?,
@@ -81,7 +52,7 @@ pub async fn run(app: &App, args: ReportArgs) -> anyhow::Result<()> {
                 "wrote the {} report on {} ({} cases) to {}",
                 args.format,
                 campaign.name,
-                timelines.len(),
+                cases,
                 path.display()
             );
         }

@@ -2,11 +2,9 @@
 
 use super::output::{print_json, Table};
 use super::App;
-use crate::compose::check_campaign;
-use crate::domain::case::reply_address;
-use crate::sender::email::{build, new_message_id, Thread};
+use crate::launch::{Launch, StateChange};
 use crate::sender::{Idle, SendStop, Sender, SenderLock, Summary, Transport, Window};
-use crate::store::{NewOutboxItem, OutboxState};
+use crate::store::OutboxState;
 use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use clap::{Args, Subcommand};
@@ -35,108 +33,57 @@ pub async fn launch(
     dry_run: bool,
 ) -> anyhow::Result<()> {
     let campaign = app.store.require_campaign(name).await?;
-    if campaign.state != crate::domain::CampaignState::Draft {
-        bail!(
-            "campaign '{name}' is {} already: only a draft can be launched",
-            campaign.state
-        );
-    }
     let now = app.clock.now();
     let not_before = match at {
         Some(s) => parse_at(&s, app.config.timezone())?,
         None => now,
     };
-    let sender_domain = crate::domain::EmailAddress::parse(&app.config.sender.email)?
-        .domain()
-        .to_string();
-    let mut items = Vec::new();
-    let report = check_campaign(
+    let launched = crate::launch::launch(
         &app.store,
         &app.config,
         &campaign,
+        not_before,
+        now,
         app.today(),
-        None,
-        &mut |case, _, draft| {
-            let message_id = new_message_id(&sender_domain);
-            let raw = build(
-                draft,
-                &message_id,
-                case.reference.as_str(),
-                not_before,
-                &Thread::default(),
-            )
-            .with_context(|| format!("case {}", case.reference))?;
-            items.push(NewOutboxItem {
-                case_id: case.id,
-                kind: "request".into(),
-                message_id,
-                envelope_from: reply_address(&app.config.sender.reply_address, &case.token),
-                recipient: draft.to_addr.clone(),
-                subject: draft.rendered.subject.clone(),
-                raw,
-                not_before,
-            });
-            Ok(())
-        },
+        dry_run,
     )
     .await?;
-    if !report.passed() {
-        for (c, name, f) in &report.failures {
-            eprintln!("{} {name}: {f}", c.reference);
+    match launched {
+        Launch::NotRendered(report) => {
+            for (c, name, f) in &report.failures {
+                eprintln!("{} {name}: {f}", c.reference);
+            }
+            bail!(
+                "not launched: {} of {} cases do not render; fix the templates (or the bodies' data) first; nothing was queued",
+                report.failures.len(),
+                report.checked
+            );
         }
-        bail!(
-            "not launched: {} of {} cases do not render; fix the templates (or the bodies' data) first; nothing was queued",
-            report.failures.len(),
-            report.checked
-        );
-    }
-    if dry_run {
-        println!(
-            "dry run: every case renders; would queue {} emails; nothing was changed",
-            items.len()
-        );
-        return Ok(());
-    }
-    let n = app.store.launch_campaign(campaign.id, &items, now).await?;
-    println!(
-        "launched '{name}': {n} emails queued{}; `foi send` or `foi run` delivers them",
-        if not_before > now {
-            format!(" for {}", not_before.format("%Y-%m-%d %H:%M UTC"))
-        } else {
-            String::new()
+        Launch::WouldQueue(n) => {
+            println!("dry run: every case renders; would queue {n} emails; nothing was changed");
         }
-    );
+        Launch::Queued(n) => println!(
+            "launched '{name}': {n} emails queued{}; `foi send` or `foi run` delivers them",
+            if not_before > now {
+                format!(" for {}", not_before.format("%Y-%m-%d %H:%M UTC"))
+            } else {
+                String::new()
+            }
+        ),
+    }
     Ok(())
 }
 
 pub async fn set_state(app: &App, name: &str, action: &str) -> anyhow::Result<()> {
     let c = app.store.require_campaign(name).await?;
-    let done = match action {
-        "pause" => {
-            app.store
-                .set_campaign_state(c.id, &["launched"], "paused")
-                .await?
-        }
-        "resume" => {
-            app.store
-                .set_campaign_state(c.id, &["paused"], "launched")
-                .await?
-        }
-        "cancel" => {
-            if c.state == crate::domain::CampaignState::Cancelled {
-                false
-            } else {
-                let n = app.store.cancel_campaign(c.id).await?;
-                println!("cancelled '{name}': {n} unsent emails withdrawn");
-                return Ok(());
-            }
-        }
-        _ => bail!("unknown action {action}"),
-    };
-    if !done {
-        bail!("campaign '{name}' is {}: cannot {action} it", c.state);
+    let change =
+        StateChange::parse(action).ok_or_else(|| anyhow::anyhow!("unknown action {action}"))?;
+    let withdrawn = crate::launch::change_state(&app.store, &c, change).await?;
+    if change == StateChange::Cancel {
+        println!("cancelled '{name}': {withdrawn} unsent emails withdrawn");
+    } else {
+        println!("{action}d '{name}'");
     }
-    println!("{action}d '{name}'");
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub mod email;
 pub mod event;
 pub mod question;
 pub mod selection;
+pub mod user;
 
 pub use body::{plan_import, Body, BodyKey, ImportPlan, NewBody};
 pub use campaign::{Campaign, CampaignState, ReferencePrefix};
@@ -19,6 +20,7 @@ pub use case::{Case, CaseStatus, Reference, ReplyToken};
 pub use email::EmailAddress;
 pub use question::{Question, QuestionType, Questions};
 pub use selection::Selection;
+pub use user::{Role, UserName};
 
 /// Lower-case hexadecimal, for digests.
 pub fn to_hex(bytes: &[u8]) -> String {

@@ -19,3 +19,4 @@ pub mod matcher;
 pub mod parse;
 pub mod pipeline;
 pub mod sanitize;
+pub mod staff;

@@ -541,7 +541,7 @@ impl Store {
     pub async fn approve_chaser(
         &self,
         id: i64,
-        item_for: &dyn Fn(&ChaserRow, Vec<u8>) -> NewOutboxItem,
+        item_for: &(dyn Fn(&ChaserRow, Vec<u8>) -> NewOutboxItem + Sync),
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
         let Some((row, raw)) = self.chaser(id).await? else {

@@ -512,6 +512,18 @@ impl Store {
         }))
     }
 
+    /// A message's HTML body as stored (sanitised at ingestion; shown only after
+    /// sanitising again).
+    pub async fn message_html(&self, id: i64) -> anyhow::Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar::<_, Option<String>>("SELECT html_body FROM messages WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?
+                .flatten(),
+        )
+    }
+
     /// A blob's bytes (raw email or attachment).
     pub async fn blob(&self, sha256: &str) -> anyhow::Result<Option<Vec<u8>>> {
         Ok(

@@ -13,6 +13,8 @@ mod messages;
 mod outbox;
 mod report;
 mod script;
+mod users;
+mod watch;
 
 pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundText, NewSuggestion};
 pub use bodies::ImportSummary;
@@ -24,6 +26,8 @@ pub use messages::{
 };
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
+pub use users::{SessionUser, UserRow};
+pub use watch::ChangeWatch;
 
 use anyhow::Context;
 use sqlx::sqlite::SqliteSynchronous;

@@ -5,6 +5,7 @@ mod support;
 
 mod answers;
 mod bodies;
+mod browser;
 mod campaigns;
 mod chasers;
 mod deadlines;
@@ -13,3 +14,4 @@ mod ingest;
 mod recovery;
 mod report;
 mod sending;
+mod web;

@@ -1,0 +1,268 @@
+//! Dashboard users, their sessions and failed sign-ins. Only hashes of secrets are stored:
+//! the argon2 PHC string of a password, the SHA-256 of a session cookie or calendar token.
+
+use super::{parse_time, time_text, Store};
+use crate::domain::{Role, UserName};
+use anyhow::{anyhow, bail};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+/// A user as listings show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub has_calendar: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The user behind a live session, with the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user_id: i64,
+    pub name: String,
+    pub role: Role,
+    pub csrf_token: String,
+}
+
+fn role_of(s: &str) -> anyhow::Result<Role> {
+    Role::parse(s).ok_or_else(|| anyhow!("unknown role '{s}' in the database"))
+}
+
+fn row_to_user(r: &sqlx::sqlite::SqliteRow) -> anyhow::Result<UserRow> {
+    let role: String = r.try_get("role")?;
+    let created: String = r.try_get("created_at")?;
+    let calendar: Option<String> = r.try_get("calendar_token_hash")?;
+    Ok(UserRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        role: role_of(&role)?,
+        has_calendar: calendar.is_some(),
+        created_at: parse_time(&created)?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, name, role, calendar_token_hash, created_at";
+
+impl Store {
+    /// Add a user; an error when the name is taken.
+    pub async fn add_user(
+        &self,
+        name: &UserName,
+        role: Role,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<i64> {
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE name = $1")
+            .bind(name.as_str())
+            .fetch_one(self.pool())
+            .await?;
+        if taken > 0 {
+            bail!("a user named '{name}' exists already: `foi users passwd {name}` changes the password");
+        }
+        Ok(sqlx::query_scalar(
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(name.as_str())
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(time_text(now))
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    pub async fn users(&self) -> anyhow::Result<Vec<UserRow>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY name");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(row_to_user)
+            .collect()
+    }
+
+    /// A user and their password hash, for signing in.
+    pub async fn user_with_password(
+        &self,
+        name: &str,
+    ) -> anyhow::Result<Option<(UserRow, String)>> {
+        let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE name = $1");
+        let Some(r) = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some((row_to_user(&r)?, r.try_get("password_hash")?)))
+    }
+
+    /// Remove a user (their sessions go with them); `false` when there is none.
+    pub async fn remove_user(&self, name: &str) -> anyhow::Result<bool> {
+        let n = sqlx::query("DELETE FROM users WHERE name = $1")
+            .bind(name)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Set a new password and end the user's sessions; `false` when there is no such user.
+    pub async fn set_password(&self, name: &str, password_hash: &str) -> anyhow::Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
+            .bind(password_hash)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE name = $1)")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    /// Start a session (and drop expired ones).
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(time_text(now))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(time_text(now))
+        .bind(time_text(expires))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The user of a live (unexpired) session.
+    pub async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<SessionUser>> {
+        let Some(r) = sqlx::query(
+            "SELECT u.id, u.name, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(time_text(now))
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let role: String = r.try_get("role")?;
+        Ok(Some(SessionUser {
+            user_id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            role: role_of(&role)?,
+            csrf_token: r.try_get("csrf_token")?,
+        }))
+    }
+
+    pub async fn end_session(&self, token_hash: &str) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_login_failure(
+        &self,
+        user_name: &str,
+        ip: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await?;
+        // Only the last day matters to the limit: older failures go.
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(time_text(now - chrono::Duration::days(1)))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO login_failures (user_name, ip, at) VALUES ($1, $2, $3)")
+            .bind(user_name)
+            .bind(ip)
+            .bind(time_text(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Failed sign-ins since `since`: (for this user name, from this address).
+    pub async fn login_failures_since(
+        &self,
+        user_name: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> anyhow::Result<(i64, i64)> {
+        let r = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM login_failures WHERE user_name = $1 AND at > $3) AS by_user,
+                    (SELECT COUNT(*) FROM login_failures WHERE ip = $2 AND at > $3) AS by_ip",
+        )
+        .bind(user_name)
+        .bind(ip)
+        .bind(time_text(since))
+        .fetch_one(self.pool())
+        .await?;
+        Ok((r.try_get("by_user")?, r.try_get("by_ip")?))
+    }
+
+    /// A successful sign-in forgets the user's failures.
+    pub async fn clear_login_failures(&self, user_name: &str) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE user_name = $1")
+            .bind(user_name)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Set (or, with `None`, revoke) a user's calendar feed token hash.
+    pub async fn set_calendar_token(
+        &self,
+        user_id: i64,
+        token_hash: Option<&str>,
+    ) -> anyhow::Result<()> {
+        sqlx::query("UPDATE users SET calendar_token_hash = $1 WHERE id = $2")
+            .bind(token_hash)
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The user a calendar feed token belongs to.
+    pub async fn user_by_calendar_token(
+        &self,
+        token_hash: &str,
+    ) -> anyhow::Result<Option<UserRow>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE calendar_token_hash = $1");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(row_to_user)
+            .transpose()
+    }
+}

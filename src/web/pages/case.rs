@@ -1,0 +1,522 @@
+//! Case: the thread in order (text, or sanitised HTML), attachments to download, events,
+//! the deadline with its explanation, the classification override, status, answers, notes
+//! and assignee. Plus the attachment download, served so no browser ever renders it.
+
+use super::{words, Nav};
+use crate::answers::{campaign_questions, case_answers, plan_case_answers, CaseAnswers};
+use crate::casework;
+use crate::deadlines::{ClockState, Ending};
+use crate::domain::{Case, CaseStatus, Question, QuestionType};
+use crate::ingest::classify::Kind;
+use crate::ingest::sanitize::{sanitize_file_name, sanitize_html};
+use crate::overdue::{standing, Clocks, Standing};
+use crate::store::{EventRow, MessageRow, TimelineFilter};
+use crate::web::auth::{see_other, EditForm, User};
+use crate::web::{html, invalid, WebError, WebResult, WebState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+/// HTML bodies are shown up to this size (the rest is cut; the raw email stays whole).
+const MAX_HTML_BYTES: usize = 512 * 1024;
+
+pub struct Mail {
+    pub m: MessageRow,
+    pub outbound: bool,
+    /// Sanitised HTML, when the email has an HTML body.
+    pub html: Option<String>,
+    pub text: String,
+}
+
+pub struct DeadlineView {
+    pub received: String,
+    pub due: String,
+    pub latest: Option<String>,
+    pub state: String,
+    pub standing: Option<Standing>,
+    pub steps: Vec<String>,
+}
+
+pub struct AnswerField {
+    pub q: Question,
+    pub value: String,
+    pub options: Vec<String>,
+    pub suggestion: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct Page {
+    nav: Nav,
+    case: Case,
+    assignee: String,
+    mails: Vec<Mail>,
+    events: Vec<EventRow>,
+    deadline: Option<DeadlineView>,
+    deadline_error: Option<String>,
+    fields: Vec<AnswerField>,
+    questions_error: Option<String>,
+    statuses: Vec<CaseStatus>,
+    kinds: Vec<&'static str>,
+    users: Vec<String>,
+    notice: &'static str,
+}
+
+#[derive(serde::Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    ok: String,
+}
+
+fn notice(code: &str) -> &'static str {
+    match code {
+        "status" => "Status set.",
+        "note" => "Note added.",
+        "assigned" => "Assignee saved.",
+        "answers" => "Answers saved.",
+        "classified" => "Classification saved; the case has the event it implies.",
+        _ => "",
+    }
+}
+
+async fn load_case(state: &WebState, reference: &str) -> WebResult<Case> {
+    state
+        .store
+        .require_case(reference)
+        .await
+        .map_err(|_| WebError::NotFound(format!("There is no case {reference}.")))
+}
+
+async fn deadline_view(state: &WebState, case: &Case) -> anyhow::Result<Option<DeadlineView>> {
+    let mut clocks = Clocks::new(state.config.regimes()?);
+    clocks
+        .learn(&state.store, std::iter::once(case.campaign.as_str()))
+        .await?;
+    let Some(t) = state
+        .store
+        .case_timelines(&TimelineFilter {
+            case_id: Some(case.id),
+            ..Default::default()
+        })
+        .await?
+        .pop()
+    else {
+        return Ok(None);
+    };
+    let regime = clocks.regime(&t.regime)?;
+    let review = |s: &str| clocks.is_review_step(&t.campaign, s);
+    let Some(explanation) = casework::explain(regime, &t.events, &review)? else {
+        return Ok(None);
+    };
+    let d = explanation.deadline();
+    let today = state.clock.today_in(regime.time_zone());
+    Ok(Some(DeadlineView {
+        received: d.received().format("%a %Y-%m-%d").to_string(),
+        due: d
+            .due()
+            .map(|x| x.format("%a %Y-%m-%d").to_string())
+            .unwrap_or_else(|| "none while the clock is not running".into()),
+        latest: d.latest().map(|x| x.format("%a %Y-%m-%d").to_string()),
+        state: clock_text(d.state()),
+        standing: case
+            .status
+            .is_open()
+            .then(|| standing(regime, d, today))
+            .flatten(),
+        steps: explanation.steps().iter().map(|s| s.to_string()).collect(),
+    }))
+}
+
+/// Where the clock stands, for people.
+fn clock_text(s: ClockState) -> String {
+    match s {
+        ClockState::Running => "running".into(),
+        ClockState::AwaitingClarification { since } => {
+            format!("stopped: clarification asked for on {since}")
+        }
+        ClockState::Paused {
+            since,
+            reason,
+            remaining,
+        } => format!("paused since {since} ({reason}), {remaining} days to run after"),
+        ClockState::Ended { on, how } => format!(
+            "ended on {on} ({})",
+            match how {
+                Ending::Responded => "answered",
+                Ending::Withdrawn => "withdrawn",
+            }
+        ),
+    }
+}
+
+fn answer_fields(questions: &[Question], a: &CaseAnswers) -> Vec<AnswerField> {
+    questions
+        .iter()
+        .map(|q| AnswerField {
+            value: a
+                .confirmed
+                .get(&q.key)
+                .map(|r| r.value.clone())
+                .unwrap_or_default(),
+            options: match &q.kind {
+                QuestionType::YesNo => vec!["yes".into(), "no".into(), "unknown".into()],
+                QuestionType::Choice(o) => o.clone(),
+                _ => Vec::new(),
+            },
+            suggestion: a.suggested.get(&q.key).map(|s| {
+                format!(
+                    "{}{}",
+                    s.value,
+                    s.evidence
+                        .as_deref()
+                        .map(|e| format!(" (from the reply: “{e}”)"))
+                        .unwrap_or_default()
+                )
+            }),
+            q: q.clone(),
+        })
+        .collect()
+}
+
+pub async fn page(
+    State(state): State<WebState>,
+    user: User,
+    Path(reference): Path<String>,
+    Query(d): Query<Done>,
+) -> WebResult {
+    let case = load_case(&state, &reference).await?;
+    let mut mails = Vec::new();
+    for m in state.store.case_messages(case.id).await? {
+        let html = match state.store.message_html(m.id).await? {
+            Some(h) if !h.trim().is_empty() => Some(sanitize_html(&h, MAX_HTML_BYTES)),
+            _ => None,
+        };
+        // What we sent is kept raw only: its text comes from parsing it, as a reply's does.
+        let text = match &m.text_body {
+            Some(t) => t.clone(),
+            None => match state.store.blob(&m.raw_sha256).await? {
+                Some(raw) => crate::ingest::parse::parse(&raw, &Default::default()).text_body,
+                None => String::new(),
+            },
+        };
+        mails.push(Mail {
+            outbound: m.direction == "outbound",
+            text,
+            html,
+            m,
+        });
+    }
+    let (deadline, deadline_error) = match deadline_view(&state, &case).await {
+        Ok(d) => (d, None),
+        Err(e) => (None, Some(format!("{e:#}"))),
+    };
+    let campaign = state.store.require_campaign(&case.campaign).await?;
+    let (fields, questions_error) = match campaign_questions(&campaign) {
+        Ok(q) => {
+            let qs: Vec<Question> = q.iter().cloned().collect();
+            let a = case_answers(&state.store, case.id).await?;
+            (answer_fields(&qs, &a), None)
+        }
+        Err(e) => (Vec::new(), Some(format!("{e:#}"))),
+    };
+    html(&Page {
+        nav: Nav::new(user, "overdue"),
+        assignee: state
+            .store
+            .case_assignee(case.id)
+            .await?
+            .unwrap_or_default(),
+        events: state.store.events(case.id).await?,
+        mails,
+        deadline,
+        deadline_error,
+        fields,
+        questions_error,
+        statuses: crate::staff::settable_statuses(),
+        kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
+        users: state
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(|u| u.name)
+            .collect(),
+        notice: notice(&d.ok),
+        case,
+    })
+}
+
+/// A refused change says why; a store failure is the server's.
+fn staff_error(e: crate::staff::StaffError) -> WebError {
+    match e {
+        crate::staff::StaffError::Store(e) => WebError::Internal(e),
+        e => WebError::Invalid(e.to_string()),
+    }
+}
+
+fn back(case: &Case, ok: &str) -> Response {
+    see_other(&format!("/cases/{}?ok={ok}", case.reference))
+}
+
+pub async fn set_status(
+    State(state): State<WebState>,
+    Path(reference): Path<String>,
+    form: EditForm,
+) -> WebResult {
+    let case = load_case(&state, &reference).await?;
+    let to = crate::staff::parse_settable(form.get("status")).map_err(WebError::Invalid)?;
+    let note = Some(form.get("note")).filter(|n| !n.is_empty());
+    let regimes = state.config.regimes()?;
+    let tz = regimes
+        .get(&case.regime)
+        .map(|r| r.time_zone())
+        .unwrap_or_else(|| state.config.timezone());
+    crate::staff::set_status(
+        &state.store,
+        &case,
+        to,
+        note,
+        &form.user.name,
+        state.clock.today_in(tz),
+        state.clock.now(),
+    )
+    .await
+    .map_err(staff_error)?;
+    Ok(back(&case, "status"))
+}
+
+pub async fn add_note(
+    State(state): State<WebState>,
+    Path(reference): Path<String>,
+    form: EditForm,
+) -> WebResult {
+    let case = load_case(&state, &reference).await?;
+    crate::staff::add_note(
+        &state.store,
+        &case,
+        form.get("note"),
+        &form.user.name,
+        state.clock.today_in(state.config.timezone()),
+        state.clock.now(),
+    )
+    .await
+    .map_err(staff_error)?;
+    Ok(back(&case, "note"))
+}
+
+pub async fn assign(
+    State(state): State<WebState>,
+    Path(reference): Path<String>,
+    form: EditForm,
+) -> WebResult {
+    let case = load_case(&state, &reference).await?;
+    let who = form.get("assignee");
+    crate::staff::assign(&state.store, &case, Some(who).filter(|w| *w != "-")).await?;
+    Ok(back(&case, "assigned"))
+}
+
+pub async fn answers(
+    State(state): State<WebState>,
+    Path(reference): Path<String>,
+    form: EditForm,
+) -> WebResult {
+    let case = load_case(&state, &reference).await?;
+    // Only the questions whose field changed: an untouched empty field clears nothing.
+    let current = case_answers(&state.store, case.id).await?;
+    let pairs: Vec<(String, String)> = form
+        .with_prefix("answer.")
+        .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+        .filter(|(k, v)| {
+            current
+                .confirmed
+                .get(k)
+                .map(|a| a.value.as_str())
+                .unwrap_or("")
+                != v
+        })
+        .collect();
+    // Validated all together first (the library's rules), then saved together.
+    let questions = campaign_questions(&state.store.require_campaign(&case.campaign).await?)
+        .map_err(invalid)?;
+    let changes = plan_case_answers(&questions, case.id, &pairs).map_err(|errors| {
+        WebError::Invalid(format!(
+            "Nothing was saved: {}. Go back and correct it.",
+            errors.join("; ")
+        ))
+    })?;
+    state
+        .store
+        .apply_answers(&changes, &form.user.name, state.clock.now())
+        .await?;
+    Ok(back(&case, "answers"))
+}
+
+/// Confirm a keyword rule's suggestion: from then on it counts as a person's answer.
+pub async fn confirm(
+    State(state): State<WebState>,
+    Path(reference): Path<String>,
+    form: EditForm,
+) -> WebResult {
+    let case = load_case(&state, &reference).await?;
+    let key = form.get("question");
+    if !case_answers(&state.store, case.id)
+        .await?
+        .suggested
+        .contains_key(key)
+    {
+        return Err(WebError::Invalid(format!(
+            "Case {} has no suggestion for '{key}' (any more): reload the page.",
+            case.reference
+        )));
+    }
+    state
+        .store
+        .confirm_suggestions(
+            &[(case.id, key.to_string())],
+            &form.user.name,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(back(&case, "answers"))
+}
+
+pub async fn classify(
+    State(state): State<WebState>,
+    Path(id): Path<i64>,
+    form: EditForm,
+) -> WebResult {
+    let kind: Kind = form
+        .get("kind")
+        .parse()
+        .map_err(|e| WebError::Invalid(format!("{e}")))?;
+    crate::ingest::staff::reclassify(
+        &state.store,
+        &state.config.regimes()?,
+        id,
+        kind,
+        &form.user.name,
+        state.clock.now(),
+    )
+    .await
+    .map_err(invalid)?;
+    let back_to = form.get("back");
+    match crate::domain::Reference::parse(back_to) {
+        Some(r) => Ok(see_other(&format!("/cases/{}?ok=classified", r.as_str()))),
+        None => Ok(see_other("/triage")),
+    }
+}
+
+/// Content types a browser may be told as they are (still as a download); anything else
+/// (HTML, SVG, scripts, unknown) goes out as `application/octet-stream`.
+const SAFE_TYPES: &[&str] = &[
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "text/plain",
+    "text/csv",
+    "application/zip",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+];
+
+/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` from a sanitised name.
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+pub async fn attachment(
+    State(state): State<WebState>,
+    _user: User,
+    Path(id): Path<i64>,
+) -> WebResult {
+    let Some((a, bytes)) = state.store.attachment(id).await? else {
+        return Err(WebError::NotFound(format!("There is no attachment {id}.")));
+    };
+    let name = sanitize_file_name(&a.file_name).unwrap_or_else(|| format!("attachment-{}", a.id));
+    let declared = a
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let content_type = if SAFE_TYPES.contains(&declared.as_str()) {
+        declared
+    } else {
+        "application/octet-stream".to_string()
+    };
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&content_disposition(&name))
+            .map_err(|e| anyhow::anyhow!("bad file name header: {e}"))?,
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
+}
+
+/// For templates: an event kind or status for people.
+pub fn human(s: &str) -> String {
+    words(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn file_names_in_the_header_are_plain_and_encoded() {
+        assert_eq!(
+            content_disposition("reply.pdf"),
+            "attachment; filename=\"reply.pdf\"; filename*=UTF-8''reply.pdf"
+        );
+        let cd = content_disposition("Réponse \"final\".pdf");
+        assert!(
+            cd.starts_with("attachment; filename=\"R_ponse _final_.pdf\";"),
+            "{cd}"
+        );
+        assert!(
+            cd.ends_with("filename*=UTF-8''R%C3%A9ponse%20%22final%22.pdf"),
+            "{cd}"
+        );
+    }
+}

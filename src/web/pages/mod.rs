@@ -1,0 +1,35 @@
+//! One file per page. Each handler takes the signed-in [`User`] (or a checked
+//! [`EditForm`](super::auth::EditForm) for a POST), calls the library, and renders an
+//! askama template (auto-escaped; the only `|safe` output is HTML we built or sanitised).
+
+pub mod calendar;
+pub mod campaigns;
+pub mod case;
+pub mod overdue;
+pub mod report;
+pub mod triage;
+
+use super::auth::User;
+
+/// What the layout needs: who is signed in (for the sign-out form's CSRF token) and which
+/// page is open.
+pub struct Nav {
+    pub user: User,
+    pub active: &'static str,
+}
+
+impl Nav {
+    pub fn new(user: User, active: &'static str) -> Self {
+        Self { user, active }
+    }
+}
+
+/// A query-string value, percent-encoded.
+pub fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Status names for people: `awaiting_response` -> `awaiting response`.
+pub fn words(s: &str) -> String {
+    s.replace(['_', '-'], " ")
+}
