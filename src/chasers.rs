@@ -311,6 +311,20 @@ pub struct SweepSummary {
     pub errors: Vec<String>,
 }
 
+/// The review steps of the ladder in a campaign folder (none when it has no valid
+/// ladder): their deadlines count as an internal review's.
+pub fn review_steps(campaign_dir: &std::path::Path) -> Vec<String> {
+    Ladder::load(campaign_dir)
+        .map(|l| {
+            l.steps
+                .iter()
+                .filter(|s| l.is_review_step(&s.name))
+                .map(|s| s.name.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Find every due chaser step and take it: queue its email (`auto`), keep it for approval
 /// (`approve`), or store the complaint draft.
 pub async fn sweep(

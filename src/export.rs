@@ -6,7 +6,6 @@
 //! reviews), `answers`, `ingest::sanitize` (attachment file names) and `clock`.
 
 use crate::casework;
-use crate::chasers::Ladder;
 use crate::clock::Clock;
 use crate::deadlines::Regimes;
 use crate::domain::question::RESERVED_KEYS;
@@ -50,15 +49,7 @@ pub fn answered_on(events: &[TimelineEvent]) -> Option<NaiveDate> {
 
 /// The review steps of a campaign's chaser ladder (none when it has no valid ladder).
 fn review_steps(campaign: &Campaign) -> Vec<String> {
-    Ladder::load(Path::new(&campaign.template_dir))
-        .map(|l| {
-            l.steps
-                .iter()
-                .filter(|s| l.is_review_step(&s.name))
-                .map(|s| s.name.clone())
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::chasers::review_steps(Path::new(&campaign.template_dir))
 }
 
 /// Every case of a campaign with its body, dates and confirmed answers, in case order.

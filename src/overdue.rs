@@ -6,7 +6,6 @@
 //! requests for internal review), `deadlines`, `clock` and `ics`; the CLI and the web call it.
 
 use crate::casework::{self, current_due, is_uk, Owed, LONG_OVERDUE};
-use crate::chasers::Ladder;
 use crate::clock::Clock;
 use crate::deadlines::{Deadline, Regime, Regimes};
 use crate::domain::CaseStatus;
@@ -46,15 +45,7 @@ impl Clocks {
                 continue;
             }
             let steps = match store.campaign_by_name(name).await? {
-                Some(c) => Ladder::load(Path::new(&c.template_dir))
-                    .map(|l| {
-                        l.steps
-                            .iter()
-                            .filter(|s| l.is_review_step(&s.name))
-                            .map(|s| s.name.clone())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                Some(c) => crate::chasers::review_steps(Path::new(&c.template_dir)),
                 None => Vec::new(),
             };
             self.review_steps.insert(name.to_string(), steps);
