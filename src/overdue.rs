@@ -19,6 +19,35 @@ pub fn unknown_regime(name: &str) -> anyhow::Error {
     anyhow::anyhow!("unknown regime '{name}': `foi regimes` lists the known ones")
 }
 
+/// The timelines `f` selects, with the clocks (regimes and review steps) of their
+/// campaigns: what every deadline computation starts from.
+pub async fn timelines(
+    store: &Store,
+    regimes: Regimes,
+    f: &TimelineFilter,
+) -> anyhow::Result<(Vec<CaseTimeline>, Clocks)> {
+    let timelines = store.case_timelines(f).await?;
+    let mut clocks = Clocks::new(regimes);
+    clocks
+        .learn(store, unique(timelines.iter().map(|t| t.campaign.as_str())))
+        .await?;
+    Ok((timelines, clocks))
+}
+
+/// One case's timeline with its clocks (`None` if the case has gone).
+pub async fn case_timeline(
+    store: &Store,
+    regimes: Regimes,
+    case_id: i64,
+) -> anyhow::Result<Option<(CaseTimeline, Clocks)>> {
+    let filter = TimelineFilter {
+        case_id: Some(case_id),
+        ..Default::default()
+    };
+    let (mut found, clocks) = timelines(store, regimes, &filter).await?;
+    Ok(found.pop().map(|t| (t, clocks)))
+}
+
 /// The regime of a case, and whether its campaign's ladder has review steps.
 pub struct Clocks {
     regimes: Regimes,
@@ -111,16 +140,15 @@ pub async fn standings(
     clock: &dyn Clock,
     campaign_id: Option<i64>,
 ) -> anyhow::Result<HashMap<i64, Standing>> {
-    let timelines = store
-        .case_timelines(&TimelineFilter {
+    let (timelines, clocks) = timelines(
+        store,
+        regimes,
+        &TimelineFilter {
             campaign_id,
             ..Default::default()
-        })
-        .await?;
-    let mut clocks = Clocks::new(regimes);
-    clocks
-        .learn(store, unique(timelines.iter().map(|t| t.campaign.as_str())))
-        .await?;
+        },
+    )
+    .await?;
     let mut out = HashMap::new();
     for t in &timelines {
         if !t.status.is_open() {
@@ -173,18 +201,17 @@ pub async fn overdue(
     clock: &dyn Clock,
     f: &OverdueFilter,
 ) -> anyhow::Result<Vec<OverdueRow>> {
-    let timelines = store
-        .case_timelines(&TimelineFilter {
+    let (timelines, clocks) = timelines(
+        store,
+        regimes,
+        &TimelineFilter {
             campaign_id: f.campaign_id,
             tag: f.tag.clone(),
             statuses: Some(open_statuses()),
             ..Default::default()
-        })
-        .await?;
-    let mut clocks = Clocks::new(regimes);
-    clocks
-        .learn(store, unique(timelines.iter().map(|t| t.campaign.as_str())))
-        .await?;
+        },
+    )
+    .await?;
     let mut today_by_tz = HashMap::new();
     let mut rows = Vec::new();
     for t in timelines {
@@ -227,17 +254,16 @@ pub async fn due_events(
     regimes: Regimes,
     campaign_id: Option<i64>,
 ) -> anyhow::Result<Vec<crate::ics::AllDay>> {
-    let timelines = store
-        .case_timelines(&TimelineFilter {
+    let (timelines, clocks) = timelines(
+        store,
+        regimes,
+        &TimelineFilter {
             campaign_id,
             statuses: Some(open_statuses()),
             ..Default::default()
-        })
-        .await?;
-    let mut clocks = Clocks::new(regimes);
-    clocks
-        .learn(store, unique(timelines.iter().map(|t| t.campaign.as_str())))
-        .await?;
+        },
+    )
+    .await?;
     let mut events = Vec::new();
     for t in &timelines {
         let Some(d) = clocks.deadline(t)? else {

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::deadlines::{Calendar, Deadline, Regime, Regimes};
 use crate::domain::event::{EventKind, ExtensionNote, RECORDABLE};
 use crate::domain::Case;
-use crate::overdue::{self, standing, unknown_regime, Clocks, Standing};
+use crate::overdue::{self, standing, unknown_regime, Standing};
 use crate::store::{NewEvent, TimelineFilter};
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
@@ -234,18 +234,8 @@ pub async fn case_deadline(
     json: bool,
 ) -> anyhow::Result<()> {
     let case = app.store.require_case(reference).await?;
-    let mut clocks = Clocks::new(app.regimes()?);
-    clocks
-        .learn(&app.store, std::iter::once(case.campaign.as_str()))
-        .await?;
-    let t = app
-        .store
-        .case_timelines(&TimelineFilter {
-            case_id: Some(case.id),
-            ..Default::default()
-        })
+    let (t, clocks) = overdue::case_timeline(&app.store, app.regimes()?, case.id)
         .await?
-        .pop()
         .context("the case vanished")?;
     let regime = clocks.regime(&t.regime)?;
     let review = |s: &str| clocks.is_review_step(&t.campaign, s);

@@ -9,8 +9,8 @@ use crate::deadlines::{ClockState, Ending};
 use crate::domain::{Case, CaseStatus, Question, QuestionType};
 use crate::ingest::classify::Kind;
 use crate::ingest::sanitize::{sanitize_file_name, sanitize_html};
-use crate::overdue::{standing, Clocks, Standing};
-use crate::store::{EventRow, MessageRow, TimelineFilter};
+use crate::overdue::{standing, Standing};
+use crate::store::{EventRow, MessageRow};
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::{html, invalid, WebError, WebResult, WebState};
 use askama::Template;
@@ -89,18 +89,8 @@ async fn load_case(state: &WebState, reference: &str) -> WebResult<Case> {
 }
 
 async fn deadline_view(state: &WebState, case: &Case) -> anyhow::Result<Option<DeadlineView>> {
-    let mut clocks = Clocks::new(state.config.regimes()?);
-    clocks
-        .learn(&state.store, std::iter::once(case.campaign.as_str()))
-        .await?;
-    let Some(t) = state
-        .store
-        .case_timelines(&TimelineFilter {
-            case_id: Some(case.id),
-            ..Default::default()
-        })
-        .await?
-        .pop()
+    let Some((t, clocks)) =
+        crate::overdue::case_timeline(&state.store, state.config.regimes()?, case.id).await?
     else {
         return Ok(None);
     };
