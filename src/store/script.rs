@@ -164,3 +164,50 @@ impl<'a, A: Into<Param<'a>>, B: Into<Param<'a>>, C: Into<Param<'a>>> Tuple<'a> f
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Script;
+    use crate::store::Store;
+    use sqlx::Row;
+
+    /// A write script is all or nothing: a failing statement undoes the ones before it,
+    /// and the connection is left with no transaction open.
+    #[tokio::test]
+    async fn a_failing_statement_rolls_the_whole_script_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("foi.db")).await.unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
+        let mut s = Script::write();
+        let blob = s.param("aa");
+        let size = s.param(2i64);
+        let data = s.param(&b"xx"[..]);
+        s.sql(&format!(
+            "INSERT INTO blobs (sha256, size, data) VALUES ({blob}, {size}, {data});
+             INSERT INTO blobs (sha256, size, data) VALUES ({blob}, {size}, {data});\n"
+        ));
+        let err = s.run(&mut conn).await.unwrap_err();
+        assert!(
+            format!("{err:#}").contains("nothing of it was kept"),
+            "{err:#}"
+        );
+
+        let mut s = Script::read();
+        s.sql("SELECT count(*) FROM blobs;\n");
+        let rows = s.run(&mut conn).await.unwrap();
+        assert_eq!(rows[0].get::<i64, _>(0), 0, "the first insert was undone");
+
+        // The connection takes a new transaction: nothing was left open.
+        let mut s = Script::write();
+        let blob = s.param("bb");
+        let size = s.param(2i64);
+        let data = s.param(&b"yy"[..]);
+        s.sql(&format!(
+            "INSERT INTO blobs (sha256, size, data) VALUES ({blob}, {size}, {data});\n"
+        ));
+        s.run(&mut conn).await.unwrap();
+        let mut s = Script::read();
+        s.sql("SELECT count(*) FROM blobs;\n");
+        assert_eq!(s.run(&mut conn).await.unwrap()[0].get::<i64, _>(0), 1);
+    }
+}
