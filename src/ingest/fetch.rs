@@ -1,7 +1,8 @@
 //! Mailbox sources: a Maildir folder, the IMAP account (per folder: UIDVALIDITY and the
 //! highest UID stored, fetched in batches with BODY.PEEK so nothing is marked read), and
-//! `.eml`/mbox files. Each email goes through [`super::pipeline::ingest`] as it arrives,
-//! so memory stays bounded whatever the mailbox size.
+//! `.eml`/mbox files. Emails go through [`super::pipeline::ingest_batch`] a batch at a
+//! time as they arrive (at most `BATCH_EMAILS` or `BATCH_BYTES` held), so memory stays
+//! bounded whatever the mailbox size.
 
 use super::pipeline::{ingest_batch, Ingested};
 use crate::clock::Clock;

@@ -1,6 +1,6 @@
-//! One inbound email, start to finish: keep the raw bytes (content-addressed, once), parse
-//! (bounded), classify, match, and record messages, attachments, events and status in one
-//! transaction. A parse problem or no match puts the email in triage with the reason;
+//! Inbound emails, start to finish, a batch at a time: keep the raw bytes
+//! (content-addressed, once), parse (bounded), classify, match, and record messages,
+//! attachments, events and status in one transaction. A parse problem or no match puts the email in triage with the reason;
 //! nothing is ever dropped.
 
 use super::classify::{classify, Classification, Kind};
@@ -90,20 +90,6 @@ pub fn limits(config: &Config) -> Limits {
         max_message_bytes: config.fetch.max_message_mb.saturating_mul(1024 * 1024),
         ..Limits::default()
     }
-}
-
-/// Ingest one raw email from `source`.
-pub async fn ingest(
-    store: &Store,
-    config: &Config,
-    regimes: &Regimes,
-    raw: &[u8],
-    source: &str,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Ingested> {
-    let mut done = ingest_batch(store, config, regimes, &[(raw, source)], now).await?;
-    done.pop()
-        .ok_or_else(|| anyhow::anyhow!("an inbound email went missing"))
 }
 
 /// One email of a batch, between its parse and its record.
