@@ -724,10 +724,15 @@ impl ProgressLog {
         if sending.is_empty() && sent.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = progress_script(sending, sent)
-            .run(&mut self.conn)
-            .await
-            .context("cannot record sent emails")?;
+        let rows = match progress_script(sending, sent).run(&mut self.conn).await {
+            Ok(rows) => rows,
+            // the guard after the outbox update (see `progress_script`)
+            Err(e) if format!("{e:#}").contains("malformed JSON") => bail!(
+                "cannot record sent emails: one of them was not being sent (the outbox changed \
+                 under the sender); nothing was recorded: stop and check `foi outbox`"
+            ),
+            Err(e) => return Err(e.context("cannot record sent emails")),
+        };
         let mut marked = Vec::with_capacity(sending.len());
         let mut recorded = 0;
         for row in rows {
@@ -740,7 +745,8 @@ impl ProgressLog {
             }
         }
         // Only this process moves `sending` emails (it holds the sender lock), so this is
-        // a broken invariant, not a race: stop the run rather than carry on.
+        // a broken invariant, not a race: the script's guard (after the outbox update)
+        // then fails it, rolling everything back, and the run stops. Checked here too.
         if recorded != sent.len() {
             bail!(
                 "{} of {} sent emails were no longer `sending` when recorded: stop and check `foi outbox`",
@@ -753,7 +759,9 @@ impl ProgressLog {
 }
 
 /// The statements of [`ProgressLog::commit`]. Each sent email's values are bound once and
-/// every statement names them by number.
+/// every statement names them by number. A guard after the outbox update fails the script
+/// (SQLite's `json()` of a non-JSON text is an error) unless every sent email was
+/// `sending`, so a broken record changes nothing.
 fn progress_script<'a>(sending: &[i64], sent: &'a [SentRecord<'a>]) -> Script<'a> {
     struct Names {
         id: String,
@@ -798,10 +806,13 @@ fn progress_script<'a>(sending: &[i64], sent: &'a [SentRecord<'a>]) -> Script<'a
                     sent_at = (SELECT v.at FROM v WHERE v.id = outbox.id)
              WHERE state IN ('sending', 'uncertain') AND id IN (SELECT id FROM v)
              RETURNING 'sent', id;
+             SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
+                                 ELSE 'an email being recorded as sent was not being sent' END) IS NULL;
              INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at)
              VALUES {messages};
              INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
              VALUES {events};\n",
+            n = sent.len(),
             values = rows(&|n| format!("({}, {})", n.id, n.at)),
             messages = rows(&|n| format!(
                 "({}, 'outbound', {}, {}, {}, {}, {}, {}, {}, {})",

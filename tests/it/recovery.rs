@@ -81,3 +81,44 @@ async fn after_a_reboot_every_claim_of_the_old_boot_is_uncertain() {
         4
     );
 }
+
+/// One commit records the sent emails of every session: if one of them is not `sending`
+/// (an outbox changed under the sender), the commit fails whole and changes nothing,
+/// not even for the emails that were in order.
+#[tokio::test]
+async fn a_sent_record_for_an_email_not_being_sent_changes_nothing() {
+    let (_w, store) = launched("tag:police").await;
+    let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
+        .unwrap()
+        .to_utc();
+    let ids: Vec<i64> = store
+        .outbox(None, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let claimed = store.claim(&ids[..2], now, "boot-1").await.unwrap();
+    // The first is being sent; the second was only claimed.
+    assert!(store.mark_sending(claimed[0].id).await.unwrap());
+    let on = now.date_naive();
+    let records: Vec<foi::store::SentRecord> = claimed
+        .iter()
+        .map(|c| foi::store::SentRecord {
+            claimed: c,
+            at: now,
+            date_of_receipt: on,
+        })
+        .collect();
+    let err = store.record_progress(&[], &records).await.unwrap_err();
+    assert!(format!("{err:#}").contains("not being sent"), "{err:#}");
+    let rows = store.outbox(None, None).await.unwrap();
+    let state = |id: i64| rows.iter().find(|r| r.id == id).unwrap().state;
+    assert_eq!(state(claimed[0].id), OutboxState::Sending);
+    assert_eq!(state(claimed[1].id), OutboxState::Claimed);
+    assert!(rows.iter().all(|r| r.sent_at.is_none()));
+    // Recorded alone and in order, the first one goes through.
+    store.record_sent(&claimed[0], now, on).await.unwrap();
+    let rows = store.outbox(Some(OutboxState::Sent), None).await.unwrap();
+    assert_eq!(rows.len(), 1);
+}
