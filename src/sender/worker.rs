@@ -223,6 +223,22 @@ impl Sender {
         if recovered > 0 {
             tracing::warn!("{recovered} emails were in flight when the last run stopped: see `foi outbox --state uncertain`");
         }
+        let unsettled = store.unsettled_sent().await?;
+        if !unsettled.is_empty() {
+            let records: Vec<SentRecord> = unsettled
+                .iter()
+                .map(|(c, at)| SentRecord {
+                    claimed: c,
+                    at: *at,
+                    date_of_receipt: receipt_date(&regimes, c, *at),
+                })
+                .collect();
+            store.settle_sent(&records).await?;
+            tracing::info!(
+                "recorded the messages of {} emails sent just before the last run stopped",
+                records.len()
+            );
+        }
         let now = clock.now();
         let history = store.pacing_history(now - Duration::days(1)).await?;
         let sessions = match &transport {
@@ -331,10 +347,7 @@ impl Sender {
     }
 
     fn receipt_date(&self, c: &Claimed, at: DateTime<Utc>) -> NaiveDate {
-        match self.regimes.get(&c.regime) {
-            Some(r) => r.local_date(at),
-            None => at.with_timezone(&chrono_tz::Europe::London).date_naive(),
-        }
+        receipt_date(&self.regimes, c, at)
     }
 
     /// Record what happened to one claimed email. A sent one goes to the `recorder` when
@@ -561,6 +574,15 @@ impl Sender {
     }
 }
 
+/// The day a sent email was received, in its case's regime (the date of receipt its
+/// deadline counts from).
+fn receipt_date(regimes: &Regimes, c: &Claimed, at: DateTime<Utc>) -> NaiveDate {
+    match regimes.get(&c.regime) {
+        Some(r) => r.local_date(at),
+        None => at.with_timezone(&chrono_tz::Europe::London).date_naive(),
+    }
+}
+
 /// How a send task ended.
 enum Started {
     /// The email was handed over (or failed): record the outcome.
@@ -630,12 +652,20 @@ impl Recorder {
     }
 
     /// Record a sent email (committed with the next group).
-    fn sent(&self, c: Claimed, at: DateTime<Utc>, on: NaiveDate) -> Result<(), SendStop> {
+    fn sent(&self, mut c: Claimed, at: DateTime<Utc>, on: NaiveDate) -> Result<(), SendStop> {
+        // (the bytes are stored already; recording needs only their hash)
+        c.raw = Vec::new();
         self.ops
             .send(Op::Sent(Box::new(c), at, on))
             .map_err(|_| SendStop::Store(anyhow::anyhow!("the outbox recorder stopped")))
     }
 }
+
+/// How many sent emails are settled together at most (see [`crate::store::ProgressLog`]).
+const SETTLE_BATCH: usize = 256;
+
+/// How long sent emails may wait to be settled when no more progress comes.
+const SETTLE_IDLE: std::time::Duration = std::time::Duration::from_millis(20);
 
 async fn record_loop(
     store: Store,
@@ -643,31 +673,62 @@ async fn record_loop(
 ) -> anyhow::Result<()> {
     let mut log = store.progress_log().await?;
     let mut ops = Vec::new();
-    while rx.recv_many(&mut ops, 256).await > 0 {
+    // Committed as sent, their messages and events not written yet.
+    let mut unsettled: Vec<(Box<Claimed>, DateTime<Utc>, NaiveDate)> = Vec::new();
+    loop {
+        let received = if unsettled.is_empty() {
+            rx.recv_many(&mut ops, 256).await
+        } else {
+            match tokio::time::timeout(SETTLE_IDLE, rx.recv_many(&mut ops, 256)).await {
+                Ok(n) => n,
+                Err(_) => {
+                    settle(&mut log, &mut unsettled).await?;
+                    continue;
+                }
+            }
+        };
+        if received == 0 {
+            break;
+        }
         let mut marks = Vec::new();
         let mut waiting = Vec::new();
-        let mut sent = Vec::new();
+        let first_sent = unsettled.len();
         for op in ops.drain(..) {
             match op {
                 Op::Sending(id, tx) => {
                     marks.push(id);
                     waiting.push((id, tx));
                 }
-                Op::Sent(c, at, on) => sent.push((c, at, on)),
+                Op::Sent(c, at, on) => unsettled.push((c, at, on)),
             }
         }
-        let records: Vec<SentRecord> = sent
-            .iter()
-            .map(|(c, at, on)| SentRecord {
-                claimed: c,
-                at: *at,
-                date_of_receipt: *on,
-            })
-            .collect();
+        let records = sent_records(&unsettled[first_sent..]);
         let marked = log.commit(&marks, &records).await?;
         for (id, tx) in waiting {
             let _ = tx.send(marked.contains(&id));
         }
+        if unsettled.len() >= SETTLE_BATCH {
+            settle(&mut log, &mut unsettled).await?;
+        }
     }
+    settle(&mut log, &mut unsettled).await
+}
+
+fn sent_records(sent: &[(Box<Claimed>, DateTime<Utc>, NaiveDate)]) -> Vec<SentRecord<'_>> {
+    sent.iter()
+        .map(|(c, at, on)| SentRecord {
+            claimed: c,
+            at: *at,
+            date_of_receipt: *on,
+        })
+        .collect()
+}
+
+async fn settle(
+    log: &mut crate::store::ProgressLog,
+    unsettled: &mut Vec<(Box<Claimed>, DateTime<Utc>, NaiveDate)>,
+) -> anyhow::Result<()> {
+    log.settle(&sent_records(unsettled)).await?;
+    unsettled.clear();
     Ok(())
 }

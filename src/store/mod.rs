@@ -24,7 +24,9 @@ pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, 
 pub use messages::{
     AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment,
 };
-pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
+pub use outbox::{
+    Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, ProgressLog, SentRecord,
+};
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use users::{SessionUser, UserRow};
 pub use watch::ChangeWatch;

@@ -502,7 +502,41 @@ impl Store {
             at,
             date_of_receipt,
         };
-        self.record_progress(&[], &[record]).await.map(|_| ())
+        let mut log = self.progress_log().await?;
+        log.commit(&[], &[record]).await?;
+        log.settle(&[record]).await
+    }
+
+    /// Sent emails whose message, event and case status were not written (a run stopped
+    /// between an email's `sent` mark and its batch being settled), with when they were
+    /// sent. Their bytes are not read: settling does not need them.
+    pub async fn unsettled_sent(&self) -> anyhow::Result<Vec<(Claimed, DateTime<Utc>)>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.case_id, o.kind, o.message_id, o.envelope_from, o.recipient, o.recipient_domain,
+                    o.subject, o.attempts, o.raw_sha256, o.sent_at, c.reference, c.regime
+             FROM outbox o JOIN cases c ON c.id = o.case_id
+             WHERE o.state = 'sent' AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.outbox_id = o.id)
+             ORDER BY o.id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let at: Option<String> = r.try_get("sent_at")?;
+                let at =
+                    at.ok_or_else(|| anyhow!("a sent outbox email has no time it was sent"))?;
+                Ok((claimed_of(r, Vec::new())?, parse_time(&at)?))
+            })
+            .collect()
+    }
+
+    /// Settle sent emails (see [`ProgressLog::settle`]), in batches.
+    pub async fn settle_sent(&self, sent: &[SentRecord<'_>]) -> anyhow::Result<()> {
+        let mut log = self.progress_log().await?;
+        for batch in sent.chunks(256) {
+            log.settle(batch).await?;
+        }
+        Ok(())
     }
 
     /// A temporary failure: back to the queue until `retry_at`.
@@ -639,21 +673,7 @@ impl Store {
         let state: String = r.try_get("state")?;
         Ok(Some((
             OutboxState::parse(&state).ok_or_else(|| anyhow!("unknown outbox state {state}"))?,
-            Claimed {
-                id: r.try_get("id")?,
-                case_id: r.try_get("case_id")?,
-                reference: r.try_get("reference")?,
-                regime: r.try_get("regime")?,
-                kind: r.try_get("kind")?,
-                message_id: r.try_get("message_id")?,
-                envelope_from: r.try_get("envelope_from")?,
-                recipient: r.try_get("recipient")?,
-                recipient_domain: r.try_get("recipient_domain")?,
-                subject: r.try_get("subject")?,
-                raw_sha256: r.try_get("raw_sha256")?,
-                raw: r.try_get("data")?,
-                attempts: r.try_get::<i64, _>("attempts")? as u32,
-            },
+            claimed_of(&r, r.try_get("data")?)?,
         )))
     }
 
@@ -684,6 +704,25 @@ impl Store {
     }
 }
 
+/// An outbox row read with its case's reference and regime, as claimed.
+fn claimed_of(r: &sqlx::sqlite::SqliteRow, raw: Vec<u8>) -> anyhow::Result<Claimed> {
+    Ok(Claimed {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        reference: r.try_get("reference")?,
+        regime: r.try_get("regime")?,
+        kind: r.try_get("kind")?,
+        message_id: r.try_get("message_id")?,
+        envelope_from: r.try_get("envelope_from")?,
+        recipient: r.try_get("recipient")?,
+        recipient_domain: r.try_get("recipient_domain")?,
+        subject: r.try_get("subject")?,
+        raw_sha256: r.try_get("raw_sha256")?,
+        raw,
+        attempts: r.try_get::<i64, _>("attempts")? as u32,
+    })
+}
+
 /// ` (1, 2, 3)`: an id list bound as parameters.
 fn push_ids(q: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
     q.push("(");
@@ -707,10 +746,14 @@ fn sent_event_kind(outbox_kind: &str) -> String {
 /// writes what the sessions did since the last commit in ONE transaction and ONE round
 /// trip to SQLite (a multi-statement query whose statements share numbered parameters):
 /// the emails about to be handed to the server move from `claimed` to `sending` (it
-/// returns those still claimed; a cancelled one is not), and each sent email moves to
-/// `sent` with its message, its `sent` event and its case's status. Written without
-/// waiting for the disk: the durable claim before covers a power cut (see
-/// `Store::recover_outbox`). The round trips, not SQLite's work, are what cost here.
+/// returns those still claimed; a cancelled one is not), and each email the server took
+/// moves to `sent` with its time. Only outbox rows change there, a few pages per commit.
+/// What follows from a sent email (its outbound message, its `sent` event, its case's
+/// status) is written by [`ProgressLog::settle`] for many emails at once, soon after; a
+/// sent email whose settling a crash cut off is found by [`Store::unsettled_sent`] and
+/// settled at the next start. Written without waiting for the disk: the durable claim
+/// before covers a power cut (see `Store::recover_outbox`). The round trips and the
+/// pages written, not SQLite's work, are what cost here.
 pub struct ProgressLog {
     conn: sqlx::pool::PoolConnection<Sqlite>,
 }
@@ -756,13 +799,57 @@ impl ProgressLog {
         }
         Ok(marked)
     }
+
+    /// Write what follows from emails already committed as `sent`: each one's outbound
+    /// message, its event, and for a request its case's status, in ONE transaction. An
+    /// email settled already fails the whole batch (nothing is written twice).
+    pub async fn settle(&mut self, sent: &[SentRecord<'_>]) -> anyhow::Result<()> {
+        if sent.is_empty() {
+            return Ok(());
+        }
+        match settle_script(sent).run(&mut self.conn).await {
+            Ok(_) => Ok(()),
+            Err(e) if format!("{e:#}").contains("malformed JSON") => bail!(
+                "cannot record the messages of sent emails: one of them was recorded already \
+                 or is not sent; nothing was written: stop and check `foi outbox`"
+            ),
+            Err(e) => Err(e.context("cannot record the messages of sent emails")),
+        }
+    }
 }
 
-/// The statements of [`ProgressLog::commit`]. Each sent email's values are bound once and
-/// every statement names them by number. A guard after the outbox update fails the script
-/// (SQLite's `json()` of a non-JSON text is an error) unless every sent email was
+/// The statements of [`ProgressLog::commit`]. A guard after the outbox update fails the
+/// script (SQLite's `json()` of a non-JSON text is an error) unless every sent email was
 /// `sending`, so a broken record changes nothing.
 fn progress_script<'a>(sending: &[i64], sent: &'a [SentRecord<'a>]) -> Script<'a> {
+    let mut s = Script::write();
+    if !sent.is_empty() {
+        let values = s.values(sent.iter().map(|r| (r.claimed.id, time_text(r.at))));
+        s.sql(&format!(
+            "WITH v (id, at) AS (VALUES {values})
+             UPDATE outbox SET state = 'sent', last_error = NULL,
+                    sent_at = (SELECT v.at FROM v WHERE v.id = outbox.id)
+             WHERE state IN ('sending', 'uncertain') AND id IN (SELECT id FROM v)
+             RETURNING 'sent', id;
+             SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
+                                 ELSE 'an email being recorded as sent was not being sent' END) IS NULL;\n",
+            n = sent.len(),
+        ));
+    }
+    if !sending.is_empty() {
+        let ids = s.list(sending.iter().copied());
+        s.sql(&format!(
+            "UPDATE outbox SET state = 'sending' WHERE state = 'claimed' AND id IN {ids}
+             RETURNING 'sending', id;\n"
+        ));
+    }
+    s
+}
+
+/// The statements of [`ProgressLog::settle`]. Each email's values are bound once and every
+/// statement names them by number. A guard after the messages fails the script unless
+/// every email was `sent` and had no message yet.
+fn settle_script<'a>(sent: &'a [SentRecord<'a>]) -> Script<'a> {
     struct Names {
         id: String,
         case: String,
@@ -777,75 +864,61 @@ fn progress_script<'a>(sending: &[i64], sent: &'a [SentRecord<'a>]) -> Script<'a
         note: String,
     }
     let mut s = Script::write();
-    if !sent.is_empty() {
-        let names: Vec<Names> = sent
-            .iter()
-            .map(|r| {
-                let c = r.claimed;
-                Names {
-                    id: s.param(c.id),
-                    case: s.param(c.case_id),
-                    message_id: s.param(&c.message_id),
-                    sha: s.param(&c.raw_sha256),
-                    subject: s.param(&c.subject),
-                    from: s.param(&c.envelope_from),
-                    to: s.param(&c.recipient),
-                    at: s.param(time_text(r.at)),
-                    kind: s.param(sent_event_kind(&c.kind)),
-                    on: s.param(r.date_of_receipt.to_string()),
-                    note: s.param(format!("to {}", c.recipient)),
-                }
-            })
-            .collect();
-        let rows = |f: &dyn Fn(&Names) -> String| -> String {
-            names.iter().map(f).collect::<Vec<_>>().join(", ")
-        };
-        let sql = format!(
-            "WITH v (id, at) AS (VALUES {values})
-             UPDATE outbox SET state = 'sent', last_error = NULL,
-                    sent_at = (SELECT v.at FROM v WHERE v.id = outbox.id)
-             WHERE state IN ('sending', 'uncertain') AND id IN (SELECT id FROM v)
-             RETURNING 'sent', id;
-             SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
-                                 ELSE 'an email being recorded as sent was not being sent' END) IS NULL;
-             INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at)
-             VALUES {messages};
-             INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
-             VALUES {events};\n",
-            n = sent.len(),
-            values = rows(&|n| format!("({}, {})", n.id, n.at)),
-            messages = rows(&|n| format!(
-                "({}, 'outbound', {}, {}, {}, {}, {}, {}, {}, {})",
-                n.case, n.message_id, n.sha, n.subject, n.from, n.to, n.at, n.id, n.at
-            )),
-            events = rows(&|n| format!(
-                "({}, {}, {}, {}, {}, 'system', {},
-                  (SELECT id FROM messages WHERE message_id = {} AND outbox_id = {}))",
-                n.case, n.kind, n.on, n.at, n.note, n.at, n.message_id, n.id
-            )),
-        );
-        s.sql(&sql);
-        let requests: Vec<&str> = sent
-            .iter()
-            .zip(&names)
-            .filter(|(r, _)| r.claimed.kind == "request")
-            .map(|(_, n)| n.case.as_str())
-            .collect();
-        if !requests.is_empty() {
-            s.sql(&format!(
-                "UPDATE cases SET status = '{}' WHERE status IN ('{}', '{}') AND id IN ({});\n",
-                CaseStatus::AwaitingResponse.as_str(),
-                CaseStatus::Queued.as_str(),
-                CaseStatus::Draft.as_str(),
-                requests.join(", ")
-            ));
-        }
-    }
-    if !sending.is_empty() {
-        let ids = s.list(sending.iter().copied());
+    let names: Vec<Names> = sent
+        .iter()
+        .map(|r| {
+            let c = r.claimed;
+            Names {
+                id: s.param(c.id),
+                case: s.param(c.case_id),
+                message_id: s.param(&c.message_id),
+                sha: s.param(&c.raw_sha256),
+                subject: s.param(&c.subject),
+                from: s.param(&c.envelope_from),
+                to: s.param(&c.recipient),
+                at: s.param(time_text(r.at)),
+                kind: s.param(sent_event_kind(&c.kind)),
+                on: s.param(r.date_of_receipt.to_string()),
+                note: s.param(format!("to {}", c.recipient)),
+            }
+        })
+        .collect();
+    let rows = |f: &dyn Fn(&Names) -> String| -> String {
+        names.iter().map(f).collect::<Vec<_>>().join(", ")
+    };
+    s.sql(&format!(
+        "WITH v (case_id, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id) AS (VALUES {messages})
+         INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at)
+         SELECT v.case_id, 'outbound', v.message_id, v.raw_sha256, v.subject, v.from_addr, v.to_addr, v.at, v.outbox_id, v.at
+         FROM v JOIN outbox o ON o.id = v.outbox_id AND o.state = 'sent'
+         WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.outbox_id = v.outbox_id);
+         SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
+                             ELSE 'an email settled was not sent, or settled already' END) IS NULL;
+         INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
+         VALUES {events};\n",
+        n = sent.len(),
+        messages = rows(&|n| format!(
+            "({}, {}, {}, {}, {}, {}, {}, {})",
+            n.case, n.message_id, n.sha, n.subject, n.from, n.to, n.at, n.id
+        )),
+        events = rows(&|n| format!(
+            "({}, {}, {}, {}, {}, 'system', {}, (SELECT id FROM messages WHERE outbox_id = {}))",
+            n.case, n.kind, n.on, n.at, n.note, n.at, n.id
+        )),
+    ));
+    let requests: Vec<&str> = sent
+        .iter()
+        .zip(&names)
+        .filter(|(r, _)| r.claimed.kind == "request")
+        .map(|(_, n)| n.case.as_str())
+        .collect();
+    if !requests.is_empty() {
         s.sql(&format!(
-            "UPDATE outbox SET state = 'sending' WHERE state = 'claimed' AND id IN {ids}
-             RETURNING 'sending', id;\n"
+            "UPDATE cases SET status = '{}' WHERE status IN ('{}', '{}') AND id IN ({});\n",
+            CaseStatus::AwaitingResponse.as_str(),
+            CaseStatus::Queued.as_str(),
+            CaseStatus::Draft.as_str(),
+            requests.join(", ")
         ));
     }
     s

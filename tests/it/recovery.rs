@@ -122,3 +122,46 @@ async fn a_sent_record_for_an_email_not_being_sent_changes_nothing() {
     let rows = store.outbox(Some(OutboxState::Sent), None).await.unwrap();
     assert_eq!(rows.len(), 1);
 }
+
+/// The sender commits an email's `sent` mark at once and writes its message, event and
+/// case status in a later batch. A run killed between the two leaves the email sent but
+/// not settled: the next start settles it (once), so its case shows it sent.
+#[tokio::test]
+async fn a_sent_email_whose_batch_was_cut_off_is_settled_at_the_next_start() {
+    let (w, store) = launched("tag:police").await;
+    let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
+        .unwrap()
+        .to_utc();
+    let rows = store.outbox(None, None).await.unwrap();
+    let claimed = store.claim(&[rows[0].id], now, "boot-1").await.unwrap();
+    assert!(store.mark_sending(claimed[0].id).await.unwrap());
+    let record = foi::store::SentRecord {
+        claimed: &claimed[0],
+        at: now,
+        date_of_receipt: now.date_naive(),
+    };
+    // The mark only, as the hot path commits it; the process dies before the batch.
+    store.record_progress(&[], &[record]).await.unwrap();
+    let unsettled = store.unsettled_sent().await.unwrap();
+    assert_eq!(unsettled.len(), 1);
+    assert_eq!(unsettled[0].0.id, claimed[0].id);
+    assert_eq!(unsettled[0].1, now);
+    let reference = claimed[0].reference.clone();
+    let before = w.json(["case", "show", reference.as_str(), "--json"]);
+    assert_eq!(before["case"]["status"], "queued", "{before}");
+
+    // The next run settles it before sending anything (the files transport sends the rest).
+    w.ok(["send", "--limit", "0"]);
+    assert!(store.unsettled_sent().await.unwrap().is_empty());
+    let after = w.json(["case", "show", reference.as_str(), "--json"]);
+    assert_eq!(after["case"]["status"], "awaiting_response", "{after}");
+    let events = after["events"].as_array().unwrap();
+    assert_eq!(
+        events.iter().filter(|e| e["kind"] == "sent").count(),
+        1,
+        "{after}"
+    );
+    // Settling it again would write it twice: refused whole.
+    let err = store.settle_sent(&[record]).await.unwrap_err();
+    assert!(format!("{err:#}").contains("recorded already"), "{err:#}");
+}
