@@ -5,6 +5,7 @@
 #
 #   Postfix 3.7  smtpd  127.0.0.1:$SMTP_PORT  (plain, optional STARTTLS, optional AUTH)    default 2525
 #                smtpd  127.0.0.1:$DEFER_PORT (every recipient: 450 try again later)         default 2526
+#                smtpd  127.0.0.1:$NOPIPE_PORT (does not offer PIPELINING)                    default 2527
 #                smtpd  127.0.0.1:$SMTPS_PORT (implicit TLS)                                default 10465
 #        |  every recipient of any domain (but the special domains below) -> Dovecot LMTP
 #   Dovecot 2.3  lmtp   127.0.0.1:$LMTP_PORT                                                default 10024
@@ -51,6 +52,8 @@ D=${D%/}
 SMTP_PORT=${SMTP_PORT:-2525}
 # a listener that answers every RCPT with 450 (try again later): for retry tests
 DEFER_PORT=${DEFER_PORT:-2526}
+# a listener that does not offer PIPELINING: for the one-command-at-a-time SMTP path
+NOPIPE_PORT=${NOPIPE_PORT:-2527}
 SMTPS_PORT=${SMTPS_PORT:-10465}
 IMAP_PORT=${IMAP_PORT:-10143}
 IMAPS_PORT=${IMAPS_PORT:-10993}
@@ -286,6 +289,7 @@ EOF
 127.0.0.1:$SMTP_PORT inet n - n - - smtpd
 127.0.0.1:$SMTPS_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
 127.0.0.1:$DEFER_PORT inet n - n - - smtpd -o smtpd_recipient_restrictions=defer -o smtpd_relay_restrictions=permit_mynetworks,reject
+127.0.0.1:$NOPIPE_PORT inet n - n - - smtpd -o smtpd_discard_ehlo_keywords=pipelining
 pickup     unix  n       -       n       60      1       pickup
 cleanup    unix  n       -       n       -       0       cleanup
 qmgr       unix  n       -       n       300     1       qmgr
@@ -317,7 +321,7 @@ EOF
 # What a running instance was started from: this script and the settings it reads. A changed script
 # (say, a new special domain) makes the next `start` restart the instance instead of keeping it.
 fingerprint() {
-    { cat "$SELF"; echo "$D $SMTP_PORT $DEFER_PORT $SMTPS_PORT $IMAP_PORT $IMAPS_PORT $LMTP_PORT $CATCHALL"; } \
+    { cat "$SELF"; echo "$D $SMTP_PORT $DEFER_PORT $NOPIPE_PORT $SMTPS_PORT $IMAP_PORT $IMAPS_PORT $LMTP_PORT $CATCHALL"; } \
         | sha256sum | cut -c1-64
 }
 
@@ -338,6 +342,7 @@ all_ready() {   # all_ready [verbose]
     [ -n "$why" ] || banner "$SMTP_PORT" '220' || why="smtp :$SMTP_PORT"
     [ -n "$why" ] || listening "$IMAPS_PORT" || why="imaps :$IMAPS_PORT"
     [ -n "$why" ] || listening "$SMTPS_PORT" || why="smtps :$SMTPS_PORT"
+    [ -n "$why" ] || listening "$NOPIPE_PORT" || why="smtp (no pipelining) :$NOPIPE_PORT"
     [ -z "$why" ] && return 0
     [ -n "${1:-}" ] && log "not ready: $why"
     return 1
@@ -433,7 +438,7 @@ do_status() {
 do_env() {
     cat <<EOF
 export MAILTEST_DIR=$D
-export MAILTEST_SMTP_HOST=127.0.0.1 MAILTEST_SMTP_PORT=$SMTP_PORT MAILTEST_SMTPS_PORT=$SMTPS_PORT MAILTEST_DEFER_PORT=$DEFER_PORT
+export MAILTEST_SMTP_HOST=127.0.0.1 MAILTEST_SMTP_PORT=$SMTP_PORT MAILTEST_SMTPS_PORT=$SMTPS_PORT MAILTEST_DEFER_PORT=$DEFER_PORT MAILTEST_NOPIPE_PORT=$NOPIPE_PORT
 export MAILTEST_IMAP_HOST=127.0.0.1 MAILTEST_IMAP_PORT=$IMAP_PORT MAILTEST_IMAPS_PORT=$IMAPS_PORT
 export MAILTEST_LMTP_PORT=$LMTP_PORT MAILTEST_USER=foi@example.org MAILTEST_PASSWORD=secret
 export MAILTEST_CA_CERT=$SSL/ca.pem

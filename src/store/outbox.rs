@@ -733,15 +733,6 @@ fn push_ids(q: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
     q.push(")");
 }
 
-/// The event a sent outbox email records: `sent` for the request, `<kind>_sent` otherwise.
-fn sent_event_kind(outbox_kind: &str) -> String {
-    if outbox_kind == "request" {
-        "sent".to_string()
-    } else {
-        format!("{}_sent", outbox_kind.replace(':', "_"))
-    }
-}
-
 /// The sender's hot path to the store, on a connection of its own. [`ProgressLog::commit`]
 /// writes what the sessions did since the last commit in ONE transaction and ONE round
 /// trip to SQLite (a multi-statement query whose statements share numbered parameters):
@@ -846,79 +837,47 @@ fn progress_script<'a>(sending: &[i64], sent: &'a [SentRecord<'a>]) -> Script<'a
     s
 }
 
-/// The statements of [`ProgressLog::settle`]. Each email's values are bound once and every
-/// statement names them by number. A guard after the messages fails the script unless
-/// every email was `sent` and had no message yet.
+/// The statements of [`ProgressLog::settle`]. Only each email's id and date of receipt are
+/// bound; the rest is read from its outbox row (which the hot commit gave its `sent_at`).
+/// A guard after the messages fails the script unless every email was `sent` and had no
+/// message yet.
 fn settle_script<'a>(sent: &'a [SentRecord<'a>]) -> Script<'a> {
-    struct Names {
-        id: String,
-        case: String,
-        message_id: String,
-        sha: String,
-        subject: String,
-        from: String,
-        to: String,
-        at: String,
-        kind: String,
-        on: String,
-        note: String,
-    }
     let mut s = Script::write();
-    let names: Vec<Names> = sent
+    let values = s.values(
+        sent.iter()
+            .map(|r| (r.claimed.id, r.date_of_receipt.to_string())),
+    );
+    let requests: Vec<i64> = sent
         .iter()
-        .map(|r| {
-            let c = r.claimed;
-            Names {
-                id: s.param(c.id),
-                case: s.param(c.case_id),
-                message_id: s.param(&c.message_id),
-                sha: s.param(&c.raw_sha256),
-                subject: s.param(&c.subject),
-                from: s.param(&c.envelope_from),
-                to: s.param(&c.recipient),
-                at: s.param(time_text(r.at)),
-                kind: s.param(sent_event_kind(&c.kind)),
-                on: s.param(r.date_of_receipt.to_string()),
-                note: s.param(format!("to {}", c.recipient)),
-            }
-        })
+        .filter(|r| r.claimed.kind == "request")
+        .map(|r| r.claimed.case_id)
         .collect();
-    let rows = |f: &dyn Fn(&Names) -> String| -> String {
-        names.iter().map(f).collect::<Vec<_>>().join(", ")
-    };
     s.sql(&format!(
-        "WITH v (case_id, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id) AS (VALUES {messages})
+        "WITH v (id, received_on) AS (VALUES {values})
          INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at)
-         SELECT v.case_id, 'outbound', v.message_id, v.raw_sha256, v.subject, v.from_addr, v.to_addr, v.at, v.outbox_id, v.at
-         FROM v JOIN outbox o ON o.id = v.outbox_id AND o.state = 'sent'
-         WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.outbox_id = v.outbox_id);
+         SELECT o.case_id, 'outbound', o.message_id, o.raw_sha256, o.subject, o.envelope_from, o.recipient, o.sent_at, o.id, o.sent_at
+         FROM v JOIN outbox o ON o.id = v.id AND o.state = 'sent'
+         WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.outbox_id = v.id)
+         ORDER BY o.id;
          SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
                              ELSE 'an email settled was not sent, or settled already' END) IS NULL;
+         WITH v (id, received_on) AS (VALUES {values})
          INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
-         VALUES {events};\n",
+         -- (`sent` for the request, `<kind>_sent` for a chaser or review)
+         SELECT o.case_id,
+                CASE WHEN o.kind = 'request' THEN 'sent' ELSE replace(o.kind, ':', '_') || '_sent' END,
+                v.received_on, o.sent_at, 'to ' || o.recipient, 'system', o.sent_at, m.id
+         FROM v JOIN outbox o ON o.id = v.id JOIN messages m ON m.outbox_id = o.id
+         ORDER BY o.id;\n",
         n = sent.len(),
-        messages = rows(&|n| format!(
-            "({}, {}, {}, {}, {}, {}, {}, {})",
-            n.case, n.message_id, n.sha, n.subject, n.from, n.to, n.at, n.id
-        )),
-        events = rows(&|n| format!(
-            "({}, {}, {}, {}, {}, 'system', {}, (SELECT id FROM messages WHERE outbox_id = {}))",
-            n.case, n.kind, n.on, n.at, n.note, n.at, n.id
-        )),
     ));
-    let requests: Vec<&str> = sent
-        .iter()
-        .zip(&names)
-        .filter(|(r, _)| r.claimed.kind == "request")
-        .map(|(_, n)| n.case.as_str())
-        .collect();
     if !requests.is_empty() {
+        let requests = s.list(requests);
         s.sql(&format!(
-            "UPDATE cases SET status = '{}' WHERE status IN ('{}', '{}') AND id IN ({});\n",
+            "UPDATE cases SET status = '{}' WHERE status IN ('{}', '{}') AND id IN {requests};\n",
             CaseStatus::AwaitingResponse.as_str(),
             CaseStatus::Queued.as_str(),
             CaseStatus::Draft.as_str(),
-            requests.join(", ")
         ));
     }
     s

@@ -181,6 +181,33 @@ async fn a_permanent_refusal_fails_alone_and_flags_the_address() {
     assert_eq!(case["events"][0]["kind"], "delivery_failed");
 }
 
+/// A server that does not offer PIPELINING gets one command at a time (the test Postfix
+/// does offer it, so every other test here takes the pipelined path): every body gets its
+/// one copy, and a refused recipient fails alone there too.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_without_pipelining_gets_one_command_at_a_time() {
+    let s = servers();
+    let bad = s.unique_address("nopipe", REJECT_DOMAIN);
+    let (w, addrs) = smtp_workdir(s, "nopipe", 4, std::slice::from_ref(&bad));
+    smtp_config(&w, s, s.nopipe_port, "");
+    launch(&w, "NP");
+    let out = w.ok(["send"]);
+    assert!(out.starts_with("sent 4, retried 0, failed 1"), "{out}");
+    for a in &addrs[..4] {
+        s.wait_for_messages(a, 1, Duration::from_secs(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for a in &addrs[..4] {
+        assert_eq!(s.inbox(a).await.len(), 1, "{a}");
+    }
+    let failed = w.json(["outbox", "--state", "failed", "--json"]);
+    assert_eq!(failed[0]["recipient"], bad.as_str());
+    assert!(
+        failed[0]["last_error"].as_str().unwrap().contains("550"),
+        "{failed}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_temporary_failure_is_retried_with_backoff_then_succeeds() {
     let s = servers();

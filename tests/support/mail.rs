@@ -43,6 +43,8 @@ pub struct MailServers {
     pub smtps_port: u16,
     /// A Postfix listener that answers every recipient with 450 (try again later).
     pub defer_port: u16,
+    /// A Postfix listener that does not offer PIPELINING (one command at a time).
+    pub nopipe_port: u16,
     pub imap_host: String,
     pub imap_port: u16,
     pub imaps_port: u16,
@@ -123,6 +125,7 @@ impl MailServers {
             smtp_port: port("MAILTEST_SMTP_PORT"),
             smtps_port: port("MAILTEST_SMTPS_PORT"),
             defer_port: port("MAILTEST_DEFER_PORT"),
+            nopipe_port: port("MAILTEST_NOPIPE_PORT"),
             imap_host: var("MAILTEST_IMAP_HOST").to_owned(),
             imap_port: port("MAILTEST_IMAP_PORT"),
             imaps_port: port("MAILTEST_IMAPS_PORT"),
