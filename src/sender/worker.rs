@@ -675,6 +675,7 @@ async fn record_loop(
     let mut ops = Vec::new();
     // Committed as sent, their messages and events not written yet.
     let mut unsettled: Vec<(Box<Claimed>, DateTime<Utc>, NaiveDate)> = Vec::new();
+    let (mut commits, mut settles, mut emails) = (0usize, 0usize, 0usize);
     loop {
         let received = if unsettled.is_empty() {
             rx.recv_many(&mut ops, 256).await
@@ -704,13 +705,19 @@ async fn record_loop(
         }
         let records = sent_records(&unsettled[first_sent..]);
         let marked = log.commit(&marks, &records).await?;
+        commits += 1;
+        emails += records.len();
         for (id, tx) in waiting {
             let _ = tx.send(marked.contains(&id));
         }
         if unsettled.len() >= SETTLE_BATCH {
             settle(&mut log, &mut unsettled).await?;
+            settles += 1;
         }
     }
+    tracing::debug!(
+        "recorder: {emails} sent emails in {commits} commits, {settles} settled batches"
+    );
     settle(&mut log, &mut unsettled).await
 }
 
