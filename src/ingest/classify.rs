@@ -448,6 +448,9 @@ struct Evidence {
     fresh: String,
     /// New text with its case and line breaks, for references and exemptions.
     original: String,
+    /// For each list of [`FINDABLE`], the first of its phrases (by its place in the list)
+    /// found outside a hypothetical sentence.
+    found: [Option<usize>; FINDABLE.len()],
 }
 
 impl Evidence {
@@ -455,10 +458,22 @@ impl Evidence {
         let subject = fold(message.subject.as_deref().unwrap_or(""));
         let original = fresh_text(&message.text_body);
         let fresh = fold(&original);
+        let mut found = [None; FINDABLE.len()];
+        // Every list in one pass over each text.
+        for hay in [&subject, &fresh] {
+            for m in FINDABLE_ALL.ac.find_overlapping_iter(hay.as_str()) {
+                let (slot, p) = FINDABLE_ALL.owner[m.pattern().as_usize()];
+                // (only an earlier phrase of the list can still win)
+                if found[slot].is_none_or(|b| p < b) && !is_hypothetical(hay, m.start()) {
+                    found[slot] = Some(p);
+                }
+            }
+        }
         Self {
             subject,
             fresh,
             original,
+            found,
         }
     }
 
@@ -475,17 +490,8 @@ impl Evidence {
     /// outside hypothetical sentences ("if we need clarification ...", "some information
     /// may be exempt").
     fn find_any(&self, phrases: &Phrases) -> Option<&'static str> {
-        let mut best: Option<usize> = None;
-        for hay in [&self.subject, &self.fresh] {
-            for m in phrases.ac.find_overlapping_iter(hay.as_str()) {
-                let p = m.pattern().as_usize();
-                // (only an earlier phrase of the list can still win)
-                if best.is_none_or(|b| p < b) && !is_hypothetical(hay, m.start()) {
-                    best = Some(p);
-                }
-            }
-        }
-        best.map(|b| phrases.list[b])
+        let slot = phrases.slot?;
+        self.found[slot].map(|b| phrases.list[b])
     }
 }
 
@@ -494,6 +500,8 @@ impl Evidence {
 struct Phrases {
     list: &'static [&'static str],
     ac: aho_corasick::AhoCorasick,
+    /// Its place in [`FINDABLE`], for the lists [`Evidence::find_any`] looks in.
+    slot: Option<usize>,
 }
 
 impl Phrases {
@@ -502,6 +510,14 @@ impl Phrases {
             list,
             // (fixed literals: building cannot fail)
             ac: aho_corasick::AhoCorasick::new(list).expect("classification phrases"),
+            slot: None,
+        }
+    }
+
+    fn findable(slot: usize) -> Self {
+        Self {
+            slot: Some(slot),
+            ..Self::new(FINDABLE[slot])
         }
     }
 
@@ -522,6 +538,14 @@ fn fold(text: &str) -> String {
     for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
+        }
+        if word.is_ascii() {
+            // (the common case, a byte at a time)
+            out.extend(word.bytes().map(|b| match b {
+                b'`' => '\'',
+                _ => b.to_ascii_lowercase() as char,
+            }));
+            continue;
         }
         for c in word.chars() {
             match c {
@@ -632,23 +656,55 @@ fn starts_quote(lower: &str, lines: &[&str], i: usize) -> bool {
 // Phrase lists (lower case; matched on folded text)
 // ---------------------------------------------------------------------------------------
 
+/// The lists [`Evidence::find_any`] looks in, by slot (see [`Phrases::findable`]).
+const FINDABLE: [&[&str]; 6] = [
+    ACK_PHRASES,
+    CLARIFICATION_PHRASES,
+    DEFINITE_REFUSAL_PHRASES,
+    WEAK_REFUSAL_PHRASES,
+    RESPONSE_PHRASES,
+    SECURE_MAIL_PHRASES,
+];
+
+/// Every phrase of [`FINDABLE`] in one automaton, each pattern with its (slot, place).
+struct Catalogue {
+    ac: aho_corasick::AhoCorasick,
+    owner: Vec<(usize, usize)>,
+}
+
+static FINDABLE_ALL: std::sync::LazyLock<Catalogue> = std::sync::LazyLock::new(|| {
+    let mut patterns = Vec::new();
+    let mut owner = Vec::new();
+    for (slot, list) in FINDABLE.iter().enumerate() {
+        for (place, phrase) in list.iter().enumerate() {
+            patterns.push(*phrase);
+            owner.push((slot, place));
+        }
+    }
+    Catalogue {
+        // (fixed literals: building cannot fail)
+        ac: aho_corasick::AhoCorasick::new(patterns).expect("classification phrases"),
+        owner,
+    }
+});
+
 // The phrase lists below, each with its automaton.
 static OUT_OF_OFFICE_SUBJECTS_SET: std::sync::LazyLock<Phrases> =
     std::sync::LazyLock::new(|| Phrases::new(OUT_OF_OFFICE_SUBJECTS));
 static OUT_OF_OFFICE_PHRASES_SET: std::sync::LazyLock<Phrases> =
     std::sync::LazyLock::new(|| Phrases::new(OUT_OF_OFFICE_PHRASES));
 static ACK_PHRASES_SET: std::sync::LazyLock<Phrases> =
-    std::sync::LazyLock::new(|| Phrases::new(ACK_PHRASES));
+    std::sync::LazyLock::new(|| Phrases::findable(0));
 static CLARIFICATION_PHRASES_SET: std::sync::LazyLock<Phrases> =
-    std::sync::LazyLock::new(|| Phrases::new(CLARIFICATION_PHRASES));
+    std::sync::LazyLock::new(|| Phrases::findable(1));
 static DEFINITE_REFUSAL_PHRASES_SET: std::sync::LazyLock<Phrases> =
-    std::sync::LazyLock::new(|| Phrases::new(DEFINITE_REFUSAL_PHRASES));
+    std::sync::LazyLock::new(|| Phrases::findable(2));
 static WEAK_REFUSAL_PHRASES_SET: std::sync::LazyLock<Phrases> =
-    std::sync::LazyLock::new(|| Phrases::new(WEAK_REFUSAL_PHRASES));
+    std::sync::LazyLock::new(|| Phrases::findable(3));
 static RESPONSE_PHRASES_SET: std::sync::LazyLock<Phrases> =
-    std::sync::LazyLock::new(|| Phrases::new(RESPONSE_PHRASES));
+    std::sync::LazyLock::new(|| Phrases::findable(4));
 static SECURE_MAIL_PHRASES_SET: std::sync::LazyLock<Phrases> =
-    std::sync::LazyLock::new(|| Phrases::new(SECURE_MAIL_PHRASES));
+    std::sync::LazyLock::new(|| Phrases::findable(5));
 
 const OUT_OF_OFFICE_SUBJECTS: &[&str] = &[
     "out of office",
@@ -1147,43 +1203,49 @@ pub fn body_reference(subject: &str, text: &str) -> Option<String> {
         .or_else(|| bare_reference(text, &text.to_ascii_lowercase()))
 }
 
+/// Every label of [`REFERENCE_LABELS`], looked for in one pass.
+static REFERENCE_LABELS_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        // (fixed literals: building cannot fail)
+        aho_corasick::AhoCorasick::new(REFERENCE_LABELS).expect("reference labels")
+    });
+
+/// The reference after the earliest label that has one (at the same place, the label
+/// listed first), found in one pass over the text for all labels.
 fn labelled_reference(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    let mut best: Option<(usize, String)> = None;
-    for label in REFERENCE_LABELS {
-        let mut from = 0usize;
-        while let Some(found) = lower.get(from..).and_then(|rest| rest.find(label)) {
-            let start = from + found;
-            from = start + label.len();
-            if best.as_ref().is_some_and(|(pos, _)| *pos <= start) {
-                break;
-            }
-            let word_start = start == 0
-                || lower
-                    .as_bytes()
-                    .get(start - 1)
-                    .is_some_and(|b| !b.is_ascii_alphanumeric());
-            let word_end = lower
+    let mut found: Vec<(usize, usize)> = REFERENCE_LABELS_AC
+        .find_overlapping_iter(&lower)
+        .map(|m| (m.start(), m.pattern().as_usize()))
+        .collect();
+    found.sort_unstable();
+    for (start, i) in found {
+        let label = REFERENCE_LABELS[i];
+        let end = start + label.len();
+        let word_start = start == 0
+            || lower
                 .as_bytes()
-                .get(from)
-                .is_none_or(|b| !b.is_ascii_alphabetic());
-            if !word_start || !word_end {
-                continue;
-            }
-            let before = lower.get(..start).unwrap_or("").trim_end();
-            if ["your", "ihr", "ihre", "ihr zeichen"]
-                .iter()
-                .any(|w| before.ends_with(w))
-            {
-                continue;
-            }
-            if let Some(reference) = reference_after(text.get(from..).unwrap_or(""), label) {
-                best = Some((start, reference));
-                break;
-            }
+                .get(start - 1)
+                .is_some_and(|b| !b.is_ascii_alphanumeric());
+        let word_end = lower
+            .as_bytes()
+            .get(end)
+            .is_none_or(|b| !b.is_ascii_alphabetic());
+        if !word_start || !word_end {
+            continue;
+        }
+        let before = lower.get(..start).unwrap_or("").trim_end();
+        if ["your", "ihr", "ihre", "ihr zeichen"]
+            .iter()
+            .any(|w| before.ends_with(w))
+        {
+            continue;
+        }
+        if let Some(reference) = reference_after(text.get(end..).unwrap_or(""), label) {
+            return Some(reference);
         }
     }
-    best.map(|(_, reference)| reference)
+    None
 }
 
 /// The reference token after a label: `: FOI/24/0042`, ` number 12345`, `# 77-A`.

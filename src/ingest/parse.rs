@@ -440,42 +440,45 @@ impl Shape {
             colons: 0,
             boundaries: 0,
         };
-        let mut run = 0usize;
+        // Only the bytes that matter are visited (memchr finds them many at a time): the
+        // rest of a message, base64 above all, is skipped.
         let mut colon_on_line = false;
-        for (i, &b) in raw.iter().enumerate() {
-            if b == b'-' {
-                run += 1;
-                if run == 2 {
-                    shape.dash_runs += 1;
+        for i in memchr::memchr3_iter(b'-', b':', b'\n', raw) {
+            match raw[i] {
+                // a run of dashes counts once, at its second dash
+                b'-' => {
+                    if i >= 1 && raw[i - 1] == b'-' && (i < 2 || raw[i - 2] != b'-') {
+                        shape.dash_runs += 1;
+                    }
                 }
-                continue;
+                b':' => {
+                    if !colon_on_line {
+                        shape.colons += 1;
+                        colon_on_line = true;
+                    }
+                }
+                _ => colon_on_line = false,
             }
-            run = 0;
-            match b {
-                b':' if !colon_on_line => {
-                    shape.colons += 1;
-                    colon_on_line = true;
-                }
-                b'\n' => colon_on_line = false,
-                b'/' if i >= 7
+        }
+        for i in memchr::memchr2_iter(b'/', b'=', raw) {
+            if raw[i] == b'/' {
+                if i >= 7
                     && raw
                         .get(i - 7..i)
-                        .is_some_and(|w| w.eq_ignore_ascii_case(b"message")) =>
+                        .is_some_and(|w| w.eq_ignore_ascii_case(b"message"))
                 {
                     shape.message_types += 1;
                 }
-                b'=' if i >= 8 => {
-                    let window = raw.get(i.saturating_sub(16)..i).unwrap_or(&[]);
-                    let name = window.trim_ascii_end();
-                    if name.len() >= 8
-                        && name
-                            .get(name.len() - 8..)
-                            .is_some_and(|w| w.eq_ignore_ascii_case(b"boundary"))
-                    {
-                        shape.boundaries += 1;
-                    }
+            } else if i >= 8 {
+                let window = raw.get(i.saturating_sub(16)..i).unwrap_or(&[]);
+                let name = window.trim_ascii_end();
+                if name.len() >= 8
+                    && name
+                        .get(name.len() - 8..)
+                        .is_some_and(|w| w.eq_ignore_ascii_case(b"boundary"))
+                {
+                    shape.boundaries += 1;
                 }
-                _ => {}
             }
         }
         shape
@@ -1673,8 +1676,6 @@ fn non_standard_bounce(
 ) -> Option<DeliveryReport> {
     let subject = parsed.subject.as_deref().unwrap_or("").to_lowercase();
     let subject_hit = BOUNCE_SUBJECTS.iter().find(|s| subject.contains(*s));
-    let text = BounceText::new(&parsed.text_body);
-    let body_hit = BOUNCE_PHRASES.iter().find(|p| text.folded.contains(*p));
     let from = parsed.from.as_ref();
     let daemon = from.filter(|m| is_daemon_address(&m.address)).is_some()
         || from
@@ -1682,6 +1683,13 @@ fn non_standard_bounce(
             .map(str::to_lowercase)
             .is_some_and(|name| name.contains("mail delivery") || name.contains("mailer-daemon"));
     let failed_header = !parsed.automation.x_failed_recipients.is_empty();
+    // Without a mail system's sender or a bounce's subject, nothing in the text can make it
+    // a bounce (see `is_bounce` below): most emails stop here, their text unread.
+    if !daemon && !failed_header && subject_hit.is_none() {
+        return None;
+    }
+    let text = BounceText::new(&parsed.text_body);
+    let body_hit = BOUNCE_PHRASES.iter().find(|p| text.folded.contains(*p));
     let returned_part =
         (1..message.parts.len()).any(|index| RETURNED_MESSAGE_TYPES.contains(&tree.mime(index)));
 
@@ -2192,6 +2200,61 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shape counts, a byte at a time: what [`Shape::of`] must agree with.
+    fn shape_bytewise(raw: &[u8]) -> (usize, usize, usize, usize) {
+        let (mut dash_runs, mut message_types, mut colons, mut boundaries) = (0, 0, 0, 0);
+        let mut run = 0usize;
+        let mut colon_on_line = false;
+        for (i, &b) in raw.iter().enumerate() {
+            if b == b'-' {
+                run += 1;
+                if run == 2 {
+                    dash_runs += 1;
+                }
+                continue;
+            }
+            run = 0;
+            match b {
+                b':' if !colon_on_line => {
+                    colons += 1;
+                    colon_on_line = true;
+                }
+                b'\n' => colon_on_line = false,
+                b'/' if i >= 7 && raw[i - 7..i].eq_ignore_ascii_case(b"message") => {
+                    message_types += 1
+                }
+                b'=' if i >= 8 => {
+                    let name = raw[i.saturating_sub(16)..i].trim_ascii_end();
+                    if name.len() >= 8 && name[name.len() - 8..].eq_ignore_ascii_case(b"boundary") {
+                        boundaries += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        (dash_runs, message_types, colons, boundaries)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_shape_counts_agree_with_a_byte_at_a_time(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "-", "--", "---", ":", "\n", "a", " ", "message/", "MESSAGE/rfc822",
+                    "boundary=", "Boundary =", "x=", "/", "=", "\r\n",
+                ]),
+                0..200,
+            )
+        ) {
+            let raw = parts.concat();
+            let shape = Shape::of(raw.as_bytes());
+            proptest::prop_assert_eq!(
+                (shape.dash_runs, shape.message_types, shape.colons, shape.boundaries),
+                shape_bytewise(raw.as_bytes())
+            );
+        }
+    }
 
     fn parse_str(raw: &str) -> ParsedMessage {
         parse(raw.as_bytes(), &Limits::default())
