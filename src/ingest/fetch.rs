@@ -54,6 +54,7 @@ struct Pending<'c, 'a> {
     emails: Vec<(Vec<u8>, String)>,
     bytes: usize,
     sum: FetchSummary,
+    _checkpoints: crate::store::CheckpointGuard,
 }
 
 /// At most this many emails are held before they are ingested...
@@ -68,6 +69,7 @@ impl<'c, 'a> Pending<'c, 'a> {
             emails: Vec::new(),
             bytes: 0,
             sum: FetchSummary::default(),
+            _checkpoints: ctx.store.background_checkpoints(),
         }
     }
 
@@ -199,7 +201,8 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
     let mut session = connect(settings)
         .await
         .map_err(|e: ImapError| anyhow::anyhow!("{e}"))?;
-    let mut pending = Pending::new(ctx);
+    let _checkpoints = ctx.store.background_checkpoints();
+    let mut sum = FetchSummary::default();
     let fetch = &ctx.config.fetch;
     let source = format!("imap:{}@{}", settings.username, settings.host);
     for folder in &fetch.folders {
@@ -216,71 +219,153 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
             }
             None => 0,
         };
-        let mut uids: Vec<u32> = session
+        let mut remaining: std::collections::VecDeque<u32> = session
             .uid_search(format!("UID {}:*", last.saturating_add(1)))
             .await
             .map_err(|e| imap_err(e, "UID SEARCH"))?
             .into_iter()
             .filter(|u| *u > last)
+            .collect::<std::collections::BTreeSet<u32>>()
+            .into_iter()
             .collect();
-        uids.sort_unstable();
-        let mut stored = last;
         let label = format!("imap:{folder}");
-        for chunk in uids.chunks(fetch.batch_size) {
-            let set = chunk
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            {
-                let mut stream = session
-                    .uid_fetch(&set, "(UID BODY.PEEK[])")
-                    .await
-                    .map_err(|e| imap_err(e, "UID FETCH"))?;
-                while let Some(msg) = stream
-                    .try_next()
-                    .await
-                    .map_err(|e| imap_err(e, "UID FETCH"))?
-                {
-                    let (Some(uid), Some(body)) = (msg.uid, msg.body()) else {
-                        continue;
-                    };
-                    pending.push(body.to_vec(), &label).await?;
-                    stored = stored.max(uid);
-                }
+        // Each batch is ingested (its raw bytes kept while it is parsed, then matched and
+        // recorded) while the next one is fetched: the server and we work at once.
+        let mut stored = last;
+        let mut fetched = next_batch(&mut session, &mut remaining, fetch.batch_size).await?;
+        while !fetched.0.is_empty() {
+            let (chunk, current) = std::mem::take(&mut fetched);
+            let fetch_next = next_batch(&mut session, &mut remaining, fetch.batch_size);
+            let ingest_current = async {
+                let emails: Vec<(&[u8], &str)> = current
+                    .iter()
+                    .map(|(_, body)| (body.as_slice(), label.as_str()))
+                    .collect();
+                ingest_batch(ctx.store, ctx.config, ctx.regimes, &emails, ctx.clock.now()).await
+            };
+            let (next_fetched, ingested) = tokio::join!(fetch_next, ingest_current);
+            for r in &ingested? {
+                sum.add(r);
             }
-            pending.flush().await?;
+            stored = current.iter().map(|(uid, _)| *uid).fold(stored, u32::max);
             // Progress is saved after each batch: a fetch cut short re-reads at most one
             // batch, and the content-addressed store keeps that free of duplicates.
             ctx.store
                 .set_folder_state(&source, folder, validity, stored)
                 .await?;
-            match fetch.after.as_str() {
-                "keyword" => {
-                    let mut s = session
-                        .uid_store(&set, format!("+FLAGS ({})", fetch.keyword))
-                        .await
-                        .map_err(|e| imap_err(e, "UID STORE"))?;
-                    while s
-                        .try_next()
-                        .await
-                        .map_err(|e| imap_err(e, "UID STORE"))?
-                        .is_some()
-                    {}
-                }
-                "move" => session
-                    .uid_mv(&set, &fetch.processed_folder)
-                    .await
-                    .map_err(|e| imap_err(e, "UID MOVE"))?,
-                _ => {}
-            }
+            after_batch(&mut session, fetch, &chunk).await?;
+            fetched = next_fetched?;
         }
         ctx.store
             .set_folder_state(&source, folder, validity, stored)
             .await?;
     }
     let _ = session.logout().await;
-    pending.finish().await
+    Ok(sum)
+}
+
+/// What the configuration asks done with a batch once it is stored: a keyword, or a
+/// move to the processed folder (never a deletion).
+async fn after_batch(
+    session: &mut crate::net::imap::ImapSession,
+    fetch: &crate::config::Fetch,
+    chunk: &[u32],
+) -> anyhow::Result<()> {
+    let set = uid_set(chunk);
+    match fetch.after.as_str() {
+        "keyword" => {
+            let mut s = session
+                .uid_store(&set, format!("+FLAGS ({})", fetch.keyword))
+                .await
+                .map_err(|e| imap_err(e, "UID STORE"))?;
+            while s
+                .try_next()
+                .await
+                .map_err(|e| imap_err(e, "UID STORE"))?
+                .is_some()
+            {}
+        }
+        "move" => session
+            .uid_mv(&set, &fetch.processed_folder)
+            .await
+            .map_err(|e| imap_err(e, "UID MOVE"))?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The next batch to fetch from the selected folder, taken from the front of
+/// `remaining`, and its emails: at most `batch` emails and (but for a single larger email)
+/// [`BATCH_BYTES`], going by the sizes the server gives first, so that the batch being
+/// ingested and the one being fetched stay bounded in memory.
+async fn next_batch(
+    session: &mut crate::net::imap::ImapSession,
+    remaining: &mut std::collections::VecDeque<u32>,
+    batch: usize,
+) -> anyhow::Result<(Vec<u32>, Vec<(u32, Vec<u8>)>)> {
+    let window: Vec<u32> = remaining.iter().take(batch.max(1)).copied().collect();
+    if window.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut sizes: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    {
+        let mut stream = session
+            .uid_fetch(uid_set(&window), "(UID RFC822.SIZE)")
+            .await
+            .map_err(|e| imap_err(e, "UID FETCH (sizes)"))?;
+        while let Some(msg) = stream
+            .try_next()
+            .await
+            .map_err(|e| imap_err(e, "UID FETCH (sizes)"))?
+        {
+            if let Some(uid) = msg.uid {
+                sizes.insert(uid, msg.size.unwrap_or(0) as usize);
+            }
+        }
+    }
+    let mut chunk = Vec::new();
+    let mut bytes = 0usize;
+    for uid in window {
+        let size = sizes.get(&uid).copied().unwrap_or(0);
+        if !chunk.is_empty() && bytes + size > BATCH_BYTES {
+            break;
+        }
+        chunk.push(uid);
+        bytes += size;
+    }
+    remaining.drain(..chunk.len());
+    let emails = fetch_chunk(session, &uid_set(&chunk)).await?;
+    Ok((chunk, emails))
+}
+
+/// `1,2,5`: a UID set.
+fn uid_set(uids: &[u32]) -> String {
+    uids.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The emails of one batch, with their UIDs.
+async fn fetch_chunk(
+    session: &mut crate::net::imap::ImapSession,
+    set: &str,
+) -> anyhow::Result<Vec<(u32, Vec<u8>)>> {
+    let mut out = Vec::new();
+    let mut stream = session
+        .uid_fetch(set, "(UID BODY.PEEK[])")
+        .await
+        .map_err(|e| imap_err(e, "UID FETCH"))?;
+    while let Some(msg) = stream
+        .try_next()
+        .await
+        .map_err(|e| imap_err(e, "UID FETCH"))?
+    {
+        if let (Some(uid), Some(body)) = (msg.uid, msg.body()) {
+            out.push((uid, body.to_vec()));
+        }
+    }
+    Ok(out)
 }
 
 /// Fetch once from the configured source.

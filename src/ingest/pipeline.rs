@@ -137,8 +137,8 @@ fn parse_all(emails: &[(usize, i64, &[u8])], limits: &Limits) -> Vec<Work> {
 }
 
 /// Ingest several raw emails (`(bytes, source)`), in order, with four round trips to the
-/// store whatever their number: their raw bytes are kept first (one transaction, before
-/// any is parsed), then they are parsed and classified, their evidence read (one query
+/// store whatever their number: their raw bytes are kept first (one transaction; they are
+/// parsed and classified meanwhile, and nothing parsed is used before it commits), their evidence read (one query
 /// for all, and one more for the senders of those still unmatched), and everything they
 /// imply recorded in one transaction. The same result as ingesting them one by one: an
 /// email can be matched by a body reference learnt from an earlier email of the batch.
@@ -152,19 +152,75 @@ pub async fn ingest_batch(
     if emails.is_empty() {
         return Ok(Vec::new());
     }
-    let stored = store.store_inbound_raw(emails, now).await?;
+    let prepared = prepare_batch(store, config, emails, now).await?;
+    finish_batch(store, config, regimes, prepared, now).await
+}
+
+/// The first half of [`ingest_batch`]: keep the raw bytes, parse and classify.
+async fn prepare_batch(
+    store: &Store,
+    config: &Config,
+    emails: &[(&[u8], &str)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Prepared> {
+    if emails.is_empty() {
+        return Ok(Prepared {
+            done: Vec::new(),
+            work: Vec::new(),
+        });
+    }
     let limits = limits(config);
-    let pattern = &config.sender.reply_address;
+    // The raw bytes are stored (one transaction) while the emails are parsed, off the
+    // runtime's thread and on every core (so the fetch of the next batch goes on too);
+    // nothing parsed is used before the raw bytes are committed. The bytes are copied for
+    // the parse: the batch is bounded, and a copy costs far less than parsing it.
+    let owned: Vec<(usize, Vec<u8>)> = emails
+        .iter()
+        .enumerate()
+        .map(|(at, (raw, _))| (at, raw.to_vec()))
+        .collect();
+    let parsing = tokio::task::spawn_blocking(move || {
+        let view: Vec<(usize, i64, &[u8])> = owned
+            .iter()
+            .map(|(at, raw)| (*at, 0, raw.as_slice()))
+            .collect();
+        parse_all(&view, &limits)
+    });
+    let (stored, parsed) = tokio::join!(store.store_inbound_raw(emails, now), parsing);
+    let stored = stored?;
+    let parsed = parsed.map_err(|e| anyhow::anyhow!("parsing a batch of emails failed: {e}"))?;
     let mut done: Vec<Option<Ingested>> = vec![None; emails.len()];
-    let mut fresh = Vec::new();
-    for (at, ((raw, _), (id, new))) in emails.iter().zip(&stored).enumerate() {
-        if *new {
-            fresh.push((at, *id, *raw));
+    // Emails stored before (same bytes) are done; the rest go on with their ids.
+    let mut work: Vec<Work> = Vec::with_capacity(parsed.len());
+    for mut w in parsed {
+        let (id, new) = stored[w.at];
+        if new {
+            w.id = id;
+            work.push(w);
         } else {
-            done[at] = Some(Ingested::Duplicate(*id));
+            done[w.at] = Some(Ingested::Duplicate(id));
         }
     }
-    let mut work = parse_all(&fresh, &limits);
+    Ok(Prepared { done, work })
+}
+
+/// A batch whose raw bytes are stored and whose emails are parsed and classified: what
+/// [`finish_batch`] matches and records.
+struct Prepared {
+    done: Vec<Option<Ingested>>,
+    work: Vec<Work>,
+}
+
+/// Match and record a prepared batch, in one transaction.
+async fn finish_batch(
+    store: &Store,
+    config: &Config,
+    regimes: &Regimes,
+    prepared: Prepared,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Ingested>> {
+    let Prepared { mut done, mut work } = prepared;
+    let pattern = &config.sender.reply_address;
     let keys: Vec<_> = work
         .iter()
         .map(|w| keys_of(&w.parsed, &w.class, pattern))

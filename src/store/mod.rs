@@ -37,6 +37,16 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::path::Path;
 use std::time::Duration;
 
+/// Stops the background checkpoints when dropped (see [`Store::background_checkpoints`]).
+#[derive(Debug)]
+pub struct CheckpointGuard(tokio::task::JoinHandle<()>);
+
+impl Drop for CheckpointGuard {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// A handle on the database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -77,7 +87,11 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            // A commit that grows the WAL past this many pages copies it into the database
+            // and waits for the disk: rarely, since ingestion checkpoints in the background
+            // (see `Store::background_checkpoints`).
+            .pragma("wal_autocheckpoint", "8192");
         // (a SQLite connection is a local file: checking it before each use would only
         // cost a round trip to its worker thread)
         let pool = SqlitePoolOptions::new()
@@ -97,6 +111,25 @@ impl Store {
             .await
             .with_context(|| format!("cannot open the database {}", path.display()))?;
         Ok(Self { pool, durable })
+    }
+
+    /// While the guard lives, a task copies the WAL into the database every 100 ms on a
+    /// connection of its own (SQLite's PASSIVE checkpoint: it waits for nobody and nobody
+    /// waits for it). Ingestion writes tens of megabytes of raw mail: checkpointed by the
+    /// commits themselves, each batch would wait for the disk.
+    pub fn background_checkpoints(&self) -> CheckpointGuard {
+        let pool = self.pool.clone();
+        CheckpointGuard(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&pool)
+                    .await
+                {
+                    tracing::debug!("background checkpoint: {e}");
+                }
+            }
+        }))
     }
 
     /// Close the pool, checkpointing the WAL.
