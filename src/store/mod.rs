@@ -87,11 +87,7 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30))
-            // A commit that grows the WAL past this many pages copies it into the database
-            // and waits for the disk: rarely, since ingestion checkpoints in the background
-            // (see `Store::background_checkpoints`).
-            .pragma("wal_autocheckpoint", "8192");
+            .busy_timeout(Duration::from_secs(30));
         // (a SQLite connection is a local file: checking it before each use would only
         // cost a round trip to its worker thread)
         let pool = SqlitePoolOptions::new()
