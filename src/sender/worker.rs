@@ -676,6 +676,7 @@ async fn record_loop(
     // Committed as sent, their messages and events not written yet.
     let mut unsettled: Vec<(Box<Claimed>, DateTime<Utc>, NaiveDate)> = Vec::new();
     let (mut commits, mut settles, mut emails) = (0usize, 0usize, 0usize);
+    let mut busy = std::time::Duration::ZERO;
     loop {
         let received = if unsettled.is_empty() {
             rx.recv_many(&mut ops, 256).await
@@ -704,19 +705,23 @@ async fn record_loop(
             }
         }
         let records = sent_records(&unsettled[first_sent..]);
+        let tc = std::time::Instant::now();
         let marked = log.commit(&marks, &records).await?;
+        busy += tc.elapsed();
         commits += 1;
         emails += records.len();
         for (id, tx) in waiting {
             let _ = tx.send(marked.contains(&id));
         }
         if unsettled.len() >= SETTLE_BATCH {
+            let tc = std::time::Instant::now();
             settle(&mut log, &mut unsettled).await?;
+            busy += tc.elapsed();
             settles += 1;
         }
     }
     tracing::debug!(
-        "recorder: {emails} sent emails in {commits} commits, {settles} settled batches"
+        "recorder: {emails} sent emails in {commits} commits, {settles} settled batches, {busy:?} in them"
     );
     settle(&mut log, &mut unsettled).await
 }
