@@ -461,8 +461,11 @@ impl Sender {
             if !stopping && room > 0 {
                 if ready.is_empty() && idle.is_none() && left > 0 {
                     match self.pick(CLAIM_BATCH.min(left)).await? {
-                        Ok(ids) => ready
-                            .extend(self.store.claim(&ids, self.clock.now(), &self.boot).await?),
+                        Ok(ids) => ready.extend(
+                            recorder
+                                .claim(ids, self.clock.now(), self.boot.clone())
+                                .await?,
+                        ),
                         Err(i) => idle = Some(i),
                     }
                 }
@@ -597,6 +600,15 @@ enum Started {
 enum Op {
     Sending(i64, tokio::sync::oneshot::Sender<bool>),
     Sent(Box<Claimed>, DateTime<Utc>, NaiveDate),
+    Claim(Claim),
+}
+
+/// A claim asked of the recorder (see [`crate::store::ProgressLog::claim`]).
+struct Claim {
+    ids: Vec<i64>,
+    now: DateTime<Utc>,
+    boot: String,
+    answer: tokio::sync::oneshot::Sender<anyhow::Result<Vec<Claimed>>>,
 }
 
 /// The sender's hot path to the store: one task that commits what all sessions did since
@@ -651,6 +663,26 @@ impl Recorder {
         Mark(rx)
     }
 
+    /// Claim emails, durably, on the recorder's connection.
+    async fn claim(
+        &self,
+        ids: Vec<i64>,
+        now: DateTime<Utc>,
+        boot: String,
+    ) -> Result<Vec<Claimed>, SendStop> {
+        let gone = || SendStop::Store(anyhow::anyhow!("the outbox recorder stopped"));
+        let (answer, rx) = tokio::sync::oneshot::channel();
+        self.ops
+            .send(Op::Claim(Claim {
+                ids,
+                now,
+                boot,
+                answer,
+            }))
+            .map_err(|_| gone())?;
+        Ok(rx.await.map_err(|_| gone())??)
+    }
+
     /// Record a sent email (committed with the next group).
     fn sent(&self, mut c: Claimed, at: DateTime<Utc>, on: NaiveDate) -> Result<(), SendStop> {
         // (the bytes are stored already; recording needs only their hash)
@@ -694,6 +726,7 @@ async fn record_loop(
         }
         let mut marks = Vec::new();
         let mut waiting = Vec::new();
+        let mut claims = Vec::new();
         let first_sent = unsettled.len();
         for op in ops.drain(..) {
             match op {
@@ -702,6 +735,7 @@ async fn record_loop(
                     waiting.push((id, tx));
                 }
                 Op::Sent(c, at, on) => unsettled.push((c, at, on)),
+                Op::Claim(c) => claims.push(c),
             }
         }
         let records = sent_records(&unsettled[first_sent..]);
@@ -712,6 +746,9 @@ async fn record_loop(
         emails += records.len();
         for (id, tx) in waiting {
             let _ = tx.send(marked.contains(&id));
+        }
+        for c in claims {
+            let _ = c.answer.send(log.claim(&c.ids, c.now, &c.boot).await);
         }
         if unsettled.len() >= SETTLE_BATCH {
             let tc = std::time::Instant::now();

@@ -398,96 +398,7 @@ impl Store {
         now: DateTime<Utc>,
         boot: &str,
     ) -> anyhow::Result<Vec<Claimed>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let now = time_text(now);
-        let mut tx = self.durable().begin().await?;
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "UPDATE outbox SET state = 'claimed', attempts = attempts + 1, claimed_at = ",
-        );
-        q.push_bind(&now)
-            .push(", claim_boot = ")
-            .push_bind(boot)
-            .push(" WHERE state = 'queued' AND id IN ");
-        push_ids(&mut q, ids);
-        q.push(
-            " RETURNING id, case_id, kind, message_id, envelope_from, recipient, recipient_domain,
-                        subject, raw_sha256, attempts",
-        );
-        let rows = q.build().fetch_all(&mut *tx).await?;
-        if rows.is_empty() {
-            tx.commit().await?;
-            return Ok(Vec::new());
-        }
-        let mut shas = Vec::with_capacity(rows.len());
-        let mut case_ids = Vec::with_capacity(rows.len());
-        for row in &rows {
-            shas.push(row.try_get::<String, _>("raw_sha256")?);
-            case_ids.push(row.try_get::<i64, _>("case_id")?);
-        }
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT sha256, data FROM blobs WHERE sha256 IN (");
-        let mut list = q.separated(", ");
-        for sha in &shas {
-            list.push_bind(sha);
-        }
-        q.push(")");
-        let blobs: std::collections::HashMap<String, Vec<u8>> = q
-            .build()
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|r| Ok((r.try_get("sha256")?, r.try_get("data")?)))
-            .collect::<anyhow::Result<_>>()?;
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT id, reference, regime FROM cases WHERE id IN ");
-        push_ids(&mut q, &case_ids);
-        let cases: std::collections::HashMap<i64, (String, String)> = q
-            .build()
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    (r.try_get("reference")?, r.try_get("regime")?),
-                ))
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let mut claimed = Vec::with_capacity(rows.len());
-        for (row, (sha, case_id)) in rows.iter().zip(shas.into_iter().zip(case_ids)) {
-            // (two emails with the same bytes share one blob)
-            let raw = blobs
-                .get(&sha)
-                .cloned()
-                .ok_or_else(|| anyhow!("the bytes of outbox email {sha} are missing"))?;
-            let (reference, regime) = cases
-                .get(&case_id)
-                .cloned()
-                .ok_or_else(|| anyhow!("outbox email for a missing case {case_id}"))?;
-            claimed.push(Claimed {
-                id: row.try_get("id")?,
-                case_id,
-                reference,
-                regime,
-                kind: row.try_get("kind")?,
-                message_id: row.try_get("message_id")?,
-                envelope_from: row.try_get("envelope_from")?,
-                recipient: row.try_get("recipient")?,
-                recipient_domain: row.try_get("recipient_domain")?,
-                subject: row.try_get("subject")?,
-                raw_sha256: sha,
-                raw,
-                attempts: row.try_get::<i64, _>("attempts")? as u32,
-            });
-        }
-        // RETURNING gives no order: hand them out in the order they were asked for.
-        let rank: std::collections::HashMap<i64, usize> =
-            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        claimed.sort_by_key(|c| rank.get(&c.id).copied().unwrap_or(usize::MAX));
-        tx.commit().await.context("cannot record the claim")?;
-        Ok(claimed)
+        claim_on(&mut *self.durable().acquire().await?, ids, now, boot).await
     }
 
     /// Record one sent email (see [`Store::record_progress`]).
@@ -704,6 +615,107 @@ impl Store {
     }
 }
 
+/// The claim (see [`Store::claim`]) on a given connection, whose commit is on disk before
+/// it returns if the connection is `synchronous = FULL`.
+async fn claim_on(
+    conn: &mut sqlx::SqliteConnection,
+    ids: &[i64],
+    now: DateTime<Utc>,
+    boot: &str,
+) -> anyhow::Result<Vec<Claimed>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = time_text(now);
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "UPDATE outbox SET state = 'claimed', attempts = attempts + 1, claimed_at = ",
+    );
+    q.push_bind(&now)
+        .push(", claim_boot = ")
+        .push_bind(boot)
+        .push(" WHERE state = 'queued' AND id IN ");
+    push_ids(&mut q, ids);
+    q.push(
+        " RETURNING id, case_id, kind, message_id, envelope_from, recipient, recipient_domain,
+                    subject, raw_sha256, attempts",
+    );
+    let rows = q.build().fetch_all(&mut *tx).await?;
+    if rows.is_empty() {
+        tx.commit().await?;
+        return Ok(Vec::new());
+    }
+    let mut shas = Vec::with_capacity(rows.len());
+    let mut case_ids = Vec::with_capacity(rows.len());
+    for row in &rows {
+        shas.push(row.try_get::<String, _>("raw_sha256")?);
+        case_ids.push(row.try_get::<i64, _>("case_id")?);
+    }
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT sha256, data FROM blobs WHERE sha256 IN (");
+    let mut list = q.separated(", ");
+    for sha in &shas {
+        list.push_bind(sha);
+    }
+    q.push(")");
+    let blobs: std::collections::HashMap<String, Vec<u8>> = q
+        .build()
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| Ok((r.try_get("sha256")?, r.try_get("data")?)))
+        .collect::<anyhow::Result<_>>()?;
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT id, reference, regime FROM cases WHERE id IN ");
+    push_ids(&mut q, &case_ids);
+    let cases: std::collections::HashMap<i64, (String, String)> = q
+        .build()
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                (r.try_get("reference")?, r.try_get("regime")?),
+            ))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut claimed = Vec::with_capacity(rows.len());
+    for (row, (sha, case_id)) in rows.iter().zip(shas.into_iter().zip(case_ids)) {
+        // (two emails with the same bytes share one blob)
+        let raw = blobs
+            .get(&sha)
+            .cloned()
+            .ok_or_else(|| anyhow!("the bytes of outbox email {sha} are missing"))?;
+        let (reference, regime) = cases
+            .get(&case_id)
+            .cloned()
+            .ok_or_else(|| anyhow!("outbox email for a missing case {case_id}"))?;
+        claimed.push(Claimed {
+            id: row.try_get("id")?,
+            case_id,
+            reference,
+            regime,
+            kind: row.try_get("kind")?,
+            message_id: row.try_get("message_id")?,
+            envelope_from: row.try_get("envelope_from")?,
+            recipient: row.try_get("recipient")?,
+            recipient_domain: row.try_get("recipient_domain")?,
+            subject: row.try_get("subject")?,
+            raw_sha256: sha,
+            raw,
+            attempts: row.try_get::<i64, _>("attempts")? as u32,
+        });
+    }
+    // RETURNING gives no order: hand them out in the order they were asked for.
+    let rank: std::collections::HashMap<i64, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    claimed.sort_by_key(|c| rank.get(&c.id).copied().unwrap_or(usize::MAX));
+    tx.commit().await.context("cannot record the claim")?;
+    Ok(claimed)
+}
+
 /// An outbox row read with its case's reference and regime, as claimed.
 fn claimed_of(r: &sqlx::sqlite::SqliteRow, raw: Vec<u8>) -> anyhow::Result<Claimed> {
     Ok(Claimed {
@@ -789,6 +801,26 @@ impl ProgressLog {
             );
         }
         Ok(marked)
+    }
+
+    /// Claim emails (see [`Store::claim`]) on this connection, its commit waiting for the
+    /// disk like the durable connection's: the sender's commits then take turns on one
+    /// connection instead of colliding on SQLite's write lock (a collision costs a sleep
+    /// of a millisecond or more).
+    pub async fn claim(
+        &mut self,
+        ids: &[i64],
+        now: DateTime<Utc>,
+        boot: &str,
+    ) -> anyhow::Result<Vec<Claimed>> {
+        sqlx::query("PRAGMA synchronous = FULL")
+            .execute(&mut *self.conn)
+            .await?;
+        let claimed = claim_on(&mut self.conn, ids, now, boot).await;
+        sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut *self.conn)
+            .await?;
+        claimed
     }
 
     /// Write what follows from emails already committed as `sent`: each one's outbound
