@@ -779,28 +779,27 @@ impl ProgressLog {
             ),
             Err(e) => return Err(e.context("cannot record sent emails")),
         };
-        let mut marked = Vec::with_capacity(sending.len());
-        let mut recorded = 0;
-        for row in rows {
-            let what: String = row.try_get(0)?;
-            let id: i64 = row.try_get(1)?;
-            if what == "sending" {
-                marked.push(id);
-            } else {
-                recorded += 1;
-            }
+        // The script's guard made sure every sent email was recorded. It answers with one
+        // row (each row is a wake-up of this task): how many emails it marked `sending`.
+        let marked_count: i64 = match rows.first() {
+            Some(row) => row.try_get(0)?,
+            None => 0,
+        };
+        if marked_count as usize == sending.len() {
+            return Ok(sending.to_vec());
         }
-        // Only this process moves `sending` emails (it holds the sender lock), so this is
-        // a broken invariant, not a race: the script's guard (after the outbox update)
-        // then fails it, rolling everything back, and the run stops. Checked here too.
-        if recorded != sent.len() {
-            bail!(
-                "{} of {} sent emails were no longer `sending` when recorded: stop and check `foi outbox`",
-                sent.len() - recorded,
-                sent.len()
-            );
-        }
-        Ok(marked)
+        // Some were no longer claimed (cancelled or paused from another process): which
+        // were marked? Only this process marks emails `sending` (it holds the sender lock).
+        let mut s = Script::read();
+        let ids = s.list(sending.iter().copied());
+        s.sql(&format!(
+            "SELECT id FROM outbox WHERE state = 'sending' AND id IN {ids};\n"
+        ));
+        s.run(&mut self.conn)
+            .await?
+            .iter()
+            .map(|r| Ok(r.try_get::<i64, _>(0)?))
+            .collect()
     }
 
     /// Claim emails (see [`Store::claim`]) on this connection, its commit waiting for the
@@ -852,8 +851,7 @@ fn progress_script<'a>(sending: &[i64], sent: &'a [SentRecord<'a>]) -> Script<'a
             "WITH v (id, at) AS (VALUES {values})
              UPDATE outbox SET state = 'sent', last_error = NULL,
                     sent_at = (SELECT v.at FROM v WHERE v.id = outbox.id)
-             WHERE state IN ('sending', 'uncertain') AND id IN (SELECT id FROM v)
-             RETURNING 'sent', id;
+             WHERE state IN ('sending', 'uncertain') AND id IN (SELECT id FROM v);
              SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
                                  ELSE 'an email being recorded as sent was not being sent' END) IS NULL;\n",
             n = sent.len(),
@@ -862,8 +860,8 @@ fn progress_script<'a>(sending: &[i64], sent: &'a [SentRecord<'a>]) -> Script<'a
     if !sending.is_empty() {
         let ids = s.list(sending.iter().copied());
         s.sql(&format!(
-            "UPDATE outbox SET state = 'sending' WHERE state = 'claimed' AND id IN {ids}
-             RETURNING 'sending', id;\n"
+            "UPDATE outbox SET state = 'sending' WHERE state = 'claimed' AND id IN {ids};
+             SELECT changes();\n"
         ));
     }
     s

@@ -165,3 +165,33 @@ async fn a_sent_email_whose_batch_was_cut_off_is_settled_at_the_next_start() {
     let err = store.settle_sent(&[record]).await.unwrap_err();
     assert!(format!("{err:#}").contains("recorded already"), "{err:#}");
 }
+
+/// A `sending` mark is given only to an email still claimed: one given back meanwhile (a
+/// pause or a cancel from another process) is not marked, and the commit says which were.
+#[tokio::test]
+async fn only_emails_still_claimed_are_marked_sending() {
+    let (_w, store) = launched("tag:police").await;
+    let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
+        .unwrap()
+        .to_utc();
+    let ids: Vec<i64> = store
+        .outbox(None, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let claimed = store.claim(&ids[..3], now, "boot-1").await.unwrap();
+    store.release_claims(&[claimed[1].id]).await.unwrap();
+    let asked: Vec<i64> = claimed.iter().map(|c| c.id).collect();
+    let marked = store.record_progress(&asked, &[]).await.unwrap();
+    assert_eq!(marked, vec![claimed[0].id, claimed[2].id]);
+    let rows = store.outbox(None, None).await.unwrap();
+    let state = |id: i64| rows.iter().find(|r| r.id == id).unwrap().state;
+    assert_eq!(state(claimed[1].id), OutboxState::Queued);
+    assert_eq!(state(claimed[0].id), OutboxState::Sending);
+    // All still claimed: all marked.
+    let more = store.claim(&ids[3..5], now, "boot-1").await.unwrap();
+    let asked: Vec<i64> = more.iter().map(|c| c.id).collect();
+    assert_eq!(store.record_progress(&asked, &[]).await.unwrap(), asked);
+}
