@@ -308,21 +308,12 @@ async fn next_batch(
         return Ok((Vec::new(), Vec::new()));
     }
     let mut sizes: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-    {
-        let mut stream = session
-            .uid_fetch(uid_set(&window), "(UID RFC822.SIZE)")
-            .await
-            .map_err(|e| imap_err(e, "UID FETCH (sizes)"))?;
-        while let Some(msg) = stream
-            .try_next()
-            .await
-            .map_err(|e| imap_err(e, "UID FETCH (sizes)"))?
-        {
-            if let Some(uid) = msg.uid {
-                sizes.insert(uid, msg.size.unwrap_or(0) as usize);
-            }
+    fetch_each(session, &uid_set(&window), "(UID RFC822.SIZE)", |msg| {
+        if let Some(uid) = msg.uid {
+            sizes.insert(uid, msg.size.unwrap_or(0) as usize);
         }
-    }
+    })
+    .await?;
     let mut chunk = Vec::new();
     let mut bytes = 0usize;
     for uid in window {
@@ -352,20 +343,31 @@ async fn fetch_chunk(
     set: &str,
 ) -> anyhow::Result<Vec<(u32, Vec<u8>)>> {
     let mut out = Vec::new();
-    let mut stream = session
-        .uid_fetch(set, "(UID BODY.PEEK[])")
-        .await
-        .map_err(|e| imap_err(e, "UID FETCH"))?;
-    while let Some(msg) = stream
-        .try_next()
-        .await
-        .map_err(|e| imap_err(e, "UID FETCH"))?
-    {
+    fetch_each(session, set, "(UID BODY.PEEK[])", |msg| {
         if let (Some(uid), Some(body)) = (msg.uid, msg.body()) {
             out.push((uid, body.to_vec()));
         }
-    }
+    })
+    .await?;
     Ok(out)
+}
+
+/// `UID FETCH set query`, each answer handed to `each` as it arrives.
+async fn fetch_each(
+    session: &mut crate::net::imap::ImapSession,
+    set: &str,
+    query: &str,
+    mut each: impl FnMut(&async_imap::types::Fetch),
+) -> anyhow::Result<()> {
+    let what = format!("UID FETCH {query}");
+    let mut stream = session
+        .uid_fetch(set, query)
+        .await
+        .map_err(|e| imap_err(e, &what))?;
+    while let Some(msg) = stream.try_next().await.map_err(|e| imap_err(e, &what))? {
+        each(&msg);
+    }
+    Ok(())
 }
 
 /// Fetch once from the configured source.
@@ -400,25 +402,13 @@ pub async fn fetch_imap_plain(
             .collect();
         uids.sort_unstable();
         for chunk in uids.chunks(batch.max(1)) {
-            let set = chunk
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            let mut stream = session
-                .uid_fetch(&set, "(UID BODY.PEEK[])")
-                .await
-                .map_err(|e| imap_err(e, "UID FETCH"))?;
-            while let Some(msg) = stream
-                .try_next()
-                .await
-                .map_err(|e| imap_err(e, "UID FETCH"))?
-            {
+            fetch_each(&mut session, &uid_set(chunk), "(UID BODY.PEEK[])", |msg| {
                 if let Some(b) = msg.body() {
                     n += 1;
                     bytes += b.len();
                 }
-            }
+            })
+            .await?;
         }
     }
     let _ = session.logout().await;

@@ -282,10 +282,21 @@ impl SmtpClient {
             Ok(c) => c,
             Err(e) => return go.await.then_some(Err(e)),
         };
+        let options = match mail_options(&session.conn, envelope, raw) {
+            Ok(o) => o,
+            Err(e) => {
+                // (nothing was sent: the session stays good)
+                self.idle
+                    .lock()
+                    .await
+                    .push((session, std::time::Instant::now()));
+                return go.await.then_some(Err(e));
+            }
+        };
         let sent = if session.pipelining {
-            pipelined(&mut session.conn, envelope, raw, go, self.timeout).await
+            pipelined(&mut session.conn, envelope, options, raw, go, self.timeout).await
         } else {
-            transaction(&mut session.conn, envelope, raw, go, self.timeout).await
+            transaction(&mut session.conn, envelope, options, raw, go, self.timeout).await
         };
         match sent {
             Ok(Done::Sent) => {
@@ -383,17 +394,11 @@ fn mail_options(
 async fn transaction(
     conn: &mut AsyncSmtpConnection,
     envelope: &Envelope,
+    options: Vec<MailParameter>,
     raw: &[u8],
     go: impl std::future::Future<Output = bool>,
     timeout: Duration,
 ) -> Result<Done, TransactionError> {
-    let options = match mail_options(conn, envelope, raw) {
-        Ok(o) => o,
-        Err(e) => {
-            go.await;
-            return Err(Failed(e));
-        }
-    };
     let steps = async {
         conn.command(Mail::new(envelope.from().cloned(), options))
             .await?;
@@ -450,17 +455,11 @@ impl std::fmt::Display for Envelopes<'_> {
 async fn pipelined(
     conn: &mut AsyncSmtpConnection,
     envelope: &Envelope,
+    options: Vec<MailParameter>,
     raw: &[u8],
     go: impl std::future::Future<Output = bool>,
     timeout: Duration,
 ) -> Result<Done, TransactionError> {
-    let options = match mail_options(conn, envelope, raw) {
-        Ok(o) => o,
-        Err(e) => {
-            go.await;
-            return Err(Failed(e));
-        }
-    };
     let group = Envelopes {
         mail: Mail::new(envelope.from().cloned(), options),
         rcpts: envelope.to(),

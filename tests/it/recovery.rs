@@ -12,6 +12,23 @@ async fn launched(n_bodies: &str) -> (Workdir, Store) {
     (w, store)
 }
 
+/// The tests' fixed time.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
+        .unwrap()
+        .to_utc()
+}
+
+async fn outbox_ids(store: &Store) -> Vec<i64> {
+    store
+        .outbox(None, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect()
+}
+
 async fn states(store: &Store) -> Vec<OutboxState> {
     store
         .outbox(None, None)
@@ -25,16 +42,8 @@ async fn states(store: &Store) -> Vec<OutboxState> {
 #[tokio::test]
 async fn a_restart_in_the_same_boot_requeues_claims_and_doubts_only_the_in_flight() {
     let (_w, store) = launched("tag:police").await; // 7 emails
-    let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
-        .unwrap()
-        .to_utc();
-    let ids: Vec<i64> = store
-        .outbox(None, None)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let now = now();
+    let ids = outbox_ids(&store).await;
     let claimed = store.claim(&ids[..5], now, "boot-1").await.unwrap();
     assert_eq!(claimed.len(), 5);
     assert!(store.mark_sending(claimed[0].id).await.unwrap());
@@ -57,16 +66,8 @@ async fn a_restart_in_the_same_boot_requeues_claims_and_doubts_only_the_in_fligh
 #[tokio::test]
 async fn after_a_reboot_every_claim_of_the_old_boot_is_uncertain() {
     let (_w, store) = launched("tag:police").await;
-    let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
-        .unwrap()
-        .to_utc();
-    let ids: Vec<i64> = store
-        .outbox(None, None)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let now = now();
+    let ids = outbox_ids(&store).await;
     store.claim(&ids[..3], now, "boot-1").await.unwrap();
     // A power cut may have lost the unsynced `sending` marks: nothing claimed then may be
     // sent again without a person saying so.
@@ -88,16 +89,8 @@ async fn after_a_reboot_every_claim_of_the_old_boot_is_uncertain() {
 #[tokio::test]
 async fn a_sent_record_for_an_email_not_being_sent_changes_nothing() {
     let (_w, store) = launched("tag:police").await;
-    let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
-        .unwrap()
-        .to_utc();
-    let ids: Vec<i64> = store
-        .outbox(None, None)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let now = now();
+    let ids = outbox_ids(&store).await;
     let claimed = store.claim(&ids[..2], now, "boot-1").await.unwrap();
     // The first is being sent; the second was only claimed.
     assert!(store.mark_sending(claimed[0].id).await.unwrap());
@@ -129,9 +122,7 @@ async fn a_sent_record_for_an_email_not_being_sent_changes_nothing() {
 #[tokio::test]
 async fn a_sent_email_whose_batch_was_cut_off_is_settled_at_the_next_start() {
     let (w, store) = launched("tag:police").await;
-    let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
-        .unwrap()
-        .to_utc();
+    let now = now();
     let rows = store.outbox(None, None).await.unwrap();
     let claimed = store.claim(&[rows[0].id], now, "boot-1").await.unwrap();
     assert!(store.mark_sending(claimed[0].id).await.unwrap());
@@ -171,16 +162,8 @@ async fn a_sent_email_whose_batch_was_cut_off_is_settled_at_the_next_start() {
 #[tokio::test]
 async fn only_emails_still_claimed_are_marked_sending() {
     let (_w, store) = launched("tag:police").await;
-    let now = chrono::DateTime::parse_from_rfc3339(crate::support::NOW)
-        .unwrap()
-        .to_utc();
-    let ids: Vec<i64> = store
-        .outbox(None, None)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let now = now();
+    let ids = outbox_ids(&store).await;
     let claimed = store.claim(&ids[..3], now, "boot-1").await.unwrap();
     store.release_claims(&[claimed[1].id]).await.unwrap();
     let asked: Vec<i64> = claimed.iter().map(|c| c.id).collect();
