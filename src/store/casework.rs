@@ -672,7 +672,8 @@ fn cancel_pending_chasers(cases: &str, now: &str) -> String {
     format!(
         "UPDATE chasers SET state = 'cancelled', decided_at = {now}
          WHERE case_id IN {cases} AND (state = 'pending'
-            OR (state = 'queued' AND outbox_id IN (SELECT id FROM outbox WHERE state = 'cancelled')))"
+            OR (state = 'queued' AND EXISTS (SELECT 1 FROM outbox o
+                                             WHERE o.id = chasers.outbox_id AND o.state = 'cancelled')))"
     )
 }
 
