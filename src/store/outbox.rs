@@ -636,93 +636,32 @@ async fn claim_on(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let now = time_text(now);
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "UPDATE outbox SET state = 'claimed', attempts = attempts + 1, claimed_at = ",
-    );
-    q.push_bind(&now)
-        .push(", claim_boot = ")
-        .push_bind(boot)
-        .push(" WHERE state = 'queued' AND id IN ");
-    push_ids(&mut q, ids);
-    q.push(
-        " RETURNING id, case_id, kind, message_id, envelope_from, recipient, recipient_domain,
-                    subject, raw_sha256, attempts",
-    );
-    let rows = q.build().fetch_all(&mut *tx).await?;
-    if rows.is_empty() {
-        tx.commit().await?;
-        return Ok(Vec::new());
-    }
-    let mut shas = Vec::with_capacity(rows.len());
-    let mut case_ids = Vec::with_capacity(rows.len());
-    for row in &rows {
-        shas.push(row.try_get::<String, _>("raw_sha256")?);
-        case_ids.push(row.try_get::<i64, _>("case_id")?);
-    }
-    let mut q: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT sha256, data FROM blobs WHERE sha256 IN (");
-    let mut list = q.separated(", ");
-    for sha in &shas {
-        list.push_bind(sha);
-    }
-    q.push(")");
-    let blobs: std::collections::HashMap<String, Vec<u8>> = q
-        .build()
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|r| Ok((r.try_get("sha256")?, r.try_get("data")?)))
-        .collect::<anyhow::Result<_>>()?;
-    let mut q: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT id, reference, regime FROM cases WHERE id IN ");
-    push_ids(&mut q, &case_ids);
-    let cases: std::collections::HashMap<i64, (String, String)> = q
-        .build()
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                (r.try_get("reference")?, r.try_get("regime")?),
-            ))
-        })
-        .collect::<anyhow::Result<_>>()?;
+    // One round trip: the update, then one row per claimed email with its bytes and its
+    // case (each row handed across from SQLite's thread costs more than reading it).
+    let mut s = Script::write();
+    let now = s.param(time_text(now));
+    let boot = s.param(boot);
+    let list = s.list(ids.iter().copied());
+    s.sql(&format!(
+        "UPDATE outbox SET state = 'claimed', attempts = attempts + 1, claimed_at = {now},
+                claim_boot = {boot}
+         WHERE state = 'queued' AND id IN {list};
+         SELECT o.id, o.case_id, o.kind, o.message_id, o.envelope_from, o.recipient,
+                o.recipient_domain, o.subject, o.raw_sha256, o.attempts, c.reference, c.regime,
+                b.data
+         FROM outbox o JOIN cases c ON c.id = o.case_id JOIN blobs b ON b.sha256 = o.raw_sha256
+         WHERE o.id IN {list} AND o.state = 'claimed' AND o.claimed_at = {now}
+               AND o.claim_boot = {boot};\n"
+    ));
+    let rows = s.run(conn).await.context("cannot record the claim")?;
     let mut claimed = Vec::with_capacity(rows.len());
-    for (row, (sha, case_id)) in rows.iter().zip(shas.into_iter().zip(case_ids)) {
-        // (two emails with the same bytes share one blob)
-        let raw = blobs
-            .get(&sha)
-            .cloned()
-            .ok_or_else(|| anyhow!("the bytes of outbox email {sha} are missing"))?;
-        let (reference, regime) = cases
-            .get(&case_id)
-            .cloned()
-            .ok_or_else(|| anyhow!("outbox email for a missing case {case_id}"))?;
-        claimed.push(Claimed {
-            id: row.try_get("id")?,
-            case_id,
-            reference,
-            regime,
-            kind: row.try_get("kind")?,
-            message_id: row.try_get("message_id")?,
-            envelope_from: row.try_get("envelope_from")?,
-            recipient: row.try_get("recipient")?,
-            recipient_domain: row.try_get("recipient_domain")?,
-            subject: row.try_get("subject")?,
-            raw_sha256: sha,
-            raw,
-            attempts: row.try_get::<i64, _>("attempts")? as u32,
-        });
+    for r in &rows {
+        claimed.push(claimed_of(r, r.try_get("data")?)?);
     }
-    // RETURNING gives no order: hand them out in the order they were asked for.
+    // Hand them out in the order they were asked for.
     let rank: std::collections::HashMap<i64, usize> =
         ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     claimed.sort_by_key(|c| rank.get(&c.id).copied().unwrap_or(usize::MAX));
-    tx.commit().await.context("cannot record the claim")?;
     Ok(claimed)
 }
 
@@ -743,16 +682,6 @@ fn claimed_of(r: &sqlx::sqlite::SqliteRow, raw: Vec<u8>) -> anyhow::Result<Claim
         raw,
         attempts: r.try_get::<i64, _>("attempts")? as u32,
     })
-}
-
-/// ` (1, 2, 3)`: an id list bound as parameters.
-fn push_ids(q: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
-    q.push("(");
-    let mut list = q.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    q.push(")");
 }
 
 /// The sender's hot path to the store, on a connection of its own. [`ProgressLog::commit`]
