@@ -163,17 +163,7 @@ async fn the_ladder_chases_the_right_step_once_threaded_and_never_after_a_reply(
         .collect();
     let w = smtp_workdir(s, &addrs);
     let camp = campaign_with_ladder(&w, "approve");
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
-        &camp,
-        "--select",
-        "all",
-        "--reference-prefix",
-        "CH",
-    ]);
+    w.create_campaign(&camp, "all", "CH");
     w.ok(["campaign", "launch", "c"]);
     assert!(w.ok(["send"]).starts_with("sent 4,"));
     let requests: Vec<String> = {
@@ -347,17 +337,7 @@ async fn foi_run_takes_due_chasers_and_sends_them() {
     let addrs = vec![s.unique_address("runchase", "council.example")];
     let w = smtp_workdir(s, &addrs);
     let camp = campaign_with_ladder(&w, "auto");
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
-        &camp,
-        "--select",
-        "all",
-        "--reference-prefix",
-        "RC",
-    ]);
+    w.create_campaign(&camp, "all", "RC");
     w.ok(["campaign", "launch", "c"]);
     assert!(w.ok(["send"]).starts_with("sent 1,"));
     let request = exactly(s, &addrs[0], 1).await.remove(0);

@@ -761,17 +761,7 @@ fn a_fetched_reply_cancels_pending_chasers() {
     );
     let toml = std::fs::read_to_string(camp.join("campaign.toml")).unwrap() + &ladder;
     std::fs::write(camp.join("campaign.toml"), toml).unwrap();
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
-        camp.to_str().unwrap(),
-        "--select",
-        "tag:police",
-        "--reference-prefix",
-        "POL",
-    ]);
+    w.create_campaign(camp.to_str().unwrap(), "tag:police", "POL");
     w.ok(["campaign", "launch", "c"]);
     w.ok(["send"]);
     let later = "2026-03-11T10:00:00Z"; // 7 working days after the requests

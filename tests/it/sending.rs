@@ -46,17 +46,11 @@ fn smtp_config(w: &Workdir, s: &MailServers, port: u16, pacing: &str) {
 }
 
 fn launch(w: &Workdir, prefix: &str) {
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
+    w.create_campaign(
         &crate::support::repo_path("examples/cctv-campaign"),
-        "--select",
         "all",
-        "--reference-prefix",
         prefix,
-    ]);
+    );
     w.ok(["campaign", "launch", "c"]);
 }
 
@@ -407,17 +401,11 @@ async fn pacing_per_domain_and_the_send_window_follow_the_clock() {
 async fn launch_at_pause_resume_and_cancel() {
     let s = servers();
     let (w, _) = smtp_workdir(s, "sched", 3, &[]);
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
+    w.create_campaign(
         &crate::support::repo_path("examples/cctv-campaign"),
-        "--select",
         "all",
-        "--reference-prefix",
         "SC",
-    ]);
+    );
     let dry = w.ok(["campaign", "launch", "c", "--dry-run"]);
     assert!(dry.contains("would queue 3"), "{dry}");
     w.ok(["campaign", "launch", "c", "--at", "2026-03-03 09:30"]);

@@ -148,7 +148,18 @@ impl Client {
 
     /// Sign in through the form; returns the response to the POST.
     pub async fn login(&mut self, user: &str, password: &str) -> Got {
-        let form = self.get("/login").await;
+        self.login_from("/login", user, password, "/overdue").await
+    }
+
+    /// Sign in through the form at `form_path`, asking to go to `next` afterwards.
+    pub async fn login_from(
+        &mut self,
+        form_path: &str,
+        user: &str,
+        password: &str,
+        next: &str,
+    ) -> Got {
+        let form = self.get(form_path).await;
         assert_eq!(form.status, StatusCode::OK);
         let csrf = form.csrf();
         self.post(
@@ -157,7 +168,7 @@ impl Client {
                 ("csrf", &csrf),
                 ("user", user),
                 ("password", password),
-                ("next", "/overdue"),
+                ("next", next),
             ],
         )
         .await
@@ -296,30 +307,19 @@ async fn every_page_needs_a_session() {
     }
     // After signing in, the page asked for first is where the form goes.
     let form = c.get("/login?next=%2Fcases%2FPOL-0002").await;
+    assert!(form.body.contains("/cases/POL-0002"), "{}", form.body);
     let r = c
-        .post(
-            "/login",
-            &[
-                ("csrf", &form.csrf()),
-                ("user", "vic"),
-                ("password", PASSWORD),
-                ("next", "/cases/POL-0002"),
-            ],
+        .login_from(
+            "/login?next=%2Fcases%2FPOL-0002",
+            "vic",
+            PASSWORD,
+            "/cases/POL-0002",
         )
         .await;
     assert_eq!(r.header("location"), "/cases/POL-0002");
     // ... but never another site.
-    let form = c.get("/login").await;
     let r = c
-        .post(
-            "/login",
-            &[
-                ("csrf", &form.csrf()),
-                ("user", "vic"),
-                ("password", PASSWORD),
-                ("next", "//evil.example/"),
-            ],
-        )
+        .login_from("/login", "vic", PASSWORD, "//evil.example/")
         .await;
     assert_eq!(r.header("location"), "/overdue");
 }
@@ -795,17 +795,7 @@ async fn due_chasers_are_taken_and_approved_from_the_overdue_page() {
     let toml = std::fs::read_to_string(src.join("campaign.toml")).unwrap() + &ladder;
     w.write("camp/campaign.toml", toml);
     let dir = w.path().join("camp");
-    w.ok([
-        "campaign",
-        "create",
-        "c",
-        "--template",
-        dir.to_str().unwrap(),
-        "--select",
-        "tag:police",
-        "--reference-prefix",
-        "POL",
-    ]);
+    w.create_campaign(dir.to_str().unwrap(), "tag:police", "POL");
     w.ok(["campaign", "launch", "c"]);
     w.ok(["send"]);
     w.foi(["users", "add", "sam", "--role", "staff", "--password-stdin"])

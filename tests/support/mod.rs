@@ -170,12 +170,18 @@ impl Workdir {
     /// declares four questions) for the bodies `select` picks, references `PREFIX-0001`...
     /// The campaign stays a draft.
     pub fn create_example_campaign(&self, select: &str, prefix: &str) {
+        self.create_campaign(&repo_path("examples/cctv-campaign"), select, prefix);
+    }
+
+    /// `foi campaign create c` from the campaign folder `template` for the bodies `select`
+    /// picks, references `PREFIX-0001`... The campaign stays a draft.
+    pub fn create_campaign(&self, template: &str, select: &str, prefix: &str) {
         self.ok([
             "campaign",
             "create",
             "c",
             "--template",
-            &repo_path("examples/cctv-campaign"),
+            template,
             "--select",
             select,
             "--reference-prefix",
