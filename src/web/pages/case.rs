@@ -225,13 +225,7 @@ pub async fn page(
         questions_error,
         statuses: crate::staff::settable_statuses(),
         kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
-        users: state
-            .store
-            .users()
-            .await?
-            .into_iter()
-            .map(|u| u.name)
-            .collect(),
+        users: super::user_names(&state.store).await?,
         notice: notice(&d.ok),
         case,
     })

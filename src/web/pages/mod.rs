@@ -10,6 +10,7 @@ pub mod report;
 pub mod triage;
 
 use super::auth::User;
+use crate::store::Store;
 
 /// What the layout needs: who is signed in (for the sign-out form's CSRF token) and which
 /// page is open.
@@ -32,4 +33,19 @@ pub fn enc(s: &str) -> String {
 /// Status names for people: `awaiting_response` -> `awaiting response`.
 pub fn words(s: &str) -> String {
     s.replace(['_', '-'], " ")
+}
+
+/// The campaigns' names, in the store's order (for the pickers on several pages).
+pub async fn campaign_names(store: &Store) -> anyhow::Result<Vec<String>> {
+    Ok(store
+        .campaigns()
+        .await?
+        .into_iter()
+        .map(|c| c.name)
+        .collect())
+}
+
+/// The users' names (for the assignee pickers).
+pub async fn user_names(store: &Store) -> anyhow::Result<Vec<String>> {
+    Ok(store.users().await?.into_iter().map(|u| u.name).collect())
 }

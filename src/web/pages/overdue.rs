@@ -177,20 +177,8 @@ pub async fn page(
             case: r.clone(),
         })
         .collect();
-    let campaigns = state
-        .store
-        .campaigns()
-        .await?
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
-    let users = state
-        .store
-        .users()
-        .await?
-        .into_iter()
-        .map(|u| u.name)
-        .collect();
+    let campaigns = super::campaign_names(&state.store).await?;
+    let users = super::user_names(&state.store).await?;
     let back = f.query(page);
     html(&Page {
         nav: Nav::new(user, "overdue"),

@@ -31,13 +31,7 @@ struct Page {
 }
 
 async fn render_page(state: &WebState, user: User, current: String, by: String) -> WebResult {
-    let campaigns: Vec<String> = state
-        .store
-        .campaigns()
-        .await?
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
+    let campaigns = super::campaign_names(&state.store).await?;
     let document = if current.is_empty() {
         String::new()
     } else {
@@ -63,13 +57,10 @@ pub struct Pick {
 /// The report page; `?campaign=` picks one (the first campaign otherwise).
 pub async fn index(State(state): State<WebState>, user: User, Query(p): Query<Pick>) -> WebResult {
     let current = if p.campaign.is_empty() {
-        state
-            .store
-            .campaigns()
+        super::campaign_names(&state.store)
             .await?
             .into_iter()
             .next()
-            .map(|c| c.name)
             .unwrap_or_default()
     } else {
         p.campaign
