@@ -535,6 +535,15 @@ impl Config {
             .context("a [[regime]] in the configuration is not valid")
     }
 
+    /// The time zone a case's days are counted in: its regime's, else the configured one.
+    /// Staff actions on a case (status, note) are dated in it, as its deadline is.
+    pub fn case_time_zone(&self, regime: &str) -> anyhow::Result<chrono_tz::Tz> {
+        Ok(self
+            .regimes()?
+            .get(regime)
+            .map_or_else(|| self.timezone(), |r| r.time_zone()))
+    }
+
     /// Every folder `foi init` creates, relative to the base folder.
     pub fn folders(&self) -> Vec<PathBuf> {
         let maildir = self.resolve(&self.fetch.maildir);

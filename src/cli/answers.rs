@@ -303,7 +303,7 @@ pub async fn case_status(
         to,
         note.as_deref(),
         &actor(by),
-        app.today(),
+        app.clock.today_in(app.config.case_time_zone(&case.regime)?),
         app.clock.now(),
     )
     .await?;
@@ -325,7 +325,8 @@ pub async fn case_note(
     by: Option<String>,
 ) -> anyhow::Result<()> {
     let case = app.store.require_case(reference).await?;
-    match staff::add_note(&app.store, &case, text, &actor(by), app.today(), app.clock.now()).await {
+    let today = app.clock.today_in(app.config.case_time_zone(&case.regime)?);
+    match staff::add_note(&app.store, &case, text, &actor(by), today, app.clock.now()).await {
         Err(staff::StaffError::EmptyNote) => bail!(
             "the note is empty: write what you want to keep, e.g. foi case note {} \"phoned, they will reply Friday\"",
             case.reference

@@ -251,11 +251,7 @@ pub async fn set_status(
     let case = load_case(&state, &reference).await?;
     let to = crate::staff::parse_settable(form.get("status")).map_err(WebError::Invalid)?;
     let note = Some(form.get("note")).filter(|n| !n.is_empty());
-    let regimes = state.config.regimes()?;
-    let tz = regimes
-        .get(&case.regime)
-        .map(|r| r.time_zone())
-        .unwrap_or_else(|| state.config.timezone());
+    let tz = state.config.case_time_zone(&case.regime)?;
     crate::staff::set_status(
         &state.store,
         &case,
@@ -281,7 +277,9 @@ pub async fn add_note(
         &case,
         form.get("note"),
         &form.user.name,
-        state.clock.today_in(state.config.timezone()),
+        state
+            .clock
+            .today_in(state.config.case_time_zone(&case.regime)?),
         state.clock.now(),
     )
     .await
