@@ -370,11 +370,7 @@ async fn resolve(app: &App, id: i64, sent: bool, resend: bool) -> anyhow::Result
             .first()
             .and_then(|r| r.claimed_at)
             .unwrap_or_else(|| app.clock.now());
-        let regimes = app.regimes()?;
-        let on = regimes
-            .get(&claimed.regime)
-            .map(|r| r.local_date(at))
-            .unwrap_or_else(|| at.date_naive());
+        let on = crate::sender::receipt_date(&app.regimes()?, &claimed, at);
         app.store.record_sent(&claimed, at, on).await?;
         println!("recorded {id} ({}) as sent on {on}", claimed.reference);
     } else if resend && app.store.requeue_uncertain(id, app.clock.now()).await? {

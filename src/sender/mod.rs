@@ -16,4 +16,4 @@ mod worker;
 pub use pacer::Pacer;
 pub use transport::{SendError, Transport};
 pub use window::Window;
-pub use worker::{Idle, Outcome, RetryPolicy, SendStop, Sender, SenderLock, Summary};
+pub use worker::{receipt_date, Idle, Outcome, RetryPolicy, SendStop, Sender, SenderLock, Summary};

@@ -578,8 +578,8 @@ impl Sender {
 }
 
 /// The day a sent email was received, in its case's regime (the date of receipt its
-/// deadline counts from).
-fn receipt_date(regimes: &Regimes, c: &Claimed, at: DateTime<Utc>) -> NaiveDate {
+/// deadline counts from). A regime the configuration no longer has counts in UK time.
+pub fn receipt_date(regimes: &Regimes, c: &Claimed, at: DateTime<Utc>) -> NaiveDate {
     match regimes.get(&c.regime) {
         Some(r) => r.local_date(at),
         None => at.with_timezone(&chrono_tz::Europe::London).date_naive(),
