@@ -1,8 +1,10 @@
 //! Mailbox sources: a Maildir folder, the IMAP account (per folder: UIDVALIDITY and the
 //! highest UID stored, fetched in batches with BODY.PEEK so nothing is marked read), and
 //! `.eml`/mbox files. Emails go through [`super::pipeline::ingest_batch`] a batch at a
-//! time as they arrive (at most `BATCH_EMAILS` or `BATCH_BYTES` held), so memory stays
-//! bounded whatever the mailbox size.
+//! time, so memory stays bounded whatever the mailbox size: files and Maildirs as they
+//! are read (at most `BATCH_EMAILS` or `BATCH_BYTES` held), IMAP a server batch at a time
+//! (at most `batch_size` emails and `BATCH_BYTES`), each ingested while the next is
+//! fetched.
 
 use super::pipeline::{ingest_batch, Ingested};
 use crate::clock::Clock;
