@@ -156,28 +156,30 @@ impl Store {
             return Ok(Vec::new());
         }
         let shas: Vec<String> = emails.iter().map(|(raw, _)| sha256_hex(raw)).collect();
+        let blobs: Vec<(&str, &[u8])> = shas
+            .iter()
+            .zip(emails)
+            .map(|(sha, (raw, _))| (sha.as_str(), *raw))
+            .collect();
+        let packed = self.pack_new_blobs(&blobs).await?;
         let mut s = Script::write();
         let at = s.param(time_text(now));
-        let mut blobs = Vec::with_capacity(emails.len());
         let mut messages = Vec::with_capacity(emails.len());
-        for ((raw, source), sha) in emails.iter().zip(&shas) {
+        for ((_, source), sha) in emails.iter().zip(&shas) {
             let sha = s.param(sha);
-            let (size, data) = (s.param(raw.len() as i64), s.param(*raw));
-            blobs.push(format!("({sha}, {size}, {data})"));
             let source = s.param(*source);
             messages.push(format!(
                 "(NULL, 'inbound', '', {sha}, {at}, {at}, {source}, 'open', 'not yet processed')"
             ));
         }
+        packed.statements(&mut s);
         let all = s.list(shas.iter());
         s.sql(&format!(
-            "INSERT INTO blobs (sha256, size, data) VALUES {} ON CONFLICT (sha256) DO NOTHING;
-             INSERT INTO messages (case_id, direction, message_id, raw_sha256, at, created_at, source, triage, reason)
+            "INSERT INTO messages (case_id, direction, message_id, raw_sha256, at, created_at, source, triage, reason)
              VALUES {} ON CONFLICT (raw_sha256) WHERE direction = 'inbound' DO NOTHING
              RETURNING 'new', id, raw_sha256;
              SELECT CASE WHEN classification IS NULL THEN 'unprocessed' ELSE 'done' END, id, raw_sha256
              FROM messages WHERE direction = 'inbound' AND raw_sha256 IN {all};\n",
-            blobs.join(", "),
             messages.join(", "),
         ));
         let rows = s
@@ -221,20 +223,126 @@ impl Store {
         if records.is_empty() {
             return Ok(());
         }
+        let shas: Vec<Vec<String>> = records
+            .iter()
+            .map(|r| r.attachments.iter().map(|a| sha256_hex(&a.bytes)).collect())
+            .collect();
+        let blobs: Vec<(&str, &[u8])> = records
+            .iter()
+            .zip(&shas)
+            .flat_map(|(r, shas)| {
+                shas.iter()
+                    .zip(&r.attachments)
+                    .map(|(sha, a)| (sha.as_str(), a.bytes.as_slice()))
+            })
+            .collect();
+        let packed = self.pack_new_blobs(&blobs).await?;
         let mut s = Script::write();
         let now_p = s.param(time_text(now));
-        for r in records {
-            ingest_statements(&mut s, r, now, &now_p);
+        packed.statements(&mut s);
+        for (r, shas) in records.iter().zip(&shas) {
+            ingest_statements(&mut s, r, shas, now, &now_p);
         }
         s.run(&mut *self.pool().acquire().await?)
             .await
             .context("cannot record inbound emails")?;
         Ok(())
     }
+
+    /// Keep the blobs (`(sha256, bytes)`) the database does not hold yet in a new pack,
+    /// synced to disk before anything names it; [`Packed::statements`] names them.
+    async fn pack_new_blobs(&self, blobs: &[(&str, &[u8])]) -> anyhow::Result<Packed> {
+        let mut wanted: std::collections::HashSet<&str> =
+            blobs.iter().map(|(sha, _)| *sha).collect();
+        if wanted.is_empty() {
+            return Ok(Packed::default());
+        }
+        let mut q: sqlx::QueryBuilder<sqlx::Sqlite> =
+            sqlx::QueryBuilder::new("SELECT sha256 FROM blobs WHERE sha256 IN (");
+        let mut list = q.separated(", ");
+        for sha in &wanted {
+            list.push_bind(*sha);
+        }
+        q.push(")");
+        let known: Vec<String> = q.build_query_scalar().fetch_all(self.pool()).await?;
+        for sha in &known {
+            wanted.remove(sha.as_str());
+        }
+        // (in order, once each; the bytes are copied for the writing thread)
+        let new: Vec<(String, Vec<u8>)> = blobs
+            .iter()
+            .filter(|(sha, _)| wanted.remove(sha))
+            .map(|(sha, bytes)| (sha.to_string(), bytes.to_vec()))
+            .collect();
+        if new.is_empty() {
+            return Ok(Packed::default());
+        }
+        let packs = self.packs.clone();
+        tokio::task::spawn_blocking(move || {
+            let view: Vec<(&str, &[u8])> = new
+                .iter()
+                .map(|(sha, b)| (sha.as_str(), b.as_slice()))
+                .collect();
+            let at = packs.write(&view)?;
+            Ok(Packed {
+                blobs: new
+                    .into_iter()
+                    .zip(at)
+                    .map(|((sha, bytes), at)| (sha, bytes.len() as i64, at))
+                    .collect(),
+            })
+        })
+        .await
+        .context("writing a blob pack failed")?
+    }
+}
+
+/// The columns [`Store::blob_bytes`] reads, from `blobs b`.
+const BLOB_COLUMNS: &str = "b.sha256 AS blob_sha256, b.size AS blob_size, b.data AS blob_data, \
+                            b.pack AS blob_pack, b.pack_offset AS blob_offset";
+
+/// Blobs just written to a pack, to be named in the database (see
+/// [`Store::pack_new_blobs`]).
+#[derive(Debug, Default)]
+struct Packed {
+    /// (sha256, size, where)
+    blobs: Vec<(String, i64, super::packs::Location)>,
+}
+
+impl Packed {
+    /// The rows that list the blobs and say where they are.
+    fn statements<'a>(&'a self, s: &mut Script<'a>) {
+        if self.blobs.is_empty() {
+            return;
+        }
+        let rows: Vec<String> = self
+            .blobs
+            .iter()
+            .map(|(sha, size, at)| {
+                format!(
+                    "({}, {}, x'', {}, {})",
+                    s.param(sha),
+                    s.param(*size),
+                    s.param(&at.pack),
+                    s.param(at.offset as i64)
+                )
+            })
+            .collect();
+        s.sql(&format!(
+            "INSERT INTO blobs (sha256, size, data, pack, pack_offset) VALUES {} ON CONFLICT (sha256) DO NOTHING;\n",
+            rows.join(", ")
+        ));
+    }
 }
 
 /// The statements that record one processed inbound email.
-fn ingest_statements<'a>(s: &mut Script<'a>, r: &'a IngestRecord, now: DateTime<Utc>, now_p: &str) {
+fn ingest_statements<'a>(
+    s: &mut Script<'a>,
+    r: &'a IngestRecord,
+    shas: &'a [String],
+    now: DateTime<Utc>,
+    now_p: &str,
+) {
     {
         let triage = if r.links.is_empty() {
             Some("open")
@@ -267,17 +375,16 @@ fn ingest_statements<'a>(s: &mut Script<'a>, r: &'a IngestRecord, now: DateTime<
             s.param(triage),
         );
         s.sql(&sql);
-        for a in &r.attachments {
+        // (their bytes are named by the batch's pack statements)
+        for (a, sha) in r.attachments.iter().zip(shas) {
             let sql = format!(
-                "INSERT INTO blobs (sha256, size, data) VALUES ({sha}, {size}, {}) ON CONFLICT (sha256) DO NOTHING;
-                 INSERT INTO attachments (message_id, sha256, file_name, content_type, size, inline)
-                 VALUES ({id}, {sha}, {}, {}, {size}, {});\n",
-                s.param(a.bytes.as_slice()),
+                "INSERT INTO attachments (message_id, sha256, file_name, content_type, size, inline)
+                 VALUES ({id}, {}, {}, {}, {}, {});\n",
+                s.param(sha),
                 s.param(&a.file_name),
                 s.param(&a.content_type),
+                s.param(a.bytes.len() as i64),
                 s.param(a.inline),
-                sha = s.param(sha256_hex(&a.bytes)),
-                size = s.param(a.bytes.len() as i64),
             );
             s.sql(&sql);
         }
@@ -526,19 +633,23 @@ impl Store {
 
     /// A blob's bytes (raw email or attachment).
     pub async fn blob(&self, sha256: &str) -> anyhow::Result<Option<Vec<u8>>> {
-        Ok(
-            sqlx::query_scalar("SELECT data FROM blobs WHERE sha256 = $1")
-                .bind(sha256)
-                .fetch_optional(self.pool())
-                .await?,
-        )
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {BLOB_COLUMNS} FROM blobs b WHERE b.sha256 = $1"
+        )))
+        .bind(sha256)
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(self.blob_bytes(&row).await?))
     }
 
     pub async fn attachment(&self, id: i64) -> anyhow::Result<Option<(AttachmentRow, Vec<u8>)>> {
-        let Some(a) = sqlx::query(
-            "SELECT a.id, a.file_name, a.content_type, a.size, a.sha256, b.data
-             FROM attachments a JOIN blobs b ON b.sha256 = a.sha256 WHERE a.id = $1",
-        )
+        let Some(a) = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, a.file_name, a.content_type, a.size, a.sha256, {BLOB_COLUMNS}
+             FROM attachments a JOIN blobs b ON b.sha256 = a.sha256 WHERE a.id = $1"
+        )))
         .bind(id)
         .fetch_optional(self.pool())
         .await?
@@ -553,8 +664,25 @@ impl Store {
                 size: a.try_get("size")?,
                 sha256: a.try_get("sha256")?,
             },
-            a.try_get("data")?,
+            self.blob_bytes(&a).await?,
         )))
+    }
+
+    /// The bytes of a blob read with [`BLOB_COLUMNS`]: in the row, or in its pack.
+    async fn blob_bytes(&self, row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Vec<u8>> {
+        let pack: Option<String> = row.try_get("blob_pack")?;
+        let Some(pack) = pack else {
+            return Ok(row.try_get("blob_data")?);
+        };
+        let sha: String = row.try_get("blob_sha256")?;
+        let size: i64 = row.try_get("blob_size")?;
+        let offset: i64 = row.try_get("blob_offset")?;
+        let packs = self.packs.clone();
+        tokio::task::spawn_blocking(move || {
+            packs.read(&sha, u64::try_from(size)?, &pack, u64::try_from(offset)?)
+        })
+        .await
+        .context("reading a blob failed")?
     }
 
     /// A person attaches a triage email to cases.

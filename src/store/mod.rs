@@ -11,6 +11,7 @@ mod cases;
 mod casework;
 mod messages;
 mod outbox;
+mod packs;
 mod report;
 mod script;
 mod users;
@@ -58,6 +59,8 @@ pub struct Store {
     /// outbox claims an email here before handing it to the server, so that even after a
     /// power cut no accepted email is silently sent again.
     durable: SqlitePool,
+    /// Inbound mail's bytes, beside the database (see [`packs`]).
+    packs: packs::Packs,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -106,7 +109,11 @@ impl Store {
             .connect_with(options.synchronous(SqliteSynchronous::Full))
             .await
             .with_context(|| format!("cannot open the database {}", path.display()))?;
-        Ok(Self { pool, durable })
+        Ok(Self {
+            pool,
+            durable,
+            packs: packs::Packs::beside(path),
+        })
     }
 
     /// While the guard lives, a task copies the WAL into the database every 100 ms on a
@@ -140,6 +147,12 @@ impl Store {
 
     pub(crate) fn durable(&self) -> &SqlitePool {
         &self.durable
+    }
+
+    /// The folder that keeps inbound mail's bytes: it belongs with the database file
+    /// (back them up together).
+    pub fn blob_folder(&self) -> &Path {
+        self.packs.dir()
     }
 }
 

@@ -846,3 +846,73 @@ fn a_batch_learns_from_its_own_earlier_emails_and_keeps_duplicates_out() {
         .collect();
     assert_eq!(methods, ["token", "body_reference"], "{ca}");
 }
+
+/// Inbound bytes (raw emails, attachments) are kept once, in a pack beside the database,
+/// read back exactly, and a damaged pack is a clear error rather than wrong bytes.
+#[test]
+fn inbound_bytes_are_kept_once_in_a_pack_beside_the_database() {
+    let w = sent_campaign();
+    let mail = with_pdf(
+        "foi@council.example",
+        "foi@example.org",
+        "Your request",
+        "",
+        "Please find the answer attached.",
+        "answer.pdf",
+    );
+    drop_in_maildir(&w, "pdf.eml", &mail);
+    assert!(w.ok(["fetch"]).starts_with("new 1,"));
+    let folder = w.path().join("foi.db.blobs");
+    let packs: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    let pack = std::fs::read(&packs[0]).unwrap();
+    assert!(pack.starts_with(b"FOI-PACK 1\n"));
+    let held = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    assert!(held(&pack, mail.as_bytes()), "the raw email is in the pack");
+    assert!(
+        held(&pack, b"%PDF-1.4"),
+        "the decoded attachment is in the pack"
+    );
+    let db = std::fs::read(w.path().join("foi.db")).unwrap();
+    let wal = std::fs::read(w.path().join("foi.db-wal")).unwrap_or_default();
+    for bytes in [&db, &wal] {
+        assert!(
+            !held(bytes, b"JVBERi0xLjQKJcfs"),
+            "the raw email is not in the database"
+        );
+    }
+
+    let t = w.json(["triage", "list", "--json"]);
+    let id = t[0]["id"].to_string();
+    let raw = w
+        .foi(["message", "show", &id, "--raw"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(raw, mail.as_bytes(), "the raw bytes come back exactly");
+    let shown = w.json(["message", "show", &id, "--json"]);
+    let att = shown["attachments"][0]["id"].to_string();
+    let saved = w.path().join("answer.pdf");
+    w.ok(["attachment", "save", &att, "--out", saved.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&saved).unwrap(), b"%PDF-1.4\n%\xc7\xec");
+
+    // The same email again is stored once: the pack does not grow.
+    let again = w.write("again.eml", &mail);
+    let out = w.ok(["import-mail", again.to_str().unwrap()]);
+    assert!(out.contains("already stored 1"), "{out}");
+    assert_eq!(std::fs::read(&packs[0]).unwrap().len(), pack.len());
+
+    // A damaged pack is found out, and said.
+    let at = pack
+        .windows(20)
+        .position(|w| w == &mail.as_bytes()[..20])
+        .unwrap();
+    let mut damaged = pack.clone();
+    damaged[at] ^= 0x20;
+    std::fs::write(&packs[0], damaged).unwrap();
+    let e = w.fails(["message", "show", &id, "--raw"]);
+    assert!(e.contains("does not match its SHA-256"), "{e}");
+}
