@@ -3,10 +3,10 @@
 //! `.eml`/mbox files. Emails go through [`super::pipeline::ingest_batch`] a batch at a
 //! time, so memory stays bounded whatever the mailbox size: files and Maildirs as they
 //! are read (at most `BATCH_EMAILS` or `BATCH_BYTES` held), IMAP a server batch at a time
-//! (at most `batch_size` emails and `BATCH_BYTES`), each ingested while the next is
-//! fetched.
+//! (at most `batch_size` emails and `BATCH_BYTES`), three at once: one ingested while
+//! the raw bytes of the next are packed and the one after is fetched.
 
-use super::pipeline::{ingest_batch, Ingested};
+use super::pipeline::{ingest_batch, ingest_packed_batch, Ingested};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::deadlines::Regimes;
@@ -231,27 +231,53 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
             .into_iter()
             .collect();
         let label = format!("imap:{folder}");
-        // Each batch is ingested (its raw bytes kept while it is parsed, then matched and
-        // recorded) while the next one is fetched: the server and we work at once.
+        // Three batches at once: one is ingested (parsed, matched and recorded) while the
+        // raw bytes of the next are written to a pack and synced to disk, and the one
+        // after that is fetched: the server, the disk and our CPU work together.
         let mut stored = last;
+        let pack = |batch: Batch| {
+            let store = ctx.store.clone();
+            tokio::spawn(async move {
+                let raws: Vec<&[u8]> = batch.1.iter().map(|(_, body)| body.as_slice()).collect();
+                let packed = store.pack_inbound_raw(&raws).await;
+                (batch, packed)
+            })
+        };
+        let mut packing = pack(next_batch(&mut session, &mut remaining, fetch.batch_size).await?);
         let mut fetched = next_batch(&mut session, &mut remaining, fetch.batch_size).await?;
-        while !fetched.0.is_empty() {
-            let (chunk, current) = std::mem::take(&mut fetched);
+        loop {
+            let ((chunk, current), packed) = packing
+                .await
+                .map_err(|e| anyhow::anyhow!("packing fetched emails failed: {e}"))?;
+            let packed = packed?;
+            if chunk.is_empty() {
+                break;
+            }
+            packing = pack(std::mem::take(&mut fetched));
             let fetch_next = next_batch(&mut session, &mut remaining, fetch.batch_size);
             let ingest_current = async {
                 let emails: Vec<(&[u8], &str)> = current
                     .iter()
                     .map(|(_, body)| (body.as_slice(), label.as_str()))
                     .collect();
-                ingest_batch(ctx.store, ctx.config, ctx.regimes, &emails, ctx.clock.now()).await
+                let now = ctx.clock.now();
+                ingest_packed_batch(
+                    ctx.store,
+                    ctx.config,
+                    ctx.regimes,
+                    &emails,
+                    Some(packed),
+                    now,
+                )
+                .await
             };
             let (next_fetched, ingested) = tokio::join!(fetch_next, ingest_current);
             for r in &ingested? {
                 sum.add(r);
             }
             stored = current.iter().map(|(uid, _)| *uid).fold(stored, u32::max);
-            // Progress is saved after each batch: a fetch cut short re-reads at most one
-            // batch, and the content-addressed store keeps that free of duplicates.
+            // Progress is saved after each batch: a fetch cut short re-reads at most two
+            // batches, and the content-addressed store keeps that free of duplicates.
             ctx.store
                 .set_folder_state(&source, folder, validity, stored)
                 .await?;
@@ -300,11 +326,14 @@ async fn after_batch(
 /// `remaining`, and its emails: at most `batch` emails and (but for a single larger email)
 /// [`BATCH_BYTES`], going by the sizes the server gives first, so that the batch being
 /// ingested and the one being fetched stay bounded in memory.
+/// A fetched batch: the UIDs asked for, and the emails the server gave (UID, bytes).
+type Batch = (Vec<u32>, Vec<(u32, Vec<u8>)>);
+
 async fn next_batch(
     session: &mut crate::net::imap::ImapSession,
     remaining: &mut std::collections::VecDeque<u32>,
     batch: usize,
-) -> anyhow::Result<(Vec<u32>, Vec<(u32, Vec<u8>)>)> {
+) -> anyhow::Result<Batch> {
     let window: Vec<u32> = remaining.iter().take(batch.max(1)).copied().collect();
     if window.is_empty() {
         return Ok((Vec::new(), Vec::new()));

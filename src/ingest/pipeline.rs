@@ -9,7 +9,7 @@ use super::parse::{parse, Limits, ParsedMessage};
 use crate::config::Config;
 use crate::deadlines::Regimes;
 use crate::domain::CaseStatus;
-use crate::store::{IngestRecord, NewAttachment, Store};
+use crate::store::{IngestRecord, NewAttachment, PackedRaw, Store};
 use chrono::{DateTime, Utc};
 
 /// What happened to one email.
@@ -149,10 +149,23 @@ pub async fn ingest_batch(
     emails: &[(&[u8], &str)],
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Ingested>> {
+    ingest_packed_batch(store, config, regimes, emails, None, now).await
+}
+
+/// [`ingest_batch`] for emails whose raw bytes may have been packed ahead (see
+/// [`Store::pack_inbound_raw`]; `None`: they are packed here).
+pub async fn ingest_packed_batch(
+    store: &Store,
+    config: &Config,
+    regimes: &Regimes,
+    emails: &[(&[u8], &str)],
+    packed: Option<PackedRaw>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Ingested>> {
     if emails.is_empty() {
         return Ok(Vec::new());
     }
-    let prepared = prepare_batch(store, config, emails, now).await?;
+    let prepared = prepare_batch(store, config, emails, packed, now).await?;
     finish_batch(store, config, regimes, prepared, now).await
 }
 
@@ -161,6 +174,7 @@ async fn prepare_batch(
     store: &Store,
     config: &Config,
     emails: &[(&[u8], &str)],
+    packed: Option<PackedRaw>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Prepared> {
     if emails.is_empty() {
@@ -186,7 +200,13 @@ async fn prepare_batch(
             .collect();
         parse_all(&view, &limits)
     });
-    let (stored, parsed) = tokio::join!(store.store_inbound_raw(emails, now), parsing);
+    let storing = async {
+        match packed {
+            Some(packed) => store.store_packed_inbound(emails, packed, now).await,
+            None => store.store_inbound_raw(emails, now).await,
+        }
+    };
+    let (stored, parsed) = tokio::join!(storing, parsing);
     let stored = stored?;
     let parsed = parsed.map_err(|e| anyhow::anyhow!("parsing a batch of emails failed: {e}"))?;
     let mut done: Vec<Option<Ingested>> = vec![None; emails.len()];

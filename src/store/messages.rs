@@ -152,16 +152,45 @@ impl Store {
         emails: &[(&[u8], &str)],
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<(i64, bool)>> {
+        let raws: Vec<&[u8]> = emails.iter().map(|(raw, _)| *raw).collect();
+        let packed = self.pack_inbound_raw(&raws).await?;
+        self.store_packed_inbound(emails, packed, now).await
+    }
+
+    /// The first half of [`Store::store_inbound_raw`], which a caller may run ahead (while
+    /// the batch before is processed): the bytes of the emails the database does not hold
+    /// yet, written to a pack and synced to disk, to be named by
+    /// [`Store::store_packed_inbound`].
+    pub async fn pack_inbound_raw(&self, raws: &[&[u8]]) -> anyhow::Result<PackedRaw> {
+        let shas: Vec<String> = raws.iter().map(|raw| sha256_hex(raw)).collect();
+        let blobs: Vec<(&str, &[u8])> = shas
+            .iter()
+            .map(String::as_str)
+            .zip(raws.iter().copied())
+            .collect();
+        let packed = self.pack_new_blobs(&blobs).await?;
+        Ok(PackedRaw { shas, packed })
+    }
+
+    /// The second half of [`Store::store_inbound_raw`], for emails packed by
+    /// [`Store::pack_inbound_raw`] (the same emails, in the same order).
+    pub async fn store_packed_inbound(
+        &self,
+        emails: &[(&[u8], &str)],
+        packed: PackedRaw,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<(i64, bool)>> {
+        let PackedRaw { shas, packed } = packed;
+        anyhow::ensure!(
+            shas.len() == emails.len()
+                && emails
+                    .first()
+                    .is_none_or(|(raw, _)| sha256_hex(raw) == shas[0]),
+            "inbound emails were packed as another batch"
+        );
         if emails.is_empty() {
             return Ok(Vec::new());
         }
-        let shas: Vec<String> = emails.iter().map(|(raw, _)| sha256_hex(raw)).collect();
-        let blobs: Vec<(&str, &[u8])> = shas
-            .iter()
-            .zip(emails)
-            .map(|(sha, (raw, _))| (sha.as_str(), *raw))
-            .collect();
-        let packed = self.pack_new_blobs(&blobs).await?;
         let mut s = Script::write();
         let at = s.param(time_text(now));
         let mut messages = Vec::with_capacity(emails.len());
@@ -295,6 +324,13 @@ impl Store {
         .await
         .context("writing a blob pack failed")?
     }
+}
+
+/// Inbound emails' raw bytes written ahead to a pack (see [`Store::pack_inbound_raw`]).
+#[derive(Debug, Default)]
+pub struct PackedRaw {
+    shas: Vec<String>,
+    packed: Packed,
 }
 
 /// The columns [`Store::blob_bytes`] reads, from `blobs b`.

@@ -23,7 +23,7 @@ pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
 pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, TimelineFilter};
 pub use messages::{
-    AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment,
+    AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment, PackedRaw,
 };
 pub use outbox::{
     Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, ProgressLog, SentRecord,
