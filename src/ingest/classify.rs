@@ -495,6 +495,16 @@ impl Evidence {
     }
 }
 
+/// The automaton for fixed phrases: a full DFA, the fastest to search (overlapping
+/// searches included) at the cost of memory and build time, once per process.
+fn automaton<P: AsRef<[u8]>>(patterns: impl IntoIterator<Item = P>) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(patterns)
+        // (fixed literals, well under the DFA's size limit: building cannot fail)
+        .expect("classification phrases")
+}
+
 /// A list of phrases with its automaton: every phrase is looked for in one pass over a
 /// text (a reply may be 20,000 characters; there are hundreds of phrases).
 struct Phrases {
@@ -509,7 +519,7 @@ impl Phrases {
         Self {
             list,
             // (fixed literals: building cannot fail)
-            ac: aho_corasick::AhoCorasick::new(list).expect("classification phrases"),
+            ac: automaton(list),
             slot: None,
         }
     }
@@ -534,6 +544,9 @@ impl Phrases {
 
 /// Lower case, white space folded to single spaces, typographic quotes made plain.
 fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return fold_ascii(text);
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -556,6 +569,24 @@ fn fold(text: &str) -> String {
         }
     }
     out
+}
+
+/// [`fold`] for an ASCII text (most replies), bytes in and bytes out.
+fn fold_ascii(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    // (the ASCII characters `split_whitespace` splits on)
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    for word in text.as_bytes().split(space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        out.extend(word.iter().map(|b| match b {
+            b'`' => b'\'',
+            _ => b.to_ascii_lowercase(),
+        }));
+    }
+    // (ASCII in, ASCII out)
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Words that make the rest of a sentence a supposition.
@@ -683,7 +714,7 @@ static FINDABLE_ALL: std::sync::LazyLock<Catalogue> = std::sync::LazyLock::new(|
     }
     Catalogue {
         // (fixed literals: building cannot fail)
-        ac: aho_corasick::AhoCorasick::new(patterns).expect("classification phrases"),
+        ac: automaton(patterns),
         owner,
     }
 });
@@ -1205,10 +1236,7 @@ pub fn body_reference(subject: &str, text: &str) -> Option<String> {
 
 /// Every label of [`REFERENCE_LABELS`], looked for in one pass.
 static REFERENCE_LABELS_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        // (fixed literals: building cannot fail)
-        aho_corasick::AhoCorasick::new(REFERENCE_LABELS).expect("reference labels")
-    });
+    std::sync::LazyLock::new(|| automaton(REFERENCE_LABELS));
 
 /// The reference after the earliest label that has one (at the same place, the label
 /// listed first), found in one pass over the text for all labels.
@@ -1800,6 +1828,24 @@ mod tests {
             let parsed = parse(&raw, &Limits::default());
             let c = classify(&parsed);
             assert!(!c.reason.is_empty());
+        }
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast path folds as the general one does.
+        #[test]
+        fn ascii_text_folds_as_any_text_does(text in "[ -~\t\n\r\x0B\x0C]{0,200}") {
+            let general = {
+                let mut out = String::new();
+                for word in text.split_whitespace() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.extend(word.chars().map(|c| if c == '`' { '\'' } else { c.to_ascii_lowercase() }));
+                }
+                out
+            };
+            proptest::prop_assert_eq!(fold(&text), general);
         }
     }
 }

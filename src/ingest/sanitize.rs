@@ -296,34 +296,42 @@ const NON_NESTING: [&str; 22] = [
 /// ignoring void and implicitly closed elements. Linear, never panics.
 pub fn html_depth(html: &str) -> usize {
     let bytes = html.as_bytes();
-    let mut depth = 0usize;
-    let mut deepest = 0usize;
-    let mut i = 0usize;
-    while let Some(offset) = bytes
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|b| *b == b'<'))
-    {
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    // The first '>' at or after some position up to the current one: still the first at or
+    // after the current position when it lies beyond it (or when there is none), so each
+    // part of the text is searched once, whatever the input.
+    let mut next_gt: Option<Option<usize>> = None;
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
         i += offset + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let start = if closing { i + 1 } else { i };
-        let mut end = start;
-        while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
-            end += 1;
-        }
+        let end = start
+            + bytes
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
         if end == start {
             continue;
         }
-        let name = html.get(start..end).unwrap_or("").to_ascii_lowercase();
-        if NON_NESTING.contains(&name.as_str()) {
+        // (ASCII letters and digits: character boundaries)
+        let name = &html[start..end];
+        if NON_NESTING.iter().any(|n| n.eq_ignore_ascii_case(name)) {
             continue;
         }
         if closing {
             depth = depth.saturating_sub(1);
         } else {
-            let self_closing = bytes
-                .get(end..)
-                .and_then(|rest| rest.iter().position(|b| *b == b'>'))
-                .is_some_and(|gt| gt > 0 && bytes.get(end + gt - 1) == Some(&b'/'));
+            let gt = match next_gt {
+                Some(found) if found.is_none_or(|g| g >= end) => found,
+                _ => {
+                    let found = memchr::memchr(b'>', &bytes[end..]).map(|g| end + g);
+                    next_gt = Some(found);
+                    found
+                }
+            };
+            let self_closing = gt.is_some_and(|g| g > end && bytes[g - 1] == b'/');
             if !self_closing {
                 depth += 1;
                 deepest = deepest.max(depth);
@@ -675,7 +683,30 @@ impl TextSink {
     }
 
     fn push_text(&mut self, text: &str) {
-        for c in text.chars() {
+        let mut rest = text;
+        while !rest.is_empty() {
+            // A run of printable ASCII (no space): as the loop below would push it, at once.
+            let run = rest
+                .bytes()
+                .take_while(|b| (0x21..=0x7e).contains(b))
+                .count();
+            if run > 0 {
+                if self.pending_breaks > 0 || self.pending_space {
+                    self.flush_separators();
+                }
+                let room = self.max_chars.saturating_sub(self.chars);
+                if run > room {
+                    self.out.push_str(&rest[..room]);
+                    self.chars += room;
+                    return;
+                }
+                self.out.push_str(&rest[..run]);
+                self.chars += run;
+                rest = &rest[run..];
+                continue;
+            }
+            let Some(c) = rest.chars().next() else { break };
+            rest = &rest[c.len_utf8()..];
             if c.is_whitespace() && c != '\u{00A0}' {
                 self.pending_space = true;
                 continue;
@@ -1089,5 +1120,115 @@ mod tests {
         assert!(looks_like_html("<html><body><p>x</p></body></html>"));
         assert!(looks_like_html("<p>Hello</p><p>there</p><br>"));
         assert!(!looks_like_html("Use <b> for bold, I said."));
+    }
+
+    /// The estimate as it was before (an allocation per tag, and a search for '>' per tag).
+    fn html_depth_before(html: &str) -> usize {
+        let bytes = html.as_bytes();
+        let mut depth = 0usize;
+        let mut deepest = 0usize;
+        let mut i = 0usize;
+        while let Some(offset) = bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|b| *b == b'<'))
+        {
+            i += offset + 1;
+            let closing = bytes.get(i) == Some(&b'/');
+            let start = if closing { i + 1 } else { i };
+            let mut end = start;
+            while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                end += 1;
+            }
+            if end == start {
+                continue;
+            }
+            let name = html.get(start..end).unwrap_or("").to_ascii_lowercase();
+            if NON_NESTING.contains(&name.as_str()) {
+                continue;
+            }
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                let self_closing = bytes
+                    .get(end..)
+                    .and_then(|rest| rest.iter().position(|b| *b == b'>'))
+                    .is_some_and(|gt| gt > 0 && bytes.get(end + gt - 1) == Some(&b'/'));
+                if !self_closing {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+            }
+        }
+        deepest
+    }
+
+    /// The character-at-a-time `push_text` the ASCII runs replaced.
+    fn push_text_by_char(sink: &mut TextSink, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() && c != '\u{00A0}' {
+                sink.pending_space = true;
+                continue;
+            }
+            if c.is_control() || is_invisible_format_char(c) {
+                continue;
+            }
+            if sink.pending_breaks > 0 || sink.pending_space {
+                sink.flush_separators();
+            }
+            if sink.full() {
+                return;
+            }
+            let c = if c == '\u{00A0}' { ' ' } else { c };
+            sink.raw_push(c);
+        }
+        if !text.trim().is_empty() {
+            sink.last_text.clear();
+            sink.last_text.push_str(truncate_bytes(text.trim(), 4096));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_is_pushed_as_one_character_at_a_time_would(
+            max in 0usize..40,
+            texts in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "abc", "Hello,", " ", "  ", "\n", "\t", "\u{00A0}", "é", "\u{200B}", "\u{7}",
+                        "x", "0123456789", "<>", "&amp;",
+                    ]),
+                    0..12,
+                ),
+                0..6,
+            ),
+            breaks in proptest::collection::vec(0u8..3, 6),
+        ) {
+            let (mut fast, mut slow) = (TextSink::new(max), TextSink::new(max));
+            for (parts, b) in texts.iter().zip(&breaks) {
+                let text = parts.concat();
+                fast.pending_breaks = *b;
+                slow.pending_breaks = *b;
+                fast.push_text(&text);
+                push_text_by_char(&mut slow, &text);
+                proptest::prop_assert_eq!(&fast.out, &slow.out);
+                proptest::prop_assert_eq!(fast.chars, slow.chars);
+                proptest::prop_assert_eq!(&fast.last_text, &slow.last_text);
+                proptest::prop_assert_eq!(fast.pending_space, slow.pending_space);
+            }
+        }
+
+        #[test]
+        fn the_depth_estimate_is_what_it_was_before_memchr(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "<div>", "</div>", "<p>", "<br/>", "<a", ">", "/", "<", "<x/>", "text", "<B>",
+                    "</b>", "<LI>", "<img src=x/>",
+                ]),
+                0..80,
+            )
+        ) {
+            let html = parts.concat();
+            proptest::prop_assert_eq!(html_depth(&html), html_depth_before(&html));
+        }
     }
 }
