@@ -1078,6 +1078,11 @@ pub fn exemptions_in(text: &str) -> Vec<String> {
     };
     let mut i = 0usize;
     while i < bytes.len() {
+        // (every form starts with an 's' or an 'r': the bytes before the next are skipped)
+        match memchr::memchr2(b's', b'r', &bytes[i..]) {
+            Some(skip) => i += skip,
+            None => break,
+        }
         let at_word_start = i == 0 || bytes.get(i - 1).is_some_and(|b| !b.is_ascii_alphanumeric());
         if !at_word_start {
             i += 1;

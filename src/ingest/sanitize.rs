@@ -876,13 +876,18 @@ pub fn looks_like_html(text: &str) -> bool {
     if head.starts_with("<!doctype html") || head.starts_with("<html") {
         return true;
     }
+    // (each marker starts with the only '<' it has: its occurrences are the '<'s it
+    // starts at, so every '<' is looked at once for all of them)
     let markers = [
         "<p>", "<p ", "</p>", "<br>", "<br/>", "<br />", "<div", "</div>", "<body",
     ];
-    markers
-        .iter()
-        .map(|marker| head.matches(marker).count())
-        .sum::<usize>()
+    memchr::memchr_iter(b'<', head.as_bytes())
+        .filter(|at| {
+            markers
+                .iter()
+                .any(|m| head.as_bytes()[*at..].starts_with(m.as_bytes()))
+        })
+        .count()
         >= 3
 }
 
@@ -1229,6 +1234,30 @@ mod tests {
         ) {
             let html = parts.concat();
             proptest::prop_assert_eq!(html_depth(&html), html_depth_before(&html));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn html_is_recognised_as_counting_each_marker_did(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "<p>", "<P ", "</p>", "<br>", "<br/>", "<br />", "<div", "</DIV>", "<body", "<",
+                    "p>", "text ", "<b>", "\n", "é", "<!doctype html>",
+                ]),
+                0..40,
+            )
+        ) {
+            let text = parts.concat();
+            let head = truncate_bytes(text.trim_start(), 4096).to_ascii_lowercase();
+            let before = head.starts_with("<!doctype html")
+                || head.starts_with("<html")
+                || ["<p>", "<p ", "</p>", "<br>", "<br/>", "<br />", "<div", "</div>", "<body"]
+                    .iter()
+                    .map(|marker| head.matches(marker).count())
+                    .sum::<usize>()
+                    >= 3;
+            proptest::prop_assert_eq!(looks_like_html(&text), before);
         }
     }
 }
