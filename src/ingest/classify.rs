@@ -1233,10 +1233,11 @@ const REFERENCE_LABELS: &[&str] = &[
 pub fn body_reference(subject: &str, text: &str) -> Option<String> {
     let subject = sanitize::truncate_bytes(subject, MAX_FRESH_CHARS);
     let text = sanitize::truncate_bytes(text, MAX_FRESH_CHARS * 4);
-    labelled_reference(subject)
-        .or_else(|| labelled_reference(text))
-        .or_else(|| bare_reference(subject, &subject.to_ascii_lowercase()))
-        .or_else(|| bare_reference(text, &text.to_ascii_lowercase()))
+    let (subject_lower, text_lower) = (subject.to_ascii_lowercase(), text.to_ascii_lowercase());
+    labelled_reference(subject, &subject_lower)
+        .or_else(|| labelled_reference(text, &text_lower))
+        .or_else(|| bare_reference(subject, &subject_lower))
+        .or_else(|| bare_reference(text, &text_lower))
 }
 
 /// Every label of [`REFERENCE_LABELS`], looked for in one pass.
@@ -1245,10 +1246,10 @@ static REFERENCE_LABELS_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
 
 /// The reference after the earliest label that has one (at the same place, the label
 /// listed first), found in one pass over the text for all labels.
-fn labelled_reference(text: &str) -> Option<String> {
-    let lower = text.to_ascii_lowercase();
+/// (`lower`: `text` in ASCII lower case)
+fn labelled_reference(text: &str, lower: &str) -> Option<String> {
     let mut found: Vec<(usize, usize)> = REFERENCE_LABELS_AC
-        .find_overlapping_iter(&lower)
+        .find_overlapping_iter(lower)
         .map(|m| (m.start(), m.pattern().as_usize()))
         .collect();
     found.sort_unstable();
@@ -1328,7 +1329,10 @@ fn reference_after(rest: &str, label: &str) -> Option<String> {
 fn bare_reference(text: &str, lower: &str) -> Option<String> {
     for prefix in ["foir", "foia", "foi", "eir"] {
         let mut from = 0usize;
-        while let Some(found) = lower.get(from..).and_then(|rest| rest.find(prefix)) {
+        while let Some(found) = lower
+            .get(from..)
+            .and_then(|rest| memchr::memmem::find(rest.as_bytes(), prefix.as_bytes()))
+        {
             let start = from + found;
             from = start + prefix.len();
             let word_start = start == 0
