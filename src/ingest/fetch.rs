@@ -322,13 +322,13 @@ async fn after_batch(
     Ok(())
 }
 
-/// The next batch to fetch from the selected folder, taken from the front of
-/// `remaining`, and its emails: at most `batch` emails and (but for a single larger email)
-/// [`BATCH_BYTES`], going by the sizes the server gives first, so that the batch being
-/// ingested and the one being fetched stay bounded in memory.
 /// A fetched batch: the UIDs asked for, and the emails the server gave (UID, bytes).
 type Batch = (Vec<u32>, Vec<(u32, Vec<u8>)>);
 
+/// The next batch to fetch from the selected folder, taken from the front of
+/// `remaining`, and its emails: at most `batch` emails and (but for a single larger email)
+/// [`BATCH_BYTES`], going by the sizes the server gives first, so that the three batches
+/// in hand (ingested, packed, fetched) stay bounded in memory.
 async fn next_batch(
     session: &mut crate::net::imap::ImapSession,
     remaining: &mut std::collections::VecDeque<u32>,

@@ -148,12 +148,6 @@ impl Store {
     pub(crate) fn durable(&self) -> &SqlitePool {
         &self.durable
     }
-
-    /// The folder that keeps inbound mail's bytes: it belongs with the database file
-    /// (back them up together).
-    pub fn blob_folder(&self) -> &Path {
-        self.packs.dir()
-    }
 }
 
 /// Decode a TEXT timestamp written by this module.

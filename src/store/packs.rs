@@ -58,10 +58,6 @@ impl Packs {
         }
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Append `blobs` (`(sha256, bytes)`) to this process's pack and sync it to disk:
     /// where each one is, in order. Blocking IO: call it off the runtime. Bytes written
     /// for a commit that then fails stay unnamed in the pack (wasted space only).
@@ -239,7 +235,7 @@ mod tests {
         let other = Packs::beside(&dir.path().join("foi.db"));
         assert_ne!(other.write(&[(&sb, &b)]).unwrap()[0].pack, at[0].pack);
         // A pack describes itself.
-        let text = std::fs::read(packs.dir().join(&at[0].pack)).unwrap();
+        let text = std::fs::read(packs.dir.join(&at[0].pack)).unwrap();
         assert!(text.starts_with(format!("FOI-PACK 1\n{sa} {}\n", a.len()).as_bytes()));
     }
 
@@ -249,7 +245,7 @@ mod tests {
         let a = b"some bytes".to_vec();
         let sa = sha256_hex(&a);
         let at = packs.write(&[(&sa, &a)]).unwrap().remove(0);
-        let path = packs.dir().join(&at.pack);
+        let path = packs.dir.join(&at.pack);
         let mut bytes = std::fs::read(&path).unwrap();
         let last = bytes.len() - 2;
         bytes[last] ^= 1;
