@@ -238,9 +238,15 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
         let pack = |batch: Batch| {
             let store = ctx.store.clone();
             tokio::spawn(async move {
-                let raws: Vec<&[u8]> = batch.1.iter().map(|(_, body)| body.as_slice()).collect();
-                let packed = store.pack_inbound_raw(&raws).await;
-                (batch, packed)
+                let (chunk, emails) = batch;
+                let (uids, bodies): (Vec<u32>, Vec<Vec<u8>>) = emails.into_iter().unzip();
+                match store.pack_inbound_raw(bodies).await {
+                    Ok((bodies, packed)) => {
+                        ((chunk, uids.into_iter().zip(bodies).collect()), Ok(packed))
+                    }
+                    // (the batch is not ingested then)
+                    Err(e) => ((chunk, Vec::new()), Err(e)),
+                }
             })
         };
         let mut packing = pack(next_batch(&mut session, &mut remaining, fetch.batch_size).await?);

@@ -152,24 +152,55 @@ impl Store {
         emails: &[(&[u8], &str)],
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<(i64, bool)>> {
-        let raws: Vec<&[u8]> = emails.iter().map(|(raw, _)| *raw).collect();
-        let packed = self.pack_inbound_raw(&raws).await?;
-        self.store_packed_inbound(emails, packed, now).await
+        let shas: Vec<String> = emails.iter().map(|(raw, _)| sha256_hex(raw)).collect();
+        let blobs: Vec<(&str, &[u8])> = shas
+            .iter()
+            .map(String::as_str)
+            .zip(emails.iter().map(|(raw, _)| *raw))
+            .collect();
+        let packed = self.pack_new_blobs(&blobs).await?;
+        self.store_packed_inbound(emails, PackedRaw { shas, packed }, now)
+            .await
     }
 
     /// The first half of [`Store::store_inbound_raw`], which a caller may run ahead (while
     /// the batch before is processed): the bytes of the emails the database does not hold
     /// yet, written to a pack and synced to disk, to be named by
-    /// [`Store::store_packed_inbound`].
-    pub async fn pack_inbound_raw(&self, raws: &[&[u8]]) -> anyhow::Result<PackedRaw> {
+    /// [`Store::store_packed_inbound`]. The emails are handed to the writing thread and
+    /// back, not copied (a batch may hold one email of tens of megabytes).
+    pub async fn pack_inbound_raw(
+        &self,
+        raws: Vec<Vec<u8>>,
+    ) -> anyhow::Result<(Vec<Vec<u8>>, PackedRaw)> {
         let shas: Vec<String> = raws.iter().map(|raw| sha256_hex(raw)).collect();
-        let blobs: Vec<(&str, &[u8])> = shas
-            .iter()
-            .map(String::as_str)
-            .zip(raws.iter().copied())
+        let mut wanted = self.unknown_blobs(shas.iter().map(String::as_str)).await?;
+        // (in order, once each)
+        let picks: Vec<usize> = (0..raws.len())
+            .filter(|i| wanted.remove(shas[*i].as_str()))
             .collect();
-        let packed = self.pack_new_blobs(&blobs).await?;
-        Ok(PackedRaw { shas, packed })
+        if picks.is_empty() {
+            let packed = Packed::default();
+            return Ok((raws, PackedRaw { shas, packed }));
+        }
+        let packs = self.packs.clone();
+        let (raws, shas, written) = tokio::task::spawn_blocking(move || {
+            let view: Vec<(&str, &[u8])> = picks
+                .iter()
+                .map(|i| (shas[*i].as_str(), raws[*i].as_slice()))
+                .collect();
+            let written = packs.write(&view).map(|at| {
+                picks
+                    .iter()
+                    .zip(at)
+                    .map(|(i, at)| (shas[*i].clone(), raws[*i].len() as i64, at))
+                    .collect()
+            });
+            (raws, shas, written)
+        })
+        .await
+        .context("writing a blob pack failed")?;
+        let packed = Packed { blobs: written? };
+        Ok((raws, PackedRaw { shas, packed }))
     }
 
     /// The second half of [`Store::store_inbound_raw`], for emails packed by
@@ -278,13 +309,14 @@ impl Store {
         Ok(())
     }
 
-    /// Keep the blobs (`(sha256, bytes)`) the database does not hold yet in a new pack,
-    /// synced to disk before anything names it; [`Packed::statements`] names them.
-    async fn pack_new_blobs(&self, blobs: &[(&str, &[u8])]) -> anyhow::Result<Packed> {
-        let mut wanted: std::collections::HashSet<&str> =
-            blobs.iter().map(|(sha, _)| *sha).collect();
+    /// Of these hashes, those the database holds no blob for.
+    async fn unknown_blobs<'a>(
+        &self,
+        shas: impl Iterator<Item = &'a str>,
+    ) -> anyhow::Result<std::collections::HashSet<&'a str>> {
+        let mut wanted: std::collections::HashSet<&str> = shas.collect();
         if wanted.is_empty() {
-            return Ok(Packed::default());
+            return Ok(wanted);
         }
         let mut q: sqlx::QueryBuilder<sqlx::Sqlite> =
             sqlx::QueryBuilder::new("SELECT sha256 FROM blobs WHERE sha256 IN (");
@@ -297,6 +329,15 @@ impl Store {
         for sha in &known {
             wanted.remove(sha.as_str());
         }
+        Ok(wanted)
+    }
+
+    /// Keep the blobs (`(sha256, bytes)`) the database does not hold yet in a new pack,
+    /// synced to disk before anything names it; [`Packed::statements`] names them.
+    async fn pack_new_blobs(&self, blobs: &[(&str, &[u8])]) -> anyhow::Result<Packed> {
+        let mut wanted = self
+            .unknown_blobs(blobs.iter().map(|(sha, _)| *sha))
+            .await?;
         // (in order, once each; the bytes are copied for the writing thread)
         let new: Vec<(String, Vec<u8>)> = blobs
             .iter()
