@@ -860,3 +860,41 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    /// An outgoing email whose bytes an inbound one already brought (kept in a pack) is
+    /// kept in its row: the sender's claim reads it there.
+    #[tokio::test]
+    async fn outgoing_bytes_already_in_a_pack_are_brought_back_inline() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("foi.db")).await.unwrap();
+        let raw = b"From: a@b.example\r\nSubject: a loop\r\n\r\nthe same bytes\r\n".as_slice();
+        store
+            .store_inbound_raw(&[(raw, "test")], chrono::DateTime::UNIX_EPOCH)
+            .await
+            .unwrap();
+        let packs = dir.path().join("foi.db.blobs");
+        assert_eq!(
+            std::fs::read_dir(&packs).unwrap().count(),
+            1,
+            "kept in a pack"
+        );
+        let mut conn = store.pool().acquire().await.unwrap();
+        let sha = super::super::outbox::put_blob(&mut conn, raw)
+            .await
+            .unwrap();
+        let (data, pack): (Vec<u8>, Option<String>) =
+            sqlx::query_as("SELECT data, pack FROM blobs WHERE sha256 = $1")
+                .bind(&sha)
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+        assert_eq!((data.as_slice(), pack), (raw, None));
+        // Read without the pack.
+        std::fs::remove_dir_all(&packs).unwrap();
+        assert_eq!(store.blob(&sha).await.unwrap().unwrap(), raw);
+    }
+}

@@ -130,13 +130,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     crate::domain::to_hex(&Sha256::digest(bytes))
 }
 
+/// Keep an outgoing email's bytes in the database itself. The sender reads them with its
+/// claim, in the same statement: should the same bytes already be in a pack (an inbound
+/// copy of them), the blob is brought back inline, so every blob an outbox row or a
+/// chaser names is in its row.
 pub(crate) async fn put_blob(
     conn: &mut sqlx::SqliteConnection,
     bytes: &[u8],
 ) -> anyhow::Result<String> {
     let sha = sha256_hex(bytes);
     sqlx::query(
-        "INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
+        "INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3)
+         ON CONFLICT (sha256) DO UPDATE SET data = excluded.data, pack = NULL, pack_offset = NULL
+         WHERE blobs.pack IS NOT NULL",
     )
     .bind(&sha)
     .bind(bytes.len() as i64)
