@@ -374,6 +374,17 @@ pub struct PackedRaw {
     packed: Packed,
 }
 
+/// An attachment's row (`id, file_name, content_type, size, sha256`).
+fn attachment_row(a: &sqlx::sqlite::SqliteRow) -> anyhow::Result<AttachmentRow> {
+    Ok(AttachmentRow {
+        id: a.try_get("id")?,
+        file_name: a.try_get("file_name")?,
+        content_type: a.try_get("content_type")?,
+        size: a.try_get("size")?,
+        sha256: a.try_get("sha256")?,
+    })
+}
+
 /// The columns [`Store::blob_bytes`] reads, from `blobs b`.
 const BLOB_COLUMNS: &str = "b.sha256 AS blob_sha256, b.size AS blob_size, b.data AS blob_data, \
                             b.pack AS blob_pack, b.pack_offset AS blob_offset";
@@ -663,15 +674,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(|a| {
-            Ok(AttachmentRow {
-                id: a.try_get("id")?,
-                file_name: a.try_get("file_name")?,
-                content_type: a.try_get("content_type")?,
-                size: a.try_get("size")?,
-                sha256: a.try_get("sha256")?,
-            })
-        })
+        .map(attachment_row)
         .collect::<anyhow::Result<Vec<_>>>()?;
         let at: String = r.try_get("at")?;
         Ok(Some(MessageRow {
@@ -733,16 +736,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        Ok(Some((
-            AttachmentRow {
-                id: a.try_get("id")?,
-                file_name: a.try_get("file_name")?,
-                content_type: a.try_get("content_type")?,
-                size: a.try_get("size")?,
-                sha256: a.try_get("sha256")?,
-            },
-            self.blob_bytes(&a).await?,
-        )))
+        Ok(Some((attachment_row(&a)?, self.blob_bytes(&a).await?)))
     }
 
     /// The bytes of a blob read with [`BLOB_COLUMNS`]: in the row, or in its pack.
