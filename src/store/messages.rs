@@ -173,33 +173,8 @@ impl Store {
         raws: Vec<Vec<u8>>,
     ) -> anyhow::Result<(Vec<Vec<u8>>, PackedRaw)> {
         let shas: Vec<String> = raws.iter().map(|raw| sha256_hex(raw)).collect();
-        let mut wanted = self.unknown_blobs(shas.iter().map(String::as_str)).await?;
-        // (in order, once each)
-        let picks: Vec<usize> = (0..raws.len())
-            .filter(|i| wanted.remove(shas[*i].as_str()))
-            .collect();
-        if picks.is_empty() {
-            let packed = Packed::default();
-            return Ok((raws, PackedRaw { shas, packed }));
-        }
-        let packs = self.packs.clone();
-        let (raws, shas, written) = tokio::task::spawn_blocking(move || {
-            let view: Vec<(&str, &[u8])> = picks
-                .iter()
-                .map(|i| (shas[*i].as_str(), raws[*i].as_slice()))
-                .collect();
-            let written = packs.write(&view).map(|at| {
-                picks
-                    .iter()
-                    .zip(at)
-                    .map(|(i, at)| (shas[*i].clone(), raws[*i].len() as i64, at))
-                    .collect()
-            });
-            (raws, shas, written)
-        })
-        .await
-        .context("writing a blob pack failed")?;
-        let packed = Packed { blobs: written? };
+        let picks = self.new_blobs(&shas).await?;
+        let (raws, shas, packed) = self.write_blobs(raws, shas, picks).await?;
         Ok((raws, PackedRaw { shas, packed }))
     }
 
@@ -309,14 +284,12 @@ impl Store {
         Ok(())
     }
 
-    /// Of these hashes, those the database holds no blob for.
-    async fn unknown_blobs<'a>(
-        &self,
-        shas: impl Iterator<Item = &'a str>,
-    ) -> anyhow::Result<std::collections::HashSet<&'a str>> {
-        let mut wanted: std::collections::HashSet<&str> = shas.collect();
+    /// Of these hashes, the places of those the database holds no blob for (the first
+    /// place of each).
+    async fn new_blobs(&self, shas: &[impl AsRef<str>]) -> anyhow::Result<Vec<usize>> {
+        let mut wanted: std::collections::HashSet<&str> = shas.iter().map(AsRef::as_ref).collect();
         if wanted.is_empty() {
-            return Ok(wanted);
+            return Ok(Vec::new());
         }
         let mut q: sqlx::QueryBuilder<sqlx::Sqlite> =
             sqlx::QueryBuilder::new("SELECT sha256 FROM blobs WHERE sha256 IN (");
@@ -329,41 +302,54 @@ impl Store {
         for sha in &known {
             wanted.remove(sha.as_str());
         }
-        Ok(wanted)
+        Ok((0..shas.len())
+            .filter(|i| wanted.remove(shas[*i].as_ref()))
+            .collect())
     }
 
-    /// Keep the blobs (`(sha256, bytes)`) the database does not hold yet in a new pack,
-    /// synced to disk before anything names it; [`Packed::statements`] names them.
-    async fn pack_new_blobs(&self, blobs: &[(&str, &[u8])]) -> anyhow::Result<Packed> {
-        let mut wanted = self
-            .unknown_blobs(blobs.iter().map(|(sha, _)| *sha))
-            .await?;
-        // (in order, once each; the bytes are copied for the writing thread)
-        let new: Vec<(String, Vec<u8>)> = blobs
-            .iter()
-            .filter(|(sha, _)| wanted.remove(sha))
-            .map(|(sha, bytes)| (sha.to_string(), bytes.to_vec()))
-            .collect();
-        if new.is_empty() {
-            return Ok(Packed::default());
+    /// Write the blobs at `picks` (of `blobs`, with their `shas`) to this process's pack,
+    /// synced to disk before anything names them ([`Packed::statements`] does). The
+    /// blobs are handed to the writing thread and back, not copied.
+    async fn write_blobs(
+        &self,
+        blobs: Vec<Vec<u8>>,
+        shas: Vec<String>,
+        picks: Vec<usize>,
+    ) -> anyhow::Result<(Vec<Vec<u8>>, Vec<String>, Packed)> {
+        if picks.is_empty() {
+            return Ok((blobs, shas, Packed::default()));
         }
         let packs = self.packs.clone();
-        tokio::task::spawn_blocking(move || {
-            let view: Vec<(&str, &[u8])> = new
+        let (blobs, shas, written) = tokio::task::spawn_blocking(move || {
+            let view: Vec<(&str, &[u8])> = picks
                 .iter()
-                .map(|(sha, b)| (sha.as_str(), b.as_slice()))
+                .map(|i| (shas[*i].as_str(), blobs[*i].as_slice()))
                 .collect();
-            let at = packs.write(&view)?;
-            Ok(Packed {
-                blobs: new
-                    .into_iter()
+            let written = packs.write(&view).map(|at| {
+                picks
+                    .iter()
                     .zip(at)
-                    .map(|((sha, bytes), at)| (sha, bytes.len() as i64, at))
-                    .collect(),
-            })
+                    .map(|(i, at)| (shas[*i].clone(), blobs[*i].len() as i64, at))
+                    .collect()
+            });
+            (blobs, shas, written)
         })
         .await
-        .context("writing a blob pack failed")?
+        .context("writing a blob pack failed")?;
+        Ok((blobs, shas, Packed { blobs: written? }))
+    }
+
+    /// Keep the blobs (`(sha256, bytes)`) the database does not hold yet in the pack; the
+    /// new ones are copied for the writing thread.
+    async fn pack_new_blobs(&self, blobs: &[(&str, &[u8])]) -> anyhow::Result<Packed> {
+        let shas: Vec<&str> = blobs.iter().map(|(sha, _)| *sha).collect();
+        let picks = self.new_blobs(&shas).await?;
+        let (new, new_shas) = picks
+            .iter()
+            .map(|i| (blobs[*i].1.to_vec(), blobs[*i].0.to_string()))
+            .unzip();
+        let all = (0..picks.len()).collect();
+        Ok(self.write_blobs(new, new_shas, all).await?.2)
     }
 }
 
