@@ -109,7 +109,10 @@ impl Packs {
     fn create(&self, first: &str) -> anyhow::Result<OpenPack> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         std::fs::create_dir_all(&self.dir)
-            .with_context(|| format!("cannot create the blob folder {}", self.dir.display()))?;
+            .with_context(|| format!(
+                "cannot create the blob folder {}: it must be a folder this user can write, beside the database",
+                self.dir.display()
+            ))?;
         loop {
             // (named after the first blob it holds, and the writing process)
             let name = format!(
@@ -137,7 +140,10 @@ impl Packs {
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => {
                     return Err(e).with_context(|| {
-                        format!("cannot create a blob pack in {}", self.dir.display())
+                        format!(
+                        "cannot create a blob pack in {}: it must be a folder this user can write",
+                        self.dir.display()
+                    )
                     })
                 }
             }

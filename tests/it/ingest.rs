@@ -916,3 +916,35 @@ fn inbound_bytes_are_kept_once_in_a_pack_beside_the_database() {
     let e = w.fails(["message", "show", &id, "--raw"]);
     assert!(e.contains("does not match its SHA-256"), "{e}");
 }
+
+/// A blob folder that cannot be written stops the fetch with one error naming it; nothing
+/// is recorded, and the email is stored by the next fetch once the folder is mended.
+#[test]
+fn a_blob_folder_that_cannot_be_written_stops_the_fetch_and_loses_nothing() {
+    let w = sent_campaign();
+    drop_in_maildir(
+        &w,
+        "reply.eml",
+        &email(
+            "foi@council.example",
+            "foi@example.org",
+            "Your request",
+            "",
+            "Our answer.",
+        ),
+    );
+    let folder = w.path().join("foi.db.blobs");
+    std::fs::write(&folder, "not a folder").unwrap();
+    let before = w.snapshot();
+    let e = w.fails(["fetch"]);
+    assert!(
+        e.contains("cannot create the blob folder") && e.contains("foi.db.blobs"),
+        "{e}"
+    );
+    assert_eq!(w.snapshot(), before);
+    let triage = w.json(["triage", "list", "--json"]);
+    assert_eq!(triage.as_array().unwrap().len(), 0, "{triage}");
+    std::fs::remove_file(&folder).unwrap();
+    let out = w.ok(["fetch"]);
+    assert!(out.starts_with("new 1, matched 0, triage 1"), "{out}");
+}
