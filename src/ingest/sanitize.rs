@@ -42,6 +42,10 @@ const WINDOWS_RESERVED: [&str; 22] = [
 
 /// Cuts `s` to at most `max_chars` characters; says whether anything was cut.
 pub fn truncate_chars(s: &str, max_chars: usize) -> (&str, bool) {
+    // (a character is at least one byte: a short text is whole without counting)
+    if s.len() <= max_chars {
+        return (s, false);
+    }
     match s.char_indices().nth(max_chars) {
         Some((byte_pos, _)) => (s.get(..byte_pos).unwrap_or(s), true),
         None => (s, false),
@@ -1220,6 +1224,17 @@ mod tests {
                 proptest::prop_assert_eq!(&fast.last_text, &slow.last_text);
                 proptest::prop_assert_eq!(fast.pending_space, slow.pending_space);
             }
+        }
+
+        #[test]
+        fn a_text_is_cut_after_its_first_max_characters(
+            text in "[a-z é€\u{1F600}\n]{0,40}",
+            max in 0usize..50,
+        ) {
+            let (cut, more) = truncate_chars(&text, max);
+            let expected: String = text.chars().take(max).collect();
+            proptest::prop_assert_eq!(cut, expected.as_str());
+            proptest::prop_assert_eq!(more, text.chars().count() > max);
         }
 
         #[test]
