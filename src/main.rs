@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    return_large_buffers_to_the_kernel();
     let cli = foi::cli::Cli::parse();
     foi::cli::init_tracing(cli.verbose);
     match foi::cli::run(cli).await {
@@ -24,3 +25,19 @@ async fn main() -> ExitCode {
         }
     }
 }
+
+/// Large buffers (an email of tens of megabytes, its decoded attachment) go straight to
+/// the kernel and back to it when freed. glibc otherwise raises that threshold to the size
+/// of the first large buffer freed and keeps later ones in its heap, where the holes they
+/// leave add up: `foi fetch` of thirty 12 MB emails peaked at 120-150 MB, and at 76 MB
+/// with this.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn return_large_buffers_to_the_kernel() {
+    // SAFETY: mallopt only sets a parameter of the allocator (under its own lock).
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_large_buffers_to_the_kernel() {}
