@@ -1,12 +1,13 @@
 //! Mailbox sources: a Maildir folder, the IMAP account (per folder: UIDVALIDITY and the
 //! highest UID stored, fetched in batches with BODY.PEEK so nothing is marked read), and
-//! `.eml`/mbox files. Emails go through [`super::pipeline::ingest_batch`] a batch at a
-//! time, so memory stays bounded whatever the mailbox size: files and Maildirs as they
-//! are read (at most `BATCH_EMAILS` or `BATCH_BYTES` held), IMAP a server batch at a time
-//! (at most `batch_size` emails and `BATCH_BYTES`), three at once: one ingested while
-//! the raw bytes of the next are packed and the one after is fetched.
+//! `.eml`/mbox files. Emails are ingested a batch at a time, so memory stays bounded
+//! whatever the mailbox size: files and Maildirs as they are read (at most
+//! `BATCH_EMAILS` or `BATCH_BYTES` held, through [`super::pipeline::ingest_batch`]), IMAP
+//! a server batch at a time (at most `batch_size` emails and `BATCH_BYTES`), three at
+//! once: one matched and recorded while the next is kept (packed, named) and parsed and
+//! the one after is fetched.
 
-use super::pipeline::{ingest_batch, ingest_packed_batch, Ingested};
+use super::pipeline::{finish_batch, ingest_batch, limits, prepare_owned, Ingested};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::deadlines::Regimes;
@@ -231,59 +232,51 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
             .into_iter()
             .collect();
         let label = format!("imap:{folder}");
-        // Three batches at once: one is ingested (parsed, matched and recorded) while the
-        // raw bytes of the next are written to a pack and synced to disk, and the one
-        // after that is fetched: the server, the disk and our CPU work together.
+        // Three batches at once: one is matched and recorded while the next is kept (its
+        // raw bytes written to a pack, synced and named in the database) and parsed, and
+        // the one after is fetched: the server, the disk and our CPU work together.
         let mut stored = last;
-        let pack = |batch: Batch| {
-            let store = ctx.store.clone();
+        let keep = |batch: Batch| {
+            let (store, limits, label, now) = (
+                ctx.store.clone(),
+                limits(ctx.config),
+                label.clone(),
+                ctx.clock.now(),
+            );
             tokio::spawn(async move {
                 let (chunk, emails) = batch;
-                let (uids, bodies): (Vec<u32>, Vec<Vec<u8>>) = emails.into_iter().unzip();
-                match store.pack_inbound_raw(bodies).await {
-                    Ok((bodies, packed)) => {
-                        ((chunk, uids.into_iter().zip(bodies).collect()), Ok(packed))
-                    }
-                    // (the batch is not ingested then)
-                    Err(e) => ((chunk, Vec::new()), Err(e)),
-                }
+                let (uids, raws): (Vec<u32>, Vec<Vec<u8>>) = emails.into_iter().unzip();
+                // (an error stops the fetch before this batch is recorded)
+                let prepared = prepare_owned(store, limits, raws, label, now).await;
+                (chunk, uids, prepared)
             })
         };
-        let mut packing = pack(next_batch(&mut session, &mut remaining, fetch.batch_size).await?);
+        let mut keeping = keep(next_batch(&mut session, &mut remaining, fetch.batch_size).await?);
         let mut fetched = next_batch(&mut session, &mut remaining, fetch.batch_size).await?;
+        let mut recorded = std::collections::HashSet::new();
         loop {
-            let ((chunk, current), packed) = packing
+            let (chunk, uids, prepared) = keeping
                 .await
-                .map_err(|e| anyhow::anyhow!("packing fetched emails failed: {e}"))?;
-            let packed = packed?;
+                .map_err(|e| anyhow::anyhow!("keeping fetched emails failed: {e}"))?;
+            let mut prepared = prepared?;
             if chunk.is_empty() {
                 break;
             }
-            packing = pack(std::mem::take(&mut fetched));
+            keeping = keep(std::mem::take(&mut fetched));
+            prepared.recorded_meanwhile(&recorded);
+            let ids = prepared.ids();
             let fetch_next = next_batch(&mut session, &mut remaining, fetch.batch_size);
-            let ingest_current = async {
-                let emails: Vec<(&[u8], &str)> = current
-                    .iter()
-                    .map(|(_, body)| (body.as_slice(), label.as_str()))
-                    .collect();
-                let now = ctx.clock.now();
-                ingest_packed_batch(
-                    ctx.store,
-                    ctx.config,
-                    ctx.regimes,
-                    &emails,
-                    Some(packed),
-                    now,
-                )
-                .await
-            };
-            let (next_fetched, ingested) = tokio::join!(fetch_next, ingest_current);
+            let now = ctx.clock.now();
+            let record_current = finish_batch(ctx.store, ctx.config, ctx.regimes, prepared, now);
+            let (next_fetched, ingested) = tokio::join!(fetch_next, record_current);
             for r in &ingested? {
                 sum.add(r);
             }
-            stored = current.iter().map(|(uid, _)| *uid).fold(stored, u32::max);
+            recorded = ids;
+            stored = uids.into_iter().fold(stored, u32::max);
             // Progress is saved after each batch: a fetch cut short re-reads at most two
-            // batches, and the content-addressed store keeps that free of duplicates.
+            // batches (kept ones are processed then; the content-addressed store keeps
+            // that free of duplicates).
             ctx.store
                 .set_folder_state(&source, folder, validity, stored)
                 .await?;

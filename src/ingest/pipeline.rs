@@ -9,7 +9,7 @@ use super::parse::{parse, Limits, ParsedMessage};
 use crate::config::Config;
 use crate::deadlines::Regimes;
 use crate::domain::CaseStatus;
-use crate::store::{IngestRecord, NewAttachment, PackedRaw, Store};
+use crate::store::{IngestRecord, NewAttachment, Store};
 use chrono::{DateTime, Utc};
 
 /// What happened to one email.
@@ -149,23 +149,10 @@ pub async fn ingest_batch(
     emails: &[(&[u8], &str)],
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Ingested>> {
-    ingest_packed_batch(store, config, regimes, emails, None, now).await
-}
-
-/// [`ingest_batch`] for emails whose raw bytes may have been packed ahead (see
-/// [`Store::pack_inbound_raw`]; `None`: they are packed here).
-pub async fn ingest_packed_batch(
-    store: &Store,
-    config: &Config,
-    regimes: &Regimes,
-    emails: &[(&[u8], &str)],
-    packed: Option<PackedRaw>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Vec<Ingested>> {
     if emails.is_empty() {
         return Ok(Vec::new());
     }
-    let prepared = prepare_batch(store, config, emails, packed, now).await?;
+    let prepared = prepare_batch(store, config, emails, now).await?;
     finish_batch(store, config, regimes, prepared, now).await
 }
 
@@ -174,42 +161,67 @@ async fn prepare_batch(
     store: &Store,
     config: &Config,
     emails: &[(&[u8], &str)],
-    packed: Option<PackedRaw>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Prepared> {
-    if emails.is_empty() {
+    // (the parse runs on another thread: it works on a copy, which costs far less than
+    // parsing)
+    let copies = std::sync::Arc::new(emails.iter().map(|(raw, _)| raw.to_vec()).collect());
+    prepare_with(copies, limits(config), store.store_inbound_raw(emails, now)).await
+}
+
+/// [`prepare_batch`] for a batch the caller hands over (fetched over IMAP), as a task of
+/// its own that runs while the batch before is matched and recorded: the raw bytes are
+/// written to a pack, synced and named in the database while a copy is parsed. Hand
+/// the result to [`finish_batch`] after [`Prepared::recorded_meanwhile`].
+pub(crate) async fn prepare_owned(
+    store: Store,
+    limits: Limits,
+    raws: Vec<Vec<u8>>,
+    source: String,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Prepared> {
+    // (shared by the parse and the pack writer, not copied)
+    let raws = std::sync::Arc::new(raws);
+    let storing = async {
+        let packed = store.pack_inbound_raw(raws.clone()).await?;
+        let emails: Vec<(&[u8], &str)> = raws
+            .iter()
+            .map(|raw| (raw.as_slice(), source.as_str()))
+            .collect();
+        store.store_packed_inbound(&emails, packed, now).await
+    };
+    prepare_with(raws.clone(), limits, storing).await
+}
+
+/// Parse and classify `raws` while `storing` keeps the same emails' raw bytes (and says,
+/// for each, its message id and whether it is to be processed). The raw bytes are stored
+/// (one transaction) while the emails are parsed, off the runtime's thread and on every
+/// core (so the fetch of the next batch goes on too); nothing parsed is used before the
+/// raw bytes are committed.
+async fn prepare_with(
+    raws: std::sync::Arc<Vec<Vec<u8>>>,
+    limits: Limits,
+    storing: impl std::future::Future<Output = anyhow::Result<Vec<(i64, bool)>>>,
+) -> anyhow::Result<Prepared> {
+    if raws.is_empty() {
         return Ok(Prepared {
             done: Vec::new(),
             work: Vec::new(),
         });
     }
-    let limits = limits(config);
-    // The raw bytes are stored (one transaction) while the emails are parsed, off the
-    // runtime's thread and on every core (so the fetch of the next batch goes on too);
-    // nothing parsed is used before the raw bytes are committed. The bytes are copied for
-    // the parse: the batch is bounded, and a copy costs far less than parsing it.
-    let owned: Vec<(usize, Vec<u8>)> = emails
-        .iter()
-        .enumerate()
-        .map(|(at, (raw, _))| (at, raw.to_vec()))
-        .collect();
+    let n = raws.len();
     let parsing = tokio::task::spawn_blocking(move || {
-        let view: Vec<(usize, i64, &[u8])> = owned
+        let view: Vec<(usize, i64, &[u8])> = raws
             .iter()
-            .map(|(at, raw)| (*at, 0, raw.as_slice()))
+            .enumerate()
+            .map(|(at, raw)| (at, 0, raw.as_slice()))
             .collect();
         parse_all(&view, &limits)
     });
-    let storing = async {
-        match packed {
-            Some(packed) => store.store_packed_inbound(emails, packed, now).await,
-            None => store.store_inbound_raw(emails, now).await,
-        }
-    };
     let (stored, parsed) = tokio::join!(storing, parsing);
     let stored = stored?;
     let parsed = parsed.map_err(|e| anyhow::anyhow!("parsing a batch of emails failed: {e}"))?;
-    let mut done: Vec<Option<Ingested>> = vec![None; emails.len()];
+    let mut done: Vec<Option<Ingested>> = vec![None; n];
     // Emails stored before (same bytes) are done; the rest go on with their ids.
     let mut work: Vec<Work> = Vec::with_capacity(parsed.len());
     for mut w in parsed {
@@ -226,13 +238,33 @@ async fn prepare_batch(
 
 /// A batch whose raw bytes are stored and whose emails are parsed and classified: what
 /// [`finish_batch`] matches and records.
-struct Prepared {
+pub(crate) struct Prepared {
     done: Vec<Option<Ingested>>,
     work: Vec<Work>,
 }
 
+impl Prepared {
+    /// The messages [`finish_batch`] will record.
+    pub(crate) fn ids(&self) -> std::collections::HashSet<i64> {
+        self.work.iter().map(|w| w.id).collect()
+    }
+
+    /// The batch before was recorded (its messages `recorded`) while this one was kept:
+    /// an email of this batch with the same bytes as one of those was then still
+    /// unprocessed when kept, and is a duplicate now.
+    pub(crate) fn recorded_meanwhile(&mut self, recorded: &std::collections::HashSet<i64>) {
+        let (again, work) = std::mem::take(&mut self.work)
+            .into_iter()
+            .partition(|w| recorded.contains(&w.id));
+        self.work = work;
+        for w in again {
+            self.done[w.at] = Some(Ingested::Duplicate(w.id));
+        }
+    }
+}
+
 /// Match and record a prepared batch, in one transaction.
-async fn finish_batch(
+pub(crate) async fn finish_batch(
     store: &Store,
     config: &Config,
     regimes: &Regimes,
@@ -240,6 +272,9 @@ async fn finish_batch(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Ingested>> {
     let Prepared { mut done, mut work } = prepared;
+    if work.is_empty() {
+        return Ok(done.into_iter().flatten().collect());
+    }
     let pattern = &config.sender.reply_address;
     let keys: Vec<_> = work
         .iter()
@@ -281,7 +316,10 @@ async fn finish_batch(
     let mut records = Vec::with_capacity(work.len());
     for w in &mut work {
         let matched = w.matched.take().unwrap_or_else(no_evidence);
-        let record = build_record(regimes, w.id, &w.parsed, &w.class, matched, &w.found, now);
+        // (the parsed email is moved into its record: its texts and attachments are not
+        // copied)
+        let parsed = std::mem::take(&mut w.parsed);
+        let record = build_record(regimes, w.id, parsed, &w.class, matched, &w.found, now);
         done[w.at] = Some(if record.links.is_empty() {
             Ingested::Triage {
                 id: w.id,
@@ -297,14 +335,14 @@ async fn finish_batch(
         records.push(record);
     }
     // One transaction records it all, chasers included.
-    store.apply_ingest(&records, now).await?;
+    store.apply_ingest(records, now).await?;
     Ok(done.into_iter().flatten().collect())
 }
 
 fn build_record(
     regimes: &Regimes,
     id: i64,
-    parsed: &ParsedMessage,
+    parsed: ParsedMessage,
     class: &Classification,
     matched: Match,
     found: &Found,
@@ -312,13 +350,9 @@ fn build_record(
 ) -> IngestRecord {
     let mut r = IngestRecord {
         id,
-        message_id: parsed.message_id.clone().unwrap_or_default(),
-        subject: parsed.subject.clone().unwrap_or_default(),
-        from_addr: parsed
-            .from
-            .as_ref()
-            .map(|m| m.address.clone())
-            .unwrap_or_default(),
+        message_id: parsed.message_id.unwrap_or_default(),
+        subject: parsed.subject.unwrap_or_default(),
+        from_addr: parsed.from.map(|m| m.address).unwrap_or_default(),
         to_addr: parsed
             .to
             .iter()
@@ -327,19 +361,20 @@ fn build_record(
             .join(", "),
         // A Date header in the future is not believed.
         date: parsed.date.filter(|d| *d <= now),
-        text_body: parsed.text_body.clone(),
-        html_body: parsed.html_body.clone(),
+        text_body: parsed.text_body,
+        html_body: parsed.html_body,
         problem: parsed.problem.as_ref().map(|p| p.to_string()),
         classification: class.kind.as_str().to_string(),
         reason: class.reason.clone(),
         body_reference: class.body_reference.clone(),
         attachments: parsed
             .attachments
-            .iter()
+            .into_iter()
             .map(|a| NewAttachment {
-                file_name: a.file_name.clone(),
-                content_type: a.content_type.clone(),
-                bytes: a.bytes.clone(),
+                file_name: a.file_name,
+                content_type: a.content_type,
+                size: a.bytes.len() as i64,
+                bytes: a.bytes,
                 inline: a.inline,
             })
             .collect(),
@@ -392,4 +427,62 @@ fn build_record(
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// An IMAP fetch keeps a batch while it records the one before. When both hold the
+    /// same email, the second sees it kept but not yet processed; it must come out a
+    /// duplicate, not a second record of the same message.
+    #[tokio::test]
+    async fn an_email_in_the_batch_being_recorded_is_a_duplicate_in_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("foi.db")).await.unwrap();
+        let config = Config::parse(crate::config::EXAMPLE, dir.path()).unwrap();
+        let regimes = config.regimes().unwrap();
+        let now = chrono::DateTime::UNIX_EPOCH;
+        let email = |n: u32| {
+            format!("From: foi@council.example\r\nSubject: Reply {n}\r\nMessage-ID: <r{n}@council.example>\r\n\r\nOur answer {n}.\r\n")
+                .into_bytes()
+        };
+        let keep = |raws: Vec<Vec<u8>>| {
+            prepare_owned(
+                store.clone(),
+                limits(&config),
+                raws,
+                "imap:INBOX".into(),
+                now,
+            )
+        };
+        // Both batches kept before the first is recorded.
+        let first = keep(vec![email(1), email(2)]).await.unwrap();
+        let mut second = keep(vec![email(2), email(3)]).await.unwrap();
+        let recorded = first.ids();
+        assert_eq!(recorded.len(), 2);
+        assert_eq!(
+            second.ids().len(),
+            2,
+            "kept while unprocessed, the repeated email looks new to the second batch"
+        );
+        let done = finish_batch(&store, &config, &regimes, first, now)
+            .await
+            .unwrap();
+        assert!(done.iter().all(|d| matches!(d, Ingested::Triage { .. })));
+        second.recorded_meanwhile(&recorded);
+        let done = finish_batch(&store, &config, &regimes, second, now)
+            .await
+            .unwrap();
+        let repeated = match &done[0] {
+            Ingested::Duplicate(id) => *id,
+            other => panic!("the repeated email was recorded again: {other:?}"),
+        };
+        assert!(recorded.contains(&repeated));
+        assert!(matches!(done[1], Ingested::Triage { .. }), "{done:?}");
+        // Three messages, each in triage once.
+        let triage = store.inbound_messages(true).await.unwrap();
+        assert_eq!(triage.len(), 3, "{triage:?}");
+    }
 }

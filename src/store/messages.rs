@@ -105,6 +105,8 @@ fn hit(r: &sqlx::sqlite::SqliteRow) -> anyhow::Result<(usize, CaseHit)> {
 pub struct NewAttachment {
     pub file_name: String,
     pub content_type: String,
+    pub size: i64,
+    /// (taken by [`Store::apply_ingest`] for the pack writer)
     pub bytes: Vec<u8>,
     pub inline: bool,
 }
@@ -166,16 +168,22 @@ impl Store {
     /// The first half of [`Store::store_inbound_raw`], which a caller may run ahead (while
     /// the batch before is processed): the bytes of the emails the database does not hold
     /// yet, written to a pack and synced to disk, to be named by
-    /// [`Store::store_packed_inbound`]. The emails are handed to the writing thread and
-    /// back, not copied (a batch may hold one email of tens of megabytes).
+    /// [`Store::store_packed_inbound`]. The emails are shared, not copied (a batch may
+    /// hold one email of tens of megabytes, and the caller may be parsing them meanwhile);
+    /// they are hashed and written off the runtime's thread.
     pub async fn pack_inbound_raw(
         &self,
-        raws: Vec<Vec<u8>>,
-    ) -> anyhow::Result<(Vec<Vec<u8>>, PackedRaw)> {
-        let shas: Vec<String> = raws.iter().map(|raw| sha256_hex(raw)).collect();
+        raws: std::sync::Arc<Vec<Vec<u8>>>,
+    ) -> anyhow::Result<PackedRaw> {
+        let hashing = raws.clone();
+        let shas: Vec<String> = tokio::task::spawn_blocking(move || {
+            hashing.iter().map(|raw| sha256_hex(raw)).collect()
+        })
+        .await
+        .context("hashing inbound emails failed")?;
         let picks = self.new_blobs(&shas).await?;
-        let (raws, shas, packed) = self.write_blobs(raws, shas, picks).await?;
-        Ok((raws, PackedRaw { shas, packed }))
+        let (shas, packed) = self.write_blobs(raws, shas, picks).await?;
+        Ok(PackedRaw { shas, packed })
     }
 
     /// The second half of [`Store::store_inbound_raw`], for emails packed by
@@ -217,10 +225,12 @@ impl Store {
              FROM messages WHERE direction = 'inbound' AND raw_sha256 IN {all};\n",
             messages.join(", "),
         ));
+        let turn = self.write_turn().await;
         let rows = s
             .run(&mut *self.pool().acquire().await?)
             .await
             .context("cannot store inbound emails")?;
+        drop(turn);
         let mut new = std::collections::HashSet::new();
         let mut ids = std::collections::HashMap::new();
         for r in rows {
@@ -249,35 +259,41 @@ impl Store {
             .collect()
     }
 
-    /// Write what ingestion found, in one transaction.
+    /// Write what ingestion found, in one transaction. The attachments' bytes are moved
+    /// to the pack writer, not copied (an email may carry tens of megabytes of them), and
+    /// hashed off the runtime's thread.
     pub async fn apply_ingest(
         &self,
-        records: &[IngestRecord],
+        mut records: Vec<IngestRecord>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         if records.is_empty() {
             return Ok(());
         }
-        let shas: Vec<Vec<String>> = records
-            .iter()
-            .map(|r| r.attachments.iter().map(|a| sha256_hex(&a.bytes)).collect())
+        let blobs: Vec<Vec<u8>> = records
+            .iter_mut()
+            .flat_map(|r| r.attachments.iter_mut())
+            .map(|a| std::mem::take(&mut a.bytes))
             .collect();
-        let blobs: Vec<(&str, &[u8])> = records
-            .iter()
-            .zip(&shas)
-            .flat_map(|(r, shas)| {
-                shas.iter()
-                    .zip(&r.attachments)
-                    .map(|(sha, a)| (sha.as_str(), a.bytes.as_slice()))
-            })
-            .collect();
-        let packed = self.pack_new_blobs(&blobs).await?;
+        let blobs = std::sync::Arc::new(blobs);
+        let hashing = blobs.clone();
+        let mut shas: Vec<String> =
+            tokio::task::spawn_blocking(move || hashing.iter().map(|b| sha256_hex(b)).collect())
+                .await
+                .context("hashing attachments failed")?;
+        let picks = self.new_blobs(&shas).await?;
+        let packed;
+        (shas, packed) = self.write_blobs(blobs, shas, picks).await?;
         let mut s = Script::write();
         let now_p = s.param(time_text(now));
         packed.statements(&mut s);
-        for (r, shas) in records.iter().zip(&shas) {
-            ingest_statements(&mut s, r, shas, now, &now_p);
+        let mut shas = shas.as_slice();
+        for r in &records {
+            let (mine, rest) = shas.split_at(r.attachments.len());
+            ingest_statements(&mut s, r, mine, now, &now_p);
+            shas = rest;
         }
+        let _turn = self.write_turn().await;
         s.run(&mut *self.pool().acquire().await?)
             .await
             .context("cannot record inbound emails")?;
@@ -309,34 +325,34 @@ impl Store {
 
     /// Write the blobs at `picks` (of `blobs`, with their `shas`) to this process's pack,
     /// synced to disk before anything names them ([`Packed::statements`] does). The
-    /// blobs are handed to the writing thread and back, not copied.
-    async fn write_blobs(
+    /// blobs are shared with the writing thread, not copied.
+    async fn write_blobs<B: AsRef<[u8]> + Send + Sync + 'static>(
         &self,
-        blobs: Vec<Vec<u8>>,
+        blobs: std::sync::Arc<Vec<B>>,
         shas: Vec<String>,
         picks: Vec<usize>,
-    ) -> anyhow::Result<(Vec<Vec<u8>>, Vec<String>, Packed)> {
+    ) -> anyhow::Result<(Vec<String>, Packed)> {
         if picks.is_empty() {
-            return Ok((blobs, shas, Packed::default()));
+            return Ok((shas, Packed::default()));
         }
         let packs = self.packs.clone();
-        let (blobs, shas, written) = tokio::task::spawn_blocking(move || {
+        let (shas, written) = tokio::task::spawn_blocking(move || {
             let view: Vec<(&str, &[u8])> = picks
                 .iter()
-                .map(|i| (shas[*i].as_str(), blobs[*i].as_slice()))
+                .map(|i| (shas[*i].as_str(), blobs[*i].as_ref()))
                 .collect();
             let written = packs.write(&view).map(|at| {
                 picks
                     .iter()
                     .zip(at)
-                    .map(|(i, at)| (shas[*i].clone(), blobs[*i].len() as i64, at))
+                    .map(|(i, at)| (shas[*i].clone(), blobs[*i].as_ref().len() as i64, at))
                     .collect()
             });
-            (blobs, shas, written)
+            (shas, written)
         })
         .await
         .context("writing a blob pack failed")?;
-        Ok((blobs, shas, Packed { blobs: written? }))
+        Ok((shas, Packed { blobs: written? }))
     }
 
     /// Keep the blobs (`(sha256, bytes)`) the database does not hold yet in the pack; the
@@ -349,7 +365,10 @@ impl Store {
             .map(|i| (blobs[*i].1.to_vec(), blobs[*i].0.to_string()))
             .unzip();
         let all = (0..picks.len()).collect();
-        Ok(self.write_blobs(new, new_shas, all).await?.2)
+        Ok(self
+            .write_blobs(std::sync::Arc::new(new), new_shas, all)
+            .await?
+            .1)
     }
 }
 
@@ -457,7 +476,7 @@ fn ingest_statements<'a>(
                 s.param(sha),
                 s.param(&a.file_name),
                 s.param(&a.content_type),
-                s.param(a.bytes.len() as i64),
+                s.param(a.size),
                 s.param(a.inline),
             );
             s.sql(&sql);
@@ -827,6 +846,7 @@ impl Store {
         uidvalidity: u32,
         last_uid: u32,
     ) -> anyhow::Result<()> {
+        let _turn = self.write_turn().await;
         sqlx::query(
             "INSERT INTO mailbox_folders (source, folder, uidvalidity, last_uid) VALUES ($1, $2, $3, $4)
              ON CONFLICT (source, folder) DO UPDATE SET uidvalidity = $3, last_uid = $4",

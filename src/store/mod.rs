@@ -61,6 +61,9 @@ pub struct Store {
     durable: SqlitePool,
     /// Inbound mail's bytes, beside the database (see [`packs`]).
     packs: packs::Packs,
+    /// Turns to write on the paths where this process writes from several tasks at once
+    /// (see [`Store::write_turn`]).
+    writes: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -113,6 +116,7 @@ impl Store {
             pool,
             durable,
             packs: packs::Packs::beside(path),
+            writes: Default::default(),
         })
     }
 
@@ -139,6 +143,14 @@ impl Store {
     pub async fn close(self) {
         self.durable.close().await;
         self.pool.close().await;
+    }
+
+    /// A turn to write. An IMAP fetch keeps one batch while it records the one before:
+    /// SQLite lets one connection write at a time, and a connection that finds the lock
+    /// taken sleeps a millisecond or more before it tries again, while waiting for a turn
+    /// here ends the moment the other write does.
+    pub(crate) async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.writes.lock().await
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {

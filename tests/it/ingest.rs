@@ -483,6 +483,50 @@ async fn a_uidvalidity_change_creates_no_duplicates() {
     );
 }
 
+/// The same email twice in a folder, in neighbouring batches and further apart (a batch is
+/// kept while the one before is recorded): it is stored and put in triage once.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_email_in_neighbouring_batches_is_stored_once() {
+    let s = servers();
+    let ours = s.unique_address("twice", "example.org");
+    let w = imap_workdir(s, &ours);
+    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours))
+        .await
+        .unwrap();
+    let reply = |i: usize| {
+        email(
+            "x@council.example",
+            &ours,
+            &format!("Reply {i}"),
+            "",
+            &format!("text {i}"),
+        )
+    };
+    // batch_size = 2: [0, 1] [0, 2] [3, 1] [4, 0]
+    for i in [0, 1, 0, 2, 3, 1, 4, 0] {
+        foi::net::imap::append(&mut session, "INBOX", reply(i).as_bytes(), &[])
+            .await
+            .unwrap();
+    }
+    let out = fetch_imap(&w);
+    assert!(
+        out.starts_with("new 5, matched 0, triage 5, already stored 3"),
+        "{out}"
+    );
+    let mut subjects: Vec<String> = w
+        .json(["triage", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap().to_string())
+        .collect();
+    subjects.sort();
+    assert_eq!(
+        subjects,
+        (0..5).map(|i| format!("Reply {i}")).collect::<Vec<_>>()
+    );
+}
+
 /// Kill `foi fetch` mid-way (the IMAP connection drops with it) and fetch again: no gap,
 /// no duplicate.
 #[tokio::test(flavor = "multi_thread")]
