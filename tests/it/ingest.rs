@@ -305,6 +305,29 @@ fn fetch_imap(w: &Workdir) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Append emails to a folder of the test mailbox, in order.
+async fn append_all(
+    session: &mut foi::net::imap::ImapSession,
+    folder: &str,
+    emails: impl IntoIterator<Item = String>,
+) {
+    for m in emails {
+        foi::net::imap::append(session, folder, m.as_bytes(), &[])
+            .await
+            .unwrap();
+    }
+}
+
+/// The subjects of the emails in triage.
+fn triage_subjects(w: &Workdir) -> Vec<String> {
+    w.json(["triage", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// End to end through real servers: requests go out through Postfix; the bodies answer
 /// from their own mailboxes; one address does not exist, so Postfix itself sends a
 /// delivery report back. Everything is fetched over IMAP and lands on its case.
@@ -458,24 +481,14 @@ async fn a_uidvalidity_change_creates_no_duplicates() {
         })
         .collect();
     session.create("Replies").await.unwrap();
-    for m in &msgs {
-        foi::net::imap::append(&mut session, "Replies", m.as_bytes(), &[])
-            .await
-            .unwrap();
-    }
+    append_all(&mut session, "Replies", msgs.clone()).await;
     assert!(fetch_imap(&w).starts_with("new 5,"));
     // Recreate the folder: new UIDVALIDITY, same emails.
     session.delete("Replies").await.unwrap();
     session.create("Replies").await.unwrap();
-    for m in &msgs {
-        foi::net::imap::append(&mut session, "Replies", m.as_bytes(), &[])
-            .await
-            .unwrap();
-    }
+    append_all(&mut session, "Replies", msgs).await;
     let extra = email("y@council.example", &ours, "One more", "", "new text");
-    foi::net::imap::append(&mut session, "Replies", extra.as_bytes(), &[])
-        .await
-        .unwrap();
+    append_all(&mut session, "Replies", [extra]).await;
     let out = fetch_imap(&w);
     assert!(
         out.starts_with("new 1, matched 0, triage 1, already stored 5"),
@@ -503,23 +516,13 @@ async fn the_same_email_in_neighbouring_batches_is_stored_once() {
         )
     };
     // batch_size = 2: [0, 1] [0, 2] [3, 1] [4, 0]
-    for i in [0, 1, 0, 2, 3, 1, 4, 0] {
-        foi::net::imap::append(&mut session, "INBOX", reply(i).as_bytes(), &[])
-            .await
-            .unwrap();
-    }
+    append_all(&mut session, "INBOX", [0, 1, 0, 2, 3, 1, 4, 0].map(reply)).await;
     let out = fetch_imap(&w);
     assert!(
         out.starts_with("new 5, matched 0, triage 5, already stored 3"),
         "{out}"
     );
-    let mut subjects: Vec<String> = w
-        .json(["triage", "list", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["subject"].as_str().unwrap().to_string())
-        .collect();
+    let mut subjects = triage_subjects(&w);
     subjects.sort();
     assert_eq!(
         subjects,
@@ -542,18 +545,16 @@ async fn an_interrupted_fetch_resumes_without_gap_or_duplicate() {
         .await
         .unwrap();
     let n = 600;
-    for i in 0..n {
-        let m = email(
+    let emails = (0..n).map(|i| {
+        email(
             &format!("sender{i}@council.example"),
             &ours,
             &format!("Message {i}"),
             "",
             &format!("body {i}"),
-        );
-        foi::net::imap::append(&mut session, "INBOX", m.as_bytes(), &[])
-            .await
-            .unwrap();
-    }
+        )
+    });
+    append_all(&mut session, "INBOX", emails).await;
     let stored = |w: &Workdir| {
         w.json(["triage", "list", "--json"])
             .as_array()
@@ -575,13 +576,7 @@ async fn an_interrupted_fetch_resumes_without_gap_or_duplicate() {
     assert!(before < n, "interrupted mid-way");
     let out = fetch_imap(&w);
     assert_eq!(stored(&w), n, "every email is stored exactly once: {out}");
-    let subjects: std::collections::HashSet<String> = w
-        .json(["triage", "list", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["subject"].as_str().unwrap().to_string())
-        .collect();
+    let subjects: std::collections::HashSet<String> = triage_subjects(&w).into_iter().collect();
     assert_eq!(subjects.len(), n, "no gap and no duplicate");
 }
 
