@@ -318,6 +318,17 @@ async fn append_all(
     }
 }
 
+/// Reply number `i` to `to`, from a council that has no case.
+fn numbered_reply(to: &str, i: usize) -> String {
+    email(
+        "x@council.example",
+        to,
+        &format!("Reply {i}"),
+        "",
+        &format!("text {i}"),
+    )
+}
+
 /// The subjects of the emails in triage.
 fn triage_subjects(w: &Workdir) -> Vec<String> {
     w.json(["triage", "list", "--json"])
@@ -469,17 +480,7 @@ async fn a_uidvalidity_change_creates_no_duplicates() {
     let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours))
         .await
         .unwrap();
-    let msgs: Vec<String> = (0..5)
-        .map(|i| {
-            email(
-                "x@council.example",
-                &ours,
-                &format!("Reply {i}"),
-                "",
-                &format!("text {i}"),
-            )
-        })
-        .collect();
+    let msgs: Vec<String> = (0..5).map(|i| numbered_reply(&ours, i)).collect();
     session.create("Replies").await.unwrap();
     append_all(&mut session, "Replies", msgs.clone()).await;
     assert!(fetch_imap(&w).starts_with("new 5,"));
@@ -506,15 +507,7 @@ async fn the_same_email_in_neighbouring_batches_is_stored_once() {
     let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours))
         .await
         .unwrap();
-    let reply = |i: usize| {
-        email(
-            "x@council.example",
-            &ours,
-            &format!("Reply {i}"),
-            "",
-            &format!("text {i}"),
-        )
-    };
+    let reply = |i: usize| numbered_reply(&ours, i);
     // batch_size = 2: [0, 1] [0, 2] [3, 1] [4, 0]
     append_all(&mut session, "INBOX", [0, 1, 0, 2, 3, 1, 4, 0].map(reply)).await;
     let out = fetch_imap(&w);
