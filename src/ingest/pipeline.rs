@@ -171,8 +171,9 @@ async fn prepare_batch(
 
 /// [`prepare_batch`] for a batch the caller hands over (fetched over IMAP), as a task of
 /// its own that runs while the batch before is matched and recorded: the raw bytes are
-/// written to a pack, synced and named in the database while a copy is parsed. Hand
-/// the result to [`finish_batch`] after [`Prepared::recorded_meanwhile`].
+/// written to a pack, synced and named in the database while they are parsed (shared by
+/// both, not copied). Hand the result to [`finish_batch`] after
+/// [`Prepared::recorded_meanwhile`].
 pub(crate) async fn prepare_owned(
     store: Store,
     limits: Limits,
