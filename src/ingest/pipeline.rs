@@ -362,8 +362,9 @@ fn build_record(
             .join(", "),
         // A Date header in the future is not believed.
         date: parsed.date.filter(|d| *d <= now),
+        // (the HTML is not kept: a page that shows it renders it from the raw email, with
+        // the sanitiser of the day)
         text_body: parsed.text_body,
-        html_body: parsed.html_body,
         problem: parsed.problem.as_ref().map(|p| p.to_string()),
         classification: class.kind.as_str().to_string(),
         reason: class.reason.clone(),

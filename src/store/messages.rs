@@ -18,7 +18,6 @@ pub struct IngestRecord {
     pub to_addr: String,
     pub date: Option<DateTime<Utc>>,
     pub text_body: String,
-    pub html_body: Option<String>,
     pub problem: Option<String>,
     pub classification: String,
     pub reason: String,
@@ -451,7 +450,7 @@ fn ingest_statements<'a>(
         let at = s.param(r.date.map(time_text));
         let sql = format!(
             "UPDATE messages SET message_id = {}, subject = {}, from_addr = {}, to_addr = {}, at = COALESCE({at}, at),
-                    text_body = {}, html_body = {}, problem = {}, classification = {}, classified_by = 'auto',
+                    text_body = {}, problem = {}, classification = {}, classified_by = 'auto',
                     reason = {}, body_reference = {}, triage = {}
              WHERE id = {id};
              DELETE FROM attachments WHERE message_id = {id};\n",
@@ -460,7 +459,6 @@ fn ingest_statements<'a>(
             s.param(&r.from_addr),
             s.param(&r.to_addr),
             s.param(&r.text_body),
-            s.param(r.html_body.as_ref()),
             s.param(r.problem.as_ref()),
             s.param(&r.classification),
             s.param(reason),
@@ -702,18 +700,6 @@ impl Store {
             cases,
             attachments,
         }))
-    }
-
-    /// A message's HTML body as stored (sanitised at ingestion; shown only after
-    /// sanitising again).
-    pub async fn message_html(&self, id: i64) -> anyhow::Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar::<_, Option<String>>("SELECT html_body FROM messages WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?
-                .flatten(),
-        )
     }
 
     /// A blob's bytes (raw email or attachment).

@@ -178,17 +178,23 @@ pub async fn page(
     let case = load_case(&state, &reference).await?;
     let mut mails = Vec::new();
     for m in state.store.case_messages(case.id).await? {
-        let html = match state.store.message_html(m.id).await? {
-            Some(h) if !h.trim().is_empty() => Some(sanitize_html(&h, MAX_HTML_BYTES)),
-            _ => None,
-        };
-        // What we sent is kept raw only: its text comes from parsing it, as a reply's does.
-        let text = match &m.text_body {
-            Some(t) => t.clone(),
-            None => match state.store.blob(&m.raw_sha256).await? {
-                Some(raw) => crate::ingest::parse::parse(&raw, &Default::default()).text_body,
-                None => String::new(),
-            },
+        // The HTML of a reply is rendered from its raw email (only its text is stored),
+        // with today's sanitiser; what we sent is kept raw only, and its text comes from
+        // parsing it too.
+        let parsed = state
+            .store
+            .blob(&m.raw_sha256)
+            .await?
+            .map(|raw| crate::ingest::parse::parse(&raw, &Default::default()));
+        let html = parsed
+            .as_ref()
+            .and_then(|p| p.html_body.as_deref())
+            .filter(|h| !h.trim().is_empty())
+            .map(|h| sanitize_html(h, MAX_HTML_BYTES));
+        let text = match (&m.text_body, parsed) {
+            (Some(t), _) => t.clone(),
+            (None, Some(p)) => p.text_body,
+            (None, None) => String::new(),
         };
         mails.push(Mail {
             outbound: m.direction == "outbound",
