@@ -1086,7 +1086,7 @@ fn attachment_of(
         None => matches!(part.body, PartType::InlineBinary(_)),
     };
     let bytes = take_part_bytes(part, raw);
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let sha256 = crate::domain::to_hex(&Sha256::digest(&bytes));
     Attachment {
         file_name,
         content_type: mime.to_string(),
@@ -1319,16 +1319,6 @@ fn original_text_bytes(part: &MessagePart<'_>, raw: &[u8]) -> Option<Vec<u8>> {
         mail_parser::Encoding::None => return Some(body.to_vec()),
     };
     (end != usize::MAX).then(|| decoded.into_owned())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------

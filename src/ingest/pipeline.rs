@@ -376,6 +376,7 @@ fn build_record(
                 file_name: a.file_name,
                 content_type: a.content_type,
                 size: a.bytes.len() as i64,
+                sha256: a.sha256,
                 bytes: a.bytes,
                 inline: a.inline,
             })

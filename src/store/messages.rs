@@ -105,6 +105,8 @@ pub struct NewAttachment {
     pub file_name: String,
     pub content_type: String,
     pub size: i64,
+    /// SHA-256 of `bytes`, hex (the parser's, computed as it took them).
+    pub sha256: String,
     /// (taken by [`Store::apply_ingest`] for the pack writer)
     pub bytes: Vec<u8>,
     pub inline: bool,
@@ -259,8 +261,7 @@ impl Store {
     }
 
     /// Write what ingestion found, in one transaction. The attachments' bytes are moved
-    /// to the pack writer, not copied (an email may carry tens of megabytes of them), and
-    /// hashed off the runtime's thread.
+    /// to the pack writer, not copied (an email may carry tens of megabytes of them).
     pub async fn apply_ingest(
         &self,
         mut records: Vec<IngestRecord>,
@@ -269,17 +270,12 @@ impl Store {
         if records.is_empty() {
             return Ok(());
         }
-        let blobs: Vec<Vec<u8>> = records
+        let (blobs, mut shas): (Vec<Vec<u8>>, Vec<String>) = records
             .iter_mut()
             .flat_map(|r| r.attachments.iter_mut())
-            .map(|a| std::mem::take(&mut a.bytes))
-            .collect();
+            .map(|a| (std::mem::take(&mut a.bytes), a.sha256.clone()))
+            .unzip();
         let blobs = std::sync::Arc::new(blobs);
-        let hashing = blobs.clone();
-        let mut shas: Vec<String> =
-            tokio::task::spawn_blocking(move || hashing.iter().map(|b| sha256_hex(b)).collect())
-                .await
-                .context("hashing attachments failed")?;
         let picks = self.new_blobs(&shas).await?;
         let packed;
         (shas, packed) = self.write_blobs(blobs, shas, picks).await?;
