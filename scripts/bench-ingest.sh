@@ -61,7 +61,7 @@ def section(name, body):
     t = re.sub(r"(?ms)^\[" + name + r"\]\n.*?(?=^\[|\Z)", "", t)
     t += f"\n[{name}]\n{body}\n"
 section("imap", f'host = "localhost"\nport = {port}\ntls = "implicit"\nca_cert = "{ca}"\nusername = "{mailbox}"\npassword_env = "BENCH_IMAP_PASSWORD"')
-section("fetch", 'source = "imap"\nfolders = ["INBOX"]\nbatch_size = 100')
+section("fetch", 'source = "imap"\nfolders = ["INBOX"]')
 open(path, "w").write(t)
 PY
 export FOI_CONFIG=$W/w/foi.toml BENCH_IMAP_PASSWORD=secret

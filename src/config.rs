@@ -133,7 +133,7 @@ fn default_processed() -> String {
     "Processed".into()
 }
 fn default_batch() -> usize {
-    100
+    200
 }
 fn default_max_mb() -> usize {
     50
