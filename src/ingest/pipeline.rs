@@ -156,24 +156,23 @@ pub async fn ingest_batch(
     finish_batch(store, config, regimes, prepared, now).await
 }
 
-/// The first half of [`ingest_batch`]: keep the raw bytes, parse and classify.
+/// The first half of [`ingest_batch`]: keep the raw bytes, parse and classify. The
+/// emails are borrowed; the parse and the pack writer, on other threads, share one copy
+/// of them (a copy costs far less than parsing).
 async fn prepare_batch(
     store: &Store,
     config: &Config,
     emails: &[(&[u8], &str)],
     now: DateTime<Utc>,
 ) -> anyhow::Result<Prepared> {
-    // (the parse runs on another thread: it works on a copy, which costs far less than
-    // parsing)
-    let copies = std::sync::Arc::new(emails.iter().map(|(raw, _)| raw.to_vec()).collect());
-    prepare_with(copies, limits(config), store.store_inbound_raw(emails, now)).await
+    let raws = std::sync::Arc::new(emails.iter().map(|(raw, _)| raw.to_vec()).collect());
+    let sources: Vec<&str> = emails.iter().map(|(_, source)| *source).collect();
+    keep_and_parse(store, limits(config), raws, &sources, now).await
 }
 
 /// [`prepare_batch`] for a batch the caller hands over (fetched over IMAP), as a task of
-/// its own that runs while the batch before is matched and recorded: the raw bytes are
-/// written to a pack, synced and named in the database while they are parsed (shared by
-/// both, not copied). Hand the result to [`finish_batch`] after
-/// [`Prepared::recorded_meanwhile`].
+/// its own that runs while the batch before is matched and recorded. Hand the result to
+/// [`finish_batch`] after [`Prepared::recorded_meanwhile`].
 pub(crate) async fn prepare_owned(
     store: Store,
     limits: Limits,
@@ -181,28 +180,21 @@ pub(crate) async fn prepare_owned(
     source: String,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Prepared> {
-    // (shared by the parse and the pack writer, not copied)
-    let raws = std::sync::Arc::new(raws);
-    let storing = async {
-        let packed = store.pack_inbound_raw(raws.clone()).await?;
-        let emails: Vec<(&[u8], &str)> = raws
-            .iter()
-            .map(|raw| (raw.as_slice(), source.as_str()))
-            .collect();
-        store.store_packed_inbound(&emails, packed, now).await
-    };
-    prepare_with(raws.clone(), limits, storing).await
+    let sources = vec![source.as_str(); raws.len()];
+    keep_and_parse(&store, limits, std::sync::Arc::new(raws), &sources, now).await
 }
 
-/// Parse and classify `raws` while `storing` keeps the same emails' raw bytes (and says,
-/// for each, its message id and whether it is to be processed). The raw bytes are stored
-/// (one transaction) while the emails are parsed, off the runtime's thread and on every
-/// core (so the fetch of the next batch goes on too); nothing parsed is used before the
-/// raw bytes are committed.
-async fn prepare_with(
-    raws: std::sync::Arc<Vec<Vec<u8>>>,
+/// Keep the emails' raw bytes (written to a pack, synced, and named in the database in
+/// one transaction) while they are parsed and classified, off the runtime's thread and on
+/// every core (so the fetch of the next batch goes on too). Nothing parsed is used before
+/// the raw bytes are committed. The bytes are shared by the parse and the pack writer,
+/// not copied.
+async fn keep_and_parse(
+    store: &Store,
     limits: Limits,
-    storing: impl std::future::Future<Output = anyhow::Result<Vec<(i64, bool)>>>,
+    raws: std::sync::Arc<Vec<Vec<u8>>>,
+    sources: &[&str],
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Prepared> {
     if raws.is_empty() {
         return Ok(Prepared {
@@ -210,9 +202,19 @@ async fn prepare_with(
             work: Vec::new(),
         });
     }
+    let storing = async {
+        let packed = store.pack_inbound_raw(raws.clone()).await?;
+        let emails: Vec<(&[u8], &str)> = raws
+            .iter()
+            .map(Vec::as_slice)
+            .zip(sources.iter().copied())
+            .collect();
+        store.store_packed_inbound(&emails, packed, now).await
+    };
     let n = raws.len();
+    let shared = raws.clone();
     let parsing = tokio::task::spawn_blocking(move || {
-        let view: Vec<(usize, i64, &[u8])> = raws
+        let view: Vec<(usize, i64, &[u8])> = shared
             .iter()
             .enumerate()
             .map(|(at, raw)| (at, 0, raw.as_slice()))

@@ -146,30 +146,10 @@ pub struct AttachmentRow {
 }
 
 impl Store {
-    /// Keep inbound emails' raw bytes (content-addressed, once) as messages awaiting
-    /// processing, in one transaction: (message id, whether it is to be processed) for
-    /// each. An email stored and processed before (the same bytes) is not; one stored by a
-    /// run that stopped before processing it is.
-    pub async fn store_inbound_raw(
-        &self,
-        emails: &[(&[u8], &str)],
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<Vec<(i64, bool)>> {
-        let shas: Vec<String> = emails.iter().map(|(raw, _)| sha256_hex(raw)).collect();
-        let blobs: Vec<(&str, &[u8])> = shas
-            .iter()
-            .map(String::as_str)
-            .zip(emails.iter().map(|(raw, _)| *raw))
-            .collect();
-        let packed = self.pack_new_blobs(&blobs).await?;
-        self.store_packed_inbound(emails, PackedRaw { shas, packed }, now)
-            .await
-    }
-
-    /// The first half of [`Store::store_inbound_raw`], which a caller may run ahead (while
-    /// the batch before is processed): the bytes of the emails the database does not hold
-    /// yet, written to a pack and synced to disk, to be named by
-    /// [`Store::store_packed_inbound`]. The emails are shared, not copied (a batch may
+    /// Keep inbound emails' raw bytes, first half: the bytes of the emails the database
+    /// does not hold yet, written to a pack and synced to disk, to be named by
+    /// [`Store::store_packed_inbound`] (a caller may run this ahead, while the batch
+    /// before is processed). The emails are shared, not copied (a batch may
     /// hold one email of tens of megabytes, and the caller may be parsing them meanwhile);
     /// they are hashed and written off the runtime's thread.
     pub async fn pack_inbound_raw(
@@ -187,8 +167,11 @@ impl Store {
         Ok(PackedRaw { shas, packed })
     }
 
-    /// The second half of [`Store::store_inbound_raw`], for emails packed by
-    /// [`Store::pack_inbound_raw`] (the same emails, in the same order).
+    /// Keep inbound emails' raw bytes, second half: name the emails packed by
+    /// [`Store::pack_inbound_raw`] (the same emails, in the same order) as messages
+    /// awaiting processing, in one transaction: (message id, whether it is to be
+    /// processed) for each. An email stored and processed before (the same bytes) is not;
+    /// one stored by a run that stopped before processing it is.
     pub async fn store_packed_inbound(
         &self,
         emails: &[(&[u8], &str)],
@@ -349,22 +332,6 @@ impl Store {
         .context("writing a blob pack failed")?;
         Ok((shas, Packed { blobs: written? }))
     }
-
-    /// Keep the blobs (`(sha256, bytes)`) the database does not hold yet in the pack; the
-    /// new ones are copied for the writing thread.
-    async fn pack_new_blobs(&self, blobs: &[(&str, &[u8])]) -> anyhow::Result<Packed> {
-        let shas: Vec<&str> = blobs.iter().map(|(sha, _)| *sha).collect();
-        let picks = self.new_blobs(&shas).await?;
-        let (new, new_shas) = picks
-            .iter()
-            .map(|i| (blobs[*i].1.to_vec(), blobs[*i].0.to_string()))
-            .unzip();
-        let all = (0..picks.len()).collect();
-        Ok(self
-            .write_blobs(std::sync::Arc::new(new), new_shas, all)
-            .await?
-            .1)
-    }
 }
 
 /// Inbound emails' raw bytes written ahead to a pack (see [`Store::pack_inbound_raw`]).
@@ -390,7 +357,7 @@ const BLOB_COLUMNS: &str = "b.sha256 AS blob_sha256, b.size AS blob_size, b.data
                             b.pack AS blob_pack, b.pack_offset AS blob_offset";
 
 /// Blobs just written to a pack, to be named in the database (see
-/// [`Store::pack_new_blobs`]).
+/// [`Store::pack_inbound_raw`] and [`Store::apply_ingest`]).
 #[derive(Debug, Default)]
 struct Packed {
     /// (sha256, size, where)
@@ -854,8 +821,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(&dir.path().join("foi.db")).await.unwrap();
         let raw = b"From: a@b.example\r\nSubject: a loop\r\n\r\nthe same bytes\r\n".as_slice();
+        let packed = store
+            .pack_inbound_raw(std::sync::Arc::new(vec![raw.to_vec()]))
+            .await
+            .unwrap();
         store
-            .store_inbound_raw(&[(raw, "test")], chrono::DateTime::UNIX_EPOCH)
+            .store_packed_inbound(&[(raw, "test")], packed, chrono::DateTime::UNIX_EPOCH)
             .await
             .unwrap();
         let packs = dir.path().join("foi.db.blobs");
