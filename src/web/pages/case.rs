@@ -181,11 +181,21 @@ pub async fn page(
         // The HTML of a reply is rendered from its raw email (only its text is stored),
         // with today's sanitiser; what we sent is kept raw only, and its text comes from
         // parsing it too.
-        let parsed = state
-            .store
-            .blob(&m.raw_sha256)
-            .await?
-            .map(|raw| crate::ingest::parse::parse(&raw, &Default::default()));
+        // (parsed with the configured bounds, off the server's thread: a reply may be
+        // tens of megabytes)
+        let parsed = match state.store.blob(&m.raw_sha256).await? {
+            Some(raw) => {
+                let limits = crate::ingest::pipeline::limits(&state.config);
+                let parsing =
+                    tokio::task::spawn_blocking(move || crate::ingest::parse::parse(&raw, &limits));
+                Some(
+                    parsing
+                        .await
+                        .map_err(|e| anyhow::anyhow!("parsing an email failed: {e}"))?,
+                )
+            }
+            None => None,
+        };
         let html = parsed
             .as_ref()
             .and_then(|p| p.html_body.as_deref())
