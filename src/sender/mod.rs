@@ -1,9 +1,10 @@
 //! The outbox worker: claim a due email, hand it to the transport, record the outcome.
 //!
-//! Every step is committed before the next: queued -> sending (a durable commit, before the
-//! server sees a byte) -> sent | queued (retry with backoff) | failed. A crash leaves only
-//! the emails that were in flight, marked `uncertain` at the next start, for a person to
-//! settle. Pacing (global and per recipient domain) and the send window decide what may go
+//! queued -> claimed (a durable commit, before the server sees a byte) -> sent | queued
+//! (retry with backoff) | failed. The sender's journal notes each email before the server
+//! can deliver it and again when the server takes it; the sent emails are recorded from it
+//! in batches. A crash leaves only the emails that were in flight, marked `uncertain` at
+//! the next start, for a person to settle. Pacing (global and per recipient domain) and the send window decide what may go
 //! now. Sees `domain`, `store`, `templates`, `clock`, `config`, `net`; never the CLI.
 
 pub mod email;

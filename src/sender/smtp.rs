@@ -267,11 +267,11 @@ impl SmtpClient {
         Ok(())
     }
 
-    /// Send one email on an idle session (or a new one). `go` is awaited after the
-    /// envelope (MAIL FROM, RCPT TO) and before DATA, so the server has nothing to deliver
-    /// until it says yes; it runs alongside the envelope's round trips (the worker commits
-    /// the email's `sending` mark there). When `go` says no, the transaction is reset and
-    /// `None` returned: nothing was sent.
+    /// Send one email on an idle session (or a new one). `go` is awaited alongside the
+    /// envelope (MAIL FROM, RCPT TO) and before the message, so the server has nothing to
+    /// deliver until it says yes (the worker notes the email in its journal there). When
+    /// `go` says no, the transaction is reset (or the connection dropped) and `None`
+    /// returned: nothing was sent. A failure before the envelope does not await `go`.
     pub async fn send(
         &self,
         envelope: &Envelope,
@@ -280,7 +280,7 @@ impl SmtpClient {
     ) -> Option<Result<(), SendError>> {
         let mut session = match self.session().await {
             Ok(c) => c,
-            Err(e) => return go.await.then_some(Err(e)),
+            Err(e) => return Some(Err(e)),
         };
         let options = match mail_options(&session.conn, envelope, raw) {
             Ok(o) => o,
@@ -290,7 +290,7 @@ impl SmtpClient {
                     .lock()
                     .await
                     .push((session, std::time::Instant::now()));
-                return go.await.then_some(Err(e));
+                return Some(Err(e));
             }
         };
         let sent = if session.pipelining {
@@ -389,8 +389,7 @@ fn mail_options(
 
 /// One SMTP mail transaction, as lettre's `send` does it but with the `go` gate before
 /// DATA. A failed command leaves the connection broken (aborted), so the pool drops it.
-/// `go` is always awaited to the end (the timeout covers the server's part only), so the
-/// worker's mark is settled before the outcome is recorded.
+/// `go` is always awaited to the end (the timeout covers the server's part only).
 async fn transaction(
     conn: &mut AsyncSmtpConnection,
     envelope: &Envelope,
@@ -447,7 +446,7 @@ impl std::fmt::Display for Envelopes<'_> {
 }
 
 /// The transaction on a server that takes PIPELINING: the envelope and DATA leave in one
-/// write while the worker commits the `sending` mark (`go`), their answers are read in
+/// write while the worker notes the email in its journal (`go`), their answers are read in
 /// order, and the message follows once `go` says yes. Every answer of the group is read
 /// even after a refusal, so the session stays in step; should the server agree to DATA
 /// after refusing the envelope, or `go` say no, the connection is dropped unfinished (no

@@ -138,7 +138,7 @@ impl Transport {
             Self::Smtp(client) => {
                 let envelope = match envelope_of(c) {
                     Ok(e) => e,
-                    Err(e) => return go.await.then_some(Err(e)),
+                    Err(e) => return Some(Err(e)),
                 };
                 // lettre ends the DATA with CRLF.CRLF itself: drop our final CRLF so the
                 // body receives exactly the bytes we stored.

@@ -8,7 +8,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::deadlines::Regimes;
 use crate::net::imap::{ImapSession, ImapSettings};
-use crate::store::{Claimed, SentRecord, Store};
+use crate::store::{Claimed, SendJournal, SentRecord, Store};
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::fs::File;
@@ -198,13 +198,17 @@ pub struct Sender {
     due_read: std::time::Instant,
     /// This machine's boot id, stamped on claims.
     boot: String,
+    /// Where each email is noted as it is handed over and as the server takes it.
+    journal: Arc<SendJournal>,
     /// Emails found in flight at start (now uncertain).
     pub recovered: u64,
 }
 
 impl Sender {
-    /// Take over the outbox: emails left `sending` by a run that stopped become
-    /// `uncertain`, and pacing resumes from the last day's claims. Hold a [`SenderLock`].
+    /// Take over the outbox: what the journal of a run that stopped says was sent is
+    /// recorded, emails it says were in flight become `uncertain` (see
+    /// [`Store::recover_outbox`]), and pacing resumes from the last day's claims. Hold a
+    /// [`SenderLock`].
     pub async fn start(
         store: Store,
         transport: Transport,
@@ -223,6 +227,7 @@ impl Sender {
         if recovered > 0 {
             tracing::warn!("{recovered} emails were in flight when the last run stopped: see `foi outbox --state uncertain`");
         }
+        let journal = Arc::new(store.send_journal()?);
         let unsettled = store.unsettled_sent().await?;
         if !unsettled.is_empty() {
             let records: Vec<SentRecord> = unsettled
@@ -267,6 +272,7 @@ impl Sender {
             due: Vec::new(),
             due_read: std::time::Instant::now(),
             boot,
+            journal,
             recovered,
         })
     }
@@ -350,17 +356,17 @@ impl Sender {
         receipt_date(&self.regimes, c, at)
     }
 
-    /// Record what happened to one claimed email. A sent one goes to the `recorder` when
-    /// there is one (its commit is shared with the other sessions'), else straight to the
-    /// store.
+    /// Record what happened to one claimed email, whose attempt ended at `now`. A sent one
+    /// goes to the `recorder` when there is one (recorded in a batch with the others; the
+    /// journal has it meanwhile), else straight to the store.
     async fn record(
         &mut self,
         c: Claimed,
         result: Result<(), SendError>,
+        now: DateTime<Utc>,
         summary: &mut Summary,
         recorder: Option<&Recorder>,
     ) -> Result<(), SendStop> {
-        let now = self.clock.now();
         match result {
             Ok(()) => {
                 let on = self.receipt_date(&c, now);
@@ -417,12 +423,10 @@ impl Sender {
         let claimed = self.store.claim(&ids, self.clock.now(), &self.boot).await?;
         let mut summary = Summary::default();
         for c in claimed {
-            let store = self.store.clone();
-            let go = async move { store.mark_sending(c.id).await.unwrap_or(false) };
-            if let Some(r) = self.transport.send(&c, go).await {
-                self.record(c, r, &mut summary, None).await?;
-            }
+            let started = hand_over(&self.transport, &self.journal, &*self.clock, &c).await;
+            self.settle_attempt(c, started, &mut summary, None).await?;
         }
+        self.journal.clear()?;
         Ok(if summary.sent > 0 {
             Outcome::Sent
         } else if summary.retried > 0 {
@@ -430,6 +434,30 @@ impl Sender {
         } else {
             Outcome::Failed
         })
+    }
+
+    /// Record how one attempt went (see [`hand_over`]).
+    async fn settle_attempt(
+        &mut self,
+        c: Claimed,
+        started: Started,
+        summary: &mut Summary,
+        recorder: Option<&Recorder>,
+    ) -> Result<(), SendStop> {
+        match started {
+            Started::Done(r, at, unnoted) => {
+                self.record(c, r, at, summary, recorder).await?;
+                match unnoted {
+                    // (recorded all the same; the run stops)
+                    Some(e) => Err(SendStop::Store(e)),
+                    None => Ok(()),
+                }
+            }
+            Started::NotNoted(e) => {
+                self.store.release(c.id, &format!("{e:#}")).await?;
+                Err(SendStop::Store(e))
+            }
+        }
     }
 
     /// Send everything due now, `sessions` at a time, until nothing more may go now,
@@ -454,38 +482,44 @@ impl Sender {
         let (recorder, recording) = Recorder::start(self.store.clone());
         // Claimed (durably, in batches: one disk sync for many emails) but not yet started.
         let mut ready: std::collections::VecDeque<Claimed> = std::collections::VecDeque::new();
+        // The claim being committed, and how many emails it asked for. The next claim is
+        // asked for while the sessions still have a batch to send, so that they never wait
+        // for its disk sync.
+        let mut claiming: Option<(ClaimAnswer, usize)> = None;
         loop {
             let stopping = stop.is_some() || *shutdown.borrow();
             let mut room = self.sessions.saturating_sub(inflight.len());
-            let left = limit.map_or(usize::MAX, |l| l.saturating_sub(attempted + ready.len()));
-            if !stopping && room > 0 {
-                if ready.is_empty() && idle.is_none() && left > 0 {
-                    match self.pick(CLAIM_BATCH.min(left)).await? {
-                        Ok(ids) => ready.extend(
-                            recorder
-                                .claim(ids, self.clock.now(), self.boot.clone())
-                                .await?,
-                        ),
-                        Err(i) => idle = Some(i),
+            let asked = claiming.as_ref().map_or(0, |(_, n)| *n);
+            let left = limit.map_or(usize::MAX, |l| {
+                l.saturating_sub(attempted + ready.len() + asked)
+            });
+            if !stopping
+                && claiming.is_none()
+                && ready.len() <= CLAIM_BATCH
+                && idle.is_none()
+                && left > 0
+            {
+                match self.pick(CLAIM_BATCH.min(left)).await? {
+                    Ok(ids) => {
+                        let n = ids.len();
+                        claiming =
+                            Some((recorder.claim(ids, self.clock.now(), self.boot.clone())?, n));
                     }
+                    Err(i) => idle = Some(i),
                 }
+            }
+            if !stopping {
                 while room > 0 {
                     let Some(c) = ready.pop_front() else { break };
                     attempted += 1;
                     room -= 1;
-                    let t = self.transport.clone();
-                    // Marked `sending` before the server sees a byte of the email (the
-                    // envelope goes ahead): a crash from then on leaves it `uncertain`,
-                    // never silently sent twice.
-                    let go = recorder.sending(c.id);
+                    let (t, j, clock) = (
+                        self.transport.clone(),
+                        self.journal.clone(),
+                        self.clock.clone(),
+                    );
                     inflight.spawn(async move {
-                        let (go, answer) = go.gate();
-                        let r = t.send(&c, go).await;
-                        let started = match (r, answer.get()) {
-                            (Some(r), _) => Started::Done(r),
-                            (None, Some(false)) => Started::NotClaimed,
-                            (None, _) => Started::RecorderGone,
-                        };
+                        let started = hand_over(&t, &j, &*clock, &c).await;
                         (c, started)
                     });
                 }
@@ -498,7 +532,7 @@ impl Sender {
                 }
                 _ => None,
             };
-            if inflight.is_empty() && short_hold.is_none() {
+            if inflight.is_empty() && short_hold.is_none() && claiming.is_none() {
                 break;
             }
             let hold = async {
@@ -513,12 +547,7 @@ impl Sender {
                 }
                 Some(joined) = inflight.join_next() => {
                     let (c, started) = joined.map_err(|e| anyhow::anyhow!("a send task failed: {e}"))?;
-                    let result = match started {
-                        Started::Done(r) => self.record(c, r, &mut summary, Some(&recorder)).await,
-                        // cancelled or paused since the claim
-                        Started::NotClaimed => Ok(()),
-                        Started::RecorderGone => Err(SendStop::Store(anyhow::anyhow!("the outbox recorder stopped"))),
-                    };
+                    let result = self.settle_attempt(c, started, &mut summary, Some(&recorder)).await;
                     if let Err(e) = result {
                         if stop.is_none() {
                             stop = Some(e);
@@ -528,6 +557,17 @@ impl Sender {
                     // Another email may be due now that a session is free.
                     if !matches!(idle, Some(Idle::Empty) | Some(Idle::WindowClosed(_))) {
                         idle = None;
+                    }
+                }
+                claimed = async { (&mut claiming.as_mut().expect("a claim is being made").0).await }, if claiming.is_some() => {
+                    claiming = None;
+                    match claimed {
+                        Ok(c) => ready.extend(c),
+                        Err(e) => {
+                            if stop.is_none() {
+                                stop = Some(e);
+                            }
+                        }
                     }
                 }
                 _ = shutdown.changed() => {}
@@ -542,6 +582,11 @@ impl Sender {
         self.store.release_claims(&unused).await?;
         if let Err(e) = recorded {
             return Err(SendStop::Store(e));
+        }
+        // Everything the journal says is in the database now, unless recording an outcome
+        // failed (the journal then speaks at the next start).
+        if !matches!(stop, Some(SendStop::Store(_))) {
+            self.journal.clear()?;
         }
         match stop {
             Some(e) => Err(e),
@@ -586,19 +631,47 @@ pub fn receipt_date(regimes: &Regimes, c: &Claimed, at: DateTime<Utc>) -> NaiveD
     }
 }
 
-/// How a send task ended.
+/// How an attempt ended.
 enum Started {
-    /// The email was handed over (or failed): record the outcome.
-    Done(Result<(), SendError>),
-    /// It was no longer claimed when it was to be marked `sending` (cancelled or paused
-    /// from another process): nothing was sent.
-    NotClaimed,
-    /// The recorder stopped (a database error, reported when the run ends): nothing was sent.
-    RecorderGone,
+    /// The email was handed over (or failed) at this time: record the outcome. With an
+    /// error when its journal line saying the server took it could not be written.
+    Done(Result<(), SendError>, DateTime<Utc>, Option<anyhow::Error>),
+    /// The journal could not be written before the message: nothing was sent.
+    NotNoted(anyhow::Error),
+}
+
+/// Hand one claimed email to the transport. The journal notes it before the server can
+/// deliver it (the envelope goes ahead): a crash from then on leaves it `uncertain`, never
+/// silently sent twice; and notes it again the moment the server takes it, so a crash
+/// after that records it as sent.
+async fn hand_over(
+    transport: &Transport,
+    journal: &SendJournal,
+    clock: &dyn Clock,
+    c: &Claimed,
+) -> Started {
+    let mut unnoted = None;
+    let go = async {
+        match journal.sending(c.id) {
+            Ok(()) => true,
+            Err(e) => {
+                unnoted = Some(e);
+                false
+            }
+        }
+    };
+    let result = transport.send(c, go).await;
+    let at = clock.now();
+    match result {
+        Some(Ok(())) => Started::Done(Ok(()), at, journal.sent(c.id, at).err()),
+        Some(Err(e)) => Started::Done(Err(e), at, None),
+        None => Started::NotNoted(
+            unnoted.unwrap_or_else(|| anyhow::anyhow!("the email was not handed over")),
+        ),
+    }
 }
 
 enum Op {
-    Sending(i64, tokio::sync::oneshot::Sender<bool>),
     Sent(Box<Claimed>, DateTime<Utc>, NaiveDate),
     Claim(Claim),
 }
@@ -611,42 +684,12 @@ struct Claim {
     answer: tokio::sync::oneshot::Sender<anyhow::Result<Vec<Claimed>>>,
 }
 
-/// The sender's hot path to the store: one task that commits what all sessions did since
-/// its last commit in one transaction (group commit): the `sending` marks the sessions are
-/// waiting for and the sent emails to record. While it commits, the next marks and
-/// records queue up, so the more sessions, the more each commit carries.
+/// The sender's path to the store: one task, on one connection, that claims emails for
+/// the sessions and records the emails the server took in batches (each in the journal
+/// meanwhile): up to [`SENT_BATCH`] in one transaction, or fewer once no more come for
+/// [`SENT_IDLE`] or the first has waited [`SENT_MAX_WAIT`].
 struct Recorder {
     ops: tokio::sync::mpsc::UnboundedSender<Op>,
-}
-
-/// A session's wait for its email's `sending` mark.
-struct Mark(tokio::sync::oneshot::Receiver<bool>);
-
-/// What the mark's commit said, once awaited: `None` if the recorder stopped first.
-struct MarkAnswer(Arc<std::sync::OnceLock<bool>>);
-
-impl MarkAnswer {
-    fn get(&self) -> Option<bool> {
-        self.0.get().copied()
-    }
-}
-
-impl Mark {
-    /// The future the transport awaits before DATA, and where its answer is kept.
-    fn gate(self) -> (impl std::future::Future<Output = bool>, MarkAnswer) {
-        let answer = Arc::new(std::sync::OnceLock::new());
-        let keep = answer.clone();
-        let go = async move {
-            match self.0.await {
-                Ok(marked) => {
-                    let _ = keep.set(marked);
-                    marked
-                }
-                Err(_) => false,
-            }
-        };
-        (go, MarkAnswer(answer))
-    }
 }
 
 impl Recorder {
@@ -655,22 +698,14 @@ impl Recorder {
         (Self { ops }, tokio::spawn(record_loop(store, rx)))
     }
 
-    /// Ask for the email's `sending` mark.
-    fn sending(&self, id: i64) -> Mark {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        // (if the recorder is gone, the dropped sender makes the mark fail)
-        let _ = self.ops.send(Op::Sending(id, tx));
-        Mark(rx)
-    }
-
-    /// Claim emails, durably, on the recorder's connection.
-    async fn claim(
+    /// Claim emails, durably, on the recorder's connection: the claimed emails come as
+    /// the answer.
+    fn claim(
         &self,
         ids: Vec<i64>,
         now: DateTime<Utc>,
         boot: String,
-    ) -> Result<Vec<Claimed>, SendStop> {
-        let gone = || SendStop::Store(anyhow::anyhow!("the outbox recorder stopped"));
+    ) -> Result<ClaimAnswer, SendStop> {
         let (answer, rx) = tokio::sync::oneshot::channel();
         self.ops
             .send(Op::Claim(Claim {
@@ -679,25 +714,49 @@ impl Recorder {
                 boot,
                 answer,
             }))
-            .map_err(|_| gone())?;
-        Ok(rx.await.map_err(|_| gone())??)
+            .map_err(|_| recorder_gone())?;
+        Ok(ClaimAnswer(rx))
     }
 
-    /// Record a sent email (committed with the next group).
+    /// Record a sent email (with the next batch).
     fn sent(&self, mut c: Claimed, at: DateTime<Utc>, on: NaiveDate) -> Result<(), SendStop> {
         // (the bytes are stored already; recording needs only their hash)
         c.raw = Vec::new();
         self.ops
             .send(Op::Sent(Box::new(c), at, on))
-            .map_err(|_| SendStop::Store(anyhow::anyhow!("the outbox recorder stopped")))
+            .map_err(|_| recorder_gone())
     }
 }
 
-/// How many sent emails are settled together at most (see [`crate::store::ProgressLog`]).
-const SETTLE_BATCH: usize = 256;
+/// The emails a claim asked of the recorder reserved, once it has committed.
+struct ClaimAnswer(tokio::sync::oneshot::Receiver<anyhow::Result<Vec<Claimed>>>);
 
-/// How long sent emails may wait to be settled when no more progress comes.
-const SETTLE_IDLE: std::time::Duration = std::time::Duration::from_millis(20);
+impl std::future::Future for ClaimAnswer {
+    type Output = Result<Vec<Claimed>, SendStop>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|r| Ok(r.map_err(|_| recorder_gone())??))
+    }
+}
+
+fn recorder_gone() -> SendStop {
+    SendStop::Store(anyhow::anyhow!("the outbox recorder stopped"))
+}
+
+/// How many sent emails are recorded together at most.
+const SENT_BATCH: usize = 256;
+
+/// How long sent emails may wait to be recorded when no more come.
+const SENT_IDLE: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// How long a sent email may wait to be recorded at most (so that `foi outbox` and the
+/// dashboard are never far behind a steady trickle).
+const SENT_MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 async fn record_loop(
     store: Store,
@@ -705,62 +764,49 @@ async fn record_loop(
 ) -> anyhow::Result<()> {
     let mut log = store.progress_log().await?;
     let mut ops = Vec::new();
-    // Committed as sent, their messages and events not written yet.
-    let mut unsettled: Vec<(Box<Claimed>, DateTime<Utc>, NaiveDate)> = Vec::new();
-    let (mut commits, mut settles, mut emails) = (0usize, 0usize, 0usize);
+    let mut sent: Vec<(Box<Claimed>, DateTime<Utc>, NaiveDate)> = Vec::new();
+    // When the first of `sent` came.
+    let mut first = std::time::Instant::now();
+    let (mut batches, mut emails) = (0usize, 0usize);
     let mut busy = std::time::Duration::ZERO;
     loop {
-        let received = if unsettled.is_empty() {
+        // (0 when the channel is closed, or when it is time to record)
+        let received = if sent.is_empty() {
             rx.recv_many(&mut ops, 256).await
         } else {
-            match tokio::time::timeout(SETTLE_IDLE, rx.recv_many(&mut ops, 256)).await {
-                Ok(n) => n,
-                Err(_) => {
-                    settle(&mut log, &mut unsettled).await?;
-                    continue;
-                }
-            }
+            let wait = SENT_IDLE.min(SENT_MAX_WAIT.saturating_sub(first.elapsed()));
+            tokio::time::timeout(wait, rx.recv_many(&mut ops, 256))
+                .await
+                .unwrap_or(0)
         };
-        if received == 0 {
-            break;
+        let closed = received == 0 && sent.is_empty();
+        if sent.is_empty() {
+            first = std::time::Instant::now();
         }
-        let mut marks = Vec::new();
-        let mut waiting = Vec::new();
-        let mut claims = Vec::new();
-        let first_sent = unsettled.len();
         for op in ops.drain(..) {
             match op {
-                Op::Sending(id, tx) => {
-                    marks.push(id);
-                    waiting.push((id, tx));
+                Op::Sent(c, at, on) => sent.push((c, at, on)),
+                // (the sessions are waiting for these)
+                Op::Claim(c) => {
+                    let _ = c.answer.send(log.claim(&c.ids, c.now, &c.boot).await);
                 }
-                Op::Sent(c, at, on) => unsettled.push((c, at, on)),
-                Op::Claim(c) => claims.push(c),
             }
         }
-        let records = sent_records(&unsettled[first_sent..]);
-        let tc = std::time::Instant::now();
-        let marked = log.commit(&marks, &records).await?;
-        busy += tc.elapsed();
-        commits += 1;
-        emails += records.len();
-        for (id, tx) in waiting {
-            let _ = tx.send(marked.contains(&id));
+        if closed {
+            break;
         }
-        for c in claims {
-            let _ = c.answer.send(log.claim(&c.ids, c.now, &c.boot).await);
-        }
-        if unsettled.len() >= SETTLE_BATCH {
-            let tc = std::time::Instant::now();
-            settle(&mut log, &mut unsettled).await?;
-            busy += tc.elapsed();
-            settles += 1;
+        let due = received == 0 || first.elapsed() >= SENT_MAX_WAIT;
+        if sent.len() >= SENT_BATCH || (due && !sent.is_empty()) {
+            let t = std::time::Instant::now();
+            log.record_sent(&sent_records(&sent)).await?;
+            busy += t.elapsed();
+            batches += 1;
+            emails += sent.len();
+            sent.clear();
         }
     }
-    tracing::debug!(
-        "recorder: {emails} sent emails in {commits} commits, {settles} settled batches, {busy:?} in them"
-    );
-    settle(&mut log, &mut unsettled).await
+    tracing::debug!("recorder: {emails} sent emails in {batches} batches, {busy:?} in them");
+    Ok(())
 }
 
 fn sent_records(sent: &[(Box<Claimed>, DateTime<Utc>, NaiveDate)]) -> Vec<SentRecord<'_>> {
@@ -771,13 +817,4 @@ fn sent_records(sent: &[(Box<Claimed>, DateTime<Utc>, NaiveDate)]) -> Vec<SentRe
             date_of_receipt: *on,
         })
         .collect()
-}
-
-async fn settle(
-    log: &mut crate::store::ProgressLog,
-    unsettled: &mut Vec<(Box<Claimed>, DateTime<Utc>, NaiveDate)>,
-) -> anyhow::Result<()> {
-    log.settle(&sent_records(unsettled)).await?;
-    unsettled.clear();
-    Ok(())
 }

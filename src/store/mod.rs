@@ -9,6 +9,7 @@ mod bodies;
 mod campaigns;
 mod cases;
 mod casework;
+mod journal;
 mod messages;
 mod outbox;
 mod packs;
@@ -22,6 +23,7 @@ pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
 pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, TimelineFilter};
+pub use journal::SendJournal;
 pub use messages::{
     AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment, PackedRaw,
 };
@@ -61,6 +63,8 @@ pub struct Store {
     durable: SqlitePool,
     /// Inbound mail's bytes, beside the database (see [`packs`]).
     packs: packs::Packs,
+    /// The sender's journal, beside the database (see [`journal`]).
+    journal: std::path::PathBuf,
     /// Turns to write on the paths where this process writes from several tasks at once
     /// (see [`Store::write_turn`]).
     writes: std::sync::Arc<tokio::sync::Mutex<()>>,
@@ -116,6 +120,7 @@ impl Store {
             pool,
             durable,
             packs: packs::Packs::beside(path),
+            journal: journal::beside(path),
             writes: Default::default(),
         })
     }
@@ -151,6 +156,11 @@ impl Store {
     /// here ends the moment the other write does.
     pub(crate) async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.writes.lock().await
+    }
+
+    /// The sender's journal, open for appending (hold the sender lock).
+    pub fn send_journal(&self) -> anyhow::Result<SendJournal> {
+        SendJournal::open(&self.journal)
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {

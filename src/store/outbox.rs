@@ -1,6 +1,8 @@
-//! The durable outbox: every email's life, queued -> sending -> sent | queued (retry) |
-//! failed | uncertain, each step committed before the next begins. Messages and their raw
-//! bytes (content-addressed blobs) live here too.
+//! The durable outbox: every email's life, queued -> claimed -> sent | queued (retry) |
+//! failed | uncertain. A claim is committed (and synced) before the server sees a byte;
+//! the sender's journal (see [`super::journal`]) notes each email as it is handed over and
+//! as the server takes it, and the rows follow in batches. Messages and their raw bytes
+//! (content-addressed blobs) live here too.
 
 use super::script::Script;
 use super::{parse_time, time_text, Store};
@@ -16,9 +18,11 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 pub enum OutboxState {
     /// Waiting for its time (first attempt or a retry).
     Queued,
-    /// Reserved by the running sender (durably), not yet handed to the server.
+    /// Reserved by the running sender (durably); being handed to the server, or taken
+    /// and not yet recorded, when its journal says so.
     Claimed,
-    /// Handed to the server; the outcome is not recorded yet.
+    /// Handed to the server, the outcome not recorded (written by earlier versions,
+    /// before the journal; the next start makes it uncertain).
     Sending,
     Sent,
     /// Refused for good, or out of attempts.
@@ -283,19 +287,51 @@ impl Store {
         Ok(n)
     }
 
-    /// At start, after a run that stopped: an email marked `sending` was in flight and may
-    /// or may not have been accepted, so it becomes `uncertain` for a person to settle. An
-    /// email only `claimed` in this boot never reached the server: it is queued again. One
-    /// claimed in an earlier boot is uncertain too (a power cut may have lost its later
-    /// marks, which are written without waiting for the disk). Returns (uncertain, requeued).
+    /// At start, after a run that stopped, from the sender's journal and the claims:
+    /// an email the journal says the server took is recorded as sent at that time (its
+    /// message and event are then written by `settle_sent`, see [`Store::unsettled_sent`]);
+    /// one it says was being handed over was in flight and may or may not have been
+    /// accepted, so it becomes `uncertain` for a person to settle; an email only claimed
+    /// in this boot never reached the server and is queued again. A claim of an earlier
+    /// boot is uncertain too (a power cut may have lost journal lines, which are written
+    /// without waiting for the disk), and so is every claim when the journal is damaged.
+    /// Committed and synced before the journal is emptied. Returns (uncertain, requeued).
     pub async fn recover_outbox(&self, boot: &str) -> anyhow::Result<(u64, u64)> {
+        let journal = super::journal::read(&self.journal)?;
+        if journal.damaged {
+            tracing::warn!(
+                "the sender's journal {} has a damaged line: every claimed email is treated as in flight",
+                self.journal.display()
+            );
+        }
+        let sent: Vec<(i64, String)> = journal
+            .sent
+            .iter()
+            .map(|(id, at)| (*id, time_text(*at)))
+            .collect();
         let mut tx = self.durable().begin().await?;
+        if !sent.is_empty() {
+            sqlx::query(
+                "WITH j (id, at) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
+                                     FROM json_each($1))
+                 UPDATE outbox SET state = 'sent', last_error = NULL,
+                        sent_at = (SELECT j.at FROM j WHERE j.id = outbox.id)
+                 WHERE state IN ('claimed', 'sending', 'uncertain') AND id IN (SELECT id FROM j)",
+            )
+            .bind(serde_json::to_string(&sent)?)
+            .execute(&mut *tx)
+            .await?;
+        }
         let uncertain = sqlx::query(
             "UPDATE outbox SET state = 'uncertain',
                     last_error = 'the sender stopped while this email was being handed to the server'
-             WHERE state = 'sending' OR (state = 'claimed' AND (claim_boot IS NULL OR claim_boot <> $1))",
+             WHERE state = 'sending'
+                OR (state = 'claimed' AND (claim_boot IS NULL OR claim_boot <> $1 OR $2
+                                           OR id IN (SELECT value FROM json_each($3))))",
         )
         .bind(boot)
+        .bind(journal.damaged)
+        .bind(serde_json::to_string(&journal.in_flight())?)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -307,6 +343,7 @@ impl Store {
         .await?
         .rows_affected();
         tx.commit().await?;
+        self.send_journal()?.clear()?;
         Ok((uncertain, requeued))
     }
 
@@ -321,20 +358,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    /// The email is about to be handed to the server (see [`Store::record_progress`]).
-    pub async fn mark_sending(&self, id: i64) -> anyhow::Result<bool> {
-        Ok(self.record_progress(&[id], &[]).await? == [id])
-    }
-
-    /// What the sessions did since the last commit, in ONE commit (see [`ProgressLog`]).
-    pub async fn record_progress(
-        &self,
-        sending: &[i64],
-        sent: &[SentRecord<'_>],
-    ) -> anyhow::Result<Vec<i64>> {
-        self.progress_log().await?.commit(sending, sent).await
     }
 
     /// A connection of its own for the sender's hot path (see [`ProgressLog`]).
@@ -407,7 +430,7 @@ impl Store {
         claim_on(&mut *self.durable().acquire().await?, ids, now, boot).await
     }
 
-    /// Record one sent email (see [`Store::record_progress`]).
+    /// Record one sent email (see [`ProgressLog::record_sent`]).
     pub async fn record_sent(
         &self,
         c: &Claimed,
@@ -419,13 +442,11 @@ impl Store {
             at,
             date_of_receipt,
         };
-        let mut log = self.progress_log().await?;
-        log.commit(&[], &[record]).await?;
-        log.settle(&[record]).await
+        self.progress_log().await?.record_sent(&[record]).await
     }
 
-    /// Sent emails whose message, event and case status were not written (a run stopped
-    /// between an email's `sent` mark and its batch being settled), with when they were
+    /// Sent emails whose message, event and case status were not written (taken from the
+    /// journal of a run that stopped, see [`Store::recover_outbox`]), with when they were
     /// sent. Their bytes are not read: settling does not need them.
     pub async fn unsettled_sent(&self) -> anyhow::Result<Vec<(Claimed, DateTime<Utc>)>> {
         // Usually none: every sent email has its message (one each, and only they have one).
@@ -473,7 +494,7 @@ impl Store {
         error: &str,
         retry_at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET state = 'queued', last_error = $1, not_before = $2 WHERE id = $3 AND state = 'sending'")
+        sqlx::query("UPDATE outbox SET state = 'queued', last_error = $1, not_before = $2 WHERE id = $3 AND state IN ('claimed', 'sending')")
             .bind(error)
             .bind(time_text(retry_at))
             .bind(id)
@@ -485,7 +506,7 @@ impl Store {
     /// The attempt never really happened (the run stopped on a configuration error): back
     /// to the queue without counting it.
     pub async fn release(&self, id: i64, error: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET state = 'queued', attempts = attempts - 1, last_error = $1 WHERE id = $2 AND state = 'sending'")
+        sqlx::query("UPDATE outbox SET state = 'queued', attempts = attempts - 1, last_error = $1 WHERE id = $2 AND state IN ('claimed', 'sending')")
             .bind(error)
             .bind(id)
             .execute(self.pool())
@@ -690,61 +711,36 @@ fn claimed_of(r: &sqlx::sqlite::SqliteRow, raw: Vec<u8>) -> anyhow::Result<Claim
     })
 }
 
-/// The sender's hot path to the store, on a connection of its own. [`ProgressLog::commit`]
-/// writes what the sessions did since the last commit in ONE transaction and ONE round
-/// trip to SQLite (a multi-statement query whose statements share numbered parameters):
-/// the emails about to be handed to the server move from `claimed` to `sending` (it
-/// returns those still claimed; a cancelled one is not), and each email the server took
-/// moves to `sent` with its time. Only outbox rows change there, a few pages per commit.
-/// What follows from a sent email (its outbound message, its `sent` event, its case's
-/// status) is written by [`ProgressLog::settle`] for many emails at once, soon after; a
-/// sent email whose settling a crash cut off is found by [`Store::unsettled_sent`] and
-/// settled at the next start. Written without waiting for the disk: the durable claim
-/// before covers a power cut (see `Store::recover_outbox`). The round trips and the
-/// pages written, not SQLite's work, are what cost here.
+/// The sender's path to the store, on a connection of its own: its claims and the
+/// batches of sent emails of all sessions take turns here instead of colliding on
+/// SQLite's write lock (a collision costs a sleep of a millisecond or more).
 pub struct ProgressLog {
     conn: sqlx::pool::PoolConnection<Sqlite>,
 }
 
 impl ProgressLog {
-    pub async fn commit(
-        &mut self,
-        sending: &[i64],
-        sent: &[SentRecord<'_>],
-    ) -> anyhow::Result<Vec<i64>> {
-        if sending.is_empty() && sent.is_empty() {
-            return Ok(Vec::new());
+    /// Record emails the server took, in ONE transaction and one round trip to SQLite:
+    /// each outbox row moves to `sent` with its time, and gets its outbound message, its
+    /// event and for a request its case's status. Written without waiting for the disk:
+    /// until then the journal holds them. An email that is not claimed (or uncertain)
+    /// fails the whole batch, which then changes nothing.
+    pub async fn record_sent(&mut self, sent: &[SentRecord<'_>]) -> anyhow::Result<()> {
+        if sent.is_empty() {
+            return Ok(());
         }
-        let rows = match progress_script(sending, sent).run(&mut self.conn).await {
-            Ok(rows) => rows,
-            // the guard after the outbox update (see `progress_script`)
+        let mut s = Script::write();
+        sent_sql(&mut s, sent);
+        settle_sql(&mut s, sent);
+        match s.run(&mut self.conn).await {
+            Ok(_) => Ok(()),
+            // the guards (see `sent_sql` and `settle_sql`)
             Err(e) if format!("{e:#}").contains("malformed JSON") => bail!(
-                "cannot record sent emails: one of them was not being sent (the outbox changed \
-                 under the sender); nothing was recorded: stop and check `foi outbox`"
+                "cannot record sent emails: one of them was not being sent, or was recorded \
+                 already (the outbox changed under the sender); nothing was recorded: stop and \
+                 check `foi outbox`"
             ),
-            Err(e) => return Err(e.context("cannot record sent emails")),
-        };
-        // The script's guard made sure every sent email was recorded. It answers with one
-        // row (each row is a wake-up of this task): how many emails it marked `sending`.
-        let marked_count: i64 = match rows.first() {
-            Some(row) => row.try_get(0)?,
-            None => 0,
-        };
-        if marked_count as usize == sending.len() {
-            return Ok(sending.to_vec());
+            Err(e) => Err(e.context("cannot record sent emails")),
         }
-        // Some were no longer claimed (cancelled or paused from another process): which
-        // were marked? Only this process marks emails `sending` (it holds the sender lock).
-        let mut s = Script::read();
-        let ids = s.list(sending.iter().copied());
-        s.sql(&format!(
-            "SELECT id FROM outbox WHERE state = 'sending' AND id IN {ids};\n"
-        ));
-        s.run(&mut self.conn)
-            .await?
-            .iter()
-            .map(|r| Ok(r.try_get::<i64, _>(0)?))
-            .collect()
     }
 
     /// Claim emails (see [`Store::claim`]) on this connection, its commit waiting for the
@@ -767,14 +763,17 @@ impl ProgressLog {
         claimed
     }
 
-    /// Write what follows from emails already committed as `sent`: each one's outbound
-    /// message, its event, and for a request its case's status, in ONE transaction. An
-    /// email settled already fails the whole batch (nothing is written twice).
+    /// Write what follows from emails already committed as `sent` (by a recovery): each
+    /// one's outbound message, its event, and for a request its case's status, in ONE
+    /// transaction. An email settled already fails the whole batch (nothing is written
+    /// twice).
     pub async fn settle(&mut self, sent: &[SentRecord<'_>]) -> anyhow::Result<()> {
         if sent.is_empty() {
             return Ok(());
         }
-        match settle_script(sent).run(&mut self.conn).await {
+        let mut s = Script::write();
+        settle_sql(&mut s, sent);
+        match s.run(&mut self.conn).await {
             Ok(_) => Ok(()),
             Err(e) if format!("{e:#}").contains("malformed JSON") => bail!(
                 "cannot record the messages of sent emails: one of them was recorded already \
@@ -785,39 +784,27 @@ impl ProgressLog {
     }
 }
 
-/// The statements of [`ProgressLog::commit`]. A guard after the outbox update fails the
-/// script (SQLite's `json()` of a non-JSON text is an error) unless every sent email was
-/// `sending`, so a broken record changes nothing.
-fn progress_script<'a>(sending: &[i64], sent: &'a [SentRecord<'a>]) -> Script<'a> {
-    let mut s = Script::write();
-    if !sent.is_empty() {
-        let values = s.values(sent.iter().map(|r| (r.claimed.id, time_text(r.at))));
-        s.sql(&format!(
-            "WITH v (id, at) AS (VALUES {values})
-             UPDATE outbox SET state = 'sent', last_error = NULL,
-                    sent_at = (SELECT v.at FROM v WHERE v.id = outbox.id)
-             WHERE state IN ('sending', 'uncertain') AND id IN (SELECT id FROM v);
-             SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
-                                 ELSE 'an email being recorded as sent was not being sent' END) IS NULL;\n",
-            n = sent.len(),
-        ));
-    }
-    if !sending.is_empty() {
-        let ids = s.list(sending.iter().copied());
-        s.sql(&format!(
-            "UPDATE outbox SET state = 'sending' WHERE state = 'claimed' AND id IN {ids};
-             SELECT changes();\n"
-        ));
-    }
-    s
+/// The statements that move sent emails to `sent` with their times. A guard after the
+/// update fails the script (SQLite's `json()` of a non-JSON text is an error) unless every
+/// email was claimed (or uncertain), so a broken record changes nothing.
+fn sent_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
+    let values = s.values(sent.iter().map(|r| (r.claimed.id, time_text(r.at))));
+    s.sql(&format!(
+        "WITH v (id, at) AS (VALUES {values})
+         UPDATE outbox SET state = 'sent', last_error = NULL,
+                sent_at = (SELECT v.at FROM v WHERE v.id = outbox.id)
+         WHERE state IN ('claimed', 'sending', 'uncertain') AND id IN (SELECT id FROM v);
+         SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
+                             ELSE 'an email being recorded as sent was not being sent' END) IS NULL;\n",
+        n = sent.len(),
+    ));
 }
 
-/// The statements of [`ProgressLog::settle`]. Only each email's id and date of receipt are
-/// bound; the rest is read from its outbox row (which the hot commit gave its `sent_at`).
-/// A guard after the messages fails the script unless every email was `sent` and had no
-/// message yet.
-fn settle_script<'a>(sent: &'a [SentRecord<'a>]) -> Script<'a> {
-    let mut s = Script::write();
+/// The statements that write what follows from sent emails (see [`ProgressLog::settle`]).
+/// Only each email's id and date of receipt are bound; the rest is read from its outbox row
+/// (which has its `sent_at`). A guard after the messages fails the script unless every
+/// email was `sent` and had no message yet.
+fn settle_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
     let values = s.values(
         sent.iter()
             .map(|r| (r.claimed.id, r.date_of_receipt.to_string())),
@@ -855,5 +842,4 @@ fn settle_script<'a>(sent: &'a [SentRecord<'a>]) -> Script<'a> {
             CaseStatus::Draft.as_str(),
         ));
     }
-    s
 }

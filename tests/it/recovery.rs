@@ -39,15 +39,27 @@ async fn states(store: &Store) -> Vec<OutboxState> {
         .collect()
 }
 
+fn sent_record(c: &foi::store::Claimed) -> foi::store::SentRecord<'_> {
+    foi::store::SentRecord {
+        claimed: c,
+        at: now(),
+        date_of_receipt: now().date_naive(),
+    }
+}
+
 #[tokio::test]
 async fn a_restart_in_the_same_boot_requeues_claims_and_doubts_only_the_in_flight() {
-    let (_w, store) = launched("tag:police").await; // 7 emails
+    let (w, store) = launched("tag:police").await; // 7 emails
     let now = now();
     let ids = outbox_ids(&store).await;
     let claimed = store.claim(&ids[..5], now, "boot-1").await.unwrap();
     assert_eq!(claimed.len(), 5);
-    assert!(store.mark_sending(claimed[0].id).await.unwrap());
-    // The process dies here. Same boot: the page cache kept every commit.
+    store
+        .send_journal()
+        .unwrap()
+        .sending(claimed[0].id)
+        .unwrap();
+    // The process dies here. Same boot: the page cache kept the journal's line.
     let (uncertain, requeued) = store.recover_outbox("boot-1").await.unwrap();
     assert_eq!((uncertain, requeued), (1, 4));
     let s = states(&store).await;
@@ -61,6 +73,10 @@ async fn a_restart_in_the_same_boot_requeues_claims_and_doubts_only_the_in_fligh
         rows.iter().all(|r| r.attempts == 0),
         "an attempt that never started is not counted"
     );
+    // Everything the journal said is in the database: it is emptied.
+    let journal = w.path().join("foi.db.outbox-journal");
+    assert_eq!(std::fs::metadata(&journal).unwrap().len(), 0);
+    assert_eq!(store.recover_outbox("boot-1").await.unwrap(), (0, 0));
 }
 
 #[tokio::test]
@@ -69,7 +85,7 @@ async fn after_a_reboot_every_claim_of_the_old_boot_is_uncertain() {
     let now = now();
     let ids = outbox_ids(&store).await;
     store.claim(&ids[..3], now, "boot-1").await.unwrap();
-    // A power cut may have lost the unsynced `sending` marks: nothing claimed then may be
+    // A power cut may have lost the unsynced journal lines: nothing claimed then may be
     // sent again without a person saying so.
     let (uncertain, requeued) = store.recover_outbox("boot-2").await.unwrap();
     assert_eq!((uncertain, requeued), (3, 0));
@@ -83,8 +99,54 @@ async fn after_a_reboot_every_claim_of_the_old_boot_is_uncertain() {
     );
 }
 
-/// One commit records the sent emails of every session: if one of them is not `sending`
-/// (an outbox changed under the sender), the commit fails whole and changes nothing,
+/// What the journal kept across a power cut still counts: an email it says the server
+/// took is sent, not uncertain.
+#[tokio::test]
+async fn after_a_reboot_an_email_the_journal_says_was_taken_is_sent() {
+    let (_w, store) = launched("tag:police").await;
+    let now = now();
+    let ids = outbox_ids(&store).await;
+    let claimed = store.claim(&ids[..2], now, "boot-1").await.unwrap();
+    let journal = store.send_journal().unwrap();
+    journal.sending(claimed[0].id).unwrap();
+    journal.sent(claimed[0].id, now).unwrap();
+    let (uncertain, requeued) = store.recover_outbox("boot-2").await.unwrap();
+    assert_eq!((uncertain, requeued), (1, 0));
+    let sent = store.outbox(Some(OutboxState::Sent), None).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!((sent[0].id, sent[0].sent_at), (claimed[0].id, Some(now)));
+    assert_eq!(store.unsettled_sent().await.unwrap().len(), 1);
+}
+
+/// A journal with a line that cannot be read (cut off by a power cut, or damaged) may have
+/// lost what came after: every claim is treated as in flight, none is sent again.
+#[tokio::test]
+async fn a_damaged_journal_makes_every_claim_uncertain() {
+    let (w, store) = launched("tag:police").await;
+    let now = now();
+    let ids = outbox_ids(&store).await;
+    let claimed = store.claim(&ids[..3], now, "boot-1").await.unwrap();
+    let journal = store.send_journal().unwrap();
+    journal.sending(claimed[0].id).unwrap();
+    journal.sent(claimed[0].id, now).unwrap();
+    use std::io::Write;
+    let path = w.path().join("foi.db.outbox-journal");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    f.write_all(b"sending 12").unwrap();
+    let (uncertain, requeued) = store.recover_outbox("boot-1").await.unwrap();
+    assert_eq!((uncertain, requeued), (2, 0));
+    let rows = store.outbox(None, None).await.unwrap();
+    let state = |id: i64| rows.iter().find(|r| r.id == id).unwrap().state;
+    assert_eq!(state(claimed[0].id), OutboxState::Sent);
+    assert_eq!(state(claimed[1].id), OutboxState::Uncertain);
+    assert_eq!(state(claimed[2].id), OutboxState::Uncertain);
+}
+
+/// The sender records the emails the server took in batches: if one of them is not being
+/// sent (an outbox changed under the sender), the batch fails whole and changes nothing,
 /// not even for the emails that were in order.
 #[tokio::test]
 async fn a_sent_record_for_an_email_not_being_sent_changes_nothing() {
@@ -92,56 +154,47 @@ async fn a_sent_record_for_an_email_not_being_sent_changes_nothing() {
     let now = now();
     let ids = outbox_ids(&store).await;
     let claimed = store.claim(&ids[..2], now, "boot-1").await.unwrap();
-    // The first is being sent; the second was only claimed.
-    assert!(store.mark_sending(claimed[0].id).await.unwrap());
-    let on = now.date_naive();
-    let records: Vec<foi::store::SentRecord> = claimed
-        .iter()
-        .map(|c| foi::store::SentRecord {
-            claimed: c,
-            at: now,
-            date_of_receipt: on,
-        })
-        .collect();
-    let err = store.record_progress(&[], &records).await.unwrap_err();
+    // The second is given back to the queue.
+    store.release_claims(&[claimed[1].id]).await.unwrap();
+    let records: Vec<foi::store::SentRecord> = claimed.iter().map(sent_record).collect();
+    let mut log = store.progress_log().await.unwrap();
+    let err = log.record_sent(&records).await.unwrap_err();
     assert!(format!("{err:#}").contains("not being sent"), "{err:#}");
     let rows = store.outbox(None, None).await.unwrap();
     let state = |id: i64| rows.iter().find(|r| r.id == id).unwrap().state;
-    assert_eq!(state(claimed[0].id), OutboxState::Sending);
-    assert_eq!(state(claimed[1].id), OutboxState::Claimed);
+    assert_eq!(state(claimed[0].id), OutboxState::Claimed);
+    assert_eq!(state(claimed[1].id), OutboxState::Queued);
     assert!(rows.iter().all(|r| r.sent_at.is_none()));
-    // Recorded alone and in order, the first one goes through.
-    store.record_sent(&claimed[0], now, on).await.unwrap();
+    assert!(store.unsettled_sent().await.unwrap().is_empty());
+    // Recorded alone, the first one goes through, with its message; not twice.
+    log.record_sent(&records[..1]).await.unwrap();
     let rows = store.outbox(Some(OutboxState::Sent), None).await.unwrap();
     assert_eq!(rows.len(), 1);
+    assert!(store.unsettled_sent().await.unwrap().is_empty());
+    let err = log.record_sent(&records[..1]).await.unwrap_err();
+    assert!(format!("{err:#}").contains("not being sent"), "{err:#}");
 }
 
-/// The sender commits an email's `sent` mark at once and writes its message, event and
-/// case status in a later batch. A run killed between the two leaves the email sent but
-/// not settled: the next start settles it (once), so its case shows it sent.
+/// A run killed after the server took an email and before its batch was recorded: the
+/// journal says so, and the next start records it as sent at that time (its message,
+/// event and case status, once); the email it says was in flight is uncertain, and the
+/// claim it does not mention goes back to the queue.
 #[tokio::test]
-async fn a_sent_email_whose_batch_was_cut_off_is_settled_at_the_next_start() {
+async fn the_next_start_records_what_the_journal_of_a_killed_run_says() {
     let (w, store) = launched("tag:police").await;
     let now = now();
     let rows = store.outbox(None, None).await.unwrap();
-    let claimed = store.claim(&[rows[0].id], now, "boot-1").await.unwrap();
-    assert!(store.mark_sending(claimed[0].id).await.unwrap());
-    let record = foi::store::SentRecord {
-        claimed: &claimed[0],
-        at: now,
-        date_of_receipt: now.date_naive(),
-    };
-    // The mark only, as the hot path commits it; the process dies before the batch.
-    store.record_progress(&[], &[record]).await.unwrap();
-    let unsettled = store.unsettled_sent().await.unwrap();
-    assert_eq!(unsettled.len(), 1);
-    assert_eq!(unsettled[0].0.id, claimed[0].id);
-    assert_eq!(unsettled[0].1, now);
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let claimed = store.claim(&ids[..3], now, &boot_id()).await.unwrap();
+    let journal = store.send_journal().unwrap();
+    journal.sending(claimed[0].id).unwrap();
+    journal.sending(claimed[1].id).unwrap();
+    journal.sent(claimed[0].id, now).unwrap();
     let reference = claimed[0].reference.clone();
     let before = w.json(["case", "show", reference.as_str(), "--json"]);
     assert_eq!(before["case"]["status"], "queued", "{before}");
 
-    // The next run settles it before sending anything (the files transport sends the rest).
+    // The next run settles it before sending anything.
     w.ok(["send", "--limit", "0"]);
     assert!(store.unsettled_sent().await.unwrap().is_empty());
     let after = w.json(["case", "show", reference.as_str(), "--json"]);
@@ -152,29 +205,25 @@ async fn a_sent_email_whose_batch_was_cut_off_is_settled_at_the_next_start() {
         1,
         "{after}"
     );
+    let rows = store.outbox(None, None).await.unwrap();
+    let row = |id: i64| rows.iter().find(|r| r.id == id).unwrap().clone();
+    assert_eq!(row(claimed[0].id).state, OutboxState::Sent);
+    assert_eq!(row(claimed[0].id).sent_at, Some(now));
+    assert_eq!(row(claimed[1].id).state, OutboxState::Uncertain);
+    assert_eq!(row(claimed[2].id).state, OutboxState::Queued);
+    assert_eq!(row(claimed[2].id).attempts, 0);
     // Settling it again would write it twice: refused whole.
-    let err = store.settle_sent(&[record]).await.unwrap_err();
+    let err = store
+        .settle_sent(&[sent_record(&claimed[0])])
+        .await
+        .unwrap_err();
     assert!(format!("{err:#}").contains("recorded already"), "{err:#}");
 }
 
-/// A `sending` mark is given only to an email still claimed: one given back meanwhile (a
-/// pause or a cancel from another process) is not marked, and the commit says which were.
-#[tokio::test]
-async fn only_emails_still_claimed_are_marked_sending() {
-    let (_w, store) = launched("tag:police").await;
-    let now = now();
-    let ids = outbox_ids(&store).await;
-    let claimed = store.claim(&ids[..3], now, "boot-1").await.unwrap();
-    store.release_claims(&[claimed[1].id]).await.unwrap();
-    let asked: Vec<i64> = claimed.iter().map(|c| c.id).collect();
-    let marked = store.record_progress(&asked, &[]).await.unwrap();
-    assert_eq!(marked, vec![claimed[0].id, claimed[2].id]);
-    let rows = store.outbox(None, None).await.unwrap();
-    let state = |id: i64| rows.iter().find(|r| r.id == id).unwrap().state;
-    assert_eq!(state(claimed[1].id), OutboxState::Queued);
-    assert_eq!(state(claimed[0].id), OutboxState::Sending);
-    // All still claimed: all marked.
-    let more = store.claim(&ids[3..5], now, "boot-1").await.unwrap();
-    let asked: Vec<i64> = more.iter().map(|c| c.id).collect();
-    assert_eq!(store.record_progress(&asked, &[]).await.unwrap(), asked);
+/// This machine's boot id, as the sender stamps its claims (a claim of another boot would
+/// be uncertain whatever the journal says).
+fn boot_id() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
 }
