@@ -104,7 +104,7 @@ pub struct SendArgs {
 pub struct OutboxArgs {
     #[command(subcommand)]
     pub action: Option<OutboxAction>,
-    /// Only emails in this state: queued, sending, sent, failed, uncertain, cancelled.
+    /// Only emails in this state: queued, claimed, sent, failed, uncertain, cancelled (or sending).
     #[arg(long)]
     pub state: Option<String>,
     /// Print JSON.
@@ -286,7 +286,7 @@ pub async fn outbox(app: &App, args: OutboxArgs) -> anyhow::Result<()> {
     let state = match args.state {
         Some(s) => Some(OutboxState::parse(&s).with_context(|| {
             format!(
-                "unknown state '{s}': use queued, sending, sent, failed, uncertain or cancelled"
+                "unknown state '{s}': use queued, claimed, sent, failed, uncertain, cancelled or sending"
             )
         })?),
         None => None,

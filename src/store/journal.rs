@@ -112,8 +112,13 @@ pub(crate) fn read(path: &Path) -> anyhow::Result<JournalEntries> {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(JournalEntries::default()),
         Err(e) => {
-            return Err(e)
-                .with_context(|| format!("cannot read the sender's journal {}", path.display()))
+            return Err(e).with_context(|| {
+                format!(
+                    "cannot read the sender's journal {}: it says which emails were being sent \
+                     when the last run stopped; make it readable (never delete it) and try again",
+                    path.display()
+                )
+            })
         }
     };
     Ok(parse(&bytes))
