@@ -1,7 +1,8 @@
 //! `foi run`: one loop that sends what is due as pacing allows, then sleeps until the
 //! next due email (or a poll interval, to notice new launches), and stops cleanly on
-//! shutdown. Each turn first fetches replies (every `[fetch] poll_secs`) and takes the
-//! chaser steps that are due ([`run_with_chasers`]).
+//! shutdown. Each turn first fetches replies (every `[fetch] poll_secs`, or at once when
+//! IMAP IDLE says new mail came) and takes the chaser steps that are due, unless
+//! [`Turns`] says not to.
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -18,92 +19,77 @@ const POLL: Duration = Duration::from_secs(30);
 /// sweep reads every open case.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
-/// Run until `shutdown` turns true. An unreachable server is waited out; a login or TLS
-/// failure stops the loop.
-pub async fn run_until_stopped(
-    sender: &mut Sender,
-    clock: Arc<dyn Clock>,
-    shutdown: watch::Receiver<bool>,
-) -> Result<(), SendStop> {
-    run_loop(sender, None, clock, shutdown).await
+/// What `foi run` does on its turns besides sending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Turns {
+    /// Fetch replies from the configured source.
+    pub fetch: bool,
+    /// Take the chaser steps that are due.
+    pub chasers: bool,
 }
 
-/// [`run_until_stopped`], sweeping the chasers once per turn before sending. A sweep that
-/// fails is logged and the loop goes on.
-pub async fn run_with_chasers(
+/// Run until `shutdown` turns true. An unreachable server is waited out; a login or TLS
+/// failure stops the loop. A fetch or a chaser sweep that fails is logged and the loop
+/// goes on.
+pub async fn run(
     sender: &mut Sender,
     store: &Store,
     config: &Config,
     clock: Arc<dyn Clock>,
-    shutdown: watch::Receiver<bool>,
-) -> Result<(), SendStop> {
-    run_loop(sender, Some((store, config)), clock, shutdown).await
-}
-
-async fn run_loop(
-    sender: &mut Sender,
-    chasers: Option<(&Store, &Config)>,
-    clock: Arc<dyn Clock>,
     mut shutdown: watch::Receiver<bool>,
+    turns: Turns,
 ) -> Result<(), SendStop> {
     let mut last_sweep: Option<std::time::Instant> = None;
     let mut last_fetch: Option<std::time::Instant> = None;
+    let fetch_every = Duration::from_secs(config.fetch.poll_secs.max(1));
     // IMAP IDLE wakes the loop as soon as new mail arrives (polling stays the fallback).
     let new_mail = std::sync::Arc::new(tokio::sync::Notify::new());
-    if let Some((_, config)) = chasers {
-        if config.fetch.source == "imap" {
-            match config.imap_settings() {
-                Ok(settings) => {
-                    let folder = config
-                        .fetch
-                        .folders
-                        .first()
-                        .cloned()
-                        .unwrap_or_else(|| "INBOX".into());
-                    crate::ingest::idle::spawn_watch(
-                        settings,
-                        folder,
-                        new_mail.clone(),
-                        shutdown.clone(),
-                    );
-                }
-                Err(e) => tracing::warn!("no IMAP IDLE: {e:#}"),
+    if turns.fetch && config.fetch.source == "imap" {
+        match config.imap_settings() {
+            Ok(settings) => {
+                let folder = config
+                    .fetch
+                    .folders
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "INBOX".into());
+                crate::ingest::idle::spawn_watch(
+                    settings,
+                    folder,
+                    new_mail.clone(),
+                    shutdown.clone(),
+                );
             }
+            Err(e) => tracing::warn!("no IMAP IDLE: {e:#}"),
         }
     }
-    let regimes = match chasers.map(|(_, config)| config.regimes()).transpose() {
-        Ok(r) => r,
-        Err(e) => return Err(SendStop::Fatal(format!("{e:#}"))),
-    };
+    let regimes = config
+        .regimes()
+        .map_err(|e| SendStop::Fatal(format!("{e:#}")))?;
     loop {
         if *shutdown.borrow() {
             return Ok(());
         }
-        // Replies: fetched every [fetch] poll_secs (polling; IMAP IDLE is a later step).
-        if let (Some((store, config)), Some(regimes)) = (chasers, regimes.as_ref()) {
-            let every = Duration::from_secs(config.fetch.poll_secs.max(1));
-            if last_fetch.is_none_or(|t| t.elapsed() >= every) {
-                last_fetch = Some(std::time::Instant::now());
-                let ctx = crate::ingest::fetch::Ctx {
-                    store,
-                    config,
-                    regimes,
-                    clock: clock.as_ref(),
-                };
-                match crate::ingest::fetch::fetch_configured(&ctx).await {
-                    Ok(s) if s.new > 0 => tracing::info!(
-                        "fetched {} new emails: {} matched, {} in triage",
-                        s.new,
-                        s.matched,
-                        s.triage
-                    ),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!("fetching replies failed: {e:#}"),
-                }
+        if turns.fetch && last_fetch.is_none_or(|t| t.elapsed() >= fetch_every) {
+            last_fetch = Some(std::time::Instant::now());
+            let ctx = crate::ingest::fetch::Ctx {
+                store,
+                config,
+                regimes: &regimes,
+                clock: clock.as_ref(),
+            };
+            match crate::ingest::fetch::fetch_configured(&ctx).await {
+                Ok(s) if s.new > 0 => tracing::info!(
+                    "fetched {} new emails: {} matched, {} in triage",
+                    s.new,
+                    s.matched,
+                    s.triage
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!("fetching replies failed: {e:#}"),
             }
         }
-        let sweep_due = last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY);
-        if let (Some((store, config)), true) = (chasers, sweep_due) {
+        if turns.chasers && last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY) {
             last_sweep = Some(std::time::Instant::now());
             match crate::chasers::sweep(store, config, clock.as_ref()).await {
                 Ok(s) => {
@@ -150,6 +136,11 @@ async fn run_loop(
                 POLL
             }
             Err(e) => return Err(e),
+        };
+        // (the next fetch is due after `fetch_every`, IDLE or not)
+        let wake = match last_fetch {
+            Some(t) if turns.fetch => wake.min(fetch_every.saturating_sub(t.elapsed())),
+            _ => wake,
         };
         tokio::select! {
             _ = tokio::time::sleep(wake) => {}

@@ -103,13 +103,16 @@ pub enum Command {
     /// Who may sign in to the dashboard: add, list, remove, passwd.
     #[command(subcommand)]
     Users(users::UsersCommand),
-    /// The long-running scheduler: takes due chaser steps, sends as pacing allows, sleeps
-    /// until the next due email, stops cleanly on Ctrl-C or SIGTERM (in-flight sends finish
-    /// and are recorded).
+    /// The long-running scheduler: fetches replies, takes due chaser steps, sends as pacing
+    /// allows, sleeps until the next due email or fetch, stops cleanly on Ctrl-C or SIGTERM
+    /// (in-flight sends finish and are recorded).
     Run {
-        /// Only send: take no chaser steps.
+        /// Take no chaser steps.
         #[arg(long)]
         no_chasers: bool,
+        /// Fetch no replies.
+        #[arg(long)]
+        no_fetch: bool,
     },
 }
 
@@ -206,7 +209,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(&App::load(&cli.config).await?, args).await,
         Command::Serve(args) => serve::run(App::load(&cli.config).await?, args).await,
         Command::Users(cmd) => users::run(&App::load(&cli.config).await?, cmd).await,
-        Command::Run { no_chasers } => send::run(&App::load(&cli.config).await?, !no_chasers).await,
+        Command::Run {
+            no_chasers,
+            no_fetch,
+        } => {
+            let turns = crate::scheduler::Turns {
+                fetch: !no_fetch,
+                chasers: !no_chasers,
+            };
+            send::run(&App::load(&cli.config).await?, turns).await
+        }
     }
 }
 

@@ -380,15 +380,17 @@ async fn resolve(app: &App, id: i64, sent: bool, resend: bool) -> anyhow::Result
 }
 
 /// `foi run`: the long-running scheduler.
-pub async fn run(app: &App, chasers: bool) -> anyhow::Result<()> {
+pub async fn run(app: &App, turns: crate::scheduler::Turns) -> anyhow::Result<()> {
     let (mut sender, _lock) = start_sender(app).await?;
     let shutdown = shutdown_signal();
-    let clock = app.clock.clone();
-    if chasers {
-        crate::scheduler::run_with_chasers(&mut sender, &app.store, &app.config, clock, shutdown)
-            .await
-    } else {
-        crate::scheduler::run_until_stopped(&mut sender, clock, shutdown).await
-    }
+    crate::scheduler::run(
+        &mut sender,
+        &app.store,
+        &app.config,
+        app.clock.clone(),
+        shutdown,
+        turns,
+    )
+    .await
     .map_err(stop_error)
 }

@@ -573,40 +573,67 @@ async fn an_interrupted_fetch_resumes_without_gap_or_duplicate() {
     assert_eq!(subjects.len(), n, "no gap and no duplicate");
 }
 
-/// `foi run` fetches replies as they arrive (polling the Maildir here).
+fn ack_for(w: &Workdir, reference: &str) -> String {
+    let a = case_info(w, reference);
+    email(
+        &a.body_email,
+        &format!("foi+{}@example.org", a.token),
+        "Re: request",
+        "",
+        "We acknowledge receipt of your request and will respond within 20 working days.",
+    )
+}
+
+fn stop(mut child: std::process::Child) {
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(
+        child.wait().unwrap().success(),
+        "foi run exits 0 on SIGTERM"
+    );
+}
+
+/// `foi run` fetches replies as they arrive, every `[fetch] poll_secs` (polling the
+/// Maildir here; its own turn when nothing is due is 30 seconds), also without chasers.
 #[test]
-fn foi_run_fetches_replies() {
+fn foi_run_fetches_replies_every_poll_interval() {
     let w = sent_campaign();
     w.set_section(
         "fetch",
         "source = \"maildir\"\nmaildir = \"maildir\"\npoll_secs = 1",
     );
-    let a = case_info(&w, "POL-0001");
-    let mut child = w.spawn(&["run"], &[], false);
-    drop_in_maildir(
-        &w,
-        "ack.eml",
-        &email(
-            &a.body_email,
-            &format!("foi+{}@example.org", a.token),
-            "Re: request",
-            "",
-            "We acknowledge receipt of your request and will respond within 20 working days.",
-        ),
-    );
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let child = w.spawn(&["run", "--no-chasers"], &[], false);
+    // Its first fetch finds nothing: the reply comes with a later poll.
+    std::thread::sleep(Duration::from_secs(2));
+    drop_in_maildir(&w, "ack.eml", &ack_for(&w, "POL-0001"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while case_json(&w, "POL-0001")["case"]["status"] != "acknowledged" {
         assert!(
             std::time::Instant::now() < deadline,
-            "foi run did not fetch the reply"
+            "foi run did not fetch the reply within 10 s with poll_secs = 1"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    stop(child);
+}
+
+/// `foi run --no-fetch` sends and sweeps but reads no replies.
+#[test]
+fn foi_run_no_fetch_reads_no_replies() {
+    let w = sent_campaign();
+    w.set_section(
+        "fetch",
+        "source = \"maildir\"\nmaildir = \"maildir\"\npoll_secs = 1",
+    );
+    drop_in_maildir(&w, "ack.eml", &ack_for(&w, "POL-0001"));
+    let child = w.spawn(&["run", "--no-fetch"], &[], false);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_ne!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
+    stop(child);
+    w.ok(["fetch"]);
+    assert_eq!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
 }
 
 /// With IMAP, `foi run` is woken by IDLE: a reply is fetched at once, long before the
