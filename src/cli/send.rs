@@ -264,6 +264,14 @@ pub async fn send(app: &App, args: SendArgs) -> anyhow::Result<()> {
         idle.map(|i| format!("; {}", i.describe()))
             .unwrap_or_default()
     );
+    let unanswered = summary.uncertain.saturating_sub(sender.recovered as usize);
+    if unanswered > 0 {
+        eprintln!(
+            "warning: {unanswered} emails got no answer after their message and are uncertain (the \
+             server may have taken them): `foi outbox --state uncertain`, then `foi outbox \
+             resolve ID --sent|--resend`"
+        );
+    }
     Ok(())
 }
 

@@ -320,6 +320,10 @@ impl SmtpClient {
                 self.where_()
             )))),
             Err(Failed(e)) => Some(Err(e)),
+            Err(Unanswered(m)) => Some(Err(SendError::Uncertain(format!(
+                "{} {m}; it may have taken the email",
+                self.where_()
+            )))),
         }
     }
 
@@ -344,10 +348,13 @@ impl SmtpClient {
 }
 
 enum TransactionError {
+    /// Before the message: nothing can have been delivered.
     Timeout,
     Failed(SendError),
+    /// The message (or part of it) went and no answer came: the server may have it.
+    Unanswered(String),
 }
-use TransactionError::{Failed, Timeout};
+use TransactionError::{Failed, Timeout, Unanswered};
 
 /// How a transaction that did not fail ended.
 enum Done {
@@ -421,12 +428,16 @@ async fn transaction(
         }
         return Ok(Done::Reset);
     }
-    let data = async {
-        conn.command(Data).await?;
-        conn.message(raw).await
-    };
-    let answer = tokio::time::timeout(timeout, data).await;
-    finish(conn, answer).await
+    match tokio::time::timeout(timeout, conn.command(Data)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => {
+            conn.abort().await;
+            return Err(Failed(classify(&e)));
+        }
+        Err(_) => return Err(Timeout),
+    }
+    let answer = tokio::time::timeout(timeout, conn.message(raw)).await;
+    finish(conn, answer, timeout).await
 }
 
 /// MAIL FROM, each RCPT TO and DATA, written at once (RFC 2920).
@@ -496,28 +507,42 @@ async fn pipelined(
         return Ok(if in_data { Done::Dropped } else { Done::Reset });
     }
     let answer = tokio::time::timeout(timeout, conn.message(raw)).await;
-    finish(conn, answer).await
+    finish(conn, answer, timeout).await
 }
 
-/// The server's answer to the message.
+/// The server's answer to the message. A refusal (4xx, 5xx) is one; no answer (a timeout,
+/// a dropped connection, words that are not SMTP) leaves it unknown whether the server
+/// took the email, so it is not retried.
 async fn finish(
     conn: &mut AsyncSmtpConnection,
     answer: Result<
         Result<lettre::transport::smtp::response::Response, lettre::transport::smtp::Error>,
         tokio::time::error::Elapsed,
     >,
+    timeout: Duration,
 ) -> Result<Done, TransactionError> {
     match answer {
         Ok(Ok(_)) => Ok(Done::Sent),
-        Ok(Err(e)) => {
+        Ok(Err(e)) if e.is_permanent() || e.is_transient() => {
             conn.abort().await;
             Err(Failed(classify(&e)))
         }
-        Err(_) => Err(Timeout),
+        Ok(Err(e)) => {
+            conn.abort().await;
+            Err(Unanswered(format!(
+                "gave no answer to the message ({})",
+                full_text(&e)
+            )))
+        }
+        Err(_) => Err(Unanswered(format!(
+            "gave no answer to the message within {}s",
+            timeout.as_secs()
+        ))),
     }
 }
 
-/// A 5xx fails the email; anything else (4xx, a dropped connection) is worth a retry.
+/// A 5xx fails the email; anything else (4xx, a dropped connection before the message) is
+/// worth a retry.
 fn classify(e: &lettre::transport::smtp::Error) -> SendError {
     if e.is_permanent() {
         SendError::Permanent(full_text(e))

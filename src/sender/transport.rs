@@ -30,6 +30,11 @@ pub enum SendError {
     /// The server cannot be reached at all: leave everything queued.
     #[error("{0}")]
     Unreachable(String),
+    /// The message went to the server but no answer came (a timeout or a dropped
+    /// connection after it): the server may have taken it, so it must not be sent again
+    /// without a person saying so.
+    #[error("no answer after the message: {0}")]
+    Uncertain(String),
 }
 
 /// Where emails go.

@@ -67,6 +67,8 @@ pub enum Outcome {
     Sent,
     Retried,
     Failed,
+    /// No answer came after the message: a person must say whether it went.
+    Uncertain,
     Idle(Idle),
 }
 
@@ -89,7 +91,8 @@ pub struct Summary {
     pub sent: usize,
     pub retried: usize,
     pub failed: usize,
-    /// Emails found in flight from an earlier run that stopped, now `uncertain`.
+    /// Emails now `uncertain`: found in flight from an earlier run that stopped, or given
+    /// no answer after their message in this one.
     pub uncertain: usize,
 }
 
@@ -200,6 +203,9 @@ pub struct Sender {
     boot: String,
     /// Where each email is noted as it is handed over and as the server takes it.
     journal: Arc<SendJournal>,
+    /// A run stopped before everything its journal says was in the database (a store
+    /// error): the journal is read again before the next, as at a start.
+    unrecorded: bool,
     /// Emails found in flight at start (now uncertain).
     pub recovered: u64,
 }
@@ -218,32 +224,8 @@ impl Sender {
         regimes: Regimes,
     ) -> anyhow::Result<Self> {
         let boot = boot_id();
-        let (recovered, requeued) = store.recover_outbox(&boot).await?;
-        if requeued > 0 {
-            tracing::info!(
-                "{requeued} claimed emails never reached the server and are queued again"
-            );
-        }
-        if recovered > 0 {
-            tracing::warn!("{recovered} emails were in flight when the last run stopped: see `foi outbox --state uncertain`");
-        }
+        let recovered = recover(&store, &regimes, &boot).await?;
         let journal = Arc::new(store.send_journal()?);
-        let unsettled = store.unsettled_sent().await?;
-        if !unsettled.is_empty() {
-            let records: Vec<SentRecord> = unsettled
-                .iter()
-                .map(|(c, at)| SentRecord {
-                    claimed: c,
-                    at: *at,
-                    date_of_receipt: receipt_date(&regimes, c, *at),
-                })
-                .collect();
-            store.settle_sent(&records).await?;
-            tracing::info!(
-                "recorded the messages of {} emails sent just before the last run stopped",
-                records.len()
-            );
-        }
         let now = clock.now();
         let history = store.pacing_history(now - Duration::days(1)).await?;
         let sessions = match &transport {
@@ -273,6 +255,7 @@ impl Sender {
             due_read: std::time::Instant::now(),
             boot,
             journal,
+            unrecorded: false,
             recovered,
         })
     }
@@ -403,6 +386,12 @@ impl Sender {
                 summary.failed += 1;
                 Ok(())
             }
+            Err(SendError::Uncertain(e)) => {
+                tracing::warn!("{} to {}: {e}", c.reference, c.recipient);
+                self.store.record_uncertain(c.id, &e).await?;
+                summary.uncertain += 1;
+                Ok(())
+            }
             Err(SendError::Fatal(e)) => {
                 self.store.release(c.id, &e).await?;
                 Err(SendStop::Fatal(e))
@@ -416,6 +405,7 @@ impl Sender {
 
     /// One step: claim the next due email, send it, record the outcome.
     pub async fn try_send_next(&mut self) -> Result<Outcome, SendStop> {
+        self.recover_if_unrecorded().await?;
         let ids = match self.pick(1).await? {
             Ok(ids) => ids,
             Err(idle) => return Ok(Outcome::Idle(idle)),
@@ -427,13 +417,27 @@ impl Sender {
             self.settle_attempt(c, started, &mut summary, None).await?;
         }
         self.journal.clear()?;
+        self.unrecorded = false;
         Ok(if summary.sent > 0 {
             Outcome::Sent
         } else if summary.retried > 0 {
             Outcome::Retried
+        } else if summary.uncertain > 0 {
+            Outcome::Uncertain
         } else {
             Outcome::Failed
         })
+    }
+
+    /// Before a run: if the last one stopped before everything its journal says was in the
+    /// database, bring the database up to date from the journal first (as at a start).
+    /// Then the run is unrecorded until it ends with everything recorded.
+    async fn recover_if_unrecorded(&mut self) -> anyhow::Result<()> {
+        if self.unrecorded {
+            self.recovered += recover(&self.store, &self.regimes, &self.boot).await?;
+        }
+        self.unrecorded = true;
+        Ok(())
     }
 
     /// Record how one attempt went (see [`hand_over`]).
@@ -471,6 +475,7 @@ impl Sender {
         progress: &mut dyn FnMut(&Summary),
         wait: std::time::Duration,
     ) -> Result<(Summary, Option<Idle>), SendStop> {
+        self.recover_if_unrecorded().await?;
         let mut summary = Summary {
             uncertain: self.recovered as usize,
             ..Summary::default()
@@ -587,6 +592,7 @@ impl Sender {
         // failed (the journal then speaks at the next start).
         if !matches!(stop, Some(SendStop::Store(_))) {
             self.journal.clear()?;
+            self.unrecorded = false;
         }
         match stop {
             Some(e) => Err(e),
@@ -622,6 +628,36 @@ impl Sender {
     }
 }
 
+/// Bring the outbox up to date with the journal of a run that stopped (see
+/// [`Store::recover_outbox`]), and write the messages and events of the sent emails it
+/// recorded. Returns how many emails became uncertain.
+async fn recover(store: &Store, regimes: &Regimes, boot: &str) -> anyhow::Result<u64> {
+    let (recovered, requeued) = store.recover_outbox(boot).await?;
+    if requeued > 0 {
+        tracing::info!("{requeued} claimed emails never reached the server and are queued again");
+    }
+    if recovered > 0 {
+        tracing::warn!("{recovered} emails were in flight when the last run stopped: see `foi outbox --state uncertain`");
+    }
+    let unsettled = store.unsettled_sent().await?;
+    if !unsettled.is_empty() {
+        let records: Vec<SentRecord> = unsettled
+            .iter()
+            .map(|(c, at)| SentRecord {
+                claimed: c,
+                at: *at,
+                date_of_receipt: receipt_date(regimes, c, *at),
+            })
+            .collect();
+        store.settle_sent(&records).await?;
+        tracing::info!(
+            "recorded the messages of {} emails sent just before the last run stopped",
+            records.len()
+        );
+    }
+    Ok(recovered)
+}
+
 /// The day a sent email was received, in its case's regime (the date of receipt its
 /// deadline counts from). A regime the configuration no longer has counts in UK time.
 pub fn receipt_date(regimes: &Regimes, c: &Claimed, at: DateTime<Utc>) -> NaiveDate {
@@ -652,7 +688,7 @@ async fn hand_over(
 ) -> Started {
     let mut unnoted = None;
     let go = async {
-        match journal.sending(c.id) {
+        match journal.sending(c.id, c.attempts) {
             Ok(()) => true,
             Err(e) => {
                 unnoted = Some(e);

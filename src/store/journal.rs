@@ -1,11 +1,13 @@
 //! The sender's journal: a file beside the database (`foi.db.outbox-journal`) where the
 //! sender notes, one line and one `write` each, that an email is about to be handed to the
-//! server (`sending ID`, before the server can deliver it) and that the server took it
+//! server (`sending ID ATTEMPT`, before the server can deliver it) and that the server took it
 //! (`sent ID TIME`, the moment it answered). The outbox rows are brought up to date from
 //! the sent lines in batches, and the journal is emptied once everything in it is in the
 //! database. A run that stops between the two leaves the journal to say what happened: at
-//! the next start an email with a sent line is recorded as sent at its time, and one with
-//! only a sending line was in flight, so it is `uncertain` (see `Store::recover_outbox`).
+//! the next start an email with a sent line is recorded as sent at its time, and one whose
+//! current attempt has only a sending line was in flight, so it is `uncertain` (see
+//! `Store::recover_outbox`). (An earlier attempt's line, of an email retried since, says
+//! nothing about the attempt claimed now.)
 //!
 //! A line is written without waiting for the disk, like the everyday commits
 //! (`synchronous = NORMAL`): it survives the process being killed; a power cut may lose it,
@@ -52,9 +54,10 @@ impl SendJournal {
         })
     }
 
-    /// The email is about to be handed to the server. When this fails, it must not be.
-    pub fn sending(&self, id: i64) -> anyhow::Result<()> {
-        self.append(&format!("sending {id}\n"))
+    /// The email's `attempt` (its count of attempts, this one included) is about to be
+    /// handed to the server. When this fails, it must not be.
+    pub fn sending(&self, id: i64, attempt: u32) -> anyhow::Result<()> {
+        self.append(&format!("sending {id} {attempt}\n"))
     }
 
     /// The server took the email at `at`.
@@ -83,22 +86,24 @@ impl SendJournal {
 pub(crate) struct JournalEntries {
     /// Emails the server took, with when.
     pub sent: Vec<(i64, DateTime<Utc>)>,
-    /// Emails about to be handed over, in the order noted (some also have a sent line).
-    pub sending: Vec<i64>,
+    /// Attempts (email, attempt) about to be handed over, in the order noted (some emails
+    /// also have a sent line).
+    pub sending: Vec<(i64, u32)>,
     /// A line could not be read (a cut-off last line, after a power cut): what the journal
     /// says may be incomplete.
     pub damaged: bool,
 }
 
 impl JournalEntries {
-    /// Emails with a sending line and no sent line: in flight when the run stopped.
-    pub fn in_flight(&self) -> Vec<i64> {
+    /// Attempts with a sending line, of emails with no sent line: one of them was in
+    /// flight when the run stopped (the one still claimed, with that attempt).
+    pub fn in_flight(&self) -> Vec<(i64, u32)> {
         let sent: std::collections::HashSet<i64> = self.sent.iter().map(|(id, _)| *id).collect();
-        let mut ids: Vec<i64> = self
+        let mut ids: Vec<(i64, u32)> = self
             .sending
             .iter()
             .copied()
-            .filter(|id| !sent.contains(id))
+            .filter(|(id, _)| !sent.contains(id))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -133,7 +138,7 @@ fn parse(bytes: &[u8]) -> JournalEntries {
             break;
         };
         match parse_line(line) {
-            Some(Entry::Sending(id)) => entries.sending.push(id),
+            Some(Entry::Sending(id, attempt)) => entries.sending.push((id, attempt)),
             Some(Entry::Sent(id, at)) => entries.sent.push((id, at)),
             None => entries.damaged = true,
         }
@@ -142,7 +147,7 @@ fn parse(bytes: &[u8]) -> JournalEntries {
 }
 
 enum Entry {
-    Sending(i64),
+    Sending(i64, u32),
     Sent(i64, DateTime<Utc>),
 }
 
@@ -150,7 +155,7 @@ fn parse_line(line: &[u8]) -> Option<Entry> {
     let line = std::str::from_utf8(line).ok()?;
     let mut words = line.split(' ');
     let entry = match (words.next()?, words.next()?.parse().ok()?) {
-        ("sending", id) => Entry::Sending(id),
+        ("sending", id) => Entry::Sending(id, words.next()?.parse().ok()?),
         ("sent", id) => Entry::Sent(id, super::parse_time(words.next()?).ok()?),
         _ => return None,
     };
@@ -160,6 +165,7 @@ fn parse_line(line: &[u8]) -> Option<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -173,33 +179,40 @@ mod tests {
         assert_eq!(read(&path).unwrap(), JournalEntries::default());
         let j = SendJournal::open(&path).unwrap();
         let t = at("2026-03-02T10:00:00.123456Z");
-        j.sending(7).unwrap();
-        j.sending(8).unwrap();
+        j.sending(7, 1).unwrap();
+        j.sending(8, 1).unwrap();
         j.sent(7, t).unwrap();
-        j.sending(9).unwrap();
+        j.sending(9, 2).unwrap();
+        j.sending(8, 2).unwrap();
         let e = read(&path).unwrap();
         assert_eq!(e.sent, vec![(7, t)]);
-        assert_eq!(e.sending, vec![7, 8, 9]);
+        assert_eq!(e.sending, vec![(7, 1), (8, 1), (9, 2), (8, 2)]);
         assert!(!e.damaged);
-        assert_eq!(e.in_flight(), vec![8, 9]);
+        assert_eq!(e.in_flight(), vec![(8, 1), (8, 2), (9, 2)]);
         j.clear().unwrap();
         assert_eq!(read(&path).unwrap(), JournalEntries::default());
         // appending goes on after emptying, from the start
-        j.sending(10).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "sending 10\n");
+        j.sending(10, 3).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "sending 10 3\n");
     }
 
     #[test]
     fn a_cut_off_or_strange_line_marks_the_journal_damaged_and_the_rest_is_kept() {
-        let e = parse(b"sending 1\nsent 1 2026-03-02T10:00:00Z\nsending 2\nsen");
+        let e = parse(b"sending 1 1\nsent 1 2026-03-02T10:00:00Z\nsending 2 1\nsen");
         assert!(e.damaged);
-        assert_eq!(e.in_flight(), vec![2]);
+        assert_eq!(e.in_flight(), vec![(2, 1)]);
+        // a damaged line in the middle: what comes after it is still read
+        let e = parse(b"sending 1 1\n\xff\nsending 2 1\n");
+        assert!(e.damaged);
+        assert_eq!(e.sending, vec![(1, 1), (2, 1)]);
         for bad in [
-            &b"sending x\n"[..],
+            &b"sending x 1\n"[..],
+            b"sending 3\n",
             b"sent 3\n",
             b"sent 3 yesterday\n",
-            b"sending 3 4\n",
-            b"sending  3\n",
+            b"sending 3 4 5\n",
+            b"sending 3 -1\n",
+            b"sending  3 1\n",
             b"\xff\xfe\n",
             b"\n",
         ] {
@@ -209,11 +222,52 @@ mod tests {
         }
     }
 
-    proptest::proptest! {
+    /// A journal line as the sender writes it.
+    #[derive(Debug, Clone)]
+    enum Line {
+        Sending(i64, u32),
+        Sent(i64, i64),
+    }
+
+    fn line() -> impl Strategy<Value = Line> {
+        prop_oneof![
+            (1i64..1_000_000, 1u32..20).prop_map(|(id, a)| Line::Sending(id, a)),
+            (1i64..1_000_000, 0i64..4_000_000_000_000_000).prop_map(|(id, us)| Line::Sent(id, us)),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the sender writes is read back as written, in order.
         #[test]
-        fn any_bytes_parse_without_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+        fn lines_written_are_read_back(lines in proptest::collection::vec(line(), 0..40)) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("j");
+            let j = SendJournal::open(&path).unwrap();
+            let mut want = JournalEntries::default();
+            for l in &lines {
+                match *l {
+                    Line::Sending(id, a) => {
+                        j.sending(id, a).unwrap();
+                        want.sending.push((id, a));
+                    }
+                    Line::Sent(id, us) => {
+                        let t = DateTime::from_timestamp_micros(us).unwrap();
+                        j.sent(id, t).unwrap();
+                        want.sent.push((id, t));
+                    }
+                }
+            }
+            prop_assert_eq!(read(&path).unwrap(), want);
+        }
+
+        /// Any bytes (a journal damaged any way) are read without panic, and a journal cut
+        /// anywhere but at a line's end is damaged.
+        #[test]
+        fn any_bytes_parse_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
             let e = parse(&bytes);
-            proptest::prop_assert!(e.in_flight().len() <= e.sending.len());
+            if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+                prop_assert!(e.damaged);
+            }
         }
     }
 }

@@ -290,8 +290,8 @@ impl Store {
     /// At start, after a run that stopped, from the sender's journal and the claims:
     /// an email the journal says the server took is recorded as sent at that time (its
     /// message and event are then written by `settle_sent`, see [`Store::unsettled_sent`]);
-    /// one it says was being handed over was in flight and may or may not have been
-    /// accepted, so it becomes `uncertain` for a person to settle; an email only claimed
+    /// one whose current attempt it says was being handed over was in flight and may or
+    /// may not have been accepted, so it becomes `uncertain` for a person to settle; an email only claimed
     /// in this boot never reached the server and is queued again. A claim of an earlier
     /// boot is uncertain too (a power cut may have lost journal lines, which are written
     /// without waiting for the disk), and so is every claim when the journal is damaged.
@@ -326,8 +326,12 @@ impl Store {
             "UPDATE outbox SET state = 'uncertain',
                     last_error = 'the sender stopped while this email was being handed to the server'
              WHERE state = 'sending'
-                OR (state = 'claimed' AND (claim_boot IS NULL OR claim_boot <> $1 OR $2
-                                           OR id IN (SELECT value FROM json_each($3))))",
+                OR (state = 'claimed'
+                    AND (claim_boot IS NULL OR claim_boot <> $1 OR $2
+                         -- (this attempt was being handed over)
+                         OR EXISTS (SELECT 1 FROM json_each($3) j
+                                    WHERE json_extract(j.value, '$[0]') = outbox.id
+                                      AND json_extract(j.value, '$[1]') = outbox.attempts)))",
         )
         .bind(boot)
         .bind(journal.damaged)
@@ -497,6 +501,17 @@ impl Store {
         sqlx::query("UPDATE outbox SET state = 'queued', last_error = $1, not_before = $2 WHERE id = $3 AND state IN ('claimed', 'sending')")
             .bind(error)
             .bind(time_text(retry_at))
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The message went and no answer came: the server may have taken it. A person settles
+    /// it (`foi outbox resolve`), as after a crash.
+    pub async fn record_uncertain(&self, id: i64, error: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE outbox SET state = 'uncertain', last_error = $1 WHERE id = $2 AND state IN ('claimed', 'sending')")
+            .bind(error)
             .bind(id)
             .execute(self.pool())
             .await?;

@@ -57,7 +57,7 @@ async fn a_restart_in_the_same_boot_requeues_claims_and_doubts_only_the_in_fligh
     store
         .send_journal()
         .unwrap()
-        .sending(claimed[0].id)
+        .sending(claimed[0].id, 1)
         .unwrap();
     // The process dies here. Same boot: the page cache kept the journal's line.
     let (uncertain, requeued) = store.recover_outbox("boot-1").await.unwrap();
@@ -108,7 +108,7 @@ async fn after_a_reboot_an_email_the_journal_says_was_taken_is_sent() {
     let ids = outbox_ids(&store).await;
     let claimed = store.claim(&ids[..2], now, "boot-1").await.unwrap();
     let journal = store.send_journal().unwrap();
-    journal.sending(claimed[0].id).unwrap();
+    journal.sending(claimed[0].id, 1).unwrap();
     journal.sent(claimed[0].id, now).unwrap();
     let (uncertain, requeued) = store.recover_outbox("boot-2").await.unwrap();
     assert_eq!((uncertain, requeued), (1, 0));
@@ -116,6 +116,65 @@ async fn after_a_reboot_an_email_the_journal_says_was_taken_is_sent() {
     assert_eq!(sent.len(), 1);
     assert_eq!((sent[0].id, sent[0].sent_at), (claimed[0].id, Some(now)));
     assert_eq!(store.unsettled_sent().await.unwrap().len(), 1);
+}
+
+/// A journal line speaks for one attempt: an email retried after a 4xx and claimed again
+/// is not uncertain because of its earlier attempt's line (it never reached the server
+/// this time), while its current attempt's line would make it so.
+#[tokio::test]
+async fn an_earlier_attempts_line_does_not_make_a_new_claim_uncertain() {
+    let (_w, store) = launched("tag:police").await;
+    let now = now();
+    let ids = outbox_ids(&store).await;
+    let journal = store.send_journal().unwrap();
+    let first = store.claim(&ids[..2], now, "boot-1").await.unwrap();
+    for c in &first {
+        assert_eq!(c.attempts, 1);
+        journal.sending(c.id, 1).unwrap();
+        store
+            .record_retry(c.id, "450 try later", now)
+            .await
+            .unwrap();
+    }
+    // Both are claimed again; the second one's new attempt is being handed over.
+    let again = store.claim(&ids[..2], now, "boot-1").await.unwrap();
+    assert!(again.iter().all(|c| c.attempts == 2));
+    journal.sending(again[1].id, 2).unwrap();
+    let (uncertain, requeued) = store.recover_outbox("boot-1").await.unwrap();
+    assert_eq!((uncertain, requeued), (1, 1));
+    let rows = store.outbox(None, None).await.unwrap();
+    let row = |id: i64| rows.iter().find(|r| r.id == id).unwrap().clone();
+    assert_eq!(row(again[0].id).state, OutboxState::Queued);
+    assert_eq!(
+        row(again[0].id).attempts,
+        1,
+        "the unstarted attempt is not counted"
+    );
+    assert_eq!(row(again[1].id).state, OutboxState::Uncertain);
+}
+
+/// An uncertain email (a run stopped while it was in flight, or no answer came) whose
+/// journal says the server took it is sent: the journal knows better.
+#[tokio::test]
+async fn a_sent_line_settles_an_uncertain_email() {
+    let (_w, store) = launched("tag:police").await;
+    let now = now();
+    let ids = outbox_ids(&store).await;
+    let claimed = store.claim(&ids[..1], now, "boot-1").await.unwrap();
+    store
+        .record_uncertain(claimed[0].id, "no answer after the message")
+        .await
+        .unwrap();
+    store
+        .send_journal()
+        .unwrap()
+        .sent(claimed[0].id, now)
+        .unwrap();
+    assert_eq!(store.recover_outbox("boot-1").await.unwrap(), (0, 0));
+    let sent = store.outbox(Some(OutboxState::Sent), None).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].sent_at, Some(now));
+    assert!(sent[0].last_error.is_none());
 }
 
 /// A journal with a line that cannot be read (cut off by a power cut, or damaged) may have
@@ -127,7 +186,7 @@ async fn a_damaged_journal_makes_every_claim_uncertain() {
     let ids = outbox_ids(&store).await;
     let claimed = store.claim(&ids[..3], now, "boot-1").await.unwrap();
     let journal = store.send_journal().unwrap();
-    journal.sending(claimed[0].id).unwrap();
+    journal.sending(claimed[0].id, 1).unwrap();
     journal.sent(claimed[0].id, now).unwrap();
     use std::io::Write;
     let path = w.path().join("foi.db.outbox-journal");
@@ -175,28 +234,30 @@ async fn a_sent_record_for_an_email_not_being_sent_changes_nothing() {
     assert!(format!("{err:#}").contains("not being sent"), "{err:#}");
 }
 
-/// A run killed after the server took an email and before its batch was recorded: the
-/// journal says so, and the next start records it as sent at that time (its message,
+/// A run that stopped (killed) after the server took an email and before its batch was
+/// recorded, as its journal tells it (written here by hand): the journal says so, and the next start records it as sent at that time (its message,
 /// event and case status, once); the email it says was in flight is uncertain, and the
 /// claim it does not mention goes back to the queue.
 #[tokio::test]
-async fn the_next_start_records_what_the_journal_of_a_killed_run_says() {
+async fn the_next_start_records_what_the_journal_of_a_stopped_run_says() {
     let (w, store) = launched("tag:police").await;
     let now = now();
     let rows = store.outbox(None, None).await.unwrap();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let claimed = store.claim(&ids[..3], now, &boot_id()).await.unwrap();
     let journal = store.send_journal().unwrap();
-    journal.sending(claimed[0].id).unwrap();
-    journal.sending(claimed[1].id).unwrap();
+    journal.sending(claimed[0].id, 1).unwrap();
+    journal.sending(claimed[1].id, 1).unwrap();
     journal.sent(claimed[0].id, now).unwrap();
     let reference = claimed[0].reference.clone();
     let before = w.json(["case", "show", reference.as_str(), "--json"]);
     assert_eq!(before["case"]["status"], "queued", "{before}");
 
-    // The next run settles it before sending anything.
+    // The next run settles it before sending anything, and empties the journal.
     w.ok(["send", "--limit", "0"]);
     assert!(store.unsettled_sent().await.unwrap().is_empty());
+    let journal_file = w.path().join("foi.db.outbox-journal");
+    assert_eq!(std::fs::metadata(&journal_file).unwrap().len(), 0);
     let after = w.json(["case", "show", reference.as_str(), "--json"]);
     assert_eq!(after["case"]["status"], "awaiting_response", "{after}");
     let events = after["events"].as_array().unwrap();
@@ -212,6 +273,10 @@ async fn the_next_start_records_what_the_journal_of_a_killed_run_says() {
     assert_eq!(row(claimed[1].id).state, OutboxState::Uncertain);
     assert_eq!(row(claimed[2].id).state, OutboxState::Queued);
     assert_eq!(row(claimed[2].id).attempts, 0);
+    // A run that sends the rest (the files transport) leaves the journal empty too.
+    let out = w.ok(["send"]);
+    assert!(out.starts_with("sent 5,"), "{out}"); // 7 less the sent and the uncertain
+    assert_eq!(std::fs::metadata(&journal_file).unwrap().len(), 0);
     // Settling it again would write it twice: refused whole.
     let err = store
         .settle_sent(&[sent_record(&claimed[0])])

@@ -1,7 +1,7 @@
 //! Sending through real Postfix (SMTP on loopback) delivering into Dovecot, read back over
 //! IMAP: exactly-once delivery, headers, failures, retries, pacing, windows and crashes.
 
-use crate::support::mail::{servers, MailServers, REJECT_DOMAIN};
+use crate::support::mail::{servers, MailServers, SmtpSink, REJECT_DOMAIN};
 use crate::support::Workdir;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -200,6 +200,50 @@ async fn a_server_without_pipelining_gets_one_command_at_a_time() {
         failed[0]["last_error"].as_str().unwrap().contains("550"),
         "{failed}"
     );
+}
+
+/// A server that hangs up after the message without answering it (Postfix's smtp-sink
+/// with `-q .`) may have taken the email: it is neither retried nor failed but
+/// uncertain, for a person to settle, and the next run does not send it. With and
+/// without PIPELINING.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_answer_after_the_message_makes_the_email_uncertain_not_retried() {
+    let s = servers();
+    for (options, prefix) in [(&["-q", "."][..], "NAP"), (&["-p", "-q", "."][..], "NAN")] {
+        let sink = SmtpSink::start(options);
+        let (w, _) = smtp_workdir(s, "noanswer", 2, &[]);
+        smtp_config(&w, s, sink.port, "");
+        launch(&w, prefix);
+        let out = w.foi(["send"]).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(out.status.success(), "{options:?}: {stderr}");
+        assert!(
+            stdout.starts_with("sent 0, retried 0, failed 0, uncertain 2"),
+            "{options:?}: {stdout}"
+        );
+        assert!(stderr.contains("no answer after their message"), "{stderr}");
+        let rows = outbox(&w);
+        assert_eq!(rows.len(), 2);
+        for r in &rows {
+            assert_eq!(r["state"], "uncertain", "{options:?}: {r}");
+            assert_eq!(r["attempts"], 1, "{r}");
+            assert!(
+                r["last_error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("no answer to the message"),
+                "{r}"
+            );
+        }
+        let again = w.ok(["send"]);
+        assert!(
+            again.starts_with("sent 0, retried 0, failed 0, uncertain 0"),
+            "{again}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -235,3 +235,61 @@ fn mailbox_of(address: &str) -> String {
         None => address.to_owned(),
     }
 }
+
+/// Postfix's own `smtp-sink`, on a free loopback port with the test's options (e.g. `-q .`:
+/// hang up without answering after the message), for faults the test Postfix cannot make.
+/// Stopped when dropped.
+pub struct SmtpSink {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl SmtpSink {
+    pub fn start(options: &[&str]) -> Self {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let bin = std::env::split_paths(&path)
+            .chain(["/usr/sbin".into(), "/sbin".into()])
+            .map(|dir| dir.join("smtp-sink"))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("this test needs Postfix's smtp-sink: {INSTALL_HINT}"));
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free loopback port")
+            .port();
+        let root = std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        });
+        let mut cmd = Command::new(&bin);
+        if root {
+            // (it will not keep super-user rights)
+            cmd.args(["-u", "postfix"]);
+        }
+        let child = cmd
+            .args(options)
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("16")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let sink = SmtpSink { child, port };
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "smtp-sink did not listen on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        sink
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
