@@ -99,22 +99,27 @@ async fn after_a_reboot_every_claim_of_the_old_boot_is_uncertain() {
     );
 }
 
+/// Claim the first `n` emails in boot-1; the journal says the server took the first.
+async fn claim_first_taken(store: &Store, n: usize) -> Vec<foi::store::Claimed> {
+    let ids = outbox_ids(store).await;
+    let claimed = store.claim(&ids[..n], now(), "boot-1").await.unwrap();
+    let journal = store.send_journal().unwrap();
+    journal.sending(claimed[0].id, 1).unwrap();
+    journal.sent(claimed[0].id, now()).unwrap();
+    claimed
+}
+
 /// What the journal kept across a power cut still counts: an email it says the server
 /// took is sent, not uncertain.
 #[tokio::test]
 async fn after_a_reboot_an_email_the_journal_says_was_taken_is_sent() {
     let (_w, store) = launched("tag:police").await;
-    let now = now();
-    let ids = outbox_ids(&store).await;
-    let claimed = store.claim(&ids[..2], now, "boot-1").await.unwrap();
-    let journal = store.send_journal().unwrap();
-    journal.sending(claimed[0].id, 1).unwrap();
-    journal.sent(claimed[0].id, now).unwrap();
+    let claimed = claim_first_taken(&store, 2).await;
     let (uncertain, requeued) = store.recover_outbox("boot-2").await.unwrap();
     assert_eq!((uncertain, requeued), (1, 0));
     let sent = store.outbox(Some(OutboxState::Sent), None).await.unwrap();
     assert_eq!(sent.len(), 1);
-    assert_eq!((sent[0].id, sent[0].sent_at), (claimed[0].id, Some(now)));
+    assert_eq!((sent[0].id, sent[0].sent_at), (claimed[0].id, Some(now())));
     assert_eq!(store.unsettled_sent().await.unwrap().len(), 1);
 }
 
@@ -182,12 +187,7 @@ async fn a_sent_line_settles_an_uncertain_email() {
 #[tokio::test]
 async fn a_damaged_journal_makes_every_claim_uncertain() {
     let (w, store) = launched("tag:police").await;
-    let now = now();
-    let ids = outbox_ids(&store).await;
-    let claimed = store.claim(&ids[..3], now, "boot-1").await.unwrap();
-    let journal = store.send_journal().unwrap();
-    journal.sending(claimed[0].id, 1).unwrap();
-    journal.sent(claimed[0].id, now).unwrap();
+    let claimed = claim_first_taken(&store, 3).await;
     use std::io::Write;
     let path = w.path().join("foi.db.outbox-journal");
     let mut f = std::fs::OpenOptions::new()
