@@ -233,9 +233,12 @@ pub async fn send(app: &App, args: SendArgs) -> anyhow::Result<()> {
     } else {
         None
     };
+    let recovered = sender.recovered as usize;
     let mut progress = |s: &Summary| {
         if let Some(pb) = &bar {
-            pb.set_position((s.sent + s.failed + s.retried) as u64);
+            // (each email attempted in this run: the uncertain ones got no answer)
+            let done = s.sent + s.failed + s.retried + s.uncertain.saturating_sub(recovered);
+            pb.set_position(done as u64);
             pb.set_message(summary_line(s));
         }
     };
