@@ -221,10 +221,14 @@ struct CaseFacts<'a> {
 }
 
 impl Step {
-    /// The day this step fell due for the case, if it has by `today`.
-    fn due_on(&self, f: &CaseFacts, today: NaiveDate) -> Option<NaiveDate> {
+    /// The day this step fell due for the case, if it has by `today`. `early` (a person
+    /// asked to chase now) waits only as long as the trigger needs to mean what it says:
+    /// `after` becomes at most 1 working day after a due date (the first day overdue) and
+    /// 0 after the date of receipt or a refusal.
+    fn due_on(&self, f: &CaseFacts, today: NaiveDate, early: bool) -> Option<NaiveDate> {
         use CaseStatus as S;
         let add = |d: NaiveDate, n: u32| f.regime.add_working_days(d, n).ok();
+        let wait = |after: u32, least: u32| if early { after.min(least) } else { after };
         let open = f.status.is_open();
         let replied = f
             .events
@@ -235,7 +239,7 @@ impl Step {
                 if f.status != S::AwaitingResponse || replied || !f.deadline.is_running() {
                     return None;
                 }
-                add(f.deadline.received(), self.after)?
+                add(f.deadline.received(), wait(self.after, 0))?
             }
             Trigger::Overdue => {
                 if !matches!(
@@ -245,7 +249,7 @@ impl Step {
                 {
                     return None;
                 }
-                add(f.deadline.due()?, self.after)?
+                add(f.deadline.due()?, wait(self.after, 1))?
             }
             Trigger::InternalReview => {
                 if f.deadline.review().is_some() {
@@ -258,9 +262,9 @@ impl Step {
                         .filter(|e| matches!(e.kind.as_str(), "refusal" | "partial_response"))
                         .map(|e| e.on)
                         .max()?;
-                    (answered, self.after_refusal)
+                    (answered, wait(self.after_refusal, 0))
                 } else if open && f.status != S::ComplaintToRegulator && f.deadline.is_running() {
-                    (f.deadline.due()?, self.after)
+                    (f.deadline.due()?, wait(self.after, 1))
                 } else {
                     return None;
                 };
@@ -277,7 +281,7 @@ impl Step {
                 {
                     return None;
                 }
-                add(review.due, self.after)?
+                add(review.due, wait(self.after, 1))?
             }
         };
         (today >= fires).then_some(fires)
@@ -342,6 +346,34 @@ pub async fn sweep_with(
     clock: &dyn Clock,
     dry_run: bool,
 ) -> anyhow::Result<SweepSummary> {
+    sweep_scoped(store, config, clock, dry_run, None).await
+}
+
+/// A person asks to chase these cases now (the dashboard's Overdue page, `foi chasers
+/// now`): each one's step is taken as by a sweep, without waiting for its day (see
+/// [`Step::due_on`]'s `early`), and queued at once, also an `approve` step (the person
+/// approves it by asking); a complaint is still only a draft. A case whose step (or a
+/// later one) was taken already, whose trigger does not apply (answered, not yet overdue,
+/// ...), or whose campaign is not launched is left as it is.
+pub async fn chase_now(
+    store: &Store,
+    config: &Config,
+    clock: &dyn Clock,
+    case_ids: &[i64],
+    dry_run: bool,
+) -> anyhow::Result<SweepSummary> {
+    let ids: std::collections::HashSet<i64> = case_ids.iter().copied().collect();
+    sweep_scoped(store, config, clock, dry_run, Some(&ids)).await
+}
+
+/// The sweep, of every open case or (`asked`) of these cases chased now by a person.
+async fn sweep_scoped(
+    store: &Store,
+    config: &Config,
+    clock: &dyn Clock,
+    dry_run: bool,
+    asked: Option<&std::collections::HashSet<i64>>,
+) -> anyhow::Result<SweepSummary> {
     let regimes = config.regimes()?;
     let mut summary = SweepSummary::default();
     let mut bodies: Option<HashMap<i64, Body>> = None;
@@ -386,7 +418,13 @@ pub async fn sweep_with(
             ),
             ..Default::default()
         };
-        let cases = store.case_timelines(&filter).await?;
+        let mut cases = store.case_timelines(&filter).await?;
+        if let Some(asked) = asked {
+            cases.retain(|c| asked.contains(&c.id));
+            if cases.is_empty() {
+                continue;
+            }
+        }
         let taken = store.chaser_steps_taken(campaign.id).await?;
         let first_ids = store.first_outbound_ids(campaign.id).await?;
         let ctx = SweepCtx {
@@ -396,6 +434,7 @@ pub async fn sweep_with(
             campaign: &campaign,
             ladder: &ladder,
             dry_run,
+            asked: asked.is_some(),
         };
         for case in &cases {
             summary.cases += 1;
@@ -450,7 +489,7 @@ pub async fn sweep_with(
                 .iter()
                 .enumerate()
                 .rev()
-                .find_map(|(i, s)| s.due_on(&facts, today).map(|d| (i, d)))
+                .find_map(|(i, s)| s.due_on(&facts, today, asked.is_some()).map(|d| (i, d)))
             else {
                 continue;
             };
@@ -497,6 +536,8 @@ struct SweepCtx<'a> {
     campaign: &'a Campaign,
     ladder: &'a Ladder,
     dry_run: bool,
+    /// A person asked for these chasers now: an `approve` step is queued.
+    asked: bool,
 }
 
 impl SweepCtx<'_> {
@@ -529,6 +570,7 @@ impl SweepCtx<'_> {
         let state = match (complaint, step.mode) {
             (true, _) => "draft",
             (false, Mode::Auto) => "queued",
+            (false, Mode::Approve) if self.asked => "queued",
             (false, Mode::Approve) => "pending",
         };
         let taken = Taken {

@@ -4,7 +4,7 @@
 use super::output::{print_json, Table};
 use super::App;
 use crate::casework;
-use crate::chasers::{compose_followup, sweep_with, thread_to, Ladder, SweepSummary};
+use crate::chasers::{chase_now, compose_followup, sweep_with, thread_to, Ladder, SweepSummary};
 use crate::domain::case::reply_address;
 use crate::domain::{Body, CaseStatus, EmailAddress, Reference, ReplyToken, Selection};
 use crate::sender::email::{build, new_message_id};
@@ -20,6 +20,20 @@ pub enum ChasersCommand {
     /// Take every chaser step that is due now (what `foi run` does on each turn): queue
     /// `auto` steps, keep `approve` steps for `foi chasers approve`, store complaint drafts.
     Run {
+        /// Say what would be taken; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Chase these cases now: take each one's chaser step without waiting for its day, and
+    /// queue it (an `approve` step too: asking is approving); a complaint is drafted. A step
+    /// taken already, or whose trigger does not apply yet (e.g. not overdue), is not taken.
+    Now {
+        /// Case references.
+        #[arg(required = true)]
+        references: Vec<String>,
         /// Say what would be taken; change nothing.
         #[arg(long)]
         dry_run: bool,
@@ -75,32 +89,27 @@ pub async fn run(app: &App, cmd: ChasersCommand) -> anyhow::Result<()> {
     match cmd {
         ChasersCommand::Run { dry_run, json } => {
             let s = sweep_with(&app.store, &app.config, app.clock.as_ref(), dry_run).await?;
-            if json {
-                return print_json(&s);
+            print_sweep(&s, dry_run, json)
+        }
+        ChasersCommand::Now {
+            references,
+            dry_run,
+            json,
+        } => {
+            let mut ids = Vec::new();
+            for r in &references {
+                ids.push(app.store.require_case(r).await?.id);
             }
-            for t in &s.taken {
-                println!(
-                    "{} {:<20} {:<8} campaign {} (step fell due {})",
-                    t.reference, t.step, t.state, t.campaign, t.due_on
+            let s = chase_now(&app.store, &app.config, app.clock.as_ref(), &ids, dry_run).await?;
+            if !json && s.taken.len() < ids.len() {
+                eprintln!(
+                    "note: {} of the {} case(s) had no step to take now (taken already, awaiting \
+                     approval: see `foi chasers pending`, or its trigger does not apply yet)",
+                    ids.len() - s.taken.len(),
+                    ids.len()
                 );
             }
-            for e in &s.errors {
-                eprintln!("error: {e}");
-            }
-            if s.reviews_opened > 0 {
-                println!(
-                    "{} case(s) now in internal_review: their review request went out",
-                    s.reviews_opened
-                );
-            }
-            println!("{}", summary_text(&s, dry_run));
-            if !s.errors.is_empty() {
-                bail!(
-                    "{} problem(s) stopped some chasers: see above",
-                    s.errors.len()
-                );
-            }
-            Ok(())
+            print_sweep(&s, dry_run, json)
         }
         ChasersCommand::Pending { json } => {
             let rows = app.store.chasers(&["pending", "draft"]).await?;
@@ -381,5 +390,35 @@ pub async fn campaign_message(
         "queued {} messages for campaign '{name}'; `foi send` or `foi run` delivers them",
         items.len()
     );
+    Ok(())
+}
+
+/// A sweep's (or a chase's) steps, problems and totals.
+fn print_sweep(s: &SweepSummary, dry_run: bool, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(s);
+    }
+    for t in &s.taken {
+        println!(
+            "{} {:<20} {:<8} campaign {} (step fell due {})",
+            t.reference, t.step, t.state, t.campaign, t.due_on
+        );
+    }
+    for e in &s.errors {
+        eprintln!("error: {e}");
+    }
+    if s.reviews_opened > 0 {
+        println!(
+            "{} case(s) now in internal_review: their review request went out",
+            s.reviews_opened
+        );
+    }
+    println!("{}", summary_text(s, dry_run));
+    if !s.errors.is_empty() {
+        bail!(
+            "{} problem(s) stopped some chasers: see above",
+            s.errors.len()
+        );
+    }
     Ok(())
 }

@@ -774,8 +774,9 @@ async fn sign_ins_are_rate_limited_per_address_and_cookies_can_be_secure() {
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
 
-#[tokio::test]
-async fn due_chasers_are_taken_and_approved_from_the_overdue_page() {
+/// The example campaign to the police forces with one `approve` step, `overdue`, `after`
+/// working days after the due date (Tue 31 March), sent; staff user `sam`.
+fn overdue_ladder_workdir(after: u32) -> Workdir {
     use crate::support::repo_path;
     let w = Workdir::new();
     w.import_examples();
@@ -789,7 +790,7 @@ async fn due_chasers_are_taken_and_approved_from_the_overdue_page() {
         w.write(&format!("camp/{f}"), std::fs::read(src.join(f)).unwrap());
     }
     let ladder = format!(
-        "\n[[chasers]]\nstep = \"overdue\"\ntrigger = \"overdue\"\ntemplate = \"{}\"\nmode = \"approve\"\n",
+        "\n[[chasers]]\nstep = \"overdue\"\ntrigger = \"overdue\"\nafter = {after}\ntemplate = \"{}\"\nmode = \"approve\"\n",
         repo_path("templates/chasers/overdue")
     );
     let toml = std::fs::read_to_string(src.join("campaign.toml")).unwrap() + &ladder;
@@ -802,6 +803,12 @@ async fn due_chasers_are_taken_and_approved_from_the_overdue_page() {
         .write_stdin(format!("{PASSWORD}\n"))
         .assert()
         .success();
+    w
+}
+
+#[tokio::test]
+async fn due_chasers_are_taken_and_approved_from_the_overdue_page() {
+    let w = overdue_ladder_workdir(1);
     let pending = |w: &Workdir| -> Vec<String> {
         let out = w
             .foi(["chasers", "pending", "--json"])
@@ -963,4 +970,91 @@ async fn text_people_type_is_escaped_on_every_page() {
     // A filter value comes back escaped too.
     let list = c.get("/overdue?tag=%22%3E%3Cscript%3Ex").await;
     assert!(!list.body.contains("\"><script>x"));
+}
+
+/// The Overdue page's bulk action "chase now" on one case.
+async fn chase(c: &mut Client, csrf: &str, case: &str) -> Got {
+    c.post(
+        "/overdue/bulk",
+        &[
+            ("csrf", csrf),
+            ("case", case),
+            ("action", "chase"),
+            ("back", "/overdue?campaign=&tag=&assignee=&page=1"),
+        ],
+    )
+    .await
+}
+
+/// "Chase now" on the Overdue page takes a ticked case's step before its day (here 10
+/// working days after the due date) and queues it at once, though the step waits for
+/// approval when the sweep takes it; once. `foi chasers now` does the same, and leaves a
+/// case that is not overdue yet alone.
+#[tokio::test]
+async fn a_ticked_case_is_chased_now_before_its_step_falls_due() {
+    let w = overdue_ladder_workdir(10);
+    // Thursday 2 April: two working days overdue, the step falls due mid-April.
+    let now = "2026-04-02T10:00:00Z";
+    let mut c = Client::signed_in(app(&w, now).await, "sam").await;
+    let csrf = c.get("/overdue").await.csrf();
+    let back = ("back", "/overdue?campaign=&tag=&assignee=&page=1");
+    let r = c.post("/overdue/sweep", &[("csrf", &csrf), back]).await;
+    assert!(
+        r.header("location").contains("ok=swept&n=0"),
+        "{}",
+        r.header("location")
+    );
+    let r = chase(&mut c, &csrf, "POL-0002").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.header("location").contains("ok=chased&n=1"),
+        "{}",
+        r.header("location")
+    );
+    let queued = w.ok(["outbox", "--state", "queued", "--json"]);
+    let queued: serde_json::Value = serde_json::from_str(&queued).unwrap();
+    let chasers: Vec<&serde_json::Value> = queued
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "chaser:overdue")
+        .collect();
+    assert_eq!(chasers.len(), 1, "{queued}");
+    assert_eq!(chasers[0]["reference"], "POL-0002");
+    let page = c.get("/overdue?ok=chased&n=1").await;
+    assert!(page.body.contains("1 chaser(s) taken now"), "{}", page.body);
+    // Once: the step is taken.
+    let r = chase(&mut c, &csrf, "POL-0002").await;
+    assert!(
+        r.header("location").contains("ok=nochase"),
+        "{}",
+        r.header("location")
+    );
+
+    // The command line: a dry run changes nothing, then the step is queued.
+    let at = |args: &[&str], when: &str| {
+        let out = w.foi(args).env("FOI_NOW", when).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (out, _) = at(&["chasers", "now", "POL-0003", "--dry-run"], now);
+    assert!(out.contains("would take 1 chaser(s): 1 queued"), "{out}");
+    let (out, _) = at(&["chasers", "now", "POL-0003"], now);
+    assert!(out.contains("took 1 chaser(s): 1 queued"), "{out}");
+    // Before its due date a case is not overdue: nothing to chase yet.
+    let (out, err) = at(&["chasers", "now", "POL-0004"], "2026-03-20T10:00:00Z");
+    assert!(out.contains("took 0 chaser(s)"), "{out}");
+    assert!(err.contains("had no step to take now"), "{err}");
+    let queued = w.ok(["outbox", "--state", "queued"]);
+    assert!(
+        queued.contains("POL-0003") && !queued.contains("POL-0004"),
+        "{queued}"
+    );
 }

@@ -1,6 +1,6 @@
 //! Overdue: open cases past their due date, most working days overdue first (the same list
 //! as `foi overdue`), filtered by campaign, tag and assignee, 100 to a page; bulk actions on
-//! the cases ticked: assign, or approve their chasers awaiting approval.
+//! the cases ticked: assign, approve their chasers awaiting approval, or chase them now.
 
 use super::{enc, words, Nav};
 use crate::overdue::{self, OverdueFilter, OverdueRow};
@@ -102,6 +102,10 @@ fn notice(code: &str, n: usize) -> String {
             "{n} chaser(s) awaiting approval are queued; `foi send` or `foi run` delivers them."
         ),
         "none" => "None of the cases ticked had a chaser awaiting approval.".into(),
+        "chased" => format!(
+            "{n} chaser(s) taken now: queued (or a complaint drafted); `foi send` or `foi run` delivers them."
+        ),
+        "nochase" => "None of the cases ticked has a chaser step to take now: taken already (one awaiting approval is queued with \"approve\"), or its trigger does not apply yet.".into(),
         "swept" => {
             format!("Chaser sweep done: {n} step(s) taken (queued, awaiting approval or drafted).")
         }
@@ -246,8 +250,26 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
             };
             Ok(see_other(&back_to(&form, &ok)))
         }
+        "chase" => {
+            let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
+            let s = crate::chasers::chase_now(
+                &state.store,
+                &state.config,
+                state.clock.as_ref(),
+                &ids,
+                false,
+            )
+            .await?;
+            sweep_problems(&s, &form)?;
+            let ok = if s.taken.is_empty() {
+                "nochase".to_string()
+            } else {
+                format!("chased&n={}", s.taken.len())
+            };
+            Ok(see_other(&back_to(&form, &ok)))
+        }
         other => Err(WebError::Invalid(format!(
-            "Unknown action '{}': choose assign or approve.",
+            "Unknown action '{}': choose assign, approve or chase.",
             words(other)
         ))),
     }
@@ -257,19 +279,25 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
 /// queued, approve steps wait for approval, complaints are drafted.
 pub async fn sweep(State(state): State<WebState>, form: EditForm) -> WebResult {
     let s = crate::chasers::sweep(&state.store, &state.config, state.clock.as_ref()).await?;
-    for e in &s.errors {
-        tracing::warn!("chaser sweep (dashboard, {}): {e}", form.user.name);
-    }
-    if !s.errors.is_empty() {
-        return Err(WebError::Invalid(format!(
-            "The sweep took {} step(s) but {} problem(s) stopped some chasers: {}",
-            s.taken.len(),
-            s.errors.len(),
-            s.errors.join("; ")
-        )));
-    }
+    sweep_problems(&s, &form)?;
     Ok(see_other(&back_to(
         &form,
         &format!("swept&n={}", s.taken.len()),
+    )))
+}
+
+/// A sweep's problems, logged and shown as one error (what was taken stays taken).
+fn sweep_problems(s: &crate::chasers::SweepSummary, form: &EditForm) -> Result<(), WebError> {
+    for e in &s.errors {
+        tracing::warn!("chaser sweep (dashboard, {}): {e}", form.user.name);
+    }
+    if s.errors.is_empty() {
+        return Ok(());
+    }
+    Err(WebError::Invalid(format!(
+        "{} step(s) were taken but {} problem(s) stopped some chasers: {}",
+        s.taken.len(),
+        s.errors.len(),
+        s.errors.join("; ")
     )))
 }
