@@ -37,6 +37,7 @@ pub mod export;
 pub mod ics;
 pub mod ingest;
 pub mod launch;
+pub mod lock;
 pub mod net;
 pub mod overdue;
 pub mod report;

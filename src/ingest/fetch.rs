@@ -173,6 +173,7 @@ pub async fn import_files(
     ctx: &Ctx<'_>,
     files: &[std::path::PathBuf],
 ) -> anyhow::Result<FetchSummary> {
+    let _reading = reading_lock(ctx.config)?;
     let mut pending = Pending::new(ctx);
     for f in files {
         let data = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
@@ -185,6 +186,17 @@ pub async fn import_files(
         }
     }
     pending.finish().await
+}
+
+/// Only one process reads mail at a time: two reading the same emails at once would each
+/// find them kept but not processed, and record them twice.
+fn reading_lock(config: &Config) -> anyhow::Result<crate::lock::ProcessLock> {
+    crate::lock::ProcessLock::acquire(
+        &config.data_dir(),
+        "ingest.lock",
+        "another `foi fetch`, `foi import-mail` or `foi run` is reading mail: try again when it \
+         has finished",
+    )
 }
 
 /// The IMAP settings from the config, password resolved.
@@ -213,8 +225,14 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
             .select(folder)
             .await
             .map_err(|e| imap_err(e, &format!("SELECT {folder}")))?;
+        // (without UIDVALIDITY, UIDs may not be trusted across sessions: the folder is read
+        // whole each time, and the content-addressed store keeps that free of duplicates)
         let validity = mailbox.uid_validity.unwrap_or(0);
+        if mailbox.uid_validity.is_none() {
+            tracing::warn!("{folder}: the server gives no UIDVALIDITY; reading the whole folder");
+        }
         let last = match ctx.store.folder_state(&source, folder).await? {
+            Some(_) if mailbox.uid_validity.is_none() => 0,
             Some((v, last)) if v == validity => last,
             Some(_) => {
                 tracing::warn!("{folder}: UIDVALIDITY changed; reading the folder again (no duplicates are stored)");
@@ -273,18 +291,20 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
                 sum.add(r);
             }
             recorded = ids;
-            stored = uids.into_iter().fold(stored, u32::max);
+            stored = uids.iter().copied().fold(stored, u32::max);
             // Progress is saved after each batch: a fetch cut short re-reads at most two
             // batches (kept ones are processed then; the content-addressed store keeps
-            // that free of duplicates).
+            // that free of duplicates). Synced before emails are moved away.
+            let moving = fetch.after == "move";
             ctx.store
-                .set_folder_state(&source, folder, validity, stored)
+                .set_folder_state(&source, folder, validity, stored, moving)
                 .await?;
-            after_batch(&mut session, fetch, &chunk).await?;
+            // (only the emails stored: `next_batch` made sure no other asked for exists)
+            after_batch(&mut session, fetch, &uids).await?;
             fetched = next_fetched?;
         }
         ctx.store
-            .set_folder_state(&source, folder, validity, stored)
+            .set_folder_state(&source, folder, validity, stored, false)
             .await?;
     }
     let _ = session.logout().await;
@@ -356,6 +376,28 @@ async fn next_batch(
     }
     remaining.drain(..chunk.len());
     let emails = fetch_chunk(session, &uid_set(&chunk)).await?;
+    // An email asked for and not given must be gone (expunged since the search): one the
+    // folder still has would be skipped for good, as the next fetch resumes after the
+    // batch.
+    let given: std::collections::HashSet<u32> = emails.iter().map(|(u, _)| *u).collect();
+    let missing: Vec<u32> = chunk
+        .iter()
+        .copied()
+        .filter(|u| !given.contains(u))
+        .collect();
+    if !missing.is_empty() {
+        let still = session
+            .uid_search(format!("UID {}", uid_set(&missing)))
+            .await
+            .map_err(|e| imap_err(e, "UID SEARCH"))?;
+        if let Some(u) = still.iter().find(|u| missing.contains(u)) {
+            anyhow::bail!(
+                "the server did not send the email with UID {u} though the folder still has it: \
+                 the fetch stops before its batch, which the next fetch reads again; run it \
+                 again (if this keeps happening, check the server's log)"
+            );
+        }
+    }
     Ok((chunk, emails))
 }
 
@@ -402,6 +444,7 @@ async fn fetch_each(
 
 /// Fetch once from the configured source.
 pub async fn fetch_configured(ctx: &Ctx<'_>) -> anyhow::Result<FetchSummary> {
+    let _reading = reading_lock(ctx.config)?;
     match ctx.config.fetch.source.as_str() {
         "imap" => fetch_imap(ctx, &imap_settings(ctx.config)?).await,
         _ => fetch_maildir(ctx, &ctx.config.resolve(&ctx.config.fetch.maildir)).await,

@@ -7,11 +7,10 @@ use super::window::Window;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::deadlines::Regimes;
+use crate::lock::ProcessLock;
 use crate::net::imap::{ImapSession, ImapSettings};
 use crate::store::{Claimed, SendJournal, SentRecord, Store};
-use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -120,29 +119,18 @@ impl RetryPolicy {
     }
 }
 
-/// Only one process may work the outbox at a time: the lock is a file in the data folder,
-/// released by the kernel when the process ends, however it ends.
+/// Only one process may work the outbox at a time (see [`crate::lock`]).
 #[derive(Debug)]
-pub struct SenderLock {
-    _file: File,
-}
+pub struct SenderLock(#[allow(dead_code)] ProcessLock);
 
 impl SenderLock {
     pub fn acquire(data_dir: &Path) -> anyhow::Result<Self> {
-        let path = data_dir.join("outbox.lock");
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Self { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-                "another `foi send` or `foi run` is working the outbox: wait for it to finish (or stop it)"
-            ),
-            Err(std::fs::TryLockError::Error(e)) => Err(e).context("cannot lock the outbox"),
-        }
+        ProcessLock::acquire(
+            data_dir,
+            "outbox.lock",
+            "another `foi send` or `foi run` is working the outbox: wait for it to finish (or stop it)",
+        )
+        .map(Self)
     }
 }
 

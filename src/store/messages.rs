@@ -788,14 +788,20 @@ impl Store {
         .transpose()
     }
 
+    /// Where the next fetch of a folder resumes. `synced`: the commit is on disk before
+    /// this returns, and every commit before it (one WAL), as it must be before the
+    /// fetched emails are moved out of the folder: after a power cut the next fetch would
+    /// otherwise resume before emails that are no longer there to fetch.
     pub async fn set_folder_state(
         &self,
         source: &str,
         folder: &str,
         uidvalidity: u32,
         last_uid: u32,
+        synced: bool,
     ) -> anyhow::Result<()> {
         let _turn = self.write_turn().await;
+        let pool = if synced { self.durable() } else { self.pool() };
         sqlx::query(
             "INSERT INTO mailbox_folders (source, folder, uidvalidity, last_uid) VALUES ($1, $2, $3, $4)
              ON CONFLICT (source, folder) DO UPDATE SET uidvalidity = $3, last_uid = $4",
@@ -804,7 +810,7 @@ impl Store {
         .bind(folder)
         .bind(i64::from(uidvalidity))
         .bind(i64::from(last_uid))
-        .execute(self.pool())
+        .execute(pool)
         .await?;
         Ok(())
     }

@@ -569,8 +569,14 @@ async fn an_interrupted_fetch_resumes_without_gap_or_duplicate() {
     assert!(before < n, "interrupted mid-way");
     let out = fetch_imap(&w);
     assert_eq!(stored(&w), n, "every email is stored exactly once: {out}");
+    // Every email processed once: its own subject (a kept, unprocessed one has none).
     let subjects: std::collections::HashSet<String> = triage_subjects(&w).into_iter().collect();
-    assert_eq!(subjects.len(), n, "no gap and no duplicate");
+    let expected: std::collections::HashSet<String> =
+        (0..n).map(|i| format!("Message {i}")).collect();
+    assert_eq!(
+        subjects, expected,
+        "no gap, no duplicate, none left unprocessed"
+    );
 }
 
 fn ack_for(w: &Workdir, reference: &str) -> String {
@@ -617,6 +623,34 @@ fn foi_run_fetches_replies_every_poll_interval() {
         std::thread::sleep(Duration::from_millis(100));
     }
     stop(child);
+}
+
+/// One process reads mail at a time: while another holds the reading lock (here this
+/// test), `foi fetch` and `foi import-mail` stop with one clear error and record nothing;
+/// once it is released they read as usual.
+#[test]
+fn a_second_reader_of_mail_is_refused_while_one_reads() {
+    let w = sent_campaign();
+    drop_in_maildir(&w, "ack.eml", &ack_for(&w, "POL-0001"));
+    let file = w.write("ack-copy.eml", ack_for(&w, "POL-0001"));
+    let config = foi::config::Config::load(&w.config()).unwrap();
+    let held = foi::lock::ProcessLock::acquire(&config.data_dir(), "ingest.lock", "held").unwrap();
+    for args in [vec!["fetch"], vec!["import-mail", file.to_str().unwrap()]] {
+        let err = w.fails(&args);
+        assert!(
+            err.contains("is reading mail: try again"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_ne!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
+    assert!(w
+        .json(["triage", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    drop(held);
+    w.ok(["fetch"]);
+    assert_eq!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
 }
 
 /// `foi run --no-fetch` sends and sweeps but reads no replies.
@@ -798,6 +832,13 @@ async fn keyword_move_size_limit_and_dismiss() {
         .unwrap();
     assert_eq!(archived.len(), 1);
     assert_eq!(archived[0].1, third.as_bytes());
+    let inbox = foi::net::imap::fetch_all_raw(&mut session, "INBOX")
+        .await
+        .unwrap();
+    assert!(
+        inbox.iter().all(|(_, raw)| raw != third.as_bytes()),
+        "moved, not copied"
+    );
 }
 
 /// A reply fetched from the mailbox cancels the chasers waiting for approval on its case.
