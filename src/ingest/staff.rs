@@ -25,6 +25,7 @@ pub async fn attach(
     if m.direction != "inbound" {
         bail!("message {id} is one we sent: only received emails can be attached");
     }
+    not_unprocessed(&m)?;
     if references.is_empty() {
         bail!("name at least one case to attach message {id} to");
     }
@@ -35,10 +36,26 @@ pub async fn attach(
     store.attach_message(id, &ids, actor, now).await
 }
 
+/// A received email kept but not processed yet (a fetch or import cut off after keeping
+/// it) is not for a person to act on: processing it later would undo what they did.
+fn not_unprocessed(m: &crate::store::MessageRow) -> anyhow::Result<()> {
+    if m.direction == "inbound" && m.classification.is_none() {
+        bail!(
+            "message {} is not processed yet (a fetch or import stopped after keeping it): run \
+             `foi fetch` (or import it again), then try again",
+            m.id
+        );
+    }
+    Ok(())
+}
+
 /// Dismiss a triage email, saying why.
 pub async fn dismiss(store: &Store, id: i64, reason: &str) -> anyhow::Result<()> {
     if reason.trim().is_empty() {
         bail!("say why the message is dismissed");
+    }
+    if let Some(m) = store.message(id).await? {
+        not_unprocessed(&m)?;
     }
     if !store.dismiss_message(id, reason.trim()).await? {
         bail!("message {id} is not in triage: `foi triage list` shows them");
@@ -62,6 +79,9 @@ pub async fn reclassify(
     let Some(m) = store.message(id).await? else {
         bail!("no received message {id}")
     };
+    if m.direction == "inbound" {
+        not_unprocessed(&m)?;
+    }
     if !store.set_classification(id, kind.as_str(), actor).await? {
         bail!("message {id} is one we sent: only received emails are classified");
     }

@@ -653,6 +653,56 @@ fn a_second_reader_of_mail_is_refused_while_one_reads() {
     assert_eq!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
 }
 
+/// An email kept but not processed (a fetch cut off after keeping it) is not for a person
+/// to act on: attaching, dismissing or classifying it is refused with what to do, and it
+/// stays unprocessed, so the next fetch processes it.
+#[tokio::test]
+async fn an_email_kept_but_not_processed_cannot_be_acted_on() {
+    let w = sent_campaign();
+    let config = foi::config::Config::load(&w.config()).unwrap();
+    let store = foi::store::Store::open(&config.database_path())
+        .await
+        .unwrap();
+    let raw = ack_for(&w, "POL-0001").into_bytes();
+    let raws = std::sync::Arc::new(vec![raw]);
+    let packed = store.pack_inbound_raw(raws.clone()).await.unwrap();
+    let kept = store
+        .store_packed_inbound(
+            &[(&raws[0][..], "test")],
+            packed,
+            crate::support::NOW.parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    let id = kept[0].0.to_string();
+    for args in [
+        vec!["triage", "attach", id.as_str(), "POL-0001"],
+        vec!["triage", "dismiss", id.as_str(), "--reason", "spam"],
+        vec!["message", "classify", id.as_str(), "response"],
+    ] {
+        let err = w.fails(&args);
+        assert!(err.contains("is not processed yet"), "{args:?}: {err}");
+    }
+    assert!(store
+        .message(kept[0].0)
+        .await
+        .unwrap()
+        .unwrap()
+        .classification
+        .is_none());
+    // The next read of the same email processes the kept one.
+    drop_in_maildir(&w, "ack.eml", std::str::from_utf8(&raws[0]).unwrap());
+    w.ok(["fetch"]);
+    assert!(store
+        .message(kept[0].0)
+        .await
+        .unwrap()
+        .unwrap()
+        .classification
+        .is_some());
+    assert_eq!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
+}
+
 /// `foi run --no-fetch` sends and sweeps but reads no replies.
 #[test]
 fn foi_run_no_fetch_reads_no_replies() {
