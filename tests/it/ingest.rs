@@ -683,23 +683,15 @@ async fn an_email_kept_but_not_processed_cannot_be_acted_on() {
         let err = w.fails(&args);
         assert!(err.contains("is not processed yet"), "{args:?}: {err}");
     }
-    assert!(store
-        .message(kept[0].0)
-        .await
-        .unwrap()
-        .unwrap()
-        .classification
-        .is_none());
+    let classified = || async {
+        let m = store.message(kept[0].0).await.unwrap().unwrap();
+        m.classification.is_some()
+    };
+    assert!(!classified().await);
     // The next read of the same email processes the kept one.
     drop_in_maildir(&w, "ack.eml", std::str::from_utf8(&raws[0]).unwrap());
     w.ok(["fetch"]);
-    assert!(store
-        .message(kept[0].0)
-        .await
-        .unwrap()
-        .unwrap()
-        .classification
-        .is_some());
+    assert!(classified().await);
     assert_eq!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
 }
 
