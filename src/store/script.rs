@@ -11,6 +11,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::SqliteConnection;
 
 /// One parameter of a script.
+#[derive(Clone)]
 pub(crate) enum Param<'a> {
     Null,
     Int(i64),
@@ -121,8 +122,28 @@ impl<'a> Script<'a> {
         if self.writes {
             self.sql.push_str("COMMIT;\n");
         }
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(self.sql));
-        for p in self.params {
+        // Numbered parameters (`$n`) are named ones to SQLite, and sqlx looks each one's
+        // name up, which SQLite does by scanning the statement's list of names: a batch's
+        // thousands of parameters cost a quadratic time. Written as `?`, in the order they
+        // occur (a value used twice is bound twice), they are looked up in no time.
+        let (sql, order) = positional(&self.sql);
+        // (each value is moved in at its last use, copied before)
+        let mut last = vec![usize::MAX; self.params.len()];
+        for (i, n) in order.iter().enumerate() {
+            if let Some(l) = last.get_mut(n.wrapping_sub(1)) {
+                *l = i;
+            }
+        }
+        let mut params: Vec<Option<Param>> = self.params.into_iter().map(Some).collect();
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (i, n) in order.into_iter().enumerate() {
+            let unbound = || anyhow::anyhow!("the script uses ${n}, which it never bound");
+            let slot = params.get_mut(n.wrapping_sub(1)).ok_or_else(unbound)?;
+            let p = if last[n - 1] == i {
+                slot.take().ok_or_else(unbound)?
+            } else {
+                slot.as_ref().ok_or_else(unbound)?.clone()
+            };
             q = match p {
                 Param::Null => q.bind(None::<i64>),
                 Param::Int(v) => q.bind(v),
@@ -141,6 +162,51 @@ impl<'a> Script<'a> {
             }
         }
     }
+}
+
+/// `sql` with each `$n` outside quotes and comments written `?`, and the `n`s in the
+/// order they occur.
+fn positional(sql: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(sql.len());
+    let mut order = Vec::new();
+    let mut chars = sql.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                // a literal or a quoted name, to its closing quote (a doubled quote inside
+                // it closes and reopens, which comes to the same)
+                out.push(c);
+                for (_, d) in chars.by_ref() {
+                    out.push(d);
+                    if d == c {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek().is_some_and(|(_, d)| *d == '-') => {
+                out.push(c);
+                for (_, d) in chars.by_ref() {
+                    out.push(d);
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '$' if chars.peek().is_some_and(|(_, d)| d.is_ascii_digit()) => {
+                let mut n = 0usize;
+                while let Some((_, d)) = chars.peek().copied().filter(|(_, d)| d.is_ascii_digit()) {
+                    n = n
+                        .saturating_mul(10)
+                        .saturating_add(d as usize - '0' as usize);
+                    chars.next();
+                }
+                order.push(n);
+                out.push('?');
+            }
+            _ => out.push(c),
+        }
+    }
+    (out, order)
 }
 
 /// A row of values for [`Script::values`].
@@ -167,7 +233,37 @@ impl<'a, A: Into<Param<'a>>, B: Into<Param<'a>>, C: Into<Param<'a>>> Tuple<'a> f
 
 #[cfg(test)]
 mod tests {
-    use super::Script;
+    use super::{positional, Script};
+
+    #[test]
+    fn numbered_parameters_become_positional_in_the_order_they_occur() {
+        let (sql, order) = positional(
+            "SELECT $2, '$1 it''s', \"$3\" -- $4 here\nFROM t WHERE a = $2 AND b IN ($10, $1);",
+        );
+        assert_eq!(
+            sql,
+            "SELECT ?, '$1 it''s', \"$3\" -- $4 here\nFROM t WHERE a = ? AND b IN (?, ?);"
+        );
+        assert_eq!(order, vec![2, 2, 10, 1]);
+        assert_eq!(positional("a - b $ c $x"), ("a - b $ c $x".into(), vec![]));
+    }
+
+    /// A value used in two statements is bound in both.
+    #[tokio::test]
+    async fn a_value_used_twice_is_bound_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("foi.db")).await.unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
+        let mut s = Script::read();
+        let a = s.param("x");
+        let b = s.param(7i64);
+        s.sql(&format!("SELECT {b}, {a};\nSELECT {a} || {a}, {b} + 1;\n"));
+        let rows = s.run(&mut conn).await.unwrap();
+        assert_eq!(rows[0].get::<i64, _>(0), 7);
+        assert_eq!(rows[0].get::<String, _>(1), "x");
+        assert_eq!(rows[1].get::<String, _>(0), "xx");
+        assert_eq!(rows[1].get::<i64, _>(1), 8);
+    }
     use crate::store::Store;
     use sqlx::Row;
 
