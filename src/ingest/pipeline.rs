@@ -202,15 +202,7 @@ async fn keep_and_parse(
             work: Vec::new(),
         });
     }
-    let storing = async {
-        let packed = store.pack_inbound_raw(raws.clone()).await?;
-        let emails: Vec<(&[u8], &str)> = raws
-            .iter()
-            .map(Vec::as_slice)
-            .zip(sources.iter().copied())
-            .collect();
-        store.store_packed_inbound(&emails, packed, now).await
-    };
+    let storing = store.keep_inbound(raws.clone(), sources, now);
     let n = raws.len();
     let shared = raws.clone();
     let parsing = tokio::task::spawn_blocking(move || {

@@ -146,16 +146,26 @@ pub struct AttachmentRow {
 }
 
 impl Store {
-    /// Keep inbound emails' raw bytes, first half: the bytes of the emails the database
-    /// does not hold yet, written to a pack and synced to disk, to be named by
-    /// [`Store::store_packed_inbound`] (a caller may run this ahead, while the batch
-    /// before is processed). The emails are shared, not copied (a batch may
-    /// hold one email of tens of megabytes, and the caller may be parsing them meanwhile);
-    /// they are hashed and written off the runtime's thread.
-    pub async fn pack_inbound_raw(
+    /// Keep inbound emails' raw bytes (`raws`, each from its `sources` entry) as messages
+    /// awaiting processing: (message id, whether it is to be processed) for each. An email
+    /// stored and processed before (the same bytes) is not; one stored by a run that
+    /// stopped before processing it is. The bytes the database does not hold yet are
+    /// written to a pack and synced, then named in one transaction. The emails are shared,
+    /// not copied (a batch may hold one email of tens of megabytes, and the caller may be
+    /// parsing them meanwhile); they are hashed and written off the runtime's thread.
+    pub async fn keep_inbound(
         &self,
         raws: std::sync::Arc<Vec<Vec<u8>>>,
-    ) -> anyhow::Result<PackedRaw> {
+        sources: &[&str],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<(i64, bool)>> {
+        anyhow::ensure!(
+            sources.len() == raws.len(),
+            "each inbound email needs its source"
+        );
+        if raws.is_empty() {
+            return Ok(Vec::new());
+        }
         let hashing = raws.clone();
         let shas: Vec<String> = tokio::task::spawn_blocking(move || {
             hashing.iter().map(|raw| sha256_hex(raw)).collect()
@@ -164,35 +174,10 @@ impl Store {
         .context("hashing inbound emails failed")?;
         let picks = self.new_blobs(&shas).await?;
         let (shas, packed) = self.write_blobs(raws, shas, picks).await?;
-        Ok(PackedRaw { shas, packed })
-    }
-
-    /// Keep inbound emails' raw bytes, second half: name the emails packed by
-    /// [`Store::pack_inbound_raw`] (the same emails, in the same order) as messages
-    /// awaiting processing, in one transaction: (message id, whether it is to be
-    /// processed) for each. An email stored and processed before (the same bytes) is not;
-    /// one stored by a run that stopped before processing it is.
-    pub async fn store_packed_inbound(
-        &self,
-        emails: &[(&[u8], &str)],
-        packed: PackedRaw,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<Vec<(i64, bool)>> {
-        let PackedRaw { shas, packed } = packed;
-        anyhow::ensure!(
-            shas.len() == emails.len()
-                && emails
-                    .first()
-                    .is_none_or(|(raw, _)| sha256_hex(raw) == shas[0]),
-            "inbound emails were packed as another batch"
-        );
-        if emails.is_empty() {
-            return Ok(Vec::new());
-        }
         let mut s = Script::write();
         let at = s.param(time_text(now));
-        let mut messages = Vec::with_capacity(emails.len());
-        for ((_, source), sha) in emails.iter().zip(&shas) {
+        let mut messages = Vec::with_capacity(sources.len());
+        for (source, sha) in sources.iter().zip(&shas) {
             let sha = s.param(sha);
             let source = s.param(*source);
             messages.push(format!(
@@ -334,13 +319,6 @@ impl Store {
     }
 }
 
-/// Inbound emails' raw bytes written ahead to a pack (see [`Store::pack_inbound_raw`]).
-#[derive(Debug, Default)]
-pub struct PackedRaw {
-    shas: Vec<String>,
-    packed: Packed,
-}
-
 /// An attachment's row (`id, file_name, content_type, size, sha256`).
 fn attachment_row(a: &sqlx::sqlite::SqliteRow) -> anyhow::Result<AttachmentRow> {
     Ok(AttachmentRow {
@@ -357,7 +335,7 @@ const BLOB_COLUMNS: &str = "b.sha256 AS blob_sha256, b.size AS blob_size, b.data
                             b.pack AS blob_pack, b.pack_offset AS blob_offset";
 
 /// Blobs just written to a pack, to be named in the database (see
-/// [`Store::pack_inbound_raw`] and [`Store::apply_ingest`]).
+/// [`Store::keep_inbound`] and [`Store::apply_ingest`]).
 #[derive(Debug, Default)]
 struct Packed {
     /// (sha256, size, where)
@@ -827,12 +805,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(&dir.path().join("foi.db")).await.unwrap();
         let raw = b"From: a@b.example\r\nSubject: a loop\r\n\r\nthe same bytes\r\n".as_slice();
-        let packed = store
-            .pack_inbound_raw(std::sync::Arc::new(vec![raw.to_vec()]))
-            .await
-            .unwrap();
         store
-            .store_packed_inbound(&[(raw, "test")], packed, chrono::DateTime::UNIX_EPOCH)
+            .keep_inbound(
+                std::sync::Arc::new(vec![raw.to_vec()]),
+                &["test"],
+                chrono::DateTime::UNIX_EPOCH,
+            )
             .await
             .unwrap();
         let packs = dir.path().join("foi.db.blobs");

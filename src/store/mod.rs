@@ -25,7 +25,7 @@ pub use cases::{CaseFilter, EventRow};
 pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, TimelineFilter};
 pub use journal::SendJournal;
 pub use messages::{
-    AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment, PackedRaw,
+    AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment,
 };
 pub use outbox::{
     Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, ProgressLog, SentRecord,

@@ -665,11 +665,10 @@ async fn an_email_kept_but_not_processed_cannot_be_acted_on() {
         .unwrap();
     let raw = ack_for(&w, "POL-0001").into_bytes();
     let raws = std::sync::Arc::new(vec![raw]);
-    let packed = store.pack_inbound_raw(raws.clone()).await.unwrap();
     let kept = store
-        .store_packed_inbound(
-            &[(&raws[0][..], "test")],
-            packed,
+        .keep_inbound(
+            raws.clone(),
+            &["test"],
             crate::support::NOW.parse().unwrap(),
         )
         .await
