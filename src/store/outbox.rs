@@ -12,6 +12,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
+/// The states of an email whose attempt is open: claimed by the running sender (or
+/// `sending`, as versions before the journal wrote it).
+const IN_FLIGHT: &str = "('claimed', 'sending')";
+
+/// The states an email the server took is recorded as sent from: in flight, or uncertain
+/// (the journal, or a person, says it went).
+const MAY_BE_SENT: &str = "('claimed', 'sending', 'uncertain')";
+
 /// Where an outbox email is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -311,13 +319,13 @@ impl Store {
             .collect();
         let mut tx = self.durable().begin().await?;
         if !sent.is_empty() {
-            sqlx::query(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
                 "WITH j (id, at) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
                                      FROM json_each($1))
                  UPDATE outbox SET state = 'sent', last_error = NULL,
                         sent_at = (SELECT j.at FROM j WHERE j.id = outbox.id)
-                 WHERE state IN ('claimed', 'sending', 'uncertain') AND id IN (SELECT id FROM j)",
-            )
+                 WHERE state IN {MAY_BE_SENT} AND id IN (SELECT id FROM j)"
+            )))
             .bind(serde_json::to_string(&sent)?)
             .execute(&mut *tx)
             .await?;
@@ -498,34 +506,48 @@ impl Store {
         error: &str,
         retry_at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET state = 'queued', last_error = $1, not_before = $2 WHERE id = $3 AND state IN ('claimed', 'sending')")
-            .bind(error)
-            .bind(time_text(retry_at))
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        self.end_attempt(
+            id,
+            "state = 'queued', not_before = $3",
+            error,
+            Some(retry_at),
+        )
+        .await
     }
 
     /// The message went and no answer came: the server may have taken it. A person settles
     /// it (`foi outbox resolve`), as after a crash.
     pub async fn record_uncertain(&self, id: i64, error: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET state = 'uncertain', last_error = $1 WHERE id = $2 AND state IN ('claimed', 'sending')")
-            .bind(error)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        self.end_attempt(id, "state = 'uncertain'", error, None)
+            .await
     }
 
     /// The attempt never really happened (the run stopped on a configuration error): back
     /// to the queue without counting it.
     pub async fn release(&self, id: i64, error: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET state = 'queued', attempts = attempts - 1, last_error = $1 WHERE id = $2 AND state IN ('claimed', 'sending')")
-            .bind(error)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        self.end_attempt(id, "state = 'queued', attempts = attempts - 1", error, None)
+            .await
+    }
+
+    /// End an email's open attempt without it being sent: `set` its new state (`$3` is
+    /// `retry_at`), with `error` as its last error. An email no longer in flight is left
+    /// as it is.
+    async fn end_attempt(
+        &self,
+        id: i64,
+        set: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<()> {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE outbox SET {set}, last_error = $1 WHERE id = $2 AND state IN {IN_FLIGHT}"
+        )))
+        .bind(error)
+        .bind(id);
+        if let Some(t) = retry_at {
+            q = q.bind(time_text(t));
+        }
+        q.execute(self.pool()).await?;
         Ok(())
     }
 
@@ -808,7 +830,7 @@ fn sent_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
         "WITH v (id, at) AS (VALUES {values})
          UPDATE outbox SET state = 'sent', last_error = NULL,
                 sent_at = (SELECT v.at FROM v WHERE v.id = outbox.id)
-         WHERE state IN ('claimed', 'sending', 'uncertain') AND id IN (SELECT id FROM v);
+         WHERE state IN {MAY_BE_SENT} AND id IN (SELECT id FROM v);
          SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
                              ELSE 'an email being recorded as sent was not being sent' END) IS NULL;\n",
         n = sent.len(),
