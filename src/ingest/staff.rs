@@ -25,7 +25,7 @@ pub async fn attach(
     if m.direction != "inbound" {
         bail!("message {id} is one we sent: only received emails can be attached");
     }
-    not_unprocessed(&m)?;
+    require_processed(&m)?;
     if references.is_empty() {
         bail!("name at least one case to attach message {id} to");
     }
@@ -38,7 +38,7 @@ pub async fn attach(
 
 /// A received email kept but not processed yet (a fetch or import cut off after keeping
 /// it) is not for a person to act on: processing it later would undo what they did.
-fn not_unprocessed(m: &crate::store::MessageRow) -> anyhow::Result<()> {
+fn require_processed(m: &crate::store::MessageRow) -> anyhow::Result<()> {
     if m.direction == "inbound" && m.classification.is_none() {
         bail!(
             "message {} is not processed yet (a fetch or import stopped after keeping it): run \
@@ -55,7 +55,7 @@ pub async fn dismiss(store: &Store, id: i64, reason: &str) -> anyhow::Result<()>
         bail!("say why the message is dismissed");
     }
     if let Some(m) = store.message(id).await? {
-        not_unprocessed(&m)?;
+        require_processed(&m)?;
     }
     if !store.dismiss_message(id, reason.trim()).await? {
         bail!("message {id} is not in triage: `foi triage list` shows them");
@@ -80,7 +80,7 @@ pub async fn reclassify(
         bail!("no received message {id}")
     };
     if m.direction == "inbound" {
-        not_unprocessed(&m)?;
+        require_processed(&m)?;
     }
     if !store.set_classification(id, kind.as_str(), actor).await? {
         bail!("message {id} is one we sent: only received emails are classified");

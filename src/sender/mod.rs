@@ -17,4 +17,6 @@ mod worker;
 pub use pacer::Pacer;
 pub use transport::{SendError, Transport};
 pub use window::Window;
-pub use worker::{receipt_date, Idle, Outcome, RetryPolicy, SendStop, Sender, SenderLock, Summary};
+pub use worker::{
+    boot_id, receipt_date, Idle, Outcome, RetryPolicy, SendStop, Sender, SenderLock, Summary,
+};

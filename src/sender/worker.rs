@@ -19,9 +19,10 @@ use tokio::task::JoinSet;
 /// How many emails one durable claim reserves at most.
 const CLAIM_BATCH: usize = 64;
 
-/// This boot of the machine (Linux); claims made in an earlier boot are treated as
-/// uncertain. Elsewhere a constant: a reboot then cannot be told from a restart.
-fn boot_id() -> String {
+/// This boot of the machine (Linux), as the sender stamps its claims; claims made in an
+/// earlier boot are treated as uncertain. Elsewhere a constant: a reboot then cannot be
+/// told from a restart.
+pub fn boot_id() -> String {
     std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
         .map(|s| s.trim().to_string())
         .unwrap_or_else(|_| "unknown".into())
@@ -404,8 +405,7 @@ impl Sender {
             let started = hand_over(&self.transport, &self.journal, &*self.clock, &c).await;
             self.settle_attempt(c, started, &mut summary, None).await?;
         }
-        self.journal.clear()?;
-        self.unrecorded = false;
+        self.all_recorded()?;
         Ok(if summary.sent > 0 {
             Outcome::Sent
         } else if summary.retried > 0 {
@@ -425,6 +425,13 @@ impl Sender {
             self.recovered += recover(&self.store, &self.regimes, &self.boot).await?;
         }
         self.unrecorded = true;
+        Ok(())
+    }
+
+    /// Everything the journal says is in the database: it is emptied.
+    fn all_recorded(&mut self) -> anyhow::Result<()> {
+        self.journal.clear()?;
+        self.unrecorded = false;
         Ok(())
     }
 
@@ -579,8 +586,7 @@ impl Sender {
         // Everything the journal says is in the database now, unless recording an outcome
         // failed (the journal then speaks at the next start).
         if !matches!(stop, Some(SendStop::Store(_))) {
-            self.journal.clear()?;
-            self.unrecorded = false;
+            self.all_recorded()?;
         }
         match stop {
             Some(e) => Err(e),

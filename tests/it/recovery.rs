@@ -244,7 +244,10 @@ async fn the_next_start_records_what_the_journal_of_a_stopped_run_says() {
     let now = now();
     let rows = store.outbox(None, None).await.unwrap();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let claimed = store.claim(&ids[..3], now, &boot_id()).await.unwrap();
+    let claimed = store
+        .claim(&ids[..3], now, &foi::sender::boot_id())
+        .await
+        .unwrap();
     let journal = store.send_journal().unwrap();
     journal.sending(claimed[0].id, 1).unwrap();
     journal.sending(claimed[1].id, 1).unwrap();
@@ -283,33 +286,4 @@ async fn the_next_start_records_what_the_journal_of_a_stopped_run_says() {
         .await
         .unwrap_err();
     assert!(format!("{err:#}").contains("recorded already"), "{err:#}");
-}
-
-/// This machine's boot id, as the sender stamps its claims (a claim of another boot would
-/// be uncertain whatever the journal says).
-fn boot_id() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|_| "unknown".into())
-}
-
-/// A journal that cannot be used (here a folder stands where it should be) stops the run
-/// with one clear error before anything is claimed or sent.
-#[tokio::test]
-async fn a_journal_that_cannot_be_used_stops_the_run_before_anything_is_sent() {
-    let (w, store) = launched("tag:police").await;
-    std::fs::create_dir(w.path().join("foi.db.outbox-journal")).unwrap();
-    let err = w.fails(["send"]);
-    assert!(err.contains("the sender's journal"), "{err}");
-    assert!(err.contains("foi.db.outbox-journal"), "{err}");
-    assert!(
-        states(&store)
-            .await
-            .iter()
-            .all(|s| *s == OutboxState::Queued),
-        "nothing claimed or sent"
-    );
-    let outgoing = w.path().join("outgoing");
-    let written = std::fs::read_dir(&outgoing).map_or(0, |d| d.count());
-    assert_eq!(written, 0, "no .eml file in {}", outgoing.display());
 }
