@@ -287,3 +287,24 @@ async fn the_next_start_records_what_the_journal_of_a_stopped_run_says() {
         .unwrap_err();
     assert!(format!("{err:#}").contains("recorded already"), "{err:#}");
 }
+
+/// A journal that cannot be used (here a folder stands where it should be) stops the run
+/// with one clear error before anything is claimed or sent.
+#[tokio::test]
+async fn a_journal_that_cannot_be_used_stops_the_run_before_anything_is_sent() {
+    let (w, store) = launched("tag:police").await;
+    std::fs::create_dir(w.path().join("foi.db.outbox-journal")).unwrap();
+    let err = w.fails(["send"]);
+    assert!(err.contains("the sender's journal"), "{err}");
+    assert!(err.contains("foi.db.outbox-journal"), "{err}");
+    assert!(
+        states(&store)
+            .await
+            .iter()
+            .all(|s| *s == OutboxState::Queued),
+        "nothing claimed or sent"
+    );
+    let outgoing = w.path().join("outgoing");
+    let written = std::fs::read_dir(&outgoing).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "no .eml file in {}", outgoing.display());
+}
