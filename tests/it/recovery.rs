@@ -308,3 +308,79 @@ async fn a_journal_that_cannot_be_used_stops_the_run_before_anything_is_sent() {
     let written = std::fs::read_dir(&outgoing).map_or(0, |d| d.count());
     assert_eq!(written, 0, "no .eml file in {}", outgoing.display());
 }
+
+/// A run whose recording fails (here a trigger refuses to mark emails sent, as a full disk
+/// would) stops with its journal kept. The same sender's next run reads the journal first,
+/// as a start does: the emails already handed over are recorded as sent, not handed over
+/// again, and nothing is left claimed for a later start to queue again.
+#[tokio::test]
+async fn a_run_stopped_by_a_database_error_is_recovered_from_its_journal_before_the_next() {
+    use foi::sender::{SendStop, Sender, Transport, Window};
+    use sqlx::Connection;
+    let (w, store) = launched("tag:police").await; // 7 emails, the files transport
+    let config = foi::config::Config::load(&w.config()).unwrap();
+    let mut db =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", config.database_path().display()))
+            .await
+            .unwrap();
+    sqlx::query(
+        "CREATE TRIGGER no_sent BEFORE UPDATE OF state ON outbox WHEN NEW.state = 'sent'
+         BEGIN SELECT RAISE(ABORT, 'disk trouble'); END",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    let mut sender = Sender::start(
+        store.clone(),
+        Transport::from_config(&config).unwrap(),
+        std::sync::Arc::new(foi::clock::FixedClock(now())),
+        &config,
+        Window::from_config(&config.send_window).unwrap(),
+        config.regimes().unwrap(),
+    )
+    .await
+    .unwrap();
+    let (_stop, shutdown) = tokio::sync::watch::channel(false);
+    let written = || {
+        std::fs::read_dir(w.path().join("outgoing"))
+            .unwrap()
+            .count()
+    };
+    let none = std::time::Duration::ZERO;
+    match sender
+        .send_due(None, shutdown.clone(), &mut |_| {}, none)
+        .await
+    {
+        Err(SendStop::Store(e)) => assert!(format!("{e:#}").contains("disk trouble"), "{e:#}"),
+        other => panic!("the run should stop on the database error: {other:?}"),
+    }
+    assert_eq!(written(), 7, "each email handed over once");
+    assert!(states(&store)
+        .await
+        .iter()
+        .all(|s| *s == OutboxState::Claimed));
+    let journal = w.path().join("foi.db.outbox-journal");
+    assert!(
+        std::fs::metadata(&journal).unwrap().len() > 0,
+        "the journal is kept"
+    );
+
+    sqlx::query("DROP TRIGGER no_sent")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let (summary, _) = sender
+        .send_due(None, shutdown, &mut |_| {}, none)
+        .await
+        .unwrap();
+    assert_eq!(summary.sent, 0, "nothing handed over again");
+    assert_eq!(written(), 7);
+    assert!(states(&store).await.iter().all(|s| *s == OutboxState::Sent));
+    assert_eq!(std::fs::metadata(&journal).unwrap().len(), 0);
+    assert!(store.unsettled_sent().await.unwrap().is_empty());
+    // A later start finds nothing to queue again.
+    assert_eq!(
+        store.recover_outbox(&foi::sender::boot_id()).await.unwrap(),
+        (0, 0)
+    );
+}
