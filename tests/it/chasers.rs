@@ -367,3 +367,48 @@ async fn foi_run_takes_due_chasers_and_sends_them() {
     );
     exactly(s, &addrs[0], 2).await;
 }
+
+/// `foi chasers now` waits only as long as a trigger needs to mean what it says: an
+/// unacknowledged request may be chased at once (here the day after it was received; the
+/// ladder's step waits 5 working days), and a refusal's internal review asked for on the day it came (the
+/// ladder waits a working day), queued at once though that step waits for approval when
+/// the sweep takes it. Nothing is sent here: the steps are queued in the outbox.
+#[test]
+fn chasing_now_waits_only_as_long_as_the_trigger_needs() {
+    let w = Workdir::new();
+    w.import_examples();
+    let camp = campaign_with_ladder(&w, "approve");
+    w.create_campaign(&camp, "tag:police", "CN");
+    w.ok(["campaign", "launch", "c"]);
+    assert!(w.ok(["send"]).starts_with("sent 7,"));
+    let tue = "2026-03-03T12:00:00Z";
+    at(&w, tue, &["case", "event", "CN-0002", "refusal"]);
+    assert!(at(&w, tue, &["chasers", "run"]).contains("took 0 chaser(s)"));
+    let out = at(&w, tue, &["chasers", "now", "CN-0001", "CN-0002"]);
+    assert!(out.contains("took 2 chaser(s): 2 queued"), "{out}");
+    assert!(out.contains("CN-0001 acknowledgement"), "{out}");
+    assert!(out.contains("CN-0002 internal-review"), "{out}");
+    let queued: Value =
+        serde_json::from_str(&w.ok(["outbox", "--state", "queued", "--json"])).unwrap();
+    let kinds: Vec<(String, String)> = queued
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["reference"].as_str().unwrap().to_string(),
+                r["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("CN-0001".to_string(), "chaser:acknowledgement".to_string()),
+            ("CN-0002".to_string(), "chaser:internal-review".to_string()),
+        ]
+    );
+    // A step taken already is not taken again.
+    let out = at(&w, tue, &["chasers", "now", "CN-0001"]);
+    assert!(out.contains("took 0 chaser(s)"), "{out}");
+}
