@@ -32,7 +32,6 @@
 //!
 //! Sees `domain`, `deadlines`, `store`, `templates`, `compose`, `sender::email`, `clock`.
 
-use crate::casework;
 use crate::clock::Clock;
 use crate::compose::{sender_vars, Draft};
 use crate::config::Config;
@@ -41,6 +40,7 @@ use crate::domain::case::reply_address;
 use crate::domain::event::EventKind;
 use crate::domain::{Body, Campaign, CampaignState, CaseStatus, EmailAddress, Reference};
 use crate::sender::email::{build, new_message_id, Thread};
+use crate::standing;
 use crate::store::{CaseTimeline, NewChaser, NewOutboxItem, Store, TimelineFilter};
 use crate::templates::{context, ContextParts, Renderer, TemplateSet, CAMPAIGN_FILE};
 use anyhow::{bail, Context as _};
@@ -215,7 +215,7 @@ impl Ladder {
 /// The facts about one case that decide its chasers.
 struct CaseFacts<'a> {
     status: CaseStatus,
-    events: &'a [crate::store::TimelineEvent],
+    events: &'a [crate::domain::Event],
     deadline: &'a Deadline,
     regime: &'a Regime,
 }
@@ -446,7 +446,7 @@ async fn sweep_scoped(
                 continue;
             };
             let review = |s: &str| ladder.is_review_step(s);
-            let deadline = match casework::deadline(regime, &case.events, &review) {
+            let deadline = match standing::deadline(regime, &case.events, &review) {
                 Ok(Some(d)) => d,
                 Ok(None) => continue,
                 Err(e) => {

@@ -2,15 +2,16 @@
 //! confirmed answers), and a case's evidence folder for a complaint to the regulator (every
 //! raw email byte for byte, its attachments, and a timeline with the deadline explained).
 //!
-//! Sees `domain`, `deadlines`, `store`, `casework`, `chasers` (which chaser steps are
+//! Sees `domain`, `deadlines`, `store`, `standing`, `chasers` (which chaser steps are
 //! reviews), `answers`, `ingest::sanitize` (attachment file names) and `clock`.
 
-use crate::casework;
 use crate::clock::Clock;
 use crate::deadlines::Regimes;
 use crate::domain::question::RESERVED_KEYS;
+use crate::domain::Event;
 use crate::domain::{Body, Campaign, Case, Questions};
-use crate::store::{CaseFilter, Store, TimelineEvent, TimelineFilter};
+use crate::standing;
+use crate::store::{CaseFilter, Store, TimelineFilter};
 use anyhow::Context;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -39,7 +40,7 @@ pub struct CaseExport {
 }
 
 /// The first date an answer came.
-pub fn answered_on(events: &[TimelineEvent]) -> Option<NaiveDate> {
+pub fn answered_on(events: &[Event]) -> Option<NaiveDate> {
     events
         .iter()
         .filter(|e| ANSWER_KINDS.contains(&e.kind.as_str()))
@@ -71,7 +72,7 @@ pub async fn case_rows(
         .into_iter()
         .map(|b| (b.id, b))
         .collect();
-    let timelines: HashMap<i64, Vec<TimelineEvent>> = store
+    let timelines: HashMap<i64, Vec<Event>> = store
         .case_timelines(&TimelineFilter {
             campaign_id: Some(campaign.id),
             ..Default::default()
@@ -93,9 +94,9 @@ pub async fn case_rows(
                 case.reference, case.regime
             )
         })?;
-        let deadline = casework::deadline(regime, events, &review)
+        let deadline = standing::deadline(regime, events, &review)
             .with_context(|| format!("case {}", case.reference))?;
-        let current = deadline.as_ref().and_then(casework::current_due);
+        let current = deadline.as_ref().and_then(standing::current_due);
         let due_on = current
             .map(|(d, _)| d)
             .or_else(|| deadline.as_ref().and_then(|d| d.due()));
@@ -112,7 +113,7 @@ pub async fn case_rows(
         out.push(CaseExport {
             body: bodies.remove(&case.body_id),
             assignee: assignees.remove(&case.id),
-            sent_on: casework::received(events),
+            sent_on: standing::received(events),
             due_on,
             answered_on: answered_on(events),
             days_overdue,
@@ -308,11 +309,11 @@ async fn timeline_text(
     let campaign = store.require_campaign(&case.campaign).await?;
     let steps = review_steps(&campaign);
     let review = |s: &str| steps.iter().any(|x| x == s);
-    match casework::explain(regime, &events, &review)? {
+    match standing::explain(regime, &events, &review)? {
         None => writeln!(t, "not sent yet: the clock starts on the date of receipt")?,
         Some(explanation) => {
             let d = explanation.deadline();
-            if let Some((due, owed)) = casework::current_due(d) {
+            if let Some((due, owed)) = standing::current_due(d) {
                 let n = today
                     .and_then(|today| regime.working_days_between(due, today).ok())
                     .unwrap_or(0);
@@ -337,8 +338,8 @@ async fn timeline_text(
 mod tests {
     use super::*;
 
-    fn ev(kind: &str, on: &str) -> TimelineEvent {
-        TimelineEvent {
+    fn ev(kind: &str, on: &str) -> Event {
+        Event {
             kind: kind.into(),
             on: on.parse().unwrap(),
             note: None,

@@ -25,7 +25,6 @@
 //! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
 
 pub mod answers;
-pub mod casework;
 pub mod chasers;
 pub mod cli;
 pub mod clock;
@@ -44,6 +43,7 @@ pub mod report;
 pub mod scheduler;
 pub mod sender;
 pub mod staff;
+pub mod standing;
 pub mod store;
 pub mod templates;
 pub mod web;

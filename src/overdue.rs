@@ -2,13 +2,13 @@
 //! dashboard's Overdue page), each case's standing (`foi cases list`), and the due dates as
 //! calendar events (`foi deadlines --ics`, the dashboard's calendar feed).
 //!
-//! Sees `store`, `casework`, `chasers` (a campaign's ladder says which chaser steps are
+//! Sees `store`, `standing`, `chasers` (a campaign's ladder says which chaser steps are
 //! requests for internal review), `deadlines`, `clock` and `ics`; the CLI and the web call it.
 
-use crate::casework::{self, current_due, is_uk, Owed, LONG_OVERDUE};
 use crate::clock::Clock;
 use crate::deadlines::{Deadline, Regime, Regimes};
 use crate::domain::CaseStatus;
+use crate::standing::{self, current_due, is_uk, standing, Owed, Standing, LONG_OVERDUE};
 use crate::store::{CaseTimeline, Store, TimelineFilter};
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -96,28 +96,9 @@ impl Clocks {
     pub fn deadline(&self, t: &CaseTimeline) -> anyhow::Result<Option<Deadline>> {
         let regime = self.regime(&t.regime)?;
         let review = |s: &str| self.is_review_step(&t.campaign, s);
-        casework::deadline(regime, &t.events, &review)
+        standing::deadline(regime, &t.events, &review)
             .with_context(|| format!("case {}", t.reference))
     }
-}
-
-/// Where a case stands against its current due date.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Standing {
-    pub due_date: NaiveDate,
-    pub owed: Owed,
-    /// Positive: working days overdue; zero or negative: -(working days left).
-    pub working_days_overdue: i64,
-}
-
-pub fn standing(regime: &Regime, d: &Deadline, today: NaiveDate) -> Option<Standing> {
-    let (due, owed) = current_due(d)?;
-    let days = regime.working_days_between(due, today).ok()?;
-    Some(Standing {
-        due_date: due,
-        owed,
-        working_days_overdue: days,
-    })
 }
 
 /// Each name once, in first-seen order.

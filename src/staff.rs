@@ -1,6 +1,6 @@
 //! What a person does to a case by hand, outside the events the deadlines count: set its
 //! status (a `status_set` event), add a note (a `note` event) and assign it. Neither kind
-//! is a clock event (`casework::clock_events` ignores kinds it does not know), so neither
+//! is a clock event (`standing::clock_events` ignores kinds it does not know), so neither
 //! moves a deadline.
 //!
 //! Shared by the CLI and the dashboard. Sees `domain` and `store`; time comes in as

@@ -3,7 +3,6 @@
 
 use super::output::{print_json, Table};
 use super::App;
-use crate::casework;
 use crate::chasers::{chase_now, compose_followup, sweep_with, thread_to, Ladder, SweepSummary};
 use crate::domain::case::reply_address;
 use crate::domain::{Body, CaseStatus, EmailAddress, Reference, ReplyToken, Selection};
@@ -314,7 +313,7 @@ pub async fn campaign_message(
         let regime = regimes
             .get(&t.regime)
             .with_context(|| format!("case {}: unknown regime '{}'", t.reference, t.regime))?;
-        let deadline = casework::deadline(regime, &t.events, &review)?;
+        let deadline = crate::standing::deadline(regime, &t.events, &review)?;
         let token = ReplyToken::parse(&t.token).context("the case has a malformed reply token")?;
         let reply = reply_address(&app.config.sender.reply_address, &token);
         let reference = Reference::from_stored(t.reference.clone());

@@ -3,12 +3,12 @@
 
 use super::output::{print_aligned, print_csv, print_json, FormatArgs};
 use super::App;
-use crate::casework;
 use crate::config::Config;
 use crate::deadlines::{Calendar, Deadline, Regime, Regimes};
 use crate::domain::event::{EventKind, ExtensionNote, RECORDABLE};
 use crate::domain::Case;
-use crate::overdue::{self, standing, unknown_regime, Standing};
+use crate::overdue::{self, unknown_regime};
+use crate::standing::{self, standing, Standing};
 use crate::store::{NewEvent, TimelineFilter};
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
@@ -239,7 +239,7 @@ pub async fn case_deadline(
         .context("the case vanished")?;
     let regime = clocks.regime(&t.regime)?;
     let review = |s: &str| clocks.is_review_step(&t.campaign, s);
-    let Some(explanation) = casework::explain(regime, &t.events, &review)? else {
+    let Some(explanation) = standing::explain(regime, &t.events, &review)? else {
         bail!(
             "case {} has not been sent yet ({}): its clock starts on the date of receipt",
             case.reference,
@@ -323,7 +323,7 @@ pub async fn case_event(
         .await?
         .pop()
         .context("the case vanished")?;
-    let Some(received) = casework::received(&t.events) else {
+    let Some(received) = standing::received(&t.events) else {
         bail!(
             "case {} has not been sent yet ({}): events count from the request's receipt",
             case.reference,
@@ -343,7 +343,7 @@ pub async fn case_event(
         }
         (_, n) => n.filter(|n| !n.trim().is_empty()),
     };
-    let status = casework::status_after(&kind, case.status);
+    let status = standing::status_after(&kind, case.status);
     let actor = by
         .or_else(|| std::env::var("USER").ok())
         .filter(|s| !s.trim().is_empty())

@@ -142,6 +142,15 @@ impl fmt::Display for EventKind {
     }
 }
 
+/// A dated fact on a case, as the rules that derive its deadline and status read it (the
+/// store returns a case's events as these, in date order).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Event {
+    pub kind: String,
+    pub on: chrono::NaiveDate,
+    pub note: Option<String>,
+}
+
 /// What an extension's note says: `+N` working days (units of the regime's period), or a
 /// new due date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,6 +18,7 @@ pub use body::{plan_import, Body, BodyKey, ImportPlan, NewBody};
 pub use campaign::{Campaign, CampaignState, ReferencePrefix};
 pub use case::{Case, CaseStatus, Reference, ReplyToken};
 pub use email::EmailAddress;
+pub use event::Event;
 pub use question::{Question, QuestionType, Questions};
 pub use selection::Selection;
 pub use user::{Role, UserName};

@@ -5,7 +5,7 @@
 //! [`tally`] is pure: it takes the rows the store read in bulk (case timelines, groupings,
 //! confirmed answers, refusal texts), the campaign's questions and the regimes, and the
 //! current instant, and returns a [`Report`]. Deadlines come from the deadline engine
-//! through [`crate::casework`], exactly as `foi overdue` uses them; nothing here reads
+//! through [`crate::standing`], exactly as `foi overdue` uses them; nothing here reads
 //! the clock, the database or a file.
 //!
 //! ## The figures, per group
@@ -45,10 +45,10 @@ pub mod json;
 pub mod svg;
 pub mod text;
 
-use crate::casework::{self, current_due, is_uk, LONG_OVERDUE};
 use crate::deadlines::Regimes;
 use crate::domain::event::EventKind;
 use crate::domain::{QuestionType, Questions};
+use crate::standing::{self, current_due, is_uk, LONG_OVERDUE};
 use crate::store::{CaseGrouping, CaseTimeline, ConfirmedAnswer, RefusalText};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -285,7 +285,7 @@ struct Facts {
 
 fn facts(t: &CaseTimeline, input: &Input) -> anyhow::Result<Facts> {
     let mut f = Facts::default();
-    let Some(received) = casework::received(&t.events) else {
+    let Some(received) = standing::received(&t.events) else {
         return Ok(f);
     };
     f.sent = true;
@@ -322,7 +322,7 @@ fn facts(t: &CaseTimeline, input: &Input) -> anyhow::Result<Facts> {
         f.answer = Some(outcome);
         // The due date that applied when the answer came: the clock over the events up to
         // it (later reviews and complaints do not move it).
-        let d = casework::deadline(regime, &t.events[..=i], input.is_review_step)
+        let d = standing::deadline(regime, &t.events[..=i], input.is_review_step)
             .with_context(|| format!("case {}", t.reference))?;
         f.on_time = d.and_then(|d| d.due()).is_none_or(|due| on <= due);
         f.working_days = Some(
@@ -334,7 +334,7 @@ fn facts(t: &CaseTimeline, input: &Input) -> anyhow::Result<Facts> {
     if t.status.is_open() {
         // As `foi overdue`: the current due date (a pending review's, else the running
         // request's) against today in the regime's time zone.
-        let d = casework::deadline(regime, &t.events, input.is_review_step)
+        let d = standing::deadline(regime, &t.events, input.is_review_step)
             .with_context(|| format!("case {}", t.reference))?;
         if let Some((due, _)) = d.as_ref().and_then(current_due) {
             let today = regime.local_date(input.now);

@@ -3,19 +3,11 @@
 
 use super::outbox::{insert_outbox, put_blob};
 use super::{time_text, NewOutboxItem, Store};
-use crate::domain::CaseStatus;
+use crate::domain::{CaseStatus, Event};
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{QueryBuilder, Row, Sqlite};
 use std::collections::HashMap;
-
-/// One stored event, as the deadline mapping needs it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TimelineEvent {
-    pub kind: String,
-    pub on: NaiveDate,
-    pub note: Option<String>,
-}
 
 /// A case with its events (in date order): everything its deadline depends on.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -32,7 +24,7 @@ pub struct CaseTimeline {
     pub body_email: String,
     pub regime: String,
     pub status: CaseStatus,
-    pub events: Vec<TimelineEvent>,
+    pub events: Vec<Event>,
 }
 
 /// Which cases to load timelines for.
@@ -215,7 +207,7 @@ impl Store {
             .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
             .collect::<anyhow::Result<_>>()?;
         let mut out = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
-        let mut found: Vec<(usize, i64, TimelineEvent)> = Vec::new();
+        let mut found: Vec<(usize, i64, Event)> = Vec::new();
         let spans = futures_util::stream::iter((lo..=hi).step_by(SPAN as usize))
             .map(|from| self.timeline_span(f, from, from + SPAN))
             .buffered(2);
@@ -277,7 +269,7 @@ impl Store {
                 };
                 if let Ok(i) = span.binary_search_by_key(&case_id, |t| t.id) {
                     let (kind, note) = (kind.to_string(), note.map(String::from));
-                    found.push((i, eid, TimelineEvent { kind, on, note }));
+                    found.push((i, eid, Event { kind, on, note }));
                 }
             }
             found.sort_unstable_by_key(|(i, eid, e)| (*i, e.on, *eid));

@@ -22,7 +22,7 @@ pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundTex
 pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
-pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, TimelineFilter};
+pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineFilter};
 pub use journal::SendJournal;
 pub use messages::{
     AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment,

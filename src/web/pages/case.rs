@@ -4,12 +4,11 @@
 
 use super::{words, Nav};
 use crate::answers::{campaign_questions, case_answers, plan_case_answers, CaseAnswers};
-use crate::casework;
 use crate::deadlines::{ClockState, Ending};
 use crate::domain::{Case, CaseStatus, Question, QuestionType};
 use crate::ingest::classify::Kind;
 use crate::ingest::sanitize::{sanitize_file_name, sanitize_html};
-use crate::overdue::{standing, Standing};
+use crate::standing::{self, standing, Standing};
 use crate::store::{EventRow, MessageRow};
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::{html, invalid, WebError, WebResult, WebState};
@@ -96,7 +95,7 @@ async fn deadline_view(state: &WebState, case: &Case) -> anyhow::Result<Option<D
     };
     let regime = clocks.regime(&t.regime)?;
     let review = |s: &str| clocks.is_review_step(&t.campaign, s);
-    let Some(explanation) = casework::explain(regime, &t.events, &review)? else {
+    let Some(explanation) = standing::explain(regime, &t.events, &review)? else {
         return Ok(None);
     };
     let d = explanation.deadline();

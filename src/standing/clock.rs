@@ -1,0 +1,92 @@
+//! A case's events as clock events, its date of receipt and its deadline.
+
+use crate::deadlines::{
+    Deadline, DeadlineError, Event as ClockEvent, EventKind as ClockKind, Explanation, Extension,
+    Regime,
+};
+use crate::domain::event::{EventKind, ExtensionNote};
+use crate::domain::Event;
+use chrono::NaiveDate;
+
+/// The date of receipt of the request: the first `sent` event's date.
+pub fn received(events: &[Event]) -> Option<NaiveDate> {
+    events
+        .iter()
+        .filter(|e| e.kind == "sent")
+        .map(|e| e.on)
+        .min()
+}
+
+/// The clock events among a case's stored events. `is_review_step` says which chaser steps
+/// are requests for internal review (their `chaser_<step>_sent` starts the review clock).
+pub fn clock_events(events: &[Event], is_review_step: &dyn Fn(&str) -> bool) -> Vec<ClockEvent> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let kind = match EventKind::parse(&e.kind)? {
+                EventKind::ClarificationRequested => ClockKind::ClarificationRequested,
+                EventKind::ClarificationSent | EventKind::MessageSent => {
+                    ClockKind::ClarificationReceived
+                }
+                EventKind::FeesNotice => ClockKind::FeesNotice,
+                EventKind::FeePaid => ClockKind::FeePaid,
+                EventKind::Extension => {
+                    ClockKind::Extension(match e.note.as_deref().and_then(ExtensionNote::parse) {
+                        Some(ExtensionNote::Until(d)) => Extension::Until(d),
+                        Some(ExtensionNote::By(n)) => Extension::By(n),
+                        None => Extension::By(20),
+                    })
+                }
+                EventKind::Response
+                | EventKind::Refusal
+                | EventKind::PartialResponse
+                | EventKind::NotHeld => ClockKind::Responded,
+                EventKind::Withdrawn => ClockKind::Withdrawn,
+                EventKind::InternalReviewRequested => ClockKind::ReviewRequested,
+                EventKind::ChaserSent { step } if is_review_step(&step) => {
+                    ClockKind::ReviewRequested
+                }
+                EventKind::InternalReviewResponse => ClockKind::ReviewAnswered,
+                EventKind::ComplaintToRegulator => ClockKind::ComplaintToRegulator,
+                EventKind::Sent
+                | EventKind::DeliveryFailed
+                | EventKind::ChaserSent { .. }
+                | EventKind::Acknowledged => return None,
+            };
+            Some(ClockEvent::new(e.on, kind))
+        })
+        .collect()
+}
+
+/// No chaser step requests an internal review (for callers without a ladder at hand).
+pub fn no_review_steps(_: &str) -> bool {
+    false
+}
+
+/// A case's deadline under `regime`; `None` until its request has been sent.
+pub fn deadline(
+    regime: &Regime,
+    events: &[Event],
+    is_review_step: &dyn Fn(&str) -> bool,
+) -> Result<Option<Deadline>, DeadlineError> {
+    let Some(received) = received(events) else {
+        return Ok(None);
+    };
+    regime
+        .deadline(received, &clock_events(events, is_review_step))
+        .map(Some)
+}
+
+/// The same with its explanation.
+pub fn explain(
+    regime: &Regime,
+    events: &[Event],
+    is_review_step: &dyn Fn(&str) -> bool,
+) -> Result<Option<Explanation>, DeadlineError> {
+    let Some(received) = received(events) else {
+        return Ok(None);
+    };
+    regime
+        .explain(received, &clock_events(events, is_review_step))
+        .map(Some)
+}

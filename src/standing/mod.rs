@@ -1,0 +1,51 @@
+//! Where a case stands, derived from its events: the rules that join a case's dated events
+//! ([`crate::domain::Event`]) to the pure deadline engine. Which event is which clock event
+//! and the case's deadline ([`clock`]), what is owed next and how late it is ([`due`]), and
+//! the status an event sets ([`status`]).
+//!
+//! PURE: sees only `domain` and `deadlines`; no IO, no clock (today comes in as an
+//! argument). The store, the reports and the use cases all read a case's state through
+//! here, so there is one derivation.
+//!
+//! ## Events and the clock
+//! - The date of receipt is the `occurred_on` of the case's first `sent` event.
+//! - `clarification_requested` stops the clock; `clarification_sent` (our clarification, its
+//!   date of receipt) restarts a full period. A `message_sent` (a campaign-wide message,
+//!   `foi campaign message`) counts as the clarification too: the engine ignores it unless
+//!   a clarification had been asked for.
+//! - `fees_notice` pauses and `fee_paid` resumes; `extension` moves the due date by its
+//!   note (`+20` working days, or a date; `+20` when the note says neither).
+//! - `response`, `partial_response`, `refusal` and `not_held` end the clock; `withdrawn`
+//!   ends it too.
+//! - `internal_review_requested` (or an internal-review chaser going out) starts the
+//!   review's clock, `internal_review_response` answers it; `complaint_to_regulator` is
+//!   recorded.
+//!
+//! ## Events and the status ([`status_after`])
+//! | event | status |
+//! |---|---|
+//! | acknowledged | acknowledged (only from awaiting_response) |
+//! | clarification_requested | clarification_requested |
+//! | clarification_sent | awaiting_response (from clarification_requested) |
+//! | response | successful |
+//! | partial_response | partially_successful |
+//! | refusal | refused |
+//! | not_held | not_held |
+//! | internal_review_requested | internal_review |
+//! | complaint_to_regulator | complaint_to_regulator |
+//! | withdrawn | withdrawn |
+//!
+//! Fees, extensions and `internal_review_response` change no status: after a review, staff
+//! record its outcome (`response`, `refusal` ...) as well. An internal-review chaser that
+//! went out sets `internal_review` at the next chaser sweep (`chasers::sweep`).
+
+mod clock;
+mod due;
+mod status;
+
+pub use clock::{clock_events, deadline, explain, no_review_steps, received};
+pub use due::{current_due, is_uk, standing, Owed, Standing, LONG_OVERDUE};
+pub use status::status_after;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,108 @@
+//! The rules on small hand-made timelines.
+
+use super::*;
+use crate::deadlines::{Calendar, ClockState, Regime};
+use crate::domain::event::EventKind;
+use crate::domain::{CaseStatus, Event};
+use chrono::NaiveDate;
+
+fn ev(kind: &str, on: &str, note: Option<&str>) -> Event {
+    Event {
+        kind: kind.into(),
+        on: on.parse().unwrap(),
+        note: note.map(String::from),
+    }
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn uk() -> Regime {
+    Regime::builtin("uk-foia", &Calendar::uk()).unwrap()
+}
+
+#[test]
+fn nothing_is_due_before_sending() {
+    assert_eq!(deadline(&uk(), &[], &no_review_steps).unwrap(), None);
+}
+
+#[test]
+fn received_is_the_first_sent_and_extensions_read_their_note() {
+    // Sent Thu 2026-03-26: 20 working days skipping Easter = Mon 2026-04-27.
+    let events = vec![
+        ev("sent", "2026-03-26", None),
+        ev("acknowledged", "2026-03-27", None),
+        ev("extension", "2026-04-20", Some("+20 public interest")),
+    ];
+    let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+    assert_eq!(dl.received(), d("2026-03-26"));
+    // +20 from Mon 2026-04-27, skipping 2026-05-04 and 2026-05-25 (bank holidays).
+    assert_eq!(dl.due(), Some(d("2026-05-27")), "{dl:?}");
+    let events = vec![
+        ev("sent", "2026-03-26", None),
+        ev("extension", "2026-04-20", Some("2026-05-11")),
+    ];
+    let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+    assert_eq!(dl.due(), Some(d("2026-05-11")));
+}
+
+#[test]
+fn clarification_restarts_and_a_response_ends() {
+    let events = vec![
+        ev("sent", "2026-03-02", None),
+        ev("clarification_requested", "2026-03-04", None),
+    ];
+    let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+    assert!(matches!(
+        dl.state(),
+        ClockState::AwaitingClarification { .. }
+    ));
+    assert_eq!(current_due(&dl), None);
+    let mut events = events;
+    events.push(ev("message_sent", "2026-03-09", None));
+    let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+    // 20 working days from Mon 2026-03-09: Mon 2026-04-06 would be Easter Monday ...
+    assert_eq!(dl.start(), d("2026-03-09"));
+    assert_eq!(current_due(&dl).map(|x| x.1), Some(Owed::Response));
+    events.push(ev("refusal", "2026-03-20", None));
+    let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+    assert_eq!(current_due(&dl), None);
+}
+
+#[test]
+fn a_review_chaser_starts_the_review_clock() {
+    let events = vec![
+        ev("sent", "2026-03-02", None),
+        ev("chaser_review_sent", "2026-05-01", None),
+    ];
+    let dl = deadline(&uk(), &events, &|s| s == "review")
+        .unwrap()
+        .unwrap();
+    assert_eq!(current_due(&dl).map(|x| x.1), Some(Owed::InternalReview));
+    let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+    assert_eq!(current_due(&dl).map(|x| x.1), Some(Owed::Response));
+}
+
+#[test]
+fn statuses_follow_events() {
+    use CaseStatus as S;
+    assert_eq!(
+        status_after(&EventKind::Acknowledged, S::AwaitingResponse),
+        Some(S::Acknowledged)
+    );
+    assert_eq!(
+        status_after(&EventKind::Acknowledged, S::InternalReview),
+        None
+    );
+    assert_eq!(
+        status_after(&EventKind::ClarificationSent, S::ClarificationRequested),
+        Some(S::AwaitingResponse)
+    );
+    assert_eq!(
+        status_after(&EventKind::Refusal, S::Acknowledged),
+        Some(S::Refused)
+    );
+    assert_eq!(status_after(&EventKind::FeesNotice, S::Acknowledged), None);
+    assert_eq!(status_after(&EventKind::Withdrawn, S::Withdrawn), None);
+}
