@@ -33,7 +33,6 @@ pub mod config;
 pub mod deadlines;
 pub mod domain;
 pub mod export;
-pub mod ics;
 pub mod ingest;
 pub mod launch;
 pub mod lock;

@@ -234,7 +234,7 @@ pub async fn due_events(
     store: &Store,
     regimes: Regimes,
     campaign_id: Option<i64>,
-) -> anyhow::Result<Vec<crate::ics::AllDay>> {
+) -> anyhow::Result<Vec<crate::report::ics::AllDay>> {
     let (timelines, clocks) = timelines(
         store,
         regimes,
@@ -257,7 +257,7 @@ pub async fn due_events(
             Owed::Response => "FOI response due",
             Owed::InternalReview => "Internal review due",
         };
-        events.push(crate::ics::AllDay {
+        events.push(crate::report::ics::AllDay {
             uid: format!("{}-{}@foi-campaigner", t.reference, owed.as_str()),
             date: due,
             summary: format!("{what}: {} [{}]", t.body_name, t.reference),

@@ -452,7 +452,7 @@ pub async fn ics(app: &App, args: DeadlinesArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|c| format!("FOI deadlines: {c}"))
         .unwrap_or_else(|| "FOI deadlines".into());
-    let text = crate::ics::calendar(&name, &events, app.clock.now());
+    let text = crate::report::ics::calendar(&name, &events, app.clock.now());
     match &args.out {
         Some(path) => {
             std::fs::write(path, &text)

@@ -1,6 +1,6 @@
 //! Campaign reports: the tally of one campaign's cases into the figures a campaign
 //! publishes, and its renderings ([`text`], [`csv`], [`json`], [`html`] with [`svg`]
-//! charts).
+//! charts); and the due dates as an iCalendar file ([`ics`], for staff calendars).
 //!
 //! [`tally`] is pure: it takes the rows the store read in bulk (case timelines, groupings,
 //! confirmed answers, refusal texts), the campaign's questions and the regimes, and the
@@ -41,6 +41,7 @@
 pub mod build;
 pub mod csv;
 pub mod html;
+pub mod ics;
 pub mod json;
 pub mod svg;
 pub mod text;

@@ -95,7 +95,7 @@ pub async fn feed(State(state): State<WebState>, Path(token): Path<String>) -> W
         ));
     };
     let events = due_events(&state.store, state.config.regimes()?, None).await?;
-    let text = crate::ics::calendar(
+    let text = crate::report::ics::calendar(
         &format!("FOI deadlines ({})", user.name),
         &events,
         state.clock.now(),
