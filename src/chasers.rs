@@ -30,16 +30,16 @@
 //! the last of the ladder is taken, and a step is never taken after a later one. A reply
 //! cancels pending chasers ([`cancel_pending_for_case`]).
 //!
-//! Sees `domain`, `deadlines`, `store`, `templates`, `compose`, `sender::email`, `clock`.
+//! Sees `domain`, `deadlines`, `store`, `templates`, `casework::compose`, `casework::mime`, `clock`.
 
+use crate::casework::compose::{sender_vars, Draft};
+use crate::casework::mime::{build, new_message_id, Thread};
 use crate::clock::Clock;
-use crate::compose::{sender_vars, Draft};
 use crate::config::Config;
 use crate::deadlines::{Deadline, Regime};
 use crate::domain::case::reply_address;
 use crate::domain::event::EventKind;
 use crate::domain::{Body, Campaign, CampaignState, CaseStatus, EmailAddress, Reference};
-use crate::sender::email::{build, new_message_id, Thread};
 use crate::standing;
 use crate::store::{CaseTimeline, NewChaser, NewOutboxItem, Store, TimelineFilter};
 use crate::templates::{context, ContextParts, Renderer, TemplateSet, CAMPAIGN_FILE};

@@ -2,13 +2,13 @@
 //! transaction) and pausing, resuming or cancelling its sending. `foi campaign
 //! launch|pause|resume|cancel` and the dashboard's Campaigns page both call these.
 //!
-//! Sees `compose` (rendering), `sender::email` (building the email), `store` and `config`.
+//! Sees `casework::compose` (rendering), `casework::mime` (building the email), `store` and `config`.
 
-use crate::compose::{check_campaign, CheckReport};
+use crate::casework::compose::{check_campaign, CheckReport};
+use crate::casework::mime::{build, new_message_id, Thread};
 use crate::config::Config;
 use crate::domain::case::reply_address;
 use crate::domain::{Campaign, CampaignState};
-use crate::sender::email::{build, new_message_id, Thread};
 use crate::store::{NewOutboxItem, Store};
 use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -25,10 +25,10 @@
 //! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
 
 pub mod answers;
+pub mod casework;
 pub mod chasers;
 pub mod cli;
 pub mod clock;
-pub mod compose;
 pub mod config;
 pub mod deadlines;
 pub mod domain;

@@ -2,7 +2,7 @@
 
 use super::output::{print_json, FormatArgs, Table};
 use super::App;
-use crate::compose::check_campaign;
+use crate::casework::compose::check_campaign;
 use crate::domain::{Campaign, CaseStatus, Reference, ReferencePrefix, ReplyToken, Selection};
 use crate::store::{NewCampaign, NewCase};
 use crate::templates::{Renderer, TemplateSet};
@@ -391,7 +391,7 @@ async fn preview(
     )
 }
 
-fn print_failures(report: &crate::compose::CheckReport) {
+fn print_failures(report: &crate::casework::compose::CheckReport) {
     for (case, name, f) in &report.failures {
         eprintln!("{} {name}: {f}", case.reference);
     }

@@ -3,10 +3,10 @@
 
 use super::output::{print_json, Table};
 use super::App;
+use crate::casework::mime::{build, new_message_id};
 use crate::chasers::{chase_now, compose_followup, sweep_with, thread_to, Ladder, SweepSummary};
 use crate::domain::case::reply_address;
 use crate::domain::{Body, CaseStatus, EmailAddress, Reference, ReplyToken, Selection};
-use crate::sender::email::{build, new_message_id};
 use crate::store::{ChaserRow, NewOutboxItem, TimelineFilter};
 use crate::templates::{Renderer, TemplateSet};
 use anyhow::{bail, Context};

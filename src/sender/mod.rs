@@ -7,7 +7,6 @@
 //! the next start, for a person to settle. Pacing (global and per recipient domain) and the send window decide what may go
 //! now. Sees `domain`, `store`, `templates`, `clock`, `config`, `net`; never the CLI.
 
-pub mod email;
 mod pacer;
 mod smtp;
 pub mod transport;

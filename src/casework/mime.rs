@@ -1,7 +1,9 @@
-//! Building the exact bytes of an outgoing email (lettre's builder), with the Message-ID
-//! fixed before the first attempt and threading headers for chasers.
+//! The MIME builder: the exact bytes of an outgoing email (lettre's builder), with the
+//! Message-ID fixed before the first attempt and threading headers for follow-ups. Launch,
+//! chasers and campaign messages build with it; the sender never does (it sends the bytes
+//! stored in the outbox).
 
-use crate::compose::Draft;
+use crate::casework::compose::Draft;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use lettre::message::header::{HeaderName, HeaderValue};

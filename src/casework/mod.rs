@@ -1,0 +1,9 @@
+//! The use cases: what a person (or `foi run` on their behalf) does with campaigns and
+//! cases, one function per thing done. The command line and the dashboard both call these,
+//! so the two faces never differ in what an action means.
+//!
+//! Sees the workers' parts it needs, `store`, `templates`, `report`, `standing`, `text`,
+//! `domain`, `deadlines`, `config` and `clock`; never `cli`, `web` or `scheduler`.
+
+pub mod compose;
+pub mod mime;
