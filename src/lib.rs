@@ -24,24 +24,18 @@
 //!   imports `web`, nothing imports `cli`.
 //! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
 
-pub mod answers;
 pub mod casework;
-pub mod chasers;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod deadlines;
 pub mod domain;
-pub mod export;
 pub mod ingest;
-pub mod launch;
 pub mod lock;
 pub mod net;
-pub mod overdue;
 pub mod report;
 pub mod scheduler;
 pub mod sender;
-pub mod staff;
 pub mod standing;
 pub mod store;
 pub mod templates;

@@ -91,7 +91,7 @@ pub async fn run(
         }
         if turns.chasers && last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY) {
             last_sweep = Some(std::time::Instant::now());
-            match crate::chasers::sweep(store, config, clock.as_ref()).await {
+            match crate::casework::chasers::sweep(store, config, clock.as_ref()).await {
                 Ok(s) => {
                     if !s.taken.is_empty() {
                         tracing::info!(

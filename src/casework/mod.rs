@@ -5,5 +5,12 @@
 //! Sees the workers' parts it needs, `store`, `templates`, `report`, `standing`, `text`,
 //! `domain`, `deadlines`, `config` and `clock`; never `cli`, `web` or `scheduler`.
 
+pub mod answers;
+pub mod chasers;
 pub mod compose;
+pub mod export;
+pub mod launch;
 pub mod mime;
+pub mod overdue;
+pub mod staff;
+pub mod triage;

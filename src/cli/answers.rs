@@ -3,9 +3,9 @@
 
 use super::output::{emit, print_json, FormatArgs, Table};
 use super::App;
-use crate::answers::{self, QuestionBook, SuggestScope};
+use crate::casework::answers::{self, QuestionBook, SuggestScope};
+use crate::casework::staff;
 use crate::domain::Questions;
-use crate::staff;
 use crate::store::{AnswerFilter, AnswerState};
 use anyhow::{bail, Context};
 use clap::Subcommand;

@@ -243,7 +243,7 @@ pub async fn run_case(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
     let events = app.store.events(case.id).await?;
     let reply = reply_address(&app.config.sender.reply_address, &case.token);
     let assignee = app.store.case_assignee(case.id).await?;
-    let answers = crate::answers::case_answers(&app.store, case.id).await?;
+    let answers = crate::casework::answers::case_answers(&app.store, case.id).await?;
     if json {
         return print_json(&serde_json::json!({
             "case": case, "body": body, "reply_address": reply, "events": events,
@@ -293,7 +293,7 @@ pub async fn run_case(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
         .store
         .require_campaign(&case.campaign)
         .await
-        .and_then(|c| crate::answers::campaign_questions(&c))
+        .and_then(|c| crate::casework::answers::campaign_questions(&c))
         .unwrap_or_default();
     let lines = super::answers::answer_lines(&questions, &answers);
     if !lines.is_empty() {

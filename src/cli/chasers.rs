@@ -3,8 +3,10 @@
 
 use super::output::{print_json, Table};
 use super::App;
+use crate::casework::chasers::{
+    chase_now, compose_followup, sweep_with, thread_to, Ladder, SweepSummary,
+};
 use crate::casework::mime::{build, new_message_id};
-use crate::chasers::{chase_now, compose_followup, sweep_with, thread_to, Ladder, SweepSummary};
 use crate::domain::case::reply_address;
 use crate::domain::{Body, CaseStatus, EmailAddress, Reference, ReplyToken, Selection};
 use crate::store::{ChaserRow, NewOutboxItem, TimelineFilter};
@@ -198,7 +200,9 @@ async fn approve(app: &App, ids: Vec<i64>, all: bool, dry_run: bool) -> anyhow::
         return Ok(());
     }
     let chosen: Vec<ChaserRow> = chosen.into_iter().cloned().collect();
-    let queued = crate::chasers::approve(&app.store, &app.config, &chosen, app.clock.now()).await?;
+    let queued =
+        crate::casework::chasers::approve(&app.store, &app.config, &chosen, app.clock.now())
+            .await?;
     for r in chosen.iter().filter(|r| queued.contains(&r.id)) {
         println!("queued chaser {} ({} {})", r.id, r.reference, r.step);
     }

@@ -3,11 +3,11 @@
 
 use super::output::{print_aligned, print_csv, print_json, FormatArgs};
 use super::App;
+use crate::casework::overdue::{self, unknown_regime};
 use crate::config::Config;
 use crate::deadlines::{Calendar, Deadline, Regime, Regimes};
 use crate::domain::event::{EventKind, ExtensionNote, RECORDABLE};
 use crate::domain::Case;
-use crate::overdue::{self, unknown_regime};
 use crate::standing::{self, standing, Standing};
 use crate::store::{NewEvent, TimelineFilter};
 use anyhow::{bail, Context};

@@ -42,18 +42,22 @@ pub async fn run(app: &App, cmd: ExportCommand) -> anyhow::Result<()> {
     match cmd {
         ExportCommand::Cases { name, csv: _, out } => {
             let campaign = app.store.require_campaign(&name).await?;
-            let questions = crate::answers::campaign_questions(&campaign)?;
+            let questions = crate::casework::answers::campaign_questions(&campaign)?;
             let regimes = app.regimes()?;
-            let rows =
-                crate::export::case_rows(&app.store, &regimes, app.clock.as_ref(), &campaign)
-                    .await?;
+            let rows = crate::casework::export::case_rows(
+                &app.store,
+                &regimes,
+                app.clock.as_ref(),
+                &campaign,
+            )
+            .await?;
             match out {
                 Some(path) => {
                     // Write beside, then rename: a failed export leaves no half file.
                     let tmp = path.with_extension("csv.part");
                     let file = std::fs::File::create(&tmp)
                         .with_context(|| format!("cannot write {}", tmp.display()))?;
-                    crate::export::write_cases_csv(
+                    crate::casework::export::write_cases_csv(
                         std::io::BufWriter::new(file),
                         &rows,
                         &questions,
@@ -62,9 +66,11 @@ pub async fn run(app: &App, cmd: ExportCommand) -> anyhow::Result<()> {
                         .with_context(|| format!("cannot write {}", path.display()))?;
                     eprintln!("wrote {} cases to {}", rows.len(), path.display());
                 }
-                None => {
-                    crate::export::write_cases_csv(std::io::stdout().lock(), &rows, &questions)?
-                }
+                None => crate::casework::export::write_cases_csv(
+                    std::io::stdout().lock(),
+                    &rows,
+                    &questions,
+                )?,
             }
             Ok(())
         }
@@ -77,14 +83,14 @@ pub async fn run(app: &App, cmd: ExportCommand) -> anyhow::Result<()> {
             if out.exists() && !out.is_dir() {
                 bail!("{} is a file: --out needs a folder", out.display());
             }
-            if crate::export::is_non_empty_dir(&out) && !force {
+            if crate::casework::export::is_non_empty_dir(&out) && !force {
                 bail!(
                     "{} is not empty: choose a new folder, or add --force to write into it",
                     out.display()
                 );
             }
             let regimes = app.regimes()?;
-            let s = crate::export::write_evidence(
+            let s = crate::casework::export::write_evidence(
                 &app.store,
                 &regimes,
                 app.clock.as_ref(),

@@ -2,9 +2,9 @@
 
 use super::output::{print_json, Table};
 use super::App;
+use crate::casework::triage;
 use crate::ingest::classify::Kind;
 use crate::ingest::fetch::{fetch_configured, import_files, Ctx, FetchSummary};
-use crate::ingest::staff;
 use crate::store::MessageRow;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
@@ -212,12 +212,12 @@ pub async fn triage(app: &App, cmd: TriageCommand) -> anyhow::Result<()> {
             Ok(())
         }
         TriageCommand::Attach { id, references } => {
-            staff::attach(&app.store, id, &references, "staff", app.clock.now()).await?;
+            triage::attach(&app.store, id, &references, "staff", app.clock.now()).await?;
             println!("attached message {id} to {}", references.join(", "));
             Ok(())
         }
         TriageCommand::Dismiss { id, reason } => {
-            staff::dismiss(&app.store, id, &reason).await?;
+            triage::dismiss(&app.store, id, &reason).await?;
             println!("dismissed message {id}");
             Ok(())
         }
@@ -251,7 +251,7 @@ pub async fn message(app: &App, cmd: MessageCommand) -> anyhow::Result<()> {
         MessageCommand::Classify { id, kind } => {
             let k: Kind = kind.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
             let recorded =
-                staff::reclassify(&app.store, &app.regimes()?, id, k, "staff", app.clock.now())
+                triage::reclassify(&app.store, &app.regimes()?, id, k, "staff", app.clock.now())
                     .await?;
             for (reference, event, status) in recorded {
                 println!(

@@ -2,7 +2,7 @@
 
 use super::output::{print_json, Table};
 use super::App;
-use crate::launch::{Launch, StateChange};
+use crate::casework::launch::{Launch, StateChange};
 use crate::sender::{Idle, SendStop, Sender, SenderLock, Summary, Transport, Window};
 use crate::store::OutboxState;
 use anyhow::{bail, Context};
@@ -38,7 +38,7 @@ pub async fn launch(
         Some(s) => parse_at(&s, app.config.timezone())?,
         None => now,
     };
-    let launched = crate::launch::launch(
+    let launched = crate::casework::launch::launch(
         &app.store,
         &app.config,
         &campaign,
@@ -78,7 +78,7 @@ pub async fn set_state(app: &App, name: &str, action: &str) -> anyhow::Result<()
     let c = app.store.require_campaign(name).await?;
     let change =
         StateChange::parse(action).ok_or_else(|| anyhow::anyhow!("unknown action {action}"))?;
-    let withdrawn = crate::launch::change_state(&app.store, &c, change).await?;
+    let withdrawn = crate::casework::launch::change_state(&app.store, &c, change).await?;
     if change == StateChange::Cancel {
         println!("cancelled '{name}': {withdrawn} unsent emails withdrawn");
     } else {

@@ -19,4 +19,3 @@ pub mod matcher;
 pub mod parse;
 pub mod pipeline;
 pub mod sanitize;
-pub mod staff;

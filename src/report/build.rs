@@ -3,7 +3,7 @@
 //! `chasers` (which steps request an internal review) and `deadlines`.
 
 use super::{tally, GroupBy, Input, Report};
-use crate::chasers::Ladder;
+use crate::casework::chasers::Ladder;
 use crate::deadlines::Regimes;
 use crate::domain::Campaign;
 use crate::store::{Store, TimelineFilter};
@@ -19,7 +19,7 @@ pub async fn campaign_report(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Report> {
     let dir = Path::new(&campaign.template_dir);
-    let questions = crate::answers::campaign_questions(campaign)?;
+    let questions = crate::casework::answers::campaign_questions(campaign)?;
     // A bad ladder counts as none here, as in `foi overdue` (the chaser sweep reports it).
     let ladder = Ladder::load(dir).ok();
     let is_review_step = |s: &str| ladder.as_ref().is_some_and(|l| l.is_review_step(s));

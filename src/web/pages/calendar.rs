@@ -3,7 +3,7 @@
 //! due date (`foi deadlines --ics`), regenerated or revoked here.
 
 use super::Nav;
-use crate::overdue::due_events;
+use crate::casework::overdue::due_events;
 use crate::web::auth::{random_token, token_hash, Form, User};
 use crate::web::{html, WebError, WebResult, WebState};
 use askama::Template;

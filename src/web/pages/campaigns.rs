@@ -2,8 +2,8 @@
 //! report's tally), with launch, pause and resume for admins.
 
 use super::{words, Nav};
+use crate::casework::launch::{self, Launch, StateChange};
 use crate::domain::{CampaignState, CaseStatus};
-use crate::launch::{self, Launch, StateChange};
 use crate::report::build::campaign_report;
 use crate::report::svg;
 use crate::web::auth::{see_other, EditForm, User};

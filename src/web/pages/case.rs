@@ -3,7 +3,7 @@
 //! and assignee. Plus the attachment download, served so no browser ever renders it.
 
 use super::{words, Nav};
-use crate::answers::{campaign_questions, case_answers, plan_case_answers, CaseAnswers};
+use crate::casework::answers::{campaign_questions, case_answers, plan_case_answers, CaseAnswers};
 use crate::deadlines::{ClockState, Ending};
 use crate::domain::{Case, CaseStatus, Question, QuestionType};
 use crate::ingest::classify::Kind;
@@ -89,7 +89,8 @@ async fn load_case(state: &WebState, reference: &str) -> WebResult<Case> {
 
 async fn deadline_view(state: &WebState, case: &Case) -> anyhow::Result<Option<DeadlineView>> {
     let Some((t, clocks)) =
-        crate::overdue::case_timeline(&state.store, state.config.regimes()?, case.id).await?
+        crate::casework::overdue::case_timeline(&state.store, state.config.regimes()?, case.id)
+            .await?
     else {
         return Ok(None);
     };
@@ -238,7 +239,7 @@ pub async fn page(
         deadline_error,
         fields,
         questions_error,
-        statuses: crate::staff::settable_statuses(),
+        statuses: crate::casework::staff::settable_statuses(),
         kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
         users: super::user_names(&state.store).await?,
         notice: notice(&d.ok),
@@ -247,9 +248,9 @@ pub async fn page(
 }
 
 /// A refused change says why; a store failure is the server's.
-fn staff_error(e: crate::staff::StaffError) -> WebError {
+fn staff_error(e: crate::casework::staff::StaffError) -> WebError {
     match e {
-        crate::staff::StaffError::Store(e) => WebError::Internal(e),
+        crate::casework::staff::StaffError::Store(e) => WebError::Internal(e),
         e => WebError::Invalid(e.to_string()),
     }
 }
@@ -264,10 +265,11 @@ pub async fn set_status(
     form: EditForm,
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
-    let to = crate::staff::parse_settable(form.get("status")).map_err(WebError::Invalid)?;
+    let to =
+        crate::casework::staff::parse_settable(form.get("status")).map_err(WebError::Invalid)?;
     let note = Some(form.get("note")).filter(|n| !n.is_empty());
     let tz = state.config.case_time_zone(&case.regime)?;
-    crate::staff::set_status(
+    crate::casework::staff::set_status(
         &state.store,
         &case,
         to,
@@ -287,7 +289,7 @@ pub async fn add_note(
     form: EditForm,
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
-    crate::staff::add_note(
+    crate::casework::staff::add_note(
         &state.store,
         &case,
         form.get("note"),
@@ -309,7 +311,7 @@ pub async fn assign(
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
     let who = form.get("assignee");
-    crate::staff::assign(&state.store, &case, Some(who).filter(|w| *w != "-")).await?;
+    crate::casework::staff::assign(&state.store, &case, Some(who).filter(|w| *w != "-")).await?;
     Ok(back(&case, "assigned"))
 }
 
@@ -387,7 +389,7 @@ pub async fn classify(
         .get("kind")
         .parse()
         .map_err(|e| WebError::Invalid(format!("{e}")))?;
-    crate::ingest::staff::reclassify(
+    crate::casework::triage::reclassify(
         &state.store,
         &state.config.regimes()?,
         id,

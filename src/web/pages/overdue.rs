@@ -3,7 +3,7 @@
 //! the cases ticked: assign, approve their chasers awaiting approval, or chase them now.
 
 use super::{enc, words, Nav};
-use crate::overdue::{self, OverdueFilter, OverdueRow};
+use crate::casework::overdue::{self, OverdueFilter, OverdueRow};
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::{html, invalid, WebError, WebResult, WebState};
 use askama::Template;
@@ -227,7 +227,8 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
         "assign" => {
             let who = form.get("assignee");
             for c in &cases {
-                crate::staff::assign(&state.store, c, Some(who).filter(|w| *w != "-")).await?;
+                crate::casework::staff::assign(&state.store, c, Some(who).filter(|w| *w != "-"))
+                    .await?;
             }
             Ok(see_other(&back_to(&form, "assigned")))
         }
@@ -240,9 +241,13 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
                 .into_iter()
                 .filter(|r| ids.contains(&r.case_id))
                 .collect();
-            let queued =
-                crate::chasers::approve(&state.store, &state.config, &pending, state.clock.now())
-                    .await?;
+            let queued = crate::casework::chasers::approve(
+                &state.store,
+                &state.config,
+                &pending,
+                state.clock.now(),
+            )
+            .await?;
             let ok = if queued.is_empty() {
                 "none".to_string()
             } else {
@@ -252,7 +257,7 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
         }
         "chase" => {
             let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
-            let s = crate::chasers::chase_now(
+            let s = crate::casework::chasers::chase_now(
                 &state.store,
                 &state.config,
                 state.clock.as_ref(),
@@ -278,7 +283,8 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
 /// Take every chaser step that has fallen due now (as `foi chasers run`): auto steps are
 /// queued, approve steps wait for approval, complaints are drafted.
 pub async fn sweep(State(state): State<WebState>, form: EditForm) -> WebResult {
-    let s = crate::chasers::sweep(&state.store, &state.config, state.clock.as_ref()).await?;
+    let s =
+        crate::casework::chasers::sweep(&state.store, &state.config, state.clock.as_ref()).await?;
     sweep_problems(&s, &form)?;
     Ok(see_other(&back_to(
         &form,
@@ -287,7 +293,10 @@ pub async fn sweep(State(state): State<WebState>, form: EditForm) -> WebResult {
 }
 
 /// A sweep's problems, logged and shown as one error (what was taken stays taken).
-fn sweep_problems(s: &crate::chasers::SweepSummary, form: &EditForm) -> Result<(), WebError> {
+fn sweep_problems(
+    s: &crate::casework::chasers::SweepSummary,
+    form: &EditForm,
+) -> Result<(), WebError> {
     for e in &s.errors {
         tracing::warn!("chaser sweep (dashboard, {}): {e}", form.user.name);
     }

@@ -2,9 +2,9 @@
 //! suggested; attach one to one or more cases, or dismiss it.
 
 use super::Nav;
+use crate::casework::triage;
 use crate::domain::Reference;
 use crate::ingest::sanitize::truncate_chars;
-use crate::ingest::staff;
 use crate::store::MessageRow;
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::{html, invalid, WebError, WebResult, WebState};
@@ -90,7 +90,7 @@ pub async fn attach(
             "Name a case: tick a suggested one or type its reference (e.g. CCTV24-0042).".into(),
         ));
     }
-    staff::attach(&state.store, id, &refs, &form.user.name, state.clock.now())
+    triage::attach(&state.store, id, &refs, &form.user.name, state.clock.now())
         .await
         .map_err(invalid)?;
     Ok(see_other("/triage?ok=attached"))
@@ -107,7 +107,7 @@ pub async fn dismiss(
             "Say why the email is dismissed (e.g. spam, newsletter).".into(),
         ));
     }
-    staff::dismiss(&state.store, id, &reason)
+    triage::dismiss(&state.store, id, &reason)
         .await
         .map_err(invalid)?;
     Ok(see_other("/triage?ok=dismissed"))

@@ -50,7 +50,7 @@ pub fn answered_on(events: &[Event]) -> Option<NaiveDate> {
 
 /// The review steps of a campaign's chaser ladder (none when it has no valid ladder).
 fn review_steps(campaign: &Campaign) -> Vec<String> {
-    crate::chasers::review_steps(Path::new(&campaign.template_dir))
+    crate::casework::chasers::review_steps(Path::new(&campaign.template_dir))
 }
 
 /// Every case of a campaign with its body, dates and confirmed answers, in case order.
@@ -82,7 +82,7 @@ pub async fn case_rows(
         .map(|t| (t.id, t.events))
         .collect();
     let mut assignees = store.case_assignees(Some(campaign.id)).await?;
-    let mut answers = crate::answers::confirmed_answers(store, campaign.id).await?;
+    let mut answers = crate::casework::answers::confirmed_answers(store, campaign.id).await?;
     let steps = review_steps(campaign);
     let review = |s: &str| steps.iter().any(|x| x == s);
     let mut out = Vec::with_capacity(cases.len());

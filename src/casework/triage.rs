@@ -1,12 +1,13 @@
 //! What a person does with received mail: attach a triage email to cases, dismiss it, and
 //! override a message's classification (its cases then get the event, as if it had been
 //! classified so on arrival). The CLI (`foi triage`, `foi message classify`) and the
-//! dashboard both call these. Sees `store` and `deadlines` (an event's local date).
+//! dashboard both call these. Sees `store`, `deadlines` (an event's local date) and what
+//! `ingest` says a classification means.
 
-use super::classify::{exemptions_in, Classification, Kind};
-use super::pipeline::event_for;
 use crate::deadlines::Regimes;
 use crate::domain::CaseStatus;
+use crate::ingest::classify::{exemptions_in, Classification, Kind};
+use crate::ingest::pipeline::event_for;
 use crate::store::{NewEvent, Store};
 use anyhow::bail;
 use chrono::{DateTime, Utc};

@@ -74,7 +74,7 @@ impl Clocks {
                 continue;
             }
             let steps = match store.campaign_by_name(name).await? {
-                Some(c) => crate::chasers::review_steps(Path::new(&c.template_dir)),
+                Some(c) => crate::casework::chasers::review_steps(Path::new(&c.template_dir)),
                 None => Vec::new(),
             };
             self.review_steps.insert(name.to_string(), steps);
