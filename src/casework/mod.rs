@@ -12,5 +12,6 @@ pub mod export;
 pub mod launch;
 pub mod mime;
 pub mod overdue;
+pub mod report;
 pub mod staff;
 pub mod triage;

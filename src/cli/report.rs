@@ -29,7 +29,7 @@ pub struct ReportArgs {
 /// `foi report NAME ...`
 pub async fn run(app: &App, args: ReportArgs) -> anyhow::Result<()> {
     let campaign = app.store.require_campaign(&args.name).await?;
-    let r = report::build::campaign_report(
+    let r = crate::casework::report::campaign_report(
         &app.store,
         &app.regimes()?,
         &campaign,

@@ -38,7 +38,6 @@
 //! body with several tags counts in each of its tags, so those groups overlap. `--by region`
 //! and `--by regime` put each case in exactly one group.
 
-pub mod build;
 pub mod csv;
 pub mod html;
 pub mod ics;

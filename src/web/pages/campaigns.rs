@@ -3,8 +3,8 @@
 
 use super::{words, Nav};
 use crate::casework::launch::{self, Launch, StateChange};
+use crate::casework::report::campaign_report;
 use crate::domain::{CampaignState, CaseStatus};
-use crate::report::build::campaign_report;
 use crate::report::svg;
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::{html, invalid, WebError, WebResult, WebState};

@@ -4,7 +4,7 @@
 //! allows that one stylesheet by hash and lets only this site frame it.
 
 use super::{enc, Nav};
-use crate::report::build::campaign_report;
+use crate::casework::report::campaign_report;
 use crate::report::GroupBy;
 use crate::web::auth::User;
 use crate::web::{html, WebError, WebResult, WebState};

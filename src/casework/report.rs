@@ -1,11 +1,12 @@
-//! Reading a campaign's rows in bulk and tallying them: what `foi report` and the
-//! dashboard's Report and Campaigns pages show. Sees `store`, `answers` (the questions),
-//! `chasers` (which steps request an internal review) and `deadlines`.
+//! Reporting on a campaign: its rows read in bulk and tallied (`report::tally`), what
+//! `foi report` and the dashboard's Report and Campaigns pages show. Sees `store`,
+//! `report`, `answers` (the questions), `chasers` (which steps request an internal review)
+//! and `deadlines`.
 
-use super::{tally, GroupBy, Input, Report};
 use crate::casework::chasers::Ladder;
 use crate::deadlines::Regimes;
 use crate::domain::Campaign;
+use crate::report::{tally, GroupBy, Input, Report};
 use crate::store::{Store, TimelineFilter};
 use chrono::{DateTime, Utc};
 use std::path::Path;
