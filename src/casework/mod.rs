@@ -8,8 +8,10 @@
 pub mod answers;
 pub mod chasers;
 pub mod compose;
+pub mod events;
 pub mod export;
 pub mod launch;
+pub mod messages;
 pub mod mime;
 pub mod overdue;
 pub mod report;

@@ -3,18 +3,11 @@
 
 use super::output::{print_json, Table};
 use super::App;
-use crate::casework::chasers::{
-    chase_now, compose_followup, sweep_with, thread_to, Ladder, SweepSummary,
-};
-use crate::casework::mime::{build, new_message_id};
-use crate::domain::case::reply_address;
-use crate::domain::{Body, CaseStatus, EmailAddress, Reference, ReplyToken, Selection};
-use crate::store::{ChaserRow, NewOutboxItem, TimelineFilter};
-use crate::templates::{Renderer, TemplateSet};
+use crate::casework::chasers::{chase_now, sweep_with, SweepSummary};
+use crate::store::ChaserRow;
 use anyhow::{bail, Context};
 use clap::Subcommand;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub enum ChasersCommand {
@@ -213,49 +206,6 @@ async fn approve(app: &App, ids: Vec<i64>, all: bool, dry_run: bool) -> anyhow::
     Ok(())
 }
 
-/// Split `status:S` terms (and `!status:S`) from body selection terms in each expression.
-type StatusTerms = Vec<(bool, CaseStatus)>;
-
-fn parse_case_selection(exprs: &[String]) -> anyhow::Result<Vec<(StatusTerms, Selection)>> {
-    if exprs.is_empty() {
-        bail!("no --select given: say which cases, e.g. --select status:clarification_requested (or --select all)");
-    }
-    let mut out = Vec::new();
-    for expr in exprs {
-        let mut statuses = Vec::new();
-        let mut rest = Vec::new();
-        for raw in expr.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-            let (negated, t) = match raw.strip_prefix('!') {
-                Some(r) => (true, r.trim()),
-                None => (false, raw),
-            };
-            match t.split_once(':') {
-                Some((k, v)) if k.trim().eq_ignore_ascii_case("status") => {
-                    let Some(s) = CaseStatus::parse(v) else {
-                        let known: Vec<_> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
-                        bail!(
-                            "unknown status '{v}' in --select: use one of {}",
-                            known.join(", ")
-                        );
-                    };
-                    statuses.push((negated, s));
-                }
-                _ => rest.push(raw.to_string()),
-            }
-        }
-        let body_expr = if rest.is_empty() {
-            "all".to_string()
-        } else {
-            rest.join(",")
-        };
-        let selection = Selection::parse(&[body_expr], &|path| {
-            std::fs::read_to_string(path).map_err(|e| e.to_string())
-        })?;
-        out.push((statuses, selection));
-    }
-    Ok(out)
-}
-
 /// `foi campaign message NAME --template DIR --select EXPR... [--dry-run]`.
 pub async fn campaign_message(
     app: &App,
@@ -264,135 +214,53 @@ pub async fn campaign_message(
     select: Vec<String>,
     dry_run: bool,
 ) -> anyhow::Result<()> {
+    use crate::casework::messages::{send_campaign_message, Outcome};
     let campaign = app.store.require_campaign(name).await?;
-    let selection = parse_case_selection(&select)?;
-    let dir = std::fs::canonicalize(&template)
-        .with_context(|| format!("cannot find the template folder {}", template.display()))?;
-    let set = TemplateSet::load(&dir)?;
-    let renderer = Renderer::new(&set)?;
-    let ladder = Ladder::load(Path::new(&campaign.template_dir)).ok();
-    let review = |s: &str| ladder.as_ref().is_some_and(|l| l.is_review_step(s));
-    let regimes = app.regimes()?;
-    let bodies: HashMap<i64, Body> = app
-        .store
-        .bodies()
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
-    let timelines = app
-        .store
-        .case_timelines(&TimelineFilter {
-            campaign_id: Some(campaign.id),
-            ..Default::default()
-        })
-        .await?;
-    let first_ids = app.store.first_outbound_ids(campaign.id).await?;
-    let campaign_fields = TemplateSet::load(Path::new(&campaign.template_dir))
-        .map(|s| s.campaign_fields)
-        .unwrap_or_default();
-    let sender_domain = EmailAddress::parse(&app.config.sender.email)?
-        .domain()
-        .to_string();
-    let now = app.clock.now();
-    let today = app.today();
-    let mut items = Vec::new();
-    let mut failures = Vec::new();
-    let mut unsent = 0;
-    let mut shown = false;
-    for t in &timelines {
-        let Some(body) = bodies.get(&t.body_id) else {
-            bail!("case {} has no body in the database", t.reference);
-        };
-        let hit = selection.iter().any(|(statuses, sel)| {
-            statuses.iter().all(|(neg, s)| (t.status == *s) != *neg) && sel.matches(body)
-        });
-        if !hit {
-            continue;
-        }
-        let Some(first_id) = first_ids.get(&t.id) else {
-            unsent += 1;
-            continue;
-        };
-        let regime = regimes
-            .get(&t.regime)
-            .with_context(|| format!("case {}: unknown regime '{}'", t.reference, t.regime))?;
-        let deadline = crate::standing::deadline(regime, &t.events, &review)?;
-        let token = ReplyToken::parse(&t.token).context("the case has a malformed reply token")?;
-        let reply = reply_address(&app.config.sender.reply_address, &token);
-        let reference = Reference::from_stored(t.reference.clone());
-        match compose_followup(
-            &app.config,
-            &campaign,
-            &campaign_fields,
-            &renderer,
-            body,
-            &reference,
-            &reply,
-            deadline.as_ref(),
-            today,
-        ) {
-            Ok(draft) => {
-                if !shown {
-                    shown = true;
-                    println!("# {} — {}", t.reference, t.body_name);
-                    print!("{}", draft.preview_text());
-                    println!();
-                }
-                let message_id = new_message_id(&sender_domain);
-                let raw = build(
-                    &draft,
-                    &message_id,
-                    &t.reference,
-                    now,
-                    &thread_to(Some(first_id)),
-                )
-                .with_context(|| format!("case {}", t.reference))?;
-                items.push(NewOutboxItem {
-                    case_id: t.id,
-                    kind: "message".into(),
-                    message_id,
-                    envelope_from: reply,
-                    recipient: draft.to_addr.clone(),
-                    subject: draft.rendered.subject.clone(),
-                    raw,
-                    not_before: now,
-                });
-            }
-            Err(f) => failures.push((t.reference.clone(), t.body_name.clone(), f)),
-        }
+    let done = send_campaign_message(
+        &app.store,
+        &app.config,
+        &app.regimes()?,
+        &campaign,
+        &template,
+        &select,
+        dry_run,
+        app.clock.now(),
+        app.today(),
+    )
+    .await?;
+    if let Some(p) = &done.preview {
+        println!("# {} — {}", p.reference, p.body_name);
+        print!("{}", p.draft.preview_text());
+        println!();
     }
-    if unsent > 0 {
-        eprintln!("note: {unsent} selected case(s) have no sent request yet and are left out");
-    }
-    if !failures.is_empty() {
-        for (r, name, f) in &failures {
-            eprintln!("{r} {name}: {f}");
-        }
-        bail!(
-            "not queued: {} of {} selected cases do not render; fix the template (or the bodies' data) first; nothing was queued",
-            failures.len(),
-            failures.len() + items.len()
+    if done.unsent > 0 {
+        eprintln!(
+            "note: {} selected case(s) have no sent request yet and are left out",
+            done.unsent
         );
     }
-    if items.is_empty() {
-        bail!(
+    match done.outcome {
+        Outcome::NotRendered(failures) => {
+            for (r, name, f) in &failures {
+                eprintln!("{r} {name}: {f}");
+            }
+            bail!(
+                "not queued: {} of {} selected cases do not render; fix the template (or the bodies' data) first; nothing was queued",
+                failures.len(),
+                failures.len() + done.rendered
+            );
+        }
+        Outcome::NoneSelected => bail!(
             "no sent case of campaign '{name}' matches {}: check `foi cases list --campaign {name}`",
             select.join(" ")
-        );
+        ),
+        Outcome::WouldQueue(n) => println!(
+            "dry run: every selected case renders; would queue {n} emails; nothing was changed"
+        ),
+        Outcome::Queued(n) => println!(
+            "queued {n} messages for campaign '{name}'; `foi send` or `foi run` delivers them"
+        ),
     }
-    if dry_run {
-        println!(
-            "dry run: every selected case renders; would queue {} emails; nothing was changed",
-            items.len()
-        );
-        return Ok(());
-    }
-    app.store.queue(&items, now).await?;
-    println!(
-        "queued {} messages for campaign '{name}'; `foi send` or `foi run` delivers them",
-        items.len()
-    );
     Ok(())
 }
 

@@ -6,10 +6,8 @@ use super::App;
 use crate::casework::overdue::{self, unknown_regime};
 use crate::config::Config;
 use crate::deadlines::{Calendar, Deadline, Regime, Regimes};
-use crate::domain::event::{EventKind, ExtensionNote, RECORDABLE};
 use crate::domain::Case;
 use crate::standing::{self, standing, Standing};
-use crate::store::{NewEvent, TimelineFilter};
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use clap::Args;
@@ -297,82 +295,34 @@ pub async fn case_event(
     note: Option<String>,
     by: Option<String>,
 ) -> anyhow::Result<()> {
-    let Some(kind) = EventKind::parse(kind).filter(EventKind::is_recordable) else {
-        let known: Vec<String> = RECORDABLE.iter().map(|k| k.as_str().into_owned()).collect();
-        bail!("unknown event '{kind}': use one of {}", known.join(", "));
-    };
+    let kind = crate::casework::events::parse_recordable(kind).map_err(anyhow::Error::msg)?;
     let case = app.store.require_case(reference).await?;
-    let regimes = app.regimes()?;
-    let regime = regimes
-        .get(&case.regime)
-        .ok_or_else(|| unknown_regime(&case.regime))?;
-    let today = app.clock.today_in(regime.time_zone());
-    let on = match &date {
-        Some(s) => parse_date(s, "--date")?,
-        None => today,
-    };
-    if on > today {
-        bail!("--date {on} is in the future: record an event on or after the day it happens");
-    }
-    let t = app
-        .store
-        .case_timelines(&TimelineFilter {
-            case_id: Some(case.id),
-            ..Default::default()
-        })
-        .await?
-        .pop()
-        .context("the case vanished")?;
-    let Some(received) = standing::received(&t.events) else {
-        bail!(
-            "case {} has not been sent yet ({}): events count from the request's receipt",
-            case.reference,
-            case.status
-        );
-    };
-    if on < received {
-        bail!("--date {on} is before the request was received ({received}): check the date");
-    }
-    let note = match (&kind, note) {
-        (EventKind::Extension, None) => Some("+20".to_string()),
-        (EventKind::Extension, Some(n)) => {
-            if ExtensionNote::parse(&n).is_none() {
-                bail!("an extension's --note must be +N (working days) or the new due date, e.g. --note +20 or --note 2026-05-11");
-            }
-            Some(n)
-        }
-        (_, n) => n.filter(|n| !n.trim().is_empty()),
-    };
-    let status = standing::status_after(&kind, case.status);
+    let date = date.map(|s| parse_date(&s, "--date")).transpose()?;
     let actor = by
         .or_else(|| std::env::var("USER").ok())
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| "staff".into());
-    let cancel = kind.is_reply() || kind == EventKind::Withdrawn;
-    let cancelled = app
-        .store
-        .record_event(
-            &NewEvent {
-                case_id: case.id,
-                kind: kind.as_str().into_owned(),
-                on,
-                note,
-                actor,
-            },
-            status,
-            cancel,
-            app.clock.now(),
-        )
-        .await?;
+    let done = crate::casework::events::record_event(
+        &app.store,
+        &app.regimes()?,
+        &case,
+        kind.clone(),
+        date,
+        note,
+        &actor,
+        app.clock.now(),
+    )
+    .await?;
     println!(
-        "recorded {kind} on {} ({on}){}",
+        "recorded {kind} on {} ({}){}",
         case.reference,
-        status
+        done.on,
+        done.status
             .map(|s| format!("; status {} -> {s}", case.status))
             .unwrap_or_default()
     );
-    if cancelled > 0 {
-        println!("cancelled {cancelled} pending chaser(s)");
+    if done.cancelled_chasers > 0 {
+        println!("cancelled {} pending chaser(s)", done.cancelled_chasers);
     }
     Ok(())
 }

@@ -1,0 +1,111 @@
+//! Recording what a body did on a case (`foi case event`): a dated event, the status it
+//! implies, and, for a reply (or a withdrawal), the cancelling of the case's pending
+//! chasers. The event must fall between the request's date of receipt and today.
+//!
+//! Sees `store`, `standing` (the status an event sets), `deadlines` and `domain`.
+
+use crate::casework::overdue::unknown_regime;
+use crate::deadlines::Regimes;
+use crate::domain::event::{EventKind, ExtensionNote};
+use crate::domain::{Case, CaseStatus};
+use crate::store::{NewEvent, Store, TimelineFilter};
+use anyhow::{bail, Context};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// What recording an event did.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub on: NaiveDate,
+    /// The case's new status, when the event changed it.
+    pub status: Option<CaseStatus>,
+    /// Pending chasers cancelled by the event.
+    pub cancelled_chasers: u64,
+}
+
+/// The event kinds a person may record, or the sentence that lists them.
+pub fn parse_recordable(typed: &str) -> Result<EventKind, String> {
+    EventKind::parse(typed)
+        .filter(EventKind::is_recordable)
+        .ok_or_else(|| {
+            let known: Vec<String> = crate::domain::event::RECORDABLE
+                .iter()
+                .map(|k| k.as_str().into_owned())
+                .collect();
+            format!("unknown event '{typed}': use one of {}", known.join(", "))
+        })
+}
+
+/// Record `kind` on `case`, dated `date` (default: today in the case's regime) with an
+/// optional note (an extension's is `+N` or the new due date; `+20` when none).
+#[allow(clippy::too_many_arguments)]
+pub async fn record_event(
+    store: &Store,
+    regimes: &Regimes,
+    case: &Case,
+    kind: EventKind,
+    date: Option<NaiveDate>,
+    note: Option<String>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Recorded> {
+    if !kind.is_recordable() {
+        bail!("{}", parse_recordable(&kind.as_str()).unwrap_err());
+    }
+    let regime = regimes
+        .get(&case.regime)
+        .ok_or_else(|| unknown_regime(&case.regime))?;
+    let today = regime.local_date(now);
+    let on = date.unwrap_or(today);
+    if on > today {
+        bail!("--date {on} is in the future: record an event on or after the day it happens");
+    }
+    let t = store
+        .case_timelines(&TimelineFilter {
+            case_id: Some(case.id),
+            ..Default::default()
+        })
+        .await?
+        .pop()
+        .context("the case vanished")?;
+    let Some(received) = crate::standing::received(&t.events) else {
+        bail!(
+            "case {} has not been sent yet ({}): events count from the request's receipt",
+            case.reference,
+            case.status
+        );
+    };
+    if on < received {
+        bail!("--date {on} is before the request was received ({received}): check the date");
+    }
+    let note = match (&kind, note) {
+        (EventKind::Extension, None) => Some("+20".to_string()),
+        (EventKind::Extension, Some(n)) => {
+            if ExtensionNote::parse(&n).is_none() {
+                bail!("an extension's --note must be +N (working days) or the new due date, e.g. --note +20 or --note 2026-05-11");
+            }
+            Some(n)
+        }
+        (_, n) => n.filter(|n| !n.trim().is_empty()),
+    };
+    let status = crate::standing::status_after(&kind, case.status);
+    let cancel = kind.is_reply() || kind == EventKind::Withdrawn;
+    let cancelled_chasers = store
+        .record_event(
+            &NewEvent {
+                case_id: case.id,
+                kind: kind.as_str().into_owned(),
+                on,
+                note,
+                actor: actor.to_string(),
+            },
+            status,
+            cancel,
+            now,
+        )
+        .await?;
+    Ok(Recorded {
+        on,
+        status,
+        cancelled_chasers,
+    })
+}
