@@ -378,6 +378,20 @@ impl Default for SendWindow {
     }
 }
 
+impl SendWindow {
+    /// The checked window these settings describe.
+    pub fn window(&self) -> anyhow::Result<crate::deadlines::Window> {
+        crate::deadlines::Window::new(
+            &self.days,
+            &self.start,
+            &self.end,
+            &self.timezone,
+            self.skip_bank_holidays,
+        )
+        .map_err(|e| anyhow::anyhow!("[send_window] {e}"))
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct SentCopy {
@@ -456,7 +470,7 @@ impl Config {
         if self.pacing.max_attempts == 0 {
             bail!("[pacing] max_attempts must be at least 1");
         }
-        crate::sender::window::Window::from_config(&self.send_window)?;
+        self.send_window.window()?;
         if self.defaults.timezone.parse::<chrono_tz::Tz>().is_err() {
             bail!(
                 "[defaults] timezone '{}' is not an IANA time zone name such as Europe/London",

@@ -3,7 +3,7 @@
 use super::output::{print_json, Table};
 use super::App;
 use crate::casework::launch::{Launch, StateChange};
-use crate::sender::{Idle, SendStop, Sender, SenderLock, Summary, Transport, Window};
+use crate::sender::{Idle, SendStop, Sender, SenderLock, Summary, Transport};
 use crate::store::OutboxState;
 use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
@@ -137,7 +137,7 @@ pub enum OutboxAction {
 async fn start_sender(app: &App) -> anyhow::Result<(Sender, SenderLock)> {
     let lock = SenderLock::acquire(&app.config.data_dir())?;
     let transport = Transport::from_config(&app.config)?;
-    let window = Window::from_config(&app.config.send_window)?;
+    let window = app.config.send_window.window()?;
     let sender = Sender::start(
         app.store.clone(),
         transport,

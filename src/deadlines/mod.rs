@@ -1,7 +1,8 @@
 //! Statutory deadlines, pure: holiday calendars as data ([`Calendar`]), regimes as data
 //! ([`RegimeDef`], checked and joined to a calendar as a [`Regime`]), the clock that turns
 //! a date of receipt and a case's [`Event`]s into a [`Deadline`], and the [`Explanation`]
-//! of every due date, day by day.
+//! of every due date, day by day; and the send [`Window`] (the days and hours requests may
+//! leave, so that they arrive on working days).
 //!
 //! This module owns how days are counted; it must not import anything else of ours, nor
 //! any IO crate (no sqlx, lettre, imap, tokio, no file or network access) and it never
@@ -34,6 +35,7 @@ mod compute;
 mod explain;
 mod regime;
 mod table;
+mod window;
 
 #[cfg(test)]
 mod tests;
@@ -49,3 +51,4 @@ pub use regime::{
     Regime, RegimeDef, RegimeError, Regimes, ReviewRule, Unit,
 };
 pub use table::{FIRST_DATE, LAST_DATE};
+pub use window::{Window, WindowError};

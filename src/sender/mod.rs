@@ -7,15 +7,15 @@
 //! the next start, for a person to settle. Pacing (global and per recipient domain) and the send window decide what may go
 //! now. Sees `domain`, `store`, `templates`, `clock`, `config`, `net`; never the CLI.
 
+mod error;
 mod pacer;
 mod smtp;
 pub mod transport;
-pub mod window;
 mod worker;
 
+pub use error::SendError;
 pub use pacer::Pacer;
-pub use transport::{SendError, Transport};
-pub use window::Window;
+pub use transport::Transport;
 pub use worker::{
     boot_id, receipt_date, Idle, Outcome, RetryPolicy, SendStop, Sender, SenderLock, Summary,
 };

@@ -6,7 +6,7 @@
 //! trips an email instead of four. Implicit TLS uses the same rustls trust as IMAP
 //! (`net::tls`); STARTTLS and AUTH are lettre's.
 
-use super::transport::SendError;
+use super::error::SendError;
 use crate::net::TlsMode;
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};

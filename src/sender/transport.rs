@@ -3,6 +3,7 @@
 //! sessions). A failure is classified so the worker knows whether to retry, fail the one
 //! email, or stop the run.
 
+use super::error::SendError;
 use super::smtp::SmtpClient;
 use crate::config::{Config, TransportKind};
 use crate::net::TlsMode;
@@ -14,28 +15,6 @@ use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// Why a send did not succeed, by what the worker must do about it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SendError {
-    /// 4xx, timeout or dropped connection: retry later.
-    #[error("temporary failure: {0}")]
-    Transient(String),
-    /// 5xx for this recipient: this email fails, the others go on.
-    #[error("refused: {0}")]
-    Permanent(String),
-    /// Login, TLS or configuration: stop the run, mark nothing failed.
-    #[error("{0}")]
-    Fatal(String),
-    /// The server cannot be reached at all: leave everything queued.
-    #[error("{0}")]
-    Unreachable(String),
-    /// The message went to the server but no answer came (a timeout or a dropped
-    /// connection after it): the server may have taken it, so it must not be sent again
-    /// without a person saying so.
-    #[error("no answer after the message: {0}")]
-    Uncertain(String),
-}
 
 /// Where emails go.
 pub enum Transport {

@@ -1,12 +1,12 @@
 //! The outbox worker. `try_send_next` is one step (claim, send, record) for tests;
 //! `send_due` drives several SMTP sessions at once until nothing more is due now.
 
+use super::error::SendError;
 use super::pacer::Pacer;
-use super::transport::{SendError, Transport};
-use super::window::Window;
+use super::transport::Transport;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::deadlines::Regimes;
+use crate::deadlines::{Regimes, Window};
 use crate::lock::ProcessLock;
 use crate::net::imap::{ImapSession, ImapSettings};
 use crate::store::{Claimed, SendJournal, SentRecord, Store};

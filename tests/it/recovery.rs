@@ -315,7 +315,7 @@ async fn a_journal_that_cannot_be_used_stops_the_run_before_anything_is_sent() {
 /// again, and nothing is left claimed for a later start to queue again.
 #[tokio::test]
 async fn a_run_stopped_by_a_database_error_is_recovered_from_its_journal_before_the_next() {
-    use foi::sender::{SendStop, Sender, Transport, Window};
+    use foi::sender::{SendStop, Sender, Transport};
     use sqlx::Connection;
     let (w, store) = launched("tag:police").await; // 7 emails, the files transport
     let config = foi::config::Config::load(&w.config()).unwrap();
@@ -335,7 +335,7 @@ async fn a_run_stopped_by_a_database_error_is_recovered_from_its_journal_before_
         Transport::from_config(&config).unwrap(),
         std::sync::Arc::new(foi::clock::FixedClock(now())),
         &config,
-        Window::from_config(&config.send_window).unwrap(),
+        config.send_window.window().unwrap(),
         config.regimes().unwrap(),
     )
     .await

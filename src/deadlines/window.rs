@@ -1,9 +1,8 @@
 //! The send window: the days and hours (in a time zone) when requests may leave, so that
-//! they arrive on working days; optionally skipping UK bank holidays.
+//! they arrive on working days; optionally skipping UK bank holidays. Pure calendar rules:
+//! the configuration builds a [`Window`] once and the sender asks it whether it is open.
 
-use crate::config::SendWindow;
-use crate::deadlines::Calendar;
-use anyhow::{anyhow, bail};
+use super::Calendar;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
@@ -31,46 +30,58 @@ fn weekday(s: &str) -> Option<Weekday> {
     }
 }
 
-fn time(s: &str, what: &str) -> anyhow::Result<Option<NaiveTime>> {
+/// Why a window's settings do not make a window (the setting's name, then what is wrong).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct WindowError(String);
+
+fn time(s: &str, what: &str) -> Result<Option<NaiveTime>, WindowError> {
     if s.trim() == "24:00" {
         return Ok(None);
     }
     NaiveTime::parse_from_str(s.trim(), "%H:%M")
         .map(Some)
-        .map_err(|_| anyhow!("[send_window] {what} = \"{s}\" is not a time like \"09:00\""))
+        .map_err(|_| WindowError(format!("{what} = \"{s}\" is not a time like \"09:00\"")))
 }
 
 impl Window {
-    pub fn from_config(c: &SendWindow) -> anyhow::Result<Self> {
-        let days = c
-            .days
+    /// A window open on `days` (`mon`, `tue` ...) from `start` to `end` (`HH:MM`, `24:00`
+    /// for midnight) in `timezone`, skipping the UK's bank holidays when asked.
+    pub fn new(
+        days: &[String],
+        start: &str,
+        end: &str,
+        timezone: &str,
+        skip_bank_holidays: bool,
+    ) -> Result<Self, WindowError> {
+        let days = days
             .iter()
             .map(|d| {
-                weekday(d).ok_or_else(|| {
-                    anyhow!("[send_window] days: '{d}' is not a day (mon, tue, ...)")
-                })
+                weekday(d)
+                    .ok_or_else(|| WindowError(format!("days: '{d}' is not a day (mon, tue, ...)")))
             })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>, _>>()?;
         if days.is_empty() {
-            bail!("[send_window] days is empty: nothing would ever be sent");
+            return Err(WindowError(
+                "days is empty: nothing would ever be sent".into(),
+            ));
         }
-        let start = time(&c.start, "start")?.unwrap_or(NaiveTime::MIN);
-        let end = time(&c.end, "end")?;
+        let start = time(start, "start")?.unwrap_or(NaiveTime::MIN);
+        let end = time(end, "end")?;
         if end.is_some_and(|e| e <= start) {
-            bail!("[send_window] end must be later than start");
+            return Err(WindowError("end must be later than start".into()));
         }
-        let tz: Tz = c.timezone.parse().map_err(|_| {
-            anyhow!(
-                "[send_window] timezone '{}' is not an IANA name like Europe/London",
-                c.timezone
-            )
+        let tz: Tz = timezone.parse().map_err(|_| {
+            WindowError(format!(
+                "timezone '{timezone}' is not an IANA name like Europe/London"
+            ))
         })?;
         Ok(Self {
             days,
             start,
             end,
             tz,
-            holidays: c.skip_bank_holidays.then(Calendar::uk),
+            holidays: skip_bank_holidays.then(Calendar::uk),
         })
     }
 
@@ -150,9 +161,15 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
+    fn weekdays() -> Vec<String> {
+        ["mon", "tue", "wed", "thu", "fri"]
+            .map(String::from)
+            .to_vec()
+    }
+
     #[test]
     fn default_window_is_weekdays_nine_to_four_london_without_bank_holidays() {
-        let w = Window::from_config(&SendWindow::default()).unwrap();
+        let w = Window::new(&weekdays(), "09:00", "16:00", "Europe/London", true).unwrap();
         // Mon 2 March 2026 (GMT): 10:00 open, 08:59 closed, 16:00 closed.
         assert!(w.is_open(utc("2026-03-02T10:00:00Z")));
         assert!(!w.is_open(utc("2026-03-02T08:59:00Z")));
@@ -180,22 +197,21 @@ mod tests {
 
     #[test]
     fn bad_windows_are_refused() {
+        let funday = vec!["funday".to_string()];
         for bad in [
-            SendWindow {
-                days: vec!["funday".into()],
-                ..SendWindow::default()
-            },
-            SendWindow {
-                end: "08:00".into(),
-                ..SendWindow::default()
-            },
-            SendWindow {
-                timezone: "Mars/Base".into(),
-                ..SendWindow::default()
-            },
+            Window::new(&funday, "09:00", "16:00", "Europe/London", true),
+            Window::new(&weekdays(), "09:00", "08:00", "Europe/London", true),
+            Window::new(&weekdays(), "09:00", "16:00", "Mars/Base", true),
+            Window::new(&[], "09:00", "16:00", "Europe/London", true),
         ] {
-            assert!(Window::from_config(&bad).is_err(), "{bad:?}");
+            assert!(bad.is_err(), "{bad:?}");
         }
+        assert_eq!(
+            Window::new(&funday, "09:00", "16:00", "UTC", false)
+                .unwrap_err()
+                .to_string(),
+            "days: 'funday' is not a day (mon, tue, ...)"
+        );
         assert!(Window::always().is_open(utc("2026-12-25T03:00:00Z")));
     }
 }
