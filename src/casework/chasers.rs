@@ -691,7 +691,7 @@ pub fn compose_followup(
 /// queued in the outbox. Returns how many were cancelled. Ingestion calls this when it
 /// matches a reply to a case; `foi case event` calls it for reply events.
 pub async fn cancel_pending_for_case(store: &Store, case_id: i64) -> anyhow::Result<u64> {
-    store.cancel_pending_chasers(case_id, None).await
+    Ok(store.cancel_pending_chasers(case_id, None).await?)
 }
 
 /// Queue chasers awaiting approval (`approve` mode) with their stored emails. Returns the

@@ -67,7 +67,7 @@ pub enum StaffError {
     #[error("the note is empty: write what you want to keep")]
     EmptyNote,
     #[error(transparent)]
-    Store(#[from] anyhow::Error),
+    Store(#[from] crate::store::StoreError),
 }
 
 /// What a status change did.
@@ -155,7 +155,7 @@ pub async fn add_note(
 /// Assign a case to a person, or unassign it (`None` or a blank name).
 pub async fn assign(store: &Store, case: &Case, name: Option<&str>) -> anyhow::Result<()> {
     let name = name.map(str::trim).filter(|n| !n.is_empty());
-    store.set_case_assignee(case.id, name).await
+    Ok(store.set_case_assignee(case.id, name).await?)
 }
 
 #[cfg(test)]

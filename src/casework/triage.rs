@@ -34,7 +34,7 @@ pub async fn attach(
     for r in references {
         ids.push(store.require_case(r.trim()).await?.id);
     }
-    store.attach_message(id, &ids, actor, now).await
+    Ok(store.attach_message(id, &ids, actor, now).await?)
 }
 
 /// A received email kept but not processed yet (a fetch or import cut off after keeping

@@ -293,6 +293,7 @@ pub async fn run_case(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
         .store
         .require_campaign(&case.campaign)
         .await
+        .map_err(anyhow::Error::from)
         .and_then(|c| crate::casework::answers::campaign_questions(&c))
         .unwrap_or_default();
     let lines = super::answers::answer_lines(&questions, &answers);

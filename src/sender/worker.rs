@@ -85,6 +85,12 @@ pub enum SendStop {
     Store(#[from] anyhow::Error),
 }
 
+impl From<crate::store::StoreError> for SendStop {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Store(e.into())
+    }
+}
+
 /// Totals of a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
@@ -818,7 +824,9 @@ async fn record_loop(
                 Op::Sent(c, at, on) => sent.push((c, at, on)),
                 // (the sessions are waiting for these)
                 Op::Claim(c) => {
-                    let _ = c.answer.send(log.claim(&c.ids, c.now, &c.boot).await);
+                    let _ = c
+                        .answer
+                        .send(log.claim(&c.ids, c.now, &c.boot).await.map_err(Into::into));
                 }
             }
         }

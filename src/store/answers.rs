@@ -2,6 +2,7 @@
 //! and a keyword rule's guess from a reply (`suggested`, with the message and the words
 //! that matched). At most one of each per case and question.
 
+use super::Result;
 use super::{parse_time, time_text, Store};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -112,7 +113,7 @@ fn row_to_answer(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<AnswerRow> {
 
 impl Store {
     /// Answers by case (in campaign and case order), then question.
-    pub async fn answers(&self, f: &AnswerFilter) -> anyhow::Result<Vec<AnswerRow>> {
+    pub async fn answers(&self, f: &AnswerFilter) -> Result<Vec<AnswerRow>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT a.case_id, c.reference, c.campaign_id, a.question, a.value, a.state,
                     a.message_id, a.evidence, a.actor, a.updated_at
@@ -133,7 +134,8 @@ impl Store {
             .await?
             .iter()
             .map(row_to_answer)
-            .collect()
+            .collect::<anyhow::Result<_>>()
+            .map_err(Into::into)
     }
 
     /// Apply a person's changes to confirmed answers, all in one transaction. Setting an
@@ -144,7 +146,7 @@ impl Store {
         changes: &[AnswerChange],
         actor: &str,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<u64> {
+    ) -> Result<u64> {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
         let mut changed = 0;
@@ -192,7 +194,7 @@ impl Store {
         &self,
         suggestions: &[NewSuggestion],
         now: DateTime<Utc>,
-    ) -> anyhow::Result<u64> {
+    ) -> Result<u64> {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
         let mut changed = 0;
@@ -232,7 +234,7 @@ impl Store {
         keys: &[(i64, String)],
         actor: &str,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<u64> {
+    ) -> Result<u64> {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
         let mut confirmed = 0;
@@ -262,7 +264,7 @@ impl Store {
     }
 
     /// The highest message id so far (to tell which emails a fetch adds).
-    pub async fn last_message_id(&self) -> anyhow::Result<Option<i64>> {
+    pub async fn last_message_id(&self) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar("SELECT MAX(id) FROM messages")
             .fetch_one(self.pool())
             .await?)
@@ -275,7 +277,7 @@ impl Store {
         &self,
         campaign_id: Option<i64>,
         after_message: Option<i64>,
-    ) -> anyhow::Result<Vec<InboundText>> {
+    ) -> Result<Vec<InboundText>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT mc.case_id, c.campaign_id, m.id, m.at, m.subject, m.text_body
              FROM message_cases mc

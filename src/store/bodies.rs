@@ -1,5 +1,6 @@
 //! Bodies and their tags.
 
+use super::Result;
 use super::{time_text, Store};
 use crate::domain::{Body, BodyKey, EmailAddress, ImportPlan};
 use anyhow::Context;
@@ -45,7 +46,7 @@ fn row_to_body(row: &sqlx::sqlite::SqliteRow, tags: Vec<String>) -> anyhow::Resu
 
 impl Store {
     /// Every body, ordered by name, with its tags.
-    pub async fn bodies(&self) -> anyhow::Result<Vec<Body>> {
+    pub async fn bodies(&self) -> Result<Vec<Body>> {
         let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
         for row in sqlx::query("SELECT body_id, tag FROM body_tags ORDER BY tag")
             .fetch_all(self.pool())
@@ -66,11 +67,12 @@ impl Store {
             let id: i64 = row.try_get("id")?;
             row_to_body(row, tags.remove(&id).unwrap_or_default())
         })
-        .collect()
+        .collect::<anyhow::Result<_>>()
+        .map_err(Into::into)
     }
 
     /// One body by its key (or, failing that, by its exact email address).
-    pub async fn body_by_key(&self, key: &str) -> anyhow::Result<Option<Body>> {
+    pub async fn body_by_key(&self, key: &str) -> Result<Option<Body>> {
         let row = sqlx::query(
             "SELECT id, key, name, email, regime, region, fields, email_flag
              FROM bodies WHERE key = $1 OR lower(email) = lower($1)
@@ -85,7 +87,7 @@ impl Store {
             .bind(id)
             .fetch_all(self.pool())
             .await?;
-        row_to_body(&row, tags).map(Some)
+        Ok(row_to_body(&row, tags).map(Some)?)
     }
 
     /// Apply an import plan in one transaction: all of it or none of it.
@@ -93,7 +95,7 @@ impl Store {
         &self,
         plan: &ImportPlan,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> anyhow::Result<ImportSummary> {
+    ) -> Result<ImportSummary> {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
         // Multi-row inserts: one statement per chunk instead of one per body.
@@ -158,7 +160,7 @@ impl Store {
     }
 
     /// Flag a body's address for a person's review (after a permanent delivery failure).
-    pub async fn flag_body_email(&self, body_id: i64, reason: &str) -> anyhow::Result<()> {
+    pub async fn flag_body_email(&self, body_id: i64, reason: &str) -> Result<()> {
         sqlx::query("UPDATE bodies SET email_flag = $1 WHERE id = $2")
             .bind(reason)
             .bind(body_id)

@@ -1,6 +1,7 @@
 //! Campaigns, and the creation of their cases.
 
 use super::{parse_time, time_text, Store};
+use super::{Result, StoreError};
 use crate::domain::{Campaign, CampaignState, CaseStatus, Reference, ReferencePrefix, ReplyToken};
 use anyhow::{anyhow, Context};
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -54,7 +55,7 @@ impl Store {
         campaign: &NewCampaign,
         cases: &[NewCase],
         now: chrono::DateTime<chrono::Utc>,
-    ) -> anyhow::Result<i64> {
+    ) -> Result<i64> {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -93,17 +94,18 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn campaigns(&self) -> anyhow::Result<Vec<Campaign>> {
+    pub async fn campaigns(&self) -> Result<Vec<Campaign>> {
         let sql = format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns ORDER BY created_at, id");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(self.pool())
             .await?
             .iter()
             .map(row_to_campaign)
-            .collect()
+            .collect::<anyhow::Result<_>>()
+            .map_err(Into::into)
     }
 
-    pub async fn campaign_by_name(&self, name: &str) -> anyhow::Result<Option<Campaign>> {
+    pub async fn campaign_by_name(&self, name: &str) -> Result<Option<Campaign>> {
         let sql = format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE name = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(name)
@@ -112,16 +114,19 @@ impl Store {
             .as_ref()
             .map(row_to_campaign)
             .transpose()
+            .map_err(Into::into)
     }
 
     /// The campaign, or an error that says how to find the right name.
-    pub async fn require_campaign(&self, name: &str) -> anyhow::Result<Campaign> {
+    pub async fn require_campaign(&self, name: &str) -> Result<Campaign> {
         self.campaign_by_name(name).await?.ok_or_else(|| {
-            anyhow!("no campaign named '{name}': `foi campaign list` shows the campaigns")
+            StoreError::NotFound(format!(
+                "no campaign named '{name}': `foi campaign list` shows the campaigns"
+            ))
         })
     }
 
-    pub async fn prefix_in_use(&self, prefix: &ReferencePrefix) -> anyhow::Result<bool> {
+    pub async fn prefix_in_use(&self, prefix: &ReferencePrefix) -> Result<bool> {
         let n: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE reference_prefix = $1")
                 .bind(prefix.as_str())
@@ -131,7 +136,7 @@ impl Store {
     }
 
     /// Case counts by status for one campaign, in the vocabulary's order.
-    pub async fn status_counts(&self, campaign_id: i64) -> anyhow::Result<Vec<(CaseStatus, i64)>> {
+    pub async fn status_counts(&self, campaign_id: i64) -> Result<Vec<(CaseStatus, i64)>> {
         let rows = sqlx::query(
             "SELECT status, COUNT(*) AS n FROM cases WHERE campaign_id = $1 GROUP BY status",
         )
@@ -149,11 +154,7 @@ impl Store {
     }
 
     /// Record the digest of the templates that passed the check (or clear it).
-    pub async fn set_checked_digest(
-        &self,
-        campaign_id: i64,
-        digest: Option<&str>,
-    ) -> anyhow::Result<()> {
+    pub async fn set_checked_digest(&self, campaign_id: i64, digest: Option<&str>) -> Result<()> {
         sqlx::query("UPDATE campaigns SET checked_digest = $1 WHERE id = $2")
             .bind(digest)
             .bind(campaign_id)

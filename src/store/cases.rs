@@ -1,6 +1,7 @@
 //! Cases and their events.
 
 use super::{parse_time, Store};
+use super::{Result, StoreError};
 use crate::domain::{BodyKey, Case, CaseStatus, Reference, ReplyToken};
 use anyhow::anyhow;
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -46,7 +47,7 @@ fn row_to_case(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Case> {
 
 impl Store {
     /// Cases matching a filter, by campaign then sequence number.
-    pub async fn cases(&self, filter: &CaseFilter) -> anyhow::Result<Vec<Case>> {
+    pub async fn cases(&self, filter: &CaseFilter) -> Result<Vec<Case>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT c.id, c.reference, c.token, c.body_id, c.regime, c.status, c.created_at,
                     k.name AS campaign, b.key AS body_key, b.name AS body_name, b.email AS body_email
@@ -71,11 +72,12 @@ impl Store {
             .await?
             .iter()
             .map(row_to_case)
-            .collect()
+            .collect::<anyhow::Result<_>>()
+            .map_err(Into::into)
     }
 
     /// One case by reference, or an error that says how to find it.
-    pub async fn require_case(&self, reference: &str) -> anyhow::Result<Case> {
+    pub async fn require_case(&self, reference: &str) -> Result<Case> {
         let r = Reference::parse(reference)
             .map(|r| r.as_str().to_string())
             .unwrap_or_else(|| reference.trim().to_string());
@@ -88,12 +90,14 @@ impl Store {
             .into_iter()
             .next()
             .ok_or_else(|| {
-                anyhow!("no case with reference '{reference}': `foi cases list` shows them")
+                StoreError::NotFound(format!(
+                    "no case with reference '{reference}': `foi cases list` shows them"
+                ))
             })
     }
 
     /// A case's events in date order.
-    pub async fn events(&self, case_id: i64) -> anyhow::Result<Vec<EventRow>> {
+    pub async fn events(&self, case_id: i64) -> Result<Vec<EventRow>> {
         let rows = sqlx::query(
             "SELECT id, kind, occurred_on, occurred_at, note, actor FROM events
              WHERE case_id = $1 ORDER BY occurred_on, id",

@@ -2,6 +2,7 @@
 //! overdue list and the chasers are computed from, and the chasers table.
 
 use super::outbox::{insert_outbox, put_blob};
+use super::Result;
 use super::{time_text, NewOutboxItem, Store};
 use crate::domain::{CaseStatus, Event};
 use anyhow::{anyhow, Context};
@@ -185,7 +186,7 @@ impl Store {
     /// text small enough (about 130 kB) to reuse memory rather than map fresh pages. Text fields travel
     /// length-prefixed (`5:hello`), so any character may appear in them. (SQLite's
     /// `group_concat` and `printf`; a Postgres store would use `string_agg` and `format`.)
-    pub async fn case_timelines(&self, f: &TimelineFilter) -> anyhow::Result<Vec<CaseTimeline>> {
+    pub async fn case_timelines(&self, f: &TimelineFilter) -> Result<Vec<CaseTimeline>> {
         use futures_util::{StreamExt, TryStreamExt};
         const SPAN: i64 = 1024;
         let bad = |what: &str| anyhow!("cannot read {what} from the database (bulk read)");
@@ -334,7 +335,7 @@ impl Store {
         status: Option<CaseStatus>,
         cancel_chasers: bool,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<u64> {
+    ) -> Result<u64> {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
         sqlx::query(
@@ -371,7 +372,7 @@ impl Store {
         case_id: i64,
         from: CaseStatus,
         to: CaseStatus,
-    ) -> anyhow::Result<bool> {
+    ) -> Result<bool> {
         let n = sqlx::query("UPDATE cases SET status = $1 WHERE id = $2 AND status = $3")
             .bind(to.as_str())
             .bind(case_id)
@@ -388,7 +389,7 @@ impl Store {
         &self,
         case_id: i64,
         now: Option<DateTime<Utc>>,
-    ) -> anyhow::Result<u64> {
+    ) -> Result<u64> {
         let now = now.map(time_text);
         let mut tx = self.pool().begin().await?;
         let n = cancel_chasers_in(&mut tx, case_id, now.as_deref()).await?;
@@ -398,10 +399,7 @@ impl Store {
 
     /// Per case of a campaign, the Message-ID of its first outbound email (the request),
     /// which chasers and campaign messages reply to.
-    pub async fn first_outbound_ids(
-        &self,
-        campaign_id: i64,
-    ) -> anyhow::Result<HashMap<i64, String>> {
+    pub async fn first_outbound_ids(&self, campaign_id: i64) -> Result<HashMap<i64, String>> {
         let rows = sqlx::query(
             "SELECT m.case_id, m.message_id FROM messages m JOIN cases c ON c.id = m.case_id
              WHERE c.campaign_id = $1 AND m.direction = 'outbound' ORDER BY m.at DESC, m.id DESC",
@@ -418,10 +416,7 @@ impl Store {
     }
 
     /// The chaser steps taken (not cancelled) for a campaign's cases: case id -> steps.
-    pub async fn chaser_steps_taken(
-        &self,
-        campaign_id: i64,
-    ) -> anyhow::Result<HashMap<i64, Vec<String>>> {
+    pub async fn chaser_steps_taken(&self, campaign_id: i64) -> Result<HashMap<i64, Vec<String>>> {
         let rows = sqlx::query(
             "SELECT h.case_id, h.step FROM chasers h JOIN cases c ON c.id = h.case_id
              WHERE c.campaign_id = $1 AND h.state <> 'cancelled'",
@@ -446,7 +441,7 @@ impl Store {
         c: &NewChaser,
         outbox: Option<&NewOutboxItem>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<bool> {
+    ) -> Result<bool> {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
         let sha = put_blob(&mut tx, &c.raw).await?;
@@ -493,7 +488,7 @@ impl Store {
     }
 
     /// Chasers in any of `states` (all when empty), oldest first.
-    pub async fn chasers(&self, states: &[&str]) -> anyhow::Result<Vec<ChaserRow>> {
+    pub async fn chasers(&self, states: &[&str]) -> Result<Vec<ChaserRow>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
         q.push(CHASER_COLUMNS)
             .push(CHASER_FROM)
@@ -512,11 +507,12 @@ impl Store {
             .await?
             .iter()
             .map(row_to_chaser)
-            .collect()
+            .collect::<anyhow::Result<_>>()
+            .map_err(Into::into)
     }
 
     /// One chaser with its stored bytes.
-    pub async fn chaser(&self, id: i64) -> anyhow::Result<Option<(ChaserRow, Vec<u8>)>> {
+    pub async fn chaser(&self, id: i64) -> Result<Option<(ChaserRow, Vec<u8>)>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
         q.push(CHASER_COLUMNS)
             .push(", b.data AS raw")
@@ -535,7 +531,7 @@ impl Store {
         id: i64,
         item_for: &(dyn Fn(&ChaserRow, Vec<u8>) -> NewOutboxItem + Sync),
         now: DateTime<Utc>,
-    ) -> anyhow::Result<bool> {
+    ) -> Result<bool> {
         let Some((row, raw)) = self.chaser(id).await? else {
             return Ok(false);
         };
@@ -567,7 +563,7 @@ impl Store {
     }
 
     /// Skip a chaser awaiting approval (or a complaint draft); `false` when it is neither.
-    pub async fn skip_chaser(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    pub async fn skip_chaser(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
         let n = sqlx::query(
             "UPDATE chasers SET state = 'skipped', decided_at = $1 WHERE id = $2 AND state IN ('pending', 'draft')",
         )
@@ -580,11 +576,7 @@ impl Store {
     }
 
     /// Assign a case to a person, or clear it (`None`).
-    pub async fn set_case_assignee(
-        &self,
-        case_id: i64,
-        assignee: Option<&str>,
-    ) -> anyhow::Result<()> {
+    pub async fn set_case_assignee(&self, case_id: i64, assignee: Option<&str>) -> Result<()> {
         sqlx::query("UPDATE cases SET assignee = $1 WHERE id = $2")
             .bind(assignee)
             .bind(case_id)
@@ -594,7 +586,7 @@ impl Store {
     }
 
     /// Who a case is assigned to.
-    pub async fn case_assignee(&self, case_id: i64) -> anyhow::Result<Option<String>> {
+    pub async fn case_assignee(&self, case_id: i64) -> Result<Option<String>> {
         Ok(
             sqlx::query_scalar("SELECT assignee FROM cases WHERE id = $1")
                 .bind(case_id)
@@ -605,10 +597,7 @@ impl Store {
     }
 
     /// Who each assigned case (of one campaign, or all) is assigned to, by case id.
-    pub async fn case_assignees(
-        &self,
-        campaign_id: Option<i64>,
-    ) -> anyhow::Result<HashMap<i64, String>> {
+    pub async fn case_assignees(&self, campaign_id: Option<i64>) -> Result<HashMap<i64, String>> {
         let mut q: QueryBuilder<Sqlite> =
             QueryBuilder::new("SELECT id, assignee FROM cases WHERE assignee IS NOT NULL");
         if let Some(id) = campaign_id {

@@ -3,6 +3,7 @@
 
 use super::outbox::sha256_hex;
 use super::script::Script;
+use super::Result;
 use super::{parse_time, time_text, Store};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -158,11 +159,10 @@ impl Store {
         raws: std::sync::Arc<Vec<Vec<u8>>>,
         sources: &[&str],
         now: DateTime<Utc>,
-    ) -> anyhow::Result<Vec<(i64, bool)>> {
-        anyhow::ensure!(
-            sources.len() == raws.len(),
-            "each inbound email needs its source"
-        );
+    ) -> Result<Vec<(i64, bool)>> {
+        if sources.len() != raws.len() {
+            return Err(anyhow::anyhow!("each inbound email needs its source").into());
+        }
         if raws.is_empty() {
             return Ok(Vec::new());
         }
@@ -234,7 +234,7 @@ impl Store {
         &self,
         mut records: Vec<IngestRecord>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         if records.is_empty() {
             return Ok(());
         }
@@ -467,7 +467,7 @@ impl Store {
     /// The evidence for matching several emails, in one round trip: for each email, the
     /// cases each lookup found (with their reference and regime), tagged with what found
     /// them. One statement per kind of lookup, whatever the number of emails.
-    pub async fn match_evidence(&self, keys: &[MatchKeys]) -> anyhow::Result<Vec<Vec<CaseHit>>> {
+    pub async fn match_evidence(&self, keys: &[MatchKeys]) -> Result<Vec<Vec<CaseHit>>> {
         let mut s = Script::read();
         let pairs = |values: &dyn Fn(&MatchKeys) -> Vec<String>| -> Vec<(i64, String)> {
             keys.iter()
@@ -500,15 +500,12 @@ impl Store {
                  SELECT DISTINCT '{tag}', k.i, c.id, c.reference, c.regime FROM k {join};\n"
             ));
         }
-        self.evidence(s, keys.len()).await
+        Ok(self.evidence(s, keys.len()).await?)
     }
 
     /// For each (address, domain): the open cases of bodies with this exact address, and
     /// of bodies on this domain, in one round trip.
-    pub async fn sender_evidence(
-        &self,
-        senders: &[(&str, &str)],
-    ) -> anyhow::Result<Vec<Vec<CaseHit>>> {
+    pub async fn sender_evidence(&self, senders: &[(&str, &str)]) -> Result<Vec<Vec<CaseHit>>> {
         let mut s = Script::read();
         if !senders.is_empty() {
             let open = "('queued','awaiting_response','acknowledged','clarification_requested','internal_review','complaint_to_regulator')";
@@ -530,7 +527,7 @@ impl Store {
                  WHERE c.status IN {open};\n"
             ));
         }
-        self.evidence(s, senders.len()).await
+        Ok(self.evidence(s, senders.len()).await?)
     }
 
     async fn evidence(&self, s: Script<'_>, n: usize) -> anyhow::Result<Vec<Vec<CaseHit>>> {
@@ -548,7 +545,7 @@ impl Store {
     }
 
     /// Inbound messages: the triage (open) or all, newest first.
-    pub async fn inbound_messages(&self, triage_only: bool) -> anyhow::Result<Vec<MessageRow>> {
+    pub async fn inbound_messages(&self, triage_only: bool) -> Result<Vec<MessageRow>> {
         let ids: Vec<i64> = if triage_only {
             sqlx::query_scalar("SELECT id FROM messages WHERE direction = 'inbound' AND triage = 'open' ORDER BY id DESC")
                 .fetch_all(self.pool())
@@ -570,7 +567,7 @@ impl Store {
     }
 
     /// The messages of a case (outbound and inbound), oldest first.
-    pub async fn case_messages(&self, case_id: i64) -> anyhow::Result<Vec<MessageRow>> {
+    pub async fn case_messages(&self, case_id: i64) -> Result<Vec<MessageRow>> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM messages WHERE case_id = $1
              UNION SELECT message_id FROM message_cases WHERE case_id = $1 ORDER BY 1",
@@ -588,7 +585,7 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn message(&self, id: i64) -> anyhow::Result<Option<MessageRow>> {
+    pub async fn message(&self, id: i64) -> Result<Option<MessageRow>> {
         let Some(r) = sqlx::query(
             "SELECT id, direction, message_id, subject, from_addr, to_addr, at, classification, classified_by,
                     reason, problem, body_reference, triage, source, text_body, raw_sha256
@@ -644,7 +641,7 @@ impl Store {
     }
 
     /// A blob's bytes (raw email or attachment).
-    pub async fn blob(&self, sha256: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    pub async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
         let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {BLOB_COLUMNS} FROM blobs b WHERE b.sha256 = $1"
         )))
@@ -657,7 +654,7 @@ impl Store {
         Ok(Some(self.blob_bytes(&row).await?))
     }
 
-    pub async fn attachment(&self, id: i64) -> anyhow::Result<Option<(AttachmentRow, Vec<u8>)>> {
+    pub async fn attachment(&self, id: i64) -> Result<Option<(AttachmentRow, Vec<u8>)>> {
         let Some(a) = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.file_name, a.content_type, a.size, a.sha256, {BLOB_COLUMNS}
              FROM attachments a JOIN blobs b ON b.sha256 = a.sha256 WHERE a.id = $1"
@@ -695,7 +692,7 @@ impl Store {
         case_ids: &[i64],
         actor: &str,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         for case_id in case_ids {
             sqlx::query(
@@ -717,7 +714,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn dismiss_message(&self, id: i64, reason: &str) -> anyhow::Result<bool> {
+    pub async fn dismiss_message(&self, id: i64, reason: &str) -> Result<bool> {
         Ok(sqlx::query("UPDATE messages SET triage = 'dismissed', reason = $1 WHERE id = $2 AND triage = 'open'")
             .bind(reason)
             .bind(id)
@@ -728,12 +725,7 @@ impl Store {
     }
 
     /// A person overrides the classification.
-    pub async fn set_classification(
-        &self,
-        id: i64,
-        kind: &str,
-        actor: &str,
-    ) -> anyhow::Result<bool> {
+    pub async fn set_classification(&self, id: i64, kind: &str, actor: &str) -> Result<bool> {
         Ok(sqlx::query("UPDATE messages SET classification = $1, classified_by = $2 WHERE id = $3 AND direction = 'inbound'")
             .bind(kind)
             .bind(actor)
@@ -745,11 +737,7 @@ impl Store {
     }
 
     /// IMAP bookkeeping: (uidvalidity, last uid stored) of a folder.
-    pub async fn folder_state(
-        &self,
-        source: &str,
-        folder: &str,
-    ) -> anyhow::Result<Option<(u32, u32)>> {
+    pub async fn folder_state(&self, source: &str, folder: &str) -> Result<Option<(u32, u32)>> {
         let r = sqlx::query(
             "SELECT uidvalidity, last_uid FROM mailbox_folders WHERE source = $1 AND folder = $2",
         )
@@ -777,7 +765,7 @@ impl Store {
         uidvalidity: u32,
         last_uid: u32,
         synced: bool,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let _turn = self.write_turn().await;
         let pool = if synced { self.durable() } else { self.pool() };
         sqlx::query(

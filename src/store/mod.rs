@@ -9,6 +9,7 @@ mod bodies;
 mod campaigns;
 mod cases;
 mod casework;
+mod error;
 mod journal;
 mod messages;
 mod outbox;
@@ -23,6 +24,7 @@ pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
 pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineFilter};
+pub use error::{Result, StoreError};
 pub use journal::SendJournal;
 pub use messages::{
     AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment,
@@ -74,20 +76,21 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl Store {
     /// Create the database if needed and apply every migration.
-    pub async fn create(path: &Path) -> anyhow::Result<Self> {
-        Self::connect(path, true).await
+    pub async fn create(path: &Path) -> Result<Self> {
+        Ok(Self::connect(path, true).await?)
     }
 
     /// Open an existing database (applying any new migrations); a missing file is an error
     /// that says to run `foi init`.
-    pub async fn open(path: &Path) -> anyhow::Result<Self> {
+    pub async fn open(path: &Path) -> Result<Self> {
         if !path.exists() {
-            anyhow::bail!(
+            return Err(anyhow::anyhow!(
                 "no database at {}: run `foi init` first, or check [storage] database in the config",
                 path.display()
-            );
+            )
+            .into());
         }
-        Self::connect(path, false).await
+        Ok(Self::connect(path, false).await?)
     }
 
     async fn connect(path: &Path, create: bool) -> anyhow::Result<Self> {
@@ -159,8 +162,8 @@ impl Store {
     }
 
     /// The sender's journal, open for appending (hold the sender lock).
-    pub fn send_journal(&self) -> anyhow::Result<SendJournal> {
-        SendJournal::open(&self.journal)
+    pub fn send_journal(&self) -> Result<SendJournal> {
+        Ok(SendJournal::open(&self.journal)?)
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {

@@ -5,9 +5,10 @@
 //! (content-addressed blobs) live here too.
 
 use super::script::Script;
+use super::Result;
 use super::{parse_time, time_text, Store};
 use crate::domain::CaseStatus;
-use anyhow::{anyhow, bail, Context};
+use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -206,7 +207,7 @@ impl Store {
         campaign_id: i64,
         items: &[NewOutboxItem],
         now: DateTime<Utc>,
-    ) -> anyhow::Result<usize> {
+    ) -> Result<usize> {
         let mut tx = self.pool().begin().await?;
         let changed = sqlx::query(
             "UPDATE campaigns SET state = 'launched' WHERE id = $1 AND state = 'draft'",
@@ -216,7 +217,10 @@ impl Store {
         .await?
         .rows_affected();
         if changed != 1 {
-            bail!("the campaign is not a draft: it was launched (or cancelled) already");
+            return Err(anyhow!(
+                "the campaign is not a draft: it was launched (or cancelled) already"
+            )
+            .into());
         }
         self.queue_in(&mut tx, items, now).await?;
         for item in items {
@@ -232,7 +236,7 @@ impl Store {
     }
 
     /// Queue emails (chasers, campaign-wide messages) in one transaction.
-    pub async fn queue(&self, items: &[NewOutboxItem], now: DateTime<Utc>) -> anyhow::Result<()> {
+    pub async fn queue(&self, items: &[NewOutboxItem], now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         self.queue_in(&mut tx, items, now).await?;
         tx.commit().await?;
@@ -258,7 +262,7 @@ impl Store {
         campaign_id: i64,
         from: &[&str],
         to: &str,
-    ) -> anyhow::Result<bool> {
+    ) -> Result<bool> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE campaigns SET state = ");
         q.push_bind(to.to_string())
             .push(" WHERE id = ")
@@ -273,7 +277,7 @@ impl Store {
     }
 
     /// Cancel a campaign: its unsent emails are withdrawn and their cases cancelled.
-    pub async fn cancel_campaign(&self, campaign_id: i64) -> anyhow::Result<u64> {
+    pub async fn cancel_campaign(&self, campaign_id: i64) -> Result<u64> {
         let mut tx = self.pool().begin().await?;
         let n = sqlx::query(
             "UPDATE outbox SET state = 'cancelled'
@@ -304,7 +308,7 @@ impl Store {
     /// boot is uncertain too (a power cut may have lost journal lines, which are written
     /// without waiting for the disk), and so is every claim when the journal is damaged.
     /// Committed and synced before the journal is emptied. Returns (uncertain, requeued).
-    pub async fn recover_outbox(&self, boot: &str) -> anyhow::Result<(u64, u64)> {
+    pub async fn recover_outbox(&self, boot: &str) -> Result<(u64, u64)> {
         let journal = super::journal::read(&self.journal)?;
         if journal.damaged {
             tracing::warn!(
@@ -360,7 +364,7 @@ impl Store {
     }
 
     /// Give back claims that were not used (the run is ending).
-    pub async fn release_claims(&self, ids: &[i64]) -> anyhow::Result<()> {
+    pub async fn release_claims(&self, ids: &[i64]) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         for id in ids {
             sqlx::query("UPDATE outbox SET state = 'queued', attempts = attempts - 1 WHERE id = $1 AND state = 'claimed'")
@@ -373,14 +377,14 @@ impl Store {
     }
 
     /// A connection of its own for the sender's hot path (see [`ProgressLog`]).
-    pub async fn progress_log(&self) -> anyhow::Result<ProgressLog> {
+    pub async fn progress_log(&self) -> Result<ProgressLog> {
         Ok(ProgressLog {
             conn: self.pool().acquire().await?,
         })
     }
 
     /// Claims of the last day, to resume pacing.
-    pub async fn pacing_history(&self, since: DateTime<Utc>) -> anyhow::Result<PacingHistory> {
+    pub async fn pacing_history(&self, since: DateTime<Utc>) -> Result<PacingHistory> {
         let rows = sqlx::query(
             "SELECT claimed_at, recipient_domain FROM outbox
              WHERE claimed_at IS NOT NULL AND claimed_at > $1 ORDER BY claimed_at",
@@ -398,11 +402,7 @@ impl Store {
 
     /// Due emails of launched campaigns, oldest first, without their bytes: candidates for
     /// the pacer to choose from.
-    pub async fn due_emails(
-        &self,
-        now: DateTime<Utc>,
-        limit: i64,
-    ) -> anyhow::Result<Vec<(i64, String)>> {
+    pub async fn due_emails(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<(i64, String)>> {
         let rows = sqlx::query(
             "SELECT o.id, o.recipient_domain FROM outbox o
              JOIN cases c ON c.id = o.case_id JOIN campaigns k ON k.id = c.campaign_id
@@ -419,7 +419,7 @@ impl Store {
     }
 
     /// When the next queued email of a launched campaign falls due.
-    pub async fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
+    pub async fn next_due_at(&self) -> Result<Option<DateTime<Utc>>> {
         let t: Option<String> = sqlx::query_scalar(
             "SELECT MIN(o.not_before) FROM outbox o
              JOIN cases c ON c.id = o.case_id JOIN campaigns k ON k.id = c.campaign_id
@@ -427,19 +427,14 @@ impl Store {
         )
         .fetch_one(self.pool())
         .await?;
-        t.as_deref().map(parse_time).transpose()
+        Ok(t.as_deref().map(parse_time).transpose()?)
     }
 
     /// Claim emails for sending: each moves from `queued` to `claimed` (its attempt counted)
     /// in ONE durable commit that is on disk before any of them is handed to the server.
     /// Three set-based statements for the whole batch.
-    pub async fn claim(
-        &self,
-        ids: &[i64],
-        now: DateTime<Utc>,
-        boot: &str,
-    ) -> anyhow::Result<Vec<Claimed>> {
-        claim_on(&mut *self.durable().acquire().await?, ids, now, boot).await
+    pub async fn claim(&self, ids: &[i64], now: DateTime<Utc>, boot: &str) -> Result<Vec<Claimed>> {
+        Ok(claim_on(&mut *self.durable().acquire().await?, ids, now, boot).await?)
     }
 
     /// Record one sent email (see [`ProgressLog::record_sent`]).
@@ -448,7 +443,7 @@ impl Store {
         c: &Claimed,
         at: DateTime<Utc>,
         date_of_receipt: NaiveDate,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let record = SentRecord {
             claimed: c,
             at,
@@ -460,7 +455,7 @@ impl Store {
     /// Sent emails whose message, event and case status were not written (taken from the
     /// journal of a run that stopped, see [`Store::recover_outbox`]), with when they were
     /// sent. Their bytes are not read: settling does not need them.
-    pub async fn unsettled_sent(&self) -> anyhow::Result<Vec<(Claimed, DateTime<Utc>)>> {
+    pub async fn unsettled_sent(&self) -> Result<Vec<(Claimed, DateTime<Utc>)>> {
         // Usually none: every sent email has its message (one each, and only they have one).
         let missing: i64 = sqlx::query_scalar(
             "SELECT (SELECT count(*) FROM outbox WHERE state = 'sent')
@@ -491,7 +486,7 @@ impl Store {
     }
 
     /// Settle sent emails (see [`ProgressLog::settle`]), in batches.
-    pub async fn settle_sent(&self, sent: &[SentRecord<'_>]) -> anyhow::Result<()> {
+    pub async fn settle_sent(&self, sent: &[SentRecord<'_>]) -> Result<()> {
         let mut log = self.progress_log().await?;
         for batch in sent.chunks(256) {
             log.settle(batch).await?;
@@ -500,12 +495,7 @@ impl Store {
     }
 
     /// A temporary failure: back to the queue until `retry_at`.
-    pub async fn record_retry(
-        &self,
-        id: i64,
-        error: &str,
-        retry_at: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
+    pub async fn record_retry(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> Result<()> {
         self.end_attempt(
             id,
             "state = 'queued', not_before = $3",
@@ -513,20 +503,23 @@ impl Store {
             Some(retry_at),
         )
         .await
+        .map_err(Into::into)
     }
 
     /// The message went and no answer came: the server may have taken it. A person settles
     /// it (`foi outbox resolve`), as after a crash.
-    pub async fn record_uncertain(&self, id: i64, error: &str) -> anyhow::Result<()> {
+    pub async fn record_uncertain(&self, id: i64, error: &str) -> Result<()> {
         self.end_attempt(id, "state = 'uncertain'", error, None)
             .await
+            .map_err(Into::into)
     }
 
     /// The attempt never really happened (the run stopped on a configuration error): back
     /// to the queue without counting it.
-    pub async fn release(&self, id: i64, error: &str) -> anyhow::Result<()> {
+    pub async fn release(&self, id: i64, error: &str) -> Result<()> {
         self.end_attempt(id, "state = 'queued', attempts = attempts - 1", error, None)
             .await
+            .map_err(Into::into)
     }
 
     /// End an email's open attempt without it being sent: `set` its new state (`$3` is
@@ -560,7 +553,7 @@ impl Store {
         flag_address: bool,
         at: DateTime<Utc>,
         on: NaiveDate,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let at_text = time_text(at);
         let mut tx = self.pool().begin().await?;
         sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE id = $2")
@@ -603,7 +596,7 @@ impl Store {
         &self,
         state: Option<OutboxState>,
         id: Option<i64>,
-    ) -> anyhow::Result<Vec<OutboxRow>> {
+    ) -> Result<Vec<OutboxRow>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT o.id, c.reference, k.name AS campaign, o.kind, o.recipient, o.state, o.attempts,
                     o.not_before, o.last_error, o.claimed_at, o.sent_at, o.message_id
@@ -644,7 +637,7 @@ impl Store {
     }
 
     /// The claimed form of one outbox email (for settling an uncertain one).
-    pub async fn outbox_item(&self, id: i64) -> anyhow::Result<Option<(OutboxState, Claimed)>> {
+    pub async fn outbox_item(&self, id: i64) -> Result<Option<(OutboxState, Claimed)>> {
         let row = sqlx::query(
             "SELECT o.id, o.case_id, o.kind, o.message_id, o.envelope_from, o.recipient, o.recipient_domain,
                     o.subject, o.attempts, o.state, o.claimed_at, o.raw_sha256, b.data, c.reference, c.regime
@@ -663,7 +656,7 @@ impl Store {
     }
 
     /// Settle an uncertain email as "not sent": queue it again now.
-    pub async fn requeue_uncertain(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    pub async fn requeue_uncertain(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
         Ok(sqlx::query("UPDATE outbox SET state = 'queued', not_before = $1, last_error = 'resend requested by a person' WHERE id = $2 AND state = 'uncertain'")
             .bind(time_text(now))
             .bind(id)
@@ -673,7 +666,7 @@ impl Store {
     }
 
     /// Outbox counts by state.
-    pub async fn outbox_counts(&self) -> anyhow::Result<Vec<(OutboxState, i64)>> {
+    pub async fn outbox_counts(&self) -> Result<Vec<(OutboxState, i64)>> {
         let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
             .fetch_all(self.pool())
             .await?;
@@ -761,7 +754,7 @@ impl ProgressLog {
     /// event and for a request its case's status. Written without waiting for the disk:
     /// until then the journal holds them. An email that is not claimed (or uncertain)
     /// fails the whole batch, which then changes nothing.
-    pub async fn record_sent(&mut self, sent: &[SentRecord<'_>]) -> anyhow::Result<()> {
+    pub async fn record_sent(&mut self, sent: &[SentRecord<'_>]) -> Result<()> {
         if sent.is_empty() {
             return Ok(());
         }
@@ -771,12 +764,13 @@ impl ProgressLog {
         match s.run(&mut self.conn).await {
             Ok(_) => Ok(()),
             // the guards (see `sent_sql` and `settle_sql`)
-            Err(e) if format!("{e:#}").contains("malformed JSON") => bail!(
+            Err(e) if format!("{e:#}").contains("malformed JSON") => Err(anyhow!(
                 "cannot record sent emails: one of them was not being sent, or was recorded \
                  already (the outbox changed under the sender); nothing was recorded: stop and \
                  check `foi outbox`"
-            ),
-            Err(e) => Err(e.context("cannot record sent emails")),
+            )
+            .into()),
+            Err(e) => Err(e.context("cannot record sent emails").into()),
         }
     }
 
@@ -789,7 +783,7 @@ impl ProgressLog {
         ids: &[i64],
         now: DateTime<Utc>,
         boot: &str,
-    ) -> anyhow::Result<Vec<Claimed>> {
+    ) -> Result<Vec<Claimed>> {
         sqlx::query("PRAGMA synchronous = FULL")
             .execute(&mut *self.conn)
             .await?;
@@ -797,14 +791,14 @@ impl ProgressLog {
         sqlx::query("PRAGMA synchronous = NORMAL")
             .execute(&mut *self.conn)
             .await?;
-        claimed
+        Ok(claimed?)
     }
 
     /// Write what follows from emails already committed as `sent` (by a recovery): each
     /// one's outbound message, its event, and for a request its case's status, in ONE
     /// transaction. An email settled already fails the whole batch (nothing is written
     /// twice).
-    pub async fn settle(&mut self, sent: &[SentRecord<'_>]) -> anyhow::Result<()> {
+    pub async fn settle(&mut self, sent: &[SentRecord<'_>]) -> Result<()> {
         if sent.is_empty() {
             return Ok(());
         }
@@ -812,11 +806,14 @@ impl ProgressLog {
         settle_sql(&mut s, sent);
         match s.run(&mut self.conn).await {
             Ok(_) => Ok(()),
-            Err(e) if format!("{e:#}").contains("malformed JSON") => bail!(
+            Err(e) if format!("{e:#}").contains("malformed JSON") => Err(anyhow!(
                 "cannot record the messages of sent emails: one of them was recorded already \
                  or is not sent; nothing was written: stop and check `foi outbox`"
-            ),
-            Err(e) => Err(e.context("cannot record the messages of sent emails")),
+            )
+            .into()),
+            Err(e) => Err(e
+                .context("cannot record the messages of sent emails")
+                .into()),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! groups and counts by: each case's region and tags, the confirmed answers, and the text
 //! of each refusal. Each is one query returning one row (a JSON array of tuples).
 
+use super::Result;
 use super::Store;
 use anyhow::Context;
 
@@ -51,7 +52,7 @@ impl Store {
     }
 
     /// Region and tags of every case of a campaign.
-    pub async fn case_groupings(&self, campaign_id: i64) -> anyhow::Result<Vec<CaseGrouping>> {
+    pub async fn case_groupings(&self, campaign_id: i64) -> Result<Vec<CaseGrouping>> {
         // Tags never contain spaces (the import splits on them), so a space joins them.
         let rows: Vec<(i64, Option<String>, Option<String>)> = self
             .campaign_rows(
@@ -82,10 +83,7 @@ impl Store {
     }
 
     /// The confirmed answers of a campaign's cases (suggestions are not counted).
-    pub async fn confirmed_answers(
-        &self,
-        campaign_id: i64,
-    ) -> anyhow::Result<Vec<ConfirmedAnswer>> {
+    pub async fn confirmed_answers(&self, campaign_id: i64) -> Result<Vec<ConfirmedAnswer>> {
         let rows: Vec<(i64, String, String)> = self
             .campaign_rows(
                 "SELECT json_group_array(json_array(a.case_id, a.question, a.value))
@@ -105,7 +103,7 @@ impl Store {
     }
 
     /// Every refusal event of a campaign's cases, with the text of the reply it came from.
-    pub async fn refusal_texts(&self, campaign_id: i64) -> anyhow::Result<Vec<RefusalText>> {
+    pub async fn refusal_texts(&self, campaign_id: i64) -> Result<Vec<RefusalText>> {
         let rows: Vec<(i64, Option<String>, Option<String>)> = self
             .campaign_rows(
                 "SELECT json_group_array(json_array(e.case_id, e.note, m.text_body))

@@ -1,9 +1,10 @@
 //! Dashboard users, their sessions and failed sign-ins. Only hashes of secrets are stored:
 //! the argon2 PHC string of a password, the SHA-256 of a session cookie or calendar token.
 
+use super::Result;
 use super::{parse_time, time_text, Store};
 use crate::domain::{Role, UserName};
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -53,13 +54,13 @@ impl Store {
         role: Role,
         password_hash: &str,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<i64> {
+    ) -> Result<i64> {
         let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE name = $1")
             .bind(name.as_str())
             .fetch_one(self.pool())
             .await?;
         if taken > 0 {
-            bail!("a user named '{name}' exists already: `foi users passwd {name}` changes the password");
+            return Err(anyhow!("a user named '{name}' exists already: `foi users passwd {name}` changes the password").into());
         }
         Ok(sqlx::query_scalar(
             "INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -72,21 +73,19 @@ impl Store {
         .await?)
     }
 
-    pub async fn users(&self) -> anyhow::Result<Vec<UserRow>> {
+    pub async fn users(&self) -> Result<Vec<UserRow>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY name");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(self.pool())
             .await?
             .iter()
             .map(row_to_user)
-            .collect()
+            .collect::<anyhow::Result<_>>()
+            .map_err(Into::into)
     }
 
     /// A user and their password hash, for signing in.
-    pub async fn user_with_password(
-        &self,
-        name: &str,
-    ) -> anyhow::Result<Option<(UserRow, String)>> {
+    pub async fn user_with_password(&self, name: &str) -> Result<Option<(UserRow, String)>> {
         let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE name = $1");
         let Some(r) = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(name)
@@ -99,7 +98,7 @@ impl Store {
     }
 
     /// Remove a user (their sessions go with them); `false` when there is none.
-    pub async fn remove_user(&self, name: &str) -> anyhow::Result<bool> {
+    pub async fn remove_user(&self, name: &str) -> Result<bool> {
         let n = sqlx::query("DELETE FROM users WHERE name = $1")
             .bind(name)
             .execute(self.pool())
@@ -109,7 +108,7 @@ impl Store {
     }
 
     /// Set a new password and end the user's sessions; `false` when there is no such user.
-    pub async fn set_password(&self, name: &str, password_hash: &str) -> anyhow::Result<bool> {
+    pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool> {
         let mut tx = self.pool().begin().await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
             .bind(password_hash)
@@ -133,7 +132,7 @@ impl Store {
         csrf_token: &str,
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(time_text(now))
@@ -158,7 +157,7 @@ impl Store {
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<Option<SessionUser>> {
+    ) -> Result<Option<SessionUser>> {
         let Some(r) = sqlx::query(
             "SELECT u.id, u.name, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2",
@@ -179,7 +178,7 @@ impl Store {
         }))
     }
 
-    pub async fn end_session(&self, token_hash: &str) -> anyhow::Result<()> {
+    pub async fn end_session(&self, token_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(self.pool())
@@ -192,7 +191,7 @@ impl Store {
         user_name: &str,
         ip: &str,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         // Only the last day matters to the limit: older failures go.
         sqlx::query("DELETE FROM login_failures WHERE at < $1")
@@ -215,7 +214,7 @@ impl Store {
         user_name: &str,
         ip: &str,
         since: DateTime<Utc>,
-    ) -> anyhow::Result<(i64, i64)> {
+    ) -> Result<(i64, i64)> {
         let r = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM login_failures WHERE user_name = $1 AND at > $3) AS by_user,
                     (SELECT COUNT(*) FROM login_failures WHERE ip = $2 AND at > $3) AS by_ip",
@@ -229,7 +228,7 @@ impl Store {
     }
 
     /// A successful sign-in forgets the user's failures.
-    pub async fn clear_login_failures(&self, user_name: &str) -> anyhow::Result<()> {
+    pub async fn clear_login_failures(&self, user_name: &str) -> Result<()> {
         sqlx::query("DELETE FROM login_failures WHERE user_name = $1")
             .bind(user_name)
             .execute(self.pool())
@@ -238,11 +237,7 @@ impl Store {
     }
 
     /// Set (or, with `None`, revoke) a user's calendar feed token hash.
-    pub async fn set_calendar_token(
-        &self,
-        user_id: i64,
-        token_hash: Option<&str>,
-    ) -> anyhow::Result<()> {
+    pub async fn set_calendar_token(&self, user_id: i64, token_hash: Option<&str>) -> Result<()> {
         sqlx::query("UPDATE users SET calendar_token_hash = $1 WHERE id = $2")
             .bind(token_hash)
             .bind(user_id)
@@ -252,10 +247,7 @@ impl Store {
     }
 
     /// The user a calendar feed token belongs to.
-    pub async fn user_by_calendar_token(
-        &self,
-        token_hash: &str,
-    ) -> anyhow::Result<Option<UserRow>> {
+    pub async fn user_by_calendar_token(&self, token_hash: &str) -> Result<Option<UserRow>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE calendar_token_hash = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(token_hash)
@@ -264,5 +256,6 @@ impl Store {
             .as_ref()
             .map(row_to_user)
             .transpose()
+            .map_err(Into::into)
     }
 }

@@ -3,6 +3,7 @@
 //! number changes only for commits made on other connections). The dashboard keeps its
 //! costly overdue list while this number stays the same.
 
+use super::Result;
 use super::Store;
 use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
 
@@ -15,7 +16,7 @@ pub struct ChangeWatch {
 impl Store {
     /// A watch on this database (one more connection, kept open: a new connection would
     /// count from the start again).
-    pub async fn change_watch(&self) -> anyhow::Result<ChangeWatch> {
+    pub async fn change_watch(&self) -> Result<ChangeWatch> {
         let options = (*self.pool().connect_options()).clone();
         let conn = SqlitePoolOptions::new()
             .max_connections(1)
@@ -30,7 +31,7 @@ impl Store {
 
 impl ChangeWatch {
     /// A number that differs from the last one read whenever a commit happened in between.
-    pub async fn version(&self) -> anyhow::Result<i64> {
+    pub async fn version(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("PRAGMA data_version")
             .fetch_one(&self.conn)
             .await?)

@@ -155,7 +155,7 @@ impl FromRequestParts<WebState> for User {
                 csrf: s.csrf_token,
             }),
             Ok(None) => Err(unauthenticated(parts)),
-            Err(e) => Err(WebError::Internal(e).into_response()),
+            Err(e) => Err(WebError::Internal(e.into()).into_response()),
         }
     }
 }

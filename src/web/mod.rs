@@ -210,6 +210,16 @@ impl From<anyhow::Error> for WebError {
     }
 }
 
+/// A missing thing is a 404; any other store failure is the server's (500).
+impl From<crate::store::StoreError> for WebError {
+    fn from(e: crate::store::StoreError) -> Self {
+        match e {
+            crate::store::StoreError::NotFound(m) => Self::NotFound(m),
+            crate::store::StoreError::Other(e) => Self::Internal(e),
+        }
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         Self::Internal(e.into())

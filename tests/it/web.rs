@@ -1058,3 +1058,61 @@ async fn a_ticked_case_is_chased_now_before_its_step_falls_due() {
         "{queued}"
     );
 }
+
+/// A thing that is not there is a 404; a store that fails is a 500, never a 404 (nor a
+/// 4xx that blames the request). The failure is a real one: the database loses its cases
+/// table under the running dashboard (sessions still work, so the page gets that far).
+#[tokio::test]
+async fn a_missing_thing_is_a_404_and_a_failing_store_a_500() {
+    let w = seeded();
+    let mut c = Client::signed_in(app(&w, WEB_NOW).await, "sam").await;
+    for path in [
+        "/cases/POL-9999",
+        "/attachments/99999",
+        "/report/nosuch/document",
+    ] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.body);
+    }
+    assert!(c
+        .get("/cases/POL-9999")
+        .await
+        .body
+        .contains("There is no case POL-9999."));
+    let csrf = c.csrf().await;
+    let bulk = [
+        ("csrf", csrf.as_str()),
+        ("case", "POL-9999"),
+        ("action", "assign"),
+        ("assignee", "sam"),
+    ];
+    let r = c.post("/overdue/bulk", &bulk).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(c.get("/cases/POL-0001").await.status, StatusCode::OK);
+
+    let config = foi::config::Config::load(&w.config()).unwrap();
+    let db = sqlx::sqlite::SqlitePoolOptions::new()
+        .connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(config.database_path()))
+        .await
+        .unwrap();
+    sqlx::query("ALTER TABLE cases RENAME TO cases_lost")
+        .execute(&db)
+        .await
+        .unwrap();
+    let r = c.get("/cases/POL-0001").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.body);
+    assert!(r.body.contains("Something went wrong"), "{}", r.body);
+    assert!(
+        !r.body.contains("no such table"),
+        "the cause stays in the log: {}",
+        r.body
+    );
+    let bulk = [
+        ("csrf", csrf.as_str()),
+        ("case", "POL-0001"),
+        ("action", "assign"),
+        ("assignee", "sam"),
+    ];
+    let r = c.post("/overdue/bulk", &bulk).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.body);
+}

@@ -9,7 +9,7 @@ use crate::domain::{Case, CaseStatus, Question, QuestionType};
 use crate::ingest::classify::Kind;
 use crate::ingest::sanitize::{sanitize_file_name, sanitize_html};
 use crate::standing::{self, standing, Standing};
-use crate::store::{EventRow, MessageRow};
+use crate::store::{EventRow, MessageRow, StoreError};
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::{html, invalid, WebError, WebResult, WebState};
 use askama::Template;
@@ -84,7 +84,10 @@ async fn load_case(state: &WebState, reference: &str) -> WebResult<Case> {
         .store
         .require_case(reference)
         .await
-        .map_err(|_| WebError::NotFound(format!("There is no case {reference}.")))
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => WebError::NotFound(format!("There is no case {reference}.")),
+            e => e.into(),
+        })
 }
 
 async fn deadline_view(state: &WebState, case: &Case) -> anyhow::Result<Option<DeadlineView>> {
@@ -250,7 +253,7 @@ pub async fn page(
 /// A refused change says why; a store failure is the server's.
 fn staff_error(e: crate::casework::staff::StaffError) -> WebError {
     match e {
-        crate::casework::staff::StaffError::Store(e) => WebError::Internal(e),
+        crate::casework::staff::StaffError::Store(e) => e.into(),
         e => WebError::Invalid(e.to_string()),
     }
 }

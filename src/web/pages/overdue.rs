@@ -4,8 +4,9 @@
 
 use super::{enc, words, Nav};
 use crate::casework::overdue::{self, OverdueFilter, OverdueRow};
+use crate::store::StoreError;
 use crate::web::auth::{see_other, EditForm, User};
-use crate::web::{html, invalid, WebError, WebResult, WebState};
+use crate::web::{html, WebError, WebResult, WebState};
 use askama::Template;
 use axum::extract::{Query, State};
 use std::collections::HashMap;
@@ -221,7 +222,11 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
     }
     let mut cases = Vec::new();
     for r in &refs {
-        cases.push(state.store.require_case(r).await.map_err(invalid)?);
+        // A ticked case that has gone is the request's fault; a store failure the server's.
+        cases.push(state.store.require_case(r).await.map_err(|e| match e {
+            StoreError::NotFound(m) => WebError::Invalid(m),
+            e => e.into(),
+        })?);
     }
     match form.get("action") {
         "assign" => {
