@@ -24,6 +24,10 @@
 //!   imports `web`, nothing imports `cli`.
 //! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
 
+// Data goes to stdout through `cli::Printer` only: a bare `println!` panics when the reader
+// of a pipe goes away.
+#![deny(clippy::print_stdout)]
+
 pub mod casework;
 pub mod cli;
 pub mod clock;

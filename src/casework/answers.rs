@@ -336,6 +336,89 @@ pub async fn import(
     }))
 }
 
+/// A person codes a case's answers (`key=value` pairs; an empty value clears): every
+/// value is checked against its question first, and if any is wrong (each is named, with
+/// why), or the caller found `problems` already in what was typed, none is saved and every
+/// problem is returned at once. Otherwise returns the changes made and how many differed
+/// from the stored answers.
+pub async fn answer_case(
+    store: &Store,
+    case: &Case,
+    pairs: &[(String, String)],
+    mut problems: Vec<String>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(Vec<AnswerChange>, u64), Vec<String>>> {
+    let campaign = store.require_campaign(&case.campaign).await?;
+    let questions = campaign_questions(&campaign)?;
+    let changes = match plan_case_answers(&questions, case.id, pairs) {
+        Ok(c) if problems.is_empty() => c,
+        Ok(_) => return Ok(Err(problems)),
+        Err(more) => {
+            problems.extend(more);
+            return Ok(Err(problems));
+        }
+    };
+    let n = store.apply_answers(&changes, actor, now).await?;
+    Ok(Ok((changes, n)))
+}
+
+/// Why a suggestion could not be confirmed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfirmError {
+    #[error("case {reference} has no suggestion for '{key}'")]
+    NoSuggestion { reference: String, key: String },
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// A person confirms the suggested answer to `key` on `case`: from then on it counts as
+/// theirs.
+pub async fn confirm_suggestion(
+    store: &Store,
+    case: &Case,
+    key: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, ConfirmError> {
+    let found = store
+        .answers(&AnswerFilter {
+            case_id: Some(case.id),
+            state: Some(AnswerState::Suggested),
+            ..Default::default()
+        })
+        .await?;
+    if !found.iter().any(|a| a.question == key) {
+        return Err(ConfirmError::NoSuggestion {
+            reference: case.reference.to_string(),
+            key: key.to_string(),
+        });
+    }
+    Ok(store
+        .confirm_suggestions(&[(case.id, key.to_string())], actor, now)
+        .await?)
+}
+
+/// A person confirms every pending suggestion of a campaign. Returns how many.
+pub async fn confirm_campaign_suggestions(
+    store: &Store,
+    campaign: &Campaign,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u64> {
+    let keys: Vec<(i64, String)> = store
+        .answers(&AnswerFilter {
+            campaign_id: Some(campaign.id),
+            state: Some(AnswerState::Suggested),
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .map(|a| (a.case_id, a.question))
+        .collect();
+    Ok(store.confirm_suggestions(&keys, actor, now).await?)
+}
+
 /// Which replies to read for suggestions.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SuggestScope {

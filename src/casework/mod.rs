@@ -6,6 +6,8 @@
 //! `domain`, `deadlines`, `config` and `clock`; never `cli`, `web` or `scheduler`.
 
 pub mod answers;
+pub mod bodies;
+pub mod campaigns;
 pub mod chasers;
 pub mod compose;
 pub mod events;
@@ -13,7 +15,9 @@ pub mod export;
 pub mod launch;
 pub mod messages;
 pub mod mime;
+pub mod outbox;
 pub mod overdue;
+pub mod replies;
 pub mod report;
 pub mod staff;
 pub mod triage;

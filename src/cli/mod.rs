@@ -1,29 +1,47 @@
-//! The `foi` command line: one file per subcommand (clap derive; doc comments are the
-//! `--help`). Data goes to stdout (tables for people, `--json`/`--csv` for scripts); logs and
-//! progress go to stderr. This is the layer that ties config, store, templates and the
-//! workers together; nothing imports it.
+//! The `foi` command line, thin: one folder per noun and one file per verb (as himalaya
+//! lays out its CLI). Each verb is a clap struct with an `execute` that parses what is left
+//! into domain types, calls the use cases (`casework`) or the workers, and prints through
+//! the one [`Printer`] (table | `--json` | `--csv`; data to stdout, logs and progress to
+//! stderr). The doc comments on [`Command`] and on each noun's enum are the `--help`.
+//!
+//! Top-level verbs (`init`, `send`, `fetch`, `report` ...) are files here; nouns with verbs
+//! (`case`, `campaign`, `chasers` ...) are folders. `app.rs` loads what commands work
+//! with, `args.rs` holds the arguments several share. This is the layer that ties
+//! everything together; nothing imports it.
 
 mod answers;
+mod app;
+mod args;
+mod attachment;
 mod bodies;
 mod campaign;
+mod case;
 mod cases;
 mod chasers;
+mod deadline;
 mod deadlines;
 mod export;
-mod ingest;
+mod fetch;
+mod import_mail;
 mod init;
-pub mod output;
+mod message;
+mod outbox;
+mod overdue;
+mod printer;
+mod regimes;
 mod report;
+mod run;
 mod send;
 mod serve;
+mod triage;
 mod users;
 
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::store::Store;
+pub use app::App;
+pub use printer::{FormatArgs, Printer, Table};
+
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// FOI Campaigner: send Freedom of Information requests to many public bodies, track every
 /// reply and deadline, chase late bodies and report the answers.
@@ -45,7 +63,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a working folder: foi.toml, the database and the data folders.
-    Init(init::InitArgs),
+    Init(init::InitCommand),
     /// The directory of public bodies: import, list, show.
     #[command(subcommand)]
     Bodies(bodies::BodiesCommand),
@@ -57,33 +75,33 @@ pub enum Command {
     Cases(cases::CasesCommand),
     /// One case: show, record an event, its deadline, set its status, note, assign, answer.
     #[command(subcommand)]
-    Case(cases::CaseCommand),
+    Case(case::CaseCommand),
     /// List the regimes (laws and clocks) bodies can be under.
-    Regimes(cases::RegimesArgs),
+    Regimes(regimes::RegimesCommand),
     /// Deliver the emails that are due now (pacing and send window allowing), then exit.
-    Send(send::SendArgs),
+    Send(send::SendCommand),
     /// The outbox: list emails by state; settle uncertain ones.
-    Outbox(send::OutboxArgs),
+    Outbox(outbox::OutboxCommand),
     /// Read new replies from the configured source (Maildir or IMAP) once: keep each raw,
     /// parse, classify, attach to its case or put in triage.
-    Fetch(ingest::FetchArgs),
+    Fetch(fetch::FetchCommand),
     /// Import `.eml` or mbox files exported from a mail client, like `foi fetch`.
-    ImportMail(ingest::ImportMailArgs),
+    ImportMail(import_mail::ImportMailCommand),
     /// Emails that matched no case: list, show, attach to cases, dismiss.
     #[command(subcommand)]
-    Triage(ingest::TriageCommand),
+    Triage(triage::TriageCommand),
     /// One message: show (or --raw), override its classification.
     #[command(subcommand)]
-    Message(ingest::MessageCommand),
+    Message(message::MessageCommand),
     /// Save an attachment to a file.
     #[command(subcommand)]
-    Attachment(ingest::AttachmentCommand),
+    Attachment(attachment::AttachmentCommand),
     /// Deadline calculator: the due date of a request received on a date, under a regime.
-    Deadline(deadlines::DeadlineArgs),
+    Deadline(deadline::DeadlineCommand),
     /// Open cases past their due date, most overdue first, in working days.
-    Overdue(deadlines::OverdueArgs),
+    Overdue(overdue::OverdueCommand),
     /// Export every open case's due date: `--ics` writes an iCalendar file.
-    Deadlines(deadlines::DeadlinesArgs),
+    Deadlines(deadlines::DeadlinesCommand),
     /// A campaign's coded answers: import a CSV, suggest from replies, confirm, list questions.
     #[command(subcommand)]
     Answers(answers::AnswersCommand),
@@ -97,129 +115,59 @@ pub enum Command {
     /// A campaign's results: requests sent, delivered, acknowledged, answered on time and
     /// late, overdue, refused (by exemption), median working days to answer, and each
     /// question's answers per group with their base; as text, CSV, JSON or one HTML file.
-    Report(report::ReportArgs),
+    Report(report::ReportCommand),
     /// The staff dashboard: a web server on loopback (sign in with a `foi users` account).
-    Serve(serve::ServeArgs),
+    Serve(serve::ServeCommand),
     /// Who may sign in to the dashboard: add, list, remove, passwd.
     #[command(subcommand)]
     Users(users::UsersCommand),
     /// The long-running scheduler: fetches replies, takes due chaser steps, sends as pacing
     /// allows, sleeps until the next due email or fetch, stops cleanly on Ctrl-C or SIGTERM
     /// (in-flight sends finish and are recorded).
-    Run {
-        /// Take no chaser steps.
-        #[arg(long)]
-        no_chasers: bool,
-        /// Fetch no replies.
-        #[arg(long)]
-        no_fetch: bool,
-    },
+    Run(run::RunCommand),
 }
 
-/// What every command except `init` works with.
-pub struct App {
-    pub config: Config,
-    pub store: Store,
-    pub clock: Arc<dyn Clock>,
-}
-
-/// `foi campaign` subcommands that send (launch) or change sending.
-fn is_send(cmd: &campaign::CampaignCommand) -> bool {
-    use campaign::CampaignCommand as C;
-    matches!(
-        cmd,
-        C::Launch { .. }
-            | C::Pause { .. }
-            | C::Resume { .. }
-            | C::Cancel { .. }
-            | C::Message { .. }
-    )
-}
-
-impl App {
-    pub async fn load(config_path: &std::path::Path) -> anyhow::Result<Self> {
-        let config = Config::load(config_path)?;
-        let store = Store::open(&config.database_path()).await?;
-        Ok(Self {
-            config,
-            store,
-            clock: crate::clock::from_env()?,
-        })
-    }
-
-    /// Today in the configured time zone.
-    pub fn today(&self) -> chrono::NaiveDate {
-        self.clock.today_in(self.config.timezone())
-    }
-
-    /// The regimes: built in, and defined in the config.
-    pub fn regimes(&self) -> anyhow::Result<crate::deadlines::Regimes> {
-        self.config.regimes()
+impl Command {
+    /// Run the command, printing its data to `out`. All but `init`, `regimes` and
+    /// `deadline` (which work without a database) load the [`App`] first.
+    pub async fn execute(self, config: &std::path::Path, out: &mut Printer) -> anyhow::Result<()> {
+        let app = || App::load(config);
+        match self {
+            Self::Init(c) => c.execute(out).await,
+            Self::Regimes(c) => c.execute(config, out),
+            Self::Deadline(c) => c.execute(config, out),
+            Self::Bodies(c) => c.execute(&app().await?, out).await,
+            Self::Campaign(c) => c.execute(&app().await?, out).await,
+            Self::Cases(c) => c.execute(&app().await?, out).await,
+            Self::Case(c) => c.execute(&app().await?, out).await,
+            Self::Send(c) => c.execute(&app().await?, out).await,
+            Self::Outbox(c) => c.execute(&app().await?, out).await,
+            Self::Fetch(c) => c.execute(&app().await?, out).await,
+            Self::ImportMail(c) => c.execute(&app().await?, out).await,
+            Self::Triage(c) => c.execute(&app().await?, out).await,
+            Self::Message(c) => c.execute(&app().await?, out).await,
+            Self::Attachment(c) => c.execute(&app().await?, out).await,
+            Self::Overdue(c) => c.execute(&app().await?, out).await,
+            Self::Deadlines(c) => c.execute(&app().await?, out).await,
+            Self::Answers(c) => c.execute(&app().await?, out).await,
+            Self::Export(c) => c.execute(&app().await?, out).await,
+            Self::Chasers(c) => c.execute(&app().await?, out).await,
+            Self::Report(c) => c.execute(&app().await?, out).await,
+            Self::Serve(c) => c.execute(app().await?, out).await,
+            Self::Users(c) => c.execute(&app().await?, out).await,
+            Self::Run(c) => c.execute(&app().await?, out).await,
+        }
     }
 }
 
-/// Run one parsed command line.
+/// Run one parsed command line. What it printed is flushed even when it fails, before the
+/// error is reported.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
-        Command::Init(args) => init::run(args).await,
-        Command::Bodies(cmd) => bodies::run(&App::load(&cli.config).await?, cmd).await,
-        Command::Campaign(cmd) if is_send(&cmd) => {
-            let app = App::load(&cli.config).await?;
-            match cmd {
-                campaign::CampaignCommand::Launch { name, at, dry_run } => {
-                    send::launch(&app, &name, at, dry_run).await
-                }
-                campaign::CampaignCommand::Pause { name } => {
-                    send::set_state(&app, &name, "pause").await
-                }
-                campaign::CampaignCommand::Resume { name } => {
-                    send::set_state(&app, &name, "resume").await
-                }
-                campaign::CampaignCommand::Cancel { name } => {
-                    send::set_state(&app, &name, "cancel").await
-                }
-                campaign::CampaignCommand::Message {
-                    name,
-                    template,
-                    select,
-                    dry_run,
-                } => chasers::campaign_message(&app, &name, template, select, dry_run).await,
-                _ => unreachable!("is_send covers these"),
-            }
-        }
-        Command::Campaign(cmd) => campaign::run(&App::load(&cli.config).await?, cmd).await,
-        Command::Cases(cmd) => cases::run_cases(&App::load(&cli.config).await?, cmd).await,
-        Command::Case(cmd) => cases::run_case(&App::load(&cli.config).await?, cmd).await,
-        Command::Regimes(args) => cases::run_regimes(&Config::load(&cli.config)?, args),
-        Command::Send(args) => send::send(&App::load(&cli.config).await?, args).await,
-        Command::Outbox(args) => send::outbox(&App::load(&cli.config).await?, args).await,
-        Command::Fetch(args) => ingest::fetch(&App::load(&cli.config).await?, args).await,
-        Command::ImportMail(args) => {
-            ingest::import_mail(&App::load(&cli.config).await?, args).await
-        }
-        Command::Triage(cmd) => ingest::triage(&App::load(&cli.config).await?, cmd).await,
-        Command::Message(cmd) => ingest::message(&App::load(&cli.config).await?, cmd).await,
-        Command::Attachment(cmd) => ingest::attachment(&App::load(&cli.config).await?, cmd).await,
-        Command::Deadline(args) => deadlines::calculator(&cli.config, args),
-        Command::Overdue(args) => deadlines::overdue(&App::load(&cli.config).await?, args).await,
-        Command::Deadlines(args) => deadlines::ics(&App::load(&cli.config).await?, args).await,
-        Command::Answers(cmd) => answers::run(&App::load(&cli.config).await?, cmd).await,
-        Command::Export(cmd) => export::run(&App::load(&cli.config).await?, cmd).await,
-        Command::Chasers(cmd) => chasers::run(&App::load(&cli.config).await?, cmd).await,
-        Command::Report(args) => report::run(&App::load(&cli.config).await?, args).await,
-        Command::Serve(args) => serve::run(App::load(&cli.config).await?, args).await,
-        Command::Users(cmd) => users::run(&App::load(&cli.config).await?, cmd).await,
-        Command::Run {
-            no_chasers,
-            no_fetch,
-        } => {
-            let turns = crate::scheduler::Turns {
-                fetch: !no_fetch,
-                chasers: !no_chasers,
-            };
-            send::run(&App::load(&cli.config).await?, turns).await
-        }
-    }
+    let mut out = Printer::stdout();
+    let done = cli.command.execute(&cli.config, &mut out).await;
+    let flushed = out.flush();
+    done?;
+    Ok(flushed?)
 }
 
 /// Start logging to stderr.

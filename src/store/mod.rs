@@ -10,6 +10,7 @@ mod campaigns;
 mod cases;
 mod casework;
 mod error;
+mod ids;
 mod journal;
 mod messages;
 mod outbox;

@@ -1,4 +1,8 @@
-//! Output helpers: aligned tables for people, JSON and CSV for scripts.
+//! The one way commands write their data: [`Printer`], over a buffered stdout. Tables for
+//! people (aligned columns, long or control-character cells cut), JSON and CSV for
+//! scripts, raw bytes and lines. Every write returns its error instead of panicking, so a
+//! reader that goes away (`foi message show 12 | head`) ends the command quietly: `main`
+//! treats a broken pipe as success. Logs and progress go to stderr, never through here.
 
 use clap::Args;
 use std::io::Write;
@@ -31,38 +35,113 @@ impl Table {
     pub fn push(&mut self, row: Vec<String>) {
         self.rows.push(row);
     }
+}
 
-    /// Print aligned columns; a cell is cut at 60 characters so rows stay readable.
-    pub fn print(&self) -> anyhow::Result<()> {
-        print_aligned(&self.headers, &self.rows)
-    }
+/// Where a command's data goes: stdout, through one buffer (flushed when the command
+/// ends, and by [`Printer::flush`]).
+pub struct Printer {
+    out: Box<dyn Write + Send>,
+}
 
-    pub fn print_csv(&self) -> anyhow::Result<()> {
-        print_csv(&self.headers, &self.rows)
+impl Default for Printer {
+    fn default() -> Self {
+        Self::stdout()
     }
 }
 
-/// Print rows as `Table::print` does, from cells borrowed or owned.
-pub fn print_aligned<C: AsRef<str>>(
-    headers: &[&str],
-    rows: &[impl AsRef<[C]>],
-) -> anyhow::Result<()> {
-    // One buffer for the whole table: stdout alone would write (and flush) each line.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    write_aligned(&mut out, headers, rows)?;
-    out.flush()?;
-    Ok(())
+impl Printer {
+    /// The process's stdout.
+    pub fn stdout() -> Self {
+        Self::to(std::io::stdout())
+    }
+
+    /// Any writer (tests read what a command printed).
+    pub fn to(w: impl Write + Send + 'static) -> Self {
+        Self {
+            out: Box::new(std::io::BufWriter::with_capacity(1 << 16, w)),
+        }
+    }
+
+    /// Aligned columns; a cell is cut at 60 characters so rows stay readable.
+    pub fn table(&mut self, table: &Table) -> std::io::Result<()> {
+        self.aligned(&table.headers, &table.rows)
+    }
+
+    /// Rows as [`Printer::table`] prints them, from cells borrowed or owned.
+    pub fn aligned<C: AsRef<str>>(
+        &mut self,
+        headers: &[&str],
+        rows: &[impl AsRef<[C]>],
+    ) -> std::io::Result<()> {
+        write_aligned(&mut self.out, headers, rows)
+    }
+
+    /// CSV with a header row, from cells borrowed or owned.
+    pub fn csv<C: AsRef<str>>(
+        &mut self,
+        headers: &[&str],
+        rows: &[impl AsRef<[C]>],
+    ) -> std::io::Result<()> {
+        let mut w = csv::Writer::from_writer(&mut self.out);
+        w.write_record(headers).map_err(csv_io)?;
+        for row in rows {
+            w.write_record(row.as_ref().iter().map(|c| c.as_ref()))
+                .map_err(csv_io)?;
+        }
+        w.flush()
+    }
+
+    /// Pretty JSON and a newline.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut self.out, value).map_err(json_io)?;
+        writeln!(self.out)
+    }
+
+    /// Items as JSON, CSV or a table, as the flags ask.
+    pub fn emit<T: serde::Serialize>(
+        &mut self,
+        format: FormatArgs,
+        items: &[T],
+        table: &Table,
+    ) -> std::io::Result<()> {
+        if format.json {
+            self.json(items)
+        } else if format.csv {
+            self.csv(&table.headers, &table.rows)
+        } else {
+            self.table(table)
+        }
+    }
 }
 
-/// Print rows as `Table::print_csv` does, from cells borrowed or owned.
-pub fn print_csv<C: AsRef<str>>(headers: &[&str], rows: &[impl AsRef<[C]>]) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    w.write_record(headers)?;
-    for row in rows {
-        w.write_record(row.as_ref().iter().map(|c| c.as_ref()))?;
+impl Write for Printer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
     }
-    w.flush()?;
-    Ok(())
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// A CSV writer's failure as the IO error it is (a closed pipe stays a closed pipe).
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// A JSON writer's failure as the IO error it is.
+fn json_io(e: serde_json::Error) -> std::io::Error {
+    match e.io_error_kind() {
+        Some(kind) => std::io::Error::new(kind, e),
+        None => std::io::Error::other(e),
+    }
 }
 
 /// The aligned table. Cells are measured, then written, in two passes over the rows; only
@@ -144,31 +223,38 @@ fn write_spaces(out: &mut impl Write, mut n: usize) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Print items as JSON, CSV or a table, as the flags ask.
-pub fn emit<T: serde::Serialize>(
-    format: FormatArgs,
-    items: &[T],
-    table: Table,
-) -> anyhow::Result<()> {
-    if format.json {
-        print_json(items)
-    } else if format.csv {
-        table.print_csv()
-    } else {
-        table.print()
-    }
-}
-
-pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::write_aligned;
+    use super::*;
+
+    /// A writer whose reader has gone.
+    struct Closed;
+
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    #[test]
+    fn a_closed_reader_is_a_broken_pipe_error_in_every_format() {
+        // By the time the output is flushed, whether it filled the buffer or not.
+        for n in [1, 100_000] {
+            let rows = vec![vec!["a".to_string()]; n];
+            let broken = |print: &dyn Fn(&mut Printer) -> std::io::Result<()>| {
+                let mut p = Printer::to(Closed);
+                let r = print(&mut p).and_then(|()| p.flush());
+                assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
+            };
+            broken(&|p| p.aligned(&["h"], &rows));
+            broken(&|p| p.csv(&["h"], &rows));
+            broken(&|p| p.json(&rows));
+            broken(&|p| writeln!(p, "one line"));
+        }
+    }
 
     fn aligned(headers: &[&str], rows: &[Vec<String>]) -> String {
         let mut out = Vec::new();

@@ -1,0 +1,143 @@
+//! Creating a campaign (`foi campaign create`): one case per selected body, each with its
+//! reference and an unguessable reply token, then the check that every case's email
+//! renders. Launching and pausing are in [`super::launch`].
+//!
+//! Sees `store`, `templates`, `compose`, `deadlines` and `domain`.
+
+use crate::casework::compose::{check_campaign, CheckReport};
+use crate::config::Config;
+use crate::deadlines::Regimes;
+use crate::domain::{Reference, ReferencePrefix, ReplyToken, Selection};
+use crate::store::{NewCampaign, NewCase, Store};
+use crate::templates::{Renderer, TemplateSet};
+use anyhow::{bail, Context};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::path::Path;
+
+/// A campaign to create, as a person asked for it.
+pub struct CampaignRequest<'a> {
+    pub name: &'a str,
+    pub template: &'a Path,
+    pub select: &'a [String],
+    pub reference_prefix: &'a str,
+    /// One regime for every case instead of each body's own.
+    pub regime: Option<&'a str>,
+}
+
+/// What creating a campaign did.
+pub enum Created {
+    /// A dry run: this many cases would be created, up to this reference.
+    WouldCreate {
+        cases: usize,
+        prefix: ReferencePrefix,
+        last: Reference,
+    },
+    /// Created with this many cases; the check of every case's email.
+    Created {
+        cases: usize,
+        prefix: ReferencePrefix,
+        check: CheckReport,
+    },
+}
+
+/// 80 random bits as a reply token.
+fn random_token() -> ReplyToken {
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    let mut ten = [0u8; 10];
+    // v4 UUIDs fix 6 bits (version, variant) in bytes 6 and 8: take the 10 bytes around them.
+    ten[..6].copy_from_slice(&bytes[..6]);
+    ten[6..].copy_from_slice(&bytes[12..16]);
+    ReplyToken::from_random(ten)
+}
+
+/// Create a campaign with one case per body `select` picks (nothing when `dry_run`), then
+/// check every case's email. A bad name, prefix, regime, template or selection changes
+/// nothing; a check that fails leaves the campaign unlaunchable until it passes.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_campaign(
+    store: &Store,
+    config: &Config,
+    regimes: &Regimes,
+    asked: &CampaignRequest<'_>,
+    dry_run: bool,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> anyhow::Result<Created> {
+    let name = asked.name.trim().to_string();
+    if name.is_empty() || name.chars().any(char::is_control) {
+        bail!("give the campaign a name (letters, digits, spaces), e.g. cctv-2024");
+    }
+    if store.campaign_by_name(&name).await?.is_some() {
+        bail!("a campaign named '{name}' exists already: choose another name");
+    }
+    let prefix = ReferencePrefix::parse(asked.reference_prefix)?;
+    if store.prefix_in_use(&prefix).await? {
+        bail!("reference prefix {prefix} is used by another campaign: choose another");
+    }
+    if let Some(r) = asked.regime {
+        if regimes.get(r).is_none() {
+            bail!("unknown regime '{r}': `foi regimes` lists the known ones");
+        }
+    }
+    let template = std::fs::canonicalize(asked.template).with_context(|| {
+        format!(
+            "cannot find the template folder {}",
+            asked.template.display()
+        )
+    })?;
+    // A syntax error in a template stops here, before anything is created.
+    Renderer::new(&TemplateSet::load(&template)?)?;
+    let selection = Selection::parse(asked.select, &|path| {
+        std::fs::read_to_string(path).map_err(|e| e.to_string())
+    })?;
+    let bodies: Vec<_> = store
+        .bodies()
+        .await?
+        .into_iter()
+        .filter(|b| selection.matches(b))
+        .collect();
+    if bodies.is_empty() {
+        bail!(
+            "no body matches {}: check `foi bodies list` and the --select expressions",
+            asked.select.join(" ")
+        );
+    }
+    let cases: Vec<NewCase> = bodies
+        .iter()
+        .zip(1u32..)
+        .map(|(b, seq)| NewCase {
+            body_id: b.id,
+            seq,
+            reference: Reference::new(&prefix, seq),
+            token: random_token(),
+            regime: asked.regime.map_or_else(|| b.regime.clone(), String::from),
+        })
+        .collect();
+    if dry_run {
+        let last = cases
+            .last()
+            .map(|c| c.reference.clone())
+            .unwrap_or_else(|| Reference::new(&prefix, 1));
+        return Ok(Created::WouldCreate {
+            cases: cases.len(),
+            prefix,
+            last,
+        });
+    }
+    let new = NewCampaign {
+        name: name.clone(),
+        reference_prefix: prefix.clone(),
+        template_dir: template.to_string_lossy().into_owned(),
+        regime: asked.regime.map(String::from),
+        selection: asked.select.to_vec(),
+    };
+    store.create_campaign(&new, &cases, now).await?;
+    let campaign = store.require_campaign(&name).await?;
+    let check =
+        check_campaign(store, config, &campaign, today, None, &mut |_, _, _| Ok(())).await?;
+    Ok(Created::Created {
+        cases: cases.len(),
+        prefix,
+        check,
+    })
+}

@@ -1,0 +1,62 @@
+//! What every command but `init` works with: the configuration, the store and the clock.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::store::Store;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The loaded configuration, the open store and the clock.
+pub struct App {
+    pub config: Config,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub async fn load(config_path: &Path) -> anyhow::Result<Self> {
+        let config = Config::load(config_path)?;
+        let store = Store::open(&config.database_path()).await?;
+        Ok(Self {
+            config,
+            store,
+            clock: crate::clock::from_env()?,
+        })
+    }
+
+    /// Today in the configured time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today_in(self.config.timezone())
+    }
+
+    /// The regimes: built in, and defined in the config.
+    pub fn regimes(&self) -> anyhow::Result<crate::deadlines::Regimes> {
+        self.config.regimes()
+    }
+}
+
+/// A watch that turns true on SIGINT or SIGTERM (`foi send`, `foi run`, `foi serve` stop
+/// cleanly on it).
+pub fn shutdown_signal() -> tokio::sync::watch::Receiver<bool> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term => {}
+        }
+        tracing::warn!("stopping: in-flight emails finish and are recorded");
+        let _ = tx.send(true);
+    });
+    rx
+}

@@ -1,0 +1,77 @@
+//! `foi campaign`: create, list, show, preview; launch, pause, resume, cancel; message.
+
+mod cancel;
+mod create;
+mod launch;
+mod list;
+mod message;
+mod pause;
+mod preview;
+mod resume;
+mod show;
+
+use super::{App, Printer};
+use crate::casework::launch::{change_state, StateChange};
+use clap::Subcommand;
+use std::io::Write;
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Create a campaign: one case per selected body, each with its reference and reply token.
+    /// Every case's email is rendered as a check; a campaign whose check fails cannot be
+    /// launched until its templates are fixed.
+    Create(create::CreateCommand),
+    /// List campaigns.
+    List(list::ListCommand),
+    /// Show a campaign with its case counts by status.
+    Show(show::ShowCommand),
+    /// Check every case again, then queue one email per case (in one transaction).
+    Launch(launch::LaunchCommand),
+    /// Hold a launched campaign's queued emails.
+    Pause(pause::PauseCommand),
+    /// Let a paused campaign's emails go again.
+    Resume(resume::ResumeCommand),
+    /// Withdraw every unsent email of a campaign (sent ones stay sent).
+    Cancel(cancel::CancelCommand),
+    /// Send a correction or clarification to some of a campaign's cases, threaded to each
+    /// request: every selected case is rendered and checked first, and the first is shown.
+    Message(message::MessageCommand),
+    /// Show exactly what bodies would receive, and check that every case renders.
+    Preview(preview::PreviewCommand),
+}
+
+impl CampaignCommand {
+    pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
+        match self {
+            Self::Create(c) => c.execute(app, out).await,
+            Self::List(c) => c.execute(app, out).await,
+            Self::Show(c) => c.execute(app, out).await,
+            Self::Launch(c) => c.execute(app, out).await,
+            Self::Pause(c) => c.execute(app, out).await,
+            Self::Resume(c) => c.execute(app, out).await,
+            Self::Cancel(c) => c.execute(app, out).await,
+            Self::Message(c) => c.execute(app, out).await,
+            Self::Preview(c) => c.execute(app, out).await,
+        }
+    }
+}
+
+/// Pause, resume or cancel the campaign named, and say what was done.
+async fn change(
+    app: &App,
+    out: &mut Printer,
+    name: &str,
+    change: StateChange,
+) -> anyhow::Result<()> {
+    let c = app.store.require_campaign(name).await?;
+    let withdrawn = change_state(&app.store, &c, change).await?;
+    if change == StateChange::Cancel {
+        writeln!(
+            out,
+            "cancelled '{name}': {withdrawn} unsent emails withdrawn"
+        )?;
+    } else {
+        writeln!(out, "{}d '{name}'", change.as_str())?;
+    }
+    Ok(())
+}

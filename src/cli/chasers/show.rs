@@ -1,0 +1,40 @@
+//! `foi chasers show ID [--raw]`.
+
+use crate::cli::{App, Printer};
+use anyhow::Context;
+use clap::Args;
+use std::io::Write;
+
+#[derive(Debug, Args)]
+pub struct ShowCommand {
+    pub id: i64,
+    /// Print the exact bytes.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+impl ShowCommand {
+    pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
+        let id = self.id;
+        let (row, bytes) = app
+            .store
+            .chaser(id)
+            .await?
+            .with_context(|| format!("no chaser {id}: `foi chasers pending` lists them"))?;
+        if self.raw {
+            out.write_all(&bytes)?;
+            return Ok(());
+        }
+        writeln!(
+            out,
+            "chaser {} for {} ({}): step {}, {}, {}",
+            row.id, row.reference, row.campaign, row.step, row.mode, row.state
+        )?;
+        write!(
+            out,
+            "{}",
+            String::from_utf8_lossy(&bytes).replace("\r\n", "\n")
+        )?;
+        Ok(())
+    }
+}

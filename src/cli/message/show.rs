@@ -1,0 +1,100 @@
+//! `foi message show ID [--raw] [--json]`; and how a message is shown (`foi triage show`
+//! shows it the same way).
+
+use crate::cli::{App, Printer};
+use crate::store::MessageRow;
+use anyhow::Context;
+use clap::Args;
+use std::io::Write;
+
+#[derive(Debug, Args)]
+pub struct ShowCommand {
+    pub id: i64,
+    /// Print the exact bytes as received (or sent).
+    #[arg(long)]
+    pub raw: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A message for people: headers, classification, cases, attachments, its text (at most
+/// 200 lines, control characters replaced: mail text is hostile).
+pub fn print_message(out: &mut Printer, m: &MessageRow) -> std::io::Result<()> {
+    writeln!(out, "message {} ({})", m.id, m.direction)?;
+    writeln!(out, "  from:      {}", m.from_addr)?;
+    writeln!(out, "  to:        {}", m.to_addr)?;
+    writeln!(out, "  subject:   {}", m.subject)?;
+    writeln!(out, "  date:      {}", m.at.format("%Y-%m-%d %H:%M UTC"))?;
+    writeln!(out, "  id:        <{}>", m.message_id)?;
+    if let Some(c) = &m.classification {
+        writeln!(
+            out,
+            "  kind:      {c} ({}){}",
+            m.classified_by.as_deref().unwrap_or("auto"),
+            m.reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        )?;
+    }
+    if let Some(r) = &m.body_reference {
+        writeln!(out, "  their ref: {r}")?;
+    }
+    if let Some(t) = &m.triage {
+        writeln!(out, "  triage:    {t}")?;
+    }
+    if let Some(p) = &m.problem {
+        writeln!(out, "  PROBLEM:   {p}")?;
+    }
+    for (r, how) in &m.cases {
+        writeln!(out, "  case:      {r} (by {how})")?;
+    }
+    for a in &m.attachments {
+        writeln!(
+            out,
+            "  attachment {}: {} ({}, {} bytes)",
+            a.id, a.file_name, a.content_type, a.size
+        )?;
+    }
+    if let Some(t) = &m.text_body {
+        writeln!(out)?;
+        for line in t.lines().take(200) {
+            let clean: String = line
+                .chars()
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            writeln!(out, "  | {clean}")?;
+        }
+    }
+    Ok(())
+}
+
+impl ShowCommand {
+    pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
+        let id = self.id;
+        let m = app
+            .store
+            .message(id)
+            .await?
+            .with_context(|| format!("no message {id}"))?;
+        if self.raw {
+            let bytes = app
+                .store
+                .blob(&m.raw_sha256)
+                .await?
+                .context("the raw email is missing")?;
+            out.write_all(&bytes)?;
+            return Ok(());
+        }
+        if self.json {
+            return Ok(out.json(&m)?);
+        }
+        Ok(print_message(out, &m)?)
+    }
+}
