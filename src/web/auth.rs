@@ -13,8 +13,9 @@
 //!   minutes; then the form says to wait. The client address is the socket's peer
 //!   (a proxy's `X-Forwarded-For` is not trusted).
 
-use super::{html, WebError, WebResult, WebState};
 use crate::domain::{to_hex, Role};
+use crate::web::error::{html, WebError, WebResult};
+use crate::web::state::WebState;
 use argon2::password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use askama::Template;

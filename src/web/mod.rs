@@ -15,71 +15,20 @@
 //! Sees everything of ours but `cli`; nothing imports it but `cli`.
 
 pub mod auth;
+pub mod cache;
+pub mod error;
+pub mod extract;
 pub mod pages;
+pub mod state;
 
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::store::Store;
-use askama::Template;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+pub use error::{html, invalid, WebError, WebResult};
+pub use state::{Inner, WebState};
+
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use std::net::SocketAddr;
-use std::sync::Arc;
-
-/// What every handler works with.
-#[derive(Clone)]
-pub struct WebState(Arc<Inner>);
-
-pub struct Inner {
-    pub config: Config,
-    pub store: Store,
-    pub clock: Arc<dyn Clock>,
-    /// Mark cookies `Secure` (served over TLS, or behind a TLS proxy).
-    pub secure_cookies: bool,
-    /// Opened on first use; `None` when it could not be (then nothing is cached).
-    watch: tokio::sync::OnceCell<Option<crate::store::ChangeWatch>>,
-    pub(crate) overdue_cache: pages::overdue::Cache,
-}
-
-impl WebState {
-    pub fn new(config: Config, store: Store, clock: Arc<dyn Clock>, secure_cookies: bool) -> Self {
-        Self(Arc::new(Inner {
-            config,
-            store,
-            clock,
-            secure_cookies,
-            watch: tokio::sync::OnceCell::new(),
-            overdue_cache: Default::default(),
-        }))
-    }
-
-    /// The database's change number (see `store::ChangeWatch`), `None` if it cannot be read.
-    pub async fn change_version(&self) -> Option<i64> {
-        let watch = self
-            .watch
-            .get_or_init(|| async {
-                match self.store.change_watch().await {
-                    Ok(w) => Some(w),
-                    Err(e) => {
-                        tracing::warn!("dashboard: no change watch, nothing is cached: {e:#}");
-                        None
-                    }
-                }
-            })
-            .await
-            .as_ref()?;
-        watch.version().await.ok()
-    }
-}
-
-impl std::ops::Deref for WebState {
-    type Target = Inner;
-    fn deref(&self) -> &Inner {
-        &self.0
-    }
-}
 
 /// The policy every response carries: nothing may run, nothing remote may load, no page
 /// may be framed, forms post only here.
@@ -191,88 +140,4 @@ async fn stylesheet() -> Response {
 
 async fn not_found() -> Response {
     WebError::NotFound("There is no such page.".into()).into_response()
-}
-
-/// What a handler can fail with: the page says it in one sentence.
-#[derive(Debug)]
-pub enum WebError {
-    NotFound(String),
-    Forbidden(String),
-    /// The request cannot be done as asked (the message says what to do).
-    Invalid(String),
-    TooMany(String),
-    Internal(anyhow::Error),
-}
-
-impl From<anyhow::Error> for WebError {
-    fn from(e: anyhow::Error) -> Self {
-        Self::Internal(e)
-    }
-}
-
-/// A missing thing is a 404; any other store failure is the server's (500).
-impl From<crate::store::StoreError> for WebError {
-    fn from(e: crate::store::StoreError) -> Self {
-        match e {
-            crate::store::StoreError::NotFound(m) => Self::NotFound(m),
-            crate::store::StoreError::Other(e) => Self::Internal(e),
-        }
-    }
-}
-
-impl From<askama::Error> for WebError {
-    fn from(e: askama::Error) -> Self {
-        Self::Internal(e.into())
-    }
-}
-
-/// A failed action's error, shown to the person who asked (the library's errors are one
-/// sentence saying what to do, as on the command line).
-pub fn invalid(e: anyhow::Error) -> WebError {
-    WebError::Invalid(format!("{e:#}"))
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    title: &'a str,
-    message: &'a str,
-}
-
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        let (status, title, message) = match &self {
-            WebError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m.clone()),
-            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m.clone()),
-            WebError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "Not done", m.clone()),
-            WebError::TooMany(m) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many attempts",
-                m.clone(),
-            ),
-            WebError::Internal(e) => {
-                tracing::error!("dashboard: {e:#}");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong",
-                    "The server could not do this; the error is in its log.".to_string(),
-                )
-            }
-        };
-        let page = ErrorPage {
-            title,
-            message: &message,
-        };
-        match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, message).into_response(),
-        }
-    }
-}
-
-pub type WebResult<T = Response> = Result<T, WebError>;
-
-/// A rendered page as a response.
-pub fn html(t: &impl Template) -> WebResult {
-    Ok(Html(t.render()?).into_response())
 }

@@ -5,7 +5,8 @@
 use super::Nav;
 use crate::casework::overdue::due_events;
 use crate::web::auth::{random_token, token_hash, Form, User};
-use crate::web::{html, WebError, WebResult, WebState};
+use crate::web::error::{html, WebError, WebResult};
+use crate::web::state::WebState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};

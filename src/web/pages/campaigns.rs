@@ -7,7 +7,8 @@ use crate::casework::report::campaign_report;
 use crate::domain::{CampaignState, CaseStatus};
 use crate::report::svg;
 use crate::web::auth::{see_other, EditForm, User};
-use crate::web::{html, invalid, WebError, WebResult, WebState};
+use crate::web::error::{html, invalid, WebError, WebResult};
+use crate::web::state::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 

@@ -3,15 +3,17 @@
 //! and assignee. Plus the attachment download, served so no browser ever renders it.
 
 use super::{words, Nav};
-use crate::casework::answers::{campaign_questions, case_answers, plan_case_answers, CaseAnswers};
+use crate::casework::answers::{campaign_questions, case_answers, CaseAnswers};
 use crate::deadlines::{ClockState, Ending};
-use crate::domain::{Case, CaseStatus, Question, QuestionType};
+use crate::domain::{Case, CaseStatus, Question, QuestionType, Reference};
 use crate::ingest::classify::Kind;
 use crate::ingest::sanitize::{sanitize_file_name, sanitize_html};
 use crate::standing::{self, standing, Standing};
 use crate::store::{EventRow, MessageRow, StoreError};
 use crate::web::auth::{see_other, EditForm, User};
-use crate::web::{html, invalid, WebError, WebResult, WebState};
+use crate::web::error::{html, invalid, WebError, WebResult};
+use crate::web::extract::CaseRef;
+use crate::web::state::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
@@ -79,10 +81,10 @@ fn notice(code: &str) -> &'static str {
     }
 }
 
-async fn load_case(state: &WebState, reference: &str) -> WebResult<Case> {
+async fn load_case(state: &WebState, reference: &Reference) -> WebResult<Case> {
     state
         .store
-        .require_case(reference)
+        .require_case(reference.as_str())
         .await
         .map_err(|e| match e {
             StoreError::NotFound(_) => WebError::NotFound(format!("There is no case {reference}.")),
@@ -175,7 +177,7 @@ fn answer_fields(questions: &[Question], a: &CaseAnswers) -> Vec<AnswerField> {
 pub async fn page(
     State(state): State<WebState>,
     user: User,
-    Path(reference): Path<String>,
+    CaseRef(reference): CaseRef,
     Query(d): Query<Done>,
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
@@ -264,7 +266,7 @@ fn back(case: &Case, ok: &str) -> Response {
 
 pub async fn set_status(
     State(state): State<WebState>,
-    Path(reference): Path<String>,
+    CaseRef(reference): CaseRef,
     form: EditForm,
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
@@ -288,7 +290,7 @@ pub async fn set_status(
 
 pub async fn add_note(
     State(state): State<WebState>,
-    Path(reference): Path<String>,
+    CaseRef(reference): CaseRef,
     form: EditForm,
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
@@ -309,7 +311,7 @@ pub async fn add_note(
 
 pub async fn assign(
     State(state): State<WebState>,
-    Path(reference): Path<String>,
+    CaseRef(reference): CaseRef,
     form: EditForm,
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
@@ -320,7 +322,7 @@ pub async fn assign(
 
 pub async fn answers(
     State(state): State<WebState>,
-    Path(reference): Path<String>,
+    CaseRef(reference): CaseRef,
     form: EditForm,
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
@@ -339,47 +341,46 @@ pub async fn answers(
         })
         .collect();
     // Validated all together first (the library's rules), then saved together.
-    let questions = campaign_questions(&state.store.require_campaign(&case.campaign).await?)
-        .map_err(invalid)?;
-    let changes = plan_case_answers(&questions, case.id, &pairs).map_err(|errors| {
-        WebError::Invalid(format!(
+    let saved = crate::casework::answers::answer_case(
+        &state.store,
+        &case,
+        &pairs,
+        Vec::new(),
+        &form.user.name,
+        state.clock.now(),
+    )
+    .await
+    .map_err(invalid)?;
+    if let Err(errors) = saved {
+        return Err(WebError::Invalid(format!(
             "Nothing was saved: {}. Go back and correct it.",
             errors.join("; ")
-        ))
-    })?;
-    state
-        .store
-        .apply_answers(&changes, &form.user.name, state.clock.now())
-        .await?;
+        )));
+    }
     Ok(back(&case, "answers"))
 }
 
 /// Confirm a keyword rule's suggestion: from then on it counts as a person's answer.
 pub async fn confirm(
     State(state): State<WebState>,
-    Path(reference): Path<String>,
+    CaseRef(reference): CaseRef,
     form: EditForm,
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
     let key = form.get("question");
-    if !case_answers(&state.store, case.id)
-        .await?
-        .suggested
-        .contains_key(key)
-    {
-        return Err(WebError::Invalid(format!(
-            "Case {} has no suggestion for '{key}' (any more): reload the page.",
-            case.reference
-        )));
-    }
-    state
-        .store
-        .confirm_suggestions(
-            &[(case.id, key.to_string())],
-            &form.user.name,
-            state.clock.now(),
-        )
-        .await?;
+    use crate::casework::answers::{confirm_suggestion, ConfirmError};
+    match confirm_suggestion(&state.store, &case, key, &form.user.name, state.clock.now()).await {
+        Err(ConfirmError::NoSuggestion { .. }) => {
+            return Err(WebError::Invalid(format!(
+                "Case {} has no suggestion for '{key}' (any more): reload the page.",
+                case.reference
+            )))
+        }
+        r => r.map_err(|e| match e {
+            ConfirmError::Store(e) => WebError::from(e),
+            e => WebError::Invalid(e.to_string()),
+        })?,
+    };
     Ok(back(&case, "answers"))
 }
 

@@ -7,7 +7,8 @@ use crate::domain::Reference;
 use crate::ingest::sanitize::truncate_chars;
 use crate::store::MessageRow;
 use crate::web::auth::{see_other, EditForm, User};
-use crate::web::{html, invalid, WebError, WebResult, WebState};
+use crate::web::error::{html, invalid, WebError, WebResult};
+use crate::web::state::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 

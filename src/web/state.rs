@@ -1,0 +1,60 @@
+//! What every handler works with: the configuration, the store, the clock, and what the
+//! dashboard keeps between requests (the change watch, the Overdue page's list).
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// What every handler works with.
+#[derive(Clone)]
+pub struct WebState(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    /// Mark cookies `Secure` (served over TLS, or behind a TLS proxy).
+    pub secure_cookies: bool,
+    /// Opened on first use; `None` when it could not be (then nothing is cached).
+    watch: tokio::sync::OnceCell<Option<crate::store::ChangeWatch>>,
+    pub(crate) overdue_cache: super::cache::OverdueCache,
+}
+
+impl WebState {
+    pub fn new(config: Config, store: Store, clock: Arc<dyn Clock>, secure_cookies: bool) -> Self {
+        Self(Arc::new(Inner {
+            config,
+            store,
+            clock,
+            secure_cookies,
+            watch: tokio::sync::OnceCell::new(),
+            overdue_cache: Default::default(),
+        }))
+    }
+
+    /// The database's change number (see `store::ChangeWatch`), `None` if it cannot be read.
+    pub async fn change_version(&self) -> Option<i64> {
+        let watch = self
+            .watch
+            .get_or_init(|| async {
+                match self.store.change_watch().await {
+                    Ok(w) => Some(w),
+                    Err(e) => {
+                        tracing::warn!("dashboard: no change watch, nothing is cached: {e:#}");
+                        None
+                    }
+                }
+            })
+            .await
+            .as_ref()?;
+        watch.version().await.ok()
+    }
+}
+
+impl std::ops::Deref for WebState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
