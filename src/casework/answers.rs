@@ -18,6 +18,7 @@
 use crate::domain::body_csv::RowError;
 use crate::domain::question::RESERVED_KEYS;
 use crate::domain::{Campaign, Case, Questions};
+use crate::domain::{CampaignId, CaseId, MessageId};
 use crate::store::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, NewSuggestion, Store};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -75,7 +76,7 @@ pub fn parse_assignments(args: &[String]) -> Result<Vec<(String, String)>, Strin
 /// Validate a person's answers for one case: every problem, or the changes to make.
 pub fn plan_case_answers(
     questions: &Questions,
-    case_id: i64,
+    case_id: CaseId,
     pairs: &[(String, String)],
 ) -> Result<Vec<AnswerChange>, Vec<String>> {
     let mut errors = Vec::new();
@@ -177,7 +178,7 @@ pub async fn plan_import(
         .into_iter()
         .map(|c| (c.reference.as_str().to_string(), c))
         .collect();
-    let mut current: HashMap<(i64, String), String> = HashMap::new();
+    let mut current: HashMap<(CaseId, String), String> = HashMap::new();
     for a in store
         .answers(&AnswerFilter {
             state: Some(AnswerState::Confirmed),
@@ -191,7 +192,7 @@ pub async fn plan_import(
     let mut matched_columns: HashSet<usize> = HashSet::new();
     let mut misplaced: Vec<RowError> = Vec::new();
     let mut campaigns_seen: Vec<String> = Vec::new();
-    let mut first_line: HashMap<i64, u64> = HashMap::new();
+    let mut first_line: HashMap<CaseId, u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();
@@ -406,7 +407,7 @@ pub async fn confirm_campaign_suggestions(
     actor: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<u64> {
-    let keys: Vec<(i64, String)> = store
+    let keys: Vec<(CaseId, String)> = store
         .answers(&AnswerFilter {
             campaign_id: Some(campaign.id),
             state: Some(AnswerState::Suggested),
@@ -422,9 +423,9 @@ pub async fn confirm_campaign_suggestions(
 /// Which replies to read for suggestions.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SuggestScope {
-    pub campaign_id: Option<i64>,
+    pub campaign_id: Option<CampaignId>,
     /// Only messages with a larger id (the ones a fetch just stored).
-    pub after_message: Option<i64>,
+    pub after_message: Option<MessageId>,
 }
 
 /// What a suggestion run did.
@@ -452,15 +453,15 @@ pub async fn suggest(
     let texts = store
         .inbound_texts(scope.campaign_id, scope.after_message)
         .await?;
-    let campaigns: HashMap<i64, Campaign> = store
+    let campaigns: HashMap<CampaignId, Campaign> = store
         .campaigns()
         .await?
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let mut questions: HashMap<i64, Option<Questions>> = HashMap::new();
+    let mut questions: HashMap<CampaignId, Option<Questions>> = HashMap::new();
     // (case, question) -> suggestion; later messages overwrite earlier ones.
-    let mut found: BTreeMap<(i64, String), NewSuggestion> = BTreeMap::new();
+    let mut found: BTreeMap<(CaseId, String), NewSuggestion> = BTreeMap::new();
     for t in &texts {
         let qs = questions.entry(t.campaign_id).or_insert_with(|| {
             let c = campaigns.get(&t.campaign_id)?;
@@ -504,7 +505,7 @@ pub struct CaseAnswers {
     pub suggested: BTreeMap<String, AnswerRow>,
 }
 
-pub async fn case_answers(store: &Store, case_id: i64) -> anyhow::Result<CaseAnswers> {
+pub async fn case_answers(store: &Store, case_id: CaseId) -> anyhow::Result<CaseAnswers> {
     let mut out = CaseAnswers::default();
     for a in store
         .answers(&AnswerFilter {
@@ -526,9 +527,9 @@ pub async fn case_answers(store: &Store, case_id: i64) -> anyhow::Result<CaseAns
 /// report counts.
 pub async fn confirmed_answers(
     store: &Store,
-    campaign_id: i64,
-) -> anyhow::Result<HashMap<i64, BTreeMap<String, String>>> {
-    let mut out: HashMap<i64, BTreeMap<String, String>> = HashMap::new();
+    campaign_id: CampaignId,
+) -> anyhow::Result<HashMap<CaseId, BTreeMap<String, String>>> {
+    let mut out: HashMap<CaseId, BTreeMap<String, String>> = HashMap::new();
     for a in store
         .answers(&AnswerFilter {
             campaign_id: Some(campaign_id),
@@ -571,7 +572,7 @@ mod tests {
             ("n".to_string(), "1,200".to_string()),
             ("yn".into(), String::new()),
         ];
-        let plan = plan_case_answers(&q, 7, &pairs).unwrap();
+        let plan = plan_case_answers(&q, CaseId::new(7), &pairs).unwrap();
         assert_eq!(plan[0].value.as_deref(), Some("1200"));
         assert_eq!(plan[1].value, None, "an empty value clears");
         let bad = vec![
@@ -580,7 +581,7 @@ mod tests {
             ("nope".into(), "1".into()),
             ("n".into(), "2".into()),
         ];
-        let errs = plan_case_answers(&q, 7, &bad).unwrap_err();
+        let errs = plan_case_answers(&q, CaseId::new(7), &bad).unwrap_err();
         assert_eq!(errs.len(), 4, "{errs:?}");
         assert!(errs[2].contains("questions: n, yn"));
         assert!(errs[3].contains("twice"));

@@ -40,6 +40,7 @@ use crate::deadlines::{Deadline, Regime};
 use crate::domain::case::reply_address;
 use crate::domain::event::EventKind;
 use crate::domain::{Body, Campaign, CampaignState, CaseStatus, EmailAddress, Reference};
+use crate::domain::{BodyId, CaseId, ChaserId};
 use crate::standing;
 use crate::store::{CaseTimeline, NewChaser, NewOutboxItem, Store, TimelineFilter};
 use crate::templates::{context, ContextParts, Renderer, TemplateSet, CAMPAIGN_FILE};
@@ -359,10 +360,10 @@ pub async fn chase_now(
     store: &Store,
     config: &Config,
     clock: &dyn Clock,
-    case_ids: &[i64],
+    case_ids: &[CaseId],
     dry_run: bool,
 ) -> anyhow::Result<SweepSummary> {
-    let ids: std::collections::HashSet<i64> = case_ids.iter().copied().collect();
+    let ids: std::collections::HashSet<CaseId> = case_ids.iter().copied().collect();
     sweep_scoped(store, config, clock, dry_run, Some(&ids)).await
 }
 
@@ -372,11 +373,11 @@ async fn sweep_scoped(
     config: &Config,
     clock: &dyn Clock,
     dry_run: bool,
-    asked: Option<&std::collections::HashSet<i64>>,
+    asked: Option<&std::collections::HashSet<CaseId>>,
 ) -> anyhow::Result<SweepSummary> {
     let regimes = config.regimes()?;
     let mut summary = SweepSummary::default();
-    let mut bodies: Option<HashMap<i64, Body>> = None;
+    let mut bodies: Option<HashMap<BodyId, Body>> = None;
     for campaign in store.campaigns().await? {
         if campaign.state != CampaignState::Launched {
             continue;
@@ -690,7 +691,7 @@ pub fn compose_followup(
 /// A reply arrived on the case: cancel its chasers awaiting approval and those still
 /// queued in the outbox. Returns how many were cancelled. Ingestion calls this when it
 /// matches a reply to a case; `foi case event` calls it for reply events.
-pub async fn cancel_pending_for_case(store: &Store, case_id: i64) -> anyhow::Result<u64> {
+pub async fn cancel_pending_for_case(store: &Store, case_id: CaseId) -> anyhow::Result<u64> {
     Ok(store.cancel_pending_chasers(case_id, None).await?)
 }
 
@@ -701,8 +702,8 @@ pub async fn approve(
     config: &Config,
     chosen: &[crate::store::ChaserRow],
     now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<Vec<i64>> {
-    let tokens: HashMap<i64, crate::domain::ReplyToken> = store
+) -> anyhow::Result<Vec<ChaserId>> {
+    let tokens: HashMap<CaseId, crate::domain::ReplyToken> = store
         .case_timelines(&TimelineFilter::default())
         .await?
         .into_iter()

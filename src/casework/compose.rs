@@ -5,6 +5,7 @@
 
 use crate::config::Config;
 use crate::domain::case::reply_address;
+use crate::domain::BodyId;
 use crate::domain::{Body, Campaign, Case};
 use crate::store::{CaseFilter, Store};
 use crate::templates::{context, ContextParts, RenderFailure, Rendered, Renderer, TemplateSet};
@@ -134,17 +135,17 @@ pub async fn check_campaign(
     config: &Config,
     campaign: &Campaign,
     today: chrono::NaiveDate,
-    only: Option<&str>,
+    only: Option<&crate::domain::Reference>,
     visit: &mut (dyn FnMut(&Case, &Body, &Draft) -> anyhow::Result<()> + Send),
 ) -> anyhow::Result<CheckReport> {
     let composer = Composer::new(config, campaign, Path::new(&campaign.template_dir), today)?;
     let filter = CaseFilter {
         campaign_id: Some(campaign.id),
-        reference: only.map(String::from),
+        reference: only.cloned(),
         ..Default::default()
     };
     let cases = store.cases(&filter).await?;
-    let bodies: HashMap<i64, Body> = store
+    let bodies: HashMap<BodyId, Body> = store
         .bodies()
         .await?
         .into_iter()

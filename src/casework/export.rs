@@ -10,6 +10,7 @@ use crate::deadlines::Regimes;
 use crate::domain::question::RESERVED_KEYS;
 use crate::domain::Event;
 use crate::domain::{Body, Campaign, Case, Questions};
+use crate::domain::{BodyId, CaseId};
 use crate::standing;
 use crate::store::{CaseFilter, Store, TimelineFilter};
 use anyhow::Context;
@@ -66,13 +67,13 @@ pub async fn case_rows(
             ..Default::default()
         })
         .await?;
-    let mut bodies: HashMap<i64, Body> = store
+    let mut bodies: HashMap<BodyId, Body> = store
         .bodies()
         .await?
         .into_iter()
         .map(|b| (b.id, b))
         .collect();
-    let timelines: HashMap<i64, Vec<Event>> = store
+    let timelines: HashMap<CaseId, Vec<Event>> = store
         .case_timelines(&TimelineFilter {
             campaign_id: Some(campaign.id),
             ..Default::default()

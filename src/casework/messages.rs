@@ -11,6 +11,7 @@ use crate::casework::mime::{build, new_message_id};
 use crate::config::Config;
 use crate::deadlines::Regimes;
 use crate::domain::case::reply_address;
+use crate::domain::BodyId;
 use crate::domain::{Body, Campaign, CaseStatus, EmailAddress, Reference, ReplyToken, Selection};
 use crate::store::{NewOutboxItem, Store, TimelineFilter};
 use crate::templates::{RenderFailure, Renderer, TemplateSet};
@@ -112,7 +113,7 @@ pub async fn send_campaign_message(
     let renderer = Renderer::new(&set)?;
     let ladder = Ladder::load(Path::new(&campaign.template_dir)).ok();
     let review = |s: &str| ladder.as_ref().is_some_and(|l| l.is_review_step(s));
-    let bodies: HashMap<i64, Body> = store
+    let bodies: HashMap<BodyId, Body> = store
         .bodies()
         .await?
         .into_iter()

@@ -5,6 +5,7 @@
 //! Sees `sender` (its lock, the date of receipt), `store` and `deadlines`.
 
 use crate::deadlines::Regimes;
+use crate::domain::OutboxId;
 use crate::sender::SenderLock;
 use crate::store::{OutboxState, Store};
 use anyhow::bail;
@@ -35,7 +36,7 @@ pub async fn resolve_uncertain(
     store: &Store,
     regimes: &Regimes,
     data_dir: &Path,
-    id: i64,
+    id: OutboxId,
     verdict: Verdict,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Settled> {

@@ -8,6 +8,7 @@
 use crate::clock::Clock;
 use crate::deadlines::{Deadline, Regime, Regimes};
 use crate::domain::CaseStatus;
+use crate::domain::{CampaignId, CaseId};
 use crate::standing::{self, current_due, is_uk, standing, Owed, Standing, LONG_OVERDUE};
 use crate::store::{CaseTimeline, Store, TimelineFilter};
 use anyhow::Context;
@@ -38,7 +39,7 @@ pub async fn timelines(
 pub async fn case_timeline(
     store: &Store,
     regimes: Regimes,
-    case_id: i64,
+    case_id: CaseId,
 ) -> anyhow::Result<Option<(CaseTimeline, Clocks)>> {
     let filter = TimelineFilter {
         case_id: Some(case_id),
@@ -119,8 +120,8 @@ pub async fn standings(
     store: &Store,
     regimes: Regimes,
     clock: &dyn Clock,
-    campaign_id: Option<i64>,
-) -> anyhow::Result<HashMap<i64, Standing>> {
+    campaign_id: Option<CampaignId>,
+) -> anyhow::Result<HashMap<CaseId, Standing>> {
     let (timelines, clocks) = timelines(
         store,
         regimes,
@@ -149,7 +150,7 @@ pub async fn standings(
 /// Which overdue cases to list.
 #[derive(Debug, Clone, Default)]
 pub struct OverdueFilter {
-    pub campaign_id: Option<i64>,
+    pub campaign_id: Option<CampaignId>,
     pub tag: Option<String>,
     /// At least this many working days overdue (1 at the least).
     pub min_days: i64,
@@ -159,9 +160,9 @@ pub struct OverdueFilter {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OverdueRow {
     #[serde(skip)]
-    pub case_id: i64,
+    pub case_id: CaseId,
     #[serde(skip)]
-    order: (i64, i64),
+    order: (CampaignId, i64),
     pub reference: String,
     pub campaign: String,
     pub body: String,
@@ -233,7 +234,7 @@ pub async fn overdue(
 pub async fn due_events(
     store: &Store,
     regimes: Regimes,
-    campaign_id: Option<i64>,
+    campaign_id: Option<CampaignId>,
 ) -> anyhow::Result<Vec<crate::report::ics::AllDay>> {
     let (timelines, clocks) = timelines(
         store,

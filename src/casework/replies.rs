@@ -43,7 +43,7 @@ pub async fn read_replies(
     };
     let scope = SuggestScope {
         campaign_id: None,
-        after_message: Some(before.unwrap_or(0)),
+        after_message: Some(before.unwrap_or_default()),
     };
     let suggested = match suggest(store, scope, clock.now()).await {
         Ok(s) => {

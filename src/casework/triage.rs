@@ -6,6 +6,7 @@
 
 use crate::deadlines::Regimes;
 use crate::domain::CaseStatus;
+use crate::domain::MessageId;
 use crate::ingest::classify::{exemptions_in, Classification, Kind};
 use crate::ingest::pipeline::event_for;
 use crate::store::{NewEvent, Store};
@@ -15,8 +16,8 @@ use chrono::{DateTime, Utc};
 /// Attach received message `id` to the cases with these references (all or none).
 pub async fn attach(
     store: &Store,
-    id: i64,
-    references: &[String],
+    id: MessageId,
+    references: &[crate::domain::Reference],
     actor: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
@@ -32,7 +33,7 @@ pub async fn attach(
     }
     let mut ids = Vec::new();
     for r in references {
-        ids.push(store.require_case(r.trim()).await?.id);
+        ids.push(store.require_case(r).await?.id);
     }
     Ok(store.attach_message(id, &ids, actor, now).await?)
 }
@@ -51,7 +52,7 @@ fn require_processed(m: &crate::store::MessageRow) -> anyhow::Result<()> {
 }
 
 /// Dismiss a triage email, saying why.
-pub async fn dismiss(store: &Store, id: i64, reason: &str) -> anyhow::Result<()> {
+pub async fn dismiss(store: &Store, id: MessageId, reason: &str) -> anyhow::Result<()> {
     if reason.trim().is_empty() {
         bail!("say why the message is dismissed");
     }
@@ -65,14 +66,14 @@ pub async fn dismiss(store: &Store, id: i64, reason: &str) -> anyhow::Result<()>
 }
 
 /// An event a reclassification recorded: (case reference, event kind, new status).
-pub type Recorded = (String, &'static str, Option<CaseStatus>);
+pub type Recorded = (crate::domain::Reference, &'static str, Option<CaseStatus>);
 
 /// A person overrides received message `id`'s classification; each of its cases gets the
 /// event that kind implies.
 pub async fn reclassify(
     store: &Store,
     regimes: &Regimes,
-    id: i64,
+    id: MessageId,
     kind: Kind,
     actor: &str,
     now: DateTime<Utc>,

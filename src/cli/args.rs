@@ -28,7 +28,10 @@ pub fn actor(by: Option<String>) -> String {
 }
 
 /// A campaign named on the command line, as its id (`None` when none was named).
-pub async fn campaign_id(app: &super::App, name: Option<&str>) -> anyhow::Result<Option<i64>> {
+pub async fn campaign_id(
+    app: &super::App,
+    name: Option<&str>,
+) -> anyhow::Result<Option<crate::domain::CampaignId>> {
     Ok(match name {
         Some(n) => Some(app.store.require_campaign(n).await?.id),
         None => None,

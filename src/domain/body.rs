@@ -56,7 +56,7 @@ pub struct NewBody {
 /// A stored body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Body {
-    pub id: i64,
+    pub id: super::BodyId,
     pub key: BodyKey,
     pub name: String,
     pub email: EmailAddress,
@@ -123,7 +123,7 @@ mod tests {
 pub struct ImportPlan {
     pub added: Vec<NewBody>,
     /// (stored id, new values)
-    pub updated: Vec<(i64, NewBody)>,
+    pub updated: Vec<(super::BodyId, NewBody)>,
     pub unchanged: usize,
     /// Stored bodies that the file does not mention (kept as they are).
     pub not_in_file: usize,

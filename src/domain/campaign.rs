@@ -78,7 +78,7 @@ impl fmt::Display for CampaignState {
 /// A stored campaign.
 #[derive(Debug, Clone, Serialize)]
 pub struct Campaign {
-    pub id: i64,
+    pub id: super::CampaignId,
     pub name: String,
     pub reference_prefix: ReferencePrefix,
     /// The folder holding `subject.hbs`, `body.txt.hbs`, optional `body.html.hbs` and

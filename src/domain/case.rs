@@ -174,11 +174,11 @@ impl fmt::Display for CaseStatus {
 /// A stored case, with the few body fields every listing shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Case {
-    pub id: i64,
+    pub id: super::CaseId,
     pub reference: Reference,
     pub token: ReplyToken,
     pub campaign: String,
-    pub body_id: i64,
+    pub body_id: super::BodyId,
     pub body_key: BodyKey,
     pub body_name: String,
     pub body_email: String,

@@ -121,7 +121,7 @@ mod tests {
 
     fn body(key: &str, tags: &[&str], regime: &str, region: Option<&str>) -> Body {
         Body {
-            id: 1,
+            id: crate::domain::BodyId::new(1),
             key: BodyKey::from_id(key).unwrap(),
             name: key.into(),
             email: EmailAddress::parse(&format!("{key}@x.example")).unwrap(),

@@ -47,6 +47,7 @@ pub mod text;
 
 use crate::deadlines::Regimes;
 use crate::domain::event::EventKind;
+use crate::domain::CaseId;
 use crate::domain::{QuestionType, Questions};
 use crate::standing::{self, current_due, is_uk, LONG_OVERDUE};
 use crate::store::{CaseGrouping, CaseTimeline, ConfirmedAnswer, RefusalText};
@@ -522,7 +523,7 @@ pub fn tally(input: &Input) -> anyhow::Result<Report> {
         .enumerate()
         .map(|(i, q)| (q.key.as_str(), i))
         .collect();
-    let mut answers: HashMap<i64, Vec<Option<&str>>> = HashMap::new();
+    let mut answers: HashMap<CaseId, Vec<Option<&str>>> = HashMap::new();
     for a in input.answers {
         if let Some(&i) = qindex.get(a.question.as_str()) {
             answers
@@ -530,7 +531,7 @@ pub fn tally(input: &Input) -> anyhow::Result<Report> {
                 .or_insert_with(|| vec![None; questions.len()])[i] = Some(a.value.as_str());
         }
     }
-    let mut exemptions: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut exemptions: HashMap<CaseId, Vec<String>> = HashMap::new();
     for r in input.refusals {
         let found = exemptions.entry(r.case_id).or_default();
         // The reply's own words only: a quoted request must not count as a citation.
@@ -546,7 +547,7 @@ pub fn tally(input: &Input) -> anyhow::Result<Report> {
             }
         }
     }
-    let groupings: HashMap<i64, &CaseGrouping> =
+    let groupings: HashMap<CaseId, &CaseGrouping> =
         input.groupings.iter().map(|g| (g.case_id, g)).collect();
 
     let mut all = Acc::default();

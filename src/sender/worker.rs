@@ -7,6 +7,7 @@ use super::transport::Transport;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::deadlines::{Regimes, Window};
+use crate::domain::OutboxId;
 use crate::lock::ProcessLock;
 use crate::net::imap::{ImapSession, ImapSettings};
 use crate::store::{Claimed, SendJournal, SentRecord, Store};
@@ -192,7 +193,7 @@ pub struct Sender {
     regimes: Regimes,
     sent_copy: Option<SentCopier>,
     /// Due emails read ahead (id, recipient domain), oldest first.
-    due: Vec<(i64, String)>,
+    due: Vec<(OutboxId, String)>,
     due_read: std::time::Instant,
     /// This machine's boot id, stamped on claims.
     boot: String,
@@ -265,7 +266,7 @@ impl Sender {
     }
 
     /// Pick up to `n` due emails that pacing allows now, reserving their places.
-    async fn pick(&mut self, n: usize) -> anyhow::Result<Result<Vec<i64>, Idle>> {
+    async fn pick(&mut self, n: usize) -> anyhow::Result<Result<Vec<OutboxId>, Idle>> {
         let now = self.clock.now();
         if !self.window.is_open(now) {
             return Ok(Err(Idle::WindowClosed(self.window.next_open(now))));
@@ -297,9 +298,9 @@ impl Sender {
     fn choose(
         &mut self,
         now: DateTime<Utc>,
-        due: &mut Vec<(i64, String)>,
+        due: &mut Vec<(OutboxId, String)>,
         n: usize,
-    ) -> Result<Vec<i64>, Idle> {
+    ) -> Result<Vec<OutboxId>, Idle> {
         let mut picked = Vec::new();
         let mut earliest: Option<DateTime<Utc>> = None;
         let mut taken = Vec::new();
@@ -584,7 +585,7 @@ impl Sender {
         let recorded = recording
             .await
             .map_err(|e| anyhow::anyhow!("the outbox recorder failed: {e}"))?;
-        let unused: Vec<i64> = ready.iter().map(|c| c.id).collect();
+        let unused: Vec<OutboxId> = ready.iter().map(|c| c.id).collect();
         self.store.release_claims(&unused).await?;
         if let Err(e) = recorded {
             return Err(SendStop::Store(e));
@@ -602,7 +603,7 @@ impl Sender {
 
     /// What would go now (for `--dry-run`): the ids pacing and the window allow, without
     /// claiming anything.
-    pub async fn plan(&mut self, limit: usize) -> anyhow::Result<(Vec<i64>, Option<Idle>)> {
+    pub async fn plan(&mut self, limit: usize) -> anyhow::Result<(Vec<OutboxId>, Option<Idle>)> {
         let now = self.clock.now();
         if !self.window.is_open(now) {
             return Ok((
@@ -714,7 +715,7 @@ enum Op {
 
 /// A claim asked of the recorder (see [`crate::store::ProgressLog::claim`]).
 struct Claim {
-    ids: Vec<i64>,
+    ids: Vec<OutboxId>,
     now: DateTime<Utc>,
     boot: String,
     answer: tokio::sync::oneshot::Sender<anyhow::Result<Vec<Claimed>>>,
@@ -738,7 +739,7 @@ impl Recorder {
     /// the answer.
     fn claim(
         &self,
-        ids: Vec<i64>,
+        ids: Vec<OutboxId>,
         now: DateTime<Utc>,
         boot: String,
     ) -> Result<ClaimAnswer, SendStop> {

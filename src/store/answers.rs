@@ -4,6 +4,7 @@
 
 use super::Result;
 use super::{parse_time, time_text, Store};
+use crate::domain::id::{CampaignId, CaseId, MessageId};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -38,16 +39,16 @@ impl AnswerState {
 /// One stored answer with its case's reference.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AnswerRow {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub reference: String,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     /// The question's key.
     pub question: String,
     /// Canonical text (see `domain::question`).
     pub value: String,
     pub state: AnswerState,
     /// For a suggestion (and an answer confirmed from one): the inbound message.
-    pub message_id: Option<i64>,
+    pub message_id: Option<MessageId>,
     /// The words around the keyword that matched.
     pub evidence: Option<String>,
     /// `system` (a rule) or the person's name.
@@ -58,8 +59,8 @@ pub struct AnswerRow {
 /// Which answers to read.
 #[derive(Debug, Clone, Default)]
 pub struct AnswerFilter {
-    pub case_id: Option<i64>,
-    pub campaign_id: Option<i64>,
+    pub case_id: Option<CaseId>,
+    pub campaign_id: Option<CampaignId>,
     /// Both states when `None`.
     pub state: Option<AnswerState>,
 }
@@ -67,7 +68,7 @@ pub struct AnswerFilter {
 /// A person's change to a confirmed answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerChange {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub question: String,
     /// The canonical value, or `None` to clear the answer.
     pub value: Option<String>,
@@ -76,19 +77,19 @@ pub struct AnswerChange {
 /// A rule's suggestion from one inbound message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSuggestion {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub question: String,
     pub value: String,
-    pub message_id: i64,
+    pub message_id: MessageId,
     pub evidence: String,
 }
 
 /// The stored text of one inbound message linked to a case.
 #[derive(Debug, Clone)]
 pub struct InboundText {
-    pub case_id: i64,
-    pub campaign_id: i64,
-    pub message_id: i64,
+    pub case_id: CaseId,
+    pub campaign_id: CampaignId,
+    pub message_id: MessageId,
     pub at: DateTime<Utc>,
     pub subject: String,
     pub text: String,
@@ -231,7 +232,7 @@ impl Store {
     /// from), in one transaction. Returns how many were confirmed.
     pub async fn confirm_suggestions(
         &self,
-        keys: &[(i64, String)],
+        keys: &[(CaseId, String)],
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<u64> {
@@ -264,7 +265,7 @@ impl Store {
     }
 
     /// The highest message id so far (to tell which emails a fetch adds).
-    pub async fn last_message_id(&self) -> Result<Option<i64>> {
+    pub async fn last_message_id(&self) -> Result<Option<MessageId>> {
         Ok(sqlx::query_scalar("SELECT MAX(id) FROM messages")
             .fetch_one(self.pool())
             .await?)
@@ -275,8 +276,8 @@ impl Store {
     /// without text are left out.
     pub async fn inbound_texts(
         &self,
-        campaign_id: Option<i64>,
-        after_message: Option<i64>,
+        campaign_id: Option<CampaignId>,
+        after_message: Option<MessageId>,
     ) -> Result<Vec<InboundText>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT mc.case_id, c.campaign_id, m.id, m.at, m.subject, m.text_body
@@ -314,7 +315,7 @@ impl Store {
 /// Drop a question's suggestion (a person has decided).
 async fn delete_suggestion(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
-    case_id: i64,
+    case_id: CaseId,
     question: &str,
 ) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM answers WHERE case_id = $1 AND question = $2 AND state = 'suggested'")

@@ -2,6 +2,7 @@
 
 use super::Result;
 use super::{time_text, Store};
+use crate::domain::id::BodyId;
 use crate::domain::{Body, BodyKey, EmailAddress, ImportPlan};
 use anyhow::Context;
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -120,13 +121,13 @@ impl Store {
             q.build().execute(&mut *tx).await?;
         }
         if !plan.added.is_empty() {
-            let ids: HashMap<String, i64> = sqlx::query("SELECT key, id FROM bodies")
+            let ids: HashMap<String, BodyId> = sqlx::query("SELECT key, id FROM bodies")
                 .fetch_all(&mut *tx)
                 .await?
                 .iter()
                 .map(|r| Ok((r.try_get("key")?, r.try_get("id")?)))
                 .collect::<anyhow::Result<_>>()?;
-            let tags: Vec<(i64, &String)> = plan
+            let tags: Vec<(BodyId, &String)> = plan
                 .added
                 .iter()
                 .filter_map(|b| ids.get(b.key.as_str()).map(|id| (*id, &b.tags)))
@@ -152,7 +153,7 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let rows: Vec<(i64, &String)> = body.tags.iter().map(|t| (*id, t)).collect();
+            let rows: Vec<(BodyId, &String)> = body.tags.iter().map(|t| (*id, t)).collect();
             insert_tag_rows(&mut tx, &rows).await?;
         }
         tx.commit().await.context("the import was not saved")?;
@@ -160,7 +161,7 @@ impl Store {
     }
 
     /// Flag a body's address for a person's review (after a permanent delivery failure).
-    pub async fn flag_body_email(&self, body_id: i64, reason: &str) -> Result<()> {
+    pub async fn flag_body_email(&self, body_id: BodyId, reason: &str) -> Result<()> {
         sqlx::query("UPDATE bodies SET email_flag = $1 WHERE id = $2")
             .bind(reason)
             .bind(body_id)
@@ -172,7 +173,7 @@ impl Store {
 
 async fn insert_tag_rows(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    rows: &[(i64, &String)],
+    rows: &[(BodyId, &String)],
 ) -> anyhow::Result<()> {
     for chunk in rows.chunks(1000) {
         let mut q: QueryBuilder<Sqlite> =

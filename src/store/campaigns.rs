@@ -2,6 +2,7 @@
 
 use super::{parse_time, time_text, Store};
 use super::{Result, StoreError};
+use crate::domain::id::{BodyId, CampaignId};
 use crate::domain::{Campaign, CampaignState, CaseStatus, Reference, ReferencePrefix, ReplyToken};
 use anyhow::{anyhow, Context};
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -19,7 +20,7 @@ pub struct NewCampaign {
 /// A case to create with its campaign.
 #[derive(Debug, Clone)]
 pub struct NewCase {
-    pub body_id: i64,
+    pub body_id: BodyId,
     pub seq: u32,
     pub reference: Reference,
     pub token: ReplyToken,
@@ -136,7 +137,7 @@ impl Store {
     }
 
     /// Case counts by status for one campaign, in the vocabulary's order.
-    pub async fn status_counts(&self, campaign_id: i64) -> Result<Vec<(CaseStatus, i64)>> {
+    pub async fn status_counts(&self, campaign_id: CampaignId) -> Result<Vec<(CaseStatus, i64)>> {
         let rows = sqlx::query(
             "SELECT status, COUNT(*) AS n FROM cases WHERE campaign_id = $1 GROUP BY status",
         )
@@ -154,7 +155,11 @@ impl Store {
     }
 
     /// Record the digest of the templates that passed the check (or clear it).
-    pub async fn set_checked_digest(&self, campaign_id: i64, digest: Option<&str>) -> Result<()> {
+    pub async fn set_checked_digest(
+        &self,
+        campaign_id: CampaignId,
+        digest: Option<&str>,
+    ) -> Result<()> {
         sqlx::query("UPDATE campaigns SET checked_digest = $1 WHERE id = $2")
             .bind(digest)
             .bind(campaign_id)

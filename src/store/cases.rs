@@ -2,6 +2,7 @@
 
 use super::{parse_time, Store};
 use super::{Result, StoreError};
+use crate::domain::id::{BodyId, CampaignId, CaseId};
 use crate::domain::{BodyKey, Case, CaseStatus, Reference, ReplyToken};
 use anyhow::anyhow;
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -9,10 +10,10 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 /// Filters for listing cases.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
-    pub campaign_id: Option<i64>,
+    pub campaign_id: Option<CampaignId>,
     pub status: Option<CaseStatus>,
-    pub reference: Option<String>,
-    pub body_id: Option<i64>,
+    pub reference: Option<Reference>,
+    pub body_id: Option<BodyId>,
 }
 
 /// One event on a case, as stored.
@@ -64,7 +65,8 @@ impl Store {
             q.push(" AND c.body_id = ").push_bind(id);
         }
         if let Some(r) = &filter.reference {
-            q.push(" AND c.reference = ").push_bind(r.clone());
+            q.push(" AND c.reference = ")
+                .push_bind(r.as_str().to_string());
         }
         q.push(" ORDER BY c.campaign_id, c.seq");
         q.build()
@@ -77,12 +79,9 @@ impl Store {
     }
 
     /// One case by reference, or an error that says how to find it.
-    pub async fn require_case(&self, reference: &str) -> Result<Case> {
-        let r = Reference::parse(reference)
-            .map(|r| r.as_str().to_string())
-            .unwrap_or_else(|| reference.trim().to_string());
+    pub async fn require_case(&self, reference: &Reference) -> Result<Case> {
         let filter = CaseFilter {
-            reference: Some(r),
+            reference: Some(reference.clone()),
             ..Default::default()
         };
         self.cases(&filter)
@@ -97,7 +96,7 @@ impl Store {
     }
 
     /// A case's events in date order.
-    pub async fn events(&self, case_id: i64) -> Result<Vec<EventRow>> {
+    pub async fn events(&self, case_id: CaseId) -> Result<Vec<EventRow>> {
         let rows = sqlx::query(
             "SELECT id, kind, occurred_on, occurred_at, note, actor FROM events
              WHERE case_id = $1 ORDER BY occurred_on, id",

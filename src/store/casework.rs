@@ -4,6 +4,7 @@
 use super::outbox::{insert_outbox, put_blob};
 use super::Result;
 use super::{time_text, NewOutboxItem, Store};
+use crate::domain::id::{BodyId, CampaignId, CaseId, ChaserId, OutboxId};
 use crate::domain::{CaseStatus, Event};
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,14 +14,14 @@ use std::collections::HashMap;
 /// A case with its events (in date order): everything its deadline depends on.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CaseTimeline {
-    pub id: i64,
+    pub id: CaseId,
     pub reference: String,
     pub token: String,
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     /// The case's number within its campaign.
     pub seq: i64,
     pub campaign: String,
-    pub body_id: i64,
+    pub body_id: BodyId,
     pub body_name: String,
     pub body_email: String,
     pub regime: String,
@@ -31,18 +32,18 @@ pub struct CaseTimeline {
 /// Which cases to load timelines for.
 #[derive(Debug, Clone, Default)]
 pub struct TimelineFilter {
-    pub campaign_id: Option<i64>,
+    pub campaign_id: Option<CampaignId>,
     /// Only bodies with this tag.
     pub tag: Option<String>,
     /// Only cases in one of these statuses (all when `None`).
     pub statuses: Option<Vec<CaseStatus>>,
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
 }
 
 /// An event to record.
 #[derive(Debug, Clone)]
 pub struct NewEvent {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub kind: String,
     pub on: NaiveDate,
     pub note: Option<String>,
@@ -52,7 +53,7 @@ pub struct NewEvent {
 /// A chaser step that fell due, with the email (or draft) built for it.
 #[derive(Debug, Clone)]
 pub struct NewChaser {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub step: String,
     pub trigger: String,
     pub mode: String,
@@ -68,8 +69,8 @@ pub struct NewChaser {
 /// One chaser, for listings.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ChaserRow {
-    pub id: i64,
-    pub case_id: i64,
+    pub id: ChaserId,
+    pub case_id: CaseId,
     pub reference: String,
     pub campaign: String,
     pub step: String,
@@ -80,7 +81,7 @@ pub struct ChaserRow {
     pub recipient: String,
     pub subject: String,
     pub message_id: String,
-    pub outbox_id: Option<i64>,
+    pub outbox_id: Option<OutboxId>,
 }
 
 /// Reads the bulk text of `case_timelines`: `12,` numbers and fields end at a comma,
@@ -201,7 +202,7 @@ impl Store {
             return Ok(Vec::new());
         };
         let n: i64 = row.try_get("n")?;
-        let names: HashMap<i64, String> = sqlx::query("SELECT id, name FROM campaigns")
+        let names: HashMap<CampaignId, String> = sqlx::query("SELECT id, name FROM campaigns")
             .fetch_all(self.pool())
             .await?
             .iter()
@@ -231,14 +232,15 @@ impl Store {
                 if f.statuses.as_ref().is_some_and(|v| !v.contains(&status)) {
                     continue;
                 }
+                let campaign_id = CampaignId::new(campaign_id);
                 out.push(CaseTimeline {
-                    id,
+                    id: CaseId::new(id),
                     reference: reference.into(),
                     token: token.into(),
                     campaign_id,
                     seq,
                     campaign: names.get(&campaign_id).cloned().unwrap_or_default(),
-                    body_id,
+                    body_id: BodyId::new(body_id),
                     body_name: body_name.into(),
                     body_email: body_email.into(),
                     regime: regime.into(),
@@ -268,7 +270,7 @@ impl Store {
                 } else {
                     Some(cur.text().ok_or_else(|| bad("an event note"))?)
                 };
-                if let Ok(i) = span.binary_search_by_key(&case_id, |t| t.id) {
+                if let Ok(i) = span.binary_search_by_key(&CaseId::new(case_id), |t| t.id) {
                     let (kind, note) = (kind.to_string(), note.map(String::from));
                     found.push((i, eid, Event { kind, on, note }));
                 }
@@ -369,7 +371,7 @@ impl Store {
     /// Move a case from one status to another (`false` when it was not in `from`).
     pub async fn set_case_status(
         &self,
-        case_id: i64,
+        case_id: CaseId,
         from: CaseStatus,
         to: CaseStatus,
     ) -> Result<bool> {
@@ -387,7 +389,7 @@ impl Store {
     /// (not yet handed to the server). Returns how many.
     pub async fn cancel_pending_chasers(
         &self,
-        case_id: i64,
+        case_id: CaseId,
         now: Option<DateTime<Utc>>,
     ) -> Result<u64> {
         let now = now.map(time_text);
@@ -399,7 +401,10 @@ impl Store {
 
     /// Per case of a campaign, the Message-ID of its first outbound email (the request),
     /// which chasers and campaign messages reply to.
-    pub async fn first_outbound_ids(&self, campaign_id: i64) -> Result<HashMap<i64, String>> {
+    pub async fn first_outbound_ids(
+        &self,
+        campaign_id: CampaignId,
+    ) -> Result<HashMap<CaseId, String>> {
         let rows = sqlx::query(
             "SELECT m.case_id, m.message_id FROM messages m JOIN cases c ON c.id = m.case_id
              WHERE c.campaign_id = $1 AND m.direction = 'outbound' ORDER BY m.at DESC, m.id DESC",
@@ -416,7 +421,10 @@ impl Store {
     }
 
     /// The chaser steps taken (not cancelled) for a campaign's cases: case id -> steps.
-    pub async fn chaser_steps_taken(&self, campaign_id: i64) -> Result<HashMap<i64, Vec<String>>> {
+    pub async fn chaser_steps_taken(
+        &self,
+        campaign_id: CampaignId,
+    ) -> Result<HashMap<CaseId, Vec<String>>> {
         let rows = sqlx::query(
             "SELECT h.case_id, h.step FROM chasers h JOIN cases c ON c.id = h.case_id
              WHERE c.campaign_id = $1 AND h.state <> 'cancelled'",
@@ -424,7 +432,7 @@ impl Store {
         .bind(campaign_id)
         .fetch_all(self.pool())
         .await?;
-        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut out: HashMap<CaseId, Vec<String>> = HashMap::new();
         for row in rows {
             out.entry(row.try_get("case_id")?)
                 .or_default()
@@ -512,7 +520,7 @@ impl Store {
     }
 
     /// One chaser with its stored bytes.
-    pub async fn chaser(&self, id: i64) -> Result<Option<(ChaserRow, Vec<u8>)>> {
+    pub async fn chaser(&self, id: ChaserId) -> Result<Option<(ChaserRow, Vec<u8>)>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
         q.push(CHASER_COLUMNS)
             .push(", b.data AS raw")
@@ -528,7 +536,7 @@ impl Store {
     /// Queue a pending chaser's stored email; `false` when it is not pending (any more).
     pub async fn approve_chaser(
         &self,
-        id: i64,
+        id: ChaserId,
         item_for: &(dyn Fn(&ChaserRow, Vec<u8>) -> NewOutboxItem + Sync),
         now: DateTime<Utc>,
     ) -> Result<bool> {
@@ -563,7 +571,7 @@ impl Store {
     }
 
     /// Skip a chaser awaiting approval (or a complaint draft); `false` when it is neither.
-    pub async fn skip_chaser(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    pub async fn skip_chaser(&self, id: ChaserId, now: DateTime<Utc>) -> Result<bool> {
         let n = sqlx::query(
             "UPDATE chasers SET state = 'skipped', decided_at = $1 WHERE id = $2 AND state IN ('pending', 'draft')",
         )
@@ -576,7 +584,7 @@ impl Store {
     }
 
     /// Assign a case to a person, or clear it (`None`).
-    pub async fn set_case_assignee(&self, case_id: i64, assignee: Option<&str>) -> Result<()> {
+    pub async fn set_case_assignee(&self, case_id: CaseId, assignee: Option<&str>) -> Result<()> {
         sqlx::query("UPDATE cases SET assignee = $1 WHERE id = $2")
             .bind(assignee)
             .bind(case_id)
@@ -586,7 +594,7 @@ impl Store {
     }
 
     /// Who a case is assigned to.
-    pub async fn case_assignee(&self, case_id: i64) -> Result<Option<String>> {
+    pub async fn case_assignee(&self, case_id: CaseId) -> Result<Option<String>> {
         Ok(
             sqlx::query_scalar("SELECT assignee FROM cases WHERE id = $1")
                 .bind(case_id)
@@ -597,7 +605,10 @@ impl Store {
     }
 
     /// Who each assigned case (of one campaign, or all) is assigned to, by case id.
-    pub async fn case_assignees(&self, campaign_id: Option<i64>) -> Result<HashMap<i64, String>> {
+    pub async fn case_assignees(
+        &self,
+        campaign_id: Option<CampaignId>,
+    ) -> Result<HashMap<CaseId, String>> {
         let mut q: QueryBuilder<Sqlite> =
             QueryBuilder::new("SELECT id, assignee FROM cases WHERE assignee IS NOT NULL");
         if let Some(id) = campaign_id {
@@ -614,7 +625,7 @@ impl Store {
 
 async fn cancel_chasers_in(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
-    case_id: i64,
+    case_id: CaseId,
     now: Option<&str>,
 ) -> anyhow::Result<u64> {
     sqlx::query(sqlx::AssertSqlSafe(cancel_queued_chasers("($1)")))

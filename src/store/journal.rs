@@ -56,12 +56,12 @@ impl SendJournal {
 
     /// The email's `attempt` (its count of attempts, this one included) is about to be
     /// handed to the server. When this fails, it must not be.
-    pub fn sending(&self, id: i64, attempt: u32) -> anyhow::Result<()> {
+    pub fn sending(&self, id: crate::domain::OutboxId, attempt: u32) -> anyhow::Result<()> {
         self.append(&format!("sending {id} {attempt}\n"))
     }
 
     /// The server took the email at `at`.
-    pub fn sent(&self, id: i64, at: DateTime<Utc>) -> anyhow::Result<()> {
+    pub fn sent(&self, id: crate::domain::OutboxId, at: DateTime<Utc>) -> anyhow::Result<()> {
         self.append(&format!("sent {id} {}\n", super::time_text(at)))
     }
 
@@ -179,11 +179,11 @@ mod tests {
         assert_eq!(read(&path).unwrap(), JournalEntries::default());
         let j = SendJournal::open(&path).unwrap();
         let t = at("2026-03-02T10:00:00.123456Z");
-        j.sending(7, 1).unwrap();
-        j.sending(8, 1).unwrap();
-        j.sent(7, t).unwrap();
-        j.sending(9, 2).unwrap();
-        j.sending(8, 2).unwrap();
+        j.sending(crate::domain::OutboxId::new(7), 1).unwrap();
+        j.sending(crate::domain::OutboxId::new(8), 1).unwrap();
+        j.sent(crate::domain::OutboxId::new(7), t).unwrap();
+        j.sending(crate::domain::OutboxId::new(9), 2).unwrap();
+        j.sending(crate::domain::OutboxId::new(8), 2).unwrap();
         let e = read(&path).unwrap();
         assert_eq!(e.sent, vec![(7, t)]);
         assert_eq!(e.sending, vec![(7, 1), (8, 1), (9, 2), (8, 2)]);
@@ -192,7 +192,7 @@ mod tests {
         j.clear().unwrap();
         assert_eq!(read(&path).unwrap(), JournalEntries::default());
         // appending goes on after emptying, from the start
-        j.sending(10, 3).unwrap();
+        j.sending(crate::domain::OutboxId::new(10), 3).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "sending 10 3\n");
     }
 
@@ -247,12 +247,12 @@ mod tests {
             for l in &lines {
                 match *l {
                     Line::Sending(id, a) => {
-                        j.sending(id, a).unwrap();
+                        j.sending(crate::domain::OutboxId::new(id), a).unwrap();
                         want.sending.push((id, a));
                     }
                     Line::Sent(id, us) => {
                         let t = DateTime::from_timestamp_micros(us).unwrap();
-                        j.sent(id, t).unwrap();
+                        j.sent(crate::domain::OutboxId::new(id), t).unwrap();
                         want.sent.push((id, t));
                     }
                 }

@@ -5,6 +5,7 @@ use super::outbox::sha256_hex;
 use super::script::Script;
 use super::Result;
 use super::{parse_time, time_text, Store};
+use crate::domain::id::{AttachmentId, CaseId, MessageId};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
@@ -116,7 +117,7 @@ pub struct NewAttachment {
 /// An inbound message for listings.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct MessageRow {
-    pub id: i64,
+    pub id: MessageId,
     pub direction: String,
     pub message_id: String,
     pub subject: String,
@@ -133,13 +134,13 @@ pub struct MessageRow {
     pub text_body: Option<String>,
     pub raw_sha256: String,
     /// References of the cases it is linked to, with the method.
-    pub cases: Vec<(String, String)>,
+    pub cases: Vec<(crate::domain::Reference, String)>,
     pub attachments: Vec<AttachmentRow>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AttachmentRow {
-    pub id: i64,
+    pub id: AttachmentId,
     pub file_name: String,
     pub content_type: String,
     pub size: i64,
@@ -546,7 +547,7 @@ impl Store {
 
     /// Inbound messages: the triage (open) or all, newest first.
     pub async fn inbound_messages(&self, triage_only: bool) -> Result<Vec<MessageRow>> {
-        let ids: Vec<i64> = if triage_only {
+        let ids: Vec<MessageId> = if triage_only {
             sqlx::query_scalar("SELECT id FROM messages WHERE direction = 'inbound' AND triage = 'open' ORDER BY id DESC")
                 .fetch_all(self.pool())
                 .await?
@@ -567,8 +568,8 @@ impl Store {
     }
 
     /// The messages of a case (outbound and inbound), oldest first.
-    pub async fn case_messages(&self, case_id: i64) -> Result<Vec<MessageRow>> {
-        let ids: Vec<i64> = sqlx::query_scalar(
+    pub async fn case_messages(&self, case_id: CaseId) -> Result<Vec<MessageRow>> {
+        let ids: Vec<MessageId> = sqlx::query_scalar(
             "SELECT id FROM messages WHERE case_id = $1
              UNION SELECT message_id FROM message_cases WHERE case_id = $1 ORDER BY 1",
         )
@@ -585,7 +586,7 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn message(&self, id: i64) -> Result<Option<MessageRow>> {
+    pub async fn message(&self, id: MessageId) -> Result<Option<MessageRow>> {
         let Some(r) = sqlx::query(
             "SELECT id, direction, message_id, subject, from_addr, to_addr, at, classification, classified_by,
                     reason, problem, body_reference, triage, source, text_body, raw_sha256
@@ -606,8 +607,13 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(|r| Ok((r.try_get("reference")?, r.try_get("method")?)))
-        .collect::<anyhow::Result<Vec<(String, String)>>>()?;
+        .map(|r| {
+            Ok((
+                crate::domain::Reference::from_stored(r.try_get("reference")?),
+                r.try_get("method")?,
+            ))
+        })
+        .collect::<anyhow::Result<Vec<(crate::domain::Reference, String)>>>()?;
         let attachments = sqlx::query(
             "SELECT id, file_name, content_type, size, sha256 FROM attachments WHERE message_id = $1 ORDER BY id",
         )
@@ -654,7 +660,7 @@ impl Store {
         Ok(Some(self.blob_bytes(&row).await?))
     }
 
-    pub async fn attachment(&self, id: i64) -> Result<Option<(AttachmentRow, Vec<u8>)>> {
+    pub async fn attachment(&self, id: AttachmentId) -> Result<Option<(AttachmentRow, Vec<u8>)>> {
         let Some(a) = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.file_name, a.content_type, a.size, a.sha256, {BLOB_COLUMNS}
              FROM attachments a JOIN blobs b ON b.sha256 = a.sha256 WHERE a.id = $1"
@@ -688,8 +694,8 @@ impl Store {
     /// A person attaches a triage email to cases.
     pub async fn attach_message(
         &self,
-        id: i64,
-        case_ids: &[i64],
+        id: MessageId,
+        case_ids: &[CaseId],
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
@@ -714,7 +720,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn dismiss_message(&self, id: i64, reason: &str) -> Result<bool> {
+    pub async fn dismiss_message(&self, id: MessageId, reason: &str) -> Result<bool> {
         Ok(sqlx::query("UPDATE messages SET triage = 'dismissed', reason = $1 WHERE id = $2 AND triage = 'open'")
             .bind(reason)
             .bind(id)
@@ -725,7 +731,7 @@ impl Store {
     }
 
     /// A person overrides the classification.
-    pub async fn set_classification(&self, id: i64, kind: &str, actor: &str) -> Result<bool> {
+    pub async fn set_classification(&self, id: MessageId, kind: &str, actor: &str) -> Result<bool> {
         Ok(sqlx::query("UPDATE messages SET classification = $1, classified_by = $2 WHERE id = $3 AND direction = 'inbound'")
             .bind(kind)
             .bind(actor)

@@ -7,6 +7,7 @@
 use super::script::Script;
 use super::Result;
 use super::{parse_time, time_text, Store};
+use crate::domain::id::{CampaignId, CaseId, OutboxId};
 use crate::domain::CaseStatus;
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -79,7 +80,7 @@ impl std::fmt::Display for OutboxState {
 /// An email to queue.
 #[derive(Debug, Clone)]
 pub struct NewOutboxItem {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub kind: String,
     pub message_id: String,
     pub envelope_from: String,
@@ -92,8 +93,8 @@ pub struct NewOutboxItem {
 /// An email claimed for sending, with its bytes.
 #[derive(Debug, Clone)]
 pub struct Claimed {
-    pub id: i64,
-    pub case_id: i64,
+    pub id: OutboxId,
+    pub case_id: CaseId,
     pub reference: String,
     pub regime: String,
     pub kind: String,
@@ -119,7 +120,7 @@ pub struct SentRecord<'a> {
 /// One outbox row for listings.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OutboxRow {
-    pub id: i64,
+    pub id: OutboxId,
     pub reference: String,
     pub campaign: String,
     pub kind: String,
@@ -204,7 +205,7 @@ impl Store {
     /// (changing nothing) unless the campaign is a draft.
     pub async fn launch_campaign(
         &self,
-        campaign_id: i64,
+        campaign_id: CampaignId,
         items: &[NewOutboxItem],
         now: DateTime<Utc>,
     ) -> Result<usize> {
@@ -259,7 +260,7 @@ impl Store {
     /// Set a campaign's state, if it is in one of `from`.
     pub async fn set_campaign_state(
         &self,
-        campaign_id: i64,
+        campaign_id: CampaignId,
         from: &[&str],
         to: &str,
     ) -> Result<bool> {
@@ -277,7 +278,7 @@ impl Store {
     }
 
     /// Cancel a campaign: its unsent emails are withdrawn and their cases cancelled.
-    pub async fn cancel_campaign(&self, campaign_id: i64) -> Result<u64> {
+    pub async fn cancel_campaign(&self, campaign_id: CampaignId) -> Result<u64> {
         let mut tx = self.pool().begin().await?;
         let n = sqlx::query(
             "UPDATE outbox SET state = 'cancelled'
@@ -364,7 +365,7 @@ impl Store {
     }
 
     /// Give back claims that were not used (the run is ending).
-    pub async fn release_claims(&self, ids: &[i64]) -> Result<()> {
+    pub async fn release_claims(&self, ids: &[OutboxId]) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         for id in ids {
             sqlx::query("UPDATE outbox SET state = 'queued', attempts = attempts - 1 WHERE id = $1 AND state = 'claimed'")
@@ -402,7 +403,11 @@ impl Store {
 
     /// Due emails of launched campaigns, oldest first, without their bytes: candidates for
     /// the pacer to choose from.
-    pub async fn due_emails(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<(i64, String)>> {
+    pub async fn due_emails(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(OutboxId, String)>> {
         let rows = sqlx::query(
             "SELECT o.id, o.recipient_domain FROM outbox o
              JOIN cases c ON c.id = o.case_id JOIN campaigns k ON k.id = c.campaign_id
@@ -433,7 +438,12 @@ impl Store {
     /// Claim emails for sending: each moves from `queued` to `claimed` (its attempt counted)
     /// in ONE durable commit that is on disk before any of them is handed to the server.
     /// Three set-based statements for the whole batch.
-    pub async fn claim(&self, ids: &[i64], now: DateTime<Utc>, boot: &str) -> Result<Vec<Claimed>> {
+    pub async fn claim(
+        &self,
+        ids: &[OutboxId],
+        now: DateTime<Utc>,
+        boot: &str,
+    ) -> Result<Vec<Claimed>> {
         Ok(claim_on(&mut *self.durable().acquire().await?, ids, now, boot).await?)
     }
 
@@ -495,7 +505,12 @@ impl Store {
     }
 
     /// A temporary failure: back to the queue until `retry_at`.
-    pub async fn record_retry(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> Result<()> {
+    pub async fn record_retry(
+        &self,
+        id: OutboxId,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> Result<()> {
         self.end_attempt(
             id,
             "state = 'queued', not_before = $3",
@@ -508,7 +523,7 @@ impl Store {
 
     /// The message went and no answer came: the server may have taken it. A person settles
     /// it (`foi outbox resolve`), as after a crash.
-    pub async fn record_uncertain(&self, id: i64, error: &str) -> Result<()> {
+    pub async fn record_uncertain(&self, id: OutboxId, error: &str) -> Result<()> {
         self.end_attempt(id, "state = 'uncertain'", error, None)
             .await
             .map_err(Into::into)
@@ -516,7 +531,7 @@ impl Store {
 
     /// The attempt never really happened (the run stopped on a configuration error): back
     /// to the queue without counting it.
-    pub async fn release(&self, id: i64, error: &str) -> Result<()> {
+    pub async fn release(&self, id: OutboxId, error: &str) -> Result<()> {
         self.end_attempt(id, "state = 'queued', attempts = attempts - 1", error, None)
             .await
             .map_err(Into::into)
@@ -527,7 +542,7 @@ impl Store {
     /// as it is.
     async fn end_attempt(
         &self,
-        id: i64,
+        id: OutboxId,
         set: &str,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
@@ -595,7 +610,7 @@ impl Store {
     pub async fn outbox(
         &self,
         state: Option<OutboxState>,
-        id: Option<i64>,
+        id: Option<OutboxId>,
     ) -> Result<Vec<OutboxRow>> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT o.id, c.reference, k.name AS campaign, o.kind, o.recipient, o.state, o.attempts,
@@ -637,7 +652,7 @@ impl Store {
     }
 
     /// The claimed form of one outbox email (for settling an uncertain one).
-    pub async fn outbox_item(&self, id: i64) -> Result<Option<(OutboxState, Claimed)>> {
+    pub async fn outbox_item(&self, id: OutboxId) -> Result<Option<(OutboxState, Claimed)>> {
         let row = sqlx::query(
             "SELECT o.id, o.case_id, o.kind, o.message_id, o.envelope_from, o.recipient, o.recipient_domain,
                     o.subject, o.attempts, o.state, o.claimed_at, o.raw_sha256, b.data, c.reference, c.regime
@@ -656,7 +671,7 @@ impl Store {
     }
 
     /// Settle an uncertain email as "not sent": queue it again now.
-    pub async fn requeue_uncertain(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    pub async fn requeue_uncertain(&self, id: OutboxId, now: DateTime<Utc>) -> Result<bool> {
         Ok(sqlx::query("UPDATE outbox SET state = 'queued', not_before = $1, last_error = 'resend requested by a person' WHERE id = $2 AND state = 'uncertain'")
             .bind(time_text(now))
             .bind(id)
@@ -686,7 +701,7 @@ impl Store {
 /// it returns if the connection is `synchronous = FULL`.
 async fn claim_on(
     conn: &mut sqlx::SqliteConnection,
-    ids: &[i64],
+    ids: &[OutboxId],
     now: DateTime<Utc>,
     boot: &str,
 ) -> anyhow::Result<Vec<Claimed>> {
@@ -716,7 +731,7 @@ async fn claim_on(
         claimed.push(claimed_of(r, r.try_get("data")?)?);
     }
     // Hand them out in the order they were asked for.
-    let rank: std::collections::HashMap<i64, usize> =
+    let rank: std::collections::HashMap<OutboxId, usize> =
         ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     claimed.sort_by_key(|c| rank.get(&c.id).copied().unwrap_or(usize::MAX));
     Ok(claimed)
@@ -780,7 +795,7 @@ impl ProgressLog {
     /// of a millisecond or more).
     pub async fn claim(
         &mut self,
-        ids: &[i64],
+        ids: &[OutboxId],
         now: DateTime<Utc>,
         boot: &str,
     ) -> Result<Vec<Claimed>> {
@@ -843,7 +858,7 @@ fn settle_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
         sent.iter()
             .map(|r| (r.claimed.id, r.date_of_receipt.to_string())),
     );
-    let requests: Vec<i64> = sent
+    let requests: Vec<CaseId> = sent
         .iter()
         .filter(|r| r.claimed.kind == "request")
         .map(|r| r.claimed.case_id)

@@ -5,12 +5,13 @@
 
 use super::Result;
 use super::Store;
+use crate::domain::id::{CampaignId, CaseId};
 use anyhow::Context;
 
 /// What a report groups a case by, besides its regime (on the timeline).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseGrouping {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub region: Option<String>,
     /// The body's tags, sorted.
     pub tags: Vec<String>,
@@ -19,7 +20,7 @@ pub struct CaseGrouping {
 /// One confirmed answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfirmedAnswer {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub question: String,
     pub value: String,
 }
@@ -27,7 +28,7 @@ pub struct ConfirmedAnswer {
 /// A refusal event: its note, and the text of the reply it was read from (if any).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefusalText {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub note: Option<String>,
     pub reply_text: Option<String>,
 }
@@ -39,7 +40,7 @@ impl Store {
     async fn campaign_rows<T: serde::de::DeserializeOwned>(
         &self,
         sql: &'static str,
-        campaign_id: i64,
+        campaign_id: CampaignId,
     ) -> anyhow::Result<Vec<T>> {
         let text: Option<String> = sqlx::query_scalar(sql)
             .bind(campaign_id)
@@ -52,9 +53,9 @@ impl Store {
     }
 
     /// Region and tags of every case of a campaign.
-    pub async fn case_groupings(&self, campaign_id: i64) -> Result<Vec<CaseGrouping>> {
+    pub async fn case_groupings(&self, campaign_id: CampaignId) -> Result<Vec<CaseGrouping>> {
         // Tags never contain spaces (the import splits on them), so a space joins them.
-        let rows: Vec<(i64, Option<String>, Option<String>)> = self
+        let rows: Vec<(CaseId, Option<String>, Option<String>)> = self
             .campaign_rows(
                 "SELECT json_group_array(json_array(c.id, b.region,
                         (SELECT group_concat(t.tag, ' ') FROM body_tags t WHERE t.body_id = c.body_id)))
@@ -83,8 +84,8 @@ impl Store {
     }
 
     /// The confirmed answers of a campaign's cases (suggestions are not counted).
-    pub async fn confirmed_answers(&self, campaign_id: i64) -> Result<Vec<ConfirmedAnswer>> {
-        let rows: Vec<(i64, String, String)> = self
+    pub async fn confirmed_answers(&self, campaign_id: CampaignId) -> Result<Vec<ConfirmedAnswer>> {
+        let rows: Vec<(CaseId, String, String)> = self
             .campaign_rows(
                 "SELECT json_group_array(json_array(a.case_id, a.question, a.value))
                  FROM answers a JOIN cases c ON c.id = a.case_id
@@ -103,8 +104,8 @@ impl Store {
     }
 
     /// Every refusal event of a campaign's cases, with the text of the reply it came from.
-    pub async fn refusal_texts(&self, campaign_id: i64) -> Result<Vec<RefusalText>> {
-        let rows: Vec<(i64, Option<String>, Option<String>)> = self
+    pub async fn refusal_texts(&self, campaign_id: CampaignId) -> Result<Vec<RefusalText>> {
+        let rows: Vec<(CaseId, Option<String>, Option<String>)> = self
             .campaign_rows(
                 "SELECT json_group_array(json_array(e.case_id, e.note, m.text_body))
                  FROM events e JOIN cases c ON c.id = e.case_id

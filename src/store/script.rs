@@ -55,6 +55,28 @@ impl<'a> From<&'a [u8]> for Param<'a> {
     }
 }
 
+/// The domain's ids bind as the integers they are.
+macro_rules! id_param {
+    ($($name:ident),*) => {$(
+        impl From<crate::domain::id::$name> for Param<'_> {
+            fn from(id: crate::domain::id::$name) -> Self {
+                id.get().into()
+            }
+        }
+    )*};
+}
+
+id_param!(
+    AttachmentId,
+    BodyId,
+    CampaignId,
+    CaseId,
+    ChaserId,
+    MessageId,
+    OutboxId,
+    UserId
+);
+
 impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
     fn from(v: Option<T>) -> Self {
         v.map_or(Param::Null, Into::into)

@@ -3,6 +3,7 @@
 
 use super::Result;
 use super::{parse_time, time_text, Store};
+use crate::domain::id::UserId;
 use crate::domain::{Role, UserName};
 use anyhow::anyhow;
 use chrono::{DateTime, Utc};
@@ -11,7 +12,7 @@ use sqlx::Row;
 /// A user as listings show it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
     pub role: Role,
     pub has_calendar: bool,
@@ -21,7 +22,7 @@ pub struct UserRow {
 /// The user behind a live session, with the session's CSRF token.
 #[derive(Debug, Clone)]
 pub struct SessionUser {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub role: Role,
     pub csrf_token: String,
@@ -128,7 +129,7 @@ impl Store {
     pub async fn create_session(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         csrf_token: &str,
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
@@ -237,7 +238,11 @@ impl Store {
     }
 
     /// Set (or, with `None`, revoke) a user's calendar feed token hash.
-    pub async fn set_calendar_token(&self, user_id: i64, token_hash: Option<&str>) -> Result<()> {
+    pub async fn set_calendar_token(
+        &self,
+        user_id: UserId,
+        token_hash: Option<&str>,
+    ) -> Result<()> {
         sqlx::query("UPDATE users SET calendar_token_hash = $1 WHERE id = $2")
             .bind(token_hash)
             .bind(user_id)

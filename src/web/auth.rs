@@ -93,7 +93,7 @@ fn set_cookie(state: &WebState, name: &str, value: &str, path: &str, max_age: i6
 /// The signed-in user of a request.
 #[derive(Debug, Clone)]
 pub struct User {
-    pub id: i64,
+    pub id: crate::domain::UserId,
     pub name: String,
     pub role: Role,
     pub csrf: String,

@@ -14,7 +14,7 @@ pub struct OverdueCache(std::sync::Mutex<HashMap<CacheKey, Kept>>);
 type Kept = (i64, Arc<Vec<OverdueRow>>);
 
 /// (campaign, tag, minute of the clock).
-type CacheKey = (Option<i64>, Option<String>, i64);
+type CacheKey = (Option<crate::domain::CampaignId>, Option<String>, i64);
 
 impl OverdueCache {
     pub fn get(&self, key: &CacheKey, version: i64) -> Option<Arc<Vec<OverdueRow>>> {

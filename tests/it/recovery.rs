@@ -2,6 +2,7 @@
 //! process, and after a reboot (power cut), does with claimed and in-flight emails.
 
 use crate::support::Workdir;
+use foi::domain::OutboxId;
 use foi::store::{OutboxState, Store};
 
 async fn launched(n_bodies: &str) -> (Workdir, Store) {
@@ -19,7 +20,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
         .to_utc()
 }
 
-async fn outbox_ids(store: &Store) -> Vec<i64> {
+async fn outbox_ids(store: &Store) -> Vec<OutboxId> {
     store
         .outbox(None, None)
         .await
@@ -148,7 +149,7 @@ async fn an_earlier_attempts_line_does_not_make_a_new_claim_uncertain() {
     let (uncertain, requeued) = store.recover_outbox("boot-1").await.unwrap();
     assert_eq!((uncertain, requeued), (1, 1));
     let rows = store.outbox(None, None).await.unwrap();
-    let row = |id: i64| rows.iter().find(|r| r.id == id).unwrap().clone();
+    let row = |id: OutboxId| rows.iter().find(|r| r.id == id).unwrap().clone();
     assert_eq!(row(again[0].id).state, OutboxState::Queued);
     assert_eq!(
         row(again[0].id).attempts,
@@ -198,7 +199,7 @@ async fn a_damaged_journal_makes_every_claim_uncertain() {
     let (uncertain, requeued) = store.recover_outbox("boot-1").await.unwrap();
     assert_eq!((uncertain, requeued), (2, 0));
     let rows = store.outbox(None, None).await.unwrap();
-    let state = |id: i64| rows.iter().find(|r| r.id == id).unwrap().state;
+    let state = |id: OutboxId| rows.iter().find(|r| r.id == id).unwrap().state;
     assert_eq!(state(claimed[0].id), OutboxState::Sent);
     assert_eq!(state(claimed[1].id), OutboxState::Uncertain);
     assert_eq!(state(claimed[2].id), OutboxState::Uncertain);
@@ -220,7 +221,7 @@ async fn a_sent_record_for_an_email_not_being_sent_changes_nothing() {
     let err = log.record_sent(&records).await.unwrap_err();
     assert!(format!("{err:#}").contains("not being sent"), "{err:#}");
     let rows = store.outbox(None, None).await.unwrap();
-    let state = |id: i64| rows.iter().find(|r| r.id == id).unwrap().state;
+    let state = |id: OutboxId| rows.iter().find(|r| r.id == id).unwrap().state;
     assert_eq!(state(claimed[0].id), OutboxState::Claimed);
     assert_eq!(state(claimed[1].id), OutboxState::Queued);
     assert!(rows.iter().all(|r| r.sent_at.is_none()));
@@ -243,7 +244,7 @@ async fn the_next_start_records_what_the_journal_of_a_stopped_run_says() {
     let (w, store) = launched("tag:police").await;
     let now = now();
     let rows = store.outbox(None, None).await.unwrap();
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<OutboxId> = rows.iter().map(|r| r.id).collect();
     let claimed = store
         .claim(&ids[..3], now, &foi::sender::boot_id())
         .await
@@ -270,7 +271,7 @@ async fn the_next_start_records_what_the_journal_of_a_stopped_run_says() {
         "{after}"
     );
     let rows = store.outbox(None, None).await.unwrap();
-    let row = |id: i64| rows.iter().find(|r| r.id == id).unwrap().clone();
+    let row = |id: OutboxId| rows.iter().find(|r| r.id == id).unwrap().clone();
     assert_eq!(row(claimed[0].id).state, OutboxState::Sent);
     assert_eq!(row(claimed[0].id).sent_at, Some(now));
     assert_eq!(row(claimed[1].id).state, OutboxState::Uncertain);

@@ -9,8 +9,12 @@ use std::io::Write;
 #[derive(Debug, Args)]
 pub struct ConfirmCommand {
     /// The case reference, e.g. CCTV24-0042.
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
-    pub reference: Option<String>,
+    #[arg(
+        required_unless_present = "all",
+        conflicts_with = "all",
+        value_parser = crate::cli::args::reference
+    )]
+    pub reference: Option<crate::domain::Reference>,
     /// The question's key.
     #[arg(required_unless_present = "all")]
     pub key: Option<String>,

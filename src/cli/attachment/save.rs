@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct SaveCommand {
-    pub id: i64,
+    pub id: crate::domain::AttachmentId,
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

@@ -12,8 +12,8 @@ use std::path::PathBuf;
 pub struct PreviewCommand {
     pub name: String,
     /// Show this case's email (default: the first case).
-    #[arg(long, conflicts_with = "all")]
-    pub case: Option<String>,
+    #[arg(long, conflicts_with = "all", value_parser = crate::cli::args::reference)]
+    pub case: Option<Reference>,
     /// Write every case's email into --out DIR (one REFERENCE.txt each, .html too).
     #[arg(long, requires = "out")]
     pub all: bool,
@@ -42,11 +42,7 @@ impl PreviewCommand {
                 );
             }
         }
-        let wanted = self.case.as_deref().map(|r| {
-            Reference::parse(r)
-                .map(|r| r.to_string())
-                .unwrap_or(r.to_string())
-        });
+        let wanted = self.case.as_ref().map(Reference::as_str);
         let dir = self.out.filter(|_| self.all);
         if let Some(dir) = &dir {
             std::fs::create_dir_all(dir)
@@ -67,7 +63,7 @@ impl PreviewCommand {
                         std::fs::write(dir.join(format!("{}.html", c.reference)), html)?;
                     }
                     written += 1;
-                } else if !shown && wanted.as_deref().is_none_or(|w| c.reference.as_str() == w) {
+                } else if !shown && wanted.is_none_or(|w| c.reference.as_str() == w) {
                     shown = true;
                     writeln!(out, "# {} — {}", c.reference, c.body_name)?;
                     write!(out, "{}", d.preview_text())?;
@@ -85,7 +81,7 @@ impl PreviewCommand {
             match report
                 .failures
                 .iter()
-                .find(|(c, _, _)| wanted.as_deref().is_none_or(|w| c.reference.as_str() == w))
+                .find(|(c, _, _)| wanted.is_none_or(|w| c.reference.as_str() == w))
             {
                 Some((c, name, f)) => {
                     writeln!(out, "# {} — {name}: cannot render: {f}", c.reference)?

@@ -22,7 +22,7 @@ pub struct AnswerCommand {
 
 impl AnswerCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
-        let case = app.store.require_case(self.reference.as_str()).await?;
+        let case = app.store.require_case(&self.reference).await?;
         // Every problem at once: malformed arguments and invalid values alike.
         let mut malformed = Vec::new();
         let mut pairs = Vec::new();

@@ -59,7 +59,7 @@ pub fn answer_lines(questions: &Questions, a: &CaseAnswers) -> Vec<String> {
 
 impl AnswersCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
-        let case = app.store.require_case(self.reference.as_str()).await?;
+        let case = app.store.require_case(&self.reference).await?;
         let a = case_answers(&app.store, case.id).await?;
         if self.json {
             return Ok(out.json(&a)?);

@@ -29,7 +29,7 @@ impl AssignCommand {
         if name.is_some() == self.clear {
             bail!("give a name (foi case assign REF NAME) or --clear, not both or neither");
         }
-        let case = app.store.require_case(self.reference.as_str()).await?;
+        let case = app.store.require_case(&self.reference).await?;
         assign(&app.store, &case, name.as_deref()).await?;
         match name {
             Some(n) => writeln!(out, "{} assigned to {n}", case.reference)?,

@@ -24,7 +24,7 @@ pub struct DeadlineCommand {
 
 impl DeadlineCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
-        let case = app.store.require_case(self.reference.as_str()).await?;
+        let case = app.store.require_case(&self.reference).await?;
         let (t, clocks) = case_timeline(&app.store, app.regimes()?, case.id)
             .await?
             .context("the case vanished")?;

@@ -28,7 +28,7 @@ pub struct EventCommand {
 
 impl EventCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
-        let case = app.store.require_case(self.reference.as_str()).await?;
+        let case = app.store.require_case(&self.reference).await?;
         let date = self
             .date
             .map(|s| crate::cli::args::date(&s, "--date"))

@@ -47,7 +47,7 @@ fn thread_line(m: &MessageRow) -> String {
 
 impl ShowCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
-        let case = app.store.require_case(self.reference.as_str()).await?;
+        let case = app.store.require_case(&self.reference).await?;
         let body = app.store.body_by_key(case.body_key.as_str()).await?;
         let events = app.store.events(case.id).await?;
         let reply = reply_address(&app.config.sender.reply_address, &case.token);

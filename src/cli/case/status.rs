@@ -24,7 +24,7 @@ pub struct StatusCommand {
 impl StatusCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let to = parse_settable(&self.status).map_err(anyhow::Error::msg)?;
-        let case = app.store.require_case(self.reference.as_str()).await?;
+        let case = app.store.require_case(&self.reference).await?;
         let change = set_status(
             &app.store,
             &case,

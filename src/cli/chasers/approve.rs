@@ -10,7 +10,7 @@ use std::io::Write;
 pub struct ApproveCommand {
     /// Chaser ids (see `foi chasers pending`).
     #[arg(required_unless_present = "all", conflicts_with = "all")]
-    pub ids: Vec<i64>,
+    pub ids: Vec<crate::domain::ChaserId>,
     /// Every chaser awaiting approval.
     #[arg(long)]
     pub all: bool,

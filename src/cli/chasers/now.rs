@@ -6,8 +6,8 @@ use clap::Args;
 #[derive(Debug, Args)]
 pub struct NowCommand {
     /// Case references.
-    #[arg(required = true)]
-    pub references: Vec<String>,
+    #[arg(required = true, value_parser = crate::cli::args::reference)]
+    pub references: Vec<crate::domain::Reference>,
     /// Say what would be taken; change nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -7,7 +7,7 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct ShowCommand {
-    pub id: i64,
+    pub id: crate::domain::ChaserId,
     /// Print the exact bytes.
     #[arg(long)]
     pub raw: bool,

@@ -7,7 +7,7 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct SkipCommand {
-    pub id: i64,
+    pub id: crate::domain::ChaserId,
 }
 
 impl SkipCommand {

@@ -24,7 +24,7 @@ pub struct EvidenceCommand {
 
 impl EvidenceCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
-        let case = app.store.require_case(self.reference.as_str()).await?;
+        let case = app.store.require_case(&self.reference).await?;
         let dir = &self.out;
         if dir.exists() && !dir.is_dir() {
             bail!("{} is a file: --out needs a folder", dir.display());

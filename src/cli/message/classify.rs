@@ -7,7 +7,7 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct ClassifyCommand {
-    pub id: i64,
+    pub id: crate::domain::MessageId,
     pub kind: String,
 }
 

@@ -9,7 +9,7 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct ShowCommand {
-    pub id: i64,
+    pub id: crate::domain::MessageId,
     /// Print the exact bytes as received (or sent).
     #[arg(long)]
     pub raw: bool,

@@ -7,7 +7,7 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct ResolveCommand {
-    pub id: i64,
+    pub id: crate::domain::OutboxId,
     /// It was sent: record it as sent (with its `sent` event).
     #[arg(long, conflicts_with = "resend", required_unless_present = "resend")]
     pub sent: bool,

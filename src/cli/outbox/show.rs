@@ -7,7 +7,7 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct ShowCommand {
-    pub id: i64,
+    pub id: crate::domain::OutboxId,
     /// Print the exact bytes that are (or were) sent.
     #[arg(long)]
     pub raw: bool,

@@ -6,9 +6,9 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct AttachCommand {
-    pub id: i64,
-    #[arg(required = true)]
-    pub references: Vec<String>,
+    pub id: crate::domain::MessageId,
+    #[arg(required = true, value_parser = crate::cli::args::reference)]
+    pub references: Vec<crate::domain::Reference>,
 }
 
 impl AttachCommand {
@@ -16,11 +16,8 @@ impl AttachCommand {
         let id = self.id;
         crate::casework::triage::attach(&app.store, id, &self.references, "staff", app.clock.now())
             .await?;
-        writeln!(
-            out,
-            "attached message {id} to {}",
-            self.references.join(", ")
-        )?;
+        let names: Vec<&str> = self.references.iter().map(|r| r.as_str()).collect();
+        writeln!(out, "attached message {id} to {}", names.join(", "))?;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct DismissCommand {
-    pub id: i64,
+    pub id: crate::domain::MessageId,
     #[arg(long)]
     pub reason: String,
 }

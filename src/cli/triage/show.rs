@@ -6,7 +6,7 @@ use clap::Args;
 
 #[derive(Debug, Args)]
 pub struct ShowCommand {
-    pub id: i64,
+    pub id: crate::domain::MessageId,
 }
 
 impl ShowCommand {

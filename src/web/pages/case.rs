@@ -84,7 +84,7 @@ fn notice(code: &str) -> &'static str {
 async fn load_case(state: &WebState, reference: &Reference) -> WebResult<Case> {
     state
         .store
-        .require_case(reference.as_str())
+        .require_case(reference)
         .await
         .map_err(|e| match e {
             StoreError::NotFound(_) => WebError::NotFound(format!("There is no case {reference}.")),
@@ -386,7 +386,7 @@ pub async fn confirm(
 
 pub async fn classify(
     State(state): State<WebState>,
-    Path(id): Path<i64>,
+    Path(id): Path<crate::domain::MessageId>,
     form: EditForm,
 ) -> WebResult {
     let kind: Kind = form
@@ -456,7 +456,7 @@ pub fn content_disposition(name: &str) -> String {
 pub async fn attachment(
     State(state): State<WebState>,
     _user: User,
-    Path(id): Path<i64>,
+    Path(id): Path<crate::domain::AttachmentId>,
 ) -> WebResult {
     let Some((a, bytes)) = state.store.attachment(id).await? else {
         return Err(WebError::NotFound(format!("There is no attachment {id}.")));

@@ -4,6 +4,7 @@
 
 use super::{enc, words, Nav};
 use crate::casework::overdue::{self, OverdueFilter, OverdueRow};
+use crate::domain::CaseId;
 use crate::store::StoreError;
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::error::{html, WebError, WebResult};
@@ -128,7 +129,7 @@ pub async fn page(
             rows
         }
     };
-    let assignees: HashMap<i64, String> = state.store.case_assignees(campaign_id).await?;
+    let assignees: HashMap<CaseId, String> = state.store.case_assignees(campaign_id).await?;
     let rows: Vec<&OverdueRow> = all
         .iter()
         .filter(|r| {
@@ -194,10 +195,18 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
     let mut cases = Vec::new();
     for r in &refs {
         // A ticked case that has gone is the request's fault; a store failure the server's.
-        cases.push(state.store.require_case(r).await.map_err(|e| match e {
-            StoreError::NotFound(m) => WebError::Invalid(m),
-            e => e.into(),
-        })?);
+        let reference = crate::domain::Reference::parse(r)
+            .ok_or_else(|| WebError::Invalid(format!("'{r}' is not a case reference.")))?;
+        cases.push(
+            state
+                .store
+                .require_case(&reference)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound(m) => WebError::Invalid(m),
+                    e => e.into(),
+                })?,
+        );
     }
     match form.get("action") {
         "assign" => {
@@ -209,7 +218,7 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
             Ok(see_other(&back_to(&form, "assigned")))
         }
         "approve" => {
-            let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
+            let ids: Vec<CaseId> = cases.iter().map(|c| c.id).collect();
             let pending: Vec<_> = state
                 .store
                 .chasers(&["pending"])
@@ -232,7 +241,7 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
             Ok(see_other(&back_to(&form, &ok)))
         }
         "chase" => {
-            let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
+            let ids: Vec<CaseId> = cases.iter().map(|c| c.id).collect();
             let s = crate::casework::chasers::chase_now(
                 &state.store,
                 &state.config,

@@ -74,7 +74,7 @@ pub async fn page(State(state): State<WebState>, user: User, Query(d): Query<Don
 
 pub async fn attach(
     State(state): State<WebState>,
-    Path(id): Path<i64>,
+    Path(id): Path<crate::domain::MessageId>,
     form: EditForm,
 ) -> WebResult {
     let mut refs: Vec<String> = form.all("case").into_iter().map(String::from).collect();
@@ -91,6 +91,16 @@ pub async fn attach(
             "Name a case: tick a suggested one or type its reference (e.g. CCTV24-0042).".into(),
         ));
     }
+    let refs = refs
+        .iter()
+        .map(|r| {
+            Reference::parse(r).ok_or_else(|| {
+                WebError::Invalid(format!(
+                    "'{r}' is not a case reference (e.g. CCTV24-0042): nothing was attached."
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     triage::attach(&state.store, id, &refs, &form.user.name, state.clock.now())
         .await
         .map_err(invalid)?;
@@ -99,7 +109,7 @@ pub async fn attach(
 
 pub async fn dismiss(
     State(state): State<WebState>,
-    Path(id): Path<i64>,
+    Path(id): Path<crate::domain::MessageId>,
     form: EditForm,
 ) -> WebResult {
     let reason = format!("{} (dismissed by {})", form.get("reason"), form.user.name);
