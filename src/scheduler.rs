@@ -1,15 +1,21 @@
-//! `foi run`: one loop that sends what is due as pacing allows, then sleeps until the
-//! next due email (or a poll interval, to notice new launches), and stops cleanly on
-//! shutdown. Each turn first fetches replies (every `[fetch] poll_secs`, or at once when
-//! IMAP IDLE says new mail came) and takes the chaser steps that are due, unless
-//! [`Turns`] says not to.
+//! `foi run`: a loop of turns. One [`Scheduler::turn`] fetches replies (every
+//! `[fetch] poll_secs`, or at once when IMAP IDLE says new mail came), takes the chaser
+//! steps that are due (at most once a minute), and sends what is due now as pacing allows;
+//! it returns what it did and how long until the next turn. [`run`] sleeps that long (or
+//! until new mail or shutdown) between turns and stops cleanly on shutdown. Tests step
+//! turns (`foi run --once`) instead of sleeping.
+//!
+//! Ties the workers together: sees `sender`, `ingest`, `casework` (the chaser sweep),
+//! `store`, `config` and `clock`; nothing imports it but `cli`.
 
+use crate::casework::chasers::SweepSummary;
 use crate::clock::Clock;
-use crate::config::Config;
-use crate::sender::{SendStop, Sender};
+use crate::config::{FetchSource, Settings};
+use crate::ingest::fetch::FetchSummary;
+use crate::sender::{SendStop, Sender, Summary};
 use crate::store::Store;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// How often to look for work that another process queued.
@@ -28,124 +34,208 @@ pub struct Turns {
     pub chasers: bool,
 }
 
-/// Run until `shutdown` turns true. An unreachable server is waited out; a login or TLS
-/// failure stops the loop. A fetch or a chaser sweep that fails is logged and the loop
-/// goes on.
+/// What one turn did. A fetch or a sweep that failed is logged, and the loop goes on.
+#[derive(Debug)]
+pub struct TurnReport {
+    /// The fetch of this turn (`None`: none was due, or fetching is off).
+    pub fetched: Option<anyhow::Result<FetchSummary>>,
+    /// The chaser sweep of this turn (`None`: none was due, or chasers are off).
+    pub swept: Option<anyhow::Result<SweepSummary>>,
+    /// What was sent (nothing when the server could not be reached).
+    pub sent: Summary,
+    /// How long until the next turn is due.
+    pub next: Duration,
+}
+
+/// The scheduler's state between turns.
+pub struct Scheduler<'a> {
+    sender: &'a mut Sender,
+    store: &'a Store,
+    settings: &'a Settings,
+    clock: Arc<dyn Clock>,
+    turns: Turns,
+    last_fetch: Option<Instant>,
+    last_sweep: Option<Instant>,
+}
+
+impl<'a> Scheduler<'a> {
+    pub fn new(
+        sender: &'a mut Sender,
+        store: &'a Store,
+        settings: &'a Settings,
+        clock: Arc<dyn Clock>,
+        turns: Turns,
+    ) -> Self {
+        Self {
+            sender,
+            store,
+            settings,
+            clock,
+            turns,
+            last_fetch: None,
+            last_sweep: None,
+        }
+    }
+
+    /// New mail arrived (IMAP IDLE): the next turn fetches, whenever the last one was.
+    pub fn mail_arrived(&mut self) {
+        self.last_fetch = None;
+    }
+
+    /// One turn. An unreachable server is waited out (the turn says when to try again); a
+    /// login or TLS failure stops it.
+    pub async fn turn(&mut self, shutdown: watch::Receiver<bool>) -> Result<TurnReport, SendStop> {
+        let fetch_every = self.settings.fetch.poll;
+        let fetched = if self.turns.fetch && due(self.last_fetch, fetch_every) {
+            self.last_fetch = Some(Instant::now());
+            Some(self.fetch().await)
+        } else {
+            None
+        };
+        let swept = if self.turns.chasers && due(self.last_sweep, SWEEP_EVERY) {
+            self.last_sweep = Some(Instant::now());
+            Some(
+                crate::casework::chasers::sweep(self.store, self.settings, self.clock.as_ref())
+                    .await,
+            )
+        } else {
+            None
+        };
+        let (sent, mut next) = match self
+            .sender
+            .send_due(None, shutdown, &mut |_| {}, Duration::ZERO)
+            .await
+        {
+            Ok((summary, idle)) => {
+                let wake = idle
+                    .and_then(|i| i.wake_at())
+                    .and_then(|t| (t - self.clock.now()).to_std().ok())
+                    .unwrap_or(POLL)
+                    .min(POLL);
+                (summary, wake)
+            }
+            Err(SendStop::Unreachable(m)) => {
+                tracing::warn!("{m}; trying again in {}s", POLL.as_secs());
+                (Summary::default(), POLL)
+            }
+            Err(e) => return Err(e),
+        };
+        // (the next fetch is due `fetch_every` after the last, IDLE or not)
+        if let (Some(t), true) = (self.last_fetch, self.turns.fetch) {
+            next = next.min(fetch_every.saturating_sub(t.elapsed()));
+        }
+        let report = TurnReport {
+            fetched,
+            swept,
+            sent,
+            next,
+        };
+        log(&report);
+        Ok(report)
+    }
+
+    async fn fetch(&self) -> anyhow::Result<FetchSummary> {
+        let ctx = crate::ingest::fetch::Ctx {
+            store: self.store,
+            settings: &self.settings.fetch,
+            regimes: &self.settings.regimes,
+            clock: self.clock.as_ref(),
+        };
+        crate::ingest::fetch::fetch_configured(&ctx).await
+    }
+}
+
+/// Whether a step last taken at `last` is due again after `every`.
+fn due(last: Option<Instant>, every: Duration) -> bool {
+    last.is_none_or(|t| t.elapsed() >= every)
+}
+
+/// What a turn did, in the log: problems as errors, work done as info, and each turn at
+/// debug level (tests wait for it).
+fn log(r: &TurnReport) {
+    match &r.fetched {
+        Some(Ok(s)) if s.new > 0 => tracing::info!(
+            "fetched {} new emails: {} matched, {} in triage",
+            s.new,
+            s.matched,
+            s.triage
+        ),
+        Some(Err(e)) => tracing::error!("fetching replies failed: {e:#}"),
+        _ => {}
+    }
+    match &r.swept {
+        Some(Ok(s)) => {
+            if !s.taken.is_empty() {
+                tracing::info!(
+                    "chasers: {} queued, {} awaiting approval, {} complaint drafts",
+                    s.queued,
+                    s.pending,
+                    s.drafted
+                );
+            }
+            for e in &s.errors {
+                tracing::error!("chasers: {e}");
+            }
+        }
+        Some(Err(e)) => tracing::error!("the chaser sweep failed: {e:#}"),
+        None => {}
+    }
+    let s = &r.sent;
+    if s.sent + s.failed + s.retried > 0 {
+        tracing::info!(
+            "sent {}, retried {}, failed {}",
+            s.sent,
+            s.retried,
+            s.failed
+        );
+    }
+    tracing::debug!(
+        "turn done: {}, next in {:.1}s",
+        match &r.fetched {
+            Some(Ok(f)) => format!("fetched {} new", f.new),
+            Some(Err(_)) => "the fetch failed".into(),
+            None => "no fetch".into(),
+        },
+        r.next.as_secs_f64()
+    );
+}
+
+/// Run turns until `shutdown` turns true, sleeping between them until the next is due, new
+/// mail arrives (IMAP IDLE on the first folder wakes the loop; polling stays the fallback)
+/// or shutdown.
 pub async fn run(
     sender: &mut Sender,
     store: &Store,
-    config: &Config,
+    settings: &Settings,
     clock: Arc<dyn Clock>,
     mut shutdown: watch::Receiver<bool>,
     turns: Turns,
 ) -> Result<(), SendStop> {
-    let mut last_sweep: Option<std::time::Instant> = None;
-    let mut last_fetch: Option<std::time::Instant> = None;
-    let fetch_every = Duration::from_secs(config.fetch.poll_secs.max(1));
-    // IMAP IDLE wakes the loop as soon as new mail arrives (polling stays the fallback).
-    let new_mail = std::sync::Arc::new(tokio::sync::Notify::new());
-    if turns.fetch && config.fetch.source == "imap" {
-        match config.imap_settings() {
-            Ok(settings) => {
-                let folder = config
+    let new_mail = Arc::new(tokio::sync::Notify::new());
+    if let (true, FetchSource::Imap(account)) = (turns.fetch, &settings.fetch.source) {
+        match account.imap_settings() {
+            Ok(imap) => {
+                let folder = settings
                     .fetch
                     .folders
                     .first()
                     .cloned()
                     .unwrap_or_else(|| "INBOX".into());
-                crate::ingest::idle::spawn_watch(
-                    settings,
-                    folder,
-                    new_mail.clone(),
-                    shutdown.clone(),
-                );
+                crate::ingest::idle::spawn_watch(imap, folder, new_mail.clone(), shutdown.clone());
             }
             Err(e) => tracing::warn!("no IMAP IDLE: {e:#}"),
         }
     }
-    let regimes = config
-        .regimes()
-        .map_err(|e| SendStop::Fatal(format!("{e:#}")))?;
+    let mut scheduler = Scheduler::new(sender, store, settings, clock, turns);
     loop {
         if *shutdown.borrow() {
             return Ok(());
         }
-        if turns.fetch && last_fetch.is_none_or(|t| t.elapsed() >= fetch_every) {
-            last_fetch = Some(std::time::Instant::now());
-            let ctx = crate::ingest::fetch::Ctx {
-                store,
-                config,
-                regimes: &regimes,
-                clock: clock.as_ref(),
-            };
-            match crate::ingest::fetch::fetch_configured(&ctx).await {
-                Ok(s) if s.new > 0 => tracing::info!(
-                    "fetched {} new emails: {} matched, {} in triage",
-                    s.new,
-                    s.matched,
-                    s.triage
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::error!("fetching replies failed: {e:#}"),
-            }
-        }
-        if turns.chasers && last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY) {
-            last_sweep = Some(std::time::Instant::now());
-            match crate::casework::chasers::sweep(store, config, clock.as_ref()).await {
-                Ok(s) => {
-                    if !s.taken.is_empty() {
-                        tracing::info!(
-                            "chasers: {} queued, {} awaiting approval, {} complaint drafts",
-                            s.queued,
-                            s.pending,
-                            s.drafted
-                        );
-                    }
-                    for e in &s.errors {
-                        tracing::error!("chasers: {e}");
-                    }
-                }
-                Err(e) => tracing::error!("the chaser sweep failed: {e:#}"),
-            }
-        }
-        let wake = match sender
-            .send_due(
-                None,
-                shutdown.clone(),
-                &mut |_| {},
-                std::time::Duration::ZERO,
-            )
-            .await
-        {
-            Ok((summary, idle)) => {
-                if summary.sent + summary.failed + summary.retried > 0 {
-                    tracing::info!(
-                        "sent {}, retried {}, failed {}",
-                        summary.sent,
-                        summary.retried,
-                        summary.failed
-                    );
-                }
-                idle.and_then(|i| i.wake_at())
-                    .and_then(|t| (t - clock.now()).to_std().ok())
-                    .unwrap_or(POLL)
-                    .min(POLL)
-            }
-            Err(SendStop::Unreachable(m)) => {
-                tracing::warn!("{m}; trying again in {}s", POLL.as_secs());
-                POLL
-            }
-            Err(e) => return Err(e),
-        };
-        // (the next fetch is due after `fetch_every`, IDLE or not)
-        let wake = match last_fetch {
-            Some(t) if turns.fetch => wake.min(fetch_every.saturating_sub(t.elapsed())),
-            _ => wake,
-        };
+        let report = scheduler.turn(shutdown.clone()).await?;
         tokio::select! {
-            _ = tokio::time::sleep(wake) => {}
+            _ = tokio::time::sleep(report.next) => {}
             _ = shutdown.changed() => {}
-            _ = new_mail.notified() => last_fetch = None,
+            _ = new_mail.notified() => scheduler.mail_arrived(),
         }
     }
 }

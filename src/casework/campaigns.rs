@@ -5,7 +5,7 @@
 //! Sees `store`, `templates`, `compose`, `deadlines` and `domain`.
 
 use crate::casework::compose::{check_campaign, CheckReport};
-use crate::config::Config;
+use crate::config::Settings;
 use crate::deadlines::Regimes;
 use crate::domain::{Reference, ReferencePrefix, ReplyToken, Selection};
 use crate::store::{NewCampaign, NewCase, Store};
@@ -56,7 +56,7 @@ fn random_token() -> ReplyToken {
 #[allow(clippy::too_many_arguments)]
 pub async fn create_campaign(
     store: &Store,
-    config: &Config,
+    settings: &Settings,
     regimes: &Regimes,
     asked: &CampaignRequest<'_>,
     dry_run: bool,
@@ -133,8 +133,10 @@ pub async fn create_campaign(
     };
     store.create_campaign(&new, &cases, now).await?;
     let campaign = store.require_campaign(&name).await?;
-    let check =
-        check_campaign(store, config, &campaign, today, None, &mut |_, _, _| Ok(())).await?;
+    let check = check_campaign(store, settings, &campaign, today, None, &mut |_, _, _| {
+        Ok(())
+    })
+    .await?;
     Ok(Created::Created {
         cases: cases.len(),
         prefix,

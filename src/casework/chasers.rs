@@ -35,9 +35,8 @@
 use crate::casework::compose::{sender_vars, Draft};
 use crate::casework::mime::{build, new_message_id, Thread};
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::Settings;
 use crate::deadlines::{Deadline, Regime};
-use crate::domain::case::reply_address;
 use crate::domain::event::EventKind;
 use crate::domain::{Body, Campaign, CampaignState, CaseStatus, EmailAddress, Reference};
 use crate::domain::{BodyId, CaseId, ChaserId};
@@ -231,10 +230,7 @@ impl Step {
         let add = |d: NaiveDate, n: u32| f.regime.add_working_days(d, n).ok();
         let wait = |after: u32, least: u32| if early { after.min(least) } else { after };
         let open = f.status.is_open();
-        let replied = f
-            .events
-            .iter()
-            .any(|e| EventKind::parse(&e.kind).is_some_and(|k| k.is_reply()));
+        let replied = f.events.iter().any(|e| e.kind.is_reply());
         let fires = match self.trigger {
             Trigger::NoAcknowledgement => {
                 if f.status != S::AwaitingResponse || replied || !f.deadline.is_running() {
@@ -260,7 +256,9 @@ impl Step {
                     let answered = f
                         .events
                         .iter()
-                        .filter(|e| matches!(e.kind.as_str(), "refusal" | "partial_response"))
+                        .filter(|e| {
+                            matches!(e.kind, EventKind::Refusal | EventKind::PartialResponse)
+                        })
                         .map(|e| e.on)
                         .max()?;
                     (answered, wait(self.after_refusal, 0))
@@ -334,20 +332,20 @@ pub fn review_steps(campaign_dir: &std::path::Path) -> Vec<String> {
 /// (`approve`), or store the complaint draft.
 pub async fn sweep(
     store: &Store,
-    config: &Config,
+    settings: &Settings,
     clock: &dyn Clock,
 ) -> anyhow::Result<SweepSummary> {
-    sweep_with(store, config, clock, false).await
+    sweep_with(store, settings, clock, false).await
 }
 
 /// [`sweep`], or with `dry_run` only say what it would take.
 pub async fn sweep_with(
     store: &Store,
-    config: &Config,
+    settings: &Settings,
     clock: &dyn Clock,
     dry_run: bool,
 ) -> anyhow::Result<SweepSummary> {
-    sweep_scoped(store, config, clock, dry_run, None).await
+    sweep_scoped(store, settings, clock, dry_run, None).await
 }
 
 /// A person asks to chase these cases now (the dashboard's Overdue page, `foi chasers
@@ -358,24 +356,24 @@ pub async fn sweep_with(
 /// ...), or whose campaign is not launched is left as it is.
 pub async fn chase_now(
     store: &Store,
-    config: &Config,
+    settings: &Settings,
     clock: &dyn Clock,
     case_ids: &[CaseId],
     dry_run: bool,
 ) -> anyhow::Result<SweepSummary> {
     let ids: std::collections::HashSet<CaseId> = case_ids.iter().copied().collect();
-    sweep_scoped(store, config, clock, dry_run, Some(&ids)).await
+    sweep_scoped(store, settings, clock, dry_run, Some(&ids)).await
 }
 
 /// The sweep, of every open case or (`asked`) of these cases chased now by a person.
 async fn sweep_scoped(
     store: &Store,
-    config: &Config,
+    settings: &Settings,
     clock: &dyn Clock,
     dry_run: bool,
     asked: Option<&std::collections::HashSet<CaseId>>,
 ) -> anyhow::Result<SweepSummary> {
-    let regimes = config.regimes()?;
+    let regimes = &settings.regimes;
     let mut summary = SweepSummary::default();
     let mut bodies: Option<HashMap<BodyId, Body>> = None;
     for campaign in store.campaigns().await? {
@@ -430,7 +428,7 @@ async fn sweep_scoped(
         let first_ids = store.first_outbound_ids(campaign.id).await?;
         let ctx = SweepCtx {
             store,
-            config,
+            settings,
             clock,
             campaign: &campaign,
             ladder: &ladder,
@@ -532,7 +530,7 @@ async fn sweep_scoped(
 
 struct SweepCtx<'a> {
     store: &'a Store,
-    config: &'a Config,
+    settings: &'a Settings,
     clock: &'a dyn Clock,
     campaign: &'a Campaign,
     ladder: &'a Ladder,
@@ -554,9 +552,9 @@ impl SweepCtx<'_> {
         let reference = Reference::from_stored(case.reference.clone());
         let token = crate::domain::ReplyToken::parse(&case.token)
             .context("the case has a malformed reply token")?;
-        let reply = reply_address(&self.config.sender.reply_address, &token);
+        let reply = self.settings.reply.address(&token);
         let draft = compose_followup(
-            self.config,
+            self.settings,
             self.campaign,
             &self.ladder.campaign_fields,
             &step.renderer,
@@ -564,7 +562,7 @@ impl SweepCtx<'_> {
             &reference,
             &reply,
             Some(deadline),
-            self.clock.today_in(self.config.timezone()),
+            self.clock.today_in(self.settings.timezone),
         )
         .map_err(|f| anyhow::anyhow!("{f}"))?;
         let complaint = step.trigger == Trigger::Complaint;
@@ -586,14 +584,14 @@ impl SweepCtx<'_> {
             return Ok(Some(taken));
         }
         let now = self.clock.now();
-        let domain = EmailAddress::parse(&self.config.sender.email)?
+        let domain = EmailAddress::parse(&self.settings.sender.email)?
             .domain()
             .to_string();
         let message_id = new_message_id(&domain);
         let (raw, recipient) = if complaint {
             (
                 draft.preview_text().into_bytes(),
-                self.config.sender.email.clone(),
+                self.settings.sender.email.clone(),
             )
         } else {
             let thread = thread_to(first_id);
@@ -645,7 +643,7 @@ pub fn thread_to(first_id: Option<&String>) -> Thread {
 /// known, so a template that needs a missing one fails the check, naming the variable).
 #[allow(clippy::too_many_arguments)]
 pub fn compose_followup(
-    config: &Config,
+    settings: &Settings,
     campaign: &Campaign,
     campaign_fields: &BTreeMap<String, serde_json::Value>,
     renderer: &Renderer,
@@ -655,7 +653,7 @@ pub fn compose_followup(
     deadline: Option<&Deadline>,
     today: NaiveDate,
 ) -> Result<Draft, crate::templates::RenderFailure> {
-    let sender = sender_vars(config);
+    let sender = sender_vars(&settings.sender);
     let mut ctx = context(&ContextParts {
         body,
         campaign,
@@ -679,8 +677,8 @@ pub fn compose_followup(
     }
     let rendered = renderer.render(&ctx, reference)?;
     Ok(Draft {
-        from_name: config.sender.name.clone(),
-        from_addr: config.sender.email.clone(),
+        from_name: settings.sender.name.clone(),
+        from_addr: settings.sender.email.clone(),
         to_name: body.name.clone(),
         to_addr: body.email.to_string(),
         reply_to: reply.to_string(),
@@ -699,7 +697,7 @@ pub async fn cancel_pending_for_case(store: &Store, case_id: CaseId) -> anyhow::
 /// ids queued (one no longer pending is left as it is).
 pub async fn approve(
     store: &Store,
-    config: &Config,
+    settings: &Settings,
     chosen: &[crate::store::ChaserRow],
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Vec<ChaserId>> {
@@ -714,7 +712,7 @@ pub async fn approve(
     for r in chosen {
         let envelope_from = tokens
             .get(&r.case_id)
-            .map(|t| reply_address(&config.sender.reply_address, t))
+            .map(|t| settings.reply.address(t))
             .context("the case has no reply token")?;
         let item_for = |row: &crate::store::ChaserRow, raw: Vec<u8>| NewOutboxItem {
             case_id: row.case_id,

@@ -1,10 +1,9 @@
 //! Composing each case's email from the campaign's templates: the render context, the
 //! headers a body will see, and the check that every case renders before anything is sent.
 //!
-//! Sees `domain`, `store`, `templates` and `config`; used by preview, launch and chasers.
+//! Sees `domain`, `store`, `templates` and `settings`; used by preview, launch and chasers.
 
-use crate::config::Config;
-use crate::domain::case::reply_address;
+use crate::config::{SenderIdentity, Settings};
 use crate::domain::BodyId;
 use crate::domain::{Body, Campaign, Case};
 use crate::store::{CaseFilter, Store};
@@ -54,10 +53,10 @@ pub fn mailbox(name: &str, address: &str) -> String {
 }
 
 /// The sender's template variables: every `[sender]` key.
-pub fn sender_vars(config: &Config) -> BTreeMap<String, String> {
-    let mut m = config.sender.extra.clone();
-    m.insert("name".into(), config.sender.name.clone());
-    m.insert("email".into(), config.sender.email.clone());
+pub fn sender_vars(sender: &SenderIdentity) -> BTreeMap<String, String> {
+    let mut m = sender.extra.clone();
+    m.insert("name".into(), sender.name.clone());
+    m.insert("email".into(), sender.email.clone());
     m
 }
 
@@ -65,7 +64,7 @@ pub fn sender_vars(config: &Config) -> BTreeMap<String, String> {
 pub struct Composer<'a> {
     pub set: TemplateSet,
     renderer: Renderer,
-    config: &'a Config,
+    settings: &'a Settings,
     campaign: &'a Campaign,
     sender: BTreeMap<String, String>,
     today: chrono::NaiveDate,
@@ -74,7 +73,7 @@ pub struct Composer<'a> {
 impl<'a> Composer<'a> {
     /// Load and compile the templates of `dir` (a syntax error stops here).
     pub fn new(
-        config: &'a Config,
+        settings: &'a Settings,
         campaign: &'a Campaign,
         dir: &Path,
         today: chrono::NaiveDate,
@@ -84,16 +83,16 @@ impl<'a> Composer<'a> {
         Ok(Self {
             set,
             renderer,
-            config,
+            settings,
             campaign,
-            sender: sender_vars(config),
+            sender: sender_vars(&settings.sender),
             today,
         })
     }
 
     /// Compose one case's email.
     pub fn compose(&self, case: &Case, body: &Body) -> Result<Draft, RenderFailure> {
-        let reply = reply_address(&self.config.sender.reply_address, &case.token);
+        let reply = self.settings.reply.address(&case.token);
         let ctx = context(&ContextParts {
             body,
             campaign: self.campaign,
@@ -105,8 +104,8 @@ impl<'a> Composer<'a> {
         });
         let rendered = self.renderer.render(&ctx, &case.reference)?;
         Ok(Draft {
-            from_name: self.config.sender.name.clone(),
-            from_addr: self.config.sender.email.clone(),
+            from_name: self.settings.sender.name.clone(),
+            from_addr: self.settings.sender.email.clone(),
             to_name: body.name.clone(),
             to_addr: body.email.to_string(),
             reply_to: reply,
@@ -132,13 +131,13 @@ impl CheckReport {
 /// is made (so 10,000 drafts are never held at once), and record whether all passed.
 pub async fn check_campaign(
     store: &Store,
-    config: &Config,
+    settings: &Settings,
     campaign: &Campaign,
     today: chrono::NaiveDate,
     only: Option<&crate::domain::Reference>,
     visit: &mut (dyn FnMut(&Case, &Body, &Draft) -> anyhow::Result<()> + Send),
 ) -> anyhow::Result<CheckReport> {
-    let composer = Composer::new(config, campaign, Path::new(&campaign.template_dir), today)?;
+    let composer = Composer::new(settings, campaign, Path::new(&campaign.template_dir), today)?;
     let filter = CaseFilter {
         campaign_id: Some(campaign.id),
         reference: only.cloned(),

@@ -93,7 +93,7 @@ pub async fn record_event(
         .record_event(
             &NewEvent {
                 case_id: case.id,
-                kind: kind.as_str().into_owned(),
+                kind: kind.clone(),
                 on,
                 note,
                 actor: actor.to_string(),

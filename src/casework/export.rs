@@ -19,9 +19,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The event kinds that answer the request (the date the body answered, however).
-const ANSWER_KINDS: &[&str] = &["response", "partial_response", "refusal", "not_held"];
-
 /// One case as exported.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CaseExport {
@@ -44,7 +41,7 @@ pub struct CaseExport {
 pub fn answered_on(events: &[Event]) -> Option<NaiveDate> {
     events
         .iter()
-        .filter(|e| ANSWER_KINDS.contains(&e.kind.as_str()))
+        .filter(|e| e.kind.is_answer())
         .map(|e| e.on)
         .min()
 }
@@ -341,7 +338,7 @@ mod tests {
 
     fn ev(kind: &str, on: &str) -> Event {
         Event {
-            kind: kind.into(),
+            kind: crate::domain::event::EventKind::from_stored(kind),
             on: on.parse().unwrap(),
             note: None,
         }

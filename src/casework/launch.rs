@@ -2,12 +2,11 @@
 //! transaction) and pausing, resuming or cancelling its sending. `foi campaign
 //! launch|pause|resume|cancel` and the dashboard's Campaigns page both call these.
 //!
-//! Sees `casework::compose` (rendering), `casework::mime` (building the email), `store` and `config`.
+//! Sees `casework::compose` (rendering), `casework::mime` (building the email), `store` and `settings`.
 
 use crate::casework::compose::{check_campaign, CheckReport};
 use crate::casework::mime::{build, new_message_id, Thread};
-use crate::config::Config;
-use crate::domain::case::reply_address;
+use crate::config::Settings;
 use crate::domain::{Campaign, CampaignState};
 use crate::store::{NewOutboxItem, Store};
 use anyhow::{bail, Context};
@@ -27,7 +26,7 @@ pub enum Launch {
 /// queued, and all are queued in one transaction, to be sent from `not_before`.
 pub async fn launch(
     store: &Store,
-    config: &Config,
+    settings: &Settings,
     campaign: &Campaign,
     not_before: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -41,13 +40,13 @@ pub async fn launch(
             campaign.state
         );
     }
-    let sender_domain = crate::domain::EmailAddress::parse(&config.sender.email)?
+    let sender_domain = crate::domain::EmailAddress::parse(&settings.sender.email)?
         .domain()
         .to_string();
     let mut items = Vec::new();
     let report = check_campaign(
         store,
-        config,
+        settings,
         campaign,
         today,
         None,
@@ -65,7 +64,7 @@ pub async fn launch(
                 case_id: case.id,
                 kind: "request".into(),
                 message_id,
-                envelope_from: reply_address(&config.sender.reply_address, &case.token),
+                envelope_from: settings.reply.address(&case.token),
                 recipient: draft.to_addr.clone(),
                 subject: draft.rendered.subject.clone(),
                 raw,

@@ -3,14 +3,13 @@
 //! rendered first; if any fails, nothing is queued.
 //!
 //! Sees `store`, `templates`, `compose`, `mime`, `chasers` (follow-up composing and
-//! threading, review steps), `standing`, `deadlines`, `domain` and `config`.
+//! threading, review steps), `standing`, `deadlines`, `domain` and `settings`.
 
 use crate::casework::chasers::{compose_followup, thread_to, Ladder};
 use crate::casework::compose::Draft;
 use crate::casework::mime::{build, new_message_id};
-use crate::config::Config;
+use crate::config::Settings;
 use crate::deadlines::Regimes;
-use crate::domain::case::reply_address;
 use crate::domain::BodyId;
 use crate::domain::{Body, Campaign, CaseStatus, EmailAddress, Reference, ReplyToken, Selection};
 use crate::store::{NewOutboxItem, Store, TimelineFilter};
@@ -97,7 +96,7 @@ pub struct CampaignMessage {
 #[allow(clippy::too_many_arguments)]
 pub async fn send_campaign_message(
     store: &Store,
-    config: &Config,
+    settings: &Settings,
     regimes: &Regimes,
     campaign: &Campaign,
     template: &Path,
@@ -129,7 +128,7 @@ pub async fn send_campaign_message(
     let campaign_fields = TemplateSet::load(Path::new(&campaign.template_dir))
         .map(|s| s.campaign_fields)
         .unwrap_or_default();
-    let sender_domain = EmailAddress::parse(&config.sender.email)?
+    let sender_domain = EmailAddress::parse(&settings.sender.email)?
         .domain()
         .to_string();
     let mut done = CampaignMessage {
@@ -159,10 +158,10 @@ pub async fn send_campaign_message(
             .with_context(|| format!("case {}: unknown regime '{}'", t.reference, t.regime))?;
         let deadline = crate::standing::deadline(regime, &t.events, &review)?;
         let token = ReplyToken::parse(&t.token).context("the case has a malformed reply token")?;
-        let reply = reply_address(&config.sender.reply_address, &token);
+        let reply = settings.reply.address(&token);
         let reference = Reference::from_stored(t.reference.clone());
         match compose_followup(
-            config,
+            settings,
             campaign,
             &campaign_fields,
             &renderer,

@@ -22,11 +22,11 @@ pub fn unknown_regime(name: &str) -> anyhow::Error {
 
 /// The timelines `f` selects, with the clocks (regimes and review steps) of their
 /// campaigns: what every deadline computation starts from.
-pub async fn timelines(
+pub async fn timelines<'r>(
     store: &Store,
-    regimes: Regimes,
+    regimes: &'r Regimes,
     f: &TimelineFilter,
-) -> anyhow::Result<(Vec<CaseTimeline>, Clocks)> {
+) -> anyhow::Result<(Vec<CaseTimeline>, Clocks<'r>)> {
     let timelines = store.case_timelines(f).await?;
     let mut clocks = Clocks::new(regimes);
     clocks
@@ -36,11 +36,11 @@ pub async fn timelines(
 }
 
 /// One case's timeline with its clocks (`None` if the case has gone).
-pub async fn case_timeline(
+pub async fn case_timeline<'r>(
     store: &Store,
-    regimes: Regimes,
+    regimes: &'r Regimes,
     case_id: CaseId,
-) -> anyhow::Result<Option<(CaseTimeline, Clocks)>> {
+) -> anyhow::Result<Option<(CaseTimeline, Clocks<'r>)>> {
     let filter = TimelineFilter {
         case_id: Some(case_id),
         ..Default::default()
@@ -50,13 +50,13 @@ pub async fn case_timeline(
 }
 
 /// The regime of a case, and whether its campaign's ladder has review steps.
-pub struct Clocks {
-    regimes: Regimes,
+pub struct Clocks<'r> {
+    regimes: &'r Regimes,
     review_steps: HashMap<String, Vec<String>>,
 }
 
-impl Clocks {
-    pub fn new(regimes: Regimes) -> Self {
+impl<'r> Clocks<'r> {
+    pub fn new(regimes: &'r Regimes) -> Self {
         Self {
             regimes,
             review_steps: HashMap::new(),
@@ -118,7 +118,7 @@ fn open_statuses() -> Vec<CaseStatus> {
 /// The due date and days left/overdue of each open case (of one campaign, or all).
 pub async fn standings(
     store: &Store,
-    regimes: Regimes,
+    regimes: &Regimes,
     clock: &dyn Clock,
     campaign_id: Option<CampaignId>,
 ) -> anyhow::Result<HashMap<CaseId, Standing>> {
@@ -179,7 +179,7 @@ pub struct OverdueRow {
 /// number).
 pub async fn overdue(
     store: &Store,
-    regimes: Regimes,
+    regimes: &Regimes,
     clock: &dyn Clock,
     f: &OverdueFilter,
 ) -> anyhow::Result<Vec<OverdueRow>> {
@@ -233,7 +233,7 @@ pub async fn overdue(
 /// Every open case's current due date as an all-day calendar event, in date order.
 pub async fn due_events(
     store: &Store,
-    regimes: Regimes,
+    regimes: &Regimes,
     campaign_id: Option<CampaignId>,
 ) -> anyhow::Result<Vec<crate::report::ics::AllDay>> {
     let (timelines, clocks) = timelines(

@@ -3,11 +3,11 @@
 //! suggestions is logged, never fails the fetch: the emails are stored already, and
 //! `foi answers suggest` can be run again.
 //!
-//! Sees `ingest`, `store`, `deadlines`, `config` and `clock`.
+//! Sees `ingest`, `store`, `deadlines`, its part of the settings and `clock`.
 
 use crate::casework::answers::{suggest, SuggestScope, SuggestSummary};
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::FetchSettings;
 use crate::deadlines::Regimes;
 use crate::ingest::fetch::{fetch_configured, import_files, Ctx, FetchSummary};
 use crate::store::Store;
@@ -25,14 +25,14 @@ pub enum Source<'a> {
 /// totals and the suggestions (`None` when they failed; the failure is logged).
 pub async fn read_replies(
     store: &Store,
-    config: &Config,
+    settings: &FetchSettings,
     regimes: &Regimes,
     clock: &dyn Clock,
     source: Source<'_>,
 ) -> anyhow::Result<(FetchSummary, Option<SuggestSummary>)> {
     let ctx = Ctx {
         store,
-        config,
+        settings,
         regimes,
         clock,
     };

@@ -104,7 +104,7 @@ pub async fn reclassify(
                 .unwrap_or_else(|| m.at.date_naive());
             let ev = NewEvent {
                 case_id: case.id,
-                kind: event.to_string(),
+                kind: crate::domain::event::EventKind::from_stored(event),
                 on,
                 note: Some(format!("{note} (message {id}, classified by {actor})")),
                 actor: actor.into(),

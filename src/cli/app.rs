@@ -1,14 +1,16 @@
 //! What every command but `init` works with: the configuration, the store and the clock.
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, Settings};
 use crate::store::Store;
 use std::path::Path;
 use std::sync::Arc;
 
-/// The loaded configuration, the open store and the clock.
+/// The loaded configuration and its settings (resolved once, here), the open store and
+/// the clock.
 pub struct App {
     pub config: Config,
+    pub settings: Settings,
     pub store: Store,
     pub clock: Arc<dyn Clock>,
 }
@@ -16,9 +18,11 @@ pub struct App {
 impl App {
     pub async fn load(config_path: &Path) -> anyhow::Result<Self> {
         let config = Config::load(config_path)?;
+        let settings = config.settings()?;
         let store = Store::open(&config.database_path()).await?;
         Ok(Self {
             config,
+            settings,
             store,
             clock: crate::clock::from_env()?,
         })
@@ -26,12 +30,12 @@ impl App {
 
     /// Today in the configured time zone.
     pub fn today(&self) -> chrono::NaiveDate {
-        self.clock.today_in(self.config.timezone())
+        self.clock.today_in(self.settings.timezone)
     }
 
     /// The regimes: built in, and defined in the config.
-    pub fn regimes(&self) -> anyhow::Result<crate::deadlines::Regimes> {
-        self.config.regimes()
+    pub fn regimes(&self) -> &crate::deadlines::Regimes {
+        &self.settings.regimes
     }
 }
 

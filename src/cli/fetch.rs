@@ -39,11 +39,13 @@ pub fn report_suggestions(s: Option<&SuggestSummary>) {
 impl FetchCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         if self.plain_reference {
-            let settings = crate::ingest::fetch::imap_settings(&app.config)?;
+            let crate::config::FetchSource::Imap(account) = &app.settings.fetch.source else {
+                anyhow::bail!("the plain reference reads IMAP: set [fetch] source = \"imap\"");
+            };
             let (n, bytes) = crate::ingest::fetch::fetch_imap_plain(
-                &settings,
-                &app.config.fetch.folders,
-                app.config.fetch.batch_size,
+                &account.imap_settings()?,
+                &app.settings.fetch.folders,
+                app.settings.fetch.batch_size,
             )
             .await?;
             writeln!(out, "fetched {n} emails, {bytes} bytes (nothing stored)")?;
@@ -51,8 +53,8 @@ impl FetchCommand {
         }
         let (fetched, suggested) = read_replies(
             &app.store,
-            &app.config,
-            &app.regimes()?,
+            &app.settings.fetch,
+            app.regimes(),
             app.clock.as_ref(),
             Source::Configured,
         )

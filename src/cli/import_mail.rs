@@ -17,8 +17,8 @@ impl ImportMailCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let (fetched, suggested) = read_replies(
             &app.store,
-            &app.config,
-            &app.regimes()?,
+            &app.settings.fetch,
+            app.regimes(),
             app.clock.as_ref(),
             Source::Files(&self.files),
         )

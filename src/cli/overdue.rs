@@ -26,7 +26,7 @@ impl OverdueCommand {
         let campaign_id = super::args::campaign_id(app, self.campaign.as_deref()).await?;
         let rows = overdue(
             &app.store,
-            app.regimes()?,
+            app.regimes(),
             app.clock.as_ref(),
             &OverdueFilter {
                 campaign_id,

@@ -15,7 +15,7 @@ pub struct RegimesCommand {
 
 impl RegimesCommand {
     pub fn execute(self, config: &Path, out: &mut Printer) -> anyhow::Result<()> {
-        let regimes = Config::load(config)?.regimes()?;
+        let regimes = Config::load(config)?.settings()?.regimes;
         if self.json {
             let v: Vec<_> = regimes
                 .iter()

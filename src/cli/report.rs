@@ -31,7 +31,7 @@ impl ReportCommand {
         let campaign = app.store.require_campaign(&self.name).await?;
         let r = crate::casework::report::campaign_report(
             &app.store,
-            &app.regimes()?,
+            app.regimes(),
             &campaign,
             self.by.as_deref().and_then(GroupBy::parse),
             app.clock.now(),

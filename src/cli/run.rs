@@ -1,7 +1,9 @@
 //! `foi run`: the long-running scheduler (see `crate::scheduler`).
 
 use super::{App, Printer};
+use crate::scheduler::{Scheduler, Turns};
 use clap::Args;
+use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct RunCommand {
@@ -11,25 +13,56 @@ pub struct RunCommand {
     /// Fetch no replies.
     #[arg(long)]
     pub no_fetch: bool,
+    /// Take one turn (fetch, sweep, send what is due now), say what it did, and exit: a
+    /// step for tests and scripts.
+    #[arg(long, hide = true)]
+    pub once: bool,
 }
 
 impl RunCommand {
-    /// Until Ctrl-C or SIGTERM. Prints nothing to stdout: it logs to stderr.
-    pub async fn execute(self, app: &App, _out: &mut Printer) -> anyhow::Result<()> {
-        let turns = crate::scheduler::Turns {
+    /// Until Ctrl-C or SIGTERM (prints nothing to stdout: it logs to stderr), or one turn.
+    pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
+        let turns = Turns {
             fetch: !self.no_fetch,
             chasers: !self.no_chasers,
         };
         let (mut sender, _lock) = super::send::start_sender(app).await?;
-        crate::scheduler::run(
+        if !self.once {
+            return crate::scheduler::run(
+                &mut sender,
+                &app.store,
+                &app.settings,
+                app.clock.clone(),
+                super::app::shutdown_signal(),
+                turns,
+            )
+            .await
+            .map_err(super::send::stop_error);
+        }
+        let mut scheduler = Scheduler::new(
             &mut sender,
             &app.store,
-            &app.config,
+            &app.settings,
             app.clock.clone(),
-            super::app::shutdown_signal(),
             turns,
-        )
-        .await
-        .map_err(super::send::stop_error)
+        );
+        let report = scheduler
+            .turn(super::app::shutdown_signal())
+            .await
+            .map_err(super::send::stop_error)?;
+        let fetched = match report.fetched {
+            Some(r) => format!("fetched {} new", r?.new),
+            None => "no fetch".into(),
+        };
+        let swept = match report.swept {
+            Some(r) => format!("took {} chaser step(s)", r?.taken.len()),
+            None => "no chaser sweep".into(),
+        };
+        writeln!(
+            out,
+            "one turn: {fetched}, {swept}, sent {}",
+            report.sent.sent
+        )?;
+        Ok(())
     }
 }

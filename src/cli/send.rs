@@ -22,16 +22,14 @@ pub struct SendCommand {
 
 /// The sender, with the lock that makes it the only one.
 pub async fn start_sender(app: &App) -> anyhow::Result<(Sender, SenderLock)> {
-    let lock = SenderLock::acquire(&app.config.data_dir())?;
-    let transport = Transport::from_config(&app.config)?;
-    let window = app.config.send_window.window()?;
+    let lock = SenderLock::acquire(&app.settings.send.data_dir)?;
+    let transport = Transport::new(&app.settings.send.transport)?;
     let sender = Sender::start(
         app.store.clone(),
         transport,
         app.clock.clone(),
-        &app.config,
-        window,
-        app.regimes()?,
+        &app.settings.send,
+        app.regimes().clone(),
     )
     .await?;
     Ok((sender, lock))

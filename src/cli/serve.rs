@@ -36,7 +36,7 @@ impl ServeCommand {
         let addr = listener.local_addr()?;
         eprintln!("dashboard on http://{addr}/ (Ctrl-C stops it)");
         let state =
-            crate::web::WebState::new(app.config, app.store, app.clock, self.secure_cookies);
+            crate::web::WebState::new(app.settings, app.store, app.clock, self.secure_cookies);
         let mut stop = super::app::shutdown_signal();
         crate::web::serve(state, listener, async move {
             let _ = stop.wait_for(|s| *s).await;

@@ -79,9 +79,34 @@ impl fmt::Display for ReplyToken {
     }
 }
 
-/// Put a token into the configured reply address pattern (`foi+{token}@example.org`).
-pub fn reply_address(pattern: &str, token: &ReplyToken) -> String {
-    pattern.replace("{token}", token.as_str())
+/// The configured reply address pattern (`foi+{token}@example.org`), checked: it holds
+/// `{token}` and, with a token in it, makes a valid address. A case's replies and bounces
+/// come back to its address, which finds the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyPattern(String);
+
+impl ReplyPattern {
+    /// Check a pattern; the error says what is wrong with `reply_address`.
+    pub fn parse(pattern: &str) -> Result<Self, String> {
+        if !pattern.contains("{token}") {
+            return Err(
+                "reply_address must contain {token}, e.g. \"foi+{token}@example.org\"".into(),
+            );
+        }
+        let probe = pattern.replace("{token}", "abcdefghijklmnop");
+        super::EmailAddress::parse(&probe)
+            .map_err(|e| format!("reply_address does not make a valid address: {e}"))?;
+        Ok(Self(pattern.to_string()))
+    }
+
+    /// The case's reply address: the token put into the pattern.
+    pub fn address(&self, token: &ReplyToken) -> String {
+        self.0.replace("{token}", token.as_str())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// The status vocabulary of a case. `overdue` and `long overdue` are not statuses: they are
@@ -144,6 +169,9 @@ impl CaseStatus {
             Self::Cancelled => "cancelled",
         }
     }
+
+    /// The statuses of a case whose request has not gone yet (created, or in the outbox).
+    pub const NOT_SENT: [CaseStatus; 2] = [Self::Draft, Self::Queued];
 
     /// Accepts `awaiting_response`, `awaiting-response` and `awaiting response`.
     pub fn parse(s: &str) -> Option<Self> {
@@ -215,10 +243,10 @@ mod tests {
             Some(c.clone())
         );
         assert_eq!(ReplyToken::parse("short"), None);
-        assert_eq!(
-            reply_address("foi+{token}@example.org", &c),
-            format!("foi+{}@example.org", c)
-        );
+        let pattern = ReplyPattern::parse("foi+{token}@example.org").unwrap();
+        assert_eq!(pattern.address(&c), format!("foi+{}@example.org", c));
+        assert!(ReplyPattern::parse("foi@example.org").is_err());
+        assert!(ReplyPattern::parse("foi+{token}").is_err());
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! Some kinds are written by the system (the sender writes `sent`, `delivery_failed` and
 //! `<outbox kind>_sent`, e.g. `chaser_overdue_sent` for an outbox email of kind
-//! `chaser:overdue`); the others are recorded by staff (`foi case event`) or, later, by the
-//! classifier of replies. Pure: no IO.
+//! `chaser:overdue`); the others are recorded by staff (`foi case event`, a status set by
+//! hand, a note) or by the classifier of replies. Pure: no IO.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -50,6 +50,13 @@ pub enum EventKind {
     ComplaintToRegulator,
     /// We withdrew the request.
     Withdrawn,
+    /// A person set the case's status by hand (`foi case status`); the note says which.
+    StatusSet,
+    /// A person's note on the case.
+    Note,
+    /// A kind this version does not know (written by a later one): shown, and it changes
+    /// no deadline and no status.
+    Other(String),
 }
 
 /// The kinds staff may record with `foi case event`, in the order `--help` lists them.
@@ -92,7 +99,57 @@ impl EventKind {
             Self::InternalReviewResponse => "internal_review_response",
             Self::ComplaintToRegulator => "complaint_to_regulator",
             Self::Withdrawn => "withdrawn",
+            Self::StatusSet => "status_set",
+            Self::Note => "note",
+            Self::Other(kind) => return Cow::Owned(kind.clone()),
         })
+    }
+
+    /// A kind as the `events.kind` column holds it: never fails (a kind this version does
+    /// not know is [`EventKind::Other`]).
+    pub fn from_stored(s: &str) -> Self {
+        const FIXED: [EventKind; 19] = [
+            EventKind::Sent,
+            EventKind::DeliveryFailed,
+            EventKind::MessageSent,
+            EventKind::Acknowledged,
+            EventKind::ClarificationRequested,
+            EventKind::ClarificationSent,
+            EventKind::FeesNotice,
+            EventKind::FeePaid,
+            EventKind::Extension,
+            EventKind::Response,
+            EventKind::Refusal,
+            EventKind::PartialResponse,
+            EventKind::NotHeld,
+            EventKind::InternalReviewRequested,
+            EventKind::InternalReviewResponse,
+            EventKind::ComplaintToRegulator,
+            EventKind::Withdrawn,
+            EventKind::StatusSet,
+            EventKind::Note,
+        ];
+        if let Some(k) = FIXED.iter().find(|k| k.as_str() == s) {
+            return k.clone();
+        }
+        match s
+            .strip_prefix("chaser_")
+            .and_then(|r| r.strip_suffix("_sent"))
+        {
+            Some(step) if !step.is_empty() => Self::ChaserSent { step: step.into() },
+            _ => Self::Other(s.to_string()),
+        }
+    }
+
+    /// The event the sender records when it sends an outbox email of `outbox_kind`: `sent`
+    /// for the request, `<kind>_sent` for the others (`chaser:overdue` gives
+    /// `chaser_overdue_sent`, `message` gives `message_sent`).
+    pub fn sent_for(outbox_kind: &str) -> Self {
+        if outbox_kind == "request" {
+            Self::Sent
+        } else {
+            Self::from_stored(&format!("{}_sent", outbox_kind.replace(':', "_")))
+        }
     }
 
     /// Parse a stored or typed kind (`fees-notice` and `Fees notice` are accepted too).
@@ -130,9 +187,25 @@ impl EventKind {
         )
     }
 
+    /// Whether the body answered the request (in full, in part, by refusing, or saying it
+    /// holds nothing): the request's clock ends.
+    pub fn is_answer(&self) -> bool {
+        matches!(
+            self,
+            Self::Response | Self::PartialResponse | Self::Refusal | Self::NotHeld
+        )
+    }
+
     /// Whether staff may record it by hand (system kinds are written by the sender).
     pub fn is_recordable(&self) -> bool {
         RECORDABLE.contains(self)
+    }
+}
+
+/// Stored and shown as its name (`"sent"`, `"chaser_overdue_sent"`).
+impl serde::Serialize for EventKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_str())
     }
 }
 
@@ -146,7 +219,7 @@ impl fmt::Display for EventKind {
 /// store returns a case's events as these, in date order).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Event {
-    pub kind: String,
+    pub kind: EventKind,
     pub on: chrono::NaiveDate,
     pub note: Option<String>,
 }
@@ -204,6 +277,38 @@ mod tests {
         assert_eq!(EventKind::parse("Fees notice"), Some(EventKind::FeesNotice));
         assert_eq!(EventKind::parse("bounced"), None);
         assert_eq!(EventKind::parse("chaser__sent"), None);
+    }
+
+    #[test]
+    fn stored_kinds_read_back_whatever_they_are() {
+        for k in RECORDABLE.into_iter().chain([
+            EventKind::Sent,
+            EventKind::DeliveryFailed,
+            EventKind::MessageSent,
+            EventKind::StatusSet,
+            EventKind::Note,
+            EventKind::ChaserSent {
+                step: "internal-review".into(),
+            },
+        ]) {
+            assert_eq!(EventKind::from_stored(&k.as_str()), k, "{k}");
+        }
+        assert_eq!(
+            EventKind::from_stored("bounced"),
+            EventKind::Other("bounced".into())
+        );
+        assert_eq!(EventKind::sent_for("request"), EventKind::Sent);
+        assert_eq!(EventKind::sent_for("message"), EventKind::MessageSent);
+        assert_eq!(
+            EventKind::sent_for("chaser:overdue"),
+            EventKind::ChaserSent {
+                step: "overdue".into()
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&EventKind::FeesNotice).unwrap(),
+            "\"fees_notice\""
+        );
     }
 
     #[test]

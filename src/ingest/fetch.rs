@@ -9,7 +9,7 @@
 
 use super::pipeline::{finish_batch, ingest_batch, limits, prepare_owned, Ingested};
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{AfterFetch, FetchSettings, FetchSource};
 use crate::deadlines::Regimes;
 use crate::net::imap::{connect, ImapError, ImapSettings};
 use crate::store::Store;
@@ -45,7 +45,7 @@ impl FetchSummary {
 /// What ingestion needs.
 pub struct Ctx<'a> {
     pub store: &'a Store,
-    pub config: &'a Config,
+    pub settings: &'a FetchSettings,
     pub regimes: &'a Regimes,
     pub clock: &'a dyn Clock,
 }
@@ -94,7 +94,7 @@ impl<'c, 'a> Pending<'c, 'a> {
             .collect();
         let done = ingest_batch(
             self.ctx.store,
-            self.ctx.config,
+            self.ctx.settings,
             self.ctx.regimes,
             &emails,
             self.ctx.clock.now(),
@@ -173,7 +173,7 @@ pub async fn import_files(
     ctx: &Ctx<'_>,
     files: &[std::path::PathBuf],
 ) -> anyhow::Result<FetchSummary> {
-    let _reading = reading_lock(ctx.config)?;
+    let _reading = reading_lock(ctx.settings)?;
     let mut pending = Pending::new(ctx);
     for f in files {
         let data = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
@@ -190,18 +190,13 @@ pub async fn import_files(
 
 /// Only one process reads mail at a time: two reading the same emails at once would each
 /// find them kept but not processed, and record them twice.
-fn reading_lock(config: &Config) -> anyhow::Result<crate::lock::ProcessLock> {
+fn reading_lock(settings: &FetchSettings) -> anyhow::Result<crate::lock::ProcessLock> {
     crate::lock::ProcessLock::acquire(
-        &config.data_dir(),
+        &settings.data_dir,
         "ingest.lock",
         "another `foi fetch`, `foi import-mail` or `foi run` is reading mail: try again when it \
          has finished",
     )
-}
-
-/// The IMAP settings from the config, password resolved.
-pub fn imap_settings(config: &Config) -> anyhow::Result<ImapSettings> {
-    config.imap_settings()
 }
 
 fn imap_err(e: async_imap::error::Error, what: &str) -> anyhow::Error {
@@ -218,7 +213,7 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
         .map_err(|e: ImapError| anyhow::anyhow!("{e}"))?;
     let _checkpoints = ctx.store.background_checkpoints();
     let mut sum = FetchSummary::default();
-    let fetch = &ctx.config.fetch;
+    let fetch = ctx.settings;
     let source = format!("imap:{}@{}", settings.username, settings.host);
     for folder in &fetch.folders {
         let mailbox = session
@@ -257,7 +252,7 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
         let keep = |batch: Batch| {
             let (store, limits, label, now) = (
                 ctx.store.clone(),
-                limits(ctx.config),
+                limits(ctx.settings),
                 label.clone(),
                 ctx.clock.now(),
             );
@@ -285,7 +280,7 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
             let ids = prepared.ids();
             let fetch_next = next_batch(&mut session, &mut remaining, fetch.batch_size);
             let now = ctx.clock.now();
-            let record_current = finish_batch(ctx.store, ctx.config, ctx.regimes, prepared, now);
+            let record_current = finish_batch(ctx.store, ctx.settings, ctx.regimes, prepared, now);
             let (next_fetched, ingested) = tokio::join!(fetch_next, record_current);
             for r in &ingested? {
                 sum.add(r);
@@ -295,7 +290,7 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
             // Progress is saved after each batch: a fetch cut short re-reads at most two
             // batches (kept ones are processed then; the content-addressed store keeps
             // that free of duplicates). Synced before emails are moved away.
-            let moving = fetch.after == "move";
+            let moving = fetch.after == AfterFetch::Move;
             ctx.store
                 .set_folder_state(&source, folder, validity, stored, moving)
                 .await?;
@@ -315,12 +310,12 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
 /// move to the processed folder (never a deletion).
 async fn after_batch(
     session: &mut crate::net::imap::ImapSession,
-    fetch: &crate::config::Fetch,
+    fetch: &FetchSettings,
     chunk: &[u32],
 ) -> anyhow::Result<()> {
     let set = uid_set(chunk);
-    match fetch.after.as_str() {
-        "keyword" => {
+    match fetch.after {
+        AfterFetch::Keyword => {
             let mut s = session
                 .uid_store(&set, format!("+FLAGS ({})", fetch.keyword))
                 .await
@@ -332,11 +327,11 @@ async fn after_batch(
                 .is_some()
             {}
         }
-        "move" => session
+        AfterFetch::Move => session
             .uid_mv(&set, &fetch.processed_folder)
             .await
             .map_err(|e| imap_err(e, "UID MOVE"))?,
-        _ => {}
+        AfterFetch::None => {}
     }
     Ok(())
 }
@@ -444,10 +439,10 @@ async fn fetch_each(
 
 /// Fetch once from the configured source.
 pub async fn fetch_configured(ctx: &Ctx<'_>) -> anyhow::Result<FetchSummary> {
-    let _reading = reading_lock(ctx.config)?;
-    match ctx.config.fetch.source.as_str() {
-        "imap" => fetch_imap(ctx, &imap_settings(ctx.config)?).await,
-        _ => fetch_maildir(ctx, &ctx.config.resolve(&ctx.config.fetch.maildir)).await,
+    let _reading = reading_lock(ctx.settings)?;
+    match &ctx.settings.source {
+        FetchSource::Imap(account) => fetch_imap(ctx, &account.imap_settings()?).await,
+        FetchSource::Maildir(dir) => fetch_maildir(ctx, dir).await,
     }
 }
 

@@ -6,7 +6,7 @@
 use super::classify::{classify, Classification, Kind};
 use super::matcher::{keys_of, no_evidence, weigh, weigh_sender, Found, Learnt, Match};
 use super::parse::{parse, Limits, ParsedMessage};
-use crate::config::Config;
+use crate::config::FetchSettings;
 use crate::deadlines::Regimes;
 use crate::domain::CaseStatus;
 use crate::store::{IngestRecord, NewAttachment, Store};
@@ -85,9 +85,9 @@ pub(crate) fn event_for(
 }
 
 /// Parse limits from the configuration.
-pub fn limits(config: &Config) -> Limits {
+pub fn limits(settings: &FetchSettings) -> Limits {
     Limits {
-        max_message_bytes: config.fetch.max_message_mb.saturating_mul(1024 * 1024),
+        max_message_bytes: settings.max_message_bytes,
         ..Limits::default()
     }
 }
@@ -144,7 +144,7 @@ fn parse_all(emails: &[(usize, i64, &[u8])], limits: &Limits) -> Vec<Work> {
 /// email can be matched by a body reference learnt from an earlier email of the batch.
 pub async fn ingest_batch(
     store: &Store,
-    config: &Config,
+    settings: &FetchSettings,
     regimes: &Regimes,
     emails: &[(&[u8], &str)],
     now: DateTime<Utc>,
@@ -152,8 +152,8 @@ pub async fn ingest_batch(
     if emails.is_empty() {
         return Ok(Vec::new());
     }
-    let prepared = prepare_batch(store, config, emails, now).await?;
-    finish_batch(store, config, regimes, prepared, now).await
+    let prepared = prepare_batch(store, settings, emails, now).await?;
+    finish_batch(store, settings, regimes, prepared, now).await
 }
 
 /// The first half of [`ingest_batch`]: keep the raw bytes, parse and classify. The
@@ -161,13 +161,13 @@ pub async fn ingest_batch(
 /// of them (a copy costs far less than parsing).
 async fn prepare_batch(
     store: &Store,
-    config: &Config,
+    settings: &FetchSettings,
     emails: &[(&[u8], &str)],
     now: DateTime<Utc>,
 ) -> anyhow::Result<Prepared> {
     let raws = std::sync::Arc::new(emails.iter().map(|(raw, _)| raw.to_vec()).collect());
     let sources: Vec<&str> = emails.iter().map(|(_, source)| *source).collect();
-    keep_and_parse(store, limits(config), raws, &sources, now).await
+    keep_and_parse(store, limits(settings), raws, &sources, now).await
 }
 
 /// [`prepare_batch`] for a batch the caller hands over (fetched over IMAP), as a task of
@@ -261,7 +261,7 @@ impl Prepared {
 /// Match and record a prepared batch, in one transaction.
 pub(crate) async fn finish_batch(
     store: &Store,
-    config: &Config,
+    settings: &FetchSettings,
     regimes: &Regimes,
     prepared: Prepared,
     now: DateTime<Utc>,
@@ -270,7 +270,7 @@ pub(crate) async fn finish_batch(
     if work.is_empty() {
         return Ok(done.into_iter().flatten().collect());
     }
-    let pattern = &config.sender.reply_address;
+    let pattern = settings.reply.as_str();
     let keys: Vec<_> = work
         .iter()
         .map(|w| keys_of(&w.parsed, &w.class, pattern))
@@ -438,8 +438,9 @@ mod tests {
     async fn an_email_in_the_batch_being_recorded_is_a_duplicate_in_the_next() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(&dir.path().join("foi.db")).await.unwrap();
-        let config = Config::parse(crate::config::EXAMPLE, dir.path()).unwrap();
-        let regimes = config.regimes().unwrap();
+        let config = crate::config::Config::parse(crate::config::EXAMPLE, dir.path()).unwrap();
+        let settings = config.settings().unwrap();
+        let regimes = &settings.regimes;
         let now = chrono::DateTime::UNIX_EPOCH;
         let email = |n: u32| {
             format!("From: foi@council.example\r\nSubject: Reply {n}\r\nMessage-ID: <r{n}@council.example>\r\n\r\nOur answer {n}.\r\n")
@@ -448,7 +449,7 @@ mod tests {
         let keep = |raws: Vec<Vec<u8>>| {
             prepare_owned(
                 store.clone(),
-                limits(&config),
+                limits(&settings.fetch),
                 raws,
                 "imap:INBOX".into(),
                 now,
@@ -464,12 +465,12 @@ mod tests {
             2,
             "kept while unprocessed, the repeated email looks new to the second batch"
         );
-        let done = finish_batch(&store, &config, &regimes, first, now)
+        let done = finish_batch(&store, &settings.fetch, regimes, first, now)
             .await
             .unwrap();
         assert!(done.iter().all(|d| matches!(d, Ingested::Triage { .. })));
         second.recorded_meanwhile(&recorded);
-        let done = finish_batch(&store, &config, &regimes, second, now)
+        let done = finish_batch(&store, &settings.fetch, regimes, second, now)
             .await
             .unwrap();
         let repeated = match &done[0] {

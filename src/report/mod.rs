@@ -298,20 +298,19 @@ fn facts(t: &CaseTimeline, input: &Input) -> anyhow::Result<Facts> {
     let mut lost = false;
     let mut first_answer = None;
     for (i, e) in t.events.iter().enumerate() {
-        let kind = EventKind::parse(&e.kind);
-        match kind {
-            Some(EventKind::Sent) => lost = false,
-            Some(EventKind::DeliveryFailed) => lost = true,
-            Some(EventKind::Acknowledged) => f.acknowledged = true,
-            Some(EventKind::Refusal) => f.refused = true,
+        match e.kind {
+            EventKind::Sent => lost = false,
+            EventKind::DeliveryFailed => lost = true,
+            EventKind::Acknowledged => f.acknowledged = true,
+            EventKind::Refusal => f.refused = true,
             _ => {}
         }
-        replied |= kind.as_ref().is_some_and(EventKind::is_reply);
-        let outcome = match kind {
-            Some(EventKind::Response) => Some(Outcome::Response),
-            Some(EventKind::PartialResponse) => Some(Outcome::PartialResponse),
-            Some(EventKind::NotHeld) => Some(Outcome::NotHeld),
-            Some(EventKind::Refusal) => Some(Outcome::Refusal),
+        replied |= e.kind.is_reply();
+        let outcome = match e.kind {
+            EventKind::Response => Some(Outcome::Response),
+            EventKind::PartialResponse => Some(Outcome::PartialResponse),
+            EventKind::NotHeld => Some(Outcome::NotHeld),
+            EventKind::Refusal => Some(Outcome::Refusal),
             _ => None,
         };
         if let (None, Some(o)) = (first_answer, outcome) {

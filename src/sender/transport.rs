@@ -5,7 +5,7 @@
 
 use super::error::SendError;
 use super::smtp::SmtpClient;
-use crate::config::{Config, TransportKind};
+use crate::config::TransportSettings;
 use crate::net::TlsMode;
 use crate::store::Claimed;
 use anyhow::Context;
@@ -14,7 +14,6 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// Where emails go.
 pub enum Transport {
@@ -33,21 +32,16 @@ impl std::fmt::Debug for Transport {
 
 impl Transport {
     /// Build the configured transport. Must run inside the tokio runtime (lettre's pool).
-    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
-        match config.transport.kind {
-            TransportKind::Files => {
-                let dir = config.files_dir();
-                std::fs::create_dir_all(&dir).with_context(|| {
+    pub fn new(settings: &TransportSettings) -> anyhow::Result<Self> {
+        match settings {
+            TransportSettings::Files { dir } => {
+                std::fs::create_dir_all(dir).with_context(|| {
                     format!("cannot create the outgoing folder {}", dir.display())
                 })?;
-                Ok(Self::Files { dir })
+                Ok(Self::Files { dir: dir.clone() })
             }
-            TransportKind::Smtp => {
-                let s = config
-                    .smtp
-                    .as_ref()
-                    .context("[transport] kind = \"smtp\" needs an [smtp] section")?;
-                let ca = s.ca_cert.as_ref().map(|p| config.resolve(p));
+            TransportSettings::Smtp(s) => {
+                let ca = s.ca_cert.clone();
                 let rustls = crate::net::tls::client_config(ca.as_deref())
                     .context("cannot set up TLS for [smtp]")?;
                 let starttls = if s.tls == TlsMode::Starttls {
@@ -65,7 +59,7 @@ impl Transport {
                 };
                 let credentials = match &s.username {
                     Some(user) => {
-                        let password = s.password.resolve("smtp")?.context(
+                        let password = s.password.get()?.context(
                             "[smtp] username is set but no password: set password_env or password_command",
                         )?;
                         Some(Credentials::new(
@@ -82,7 +76,7 @@ impl Transport {
                     rustls,
                     starttls,
                     credentials,
-                    Duration::from_secs(s.timeout_secs),
+                    s.timeout,
                 )))
             }
         }

@@ -5,7 +5,7 @@ use super::error::SendError;
 use super::pacer::Pacer;
 use super::transport::Transport;
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Pacing, SendSettings};
 use crate::deadlines::{Regimes, Window};
 use crate::domain::OutboxId;
 use crate::lock::ProcessLock;
@@ -112,11 +112,11 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
-    pub fn from_config(c: &Config) -> Self {
+    pub fn from_pacing(p: &Pacing) -> Self {
         Self {
-            max_attempts: c.pacing.max_attempts,
-            base: Duration::seconds(c.pacing.retry_base_secs as i64),
-            max: Duration::seconds(c.pacing.retry_max_secs as i64),
+            max_attempts: p.max_attempts,
+            base: Duration::seconds(p.retry_base_secs as i64),
+            max: Duration::seconds(p.retry_max_secs as i64),
         }
     }
 
@@ -215,8 +215,7 @@ impl Sender {
         store: Store,
         transport: Transport,
         clock: Arc<dyn Clock>,
-        config: &Config,
-        window: Window,
+        settings: &SendSettings,
         regimes: Regimes,
     ) -> anyhow::Result<Self> {
         let boot = boot_id();
@@ -226,24 +225,26 @@ impl Sender {
         let history = store.pacing_history(now - Duration::days(1)).await?;
         let sessions = match &transport {
             Transport::Files { .. } => 1,
-            Transport::Smtp(_) => config.smtp.as_ref().map(|s| s.sessions).unwrap_or(1),
+            Transport::Smtp(_) => match &settings.transport {
+                crate::config::TransportSettings::Smtp(s) => s.sessions,
+                crate::config::TransportSettings::Files { .. } => 1,
+            },
         };
-        let sent_copy = if config.sent_copy.enabled {
-            Some(SentCopier {
-                settings: config.imap_settings()?,
-                folder: config.sent_copy.folder.clone(),
+        let sent_copy = match &settings.sent_copy {
+            Some((account, folder)) => Some(SentCopier {
+                settings: account.imap_settings()?,
+                folder: folder.clone(),
                 session: None,
-            })
-        } else {
-            None
+            }),
+            None => None,
         };
         Ok(Self {
             store,
             transport: Arc::new(transport),
             clock,
-            pacer: Pacer::new(config.pacing.clone(), &history.claims),
-            window,
-            retry: RetryPolicy::from_config(config),
+            pacer: Pacer::new(settings.pacing.clone(), &history.claims),
+            window: settings.window.clone(),
+            retry: RetryPolicy::from_pacing(&settings.pacing),
             sessions,
             regimes,
             sent_copy,

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 pub fn received(events: &[Event]) -> Option<NaiveDate> {
     events
         .iter()
-        .filter(|e| e.kind == "sent")
+        .filter(|e| e.kind == EventKind::Sent)
         .map(|e| e.on)
         .min()
 }
@@ -23,7 +23,7 @@ pub fn clock_events(events: &[Event], is_review_step: &dyn Fn(&str) -> bool) -> 
     events
         .iter()
         .filter_map(|e| {
-            let kind = match EventKind::parse(&e.kind)? {
+            let kind = match &e.kind {
                 EventKind::ClarificationRequested => ClockKind::ClarificationRequested,
                 EventKind::ClarificationSent | EventKind::MessageSent => {
                     ClockKind::ClarificationReceived
@@ -37,21 +37,27 @@ pub fn clock_events(events: &[Event], is_review_step: &dyn Fn(&str) -> bool) -> 
                         None => Extension::By(20),
                     })
                 }
-                EventKind::Response
-                | EventKind::Refusal
-                | EventKind::PartialResponse
-                | EventKind::NotHeld => ClockKind::Responded,
+                k if k.is_answer() => ClockKind::Responded,
                 EventKind::Withdrawn => ClockKind::Withdrawn,
                 EventKind::InternalReviewRequested => ClockKind::ReviewRequested,
-                EventKind::ChaserSent { step } if is_review_step(&step) => {
+                EventKind::ChaserSent { step } if is_review_step(step) => {
                     ClockKind::ReviewRequested
                 }
                 EventKind::InternalReviewResponse => ClockKind::ReviewAnswered,
                 EventKind::ComplaintToRegulator => ClockKind::ComplaintToRegulator,
+                // (not clock events: what the sender did, an acknowledgement, a person's
+                // status or note, a kind this version does not know)
                 EventKind::Sent
                 | EventKind::DeliveryFailed
                 | EventKind::ChaserSent { .. }
-                | EventKind::Acknowledged => return None,
+                | EventKind::Acknowledged
+                | EventKind::Response
+                | EventKind::Refusal
+                | EventKind::PartialResponse
+                | EventKind::NotHeld
+                | EventKind::StatusSet
+                | EventKind::Note
+                | EventKind::Other(_) => return None,
             };
             Some(ClockEvent::new(e.on, kind))
         })

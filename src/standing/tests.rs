@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 fn ev(kind: &str, on: &str, note: Option<&str>) -> Event {
     Event {
-        kind: kind.into(),
+        kind: EventKind::from_stored(kind),
         on: on.parse().unwrap(),
         note: note.map(String::from),
     }
@@ -82,6 +82,23 @@ fn a_review_chaser_starts_the_review_clock() {
     assert_eq!(current_due(&dl).map(|x| x.1), Some(Owed::InternalReview));
     let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
     assert_eq!(current_due(&dl).map(|x| x.1), Some(Owed::Response));
+}
+
+#[test]
+fn a_persons_status_or_note_and_unknown_kinds_move_no_deadline() {
+    let sent = vec![ev("sent", "2026-03-02", None)];
+    let mut with = sent.clone();
+    for kind in ["status_set", "note", "bounced"] {
+        with.push(ev(kind, "2026-03-04", Some("refused: by hand")));
+    }
+    assert!(clock_events(&with[1..], &no_review_steps).is_empty());
+    assert_eq!(
+        deadline(&uk(), &with, &no_review_steps).unwrap(),
+        deadline(&uk(), &sent, &no_review_steps).unwrap()
+    );
+    for e in &with[1..] {
+        assert_eq!(status_after(&e.kind, CaseStatus::AwaitingResponse), None);
+    }
 }
 
 #[test]

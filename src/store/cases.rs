@@ -20,7 +20,7 @@ pub struct CaseFilter {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct EventRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: crate::domain::event::EventKind,
     pub occurred_on: chrono::NaiveDate,
     pub occurred_at: Option<chrono::DateTime<chrono::Utc>>,
     pub note: Option<String>,
@@ -110,7 +110,7 @@ impl Store {
                 let at: Option<String> = row.try_get("occurred_at")?;
                 Ok(EventRow {
                     id: row.try_get("id")?,
-                    kind: row.try_get("kind")?,
+                    kind: crate::domain::event::EventKind::from_stored(row.try_get("kind")?),
                     occurred_on: on.parse()?,
                     occurred_at: at.as_deref().map(parse_time).transpose()?,
                     note: row.try_get("note")?,

@@ -4,6 +4,7 @@
 use super::outbox::{insert_outbox, put_blob};
 use super::Result;
 use super::{time_text, NewOutboxItem, Store};
+use crate::domain::event::EventKind;
 use crate::domain::id::{BodyId, CampaignId, CaseId, ChaserId, OutboxId};
 use crate::domain::{CaseStatus, Event};
 use anyhow::{anyhow, Context};
@@ -44,7 +45,7 @@ pub struct TimelineFilter {
 #[derive(Debug, Clone)]
 pub struct NewEvent {
     pub case_id: CaseId,
-    pub kind: String,
+    pub kind: EventKind,
     pub on: NaiveDate,
     pub note: Option<String>,
     pub actor: String,
@@ -271,7 +272,7 @@ impl Store {
                     Some(cur.text().ok_or_else(|| bad("an event note"))?)
                 };
                 if let Ok(i) = span.binary_search_by_key(&CaseId::new(case_id), |t| t.id) {
-                    let (kind, note) = (kind.to_string(), note.map(String::from));
+                    let (kind, note) = (EventKind::from_stored(kind), note.map(String::from));
                     found.push((i, eid, Event { kind, on, note }));
                 }
             }
@@ -345,7 +346,7 @@ impl Store {
              VALUES ($1, $2, $3, NULL, $4, $5, $6)",
         )
         .bind(ev.case_id)
-        .bind(&ev.kind)
+        .bind(ev.kind.as_str())
         .bind(ev.on.to_string())
         .bind(&ev.note)
         .bind(&ev.actor)

@@ -509,7 +509,13 @@ impl Store {
     pub async fn sender_evidence(&self, senders: &[(&str, &str)]) -> Result<Vec<Vec<CaseHit>>> {
         let mut s = Script::read();
         if !senders.is_empty() {
-            let open = "('queued','awaiting_response','acknowledged','clarification_requested','internal_review','complaint_to_regulator')";
+            let open_statuses = || {
+                crate::domain::CaseStatus::ALL
+                    .into_iter()
+                    .filter(|s| s.is_open())
+                    .map(|s| s.as_str())
+            };
+            let open = s.list(open_statuses());
             let values = s.values(
                 senders
                     .iter()

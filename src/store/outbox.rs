@@ -7,20 +7,13 @@
 use super::script::Script;
 use super::Result;
 use super::{parse_time, time_text, Store};
+use crate::domain::event::EventKind;
 use crate::domain::id::{CampaignId, CaseId, OutboxId};
 use crate::domain::CaseStatus;
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Row, Sqlite};
-
-/// The states of an email whose attempt is open: claimed by the running sender (or
-/// `sending`, as versions before the journal wrote it).
-const IN_FLIGHT: &str = "('claimed', 'sending')";
-
-/// The states an email the server took is recorded as sent from: in flight, or uncertain
-/// (the journal, or a person, says it went).
-const MAY_BE_SENT: &str = "('claimed', 'sending', 'uncertain')";
 
 /// Where an outbox email is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -44,6 +37,14 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
+    /// The states of an email whose attempt is open: claimed by the running sender (or
+    /// `sending`, as versions before the journal wrote it).
+    pub const IN_FLIGHT: [OutboxState; 2] = [Self::Claimed, Self::Sending];
+
+    /// The states an email the server took is recorded as sent from: in flight, or
+    /// uncertain (the journal, or a person, says it went).
+    pub const MAY_BE_SENT: [OutboxState; 3] = [Self::Claimed, Self::Sending, Self::Uncertain];
+
     pub const ALL: [OutboxState; 7] = [
         Self::Queued,
         Self::Claimed,
@@ -194,6 +195,12 @@ pub(crate) async fn insert_outbox(
     Ok(id)
 }
 
+/// A list bound as one parameter: a JSON array, read in SQL as
+/// `x IN (SELECT value FROM json_each($n))` (SQLite's; Postgres would bind an array).
+fn json_list<const N: usize>(values: [&str; N]) -> String {
+    serde_json::to_string(&values[..]).unwrap_or_default()
+}
+
 fn domain_of(addr: &str) -> String {
     addr.rsplit_once('@')
         .map(|(_, d)| d.to_ascii_lowercase())
@@ -288,10 +295,15 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        sqlx::query("UPDATE cases SET status = 'cancelled' WHERE campaign_id = $1 AND status IN ('draft', 'queued')")
-            .bind(campaign_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE cases SET status = $2
+             WHERE campaign_id = $1 AND status IN (SELECT value FROM json_each($3))",
+        )
+        .bind(campaign_id)
+        .bind(CaseStatus::Cancelled.as_str())
+        .bind(json_list(CaseStatus::NOT_SENT.map(CaseStatus::as_str)))
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE campaigns SET state = 'cancelled' WHERE id = $1")
             .bind(campaign_id)
             .execute(&mut *tx)
@@ -324,14 +336,15 @@ impl Store {
             .collect();
         let mut tx = self.durable().begin().await?;
         if !sent.is_empty() {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
+            sqlx::query(sqlx::AssertSqlSafe(
                 "WITH j (id, at) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
                                      FROM json_each($1))
                  UPDATE outbox SET state = 'sent', last_error = NULL,
                         sent_at = (SELECT j.at FROM j WHERE j.id = outbox.id)
-                 WHERE state IN {MAY_BE_SENT} AND id IN (SELECT id FROM j)"
-            )))
+                 WHERE state IN (SELECT value FROM json_each($2)) AND id IN (SELECT id FROM j)"
+            ))
             .bind(serde_json::to_string(&sent)?)
+            .bind(json_list(OutboxState::MAY_BE_SENT.map(OutboxState::as_str)))
             .execute(&mut *tx)
             .await?;
         }
@@ -538,7 +551,7 @@ impl Store {
     }
 
     /// End an email's open attempt without it being sent: `set` its new state (`$3` is
-    /// `retry_at`), with `error` as its last error. An email no longer in flight is left
+    /// `retry_at`, NULL when none), with `error` as its last error. An email no longer in flight is left
     /// as it is.
     async fn end_attempt(
         &self,
@@ -547,14 +560,14 @@ impl Store {
         error: &str,
         retry_at: Option<DateTime<Utc>>,
     ) -> anyhow::Result<()> {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE outbox SET {set}, last_error = $1 WHERE id = $2 AND state IN {IN_FLIGHT}"
+        let q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE outbox SET {set}, last_error = $1
+             WHERE id = $2 AND state IN (SELECT value FROM json_each($4))"
         )))
         .bind(error)
-        .bind(id);
-        if let Some(t) = retry_at {
-            q = q.bind(time_text(t));
-        }
+        .bind(id)
+        .bind(retry_at.map(time_text))
+        .bind(json_list(OutboxState::IN_FLIGHT.map(OutboxState::as_str)));
         q.execute(self.pool()).await?;
         Ok(())
     }
@@ -838,11 +851,12 @@ impl ProgressLog {
 /// email was claimed (or uncertain), so a broken record changes nothing.
 fn sent_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
     let values = s.values(sent.iter().map(|r| (r.claimed.id, time_text(r.at))));
+    let may_be_sent = s.list(OutboxState::MAY_BE_SENT.map(OutboxState::as_str));
     s.sql(&format!(
         "WITH v (id, at) AS (VALUES {values})
          UPDATE outbox SET state = 'sent', last_error = NULL,
                 sent_at = (SELECT v.at FROM v WHERE v.id = outbox.id)
-         WHERE state IN {MAY_BE_SENT} AND id IN (SELECT id FROM v);
+         WHERE state IN {may_be_sent} AND id IN (SELECT id FROM v);
          SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
                              ELSE 'an email being recorded as sent was not being sent' END) IS NULL;\n",
         n = sent.len(),
@@ -854,17 +868,21 @@ fn sent_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
 /// (which has its `sent_at`). A guard after the messages fails the script unless every
 /// email was `sent` and had no message yet.
 fn settle_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
-    let values = s.values(
-        sent.iter()
-            .map(|r| (r.claimed.id, r.date_of_receipt.to_string())),
-    );
+    // (each email's event kind from the one rule, `EventKind::sent_for`)
+    let values = s.values(sent.iter().map(|r| {
+        (
+            r.claimed.id,
+            r.date_of_receipt.to_string(),
+            EventKind::sent_for(&r.claimed.kind).as_str().into_owned(),
+        )
+    }));
     let requests: Vec<CaseId> = sent
         .iter()
-        .filter(|r| r.claimed.kind == "request")
+        .filter(|r| EventKind::sent_for(&r.claimed.kind) == EventKind::Sent)
         .map(|r| r.claimed.case_id)
         .collect();
     s.sql(&format!(
-        "WITH v (id, received_on) AS (VALUES {values})
+        "WITH v (id, received_on, kind) AS (VALUES {values})
          INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at)
          SELECT o.case_id, 'outbound', o.message_id, o.raw_sha256, o.subject, o.envelope_from, o.recipient, o.sent_at, o.id, o.sent_at
          FROM v JOIN outbox o ON o.id = v.id AND o.state = 'sent'
@@ -872,23 +890,19 @@ fn settle_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
          ORDER BY o.id;
          SELECT 1 WHERE json(CASE WHEN changes() = {n} THEN '1'
                              ELSE 'an email settled was not sent, or settled already' END) IS NULL;
-         WITH v (id, received_on) AS (VALUES {values})
+         WITH v (id, received_on, kind) AS (VALUES {values})
          INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
-         -- (`sent` for the request, `<kind>_sent` for a chaser or review)
-         SELECT o.case_id,
-                CASE WHEN o.kind = 'request' THEN 'sent' ELSE replace(o.kind, ':', '_') || '_sent' END,
-                v.received_on, o.sent_at, 'to ' || o.recipient, 'system', o.sent_at, m.id
+         SELECT o.case_id, v.kind, v.received_on, o.sent_at, 'to ' || o.recipient, 'system', o.sent_at, m.id
          FROM v JOIN outbox o ON o.id = v.id JOIN messages m ON m.outbox_id = o.id
          ORDER BY o.id;\n",
         n = sent.len(),
     ));
     if !requests.is_empty() {
         let requests = s.list(requests);
+        let awaiting = s.param(CaseStatus::AwaitingResponse.as_str());
+        let not_sent = s.list(CaseStatus::NOT_SENT.map(CaseStatus::as_str));
         s.sql(&format!(
-            "UPDATE cases SET status = '{}' WHERE status IN ('{}', '{}') AND id IN {requests};\n",
-            CaseStatus::AwaitingResponse.as_str(),
-            CaseStatus::Queued.as_str(),
-            CaseStatus::Draft.as_str(),
+            "UPDATE cases SET status = {awaiting} WHERE status IN {not_sent} AND id IN {requests};\n",
         ));
     }
 }

@@ -34,18 +34,20 @@ pub struct RefusalText {
 }
 
 impl Store {
-    /// Run `sql`, a query over the campaign `$1` that returns one row: a JSON aggregate
-    /// (`json_group_array`) of tuples, and decode them. sqlx hands each row across threads,
-    /// so one row of 30,000 tuples is far faster than 30,000 rows.
+    /// Run `sql`, a query over the campaign `$1` (and `also` as `$2`...) that returns one
+    /// row: a JSON aggregate (`json_group_array`) of tuples, and decode them. sqlx hands
+    /// each row across threads, so one row of 30,000 tuples is far faster than 30,000 rows.
     async fn campaign_rows<T: serde::de::DeserializeOwned>(
         &self,
         sql: &'static str,
         campaign_id: CampaignId,
+        also: &[&str],
     ) -> anyhow::Result<Vec<T>> {
-        let text: Option<String> = sqlx::query_scalar(sql)
-            .bind(campaign_id)
-            .fetch_one(self.pool())
-            .await?;
+        let mut q = sqlx::query_scalar(sql).bind(campaign_id);
+        for p in also {
+            q = q.bind(*p);
+        }
+        let text: Option<String> = q.fetch_one(self.pool()).await?;
         match text {
             Some(t) => serde_json::from_str(&t).context("unreadable rows from the database"),
             None => Ok(Vec::new()),
@@ -62,6 +64,7 @@ impl Store {
                  FROM cases c JOIN bodies b ON b.id = c.body_id
                  WHERE c.campaign_id = $1",
                 campaign_id,
+                &[],
             )
             .await?;
         Ok(rows
@@ -91,6 +94,7 @@ impl Store {
                  FROM answers a JOIN cases c ON c.id = a.case_id
                  WHERE c.campaign_id = $1 AND a.state = 'confirmed'",
                 campaign_id,
+                &[],
             )
             .await?;
         Ok(rows
@@ -110,8 +114,9 @@ impl Store {
                 "SELECT json_group_array(json_array(e.case_id, e.note, m.text_body))
                  FROM events e JOIN cases c ON c.id = e.case_id
                  LEFT JOIN messages m ON m.id = e.message_id
-                 WHERE c.campaign_id = $1 AND e.kind = 'refusal'",
+                 WHERE c.campaign_id = $1 AND e.kind = $2",
                 campaign_id,
+                &[&crate::domain::event::EventKind::Refusal.as_str()],
             )
             .await?;
         Ok(rows

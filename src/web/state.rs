@@ -2,7 +2,7 @@
 //! dashboard keeps between requests (the change watch, the Overdue page's list).
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::Settings;
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -11,7 +11,8 @@ use std::sync::Arc;
 pub struct WebState(Arc<Inner>);
 
 pub struct Inner {
-    pub config: Config,
+    /// The configuration, resolved once when the server starts.
+    pub settings: Settings,
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     /// Mark cookies `Secure` (served over TLS, or behind a TLS proxy).
@@ -22,9 +23,14 @@ pub struct Inner {
 }
 
 impl WebState {
-    pub fn new(config: Config, store: Store, clock: Arc<dyn Clock>, secure_cookies: bool) -> Self {
+    pub fn new(
+        settings: Settings,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        secure_cookies: bool,
+    ) -> Self {
         Self(Arc::new(Inner {
-            config,
+            settings,
             store,
             clock,
             secure_cookies,

@@ -110,7 +110,7 @@ fn text(raw: &[u8]) -> String {
 /// Wait for `n` messages, then make sure no more arrive.
 async fn exactly(s: &MailServers, addr: &str, n: usize) -> Vec<String> {
     let got = s.wait_for_messages(addr, n, Duration::from_secs(20)).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    s.wait_until_delivered(&[addr], Duration::from_secs(30));
     let again = s.inbox(addr).await;
     assert_eq!(
         again.len(),

@@ -601,6 +601,39 @@ fn stop(mut child: std::process::Child) {
     );
 }
 
+/// The lines a running `foi` writes to stderr (read on a thread of their own, so the
+/// child never blocks on a full pipe).
+fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().expect("stderr piped");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+/// Wait (at most until `deadline`) for a line of `lines` that contains `needle`.
+fn wait_for_line(
+    lines: &std::sync::mpsc::Receiver<String>,
+    needle: &str,
+    deadline: std::time::Instant,
+) {
+    loop {
+        let line = lines
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            .unwrap_or_else(|_| panic!("foi never logged {needle:?}"));
+        if line.contains(needle) {
+            return;
+        }
+    }
+}
+
 /// `foi run` fetches replies as they arrive, every `[fetch] poll_secs` (polling the
 /// Maildir here; its own turn when nothing is due is 30 seconds), also without chasers.
 #[test]
@@ -610,9 +643,11 @@ fn foi_run_fetches_replies_every_poll_interval() {
         "fetch",
         "source = \"maildir\"\nmaildir = \"maildir\"\npoll_secs = 1",
     );
-    let child = w.spawn(&["run", "--no-chasers"], &[], false);
+    let mut child = w.spawn(&["run", "--no-chasers"], &[("RUST_LOG", "foi=debug")], true);
+    let lines = stderr_lines(&mut child);
     // Its first fetch finds nothing: the reply comes with a later poll.
-    std::thread::sleep(Duration::from_secs(2));
+    let started = std::time::Instant::now() + Duration::from_secs(30);
+    wait_for_line(&lines, "turn done: fetched 0 new", started);
     drop_in_maildir(&w, "ack.eml", &ack_for(&w, "POL-0001"));
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while case_json(&w, "POL-0001")["case"]["status"] != "acknowledged" {
@@ -698,7 +733,8 @@ async fn an_email_kept_but_not_processed_cannot_be_acted_on() {
     assert_eq!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
 }
 
-/// `foi run --no-fetch` sends and sweeps but reads no replies.
+/// `foi run --no-fetch` sends and sweeps but reads no replies: one of its turns (stepped,
+/// `--once`) leaves the reply in the Maildir, where a fetch then finds it.
 #[test]
 fn foi_run_no_fetch_reads_no_replies() {
     let w = sent_campaign();
@@ -707,10 +743,18 @@ fn foi_run_no_fetch_reads_no_replies() {
         "source = \"maildir\"\nmaildir = \"maildir\"\npoll_secs = 1",
     );
     drop_in_maildir(&w, "ack.eml", &ack_for(&w, "POL-0001"));
-    let child = w.spawn(&["run", "--no-fetch"], &[], false);
-    std::thread::sleep(Duration::from_secs(3));
+    let turn = w.ok(["run", "--once", "--no-fetch"]);
+    assert!(
+        turn.starts_with("one turn: no fetch, took 0 chaser step(s)"),
+        "{turn}"
+    );
     assert_ne!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
-    stop(child);
+    let turn = w.ok(["run", "--once", "--no-chasers"]);
+    assert!(
+        turn.starts_with("one turn: fetched 1 new, no chaser sweep"),
+        "{turn}"
+    );
+    assert_eq!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
     w.ok(["fetch"]);
     assert_eq!(case_json(&w, "POL-0001")["case"]["status"], "acknowledged");
 }
@@ -719,7 +763,6 @@ fn foi_run_no_fetch_reads_no_replies() {
 /// (here hour-long) poll interval.
 #[tokio::test(flavor = "multi_thread")]
 async fn foi_run_is_woken_by_imap_idle() {
-    use std::io::BufRead;
     let s = servers();
     let ours = s.unique_address("idle", "example.org");
     let w = imap_workdir(s, &ours);
@@ -747,25 +790,9 @@ async fn foi_run_is_woken_by_imap_idle() {
         ],
         true,
     );
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
+    let lines = stderr_lines(&mut child);
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
-            .expect("IDLE never started");
-        if line.contains("watching INBOX with IMAP IDLE") {
-            break;
-        }
-    }
+    wait_for_line(&lines, "watching INBOX with IMAP IDLE", deadline);
     let reply = email(
         "foi@idle-council.example",
         &format!("{}+{token}@example.org", ours.split('@').next().unwrap()),
@@ -1092,4 +1119,47 @@ fn a_blob_folder_that_cannot_be_written_stops_the_fetch_and_loses_nothing() {
     std::fs::remove_file(&folder).unwrap();
     let out = w.ok(["fetch"]);
     assert!(out.starts_with("new 1, matched 0, triage 1"), "{out}");
+}
+
+/// The IMAP password is read once per process start, however many parts need it: a
+/// `password_command` that counts its runs runs once for a turn of `foi run` that both
+/// appends the sent email to the Sent folder and fetches replies over IMAP.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_command_runs_once_per_process() {
+    let s = servers();
+    let ours = s.unique_address("pwonce", "example.org");
+    let w = imap_workdir(s, &ours);
+    let runs = w.path().join("password-runs");
+    let text = std::fs::read_to_string(w.config()).unwrap().replace(
+        "password_env = \"FOI_TEST_IMAP_PASSWORD\"",
+        &format!(
+            "password_command = \"echo run >> {}; echo {}\"",
+            runs.display(),
+            crate::support::mail::PASSWORD
+        ),
+    );
+    std::fs::write(w.config(), text).unwrap();
+    w.set_section("transport", "kind = \"files\"");
+    w.set_section("sent_copy", "enabled = true\nfolder = \"Sent\"");
+    let f = w.write(
+        "b.csv",
+        "id,name,email,foi_contact\nK1,Council,foi@pwonce-council.example,FOI Team\n",
+    );
+    w.ok(["bodies", "import", f.to_str().unwrap()]);
+    w.launch_example_campaign("all", "PWO");
+    let out = w.ok(["run", "--once", "--no-chasers"]);
+    assert!(
+        out.contains("fetched 0 new") && out.contains("sent 1"),
+        "{out}"
+    );
+    // (it did need the password twice: the sent email is in the Sent folder)
+    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours))
+        .await
+        .unwrap();
+    let sent = foi::net::imap::fetch_all_raw(&mut session, "Sent")
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 1);
+    let runs = std::fs::read_to_string(&runs).unwrap();
+    assert_eq!(runs.lines().count(), 1, "the password command ran {runs:?}");
 }

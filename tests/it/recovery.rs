@@ -331,13 +331,13 @@ async fn a_run_stopped_by_a_database_error_is_recovered_from_its_journal_before_
     .execute(&mut db)
     .await
     .unwrap();
+    let settings = config.settings().unwrap();
     let mut sender = Sender::start(
         store.clone(),
-        Transport::from_config(&config).unwrap(),
+        Transport::new(&settings.send.transport).unwrap(),
         std::sync::Arc::new(foi::clock::FixedClock(now())),
-        &config,
-        config.send_window.window().unwrap(),
-        config.regimes().unwrap(),
+        &settings.send,
+        settings.regimes.clone(),
     )
     .await
     .unwrap();

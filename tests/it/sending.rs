@@ -85,8 +85,8 @@ async fn every_body_receives_exactly_one_request_with_its_headers() {
     let rows = outbox(&w);
     for addr in &addrs {
         let got = s.wait_for_messages(addr, 1, Duration::from_secs(20)).await;
-        // Let any duplicate arrive before counting.
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Any duplicate is delivered before counting.
+        s.wait_until_delivered(&[addr], Duration::from_secs(30));
         let got_again = s.inbox(addr).await;
         assert_eq!(
             got_again.len(),
@@ -190,7 +190,8 @@ async fn a_server_without_pipelining_gets_one_command_at_a_time() {
     for a in &addrs[..4] {
         s.wait_for_messages(a, 1, Duration::from_secs(20)).await;
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let to: Vec<&str> = addrs[..4].iter().map(String::as_str).collect();
+    s.wait_until_delivered(&to, Duration::from_secs(30));
     for a in &addrs[..4] {
         assert_eq!(s.inbox(a).await.len(), 1, "{a}");
     }
@@ -581,7 +582,8 @@ async fn a_killed_sender_never_resends_and_never_loses_an_email() {
         }
         s.wait_for_messages(a, 1, Duration::from_secs(30)).await;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let to: Vec<&str> = addrs.iter().map(String::as_str).collect();
+    s.wait_until_delivered(&to, Duration::from_secs(60));
     for a in &addrs {
         let n = s.inbox(a).await.len();
         if uncertain_to.contains(&a.as_str()) {

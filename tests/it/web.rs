@@ -51,7 +51,8 @@ pub async fn app(w: &Workdir, now: &str) -> Router {
         .await
         .expect("store");
     let clock = Arc::new(foi::clock::FixedClock(now.parse().expect("time")));
-    foi::web::router(foi::web::WebState::new(config, store, clock, false))
+    let settings = config.settings().expect("settings");
+    foi::web::router(foi::web::WebState::new(settings, store, clock, false))
 }
 
 /// A response, read whole.
@@ -742,7 +743,8 @@ async fn sign_ins_are_rate_limited_per_address_and_cookies_can_be_secure() {
         .await
         .unwrap();
     let clock = Arc::new(foi::clock::FixedClock(WEB_NOW.parse().unwrap()));
-    let secure = foi::web::router(foi::web::WebState::new(config, store, clock, true));
+    let settings = config.settings().unwrap();
+    let secure = foi::web::router(foi::web::WebState::new(settings, store, clock, true));
     let mut c = Client::new(secure);
     // Guessing many user names from one address: the address is stopped.
     for i in 0..foi::web::auth::MAX_FAILURES_PER_ADDRESS {
@@ -760,7 +762,10 @@ async fn sign_ins_are_rate_limited_per_address_and_cookies_can_be_secure() {
         "2026-04-20T11:00:00Z".parse().unwrap(),
     ));
     let mut c = Client::new(foi::web::router(foi::web::WebState::new(
-        config, store, clock, true,
+        config.settings().unwrap(),
+        store,
+        clock,
+        true,
     )));
     let r = c.login("ada", PASSWORD).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

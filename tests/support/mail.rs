@@ -218,6 +218,49 @@ impl MailServers {
         messages.into_iter().map(|(_uid, raw)| raw).collect()
     }
 
+    /// Waits until Postfix's queue holds nothing for `addresses`: every email handed to it
+    /// for them is delivered (or bounced), so their INBOXes hold all they will get; a
+    /// duplicate the sender handed over would be there by then. Polls `postqueue -j` with
+    /// a bound; panics after `timeout`.
+    pub fn wait_until_delivered(&self, addresses: &[&str], timeout: Duration) {
+        let wanted: Vec<String> = addresses.iter().map(|a| a.to_lowercase()).collect();
+        let deadline = std::time::Instant::now() + timeout;
+        let postqueue = ["/usr/sbin/postqueue", "/usr/bin/postqueue"]
+            .into_iter()
+            .find(|p| Path::new(p).is_file())
+            .unwrap_or_else(|| panic!("postqueue is missing: {INSTALL_HINT}"));
+        loop {
+            let out = Command::new(postqueue)
+                .arg("-c")
+                .arg(self.dir.join("postfix/etc"))
+                .arg("-j")
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run postqueue: {e}"));
+            let queued: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .flat_map(|m| {
+                    m["recipients"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|r| r["address"].as_str().map(str::to_lowercase))
+                })
+                .filter(|a| wanted.contains(a))
+                .collect();
+            if out.status.success() && queued.is_empty() {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "Postfix still holds mail for {queued:?} after {timeout:?}; see {}/postfix/maillog",
+                self.dir.display()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     async fn login(&self, address: &str) -> imap::ImapSession {
         imap::connect(&self.imap_settings_for(address))
             .await

@@ -27,8 +27,8 @@ impl ImportCommand {
             std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
         let imported = import_bodies(
             &app.store,
-            &app.regimes()?,
-            &app.config.defaults.regime,
+            app.regimes(),
+            &app.settings.default_regime,
             &bytes,
             self.dry_run,
             app.clock.now(),

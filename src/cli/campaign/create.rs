@@ -34,8 +34,8 @@ impl CreateCommand {
         let name = self.name.trim();
         let created = create_campaign(
             &app.store,
-            &app.config,
-            &app.regimes()?,
+            &app.settings,
+            app.regimes(),
             &CampaignRequest {
                 name,
                 template: &self.template,

@@ -39,12 +39,12 @@ impl LaunchCommand {
         let campaign = app.store.require_campaign(name).await?;
         let now = app.clock.now();
         let not_before = match &self.at {
-            Some(s) => parse_at(s, app.config.timezone())?,
+            Some(s) => parse_at(s, app.settings.timezone)?,
             None => now,
         };
         let launched = launch(
             &app.store,
-            &app.config,
+            &app.settings,
             &campaign,
             not_before,
             now,

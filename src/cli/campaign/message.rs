@@ -30,8 +30,8 @@ impl MessageCommand {
         let campaign = app.store.require_campaign(name).await?;
         let done = send_campaign_message(
             &app.store,
-            &app.config,
-            &app.regimes()?,
+            &app.settings,
+            app.regimes(),
             &campaign,
             &self.template,
             &self.select,

@@ -52,7 +52,7 @@ impl PreviewCommand {
         let mut written = 0;
         let report = check_campaign(
             &app.store,
-            &app.config,
+            &app.settings,
             &campaign,
             app.today(),
             None,

@@ -25,7 +25,7 @@ pub struct DeadlineCommand {
 impl DeadlineCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let case = app.store.require_case(&self.reference).await?;
-        let (t, clocks) = case_timeline(&app.store, app.regimes()?, case.id)
+        let (t, clocks) = case_timeline(&app.store, app.regimes(), case.id)
             .await?
             .context("the case vanished")?;
         let regime = clocks.regime(&t.regime)?;

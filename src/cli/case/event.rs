@@ -36,7 +36,7 @@ impl EventCommand {
         let kind = self.kind;
         let done = record_event(
             &app.store,
-            &app.regimes()?,
+            app.regimes(),
             &case,
             kind.clone(),
             date,

@@ -22,7 +22,9 @@ pub struct NoteCommand {
 impl NoteCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let case = app.store.require_case(&self.reference).await?;
-        let today = app.clock.today_in(app.config.case_time_zone(&case.regime)?);
+        let today = app
+            .clock
+            .today_in(app.settings.case_time_zone(&case.regime));
         let actor = crate::cli::args::actor(self.by);
         match add_note(&app.store, &case, &self.text, &actor, today, app.clock.now()).await {
             Err(StaffError::EmptyNote) => bail!(

@@ -1,7 +1,6 @@
 //! `foi case show REF [--json]`.
 
 use crate::cli::{App, Printer};
-use crate::domain::case::reply_address;
 use crate::domain::Reference;
 use crate::store::MessageRow;
 use clap::Args;
@@ -50,7 +49,7 @@ impl ShowCommand {
         let case = app.store.require_case(&self.reference).await?;
         let body = app.store.body_by_key(case.body_key.as_str()).await?;
         let events = app.store.events(case.id).await?;
-        let reply = reply_address(&app.config.sender.reply_address, &case.token);
+        let reply = app.settings.reply.address(&case.token);
         let assignee = app.store.case_assignee(case.id).await?;
         let answers = crate::casework::answers::case_answers(&app.store, case.id).await?;
         let messages = app.store.case_messages(case.id).await?;

@@ -31,7 +31,8 @@ impl StatusCommand {
             to,
             self.note.as_deref(),
             &crate::cli::args::actor(self.by),
-            app.clock.today_in(app.config.case_time_zone(&case.regime)?),
+            app.clock
+                .today_in(app.settings.case_time_zone(&case.regime)),
             app.clock.now(),
         )
         .await?;

@@ -73,7 +73,7 @@ impl ListCommand {
         }
         let standings = crate::casework::overdue::standings(
             &app.store,
-            app.regimes()?,
+            app.regimes(),
             app.clock.as_ref(),
             filter.campaign_id,
         )

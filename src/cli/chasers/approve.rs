@@ -53,7 +53,7 @@ impl ApproveCommand {
         }
         let chosen: Vec<ChaserRow> = chosen.into_iter().cloned().collect();
         let queued =
-            crate::casework::chasers::approve(&app.store, &app.config, &chosen, app.clock.now())
+            crate::casework::chasers::approve(&app.store, &app.settings, &chosen, app.clock.now())
                 .await?;
         for r in chosen.iter().filter(|r| queued.contains(&r.id)) {
             writeln!(out, "queued chaser {} ({} {})", r.id, r.reference, r.step)?;

@@ -24,7 +24,7 @@ impl NowCommand {
         }
         let s = crate::casework::chasers::chase_now(
             &app.store,
-            &app.config,
+            &app.settings,
             app.clock.as_ref(),
             &ids,
             self.dry_run,

@@ -17,7 +17,7 @@ impl RunCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let s = crate::casework::chasers::sweep_with(
             &app.store,
-            &app.config,
+            &app.settings,
             app.clock.as_ref(),
             self.dry_run,
         )

@@ -23,8 +23,8 @@ impl CasesCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let campaign = app.store.require_campaign(&self.name).await?;
         let questions = campaign_questions(&campaign)?;
-        let regimes = app.regimes()?;
-        let rows = case_rows(&app.store, &regimes, app.clock.as_ref(), &campaign).await?;
+        let regimes = app.regimes();
+        let rows = case_rows(&app.store, regimes, app.clock.as_ref(), &campaign).await?;
         match self.out {
             Some(path) => {
                 // Write beside, then rename: a failed export leaves no half file.

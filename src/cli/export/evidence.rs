@@ -35,8 +35,8 @@ impl EvidenceCommand {
                 dir.display()
             );
         }
-        let regimes = app.regimes()?;
-        let s = write_evidence(&app.store, &regimes, app.clock.as_ref(), &case, dir).await?;
+        let regimes = app.regimes();
+        let s = write_evidence(&app.store, regimes, app.clock.as_ref(), &case, dir).await?;
         writeln!(
             out,
             "wrote {} emails, {} attachments and timeline.txt for {} to {}",

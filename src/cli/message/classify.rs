@@ -17,7 +17,7 @@ impl ClassifyCommand {
         let k: Kind = self.kind.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
         let recorded = crate::casework::triage::reclassify(
             &app.store,
-            &app.regimes()?,
+            app.regimes(),
             id,
             k,
             "staff",

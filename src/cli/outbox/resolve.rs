@@ -26,8 +26,8 @@ impl ResolveCommand {
         };
         let settled = resolve_uncertain(
             &app.store,
-            &app.regimes()?,
-            &app.config.data_dir(),
+            app.regimes(),
+            &app.settings.send.data_dir,
             id,
             verdict,
             app.clock.now(),

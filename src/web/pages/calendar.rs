@@ -95,7 +95,7 @@ pub async fn feed(State(state): State<WebState>, Path(token): Path<String>) -> W
             "There is no such calendar feed (it may have been revoked): make a new one on the Calendar page.".into(),
         ));
     };
-    let events = due_events(&state.store, state.config.regimes()?, None).await?;
+    let events = due_events(&state.store, &state.settings.regimes, None).await?;
     let text = crate::report::ics::calendar(
         &format!("FOI deadlines ({})", user.name),
         &events,

@@ -42,13 +42,13 @@ pub struct Done {
 }
 
 pub async fn page(State(state): State<WebState>, user: User, Query(d): Query<Done>) -> WebResult {
-    let regimes = state.config.regimes()?;
+    let regimes = &state.settings.regimes;
     let mut cards = Vec::new();
     for c in state.store.campaigns().await? {
         let counts = state.store.status_counts(c.id).await?;
         let cases = counts.iter().map(|(_, n)| n).sum();
         let (funnel, chart, error) =
-            match campaign_report(&state.store, &regimes, &c, None, state.clock.now()).await {
+            match campaign_report(&state.store, regimes, &c, None, state.clock.now()).await {
                 Ok(r) => match r.groups.first() {
                     Some(all) => {
                         let f = &all.figures;
@@ -118,11 +118,11 @@ pub async fn change(
             let now = state.clock.now();
             let launched = launch::launch(
                 &state.store,
-                &state.config,
+                &state.settings,
                 &campaign,
                 now,
                 now,
-                state.clock.today_in(state.config.timezone()),
+                state.clock.today_in(state.settings.timezone),
                 false,
             )
             .await

@@ -94,7 +94,7 @@ async fn load_case(state: &WebState, reference: &Reference) -> WebResult<Case> {
 
 async fn deadline_view(state: &WebState, case: &Case) -> anyhow::Result<Option<DeadlineView>> {
     let Some((t, clocks)) =
-        crate::casework::overdue::case_timeline(&state.store, state.config.regimes()?, case.id)
+        crate::casework::overdue::case_timeline(&state.store, &state.settings.regimes, case.id)
             .await?
     else {
         return Ok(None);
@@ -190,7 +190,7 @@ pub async fn page(
         // tens of megabytes)
         let parsed = match state.store.blob(&m.raw_sha256).await? {
             Some(raw) => {
-                let limits = crate::ingest::pipeline::limits(&state.config);
+                let limits = crate::ingest::pipeline::limits(&state.settings.fetch);
                 let parsing =
                     tokio::task::spawn_blocking(move || crate::ingest::parse::parse(&raw, &limits));
                 Some(
@@ -273,7 +273,7 @@ pub async fn set_status(
     let to =
         crate::casework::staff::parse_settable(form.get("status")).map_err(WebError::Invalid)?;
     let note = Some(form.get("note")).filter(|n| !n.is_empty());
-    let tz = state.config.case_time_zone(&case.regime)?;
+    let tz = state.settings.case_time_zone(&case.regime);
     crate::casework::staff::set_status(
         &state.store,
         &case,
@@ -301,7 +301,7 @@ pub async fn add_note(
         &form.user.name,
         state
             .clock
-            .today_in(state.config.case_time_zone(&case.regime)?),
+            .today_in(state.settings.case_time_zone(&case.regime)),
         state.clock.now(),
     )
     .await
@@ -395,7 +395,7 @@ pub async fn classify(
         .map_err(|e| WebError::Invalid(format!("{e}")))?;
     crate::casework::triage::reclassify(
         &state.store,
-        &state.config.regimes()?,
+        &state.settings.regimes,
         id,
         kind,
         &form.user.name,

@@ -113,7 +113,7 @@ pub async fn page(
             let rows = Arc::new(
                 overdue::overdue(
                     &state.store,
-                    state.config.regimes()?,
+                    &state.settings.regimes,
                     state.clock.as_ref(),
                     &OverdueFilter {
                         campaign_id,
@@ -228,7 +228,7 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
                 .collect();
             let queued = crate::casework::chasers::approve(
                 &state.store,
-                &state.config,
+                &state.settings,
                 &pending,
                 state.clock.now(),
             )
@@ -244,7 +244,7 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
             let ids: Vec<CaseId> = cases.iter().map(|c| c.id).collect();
             let s = crate::casework::chasers::chase_now(
                 &state.store,
-                &state.config,
+                &state.settings,
                 state.clock.as_ref(),
                 &ids,
                 false,
@@ -268,8 +268,8 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
 /// Take every chaser step that has fallen due now (as `foi chasers run`): auto steps are
 /// queued, approve steps wait for approval, complaints are drafted.
 pub async fn sweep(State(state): State<WebState>, form: EditForm) -> WebResult {
-    let s =
-        crate::casework::chasers::sweep(&state.store, &state.config, state.clock.as_ref()).await?;
+    let s = crate::casework::chasers::sweep(&state.store, &state.settings, state.clock.as_ref())
+        .await?;
     sweep_problems(&s, &form)?;
     Ok(see_other(&back_to(
         &form,

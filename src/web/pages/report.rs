@@ -137,7 +137,7 @@ pub async fn document(
     };
     let r = campaign_report(
         &state.store,
-        &state.config.regimes()?,
+        &state.settings.regimes,
         &c,
         by,
         state.clock.now(),

@@ -4,13 +4,22 @@
 //! Secrets are never stored in the file: they are named as an environment variable or a
 //! command, and `Debug` never prints them.
 
+mod password;
+mod settings;
+
+pub use password::{Password, PasswordSource};
+pub use settings::{
+    AfterFetch, FetchSettings, FetchSource, ImapAccount, SendSettings, SenderIdentity, Settings,
+    SmtpSettings, TransportSettings,
+};
+
 use anyhow::{bail, Context};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The commented example configuration, written by `foi init`.
-pub const EXAMPLE: &str = include_str!("../config.example.toml");
+pub const EXAMPLE: &str = include_str!("../../config.example.toml");
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Deserialize)]
@@ -89,8 +98,8 @@ impl Default for Defaults {
 #[serde(deny_unknown_fields)]
 pub struct Fetch {
     /// `maildir` (a local folder) or `imap` (the [imap] account).
-    #[serde(default = "default_fetch_source")]
-    pub source: String,
+    #[serde(default)]
+    pub source: Source,
     #[serde(default = "default_maildir")]
     pub maildir: PathBuf,
     /// IMAP folders to read.
@@ -98,8 +107,8 @@ pub struct Fetch {
     pub folders: Vec<String>,
     /// After storing an IMAP email: `none`, `keyword` (set `keyword`), or `move` (to
     /// `processed_folder`). Mail is never deleted.
-    #[serde(default = "default_after")]
-    pub after: String,
+    #[serde(default)]
+    pub after: AfterFetch,
     #[serde(default = "default_keyword")]
     pub keyword: String,
     #[serde(default = "default_processed")]
@@ -114,17 +123,21 @@ pub struct Fetch {
     pub poll_secs: u64,
 }
 
-fn default_fetch_source() -> String {
-    "maildir".into()
+/// `[fetch] source`: where replies are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A local Maildir folder (`[fetch] maildir`).
+    #[default]
+    Maildir,
+    /// The `[imap]` account.
+    Imap,
 }
 fn default_maildir() -> PathBuf {
     "maildir".into()
 }
 fn default_folders() -> Vec<String> {
     vec!["INBOX".into()]
-}
-fn default_after() -> String {
-    "none".into()
 }
 fn default_keyword() -> String {
     "$FoiProcessed".into()
@@ -145,10 +158,10 @@ fn default_poll() -> u64 {
 impl Default for Fetch {
     fn default() -> Self {
         Self {
-            source: default_fetch_source(),
+            source: Source::default(),
             maildir: default_maildir(),
             folders: default_folders(),
-            after: default_after(),
+            after: AfterFetch::default(),
             keyword: default_keyword(),
             processed_folder: default_processed(),
             batch_size: default_batch(),
@@ -199,61 +212,6 @@ impl Default for Transport {
             kind: TransportKind::Files,
             files_dir: default_files_dir(),
         }
-    }
-}
-
-/// Where a password comes from: an environment variable or a command's output.
-#[derive(Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordSource {
-    pub password_env: Option<String>,
-    pub password_command: Option<String>,
-}
-
-impl std::fmt::Debug for PasswordSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // names only: never a password
-        f.debug_struct("PasswordSource")
-            .field("password_env", &self.password_env)
-            .field(
-                "password_command",
-                &self.password_command.as_ref().map(|_| "<command>"),
-            )
-            .finish()
-    }
-}
-
-impl PasswordSource {
-    /// Read the password now. `what` names the setting in error messages.
-    pub fn resolve(&self, what: &str) -> anyhow::Result<Option<secrecy::SecretString>> {
-        if let Some(var) = &self.password_env {
-            if let Ok(v) = std::env::var(var) {
-                return Ok(Some(v.into()));
-            }
-            if self.password_command.is_none() {
-                bail!("[{what}] password_env names {var}, but {var} is not set: export it before running foi");
-            }
-        }
-        if let Some(cmd) = &self.password_command {
-            let out = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(cmd)
-                .stdin(std::process::Stdio::null())
-                .output()
-                .with_context(|| format!("[{what}] cannot run password_command"))?;
-            if !out.status.success() {
-                bail!(
-                    "[{what}] password_command failed ({}): check the command",
-                    out.status
-                );
-            }
-            let text = String::from_utf8(out.stdout).map_err(|_| {
-                anyhow::anyhow!("[{what}] password_command printed something that is not UTF-8")
-            })?;
-            let first = text.lines().next().unwrap_or("").to_string();
-            return Ok(Some(first.into()));
-        }
-        Ok(None)
     }
 }
 
@@ -433,17 +391,8 @@ impl Config {
     fn validate(&self) -> anyhow::Result<()> {
         crate::domain::EmailAddress::parse(&self.sender.email)
             .context("[sender] email is not a valid address")?;
-        if !self.sender.reply_address.contains("{token}") {
-            bail!(
-                "[sender] reply_address must contain {{token}}, e.g. \"foi+{{token}}@example.org\""
-            );
-        }
-        let probe = self
-            .sender
-            .reply_address
-            .replace("{token}", "abcdefghijklmnop");
-        crate::domain::EmailAddress::parse(&probe)
-            .context("[sender] reply_address does not make a valid address")?;
+        crate::domain::case::ReplyPattern::parse(&self.sender.reply_address)
+            .map_err(|e| anyhow::anyhow!("[sender] {e}"))?;
         if self.transport.kind == TransportKind::Smtp && self.smtp.is_none() {
             bail!("[transport] kind = \"smtp\" needs an [smtp] section with host, port and tls");
         }
@@ -455,14 +404,8 @@ impl Config {
                 bail!("[smtp] sessions must be between 1 and 64");
             }
         }
-        if !["maildir", "imap"].contains(&self.fetch.source.as_str()) {
-            bail!("[fetch] source must be \"maildir\" or \"imap\"");
-        }
-        if self.fetch.source == "imap" && self.imap.is_none() {
+        if self.fetch.source == Source::Imap && self.imap.is_none() {
             bail!("[fetch] source = \"imap\" needs an [imap] section");
-        }
-        if !["none", "keyword", "move"].contains(&self.fetch.after.as_str()) {
-            bail!("[fetch] after must be \"none\", \"keyword\" or \"move\"");
         }
         if self.fetch.batch_size == 0 {
             bail!("[fetch] batch_size must be at least 1");
@@ -523,39 +466,9 @@ impl Config {
         Ok(cal)
     }
 
-    /// The `[imap]` account as connection settings, its password resolved now.
-    pub fn imap_settings(&self) -> anyhow::Result<crate::net::imap::ImapSettings> {
-        let i = self
-            .imap
-            .as_ref()
-            .context("this needs an [imap] section in the configuration")?;
-        Ok(crate::net::imap::ImapSettings {
-            host: i.host.clone(),
-            port: i.port,
-            tls: i.tls,
-            username: i.username.clone(),
-            password: i
-                .password
-                .resolve("imap")?
-                .context("[imap] needs password_env or password_command")?,
-            ca_cert: i.ca_cert.as_ref().map(|p| self.resolve(p)),
-            timeout: std::time::Duration::from_secs(i.timeout_secs),
-        })
-    }
-
-    /// The built-in regimes and those defined in `[[regime]]`.
-    pub fn regimes(&self) -> anyhow::Result<crate::deadlines::Regimes> {
-        crate::deadlines::Regimes::new(&self.calendar()?, self.regime.clone())
-            .context("a [[regime]] in the configuration is not valid")
-    }
-
-    /// The time zone a case's days are counted in: its regime's, else the configured one.
-    /// Staff actions on a case (status, note) are dated in it, as its deadline is.
-    pub fn case_time_zone(&self, regime: &str) -> anyhow::Result<chrono_tz::Tz> {
-        Ok(self
-            .regimes()?
-            .get(regime)
-            .map_or_else(|| self.timezone(), |r| r.time_zone()))
+    /// The configuration resolved: see [`Settings`].
+    pub fn settings(&self) -> anyhow::Result<Settings> {
+        Settings::resolve(self)
     }
 
     /// Every folder `foi init` creates, relative to the base folder.
