@@ -130,6 +130,15 @@ pub struct ImportPlan {
     pub unchanged: usize,
 }
 
+/// A row error at `line`, in `column` if it is one cell's.
+fn row_error(line: u64, column: Option<&str>, reason: String) -> RowError {
+    RowError {
+        line,
+        column: column.map(String::from),
+        reason,
+    }
+}
+
 /// Check a CSV file of answers (`reference` and one column per question key) against the
 /// stored cases and their campaigns' questions. Every problem is reported with its line
 /// and column; nothing is written.
@@ -137,11 +146,6 @@ pub async fn plan_import(
     store: &Store,
     csv_bytes: &[u8],
 ) -> anyhow::Result<Result<ImportPlan, Vec<RowError>>> {
-    let err = |line: u64, column: Option<&str>, reason: String| RowError {
-        line,
-        column: column.map(String::from),
-        reason,
-    };
     let bytes = csv_bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(csv_bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
@@ -150,49 +154,18 @@ pub async fn plan_import(
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
         Err(e) => {
-            return Ok(Err(vec![err(
-                1,
-                None,
-                format!("cannot read the header: {e}"),
-            )]))
+            let why = format!("cannot read the header: {e}");
+            return Ok(Err(vec![row_error(1, None, why)]));
         }
     };
     let Some(ref_col) = headers.iter().position(|h| h == "reference") else {
-        return Ok(Err(vec![err(
+        return Ok(Err(vec![row_error(
             1,
             None,
             "there is no 'reference' column: the first line must name the columns, e.g. reference,camera_count".into(),
         )]));
     };
-    let mut errors = Vec::new();
-    let mut dup = HashSet::new();
-    for h in &headers {
-        if !dup.insert(h.as_str()) {
-            errors.push(err(1, Some(h), "this column appears twice".into()));
-        }
-    }
-    let mut book = QuestionBook::default();
-    let cases: HashMap<String, Case> = store
-        .cases(&Default::default())
-        .await?
-        .into_iter()
-        .map(|c| (c.reference.as_str().to_string(), c))
-        .collect();
-    let mut current: HashMap<(CaseId, String), String> = HashMap::new();
-    for a in store
-        .answers(&AnswerFilter {
-            state: Some(AnswerState::Confirmed),
-            ..Default::default()
-        })
-        .await?
-    {
-        current.insert((a.case_id, a.question), a.value);
-    }
-    let mut plan = ImportPlan::default();
-    let mut matched_columns: HashSet<usize> = HashSet::new();
-    let mut misplaced: Vec<RowError> = Vec::new();
-    let mut campaigns_seen: Vec<String> = Vec::new();
-    let mut first_line: HashMap<CaseId, u64> = HashMap::new();
+    let mut check = ImportCheck::new(store, headers, ref_col).await?;
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();
@@ -201,51 +174,116 @@ pub async fn plan_import(
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(line);
-                errors.push(err(line, None, format!("not valid CSV: {e}")));
+                check
+                    .errors
+                    .push(row_error(line, None, format!("not valid CSV: {e}")));
                 break;
             }
         }
         let line = record.position().map(|p| p.line()).unwrap_or(line);
-        let raw_ref = record.get(ref_col).unwrap_or("");
+        check.row(store, line, &record).await;
+    }
+    Ok(check.finish())
+}
+
+/// An answers file being checked, row by row.
+struct ImportCheck {
+    headers: Vec<String>,
+    ref_col: usize,
+    /// Every case, by reference.
+    cases: HashMap<String, Case>,
+    /// The confirmed answers stored, by case and question.
+    current: HashMap<(CaseId, String), String>,
+    book: QuestionBook,
+    plan: ImportPlan,
+    errors: Vec<RowError>,
+    /// Columns some row's campaign asks.
+    matched_columns: HashSet<usize>,
+    /// Values in columns the row's campaign does not ask.
+    misplaced: Vec<RowError>,
+    campaigns_seen: Vec<String>,
+    first_line: HashMap<CaseId, u64>,
+}
+
+impl ImportCheck {
+    async fn new(store: &Store, headers: Vec<String>, ref_col: usize) -> anyhow::Result<Self> {
+        let mut errors = Vec::new();
+        let mut dup = HashSet::new();
+        for h in &headers {
+            if !dup.insert(h.as_str()) {
+                errors.push(row_error(1, Some(h), "this column appears twice".into()));
+            }
+        }
+        let cases = store
+            .cases(&Default::default())
+            .await?
+            .into_iter()
+            .map(|c| (c.reference.as_str().to_string(), c))
+            .collect();
+        let current = store
+            .answers(&AnswerFilter {
+                state: Some(AnswerState::Confirmed),
+                ..Default::default()
+            })
+            .await?
+            .into_iter()
+            .map(|a| ((a.case_id, a.question), a.value))
+            .collect();
+        Ok(Self {
+            headers,
+            ref_col,
+            cases,
+            current,
+            book: QuestionBook::default(),
+            plan: ImportPlan::default(),
+            errors,
+            matched_columns: HashSet::new(),
+            misplaced: Vec::new(),
+            campaigns_seen: Vec::new(),
+            first_line: HashMap::new(),
+        })
+    }
+
+    /// Check one row (at `line`): its case, then each of its cells.
+    async fn row(&mut self, store: &Store, line: u64, record: &csv::StringRecord) {
+        let raw_ref = record.get(self.ref_col).unwrap_or("");
         let reference = crate::domain::Reference::parse(raw_ref)
             .map(|r| r.as_str().to_string())
             .unwrap_or_else(|| raw_ref.to_string());
-        let Some(case) = cases.get(&reference) else {
+        let Some(case) = self.cases.get(&reference) else {
             let why = if raw_ref.is_empty() {
                 "the reference is empty".to_string()
             } else {
                 format!("no case with reference '{raw_ref}'")
             };
-            errors.push(err(line, Some("reference"), why));
-            continue;
+            self.errors.push(row_error(line, Some("reference"), why));
+            return;
         };
-        if let Some(first) = first_line.insert(case.id, line) {
-            errors.push(err(
-                line,
-                Some("reference"),
-                format!("{reference} is on line {first} already"),
-            ));
-            continue;
+        if let Some(first) = self.first_line.insert(case.id, line) {
+            let why = format!("{reference} is on line {first} already");
+            self.errors.push(row_error(line, Some("reference"), why));
+            return;
         }
-        plan.rows += 1;
-        if !campaigns_seen.contains(&case.campaign) {
-            campaigns_seen.push(case.campaign.clone());
+        self.plan.rows += 1;
+        if !self.campaigns_seen.contains(&case.campaign) {
+            self.campaigns_seen.push(case.campaign.clone());
         }
-        let questions = match book.get(store, &case.campaign).await {
+        let questions = match self.book.get(store, &case.campaign).await {
             Ok(q) => q,
             Err(e) => {
-                errors.push(err(line, Some("reference"), format!("{e:#}")));
-                continue;
+                let why = format!("{e:#}");
+                self.errors.push(row_error(line, Some("reference"), why));
+                return;
             }
         };
-        for (i, column) in headers.iter().enumerate() {
-            if i == ref_col {
+        for (i, column) in self.headers.iter().enumerate() {
+            if i == self.ref_col {
                 continue;
             }
             let cell = record.get(i).unwrap_or("");
             let Some(q) = questions.get(column) else {
                 if !cell.is_empty() && !RESERVED_KEYS.contains(&column.as_str()) {
-                    misplaced.push(err(
+                    self.misplaced.push(row_error(
                         line,
                         Some(column),
                         format!(
@@ -257,56 +295,61 @@ pub async fn plan_import(
                 }
                 continue;
             };
-            matched_columns.insert(i);
+            self.matched_columns.insert(i);
             if cell.is_empty() {
                 continue;
             }
             match q.validate(cell) {
-                Ok(v) => {
-                    if current.get(&(case.id, q.key.clone())) == Some(&v) {
-                        plan.unchanged += 1;
-                    } else {
-                        plan.changes.push(AnswerChange {
-                            case_id: case.id,
-                            question: q.key.clone(),
-                            value: Some(v),
-                        });
-                    }
+                Ok(v) if self.current.get(&(case.id, q.key.clone())) == Some(&v) => {
+                    self.plan.unchanged += 1
                 }
-                Err(why) => errors.push(err(line, Some(column), why)),
+                Ok(v) => self.plan.changes.push(AnswerChange {
+                    case_id: case.id,
+                    question: q.key.clone(),
+                    value: Some(v),
+                }),
+                Err(why) => self.errors.push(row_error(line, Some(column), why)),
             }
         }
     }
-    // A column no row's campaign asks is a typo or the wrong file, even when it is empty;
-    // a value in a column only another row's campaign asks is a mistake on its line.
-    let unknown: Vec<&String> = headers
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| {
-            *i != ref_col && !matched_columns.contains(i) && !RESERVED_KEYS.contains(&c.as_str())
-        })
-        .map(|(_, c)| c)
-        .collect();
-    errors.extend(misplaced.into_iter().filter(|e| {
-        !unknown
+
+    /// The plan, or every problem (by line).
+    fn finish(mut self) -> Result<ImportPlan, Vec<RowError>> {
+        // A column no row's campaign asks is a typo or the wrong file, even when it is
+        // empty; a value in a column only another row's campaign asks is a mistake on its
+        // line.
+        let unknown: Vec<&String> = self
+            .headers
             .iter()
-            .any(|u| e.column.as_deref() == Some(u.as_str()))
-    }));
-    for column in unknown {
-        if plan.rows > 0 {
-            errors.push(err(
-                1,
-                Some(column),
-                format!("not a question of campaign {}", campaigns_seen.join(", ")),
-            ));
+            .enumerate()
+            .filter(|(i, c)| {
+                *i != self.ref_col
+                    && !self.matched_columns.contains(i)
+                    && !RESERVED_KEYS.contains(&c.as_str())
+            })
+            .map(|(_, c)| c)
+            .collect();
+        self.errors.extend(self.misplaced.into_iter().filter(|e| {
+            !unknown
+                .iter()
+                .any(|u| e.column.as_deref() == Some(u.as_str()))
+        }));
+        for column in unknown {
+            if self.plan.rows > 0 {
+                let why = format!(
+                    "not a question of campaign {}",
+                    self.campaigns_seen.join(", ")
+                );
+                self.errors.push(row_error(1, Some(column), why));
+            }
+        }
+        self.errors.sort_by_key(|e| e.line);
+        if self.errors.is_empty() {
+            Ok(self.plan)
+        } else {
+            Err(self.errors)
         }
     }
-    errors.sort_by_key(|e| e.line);
-    Ok(if errors.is_empty() {
-        Ok(plan)
-    } else {
-        Err(errors)
-    })
 }
 
 /// What an import did.

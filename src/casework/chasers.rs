@@ -373,7 +373,6 @@ async fn sweep_scoped(
     dry_run: bool,
     asked: Option<&std::collections::HashSet<CaseId>>,
 ) -> anyhow::Result<SweepSummary> {
-    let regimes = &settings.regimes;
     let mut summary = SweepSummary::default();
     let mut bodies: Option<HashMap<BodyId, Body>> = None;
     for campaign in store.campaigns().await? {
@@ -437,95 +436,23 @@ async fn sweep_scoped(
         };
         for case in &cases {
             summary.cases += 1;
-            let Some(regime) = regimes.get(&case.regime) else {
-                summary.errors.push(format!(
-                    "case {}: unknown regime '{}'",
-                    case.reference, case.regime
-                ));
-                continue;
+            let seen = Seen {
+                bodies,
+                taken: &taken,
+                first_ids: &first_ids,
             };
-            let review = |s: &str| ladder.is_review_step(s);
-            let deadline = match standing::deadline(regime, &case.events, &review) {
-                Ok(Some(d)) => d,
-                Ok(None) => continue,
-                Err(e) => {
-                    summary.errors.push(format!("case {}: {e}", case.reference));
-                    continue;
-                }
-            };
-            let today = clock.today_in(regime.time_zone());
-            // An internal-review chaser that went out opened the review: the case's status
-            // says so from the next sweep on (the sender records only the sent event).
-            let mut status = case.status;
-            let review_pending = deadline.review().is_some_and(|r| r.answered.is_none());
-            if review_pending
-                && matches!(
-                    status,
-                    CaseStatus::AwaitingResponse
-                        | CaseStatus::Acknowledged
-                        | CaseStatus::Refused
-                        | CaseStatus::PartiallySuccessful
-                )
-            {
-                if !dry_run
-                    && store
-                        .set_case_status(case.id, status, CaseStatus::InternalReview)
-                        .await?
-                {
-                    summary.reviews_opened += 1;
-                }
-                status = CaseStatus::InternalReview;
-            }
-            let facts = CaseFacts {
-                status,
-                events: &case.events,
-                deadline: &deadline,
-                regime,
-            };
-            // The last due step of the ladder, unless it (or a later one) was taken.
-            let Some((index, due_on)) = ladder
-                .steps
-                .iter()
-                .enumerate()
-                .rev()
-                .find_map(|(i, s)| s.due_on(&facts, today, asked.is_some()).map(|d| (i, d)))
-            else {
-                continue;
-            };
-            let done = taken.get(&case.id).map(Vec::as_slice).unwrap_or_default();
-            if ladder.steps[index..]
-                .iter()
-                .any(|s| done.iter().any(|d| d == &s.name))
-            {
-                continue;
-            }
-            let Some(body) = bodies.get(&case.body_id) else {
-                summary
-                    .errors
-                    .push(format!("case {}: its body is missing", case.reference));
-                continue;
-            };
-            let step = &ladder.steps[index];
-            match ctx
-                .take(case, body, step, &deadline, due_on, first_ids.get(&case.id))
-                .await
-            {
-                Ok(Some(t)) => {
-                    match t.state {
-                        "queued" => summary.queued += 1,
-                        "pending" => summary.pending += 1,
-                        _ => summary.drafted += 1,
-                    }
-                    summary.taken.push(t);
-                }
-                Ok(None) => {}
-                Err(e) => summary
-                    .errors
-                    .push(format!("case {} step {}: {e:#}", case.reference, step.name)),
-            }
+            ctx.sweep_case(case, &seen, &mut summary).await?;
         }
     }
     Ok(summary)
+}
+
+/// What a sweep read once per campaign: the bodies, the steps each case has taken, each
+/// case's request Message-ID (follow-ups reply to it).
+struct Seen<'a> {
+    bodies: &'a HashMap<BodyId, Body>,
+    taken: &'a HashMap<CaseId, Vec<String>>,
+    first_ids: &'a HashMap<CaseId, String>,
 }
 
 struct SweepCtx<'a> {
@@ -540,6 +467,124 @@ struct SweepCtx<'a> {
 }
 
 impl SweepCtx<'_> {
+    /// Take `case`'s due step, if any: the last due step of the ladder, unless it (or a
+    /// later one) was taken. A problem with one case is noted in `summary` and the sweep
+    /// goes on; a store failure stops it.
+    async fn sweep_case(
+        &self,
+        case: &CaseTimeline,
+        seen: &Seen<'_>,
+        summary: &mut SweepSummary,
+    ) -> anyhow::Result<()> {
+        let Some(regime) = self.settings.regimes.get(&case.regime) else {
+            summary.errors.push(format!(
+                "case {}: unknown regime '{}'",
+                case.reference, case.regime
+            ));
+            return Ok(());
+        };
+        let review = |s: &str| self.ladder.is_review_step(s);
+        let deadline = match standing::deadline(regime, &case.events, &review) {
+            Ok(Some(d)) => d,
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                summary.errors.push(format!("case {}: {e}", case.reference));
+                return Ok(());
+            }
+        };
+        let today = self.clock.today_in(regime.time_zone());
+        let status = self.review_opened(case, &deadline, summary).await?;
+        let facts = CaseFacts {
+            status,
+            events: &case.events,
+            deadline: &deadline,
+            regime,
+        };
+        let steps = &self.ladder.steps;
+        let Some((index, due_on)) = steps
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, s)| s.due_on(&facts, today, self.asked).map(|d| (i, d)))
+        else {
+            return Ok(());
+        };
+        let done = seen
+            .taken
+            .get(&case.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if steps[index..]
+            .iter()
+            .any(|s| done.iter().any(|d| d == &s.name))
+        {
+            return Ok(());
+        }
+        let Some(body) = seen.bodies.get(&case.body_id) else {
+            summary
+                .errors
+                .push(format!("case {}: its body is missing", case.reference));
+            return Ok(());
+        };
+        let step = &steps[index];
+        match self
+            .take(
+                case,
+                body,
+                step,
+                &deadline,
+                due_on,
+                seen.first_ids.get(&case.id),
+            )
+            .await
+        {
+            Ok(Some(t)) => {
+                match t.state {
+                    "queued" => summary.queued += 1,
+                    "pending" => summary.pending += 1,
+                    _ => summary.drafted += 1,
+                }
+                summary.taken.push(t);
+            }
+            Ok(None) => {}
+            Err(e) => summary
+                .errors
+                .push(format!("case {} step {}: {e:#}", case.reference, step.name)),
+        }
+        Ok(())
+    }
+
+    /// The case's status, with an opened internal review seen: an internal-review chaser
+    /// that went out opened the review, and the case's status says so from the next sweep
+    /// on (the sender records only the sent event).
+    async fn review_opened(
+        &self,
+        case: &CaseTimeline,
+        deadline: &Deadline,
+        summary: &mut SweepSummary,
+    ) -> anyhow::Result<CaseStatus> {
+        let review_pending = deadline.review().is_some_and(|r| r.answered.is_none());
+        let opens = matches!(
+            case.status,
+            CaseStatus::AwaitingResponse
+                | CaseStatus::Acknowledged
+                | CaseStatus::Refused
+                | CaseStatus::PartiallySuccessful
+        );
+        if !(review_pending && opens) {
+            return Ok(case.status);
+        }
+        if !self.dry_run
+            && self
+                .store
+                .set_case_status(case.id, case.status, CaseStatus::InternalReview)
+                .await?
+        {
+            summary.reviews_opened += 1;
+        }
+        Ok(CaseStatus::InternalReview)
+    }
+
     async fn take(
         &self,
         case: &CaseTimeline,

@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::deadlines::Regimes;
 use crate::domain::BodyId;
 use crate::domain::{Body, Campaign, CaseStatus, EmailAddress, Reference, ReplyToken, Selection};
-use crate::store::{NewOutboxItem, Store, TimelineFilter};
+use crate::store::{CaseTimeline, NewOutboxItem, Store, TimelineFilter};
 use crate::templates::{RenderFailure, Renderer, TemplateSet};
 use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -91,6 +91,71 @@ pub struct CampaignMessage {
     pub outcome: Outcome,
 }
 
+/// What every case's message shares: the template, the campaign's fields and ladder,
+/// the sender's domain (for Message-IDs), the time.
+struct Message<'a> {
+    settings: &'a Settings,
+    campaign: &'a Campaign,
+    renderer: Renderer,
+    campaign_fields: std::collections::BTreeMap<String, serde_json::Value>,
+    ladder: Option<Ladder>,
+    sender_domain: String,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+}
+
+impl Message<'_> {
+    /// Case `t`'s email, threaded to its request (`first_id`), as an outbox item with its
+    /// draft; or why it does not render.
+    fn for_case(
+        &self,
+        t: &CaseTimeline,
+        body: &Body,
+        regime: &crate::deadlines::Regime,
+        first_id: &String,
+    ) -> anyhow::Result<Result<(NewOutboxItem, Draft), RenderFailure>> {
+        let review = |s: &str| self.ladder.as_ref().is_some_and(|l| l.is_review_step(s));
+        let deadline = crate::standing::deadline(regime, &t.events, &review)?;
+        let token = ReplyToken::parse(&t.token).context("the case has a malformed reply token")?;
+        let reply = self.settings.reply.address(&token);
+        let reference = Reference::from_stored(t.reference.clone());
+        let draft = match compose_followup(
+            self.settings,
+            self.campaign,
+            &self.campaign_fields,
+            &self.renderer,
+            body,
+            &reference,
+            &reply,
+            deadline.as_ref(),
+            self.today,
+        ) {
+            Ok(d) => d,
+            Err(f) => return Ok(Err(f)),
+        };
+        let message_id = new_message_id(&self.sender_domain);
+        let raw = build(
+            &draft,
+            &message_id,
+            &t.reference,
+            self.now,
+            &thread_to(Some(first_id)),
+        )
+        .with_context(|| format!("case {}", t.reference))?;
+        let item = NewOutboxItem {
+            case_id: t.id,
+            kind: "message".into(),
+            message_id,
+            envelope_from: reply,
+            recipient: draft.to_addr.clone(),
+            subject: draft.rendered.subject.clone(),
+            raw,
+            not_before: self.now,
+        };
+        Ok(Ok((item, draft)))
+    }
+}
+
 /// Render `template` for every sent case of `campaign` that `select` picks and, unless
 /// `dry_run` or a case fails to render, queue the emails in one transaction.
 #[allow(clippy::too_many_arguments)]
@@ -108,10 +173,20 @@ pub async fn send_campaign_message(
     let selection = parse_case_selection(select)?;
     let dir = std::fs::canonicalize(template)
         .with_context(|| format!("cannot find the template folder {}", template.display()))?;
-    let set = TemplateSet::load(&dir)?;
-    let renderer = Renderer::new(&set)?;
-    let ladder = Ladder::load(Path::new(&campaign.template_dir)).ok();
-    let review = |s: &str| ladder.as_ref().is_some_and(|l| l.is_review_step(s));
+    let message = Message {
+        settings,
+        campaign,
+        renderer: Renderer::new(&TemplateSet::load(&dir)?)?,
+        campaign_fields: TemplateSet::load(Path::new(&campaign.template_dir))
+            .map(|s| s.campaign_fields)
+            .unwrap_or_default(),
+        ladder: Ladder::load(Path::new(&campaign.template_dir)).ok(),
+        sender_domain: EmailAddress::parse(&settings.sender.email)?
+            .domain()
+            .to_string(),
+        now,
+        today,
+    };
     let bodies: HashMap<BodyId, Body> = store
         .bodies()
         .await?
@@ -125,12 +200,6 @@ pub async fn send_campaign_message(
         })
         .await?;
     let first_ids = store.first_outbound_ids(campaign.id).await?;
-    let campaign_fields = TemplateSet::load(Path::new(&campaign.template_dir))
-        .map(|s| s.campaign_fields)
-        .unwrap_or_default();
-    let sender_domain = EmailAddress::parse(&settings.sender.email)?
-        .domain()
-        .to_string();
     let mut done = CampaignMessage {
         preview: None,
         unsent: 0,
@@ -156,41 +225,9 @@ pub async fn send_campaign_message(
         let regime = regimes
             .get(&t.regime)
             .with_context(|| format!("case {}: unknown regime '{}'", t.reference, t.regime))?;
-        let deadline = crate::standing::deadline(regime, &t.events, &review)?;
-        let token = ReplyToken::parse(&t.token).context("the case has a malformed reply token")?;
-        let reply = settings.reply.address(&token);
-        let reference = Reference::from_stored(t.reference.clone());
-        match compose_followup(
-            settings,
-            campaign,
-            &campaign_fields,
-            &renderer,
-            body,
-            &reference,
-            &reply,
-            deadline.as_ref(),
-            today,
-        ) {
-            Ok(draft) => {
-                let message_id = new_message_id(&sender_domain);
-                let raw = build(
-                    &draft,
-                    &message_id,
-                    &t.reference,
-                    now,
-                    &thread_to(Some(first_id)),
-                )
-                .with_context(|| format!("case {}", t.reference))?;
-                items.push(NewOutboxItem {
-                    case_id: t.id,
-                    kind: "message".into(),
-                    message_id,
-                    envelope_from: reply,
-                    recipient: draft.to_addr.clone(),
-                    subject: draft.rendered.subject.clone(),
-                    raw,
-                    not_before: now,
-                });
+        match message.for_case(t, body, regime, first_id)? {
+            Ok((item, draft)) => {
+                items.push(item);
                 if done.preview.is_none() {
                     done.preview = Some(Preview {
                         reference: t.reference.clone(),

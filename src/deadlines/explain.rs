@@ -6,8 +6,9 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::compute::{
-    run, Cause, ClockState, Deadline, DeadlineError, Event, Mark, Note, PauseReason, Warning, When,
+use super::compute::{run, Mark};
+use super::deadline::{
+    Cause, ClockState, Deadline, DeadlineError, Event, Note, PauseReason, Warning, When,
 };
 use super::regime::{NonWorking, Regime, Unit};
 
@@ -222,7 +223,7 @@ fn write_note(f: &mut fmt::Formatter<'_>, note: &Note) -> fmt::Result {
             capped,
         } => {
             f.write_str("extension")?;
-            if let super::compute::Extension::By(n) = by {
+            if let super::deadline::Extension::By(n) = by {
                 write!(f, " by {}", unit.amount(*n))?;
             }
             write!(f, ": due moves from {} to {}", day(*from), day(*to))?;

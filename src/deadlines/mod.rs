@@ -30,8 +30,10 @@
 //! users add them to their calendar file, and until they do every deadline of those
 //! regimes carries a [`Warning::NoHolidayData`].
 
+mod builtin;
 mod calendar;
 mod compute;
+mod deadline;
 mod explain;
 mod regime;
 mod table;
@@ -40,15 +42,16 @@ mod window;
 #[cfg(test)]
 mod tests;
 
+pub use builtin::{builtin_regimes, Regimes};
 pub use calendar::{Calendar, CalendarError, Column, Holiday, HolidayError};
-pub use compute::{
+pub use deadline::{
     Cause, ClockState, Deadline, DeadlineError, Ending, Event, EventKind, Extension, Ignored, Note,
     PauseReason, ReviewDeadline, Warning, When,
 };
 pub use explain::{Explanation, Step};
 pub use regime::{
-    builtin_regimes, Blackout, ClarificationRule, ExtensionLimit, MonthDay, NonWorking, Reason,
-    Regime, RegimeDef, RegimeError, Regimes, ReviewRule, Unit,
+    Blackout, ClarificationRule, ExtensionLimit, MonthDay, NonWorking, Reason, Regime, RegimeDef,
+    RegimeError, ReviewRule, Unit,
 };
 pub use table::{FIRST_DATE, LAST_DATE};
 pub use window::{Window, WindowError};

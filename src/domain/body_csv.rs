@@ -224,73 +224,23 @@ pub fn parse_bodies_csv(bytes: &[u8], rules: &CsvRules) -> Result<Vec<NewBody>, 
             });
             continue;
         }
-        let get = |i: usize| record.get(i).unwrap_or("").trim();
-        let mut err = |column: &str, reason: String| {
-            errors.push(RowError {
-                line,
-                column: Some(column.to_string()),
-                reason,
-            })
-        };
-        let name = get(cols.name);
-        if name.is_empty() {
-            err("name", "the name is empty".into());
-        }
-        let email = match EmailAddress::parse(get(cols.email)) {
-            Ok(e) => Some(e),
-            Err(e) => {
-                err(&headers[cols.email], format!("invalid email address: {e}"));
-                None
-            }
-        };
-        let regime = cols
-            .regime
-            .map(get)
-            .filter(|r| !r.is_empty())
-            .map(|r| r.to_lowercase())
-            .unwrap_or_else(|| rules.default_regime.to_string());
-        if !(rules.regime_known)(&regime) {
-            err(
-                "regime",
-                format!("unknown regime '{regime}' (see `foi regimes` for the known ones)"),
-            );
-        }
-        let Some(email) = email else { continue };
-        if name.is_empty() || !(rules.regime_known)(&regime) {
+        let Some(body) = parse_row(&record, line, &headers, &cols, rules, &mut errors) else {
             continue;
-        }
-        let key = cols
-            .id
-            .and_then(|i| BodyKey::from_id(get(i)))
-            .unwrap_or_else(|| BodyKey::from_email(&email));
+        };
+        let key = body.key.clone();
         if let Some(first) = keys.insert(key.clone(), line) {
             let column = cols
                 .id
                 .map(|i| headers[i].clone())
                 .unwrap_or("email".into());
-            err(
-                &column,
-                format!("duplicate key '{key}': line {first} has the same one"),
-            );
+            errors.push(RowError {
+                line,
+                column: Some(column),
+                reason: format!("duplicate key '{key}': line {first} has the same one"),
+            });
             continue;
         }
-        bodies.push(NewBody {
-            key,
-            name: name.to_string(),
-            email,
-            tags: cols.tags.map(|i| parse_tags(get(i))).unwrap_or_default(),
-            regime,
-            region: cols
-                .region
-                .map(get)
-                .filter(|r| !r.is_empty())
-                .map(|r| r.to_lowercase()),
-            fields: cols
-                .fields
-                .iter()
-                .map(|(i, h)| (h.clone(), get(*i).to_string()))
-                .collect::<BTreeMap<_, _>>(),
-        });
+        bodies.push(body);
     }
     if errors.is_empty() {
         Ok(bodies)
@@ -298,6 +248,74 @@ pub fn parse_bodies_csv(bytes: &[u8], rules: &CsvRules) -> Result<Vec<NewBody>, 
         errors.sort_by_key(|e| e.line);
         Err(errors)
     }
+}
+
+/// One row's body, checked (its problems go to `errors`; `None` when it has any). The
+/// key's uniqueness is the caller's to check.
+fn parse_row(
+    record: &csv::StringRecord,
+    line: u64,
+    headers: &[String],
+    cols: &Columns,
+    rules: &CsvRules,
+    errors: &mut Vec<RowError>,
+) -> Option<NewBody> {
+    let get = |i: usize| record.get(i).unwrap_or("").trim();
+    let mut err = |column: &str, reason: String| {
+        errors.push(RowError {
+            line,
+            column: Some(column.to_string()),
+            reason,
+        })
+    };
+    let name = get(cols.name);
+    if name.is_empty() {
+        err("name", "the name is empty".into());
+    }
+    let email = match EmailAddress::parse(get(cols.email)) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            err(&headers[cols.email], format!("invalid email address: {e}"));
+            None
+        }
+    };
+    let regime = cols
+        .regime
+        .map(get)
+        .filter(|r| !r.is_empty())
+        .map(|r| r.to_lowercase())
+        .unwrap_or_else(|| rules.default_regime.to_string());
+    if !(rules.regime_known)(&regime) {
+        err(
+            "regime",
+            format!("unknown regime '{regime}' (see `foi regimes` for the known ones)"),
+        );
+    }
+    let email = email?;
+    if name.is_empty() || !(rules.regime_known)(&regime) {
+        return None;
+    }
+    let key = cols
+        .id
+        .and_then(|i| BodyKey::from_id(get(i)))
+        .unwrap_or_else(|| BodyKey::from_email(&email));
+    Some(NewBody {
+        key,
+        name: name.to_string(),
+        email,
+        tags: cols.tags.map(|i| parse_tags(get(i))).unwrap_or_default(),
+        regime,
+        region: cols
+            .region
+            .map(get)
+            .filter(|r| !r.is_empty())
+            .map(|r| r.to_lowercase()),
+        fields: cols
+            .fields
+            .iter()
+            .map(|(i, h)| (h.clone(), get(*i).to_string()))
+            .collect::<BTreeMap<_, _>>(),
+    })
 }
 
 #[cfg(test)]

@@ -54,7 +54,6 @@ fn card(out: &mut String, n: &str, label: &str) {
 pub fn render(r: &Report) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let all = &r.groups[0];
-    let f = &all.figures;
     let campaign = escape(&r.campaign);
     let _ = write!(
         out,
@@ -74,31 +73,7 @@ pub fn render(r: &Report) -> String {
     }
 
     // Headline figures.
-    out.push_str(r#"<div class="cards">"#);
-    card(&mut out, &f.sent.to_string(), "requests sent");
-    card(
-        &mut out,
-        &pct_text(f.delivered, f.sent),
-        &format!("delivered ({} failed)", f.delivery_failed),
-    );
-    card(&mut out, &pct_text(f.answered, f.sent), "answered");
-    card(
-        &mut out,
-        &pct_text(f.answered_on_time, f.answered),
-        "of answers on time",
-    );
-    card(
-        &mut out,
-        &f.overdue.to_string(),
-        &format!("overdue now ({} long overdue)", f.long_overdue),
-    );
-    card(&mut out, &f.refused.to_string(), "refused");
-    card(
-        &mut out,
-        &number_or(all.median_working_days_to_answer, "–"),
-        "median working days to answer",
-    );
-    out.push_str("</div>");
+    cards(&mut out, all);
 
     // Funnel.
     out.push_str("<h2>Response funnel</h2><figure>");
@@ -121,6 +96,61 @@ pub fn render(r: &Report) -> String {
     out.push_str("<figcaption>Cumulative share of the requests sent that were answered, by working day since receipt; the statutory deadline is day 20.</figcaption></figure>");
 
     // Outcomes.
+    outcomes(&mut out, r);
+
+    // Refusals.
+    refusals(&mut out, r);
+
+    // Questions.
+    out.push_str("<h2>Answers to the campaign's questions</h2>");
+    if r.questions.is_empty() {
+        out.push_str(r#"<p class="note">This campaign declares no questions (<code>[[questions]]</code> in its campaign.toml).</p>"#);
+    }
+    for (qi, q) in r.questions.iter().enumerate() {
+        question(&mut out, r, qi, q);
+    }
+
+    let _ = writeln!(
+        out,
+        "<footer>Made by foi report (schema {}). Only confirmed answers are counted.</footer></main></body></html>",
+        r.schema
+    );
+    out
+}
+
+/// The headline figures, as cards.
+fn cards(out: &mut String, all: &Group) {
+    let f = &all.figures;
+    out.push_str(r#"<div class="cards">"#);
+    card(out, &f.sent.to_string(), "requests sent");
+    card(
+        out,
+        &pct_text(f.delivered, f.sent),
+        &format!("delivered ({} failed)", f.delivery_failed),
+    );
+    card(out, &pct_text(f.answered, f.sent), "answered");
+    card(
+        out,
+        &pct_text(f.answered_on_time, f.answered),
+        "of answers on time",
+    );
+    card(
+        out,
+        &f.overdue.to_string(),
+        &format!("overdue now ({} long overdue)", f.long_overdue),
+    );
+    card(out, &f.refused.to_string(), "refused");
+    card(
+        out,
+        &number_or(all.median_working_days_to_answer, "–"),
+        "median working days to answer",
+    );
+    out.push_str("</div>");
+}
+
+/// The answers by outcome: a table per group and a stacked bar chart.
+fn outcomes(out: &mut String, r: &Report) {
+    let all = &r.groups[0];
     out.push_str("<h2>Answers by outcome</h2>");
     let outcome_names: Vec<String> = all
         .outcomes
@@ -161,8 +191,10 @@ pub fn render(r: &Report) -> String {
         .collect();
     out.push_str(&svg::stacked("Answers by outcome", &outcome_names, &rows));
     out.push_str("</figure>");
+}
 
-    // Refusals.
+/// The refusals by the exemptions they cite.
+fn refusals(out: &mut String, r: &Report) {
     out.push_str("<h2>Refusals by exemption cited</h2>");
     if r.groups.iter().all(|g| g.exemptions.is_empty()) {
         out.push_str(r#"<p class="note">No refusals.</p>"#);
@@ -184,22 +216,6 @@ pub fn render(r: &Report) -> String {
         }
         out.push_str("</table><p class=\"note\">A refusal citing several exemptions counts under each; none recognised in its note or reply is \"not stated\".</p>");
     }
-
-    // Questions.
-    out.push_str("<h2>Answers to the campaign's questions</h2>");
-    if r.questions.is_empty() {
-        out.push_str(r#"<p class="note">This campaign declares no questions (<code>[[questions]]</code> in its campaign.toml).</p>"#);
-    }
-    for (qi, q) in r.questions.iter().enumerate() {
-        question(&mut out, r, qi, q);
-    }
-
-    let _ = writeln!(
-        out,
-        "<footer>Made by foi report (schema {}). Only confirmed answers are counted.</footer></main></body></html>",
-        r.schema
-    );
-    out
 }
 
 fn pct_text(part: usize, base: usize) -> String {

@@ -8,14 +8,15 @@
 //! now. Sees `domain`, `store`, `templates`, `clock`, `config`, `net`; never the CLI.
 
 mod error;
+mod outcome;
 mod pacer;
+mod recorder;
 mod smtp;
 pub mod transport;
 mod worker;
 
 pub use error::SendError;
+pub use outcome::{Idle, Outcome, SendStop, Summary};
 pub use pacer::Pacer;
 pub use transport::Transport;
-pub use worker::{
-    boot_id, receipt_date, Idle, Outcome, RetryPolicy, SendStop, Sender, SenderLock, Summary,
-};
+pub use worker::{boot_id, receipt_date, RetryPolicy, Sender, SenderLock};

@@ -2,7 +2,9 @@
 //! `send_due` drives several SMTP sessions at once until nothing more is due now.
 
 use super::error::SendError;
+use super::outcome::{Idle, Outcome, SendStop, Summary};
 use super::pacer::Pacer;
+use super::recorder::{ClaimAnswer, Recorder};
 use super::transport::Transport;
 use crate::clock::Clock;
 use crate::config::{Pacing, SendSettings};
@@ -27,80 +29,6 @@ pub fn boot_id() -> String {
     std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
         .map(|s| s.trim().to_string())
         .unwrap_or_else(|_| "unknown".into())
-}
-
-/// Why nothing more can be sent right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Idle {
-    /// Nothing is queued in a launched campaign.
-    Empty,
-    /// The next email falls due later.
-    NotDue(DateTime<Utc>),
-    /// Pacing holds the due emails until then.
-    Paced(DateTime<Utc>),
-    /// Outside the send window; it opens then.
-    WindowClosed(DateTime<Utc>),
-}
-
-impl Idle {
-    /// When to look again, if ever.
-    pub fn wake_at(self) -> Option<DateTime<Utc>> {
-        match self {
-            Self::Empty => None,
-            Self::NotDue(t) | Self::Paced(t) | Self::WindowClosed(t) => Some(t),
-        }
-    }
-
-    pub fn describe(self) -> String {
-        let fmt = |t: DateTime<Utc>| t.format("%a %Y-%m-%d %H:%M UTC").to_string();
-        match self {
-            Self::Empty => "nothing is queued".into(),
-            Self::NotDue(t) => format!("the next email is due {}", fmt(t)),
-            Self::Paced(t) => format!("pacing limits hold the rest until {}", fmt(t)),
-            Self::WindowClosed(t) => format!("outside the send window; it opens {}", fmt(t)),
-        }
-    }
-}
-
-/// What one step did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Sent,
-    Retried,
-    Failed,
-    /// No answer came after the message: a person must say whether it went.
-    Uncertain,
-    Idle(Idle),
-}
-
-/// Why a run stopped early. Nothing was marked failed because of it.
-#[derive(Debug, thiserror::Error)]
-pub enum SendStop {
-    /// Login, TLS or configuration.
-    #[error("{0}")]
-    Fatal(String),
-    /// The server cannot be reached; everything stays queued.
-    #[error("{0}")]
-    Unreachable(String),
-    #[error(transparent)]
-    Store(#[from] anyhow::Error),
-}
-
-impl From<crate::store::StoreError> for SendStop {
-    fn from(e: crate::store::StoreError) -> Self {
-        Self::Store(e.into())
-    }
-}
-
-/// Totals of a run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Summary {
-    pub sent: usize,
-    pub retried: usize,
-    pub failed: usize,
-    /// Emails now `uncertain`: found in flight from an earlier run that stopped, or given
-    /// no answer after their message in this one.
-    pub uncertain: usize,
 }
 
 /// Exponential backoff for temporary failures.
@@ -471,6 +399,11 @@ impl Sender {
     /// `limit` emails were attempted, or `shutdown` turns true (in-flight sends finish
     /// and are recorded). Pacing holds no longer than `wait` are waited out (with a fixed
     /// clock pass zero: its time never moves). Returns the totals and why it stopped.
+    ///
+    /// (Longer than most functions, on purpose: it is the one loop that holds the
+    /// sessions in flight, the claim being made ahead and the recorder together, and the
+    /// order of its awaits is what keeps a crash to at most one uncertain email per
+    /// session; its steps are the functions it calls: `pick`, `hand_over`, `record`.)
     pub async fn send_due(
         &mut self,
         limit: Option<usize>,
@@ -707,154 +640,4 @@ async fn hand_over(
             unnoted.unwrap_or_else(|| anyhow::anyhow!("the email was not handed over")),
         ),
     }
-}
-
-enum Op {
-    Sent(Box<Claimed>, DateTime<Utc>, NaiveDate),
-    Claim(Claim),
-}
-
-/// A claim asked of the recorder (see [`crate::store::ProgressLog::claim`]).
-struct Claim {
-    ids: Vec<OutboxId>,
-    now: DateTime<Utc>,
-    boot: String,
-    answer: tokio::sync::oneshot::Sender<anyhow::Result<Vec<Claimed>>>,
-}
-
-/// The sender's path to the store: one task, on one connection, that claims emails for
-/// the sessions and records the emails the server took in batches (each in the journal
-/// meanwhile): up to [`SENT_BATCH`] in one transaction, or fewer once no more come for
-/// [`SENT_IDLE`] or the first has waited [`SENT_MAX_WAIT`].
-struct Recorder {
-    ops: tokio::sync::mpsc::UnboundedSender<Op>,
-}
-
-impl Recorder {
-    fn start(store: Store) -> (Self, tokio::task::JoinHandle<anyhow::Result<()>>) {
-        let (ops, rx) = tokio::sync::mpsc::unbounded_channel();
-        (Self { ops }, tokio::spawn(record_loop(store, rx)))
-    }
-
-    /// Claim emails, durably, on the recorder's connection: the claimed emails come as
-    /// the answer.
-    fn claim(
-        &self,
-        ids: Vec<OutboxId>,
-        now: DateTime<Utc>,
-        boot: String,
-    ) -> Result<ClaimAnswer, SendStop> {
-        let (answer, rx) = tokio::sync::oneshot::channel();
-        self.ops
-            .send(Op::Claim(Claim {
-                ids,
-                now,
-                boot,
-                answer,
-            }))
-            .map_err(|_| recorder_gone())?;
-        Ok(ClaimAnswer(rx))
-    }
-
-    /// Record a sent email (with the next batch).
-    fn sent(&self, mut c: Claimed, at: DateTime<Utc>, on: NaiveDate) -> Result<(), SendStop> {
-        // (the bytes are stored already; recording needs only their hash)
-        c.raw = Vec::new();
-        self.ops
-            .send(Op::Sent(Box::new(c), at, on))
-            .map_err(|_| recorder_gone())
-    }
-}
-
-/// The emails a claim asked of the recorder reserved, once it has committed.
-struct ClaimAnswer(tokio::sync::oneshot::Receiver<anyhow::Result<Vec<Claimed>>>);
-
-impl std::future::Future for ClaimAnswer {
-    type Output = Result<Vec<Claimed>, SendStop>;
-
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        std::pin::Pin::new(&mut self.0)
-            .poll(cx)
-            .map(|r| Ok(r.map_err(|_| recorder_gone())??))
-    }
-}
-
-fn recorder_gone() -> SendStop {
-    SendStop::Store(anyhow::anyhow!("the outbox recorder stopped"))
-}
-
-/// How many sent emails are recorded together at most.
-const SENT_BATCH: usize = 256;
-
-/// How long sent emails may wait to be recorded when no more come.
-const SENT_IDLE: std::time::Duration = std::time::Duration::from_millis(20);
-
-/// How long a sent email may wait to be recorded at most (so that `foi outbox` and the
-/// dashboard are never far behind a steady trickle).
-const SENT_MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
-
-async fn record_loop(
-    store: Store,
-    mut rx: tokio::sync::mpsc::UnboundedReceiver<Op>,
-) -> anyhow::Result<()> {
-    let mut log = store.progress_log().await?;
-    let mut ops = Vec::new();
-    let mut sent: Vec<(Box<Claimed>, DateTime<Utc>, NaiveDate)> = Vec::new();
-    // When the first of `sent` came.
-    let mut first = std::time::Instant::now();
-    let (mut batches, mut emails) = (0usize, 0usize);
-    let mut busy = std::time::Duration::ZERO;
-    loop {
-        // (0 when the channel is closed, or when it is time to record)
-        let received = if sent.is_empty() {
-            rx.recv_many(&mut ops, 256).await
-        } else {
-            let wait = SENT_IDLE.min(SENT_MAX_WAIT.saturating_sub(first.elapsed()));
-            tokio::time::timeout(wait, rx.recv_many(&mut ops, 256))
-                .await
-                .unwrap_or(0)
-        };
-        let closed = received == 0 && sent.is_empty();
-        if sent.is_empty() {
-            first = std::time::Instant::now();
-        }
-        for op in ops.drain(..) {
-            match op {
-                Op::Sent(c, at, on) => sent.push((c, at, on)),
-                // (the sessions are waiting for these)
-                Op::Claim(c) => {
-                    let _ = c
-                        .answer
-                        .send(log.claim(&c.ids, c.now, &c.boot).await.map_err(Into::into));
-                }
-            }
-        }
-        if closed {
-            break;
-        }
-        let due = received == 0 || first.elapsed() >= SENT_MAX_WAIT;
-        if sent.len() >= SENT_BATCH || (due && !sent.is_empty()) {
-            let t = std::time::Instant::now();
-            log.record_sent(&sent_records(&sent)).await?;
-            busy += t.elapsed();
-            batches += 1;
-            emails += sent.len();
-            sent.clear();
-        }
-    }
-    tracing::debug!("recorder: {emails} sent emails in {batches} batches, {busy:?} in them");
-    Ok(())
-}
-
-fn sent_records(sent: &[(Box<Claimed>, DateTime<Utc>, NaiveDate)]) -> Vec<SentRecord<'_>> {
-    sent.iter()
-        .map(|(c, at, on)| SentRecord {
-            claimed: c,
-            at: *at,
-            date_of_receipt: *on,
-        })
-        .collect()
 }

@@ -10,13 +10,16 @@ mod campaigns;
 mod cases;
 mod casework;
 mod error;
+mod folders;
 mod ids;
 mod journal;
 mod messages;
 mod outbox;
 mod packs;
+mod progress;
 mod report;
 mod script;
+mod timelines;
 mod users;
 mod watch;
 
@@ -24,16 +27,16 @@ pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundTex
 pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
-pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineFilter};
+pub use casework::{ChaserRow, NewChaser, NewEvent};
 pub use error::{Result, StoreError};
 pub use journal::SendJournal;
 pub use messages::{
     AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment,
 };
-pub use outbox::{
-    Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, ProgressLog, SentRecord,
-};
+pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
+pub use progress::ProgressLog;
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
+pub use timelines::{CaseTimeline, TimelineFilter};
 pub use users::{SessionUser, UserRow};
 pub use watch::ChangeWatch;
 
