@@ -11,18 +11,57 @@
 //! events ─deadlines─▶ due dates ─▶ overdue, chasers        cases + answers ─▶ report
 //! ```
 //!
-//! ## Modules and the dependency rule
-//! - [`domain`] and [`deadlines`]: pure types and rules. They import nothing of ours and no
-//!   IO crate (no sqlx, lettre, imap, tokio).
-//! - [`store`] (the only SQL) and [`templates`] see `domain`.
-//! - `sender` and `ingest` see `domain`, `store`, `templates`, [`clock`].
-//! - [`staff`] (a person's status change, note, assignment), [`answers`] (questions,
-//!   coding, suggestions) and [`export`] (cases CSV, evidence folders) see `domain`,
-//!   `store`, `casework` and `ingest`'s text helpers; the CLI, the report and the dashboard
-//!   share them.
-//! - [`cli`] and [`web`] (the dashboard, `foi serve`) tie everything together; only `cli`
-//!   imports `web`, nothing imports `cli`.
-//! - [`config`] is the typed `foi.toml`; [`clock`] is the only reader of the current time.
+//! # Layout
+//!
+//! One package: this library and the thin `foi` binary (`main.rs`: parse the command
+//! line, start logging, call [`cli::run`]). Floors from the top; a module imports only
+//! modules on its own floor or below (one exception for now: see [`report`]), and no two
+//! files import each other.
+//!
+//! ```text
+//! faces       cli/  web/                  parse, call the use cases, print or render
+//! loop        scheduler.rs                foi run: turns of fetch, sweep, send
+//! use cases   casework/                   one function per thing a person does
+//! workers     sender/  ingest/            the outbox worker; reading replies
+//! reports     report/                     tallies and renderings, pure
+//! seams       store/  templates.rs  config/  standing/
+//! ground      domain/  deadlines/  net/  clock.rs  lock.rs
+//! ```
+//!
+//! - [`cli`]: one folder per noun, one file per verb; each verb a clap struct with an
+//!   `execute`; data goes out through the one [`cli::Printer`] (table, `--json`, `--csv`).
+//!   Imports anything; nothing imports it.
+//! - [`web`]: the dashboard (`foi serve`): axum extractors parse, the use cases act,
+//!   askama templates render. Imports anything but `cli`, `scheduler`; only `cli`
+//!   imports it.
+//! - [`scheduler`]: `foi run`, a loop of [`scheduler::Scheduler::turn`]s. Sees the
+//!   workers, `casework` (the chaser sweep), `store`, `config`, `clock`.
+//! - [`casework`]: the use cases both faces call (launch, chase, answer, triage, export,
+//!   report a campaign, compose and the MIME builder ...). Sees the workers and every floor
+//!   below; never `cli`, `web`, `scheduler`.
+//! - [`sender`] (claim, send the stored bytes, record; `SendError`) and [`ingest`] (keep,
+//!   parse, classify, match, record replies): the workers. They see `store`, `domain`,
+//!   `deadlines`, `net`, `clock`, `lock` and their own part of the settings
+//!   ([`config::SendSettings`], [`config::FetchSettings`]); not each other.
+//! - [`report`]: the tally of a campaign's rows and its renderings (text, CSV, JSON,
+//!   HTML + SVG, iCalendar). Pure: sees `domain`, `deadlines`, `standing`, `store`'s row
+//!   types and, for now, `ingest`'s pure text helpers (quote stripping, exemptions, HTML
+//!   escaping), which are moving to a pure `text` floor below it.
+//! - [`store`]: the ONLY place with SQL; returns domain types and a typed error
+//!   ([`store::StoreError`]: `NotFound` or `Other`). Sees `domain` only. SQLite-only
+//!   machinery is named: `script.rs` (positional-binding scripts), `timelines.rs`
+//!   (`group_concat` bulk reads), `progress.rs`, `ids.rs`, the PRAGMAs in `mod.rs`.
+//! - [`templates`]: handlebars in strict mode. Sees `domain`.
+//! - [`config`]: the typed `foi.toml`, and [`config::Settings`], resolved once at start
+//!   into the parts each worker needs. Sees `domain`, `deadlines`, `net`.
+//! - [`standing`]: where a case stands, derived from its events (clock events, deadline,
+//!   what is owed, the status an event sets). Pure: sees `domain` and `deadlines`.
+//! - [`domain`] (types and rules: body, campaign, case, event, ids, reference, token) and
+//!   [`deadlines`] (calendars, regimes, the clock, the send window): pure; they import
+//!   nothing of ours and no IO crate.
+//! - [`net`]: TLS trust and the IMAP connection. [`clock`]: the only reader of the current
+//!   time. [`lock`]: the lock file that keeps one process sending and one reading mail.
+//!   Process plumbing: they import nothing of ours.
 
 // Data goes to stdout through `cli::Printer` only: a bare `println!` panics when the reader
 // of a pipe goes away.

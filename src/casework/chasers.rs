@@ -30,7 +30,8 @@
 //! the last of the ladder is taken, and a step is never taken after a later one. A reply
 //! cancels pending chasers ([`cancel_pending_for_case`]).
 //!
-//! Sees `domain`, `deadlines`, `store`, `templates`, `casework::compose`, `casework::mime`, `clock`.
+//! Sees `domain`, `deadlines`, `standing`, `store`, `templates`, `compose`, `mime`, `clock`
+//! and the settings (the sender, the reply address, the regimes).
 
 use crate::casework::compose::{sender_vars, Draft};
 use crate::casework::mime::{build, new_message_id, Thread};

@@ -1,7 +1,8 @@
 //! Composing each case's email from the campaign's templates: the render context, the
 //! headers a body will see, and the check that every case renders before anything is sent.
 //!
-//! Sees `domain`, `store`, `templates` and `settings`; used by preview, launch and chasers.
+//! Sees `domain`, `store`, `templates` and the settings (who sends, the reply address);
+//! used by preview, launch, chasers and campaign messages.
 
 use crate::config::{SenderIdentity, Settings};
 use crate::domain::BodyId;

@@ -2,7 +2,7 @@
 //! transaction) and pausing, resuming or cancelling its sending. `foi campaign
 //! launch|pause|resume|cancel` and the dashboard's Campaigns page both call these.
 //!
-//! Sees `casework::compose` (rendering), `casework::mime` (building the email), `store` and `settings`.
+//! Sees `compose` (rendering), `mime` (building the email), `store` and the settings.
 
 use crate::casework::compose::{check_campaign, CheckReport};
 use crate::casework::mime::{build, new_message_id, Thread};

@@ -2,8 +2,21 @@
 //! cases, one function per thing done. The command line and the dashboard both call these,
 //! so the two faces never differ in what an action means.
 //!
-//! Sees the workers' parts it needs, `store`, `templates`, `report`, `standing`, `text`,
-//! `domain`, `deadlines`, `config` and `clock`; never `cli`, `web` or `scheduler`.
+//! Sees the workers (`sender`, `ingest`), `report`, `store`, `templates`, `config`,
+//! `standing`, `domain`, `deadlines` and `clock`; never `cli`, `web` or `scheduler`.
+//! Files may call one another (`chasers` composes with `compose` and builds with `mime`),
+//! never in a circle.
+//!
+//! - Campaigns: [`campaigns`] (create), [`launch`] (launch, pause, resume, cancel),
+//!   [`messages`] (a correction or clarification to some of its cases), [`compose`] (each
+//!   case's email and the check that all render) and [`mime`] (the exact bytes).
+//! - Cases: [`events`] (what the body did), [`staff`] (status, note, assignment),
+//!   [`answers`] (questions, coding, suggestions), [`overdue`] (where open cases stand),
+//!   [`chasers`] (the escalation ladder, the sweep, approvals).
+//! - Mail: [`replies`] (read replies, then suggest answers), [`triage`] (attach, dismiss,
+//!   reclassify), [`outbox`] (settle an uncertain email).
+//! - Out: [`report`] (a campaign's figures), [`export`] (cases as CSV, evidence folders);
+//!   [`bodies`] (the directory import).
 
 pub mod answers;
 pub mod bodies;

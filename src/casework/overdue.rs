@@ -3,7 +3,8 @@
 //! calendar events (`foi deadlines --ics`, the dashboard's calendar feed).
 //!
 //! Sees `store`, `standing`, `chasers` (a campaign's ladder says which chaser steps are
-//! requests for internal review), `deadlines`, `clock` and `ics`; the CLI and the web call it.
+//! requests for internal review), `deadlines`, `clock` and `report::ics` (the calendar
+//! event); the CLI and the web call it.
 
 use crate::clock::Clock;
 use crate::deadlines::{Deadline, Regime, Regimes};

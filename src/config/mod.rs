@@ -1,5 +1,9 @@
 //! Typed settings read from `foi.toml`. `config.example.toml` at the repository root is the
 //! documented template: it is embedded in the binary (`foi init` writes it) and tested here.
+//! [`Settings`] is the configuration resolved once at start, in the parts each worker
+//! needs (`settings.rs`); passwords are read once, when first needed (`password.rs`).
+//!
+//! Sees `domain`, `deadlines` and `net`; every other floor above sees it.
 //!
 //! Secrets are never stored in the file: they are named as an environment variable or a
 //! command, and `Debug` never prints them.

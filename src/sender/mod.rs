@@ -4,8 +4,17 @@
 //! (retry with backoff) | failed. The sender's journal notes each email before the server
 //! can deliver it and again when the server takes it; the sent emails are recorded from it
 //! in batches. A crash leaves only the emails that were in flight, marked `uncertain` at
-//! the next start, for a person to settle. Pacing (global and per recipient domain) and the send window decide what may go
-//! now. Sees `domain`, `store`, `templates`, `clock`, `config`, `net`; never the CLI.
+//! the next start, for a person to settle. Pacing (global and per recipient domain) and the
+//! send window decide what may go now.
+//!
+//! Files: `worker.rs` (the loop and one step), `recorder.rs` (the task that claims and
+//! records on one connection), `transport.rs` (files or SMTP), `smtp.rs` (our SMTP
+//! sessions), `pacer.rs`, `outcome.rs` (what it reports), `error.rs` (`SendError`).
+//!
+//! A worker: sees `domain`, `store`, `deadlines` (the send window, dates of receipt),
+//! `clock`, `lock`, `net` and its part of the settings ([`crate::config::SendSettings`]);
+//! never `ingest`, `casework` or the faces. It builds no email: it sends the bytes stored
+//! in the outbox.
 
 mod error;
 mod outcome;

@@ -1,7 +1,7 @@
 //! Where a case stands, derived from its events: the rules that join a case's dated events
 //! ([`crate::domain::Event`]) to the pure deadline engine. Which event is which clock event
-//! and the case's deadline ([`clock`]), what is owed next and how late it is ([`due`]), and
-//! the status an event sets ([`status`]).
+//! and the case's deadline (`clock.rs`), what is owed next and how late it is (`due.rs`), and
+//! the status an event sets (`status.rs`).
 //!
 //! PURE: sees only `domain` and `deadlines`; no IO, no clock (today comes in as an
 //! argument). The store, the reports and the use cases all read a case's state through

@@ -1,8 +1,17 @@
-//! The storage seam: the ONLY place with SQL. Rows come out as domain types.
+//! The storage seam: the ONLY place with SQL. Rows come out as domain types (ids typed,
+//! `domain::id`), errors as [`StoreError`]: `NotFound` for a thing asked for that is not
+//! there, `Other` for a failure, so callers can tell the two apart (the dashboard's 404
+//! and 500). Sees `domain` only.
 //!
 //! SQLite by default (one file, WAL, foreign keys on, a busy timeout so a second process
-//! waits instead of failing). SQL stays portable: `$1` placeholders, TEXT timestamps,
-//! runtime-checked queries.
+//! waits instead of failing). SQL stays portable where it can: `$1` placeholders, TEXT
+//! timestamps, runtime-checked queries, domain rules bound as parameters (never copied
+//! into SQL text). What is SQLite's own is in named files, so a second engine later is a
+//! bounded job: `script.rs` (many statements in one round trip, positional parameters),
+//! `timelines.rs` (bulk reads built by `group_concat`), `progress.rs` (the sender's own
+//! connection and its guarded scripts), `ids.rs` (ids as INTEGER), the connection's
+//! PRAGMAs here, `watch.rs` (`PRAGMA data_version`). Inbound bytes live in pack files
+//! beside the database (`packs.rs`), the sender's journal beside it (`journal.rs`).
 
 mod answers;
 mod bodies;

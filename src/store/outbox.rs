@@ -452,7 +452,7 @@ impl Store {
         Ok(claim_on(&mut *self.durable().acquire().await?, ids, now, boot).await?)
     }
 
-    /// Record one sent email (see [`ProgressLog::record_sent`]).
+    /// Record one sent email (see [`crate::store::ProgressLog::record_sent`]).
     pub async fn record_sent(
         &self,
         c: &Claimed,
@@ -500,7 +500,7 @@ impl Store {
             .collect()
     }
 
-    /// Settle sent emails (see [`ProgressLog::settle`]), in batches.
+    /// Settle sent emails (see [`crate::store::ProgressLog::settle`]), in batches.
     pub async fn settle_sent(&self, sent: &[SentRecord<'_>]) -> Result<()> {
         let mut log = self.progress_log().await?;
         for batch in sent.chunks(256) {

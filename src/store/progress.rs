@@ -55,7 +55,7 @@ impl ProgressLog {
         }
     }
 
-    /// Claim emails (see [`Store::claim`]) on this connection, its commit waiting for the
+    /// Claim emails (see [`crate::store::Store::claim`]) on this connection, its commit waiting for the
     /// disk like the durable connection's: the sender's commits then take turns on one
     /// connection instead of colliding on SQLite's write lock (a collision costs a sleep
     /// of a millisecond or more).
