@@ -395,14 +395,7 @@ async fn sweep_scoped(
         summary.campaigns += 1;
         let bodies = match &bodies {
             Some(b) => b,
-            None => bodies.insert(
-                store
-                    .bodies()
-                    .await?
-                    .into_iter()
-                    .map(|b| (b.id, b))
-                    .collect(),
-            ),
+            None => bodies.insert(store.bodies_by_id().await?),
         };
         let filter = TimelineFilter {
             campaign_id: Some(campaign.id),

@@ -145,12 +145,7 @@ pub async fn check_campaign(
         ..Default::default()
     };
     let cases = store.cases(&filter).await?;
-    let bodies: HashMap<BodyId, Body> = store
-        .bodies()
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
+    let bodies: HashMap<BodyId, Body> = store.bodies_by_id().await?;
     let mut report = CheckReport {
         digest: composer.set.digest(),
         checked: 0,

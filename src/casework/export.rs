@@ -64,12 +64,7 @@ pub async fn case_rows(
             ..Default::default()
         })
         .await?;
-    let mut bodies: HashMap<BodyId, Body> = store
-        .bodies()
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
+    let mut bodies: HashMap<BodyId, Body> = store.bodies_by_id().await?;
     let timelines: HashMap<CaseId, Vec<Event>> = store
         .case_timelines(&TimelineFilter {
             campaign_id: Some(campaign.id),

@@ -187,12 +187,7 @@ pub async fn send_campaign_message(
         now,
         today,
     };
-    let bodies: HashMap<BodyId, Body> = store
-        .bodies()
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
+    let bodies: HashMap<BodyId, Body> = store.bodies_by_id().await?;
     let timelines = store
         .case_timelines(&TimelineFilter {
             campaign_id: Some(campaign.id),

@@ -108,29 +108,18 @@ impl EventKind {
     /// A kind as the `events.kind` column holds it: never fails (a kind this version does
     /// not know is [`EventKind::Other`]).
     pub fn from_stored(s: &str) -> Self {
-        const FIXED: [EventKind; 19] = [
-            EventKind::Sent,
-            EventKind::DeliveryFailed,
-            EventKind::MessageSent,
-            EventKind::Acknowledged,
-            EventKind::ClarificationRequested,
-            EventKind::ClarificationSent,
-            EventKind::FeesNotice,
-            EventKind::FeePaid,
-            EventKind::Extension,
-            EventKind::Response,
-            EventKind::Refusal,
-            EventKind::PartialResponse,
-            EventKind::NotHeld,
-            EventKind::InternalReviewRequested,
-            EventKind::InternalReviewResponse,
-            EventKind::ComplaintToRegulator,
-            EventKind::Withdrawn,
-            EventKind::StatusSet,
-            EventKind::Note,
-        ];
-        if let Some(k) = FIXED.iter().find(|k| k.as_str() == s) {
-            return k.clone();
+        let fixed = [
+            Self::Sent,
+            Self::DeliveryFailed,
+            Self::MessageSent,
+            Self::StatusSet,
+            Self::Note,
+        ]
+        .into_iter()
+        .chain(RECORDABLE)
+        .find(|k| k.as_str() == s);
+        if let Some(k) = fixed {
+            return k;
         }
         match s
             .strip_prefix("chaser_")

@@ -72,6 +72,16 @@ impl Store {
         .map_err(Into::into)
     }
 
+    /// Every body, by id (what the use cases join cases to).
+    pub async fn bodies_by_id(&self) -> Result<HashMap<BodyId, Body>> {
+        Ok(self
+            .bodies()
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b))
+            .collect())
+    }
+
     /// One body by its key (or, failing that, by its exact email address).
     pub async fn body_by_key(&self, key: &str) -> Result<Option<Body>> {
         let row = sqlx::query(

@@ -291,6 +291,18 @@ fn imap_workdir(s: &MailServers, mailbox: &str) -> Workdir {
     w
 }
 
+/// One council (`foi@<domain>`) and the example campaign to it launched (`PREFIX-0001`),
+/// sent as `.eml` files.
+fn one_council_launched(w: &Workdir, domain: &str, prefix: &str) {
+    w.set_section("transport", "kind = \"files\"");
+    let f = w.write(
+        "b.csv",
+        format!("id,name,email,foi_contact\nK1,Council,foi@{domain},FOI Team\n"),
+    );
+    w.ok(["bodies", "import", f.to_str().unwrap()]);
+    w.launch_example_campaign("all", prefix);
+}
+
 fn fetch_imap(w: &Workdir) -> String {
     let out = w
         .foi(["fetch"])
@@ -770,13 +782,7 @@ async fn foi_run_is_woken_by_imap_idle() {
         "fetch",
         "source = \"imap\"\nfolders = [\"INBOX\"]\npoll_secs = 3600",
     );
-    w.set_section("transport", "kind = \"files\"");
-    let f = w.write(
-        "b.csv",
-        "id,name,email,foi_contact\nK1,Council,foi@idle-council.example,FOI Team\n",
-    );
-    w.ok(["bodies", "import", f.to_str().unwrap()]);
-    w.launch_example_campaign("all", "IDL");
+    one_council_launched(&w, "idle-council.example", "IDL");
     w.ok(["send"]);
     let token = case_json(&w, "IDL-0001")["case"]["token"]
         .as_str()
@@ -1139,14 +1145,8 @@ async fn a_password_command_runs_once_per_process() {
         ),
     );
     std::fs::write(w.config(), text).unwrap();
-    w.set_section("transport", "kind = \"files\"");
     w.set_section("sent_copy", "enabled = true\nfolder = \"Sent\"");
-    let f = w.write(
-        "b.csv",
-        "id,name,email,foi_contact\nK1,Council,foi@pwonce-council.example,FOI Team\n",
-    );
-    w.ok(["bodies", "import", f.to_str().unwrap()]);
-    w.launch_example_campaign("all", "PWO");
+    one_council_launched(&w, "pwonce-council.example", "PWO");
     let out = w.ok(["run", "--once", "--no-chasers"]);
     assert!(
         out.contains("fetched 0 new") && out.contains("sent 1"),

@@ -3,7 +3,7 @@
 mod classify;
 mod show;
 
-pub use show::print_message;
+pub use show::{load, print_message};
 
 use super::{App, Printer};
 use clap::Subcommand;

@@ -2,6 +2,7 @@
 //! shows it the same way).
 
 use crate::cli::{App, Printer};
+use crate::domain::MessageId;
 use crate::store::MessageRow;
 use anyhow::Context;
 use clap::Args;
@@ -9,7 +10,7 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct ShowCommand {
-    pub id: crate::domain::MessageId,
+    pub id: MessageId,
     /// Print the exact bytes as received (or sent).
     #[arg(long)]
     pub raw: bool,
@@ -75,14 +76,17 @@ pub fn print_message(out: &mut Printer, m: &MessageRow) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Stored message `id`, or an error that says so (and `hint`, what to do).
+pub async fn load(app: &App, id: MessageId, hint: &str) -> anyhow::Result<MessageRow> {
+    app.store
+        .message(id)
+        .await?
+        .with_context(|| format!("no message {id}{hint}"))
+}
+
 impl ShowCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
-        let id = self.id;
-        let m = app
-            .store
-            .message(id)
-            .await?
-            .with_context(|| format!("no message {id}"))?;
+        let m = load(app, self.id, "").await?;
         if self.raw {
             let bytes = app
                 .store

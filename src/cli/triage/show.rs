@@ -1,7 +1,6 @@
 //! `foi triage show ID`.
 
 use crate::cli::{App, Printer};
-use anyhow::Context;
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -11,12 +10,8 @@ pub struct ShowCommand {
 
 impl ShowCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
-        let id = self.id;
-        let m = app
-            .store
-            .message(id)
-            .await?
-            .with_context(|| format!("no message {id}: `foi triage list` shows them"))?;
+        let hint = ": `foi triage list` shows them";
+        let m = crate::cli::message::load(app, self.id, hint).await?;
         Ok(crate::cli::message::print_message(out, &m)?)
     }
 }
