@@ -291,7 +291,7 @@ impl Step {
 /// One step taken (or, in a dry run, that would be).
 #[derive(Debug, Clone, Serialize)]
 pub struct Taken {
-    pub reference: String,
+    pub reference: Reference,
     pub campaign: String,
     pub step: String,
     pub mode: &'static str,
@@ -588,17 +588,15 @@ impl SweepCtx<'_> {
         due_on: NaiveDate,
         first_id: Option<&String>,
     ) -> anyhow::Result<Option<Taken>> {
-        let reference = Reference::from_stored(case.reference.clone());
-        let token = crate::domain::ReplyToken::parse(&case.token)
-            .context("the case has a malformed reply token")?;
-        let reply = self.settings.reply.address(&token);
+        let reference = &case.reference;
+        let reply = self.settings.reply.address(&case.token);
         let draft = compose_followup(
             self.settings,
             self.campaign,
             &self.ladder.campaign_fields,
             &step.renderer,
             body,
-            &reference,
+            reference,
             &reply,
             Some(deadline),
             self.clock.today_in(self.settings.timezone),
@@ -635,7 +633,7 @@ impl SweepCtx<'_> {
         } else {
             let thread = thread_to(first_id);
             (
-                build(&draft, &message_id, &case.reference, now, &thread)?,
+                build(&draft, &message_id, case.reference.as_str(), now, &thread)?,
                 draft.to_addr.clone(),
             )
         };
@@ -745,7 +743,7 @@ pub async fn approve(
         .await?
         .into_iter()
         .filter(|t| chosen.iter().any(|r| r.case_id == t.id))
-        .filter_map(|t| crate::domain::ReplyToken::parse(&t.token).map(|tok| (t.id, tok)))
+        .map(|t| (t.id, t.token))
         .collect();
     let mut queued = Vec::new();
     for r in chosen {

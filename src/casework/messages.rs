@@ -11,7 +11,7 @@ use crate::casework::mime::{build, new_message_id};
 use crate::config::Settings;
 use crate::deadlines::Regimes;
 use crate::domain::BodyId;
-use crate::domain::{Body, Campaign, CaseStatus, EmailAddress, Reference, ReplyToken, Selection};
+use crate::domain::{Body, Campaign, CaseStatus, EmailAddress, Reference, Selection};
 use crate::store::{CaseTimeline, NewOutboxItem, Store, TimelineFilter};
 use crate::templates::{RenderFailure, Renderer, TemplateSet};
 use anyhow::{bail, Context};
@@ -65,7 +65,7 @@ pub fn parse_case_selection(exprs: &[String]) -> anyhow::Result<Vec<(StatusTerms
 
 /// The first selected case's email, as it will go.
 pub struct Preview {
-    pub reference: String,
+    pub reference: Reference,
     pub body_name: String,
     pub draft: Draft,
 }
@@ -73,7 +73,7 @@ pub struct Preview {
 /// What became of a campaign message.
 pub enum Outcome {
     /// Some selected cases do not render (reference, body name, why): nothing was queued.
-    NotRendered(Vec<(String, String, RenderFailure)>),
+    NotRendered(Vec<(Reference, String, RenderFailure)>),
     /// No sent case matches the selection.
     NoneSelected,
     /// A dry run: every selected case renders; this many emails would be queued.
@@ -116,16 +116,15 @@ impl Message<'_> {
     ) -> anyhow::Result<Result<(NewOutboxItem, Draft), RenderFailure>> {
         let review = |s: &str| self.ladder.as_ref().is_some_and(|l| l.is_review_step(s));
         let deadline = crate::standing::deadline(regime, &t.events, &review)?;
-        let token = ReplyToken::parse(&t.token).context("the case has a malformed reply token")?;
-        let reply = self.settings.reply.address(&token);
-        let reference = Reference::from_stored(t.reference.clone());
+        let reply = self.settings.reply.address(&t.token);
+        let reference = &t.reference;
         let draft = match compose_followup(
             self.settings,
             self.campaign,
             &self.campaign_fields,
             &self.renderer,
             body,
-            &reference,
+            reference,
             &reply,
             deadline.as_ref(),
             self.today,
@@ -137,7 +136,7 @@ impl Message<'_> {
         let raw = build(
             &draft,
             &message_id,
-            &t.reference,
+            t.reference.as_str(),
             self.now,
             &thread_to(Some(first_id)),
         )

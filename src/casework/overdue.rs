@@ -164,7 +164,7 @@ pub struct OverdueRow {
     pub case_id: CaseId,
     #[serde(skip)]
     order: (CampaignId, i64),
-    pub reference: String,
+    pub reference: crate::domain::Reference,
     pub campaign: String,
     pub body: String,
     pub email: String,

@@ -7,7 +7,7 @@ use super::Result;
 use super::Store;
 use crate::domain::event::EventKind;
 use crate::domain::id::{BodyId, CampaignId, CaseId};
-use crate::domain::{CaseStatus, Event};
+use crate::domain::{CaseStatus, Event, Reference, ReplyToken};
 use anyhow::anyhow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 use std::collections::HashMap;
@@ -16,8 +16,8 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CaseTimeline {
     pub id: CaseId,
-    pub reference: String,
-    pub token: String,
+    pub reference: Reference,
+    pub token: ReplyToken,
     pub campaign_id: CampaignId,
     /// The case's number within its campaign.
     pub seq: i64,
@@ -167,8 +167,8 @@ impl Store {
                 let campaign_id = CampaignId::new(campaign_id);
                 out.push(CaseTimeline {
                     id: CaseId::new(id),
-                    reference: reference.into(),
-                    token: token.into(),
+                    reference: Reference::from_stored(reference.into()),
+                    token: ReplyToken::parse(token).ok_or_else(|| bad("a case's reply token"))?,
                     campaign_id,
                     seq,
                     campaign: names.get(&campaign_id).cloned().unwrap_or_default(),
