@@ -73,7 +73,11 @@ impl Printer {
         headers: &[&str],
         rows: &[impl AsRef<[C]>],
     ) -> std::io::Result<()> {
-        write_aligned(&mut self.out, headers, rows)
+        // (a buffer of its own, so the many small writes of a table are not each a call
+        // through `dyn Write`)
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut self.out);
+        write_aligned(&mut out, headers, rows)?;
+        out.flush()
     }
 
     /// CSV with a header row, from cells borrowed or owned.
@@ -93,8 +97,11 @@ impl Printer {
 
     /// Pretty JSON and a newline.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.out, value).map_err(json_io)?;
-        writeln!(self.out)
+        // (a buffer of its own, as for a table: JSON is written in many small pieces)
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut self.out);
+        serde_json::to_writer_pretty(&mut out, value).map_err(json_io)?;
+        writeln!(out)?;
+        out.flush()
     }
 
     /// Items as JSON, CSV or a table, as the flags ask.

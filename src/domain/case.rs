@@ -62,6 +62,13 @@ impl ReplyToken {
         Self(s)
     }
 
+    /// A token as the store holds it (lower case already): checked, not lower-cased.
+    pub fn from_stored(s: &str) -> Option<Self> {
+        // (the alphabet of BASE32: a-z, 2-7)
+        let ok = |b: u8| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b);
+        (s.len() == 16 && s.bytes().all(ok)).then(|| Self(s.to_string()))
+    }
+
     /// Recognise a token (e.g. found in a recipient address).
     pub fn parse(s: &str) -> Option<Self> {
         let t = s.trim().to_ascii_lowercase();
@@ -243,6 +250,9 @@ mod tests {
             Some(c.clone())
         );
         assert_eq!(ReplyToken::parse("short"), None);
+        assert_eq!(ReplyToken::from_stored(c.as_str()), Some(c.clone()));
+        assert_eq!(ReplyToken::from_stored("AAAAAAAAAAAAAAAA"), None);
+        assert_eq!(ReplyToken::from_stored("aaaaaaaaaaaaaaa1"), None);
         let pattern = ReplyPattern::parse("foi+{token}@example.org").unwrap();
         assert_eq!(pattern.address(&c), format!("foi+{}@example.org", c));
         assert!(ReplyPattern::parse("foi@example.org").is_err());

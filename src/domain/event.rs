@@ -108,18 +108,32 @@ impl EventKind {
     /// A kind as the `events.kind` column holds it: never fails (a kind this version does
     /// not know is [`EventKind::Other`]).
     pub fn from_stored(s: &str) -> Self {
-        let fixed = [
-            Self::Sent,
-            Self::DeliveryFailed,
-            Self::MessageSent,
-            Self::StatusSet,
-            Self::Note,
-        ]
-        .into_iter()
-        .chain(RECORDABLE)
-        .find(|k| k.as_str() == s);
-        if let Some(k) = fixed {
-            return k;
+        // (a match, not a search of the list of kinds: `foi overdue` reads every event of
+        // 100,000 cases through here)
+        let fixed = match s {
+            "sent" => Self::Sent,
+            "delivery_failed" => Self::DeliveryFailed,
+            "message_sent" => Self::MessageSent,
+            "acknowledged" => Self::Acknowledged,
+            "clarification_requested" => Self::ClarificationRequested,
+            "clarification_sent" => Self::ClarificationSent,
+            "fees_notice" => Self::FeesNotice,
+            "fee_paid" => Self::FeePaid,
+            "extension" => Self::Extension,
+            "response" => Self::Response,
+            "refusal" => Self::Refusal,
+            "partial_response" => Self::PartialResponse,
+            "not_held" => Self::NotHeld,
+            "internal_review_requested" => Self::InternalReviewRequested,
+            "internal_review_response" => Self::InternalReviewResponse,
+            "complaint_to_regulator" => Self::ComplaintToRegulator,
+            "withdrawn" => Self::Withdrawn,
+            "status_set" => Self::StatusSet,
+            "note" => Self::Note,
+            _ => Self::Other(String::new()),
+        };
+        if !matches!(fixed, Self::Other(_)) {
+            return fixed;
         }
         match s
             .strip_prefix("chaser_")

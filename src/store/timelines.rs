@@ -168,7 +168,8 @@ impl Store {
                 out.push(CaseTimeline {
                     id: CaseId::new(id),
                     reference: Reference::from_stored(reference.into()),
-                    token: ReplyToken::parse(token).ok_or_else(|| bad("a case's reply token"))?,
+                    token: ReplyToken::from_stored(token)
+                        .ok_or_else(|| bad("a case's reply token"))?,
                     campaign_id,
                     seq,
                     campaign: names.get(&campaign_id).cloned().unwrap_or_default(),
