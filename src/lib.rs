@@ -14,11 +14,14 @@
 //! ## Modules and the dependency rule
 //! - [`domain`] and [`deadlines`]: pure types and rules. They import nothing of ours and no
 //!   IO crate (no sqlx, lettre, imap, tokio).
+//! - [`text`]: the pure text rules every layer shares (HTML sanitising and escaping, file
+//!   names, display strings, truncation, quotes, exemptions). Imports nothing of ours and no
+//!   IO crate.
 //! - [`store`] (the only SQL) and [`templates`] see `domain`.
-//! - `sender` and `ingest` see `domain`, `store`, `templates`, [`clock`].
+//! - `sender` and `ingest` see `domain`, `store`, `templates`, `text`, [`clock`].
 //! - [`staff`] (a person's status change, note, assignment), [`answers`] (questions,
 //!   coding, suggestions) and [`export`] (cases CSV, evidence folders) see `domain`,
-//!   `store`, `casework` and `ingest`'s text helpers; the CLI, the report and the dashboard
+//!   `store`, `casework` and `text`; the CLI, the report and the dashboard
 //!   share them.
 //! - [`cli`] and [`web`] (the dashboard, `foi serve`) tie everything together; only `cli`
 //!   imports `web`, nothing imports `cli`.
@@ -46,4 +49,5 @@ pub mod sender;
 pub mod staff;
 pub mod store;
 pub mod templates;
+pub mod text;
 pub mod web;

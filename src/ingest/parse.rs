@@ -22,7 +22,11 @@ use mail_parser::{
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::sanitize;
+use crate::text::{
+    clean_display_text, fallback_file_name, html_depth, html_to_text, looks_like_html,
+    repair_mojibake, sanitize_file_name, sanitize_html, truncate_bytes, truncate_chars,
+    MAX_HTML_DEPTH,
+};
 
 /// Bounds applied to every message. The defaults suit a campaign mailbox; the size limit
 /// comes from the configuration (`Limits { max_message_bytes, ..Limits::default() }`).
@@ -163,7 +167,7 @@ pub enum TextSource {
 /// One attachment, decoded, with a file name safe to use on disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attachment {
-    /// Sanitised file name (see [`sanitize::sanitize_file_name`]); never empty.
+    /// Sanitised file name (see [`sanitize_file_name`]); never empty.
     pub file_name: String,
     /// MIME type, lower case, without parameters (`application/pdf`).
     pub content_type: String,
@@ -320,7 +324,7 @@ pub struct ParsedMessage {
     pub text_source: TextSource,
     /// True when `text_body` was cut at [`Limits::max_text_chars`].
     pub text_truncated: bool,
-    /// The HTML body, sanitised (see [`sanitize::sanitize_html`]).
+    /// The HTML body, sanitised (see [`sanitize_html`]).
     pub html_body: Option<String>,
     /// Attachments in MIME order. Parts of a delivery report (status, returned message)
     /// and signatures (S/MIME, PGP) are not attachments.
@@ -560,7 +564,7 @@ impl<'a, 'x> HeaderView<'a, 'x> {
         let bytes = bytes
             .get(..bytes.len().min(self.max_chars.saturating_mul(4)))
             .unwrap_or(&[]);
-        sanitize::clean_display_text(&String::from_utf8_lossy(bytes), self.max_chars)
+        clean_display_text(&String::from_utf8_lossy(bytes), self.max_chars)
     }
 
     fn first_raw(&self, name: &'a str) -> Option<String> {
@@ -598,9 +602,7 @@ fn read_headers(view: &HeaderView<'_, '_>, parsed: &mut ParsedMessage, limits: &
     parsed.subject = view
         .first("Subject")
         .and_then(|h| h.value.as_text())
-        .map(|s| {
-            sanitize::clean_display_text(&sanitize::repair_mojibake(s), limits.max_header_chars)
-        })
+        .map(|s| clean_display_text(&repair_mojibake(s), limits.max_header_chars))
         .filter(|s| !s.is_empty());
     parsed.date = view.first("Date").and_then(|h| match &h.value {
         HeaderValue::DateTime(dt) => to_utc(dt),
@@ -690,7 +692,7 @@ fn mailboxes_of(value: &HeaderValue<'_>, limits: &Limits) -> Vec<Mailbox> {
             let name = addr
                 .name
                 .as_deref()
-                .map(|n| sanitize::clean_display_text(n, limits.max_header_chars))
+                .map(|n| clean_display_text(n, limits.max_header_chars))
                 .filter(|n| !n.is_empty());
             Some(Mailbox { address, name })
         })
@@ -801,7 +803,7 @@ fn automation_of(view: &HeaderView<'_, '_>, limits: &Limits) -> AutomationHeader
         content_type: content_type.map(mime_type_of),
         report_type: content_type
             .and_then(|ct| ct.attribute("report-type"))
-            .map(|rt| sanitize::clean_display_text(rt, 100).to_ascii_lowercase()),
+            .map(|rt| clean_display_text(rt, 100).to_ascii_lowercase()),
         x_failed_recipients: view
             .named("X-Failed-Recipients")
             .flat_map(|h| find_addresses(&view.raw_value(h)))
@@ -898,17 +900,17 @@ fn read_bodies(message: &Message<'_>, parsed: &mut ParsedMessage, limits: &Limit
     for &id in &message.text_body {
         match message.parts.get(id as usize).map(|p| &p.body) {
             Some(PartType::Text(text)) => {
-                let text = if sanitize::looks_like_html(text) {
-                    from_html.push(sanitize::html_to_text(text, max_chars));
+                let text = if looks_like_html(text) {
+                    from_html.push(html_to_text(text, max_chars));
                     continue;
                 } else {
-                    sanitize::truncate_chars(text, max_chars).0.to_string()
+                    truncate_chars(text, max_chars).0.to_string()
                 };
                 plain.push(text);
             }
             Some(PartType::Html(html)) => {
-                from_html.push(sanitize::html_to_text(
-                    sanitize::truncate_bytes(html, max_chars.saturating_mul(4)),
+                from_html.push(html_to_text(
+                    truncate_bytes(html, max_chars.saturating_mul(4)),
                     max_chars,
                 ));
             }
@@ -928,8 +930,8 @@ fn read_bodies(message: &Message<'_>, parsed: &mut ParsedMessage, limits: &Limit
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
-    let joined = sanitize::repair_mojibake(&joined);
-    let (text, truncated) = sanitize::truncate_chars(&joined, max_chars);
+    let joined = repair_mojibake(&joined);
+    let (text, truncated) = truncate_chars(&joined, max_chars);
     parsed.text_body = text.to_string();
     parsed.text_truncated = truncated || pieces.iter().any(|p| p.chars().count() >= max_chars);
     parsed.text_source = if parsed.text_body.is_empty() {
@@ -959,7 +961,7 @@ fn read_bodies(message: &Message<'_>, parsed: &mut ParsedMessage, limits: &Limit
             if joined.len() >= limits.max_html_bytes {
                 break;
             }
-            joined.push_str(sanitize::truncate_bytes(part, limits.max_html_bytes));
+            joined.push_str(truncate_bytes(part, limits.max_html_bytes));
             joined.push('\n');
         }
         let html_bytes = limits.max_html_bytes;
@@ -968,15 +970,13 @@ fn read_bodies(message: &Message<'_>, parsed: &mut ParsedMessage, limits: &Limit
                 "the HTML body was cut at {html_bytes} bytes for display; the text body has the rest"
             ));
         }
-        if sanitize::html_depth(sanitize::truncate_bytes(&joined, html_bytes))
-            > sanitize::MAX_HTML_DEPTH
-        {
+        if html_depth(truncate_bytes(&joined, html_bytes)) > MAX_HTML_DEPTH {
             parsed.notes.push(format!(
                 "the HTML body is nested more than {} elements deep: it is shown as text",
-                sanitize::MAX_HTML_DEPTH
+                MAX_HTML_DEPTH
             ));
         }
-        let clean = sanitize::sanitize_html(&joined, html_bytes);
+        let clean = sanitize_html(&joined, html_bytes);
         if !clean.trim().is_empty() {
             parsed.html_body = Some(clean);
         }
@@ -1067,19 +1067,18 @@ fn attachment_of(
     let content_id = part
         .content_id()
         .and_then(normalize_message_id)
-        .map(|cid| sanitize::clean_display_text(&cid, 500));
-    let declared =
-        declared_file_name(part, raw, limits).and_then(|n| sanitize::sanitize_file_name(&n));
+        .map(|cid| clean_display_text(&cid, 500));
+    let declared = declared_file_name(part, raw, limits).and_then(|n| sanitize_file_name(&n));
     let file_name = declared.unwrap_or_else(|| match &part.body {
         PartType::Message(nested) => nested_subject(nested, limits)
             .and_then(|subject| {
                 // A subject is not a path: its slashes are kept out of the name, not cut at.
-                let (short, _) = sanitize::truncate_chars(&subject, 60);
+                let (short, _) = truncate_chars(&subject, 60);
                 let short = short.trim().replace(['/', '\\'], "_");
-                sanitize::sanitize_file_name(&format!("{short}.eml"))
+                sanitize_file_name(&format!("{short}.eml"))
             })
-            .unwrap_or_else(|| sanitize::fallback_file_name(mime, None, number)),
-        _ => sanitize::fallback_file_name(mime, content_id.as_deref(), number),
+            .unwrap_or_else(|| fallback_file_name(mime, None, number)),
+        _ => fallback_file_name(mime, content_id.as_deref(), number),
     });
     let inline = match part.content_disposition() {
         Some(d) => d.is_inline(),
@@ -1275,7 +1274,7 @@ fn nested_subject(nested: &Message<'_>, limits: &Limits) -> Option<String> {
     let view = HeaderView::new(&root.headers, &nested.raw_message, limits);
     view.first("Subject")
         .and_then(|h| h.value.as_text())
-        .map(|s| sanitize::clean_display_text(s, limits.max_header_chars))
+        .map(|s| clean_display_text(s, limits.max_header_chars))
         .filter(|s| !s.is_empty())
 }
 
@@ -1443,7 +1442,7 @@ fn status_block(view: &HeaderView<'_, '_>) -> Option<DeliveryRecipient> {
     let status = view.first_raw("Status").and_then(|s| find_status_code(&s));
     let diagnostic = view
         .first_raw("Diagnostic-Code")
-        .map(|d| sanitize::clean_display_text(&d, MAX_DIAGNOSTIC_CHARS))
+        .map(|d| clean_display_text(&d, MAX_DIAGNOSTIC_CHARS))
         .filter(|d| !d.is_empty());
     Some(DeliveryRecipient {
         address,
@@ -1511,7 +1510,7 @@ fn original_from_headers(view: &HeaderView<'_, '_>) -> OriginalMessage {
         subject: view
             .first("Subject")
             .and_then(|h| h.value.as_text())
-            .map(|s| sanitize::clean_display_text(s, view.max_chars))
+            .map(|s| clean_display_text(s, view.max_chars))
             .filter(|s| !s.is_empty()),
     }
 }
@@ -1519,7 +1518,7 @@ fn original_from_headers(view: &HeaderView<'_, '_>) -> OriginalMessage {
 /// Headers of the original message quoted in a bounce's text: the first `Message-ID:`,
 /// `Subject:` and `To:` lines (quote marks and indentation allowed).
 fn quoted_original(text: &str, limits: &Limits) -> OriginalMessage {
-    let text = sanitize::truncate_bytes(text, MAX_BOUNCE_TEXT_BYTES * 4);
+    let text = truncate_bytes(text, MAX_BOUNCE_TEXT_BYTES * 4);
     let mut original = OriginalMessage::default();
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
@@ -1545,11 +1544,8 @@ fn quoted_original(text: &str, limits: &Limits) -> OriginalMessage {
             original.message_id = normalize_message_id(id);
         } else if original.subject.is_none() && name.eq_ignore_ascii_case("subject") {
             let subject = decode_encoded_words(&value);
-            original.subject = Some(sanitize::clean_display_text(
-                &subject,
-                limits.max_header_chars,
-            ))
-            .filter(|s| !s.is_empty());
+            original.subject = Some(clean_display_text(&subject, limits.max_header_chars))
+                .filter(|s| !s.is_empty());
         } else if original.to.is_empty() && name.eq_ignore_ascii_case("to") {
             original.to = find_addresses(&value);
         }
@@ -1764,7 +1760,7 @@ fn returned_envelope_recipient(message: &Message<'_>, tree: &Tree, text: &str) -
             return Some(found);
         }
     }
-    first_received_for(sanitize::truncate_bytes(text, MAX_BOUNCE_TEXT_BYTES * 4))
+    first_received_for(truncate_bytes(text, MAX_BOUNCE_TEXT_BYTES * 4))
 }
 
 fn first_received_for(text: &str) -> Option<String> {
@@ -1821,7 +1817,7 @@ const ORIGINAL_MARKERS: [&str; 16] = [
 
 impl BounceText {
     fn new(text: &str) -> Self {
-        let text = sanitize::truncate_bytes(text, MAX_BOUNCE_TEXT_BYTES);
+        let text = truncate_bytes(text, MAX_BOUNCE_TEXT_BYTES);
         let mut explanation = String::new();
         for line in text.lines() {
             let lower = line.trim().trim_matches(['-', '|', ' ']).to_lowercase();
@@ -2131,7 +2127,7 @@ fn find_diagnostic(line: &str) -> Option<String> {
             && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
             && bytes.get(i + 2).is_some_and(u8::is_ascii_digit)
         {
-            let cleaned = sanitize::clean_display_text(line, MAX_DIAGNOSTIC_CHARS);
+            let cleaned = clean_display_text(line, MAX_DIAGNOSTIC_CHARS);
             return (!cleaned.is_empty()).then_some(cleaned);
         }
     }
@@ -2506,7 +2502,7 @@ mod tests {
         );
         let name = &parsed.attachments[0].file_name;
         assert!(
-            name.len() <= sanitize::MAX_FILE_NAME_BYTES,
+            name.len() <= crate::text::MAX_FILE_NAME_BYTES,
             "{} bytes",
             name.len()
         );

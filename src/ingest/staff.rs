@@ -3,11 +3,12 @@
 //! classified so on arrival). The CLI (`foi triage`, `foi message classify`) and the
 //! dashboard both call these. Sees `store` and `deadlines` (an event's local date).
 
-use super::classify::{exemptions_in, Classification, Kind};
+use super::classify::{Classification, Kind};
 use super::pipeline::event_for;
 use crate::deadlines::Regimes;
 use crate::domain::CaseStatus;
 use crate::store::{NewEvent, Store};
+use crate::text::exemptions_in;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 

@@ -3,9 +3,9 @@
 
 use super::Nav;
 use crate::domain::Reference;
-use crate::ingest::sanitize::truncate_chars;
 use crate::ingest::staff;
 use crate::store::MessageRow;
+use crate::text::truncate_chars;
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::{html, invalid, WebError, WebResult, WebState};
 use askama::Template;

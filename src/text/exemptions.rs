@@ -1,0 +1,156 @@
+//! Exemptions cited as grounds for withholding: FOIA and FOISA sections, EIR regulations.
+
+/// Sections and regulations cited as grounds for withholding, normalised and in order of
+/// first mention: FOIA/FOISA sections 12, 14 and 21 to 44 as `s<n>`; EIR regulations 12
+/// and 13 as `reg<n>` plus their paragraphs (`reg12(4)(b)`).
+pub fn exemptions_in(text: &str) -> Vec<String> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut found: Vec<String> = Vec::new();
+    let mut push = |item: String| {
+        if !found.contains(&item) && found.len() < 50 {
+            found.push(item);
+        }
+    };
+    let mut i = 0usize;
+    while i < bytes.len() {
+        // (every form starts with an 's' or an 'r': the bytes before the next are skipped)
+        match memchr::memchr2(b's', b'r', &bytes[i..]) {
+            Some(skip) => i += skip,
+            None => break,
+        }
+        let at_word_start = i == 0 || bytes.get(i - 1).is_some_and(|b| !b.is_ascii_alphanumeric());
+        if !at_word_start {
+            i += 1;
+            continue;
+        }
+        let rest = lower.get(i..).unwrap_or("");
+        let (regulation, keyword_len, plural) = if rest.starts_with("sections") {
+            (false, 8, true)
+        } else if rest.starts_with("section") {
+            (false, 7, false)
+        } else if rest.starts_with("regulations") {
+            (true, 11, true)
+        } else if rest.starts_with("regulation") {
+            (true, 10, false)
+        } else if rest.starts_with("reg.") {
+            (true, 4, false)
+        } else if rest.starts_with("reg ") && rest.as_bytes().get(4).is_some_and(u8::is_ascii_digit)
+        {
+            (true, 3, false)
+        } else if rest.starts_with("ss.") && short_form_cites_section(rest.get(3..).unwrap_or("")) {
+            (false, 3, true)
+        } else if rest.starts_with("s.") && short_form_cites_section(rest.get(2..).unwrap_or("")) {
+            (false, 2, false)
+        } else if rest.starts_with('s') && rest.as_bytes().get(1).is_some_and(u8::is_ascii_digit) {
+            (false, 1, false)
+        } else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + keyword_len;
+        loop {
+            while bytes.get(j).is_some_and(|b| *b == b' ' || *b == b'.') {
+                j += 1;
+            }
+            let digits_start = j;
+            while bytes.get(j).is_some_and(u8::is_ascii_digit) && j - digits_start < 3 {
+                j += 1;
+            }
+            if j == digits_start {
+                break;
+            }
+            let Some(number) = lower
+                .get(digits_start..j)
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                break;
+            };
+            if bytes.get(j).is_some_and(u8::is_ascii_digit) {
+                break;
+            }
+            // Paragraphs: (4)(b) ...
+            let mut paragraphs = String::new();
+            let mut k = j;
+            while bytes.get(k) == Some(&b'(') && paragraphs.len() < 12 {
+                let close = lower.get(k..).and_then(|r| r.find(')')).map(|c| k + c);
+                match close {
+                    Some(end) if end - k <= 4 => {
+                        paragraphs.push_str(lower.get(k..=end).unwrap_or(""));
+                        k = end + 1;
+                    }
+                    _ => break,
+                }
+            }
+            j = k;
+            if regulation {
+                if number == 12 || number == 13 {
+                    push(format!("reg{number}{paragraphs}"));
+                }
+            } else if number == 12 || number == 14 || (21..=44).contains(&number) {
+                push(format!("s{number}"));
+            }
+            if !plural {
+                break;
+            }
+            // Lists: "sections 40, 41 and 43", "sections 40(2) & 43".
+            let list_rest = lower.get(j..).unwrap_or("");
+            let skip = [", and ", " and ", ", ", " & ", " or ", "/", ","]
+                .iter()
+                .find(|sep| list_rest.starts_with(**sep))
+                .map(|sep| sep.len());
+            match skip {
+                Some(len)
+                    if list_rest
+                        .as_bytes()
+                        .get(len)
+                        .is_some_and(u8::is_ascii_digit) =>
+                {
+                    j += len;
+                }
+                _ => break,
+            }
+        }
+        i = j.max(i + 1);
+    }
+    found
+}
+
+/// After `s.`: a number straight away (`s.40`), or after a space only with a paragraph
+/// (`s. 40(2)`), because `S. 26` is also how German writes "page 26".
+fn short_form_cites_section(after_dot: &str) -> bool {
+    let bytes = after_dot.as_bytes();
+    if bytes.first().is_some_and(u8::is_ascii_digit) {
+        return true;
+    }
+    let number = after_dot.trim_start_matches(' ');
+    let digits = number.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && number.as_bytes().get(digits) == Some(&b'(')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eir_exceptions_keep_their_paragraphs() {
+        assert_eq!(
+            exemptions_in("refused under Regulation 12(4)(b) and reg. 13; see also regulation 5"),
+            ["reg12(4)(b)", "reg13"]
+        );
+        assert_eq!(
+            exemptions_in("section 1(1)(a), section 10 and s.17"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            exemptions_in("it's 40 cameras, costs 12 pounds"),
+            Vec::<String>::new()
+        );
+        assert_eq!(exemptions_in("s21 and S.31(1)(a)"), ["s21", "s31"]);
+        assert_eq!(exemptions_in("s. 40(2) applies"), ["s40"]);
+        assert_eq!(
+            exemptions_in("siehe S. 26 des Berichts"),
+            Vec::<String>::new()
+        );
+    }
+}
