@@ -9,6 +9,7 @@ mod bodies;
 mod campaigns;
 mod cases;
 mod casework;
+mod display;
 mod journal;
 mod messages;
 mod outbox;
@@ -23,9 +24,10 @@ pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
 pub use casework::{CaseTimeline, ChaserRow, NewChaser, NewEvent, TimelineEvent, TimelineFilter};
+pub use display::MessageDisplay;
 pub use journal::SendJournal;
 pub use messages::{
-    AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment,
+    AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment, NewBlob,
 };
 pub use outbox::{
     Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, ProgressLog, SentRecord,
