@@ -149,7 +149,8 @@ fn short_form_cites_section(after_dot: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// The reading as it was before it was cut into keyword, number and list.
+    /// The reading as it was before it was cut into keyword, number and list, kept whole
+    /// (hence its length) as the oracle the property test below checks the new one against.
     fn exemptions_before(text: &str) -> Vec<String> {
         let lower = text.to_ascii_lowercase();
         let bytes = lower.as_bytes();
