@@ -15,7 +15,7 @@
 //!
 //! One package: this library and the thin `foi` binary (`main.rs`: parse the command
 //! line, start logging, call [`cli::run`]). Floors from the top; a module imports only
-//! modules on its own floor or below (one exception for now: see [`report`]), and no two
+//! modules on its own floor or below, and no two
 //! files import each other.
 //!
 //! ```text
@@ -25,7 +25,7 @@
 //! workers     sender/  ingest/            the outbox worker; reading replies
 //! reports     report/                     tallies and renderings, pure
 //! seams       store/  templates.rs  config/  standing/
-//! ground      domain/  deadlines/  net/  clock.rs  lock.rs
+//! ground      domain/  deadlines/  text/  net/  clock.rs  lock.rs
 //! ```
 //!
 //! - [`cli`]: one folder per noun, one file per verb; each verb a clap struct with an
@@ -40,13 +40,12 @@
 //!   report a campaign, compose and the MIME builder ...). Sees the workers and every floor
 //!   below; never `cli`, `web`, `scheduler`.
 //! - [`sender`] (claim, send the stored bytes, record; `SendError`) and [`ingest`] (keep,
-//!   parse, classify, match, record replies): the workers. They see `store`, `domain`,
+//!   parse, classify, match, record replies): the workers. They see `store`, `domain`, `text`,
 //!   `deadlines`, `net`, `clock`, `lock` and their own part of the settings
 //!   ([`config::SendSettings`], [`config::FetchSettings`]); not each other.
 //! - [`report`]: the tally of a campaign's rows and its renderings (text, CSV, JSON,
 //!   HTML + SVG, iCalendar). Pure: sees `domain`, `deadlines`, `standing`, `store`'s row
-//!   types and, for now, `ingest`'s pure text helpers (quote stripping, exemptions, HTML
-//!   escaping), which are moving to a pure `text` floor below it.
+//!   types and `text`.
 //! - [`store`]: the ONLY place with SQL; returns domain types and a typed error
 //!   ([`store::StoreError`]: `NotFound` or `Other`). Sees `domain` only. SQLite-only
 //!   machinery is named: `script.rs` (positional-binding scripts), `timelines.rs`
@@ -58,6 +57,9 @@
 //!   what is owed, the status an event sets). Pure: sees `domain` and `deadlines`.
 //! - [`domain`] (types and rules: body, campaign, case, event, ids, reference, token) and
 //!   [`deadlines`] (calendars, regimes, the clock, the send window): pure; they import
+//!   nothing of ours and no IO crate.
+//! - [`text`]: the text rules every layer shares (quote stripping, exemptions, HTML
+//!   sanitising and escaping, file names, display strings, truncation): pure; imports
 //!   nothing of ours and no IO crate.
 //! - [`net`]: TLS trust and the IMAP connection. [`clock`]: the only reader of the current
 //!   time. [`lock`]: the lock file that keeps one process sending and one reading mail.
@@ -82,4 +84,5 @@ pub mod sender;
 pub mod standing;
 pub mod store;
 pub mod templates;
+pub mod text;
 pub mod web;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use foi::ingest::classify::{classify, Classification, Kind};
 use foi::ingest::parse::{parse, Limits, ParsedMessage};
-use foi::ingest::sanitize::sanitize_file_name;
+use foi::text::sanitize_file_name;
 
 /// Failed recipients found among those the flufl.bounce tests name (28 of 30 when this was
 /// set: aol_01 names a bare local part, yale_01 a second domain only its directory knows).

@@ -7,7 +7,7 @@
 use foi::ingest::classify::classify;
 use foi::ingest::matcher::{keys_of, weigh, Found, Learnt, Match};
 use foi::ingest::parse::{parse, Limits};
-use foi::ingest::sanitize::MAX_FILE_NAME_BYTES;
+use foi::text::MAX_FILE_NAME_BYTES;
 use foi::store::{CaseHit, Evidence};
 use libfuzzer_sys::fuzz_target;
 

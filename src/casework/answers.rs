@@ -3,7 +3,7 @@
 //! replies' text, and confirming them.
 //!
 //! The library API the CLI, the report and the dashboard share. Sees `domain`, `store`,
-//! `templates` (the campaign file's name) and `ingest::classify::fresh_text` (the new part
+//! `templates` (the campaign file's name) and `text::fresh_text` (the new part
 //! of a reply, without the quoted request: our own request names the very keywords the
 //! rules look for). Time comes in as an argument.
 //!
@@ -521,7 +521,7 @@ pub async fn suggest(
             continue;
         }
         summary.messages += 1;
-        let fresh = crate::ingest::classify::fresh_text(&t.text);
+        let fresh = crate::text::fresh_text(&t.text);
         for (q, value, evidence) in qs.suggest_all(&fresh) {
             found.insert(
                 (t.case_id, q.key.clone()),

@@ -3,7 +3,7 @@
 //! raw email byte for byte, its attachments, and a timeline with the deadline explained).
 //!
 //! Sees `domain`, `deadlines`, `store`, `standing`, `chasers` (which chaser steps are
-//! reviews), `answers`, `ingest::sanitize` (attachment file names) and `clock`.
+//! reviews), `answers`, `text` (attachment file names) and `clock`.
 
 use crate::clock::Clock;
 use crate::deadlines::Regimes;
@@ -225,7 +225,7 @@ pub async fn write_evidence(
                 .with_context(|| format!("attachment {} is missing", a.id))?;
             // As `foi attachment save` does: the stored name is sanitised already, sanitise
             // again in case it came from elsewhere.
-            let base = crate::ingest::sanitize::sanitize_file_name(&row.file_name)
+            let base = crate::text::sanitize_file_name(&row.file_name)
                 .unwrap_or_else(|| format!("attachment-{}", row.id));
             let mut name = format!("{n:03}-{base}");
             if !used.insert(name.clone()) {

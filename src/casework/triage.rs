@@ -7,9 +7,10 @@
 use crate::deadlines::Regimes;
 use crate::domain::CaseStatus;
 use crate::domain::MessageId;
-use crate::ingest::classify::{exemptions_in, Classification, Kind};
+use crate::ingest::classify::{Classification, Kind};
 use crate::ingest::pipeline::event_for;
 use crate::store::{NewEvent, Store};
+use crate::text::exemptions_in;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 

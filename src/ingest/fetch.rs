@@ -213,97 +213,123 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
         .map_err(|e: ImapError| anyhow::anyhow!("{e}"))?;
     let _checkpoints = ctx.store.background_checkpoints();
     let mut sum = FetchSummary::default();
-    let fetch = ctx.settings;
     let source = format!("imap:{}@{}", settings.username, settings.host);
-    for folder in &fetch.folders {
-        let mailbox = session
-            .select(folder)
-            .await
-            .map_err(|e| imap_err(e, &format!("SELECT {folder}")))?;
-        // (without UIDVALIDITY, UIDs may not be trusted across sessions: the folder is read
-        // whole each time, and the content-addressed store keeps that free of duplicates)
-        let validity = mailbox.uid_validity.unwrap_or(0);
-        if mailbox.uid_validity.is_none() {
-            tracing::warn!("{folder}: the server gives no UIDVALIDITY; reading the whole folder");
-        }
-        let last = match ctx.store.folder_state(&source, folder).await? {
-            Some(_) if mailbox.uid_validity.is_none() => 0,
-            Some((v, last)) if v == validity => last,
-            Some(_) => {
-                tracing::warn!("{folder}: UIDVALIDITY changed; reading the folder again (no duplicates are stored)");
-                0
-            }
-            None => 0,
-        };
-        let mut remaining: std::collections::VecDeque<u32> = session
-            .uid_search(format!("UID {}:*", last.saturating_add(1)))
-            .await
-            .map_err(|e| imap_err(e, "UID SEARCH"))?
-            .into_iter()
-            .filter(|u| *u > last)
-            .collect::<std::collections::BTreeSet<u32>>()
-            .into_iter()
-            .collect();
-        let label = format!("imap:{folder}");
-        // Three batches at once: one is matched and recorded while the next is kept (its
-        // raw bytes written to a pack, synced and named in the database) and parsed, and
-        // the one after is fetched: the server, the disk and our CPU work together.
-        let mut stored = last;
-        let keep = |batch: Batch| {
-            let (store, limits, label, now) = (
-                ctx.store.clone(),
-                limits(ctx.settings),
-                label.clone(),
-                ctx.clock.now(),
-            );
-            tokio::spawn(async move {
-                let (chunk, emails) = batch;
-                let (uids, raws): (Vec<u32>, Vec<Vec<u8>>) = emails.into_iter().unzip();
-                // (an error stops the fetch before this batch is recorded)
-                let prepared = prepare_owned(store, limits, raws, label, now).await;
-                (chunk, uids, prepared)
-            })
-        };
-        let mut keeping = keep(next_batch(&mut session, &mut remaining, fetch.batch_size).await?);
-        let mut fetched = next_batch(&mut session, &mut remaining, fetch.batch_size).await?;
-        let mut recorded = std::collections::HashSet::new();
-        loop {
-            let (chunk, uids, prepared) = keeping
-                .await
-                .map_err(|e| anyhow::anyhow!("keeping fetched emails failed: {e}"))?;
-            let mut prepared = prepared?;
-            if chunk.is_empty() {
-                break;
-            }
-            keeping = keep(std::mem::take(&mut fetched));
-            prepared.recorded_meanwhile(&recorded);
-            let ids = prepared.ids();
-            let fetch_next = next_batch(&mut session, &mut remaining, fetch.batch_size);
-            let now = ctx.clock.now();
-            let record_current = finish_batch(ctx.store, ctx.settings, ctx.regimes, prepared, now);
-            let (next_fetched, ingested) = tokio::join!(fetch_next, record_current);
-            for r in &ingested? {
-                sum.add(r);
-            }
-            recorded = ids;
-            stored = uids.iter().copied().fold(stored, u32::max);
-            // Progress is saved after each batch: a fetch cut short re-reads at most two
-            // batches (kept ones are processed then; the content-addressed store keeps
-            // that free of duplicates). Synced before emails are moved away.
-            let moving = fetch.after == AfterFetch::Move;
-            ctx.store
-                .set_folder_state(&source, folder, validity, stored, moving)
-                .await?;
-            // (only the emails stored: `next_batch` made sure no other asked for exists)
-            after_batch(&mut session, fetch, &uids).await?;
-            fetched = next_fetched?;
-        }
-        ctx.store
-            .set_folder_state(&source, folder, validity, stored, false)
-            .await?;
+    for folder in &ctx.settings.folders {
+        fetch_folder(ctx, &mut session, &source, folder, &mut sum).await?;
     }
     let _ = session.logout().await;
     Ok(sum)
+}
+
+/// Ingest what `folder` holds after the last UID stored from it (all of it when its
+/// UIDVALIDITY changed or it has none), adding to `sum`, three batches at once.
+async fn fetch_folder(
+    ctx: &Ctx<'_>,
+    session: &mut crate::net::imap::ImapSession,
+    source: &str,
+    folder: &str,
+    sum: &mut FetchSummary,
+) -> anyhow::Result<()> {
+    let fetch = ctx.settings;
+    let (validity, last, mut remaining) = resume_point(ctx, session, source, folder).await?;
+    let label = format!("imap:{folder}");
+    // Three batches at once: one is matched and recorded while the next is kept (its
+    // raw bytes written to a pack, synced and named in the database) and parsed, and
+    // the one after is fetched: the server, the disk and our CPU work together.
+    let mut stored = last;
+    let keep = |batch: Batch| {
+        let (store, limits, label, now) = (
+            ctx.store.clone(),
+            limits(ctx.settings),
+            label.clone(),
+            ctx.clock.now(),
+        );
+        tokio::spawn(async move {
+            let (chunk, emails) = batch;
+            let (uids, raws): (Vec<u32>, Vec<Vec<u8>>) = emails.into_iter().unzip();
+            // (an error stops the fetch before this batch is recorded)
+            let prepared = prepare_owned(store, limits, raws, label, now).await;
+            (chunk, uids, prepared)
+        })
+    };
+    let mut keeping = keep(next_batch(session, &mut remaining, fetch.batch_size).await?);
+    let mut fetched = next_batch(session, &mut remaining, fetch.batch_size).await?;
+    let mut recorded = std::collections::HashSet::new();
+    loop {
+        let (chunk, uids, prepared) = keeping
+            .await
+            .map_err(|e| anyhow::anyhow!("keeping fetched emails failed: {e}"))?;
+        let mut prepared = prepared?;
+        if chunk.is_empty() {
+            break;
+        }
+        keeping = keep(std::mem::take(&mut fetched));
+        prepared.recorded_meanwhile(&recorded);
+        let ids = prepared.ids();
+        let fetch_next = next_batch(session, &mut remaining, fetch.batch_size);
+        let now = ctx.clock.now();
+        let record_current = finish_batch(ctx.store, ctx.settings, ctx.regimes, prepared, now);
+        let (next_fetched, ingested) = tokio::join!(fetch_next, record_current);
+        for r in &ingested? {
+            sum.add(r);
+        }
+        recorded = ids;
+        stored = uids.iter().copied().fold(stored, u32::max);
+        // Progress is saved after each batch: a fetch cut short re-reads at most two
+        // batches (kept ones are processed then; the content-addressed store keeps
+        // that free of duplicates). Synced before emails are moved away.
+        let moving = fetch.after == AfterFetch::Move;
+        ctx.store
+            .set_folder_state(source, folder, validity, stored, moving)
+            .await?;
+        // (only the emails stored: `next_batch` made sure no other asked for exists)
+        after_batch(session, fetch, &uids).await?;
+        fetched = next_fetched?;
+    }
+    ctx.store
+        .set_folder_state(source, folder, validity, stored, false)
+        .await?;
+    Ok(())
+}
+
+/// Selects `folder` and says where its fetch resumes: its UIDVALIDITY, the last UID stored
+/// from it (0 when its UIDVALIDITY changed or it has none: it is read whole) and the UIDs
+/// after that, in order.
+async fn resume_point(
+    ctx: &Ctx<'_>,
+    session: &mut crate::net::imap::ImapSession,
+    source: &str,
+    folder: &str,
+) -> anyhow::Result<(u32, u32, std::collections::VecDeque<u32>)> {
+    let mailbox = session
+        .select(folder)
+        .await
+        .map_err(|e| imap_err(e, &format!("SELECT {folder}")))?;
+    // (without UIDVALIDITY, UIDs may not be trusted across sessions: the folder is read
+    // whole each time, and the content-addressed store keeps that free of duplicates)
+    let validity = mailbox.uid_validity.unwrap_or(0);
+    if mailbox.uid_validity.is_none() {
+        tracing::warn!("{folder}: the server gives no UIDVALIDITY; reading the whole folder");
+    }
+    let last = match ctx.store.folder_state(source, folder).await? {
+        Some(_) if mailbox.uid_validity.is_none() => 0,
+        Some((v, last)) if v == validity => last,
+        Some(_) => {
+            tracing::warn!("{folder}: UIDVALIDITY changed; reading the folder again (no duplicates are stored)");
+            0
+        }
+        None => 0,
+    };
+    let remaining = session
+        .uid_search(format!("UID {}:*", last.saturating_add(1)))
+        .await
+        .map_err(|e| imap_err(e, "UID SEARCH"))?
+        .into_iter()
+        .filter(|u| *u > last)
+        .collect::<std::collections::BTreeSet<u32>>()
+        .into_iter()
+        .collect();
+    Ok((validity, last, remaining))
 }
 
 /// What the configuration asks done with a batch once it is stored: a keyword, or a

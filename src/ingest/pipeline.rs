@@ -9,8 +9,9 @@ use super::parse::{parse, Limits, ParsedMessage};
 use crate::config::FetchSettings;
 use crate::deadlines::Regimes;
 use crate::domain::CaseStatus;
-use crate::store::{IngestRecord, NewAttachment, Store};
+use crate::store::{IngestRecord, NewAttachment, NewBlob, Store};
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 
 /// What happened to one email.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +98,9 @@ struct Work {
     at: usize,
     id: i64,
     parsed: ParsedMessage,
+    /// The sanitised HTML body, taken out of `parsed` with its hash (it goes to the pack
+    /// with the attachments, for the case page).
+    html: Option<NewBlob>,
     class: Classification,
     matched: Option<Match>,
     found: Found,
@@ -106,12 +110,18 @@ struct Work {
 /// CPU-heavy part of ingestion (MIME, HTML to text, the phrase lists), with no IO.
 fn parse_all(emails: &[(usize, i64, &[u8])], limits: &Limits) -> Vec<Work> {
     let one = |(at, id, raw): &(usize, i64, &[u8])| {
-        let parsed = parse(raw, limits);
+        let mut parsed = parse(raw, limits);
         let class = classify(&parsed);
+        // (hashed here, on the parse threads: matching and recording never read it)
+        let html = parsed.html_body.take().map(|html| NewBlob {
+            sha256: crate::domain::to_hex(&Sha256::digest(html.as_bytes())),
+            bytes: html.into_bytes(),
+        });
         Work {
             at: *at,
             id: *id,
             parsed,
+            html,
             class,
             matched: None,
             found: Found::default(),
@@ -314,7 +324,8 @@ pub(crate) async fn finish_batch(
         // (the parsed email is moved into its record: its texts and attachments are not
         // copied)
         let parsed = std::mem::take(&mut w.parsed);
-        let record = build_record(regimes, w.id, parsed, &w.class, matched, &w.found, now);
+        let mut record = build_record(regimes, w.id, parsed, &w.class, matched, &w.found, now);
+        record.html_body = w.html.take();
         done[w.at] = Some(if record.links.is_empty() {
             Ingested::Triage {
                 id: w.id,
@@ -356,8 +367,6 @@ fn build_record(
             .join(", "),
         // A Date header in the future is not believed.
         date: parsed.date.filter(|d| *d <= now),
-        // (the HTML is not kept: a page that shows it renders it from the raw email, with
-        // the sanitiser of the day)
         text_body: parsed.text_body,
         problem: parsed.problem.as_ref().map(|p| p.to_string()),
         classification: class.kind.as_str().to_string(),

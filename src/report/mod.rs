@@ -534,10 +534,7 @@ pub fn tally(input: &Input) -> anyhow::Result<Report> {
     for r in input.refusals {
         let found = exemptions.entry(r.case_id).or_default();
         // The reply's own words only: a quoted request must not count as a citation.
-        let reply = r
-            .reply_text
-            .as_deref()
-            .map(crate::ingest::classify::fresh_text);
+        let reply = r.reply_text.as_deref().map(crate::text::fresh_text);
         for text in [r.note.as_deref(), reply.as_deref()].into_iter().flatten() {
             for x in exemptions_cited(text) {
                 if !found.contains(&x) {
@@ -644,7 +641,7 @@ fn exemption_order(label: &str) -> (u8, u32, String) {
 /// order of first mention: FOIA/FOISA sections 12, 14 and 21 to 44, written `section 43`,
 /// `sections 40 and 41`, `s.31(1)(a)`, `s 40(2)`, `s43` or `S. 40(2)`; EIR regulations 12
 /// and 13 with their paragraphs. Subsections are dropped from sections (`s.31(1)(a)` is
-/// section 31). The recognition is the classifier's ([`crate::ingest::classify::exemptions_in`]),
+/// section 31). The recognition is the classifier's ([`crate::text::exemptions_in`]),
 /// which this extends to staff shorthand such as `s 40(2)` (a space after a bare `s`).
 pub fn exemptions_cited(text: &str) -> Vec<String> {
     // `s 40` -> `s40`: the classifier reads `s<digits>`, but not a bare `s` and a space.
@@ -669,7 +666,7 @@ pub fn exemptions_cited(text: &str) -> Vec<String> {
         }
         prev = Some(c);
     }
-    crate::ingest::classify::exemptions_in(&norm)
+    crate::text::exemptions_in(&norm)
         .into_iter()
         .map(|x| {
             if let Some(n) = x.strip_prefix("reg") {
@@ -692,9 +689,9 @@ pub fn escape(s: &str) -> String {
             .chars()
             .map(|c| if forbidden(c) { '\u{fffd}' } else { c })
             .collect();
-        crate::ingest::sanitize::escape_html(&clean)
+        crate::text::escape_html(&clean)
     } else {
-        crate::ingest::sanitize::escape_html(s)
+        crate::text::escape_html(s)
     }
 }
 

@@ -20,6 +20,10 @@ pub struct IngestRecord {
     pub to_addr: String,
     pub date: Option<DateTime<Utc>>,
     pub text_body: String,
+    /// The HTML body as parsing sanitised it, kept for the case page (which sanitises it
+    /// again when it shows it) as a blob beside the raw email: a page never parses the
+    /// raw email. Its bytes are taken by [`Store::apply_ingest`] for the pack writer.
+    pub html_body: Option<NewBlob>,
     pub problem: Option<String>,
     pub classification: String,
     pub reason: String,
@@ -100,6 +104,13 @@ fn hit(r: &sqlx::sqlite::SqliteRow) -> anyhow::Result<(usize, CaseHit)> {
             regime: r.try_get(4)?,
         },
     ))
+}
+
+/// Bytes to keep as a blob, with their SHA-256 (hex), hashed by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBlob {
+    pub sha256: String,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -229,8 +240,9 @@ impl Store {
             .collect()
     }
 
-    /// Write what ingestion found, in one transaction. The attachments' bytes are moved
-    /// to the pack writer, not copied (an email may carry tens of megabytes of them).
+    /// Write what ingestion found, in one transaction. The attachments' bytes and the HTML
+    /// bodies are moved to the pack writer, not copied (an email may carry tens of
+    /// megabytes of them).
     pub async fn apply_ingest(
         &self,
         mut records: Vec<IngestRecord>,
@@ -241,8 +253,11 @@ impl Store {
         }
         let (blobs, mut shas): (Vec<Vec<u8>>, Vec<String>) = records
             .iter_mut()
-            .flat_map(|r| r.attachments.iter_mut())
-            .map(|a| (std::mem::take(&mut a.bytes), a.sha256.clone()))
+            .flat_map(|r| {
+                let attachments = r.attachments.iter_mut().map(|a| (&mut a.bytes, &a.sha256));
+                attachments.chain(r.html_body.iter_mut().map(|h| (&mut h.bytes, &h.sha256)))
+            })
+            .map(|(bytes, sha)| (std::mem::take(bytes), sha.clone()))
             .unzip();
         let blobs = std::sync::Arc::new(blobs);
         let picks = self.new_blobs(&shas).await?;
@@ -253,8 +268,10 @@ impl Store {
         packed.statements(&mut s);
         let mut shas = shas.as_slice();
         for r in &records {
-            let (mine, rest) = shas.split_at(r.attachments.len());
-            ingest_statements(&mut s, r, mine, now, &now_p);
+            // (the attachments' hashes, then the HTML's, which its record still holds)
+            let (mine, rest) =
+                shas.split_at(r.attachments.len() + usize::from(r.html_body.is_some()));
+            ingest_statements(&mut s, r, &mine[..r.attachments.len()], now, &now_p);
             shas = rest;
         }
         let _turn = self.write_turn().await;
@@ -332,8 +349,8 @@ fn attachment_row(a: &sqlx::sqlite::SqliteRow) -> anyhow::Result<AttachmentRow> 
 }
 
 /// The columns [`Store::blob_bytes`] reads, from `blobs b`.
-const BLOB_COLUMNS: &str = "b.sha256 AS blob_sha256, b.size AS blob_size, b.data AS blob_data, \
-                            b.pack AS blob_pack, b.pack_offset AS blob_offset";
+pub(super) const BLOB_COLUMNS: &str = "b.sha256 AS blob_sha256, b.size AS blob_size, \
+     b.data AS blob_data, b.pack AS blob_pack, b.pack_offset AS blob_offset";
 
 /// Blobs just written to a pack, to be named in the database (see
 /// [`Store::keep_inbound`] and [`Store::apply_ingest`]).
@@ -392,7 +409,7 @@ fn ingest_statements<'a>(
         let at = s.param(r.date.map(time_text));
         let sql = format!(
             "UPDATE messages SET message_id = {}, subject = {}, from_addr = {}, to_addr = {}, at = COALESCE({at}, at),
-                    text_body = {}, problem = {}, classification = {}, classified_by = 'auto',
+                    text_body = {}, html_sha256 = {}, display_made = 1, problem = {}, classification = {}, classified_by = 'auto',
                     reason = {}, body_reference = {}, triage = {}
              WHERE id = {id};
              DELETE FROM attachments WHERE message_id = {id};\n",
@@ -401,6 +418,7 @@ fn ingest_statements<'a>(
             s.param(&r.from_addr),
             s.param(&r.to_addr),
             s.param(&r.text_body),
+            s.param(r.html_body.as_ref().map(|h| &h.sha256)),
             s.param(r.problem.as_ref()),
             s.param(&r.classification),
             s.param(reason),
@@ -681,7 +699,10 @@ impl Store {
     }
 
     /// The bytes of a blob read with [`BLOB_COLUMNS`]: in the row, or in its pack.
-    async fn blob_bytes(&self, row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Vec<u8>> {
+    pub(super) async fn blob_bytes(
+        &self,
+        row: &sqlx::sqlite::SqliteRow,
+    ) -> anyhow::Result<Vec<u8>> {
         let pack: Option<String> = row.try_get("blob_pack")?;
         let Some(pack) = pack else {
             return Ok(row.try_get("blob_data")?);

@@ -18,6 +18,7 @@ mod bodies;
 mod campaigns;
 mod cases;
 mod casework;
+mod display;
 mod error;
 mod folders;
 mod ids;
@@ -37,10 +38,11 @@ pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
 pub use casework::{ChaserRow, NewChaser, NewEvent};
+pub use display::MessageDisplay;
 pub use error::{Result, StoreError};
 pub use journal::SendJournal;
 pub use messages::{
-    AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment,
+    AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment, NewBlob,
 };
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use progress::ProgressLog;

@@ -12,7 +12,7 @@
 //!
 //! Every response carries a strict Content-Security-Policy (no script at all, styles and
 //! images from this site only), `X-Frame-Options: DENY`, `nosniff` and `no-referrer`.
-//! Email content is hostile: HTML bodies are shown only after `ingest::sanitize`, and
+//! Email content is hostile: HTML bodies are shown only as `text::sanitize_html` made them, and
 //! attachments are served as downloads.
 //!
 //! Sees everything of ours but `cli`; nothing imports it but `cli`.

@@ -455,6 +455,92 @@ async fn hostile_html_in_a_reply_comes_out_inert() {
     assert_eq!(page.header("x-content-type-options"), "nosniff");
 }
 
+/// The thread of a case page (its emails, up to the events).
+fn thread(page: &Got) -> &str {
+    let start = page.body.find("<h2>Thread</h2>").expect("a thread");
+    let end = page.body.find("<h2>Events</h2>").expect("events");
+    &page.body[start..end]
+}
+
+/// A SQL statement on the working folder's database, as a test's own hand.
+async fn sql(w: &crate::support::Workdir, statement: &'static str) {
+    use sqlx::Connection;
+    let config = foi::config::Config::load(&w.config()).unwrap();
+    let url = format!("sqlite://{}", config.database_path().display());
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query(statement).execute(&mut db).await.unwrap();
+}
+
+/// After this no raw email can be read: those we received are said to be in a pack that
+/// is not there, those we sent (kept in the database) are emptied. Other blobs (the HTML
+/// kept of a reply, attachments) stay readable.
+async fn lose_raw_emails(w: &crate::support::Workdir) {
+    sql(
+        w,
+        "UPDATE blobs SET pack = CASE WHEN pack IS NULL THEN NULL ELSE 'deadbeef.pack' END,
+                          data = CASE WHEN pack IS NULL THEN x'' ELSE data END
+         WHERE sha256 IN (SELECT raw_sha256 FROM messages)",
+    )
+    .await;
+}
+
+/// The case page of POL-0001 shows the hostile reply's HTML as it did when it parsed the
+/// raw email on every view (the parser's sanitised HTML, sanitised again and cut at
+/// 512 KiB), and the text of the request we sent.
+fn shows_the_thread_as_before(page: &Got) {
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let parsed = foi::ingest::parse::parse(
+        HOSTILE_REPLY.as_bytes(),
+        &foi::ingest::parse::Limits::default(),
+    );
+    let html = foi::text::sanitize_html(&parsed.html_body.expect("an HTML body"), 512 * 1024);
+    let shown = format!("<div class=\"html-body\">{html}</div>");
+    assert!(thread(page).contains(&shown), "{}", thread(page));
+    assert!(
+        thread(page).contains("request for information under the Freedom of Information"),
+        "{}",
+        thread(page)
+    );
+}
+
+/// The case page shows a reply's HTML from what ingestion kept: with the reply's raw email
+/// unreadable, the page shows the same HTML as when it parsed the raw email on every view.
+#[tokio::test]
+async fn a_reply_is_shown_from_what_ingestion_kept_not_from_its_raw_email() {
+    let w = seeded();
+    // The reply's raw email cannot be read (the request we sent can, and is read once).
+    sql(
+        &w,
+        "UPDATE blobs SET pack = 'deadbeef.pack'
+         WHERE sha256 IN (SELECT raw_sha256 FROM messages WHERE direction = 'inbound')",
+    )
+    .await;
+    let mut c = Client::signed_in(app(&w, WEB_NOW).await, "sam").await;
+    shows_the_thread_as_before(&c.get("/cases/POL-0001").await);
+}
+
+/// An email stored before the HTML was kept (and an email we sent, whose text is not kept)
+/// is read from its raw email on its first view, once: after that the page is the same
+/// with every raw email unreadable.
+#[tokio::test]
+async fn an_email_stored_before_is_read_once_on_its_first_view() {
+    let w = seeded();
+    // As migration 0012 leaves the emails stored before it.
+    sql(
+        &w,
+        "UPDATE messages SET html_sha256 = NULL, display_text = NULL, display_made = 0",
+    )
+    .await;
+    let mut c = Client::signed_in(app(&w, WEB_NOW).await, "sam").await;
+    let first = c.get("/cases/POL-0001").await;
+    shows_the_thread_as_before(&first);
+
+    lose_raw_emails(&w).await;
+    let again = c.get("/cases/POL-0001").await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(thread(&again), thread(&first));
+}
+
 #[tokio::test]
 async fn attachments_are_downloads_with_safe_names_and_types() {
     let w = seeded();

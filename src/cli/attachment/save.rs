@@ -22,7 +22,7 @@ impl SaveCommand {
             .await?
             .with_context(|| format!("no attachment {id}"))?;
         // The stored name is sanitised already; sanitise again in case it came from elsewhere.
-        let name = crate::ingest::sanitize::sanitize_file_name(&a.file_name)
+        let name = crate::text::sanitize_file_name(&a.file_name)
             .unwrap_or_else(|| format!("attachment-{}", a.id));
         let path = self.out.unwrap_or_else(|| PathBuf::from(name));
         if path.exists() {

@@ -7,9 +7,9 @@ use crate::casework::answers::{campaign_questions, case_answers, CaseAnswers};
 use crate::deadlines::{ClockState, Ending};
 use crate::domain::{Case, CaseStatus, Question, QuestionType, Reference};
 use crate::ingest::classify::Kind;
-use crate::ingest::sanitize::{sanitize_file_name, sanitize_html};
 use crate::standing::{self, standing, Standing};
-use crate::store::{EventRow, MessageRow, StoreError};
+use crate::store::{EventRow, MessageDisplay, MessageRow, StoreError};
+use crate::text::{sanitize_file_name, sanitize_html};
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::error::{html, invalid, WebError, WebResult};
 use crate::web::extract::CaseRef;
@@ -183,34 +183,14 @@ pub async fn page(
     let case = load_case(&state, &reference).await?;
     let mut mails = Vec::new();
     for m in state.store.case_messages(case.id).await? {
-        // The HTML of a reply is rendered from its raw email (only its text is stored),
-        // with today's sanitiser; what we sent is kept raw only, and its text comes from
-        // parsing it too.
-        // (parsed with the configured bounds, off the server's thread: a reply may be
-        // tens of megabytes)
-        let parsed = match state.store.blob(&m.raw_sha256).await? {
-            Some(raw) => {
-                let limits = crate::ingest::pipeline::limits(&state.settings.fetch);
-                let parsing =
-                    tokio::task::spawn_blocking(move || crate::ingest::parse::parse(&raw, &limits));
-                Some(
-                    parsing
-                        .await
-                        .map_err(|e| anyhow::anyhow!("parsing an email failed: {e}"))?,
-                )
-            }
-            None => None,
-        };
-        let html = parsed
-            .as_ref()
-            .and_then(|p| p.html_body.as_deref())
+        // The HTML kept of a reply is sanitised again, with today's sanitiser.
+        let display = display_of(&state, &m).await?;
+        let html = display
+            .html
+            .as_deref()
             .filter(|h| !h.trim().is_empty())
             .map(|h| sanitize_html(h, MAX_HTML_BYTES));
-        let text = match (&m.text_body, parsed) {
-            (Some(t), _) => t.clone(),
-            (None, Some(p)) => p.text_body,
-            (None, None) => String::new(),
-        };
+        let text = m.text_body.clone().or(display.text).unwrap_or_default();
         mails.push(Mail {
             outbound: m.direction == "outbound",
             text,
@@ -250,6 +230,37 @@ pub async fn page(
         notice: notice(&d.ok),
         case,
     })
+}
+
+/// What the page shows of a message besides its stored text: kept at ingestion, or made
+/// once from its raw email (an email we sent, or one stored before the HTML was kept).
+/// One email is made at a time in this process, so that many views at once parse it once
+/// and hold one parsed email, not one each.
+async fn display_of(state: &WebState, m: &MessageRow) -> anyhow::Result<MessageDisplay> {
+    static MAKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    if let Some(kept) = state.store.message_display(m.id).await? {
+        return Ok(kept);
+    }
+    let _one = MAKING.lock().await;
+    // (another view may have made it meanwhile)
+    if let Some(kept) = state.store.message_display(m.id).await? {
+        return Ok(kept);
+    }
+    let Some(raw) = state.store.blob(&m.raw_sha256).await? else {
+        return Ok(MessageDisplay::default());
+    };
+    // (parsed with the configured bounds, off the server's thread: a reply may be tens of
+    // megabytes)
+    let limits = crate::ingest::pipeline::limits(&state.settings.fetch);
+    let parsed = tokio::task::spawn_blocking(move || crate::ingest::parse::parse(&raw, &limits))
+        .await
+        .map_err(|e| anyhow::anyhow!("parsing an email failed: {e}"))?;
+    let display = MessageDisplay {
+        html: parsed.html_body,
+        text: m.text_body.is_none().then_some(parsed.text_body),
+    };
+    state.store.keep_message_display(m.id, &display).await?;
+    Ok(display)
 }
 
 /// A refused change says why; a store failure is the server's.

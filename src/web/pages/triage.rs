@@ -4,8 +4,8 @@
 use super::Nav;
 use crate::casework::triage;
 use crate::domain::Reference;
-use crate::ingest::sanitize::truncate_chars;
 use crate::store::MessageRow;
+use crate::text::truncate_chars;
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::error::{html, invalid, WebError, WebResult};
 use crate::web::state::WebState;
