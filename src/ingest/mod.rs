@@ -14,6 +14,7 @@
 
 pub mod classify;
 pub mod fetch;
+pub mod formats;
 pub mod idle;
 pub mod matcher;
 pub mod parse;
