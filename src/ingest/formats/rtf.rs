@@ -150,28 +150,38 @@ struct State {
     encoding: &'static Encoding,
 }
 
-/// Text accumulated in one output, bytes held until their encoding is known.
-#[derive(Default)]
+/// Text accumulated in one output, bytes held until their encoding is known; never more
+/// than `max` bytes of text.
 struct Sink {
     out: String,
     bytes: Vec<u8>,
     encoding: Option<&'static Encoding>,
+    max: usize,
 }
 
 impl Sink {
-    fn byte(&mut self, byte: u8, encoding: &'static Encoding, max: usize) {
+    fn new(max: usize) -> Self {
+        Self {
+            out: String::new(),
+            bytes: Vec::new(),
+            encoding: None,
+            max,
+        }
+    }
+
+    fn byte(&mut self, byte: u8, encoding: &'static Encoding) {
         if self.encoding != Some(encoding) {
             self.flush();
             self.encoding = Some(encoding);
         }
-        if self.out.len() + self.bytes.len() < max {
+        if self.out.len() + self.bytes.len() < self.max {
             self.bytes.push(byte);
         }
     }
 
-    fn text(&mut self, text: &str, max: usize) {
+    fn text(&mut self, text: &str) {
         self.flush();
-        if self.out.len() + text.len() <= max {
+        if self.out.len() + text.len() <= self.max {
             self.out.push_str(text);
         }
     }
@@ -180,6 +190,14 @@ impl Sink {
         if let Some(encoding) = self.encoding {
             let (text, _) = encoding.decode_without_bom_handling(&self.bytes);
             self.out.push_str(&text);
+            // A byte can decode to up to three bytes of UTF-8: cut back to the bound.
+            if self.out.len() > self.max {
+                let mut cut = self.max;
+                while !self.out.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                self.out.truncate(cut);
+            }
         }
         self.bytes.clear();
     }
@@ -188,8 +206,8 @@ impl Sink {
 /// Reads RTF as text, at most `max_bytes` of text (and of HTML). Never fails: what is not
 /// RTF comes out as the characters it is.
 pub fn to_text(rtf: &[u8], max_bytes: usize) -> RtfText {
-    let mut text = Sink::default();
-    let mut html = Sink::default();
+    let mut text = Sink::new(max_bytes);
+    let mut html = Sink::new(max_bytes);
     let mut from_html = false;
     let mut stack: Vec<State> = Vec::new();
     let mut state = State {
@@ -217,10 +235,10 @@ pub fn to_text(rtf: &[u8], max_bytes: usize) -> RtfText {
                 skip_after_unicode -= 1;
             } else if !state.skip {
                 if !state.htmltag {
-                    text.byte(b, state.encoding, max_bytes);
+                    text.byte(b, state.encoding);
                 }
                 if from_html && !state.htmlrtf {
-                    html.byte(b, state.encoding, max_bytes);
+                    html.byte(b, state.encoding);
                 }
             }
         }};
@@ -230,10 +248,10 @@ pub fn to_text(rtf: &[u8], max_bytes: usize) -> RtfText {
             let t: &str = $t;
             if !state.skip {
                 if !state.htmltag {
-                    text.text(t, max_bytes);
+                    text.text(t);
                 }
                 if from_html && !state.htmlrtf {
-                    html.text(t, max_bytes);
+                    html.text(t);
                 }
             }
         }};
@@ -458,5 +476,9 @@ mod tests {
     fn output_is_bounded() {
         let rtf = "{\\rtf1 ".to_string() + &"word ".repeat(1000) + "}";
         assert!(to_text(rtf.as_bytes(), 100).text.len() <= 100);
+        // Bytes that decode to three bytes of UTF-8 each.
+        let rtf = "{\\rtf1 ".to_string() + &"\\'80".repeat(1000) + "}";
+        let text = to_text(rtf.as_bytes(), 100).text;
+        assert!(text.len() <= 100 && text.starts_with('€'), "{text}");
     }
 }
