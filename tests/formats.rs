@@ -24,21 +24,14 @@ fn tool(name: &str, package: &str) -> PathBuf {
     panic!("`{name}` is not installed: install Debian's {package} package (apt-get install {package}), as scripts/test.sh does");
 }
 
+#[path = "support/corpus.rs"]
+mod corpus_support;
+use corpus_support::expected_bounce_recipients;
+
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("FOI_CORPUS_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-    };
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "corpus part skipped: no corpus at {} (it is optional and lives outside the \
-             repository; set FOI_CORPUS_DIR to run it)",
-            dir.display()
-        );
-        None
-    }
+    corpus_support::corpus_dir()
+        .map_err(|why| eprintln!("{why}"))
+        .ok()
 }
 
 /// Expected attachment counts from the corpus manifest, by path; rows where the source
@@ -586,21 +579,6 @@ fn corpus_charsets() {
         charset::decode_encoded_words(&value),
         "日本語メールテスト (testing Japanese emails)"
     );
-}
-
-/// Recipients a flufl.bounce row of the manifest expects (`detector -> a@x, b@y; ...`).
-fn expected_bounce_recipients(facts: &str) -> Vec<String> {
-    let Some((_, after)) = facts.split_once("-> ") else {
-        return Vec::new();
-    };
-    after
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .split([',', ' '])
-        .map(|a| a.trim().to_ascii_lowercase())
-        .filter(|a| a.contains('@'))
-        .collect()
 }
 
 /// The corpus's bounces in a vendor's words are recognised with the recipients their

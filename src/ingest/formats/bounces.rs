@@ -958,22 +958,38 @@ mod tests {
     #[test]
     fn bounces_written_by_postfix_and_exim() {
         let read = |name: &str| {
-            let path = format!("{}/tests/fixtures/mail/bounces/{name}", env!("CARGO_MANIFEST_DIR"));
+            let path = format!(
+                "{}/tests/fixtures/mail/bounces/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            );
             let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
             let parsed = crate::ingest::parse::parse(&raw, &Default::default());
             let from = parsed.from.as_ref().map(|m| m.address.clone());
-            recognise(from.as_deref(), parsed.subject.as_deref(), &parsed.text_body)
-                .unwrap_or_else(|| panic!("{name}: not recognised"))
+            recognise(
+                from.as_deref(),
+                parsed.subject.as_deref(),
+                &parsed.text_body,
+            )
+            .unwrap_or_else(|| panic!("{name}: not recognised"))
         };
 
         let postfix = read("postfix-real-dsn.eml");
-        assert_eq!((postfix.vendor, postfix.severity), (Vendor::Postfix, Severity::Permanent));
+        assert_eq!(
+            (postfix.vendor, postfix.severity),
+            (Vendor::Postfix, Severity::Permanent)
+        );
         assert_eq!(postfix.recipients.len(), 1);
         assert_eq!(postfix.recipients[0].address, "records@nouser.example");
-        assert_eq!(postfix.recipients[0].diagnostic.as_deref(), Some("mailbox unavailable"));
+        assert_eq!(
+            postfix.recipients[0].diagnostic.as_deref(),
+            Some("mailbox unavailable")
+        );
 
         let exim = read("exim-real-failed.eml");
-        assert_eq!((exim.vendor, exim.severity), (Vendor::Exim, Severity::Permanent));
+        assert_eq!(
+            (exim.vendor, exim.severity),
+            (Vendor::Exim, Severity::Permanent)
+        );
         let got: Vec<(&str, Option<&str>)> = exim
             .recipients
             .iter()
@@ -981,13 +997,26 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [("records@reject.example", Some("5.1.1")), ("foi@trust.example", None)]
+            [
+                ("records@reject.example", Some("5.1.1")),
+                ("foi@trust.example", None)
+            ]
         );
-        assert!(exim.recipients[0].diagnostic.as_deref().unwrap().contains("no such user"));
-        assert_eq!(exim.recipients[1].diagnostic.as_deref(), Some("Unrouteable address"));
+        assert!(exim.recipients[0]
+            .diagnostic
+            .as_deref()
+            .unwrap()
+            .contains("no such user"));
+        assert_eq!(
+            exim.recipients[1].diagnostic.as_deref(),
+            Some("Unrouteable address")
+        );
 
         let delay = read("exim-real-delay.eml");
-        assert_eq!((delay.vendor, delay.severity), (Vendor::Exim, Severity::Delay));
+        assert_eq!(
+            (delay.vendor, delay.severity),
+            (Vendor::Exim, Severity::Delay)
+        );
         assert_eq!(delay.recipients.len(), 1);
         assert_eq!(delay.recipients[0].address, "records@tempfail.example");
         assert_eq!(delay.recipients[0].status.as_deref(), Some("4.2.0"));
