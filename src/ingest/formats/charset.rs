@@ -137,7 +137,7 @@ fn is_7bit_label(encoding: &'static Encoding, label: Option<&str>) -> bool {
 }
 
 /// The likeliest encoding of unlabelled bytes: UTF-8 when they are valid UTF-8, else
-/// chardetng's guess over the first [`GUESS_SAMPLE_BYTES`].
+/// chardetng's guess over the first 64 KiB.
 pub fn guess(bytes: &[u8]) -> &'static Encoding {
     // ISO-2022-JP is 7-bit, so valid UTF-8 too: its escape sequences tell it apart.
     if std::str::from_utf8(bytes).is_ok() && !(bytes.is_ascii() && bytes.contains(&0x1b)) {

@@ -11,6 +11,29 @@
 //! This module is pure: it must not import `store`, `sender`, any IO or network crate, or
 //! read the clock. Names it returns are as the sender declared them: callers sanitise
 //! them (`sanitize::sanitize_file_name`) before they touch a disk or a page.
+//!
+//! # How parse and classify call them
+//! Parse owns the calls; classify only ever sees their results:
+//! 1. Charsets, per text part: when mail-parser does not know the part's charset, or the
+//!    part has none and is not UTF-8, or says us-ascii and has 8-bit bytes, decode the
+//!    part's transfer-decoded bytes with [`charset::decode`] (a guess is noted). Header
+//!    values with encoded words that came out with U+FFFD are decoded again from the raw
+//!    header with [`charset::decode_encoded_words`]. All stored text goes through
+//!    [`charset::normalize_line_ends`].
+//! 2. uuencode, per text body and per `x-uuencode` part: when [`uuencode::has_block`],
+//!    [`uuencode::extract`]; the returned text replaces the body (classification then
+//!    never reads a payload), the files become attachments, the damage becomes notes.
+//! 3. TNEF, per `application/ms-tnef` or `winmail.dat` part (or bytes that start with
+//!    [`tnef::SIGNATURE`]): [`tnef::read`]; its attachments (and those of embedded
+//!    messages) become attachments of the reply, the `winmail.dat` is kept too; its body
+//!    text (or its HTML, sanitised and rendered as text) becomes the text body when the
+//!    email's own is empty; damage becomes notes.
+//! 4. Bounces, only past the cheap gate parse already has (a mail-system sender, a bounce
+//!    subject, `X-Failed-Recipients`): [`bounces::recognise`] on the text body, before
+//!    the generic reader; its recipients become the report's (`action` `delayed` for a
+//!    [`bounces::Severity::Delay`], which is `warning_only`), its quoted Message-ID and
+//!    subject the original's, and its quoted senders are where the matcher looks for
+//!    the reply token.
 
 pub mod bounces;
 pub mod charset;
