@@ -364,6 +364,11 @@ pub fn to_text(rtf: &[u8], max_bytes: usize) -> RtfText {
                                 }
                             }
                         }
+                        // `\binN`: N raw bytes follow, which may hold braces.
+                        "bin" => {
+                            let n = usize::try_from(param.unwrap_or(0)).unwrap_or(0);
+                            i = i.saturating_add(n).min(rtf.len());
+                        }
                         "plain" => {}
                         w if SKIPPED_DESTINATIONS.contains(&w) => state.skip = true,
                         _ if was_starred => state.skip = true,
@@ -455,7 +460,7 @@ mod tests {
 
     #[test]
     fn text_charsets_unicode_and_skipped_destinations() {
-        let rtf = br"{\rtf1\ansi\ansicpg1252{\fonttbl{\f0 Arial;}{\f1\fcharset204 Times;}}{\*\generator x;}{\info{\title T}}Caf\'e9 \f1\'cf\'f0\'e8\f0\par \uc1\u8364?5 \{x\}\tab y}";
+        let rtf = br"{\rtf1\ansi\ansicpg1252{\fonttbl{\f0 Arial;}{\f1\fcharset204 Times;}}{\*\generator x;}{\info{\title T}}Caf\'e9 \f1\'cf\'f0\'e8\f0\par \uc1\u8364?5 \{x\}{\pict\bin3 }{}}\tab y}";
         let out = to_text(rtf, 1000);
         assert_eq!(out.text, "Café При\n€5 {x}\ty");
         assert_eq!(out.html, None);
