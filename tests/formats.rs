@@ -295,8 +295,8 @@ fn tnef_corpus_details() {
     assert!(names(&rich).contains(&"kitten-playing-with-a-christmas-tree.jpg".into()));
 }
 
-/// Files of many sizes, encoded by `uuencode`, found in prose and decoded as `uudecode`
-/// decodes them; then damaged as mail systems damage them.
+/// Files of many sizes, encoded by `uuencode` (and `uuencode -m`), found in prose and
+/// decoded as `uudecode` decodes them; then damaged as mail systems damage them.
 #[test]
 fn uuencode_agrees_with_uudecode() {
     let uuencode_tool = tool("uuencode", "sharutils");
@@ -332,6 +332,26 @@ fn uuencode_agrees_with_uudecode() {
             out.text,
             "Dear requester,\r\n\r\nThe answer is attached.\r\n\r\n\r\nRegards\r\n"
         );
+
+        // `uuencode -m` writes base64 between `begin-base64` and `====`.
+        let base64 = run(Command::new(&uuencode_tool)
+            .arg("-m")
+            .arg(&input)
+            .arg(&name))
+        .stdout;
+        let base64 = String::from_utf8(base64).unwrap();
+        run(Command::new(&uudecode_tool)
+            .arg("-o")
+            .arg(&decoded_path)
+            .arg(write(&scratch, "encoded.b64", &base64)));
+        let out = uuencode::extract(&format!("See below.\n{base64}Bye\n"), &Bounds::default());
+        assert_eq!(
+            out.files[0].bytes,
+            std::fs::read(&decoded_path).unwrap(),
+            "size {size}, -m"
+        );
+        assert_eq!(out.files[0].bytes, original);
+        assert_eq!(out.text, "See below.\nBye\n");
 
         // Trailing spaces stripped by a mail system, and the `end` line lost.
         let damaged: String = encoded

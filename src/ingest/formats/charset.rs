@@ -253,7 +253,7 @@ fn encoded_word(s: &str) -> Option<(&'static Encoding, Vec<u8>, usize)> {
 }
 
 /// Base64 with or without padding; `None` on a character outside the alphabet.
-fn base64(text: &str) -> Option<Vec<u8>> {
+pub(super) fn base64(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let mut acc = 0u32;
     let mut bits = 0u32;

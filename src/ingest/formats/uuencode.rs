@@ -43,20 +43,39 @@ pub fn extract(text: &str, bounds: &Bounds) -> Extracted {
         let bare = line.trim_end_matches(['\n', '\r']);
         let Some(current) = block.as_mut() else {
             match begin_line(bare) {
-                Some(name) => block = Some(Block::new(line, name)),
+                Some((base64, name)) => block = Some(Block::new(line, name, base64)),
                 None => out.text.push_str(line),
             }
             continue;
         };
+        if current.base64 {
+            // `uuencode -m`: base64 lines up to `====`.
+            if bare.trim() == "====" {
+                current.ended = true;
+                finish(block.take(), &mut out, bounds);
+            } else if let Some((base64, name)) = begin_line(bare) {
+                finish(block.take(), &mut out, bounds);
+                block = Some(Block::new(line, name, base64));
+            } else if is_base64_line(bare) {
+                current.absorb_pending();
+                current.push_base64(bare.trim(), &mut budget);
+            } else {
+                current.pending.push(line);
+                if current.pending.len() > STRAY_LINES_TOLERATED {
+                    finish(block.take(), &mut out, bounds);
+                }
+            }
+            continue;
+        }
         if bare.trim() == "end" {
             current.ended = true;
             finish(block.take(), &mut out, bounds);
             continue;
         }
-        if let Some(name) = begin_line(bare) {
+        if let Some((base64, name)) = begin_line(bare) {
             // A new block before this one's `end`.
             finish(block.take(), &mut out, bounds);
-            block = Some(Block::new(line, name));
+            block = Some(Block::new(line, name, base64));
             continue;
         }
         if current.terminated && !bare.trim().is_empty() {
@@ -97,6 +116,9 @@ struct Block<'a> {
     begin: &'a str,
     name: String,
     bytes: Vec<u8>,
+    /// A `begin-base64` block (`uuencode -m`): its characters, decoded at the end.
+    base64: bool,
+    base64_chars: String,
     /// Lines that are not uuencode, held until it is clear whether they are stray lines
     /// inside the block (dropped) or text after a block without `end` (kept).
     pending: Vec<&'a str>,
@@ -110,11 +132,13 @@ struct Block<'a> {
 }
 
 impl<'a> Block<'a> {
-    fn new(begin: &'a str, name: &str) -> Self {
+    fn new(begin: &'a str, name: &str, base64: bool) -> Self {
         Self {
             begin,
             name: bounded_name(name),
             bytes: Vec::new(),
+            base64,
+            base64_chars: String::new(),
             pending: Vec::new(),
             stray_lines: 0,
             short_lines: 0,
@@ -128,6 +152,19 @@ impl<'a> Block<'a> {
     fn absorb_pending(&mut self) {
         self.stray_lines += self.pending.len();
         self.pending.clear();
+    }
+
+    fn push_base64(&mut self, line: &str, budget: &mut Budget) {
+        // Four characters make three bytes: charge the budget for what the line holds.
+        let bytes = line.len() / 4 * 3;
+        let granted = budget.take(bytes);
+        if granted < bytes {
+            self.cut = true;
+            let keep = granted / 3 * 4;
+            self.base64_chars.push_str(line.get(..keep).unwrap_or(""));
+        } else {
+            self.base64_chars.push_str(line);
+        }
     }
 
     fn decode(&mut self, length: usize, chars: &[u8], budget: &mut Budget) {
@@ -164,7 +201,10 @@ impl<'a> Block<'a> {
 
 /// Closes a block: a file when anything decoded, else the lines go back to the text.
 fn finish(block: Option<Block<'_>>, out: &mut Extracted, bounds: &Bounds) {
-    let Some(block) = block else { return };
+    let Some(mut block) = block else { return };
+    if block.base64 {
+        block.bytes = super::charset::base64(&block.base64_chars).unwrap_or_default();
+    }
     if block.bytes.is_empty() && !block.ended && !block.terminated {
         // A `begin` line in prose, not a block.
         out.text.push_str(block.begin);
@@ -235,9 +275,13 @@ fn note(out: &mut Extracted, sentence: String) {
     }
 }
 
-/// `begin MODE NAME`, MODE octal: the name.
-fn begin_line(line: &str) -> Option<&str> {
-    let rest = line.strip_prefix("begin ")?;
+/// `begin MODE NAME` or `begin-base64 MODE NAME`, MODE octal: whether the block is
+/// base64, and the name.
+fn begin_line(line: &str) -> Option<(bool, &str)> {
+    let (base64, rest) = match line.strip_prefix("begin-base64 ") {
+        Some(rest) => (true, rest),
+        None => (false, line.strip_prefix("begin ")?),
+    };
     let (mode, name) = rest.trim_start().split_once([' ', '\t'])?;
     if mode.is_empty() || mode.len() > 4 || !mode.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
         return None;
@@ -246,7 +290,18 @@ fn begin_line(line: &str) -> Option<&str> {
     if name.is_empty() {
         return None;
     }
-    Some(name)
+    Some((base64, name))
+}
+
+/// A line of base64: its alphabet, with `=` padding at the end only.
+fn is_base64_line(line: &str) -> bool {
+    let line = line.trim();
+    let data = line.trim_end_matches('=');
+    !line.is_empty()
+        && line.len() - data.len() <= 2
+        && data
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
 }
 
 enum DataLine<'a> {
@@ -337,6 +392,17 @@ end\n";
         assert_eq!(out.files[0].bytes, b"abcabc");
         assert!(out.damage[0].contains("1 stray line"), "{:?}", out.damage);
         assert_eq!(out.text, "");
+    }
+
+    #[test]
+    fn base64_blocks_decode_too() {
+        // `uuencode -m hello.txt h.txt` (sharutils).
+        let text = "Attached:\nbegin-base64 644 h.txt\nSGVsbG8sIEZPSSB3b3JsZCEKU2Vjb25kIGxpbmUuCg==\n====\nBye\n";
+        let out = one(text);
+        assert_eq!(out.files[0].name, "h.txt");
+        assert_eq!(out.files[0].bytes, b"Hello, FOI world!\nSecond line.\n");
+        assert!(out.damage.is_empty(), "{:?}", out.damage);
+        assert_eq!(out.text, "Attached:\nBye\n");
     }
 
     #[test]
