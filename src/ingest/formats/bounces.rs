@@ -123,8 +123,9 @@ struct Signature {
     text: &'static [&'static str],
     /// Lower-case phrases of the subject that identify it on their own.
     subject: &'static [&'static str],
-    /// Lower-case phrases of the sender that identify it with a bounce subject.
-    sender: &'static [&'static str],
+    /// Lower-case names that identify it only together with a bounce subject, in the
+    /// sender, the subject or the text (a person may well write "Mimecast").
+    weak: &'static [&'static str],
     /// Lines (lower case, contained) after which the failed recipients are listed.
     section: &'static [&'static str],
 }
@@ -132,9 +133,9 @@ struct Signature {
 const SIGNATURES: [Signature; 9] = [
     Signature {
         vendor: Vendor::McAfeeWebShield,
-        text: &["------ failed recipients ------", "webshield"],
+        text: &["------ failed recipients ------"],
         subject: &["returned mail: error during delivery"],
-        sender: &["webshield"],
+        weak: &["webshield"],
         section: &["------ failed recipients ------"],
     },
     Signature {
@@ -142,10 +143,9 @@ const SIGNATURES: [Signature; 9] = [
         text: &[
             "this is the mail delivery agent at messagelabs.com",
             "this is an automatically generated delivery status notification from messagelabs",
-            "messagelabs email security",
         ],
         subject: &[],
-        sender: &["messagelabs"],
+        weak: &["messagelabs"],
         section: &[
             "i was unable to deliver your message to the following addresses",
             "delivery to the following recipients failed",
@@ -153,9 +153,9 @@ const SIGNATURES: [Signature; 9] = [
     },
     Signature {
         vendor: Vendor::Mimecast,
-        text: &["mimecast"],
-        subject: &["mimecast"],
-        sender: &["mimecast"],
+        text: &[],
+        subject: &[],
+        weak: &["mimecast"],
         section: &[
             "your message couldn't be delivered",
             "could not be delivered to the following recipient",
@@ -169,7 +169,7 @@ const SIGNATURES: [Signature; 9] = [
             "not listed in public name & address book",
         ],
         subject: &["delivery failure:", "delivery report (failure)"],
-        sender: &[],
+        weak: &[],
         section: &["was not delivered to:"],
     },
     Signature {
@@ -179,7 +179,7 @@ const SIGNATURES: [Signature; 9] = [
             "this is the qmail program",
         ],
         subject: &[],
-        sender: &[],
+        weak: &[],
         section: &["to the following addresses", "to the following address"],
     },
     Signature {
@@ -191,7 +191,7 @@ const SIGNATURES: [Signature; 9] = [
             "this message was created automatically by mail delivery software.",
         ],
         subject: &["mail delivery failed: returning message to sender"],
-        sender: &[],
+        weak: &[],
         section: &[
             "the following address(es) failed:",
             "the address to which the message has not yet been delivered is:",
@@ -205,7 +205,7 @@ const SIGNATURES: [Signature; 9] = [
             "this is the postfix program at host",
         ],
         subject: &[],
-        sender: &[],
+        weak: &[],
         section: &["=the mail system", "=the postfix program"],
     },
     Signature {
@@ -216,7 +216,7 @@ const SIGNATURES: [Signature; 9] = [
             "----- transcript of session follows -----",
         ],
         subject: &["returned mail: see transcript for details"],
-        sender: &[],
+        weak: &[],
         section: &[
             "----- the following addresses had permanent fatal errors -----",
             "----- the following addresses had transient non-fatal errors -----",
@@ -232,7 +232,7 @@ const SIGNATURES: [Signature; 9] = [
             "the following recipient(s) could not be reached:",
         ],
         subject: &[],
-        sender: &[],
+        weak: &[],
         section: &[
             "delivery has failed to these recipients or groups:",
             "delivery is delayed to these recipients or groups:",
@@ -322,10 +322,12 @@ pub fn recognise(from: Option<&str>, subject: Option<&str>, text: &str) -> Optio
         if let Some(p) = sig.subject.iter().find(|p| subject.contains(*p)) {
             return Some((sig, format!("the subject says \"{p}\"")));
         }
-        sig.sender
+        sig.weak
             .iter()
-            .find(|p| bounce_subject && from.contains(*p))
-            .map(|p| (sig, format!("sent by {p} with a bounce subject")))
+            .find(|p| {
+                bounce_subject && (from.contains(*p) || subject.contains(*p) || folded.contains(*p))
+            })
+            .map(|p| (sig, format!("a bounce subject and \"{p}\"")))
     })?;
 
     let mut recipients = recipients(explanation, signature);
@@ -1020,6 +1022,17 @@ mod tests {
         assert_eq!(delay.recipients.len(), 1);
         assert_eq!(delay.recipients[0].address, "records@tempfail.example");
         assert_eq!(delay.recipients[0].status.as_deref(), Some("4.2.0"));
+    }
+
+    #[test]
+    fn a_vendor_named_by_a_person_is_not_a_bounce() {
+        let text = "We use Mimecast and MessageLabs filters; McAfee WebShield was retired.\n";
+        for subject in ["Re: Mimecast contract [CCTV24-0042]", "Your FOI request"] {
+            assert_eq!(
+                recognise(Some("foi@council.example"), Some(subject), text),
+                None
+            );
+        }
     }
 
     #[test]
