@@ -52,29 +52,29 @@ pub fn extract(text: &str, bounds: &Bounds) -> Extracted {
             // `uuencode -m`: base64 lines up to `====`.
             if bare.trim() == "====" {
                 current.ended = true;
-                finish(block.take(), &mut out, bounds);
+                finish(block.take(), &mut out, bounds, &mut budget);
             } else if let Some((base64, name)) = begin_line(bare) {
-                finish(block.take(), &mut out, bounds);
+                finish(block.take(), &mut out, bounds, &mut budget);
                 block = Some(Block::new(line, name, base64));
             } else if is_base64_line(bare) {
                 current.absorb_pending();
-                current.push_base64(bare.trim(), &mut budget);
+                current.push_base64(bare.trim(), &budget);
             } else {
                 current.pending.push(line);
                 if current.pending.len() > STRAY_LINES_TOLERATED {
-                    finish(block.take(), &mut out, bounds);
+                    finish(block.take(), &mut out, bounds, &mut budget);
                 }
             }
             continue;
         }
         if bare.trim() == "end" {
             current.ended = true;
-            finish(block.take(), &mut out, bounds);
+            finish(block.take(), &mut out, bounds, &mut budget);
             continue;
         }
         if let Some((base64, name)) = begin_line(bare) {
             // A new block before this one's `end`.
-            finish(block.take(), &mut out, bounds);
+            finish(block.take(), &mut out, bounds, &mut budget);
             block = Some(Block::new(line, name, base64));
             continue;
         }
@@ -85,7 +85,7 @@ pub fn extract(text: &str, bounds: &Bounds) -> Extracted {
                 current.stray_lines += 1;
             } else {
                 // The zero-length line came, but no `end`: the block is over.
-                finish(block.take(), &mut out, bounds);
+                finish(block.take(), &mut out, bounds, &mut budget);
                 out.text.push_str(line);
                 continue;
             }
@@ -102,12 +102,12 @@ pub fn extract(text: &str, bounds: &Bounds) -> Extracted {
             None => {
                 current.pending.push(line);
                 if current.pending.len() > STRAY_LINES_TOLERATED {
-                    finish(block.take(), &mut out, bounds);
+                    finish(block.take(), &mut out, bounds, &mut budget);
                 }
             }
         }
     }
-    finish(block.take(), &mut out, bounds);
+    finish(block.take(), &mut out, bounds, &mut budget);
     out
 }
 
@@ -154,14 +154,11 @@ impl<'a> Block<'a> {
         self.pending.clear();
     }
 
-    fn push_base64(&mut self, line: &str, budget: &mut Budget) {
-        // Four characters make three bytes: charge the budget for what the line holds.
-        let bytes = line.len() / 4 * 3;
-        let granted = budget.take(bytes);
-        if granted < bytes {
+    /// Keeps a line of base64; the budget is charged when the block is decoded.
+    fn push_base64(&mut self, line: &str, budget: &Budget) {
+        // Four characters make three bytes: no need to keep more than the budget allows.
+        if self.base64_chars.len() / 4 * 3 > budget.left {
             self.cut = true;
-            let keep = granted / 3 * 4;
-            self.base64_chars.push_str(line.get(..keep).unwrap_or(""));
         } else {
             self.base64_chars.push_str(line);
         }
@@ -200,10 +197,16 @@ impl<'a> Block<'a> {
 }
 
 /// Closes a block: a file when anything decoded, else the lines go back to the text.
-fn finish(block: Option<Block<'_>>, out: &mut Extracted, bounds: &Bounds) {
+fn finish(block: Option<Block<'_>>, out: &mut Extracted, bounds: &Bounds, budget: &mut Budget) {
     let Some(mut block) = block else { return };
     if block.base64 {
-        block.bytes = super::charset::base64(&block.base64_chars).unwrap_or_default();
+        let mut bytes = super::charset::base64(&block.base64_chars).unwrap_or_default();
+        let granted = budget.take(bytes.len());
+        if granted < bytes.len() {
+            block.cut = true;
+            bytes.truncate(granted);
+        }
+        block.bytes = bytes;
     }
     if block.bytes.is_empty() && !block.ended && !block.terminated {
         // A `begin` line in prose, not a block.
@@ -403,6 +406,19 @@ end\n";
         assert_eq!(out.files[0].bytes, b"Hello, FOI world!\nSecond line.\n");
         assert!(out.damage.is_empty(), "{:?}", out.damage);
         assert_eq!(out.text, "Attached:\nBye\n");
+    }
+
+    /// Found by the fuzzer: base64 lines whose lengths are not multiples of four decode
+    /// to more together than line by line; the bound holds on what is decoded.
+    #[test]
+    fn base64_output_is_bounded_too() {
+        let bounds = Bounds {
+            max_output_bytes: 4,
+            ..Bounds::default()
+        };
+        let out = extract("begin-base64 644 x\nSGVsb\nG8sIE\nZPSSB3\n====\n", &bounds);
+        assert_eq!(out.files[0].bytes, b"Hell");
+        assert!(out.files[0].damaged);
     }
 
     #[test]
