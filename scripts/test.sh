@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine as root: installs what the tests need
 # (Postfix, Dovecot and openssl for the loopback mail servers, headless Chromium for the
-# HTML report and dashboard tests, via apt-get), starts the
+# HTML report and dashboard tests, Debian's tnef and sharutils as reference decoders for
+# tests/formats.rs, via apt-get), starts the
 # servers, checks formatting and lints, and runs every test (unit, integration, doc).
 # Tests that need a mail server fail, never pass, when it is missing.
 set -euo pipefail
@@ -12,6 +13,11 @@ if ! command -v chromium >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         chromium fonts-dejavu-core >/dev/null
+fi
+if ! command -v tnef >/dev/null || ! command -v uudecode >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        tnef sharutils >/dev/null
 fi
 scripts/mailtest.sh start
 cargo fmt --all -- --check

@@ -10,11 +10,15 @@
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use foi::ingest::classify::{classify, Classification, Kind};
 use foi::ingest::parse::{parse, Limits, ParsedMessage};
 use foi::text::sanitize_file_name;
+
+#[path = "support/corpus.rs"]
+mod corpus_support;
+use corpus_support::{corpus_dir, expected_bounce_recipients};
 
 /// Failed recipients found among those the flufl.bounce tests name (28 of 30 when this was
 /// set: aol_01 names a bare local part, yale_01 a second domain only its directory knows).
@@ -27,22 +31,6 @@ struct Row {
     expected_attachments: Option<usize>,
     attachments_note: String,
     facts: String,
-}
-
-fn corpus_dir() -> Result<PathBuf, String> {
-    let dir = match std::env::var_os("FOI_CORPUS_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-    };
-    if dir.is_dir() {
-        Ok(dir)
-    } else {
-        Err(format!(
-            "corpus test skipped: no corpus at {} (it is optional and lives outside the \
-             repository; set FOI_CORPUS_DIR to run it)",
-            dir.display()
-        ))
-    }
 }
 
 fn read_manifest(dir: &Path) -> Vec<Row> {
@@ -114,21 +102,6 @@ fn expected_names(note: &str) -> Vec<String> {
         }
     }
     names
-}
-
-/// Recipients a flufl.bounce row expects: `detector -> a@x, b@y; ...`.
-fn expected_bounce_recipients(facts: &str) -> Vec<String> {
-    let Some((_, after)) = facts.split_once("-> ") else {
-        return Vec::new();
-    };
-    after
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .split([',', ' '])
-        .map(|a| a.trim().to_ascii_lowercase())
-        .filter(|a| a.contains('@'))
-        .collect()
 }
 
 #[derive(Default)]

@@ -17,6 +17,7 @@
 
 pub mod classify;
 pub mod fetch;
+pub mod formats;
 pub mod idle;
 pub mod matcher;
 pub mod parse;
