@@ -141,7 +141,10 @@ impl<'a> Scheduler<'a> {
             regimes: &self.settings.regimes,
             clock: self.clock.as_ref(),
         };
-        crate::ingest::fetch::fetch_configured(&ctx).await
+        let before = self.store.last_message_id().await?;
+        let fetched = crate::ingest::fetch::fetch_configured(&ctx).await?;
+        crate::casework::state::refresh_after_messages(self.store, before).await?;
+        Ok(fetched)
     }
 }
 

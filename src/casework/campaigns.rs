@@ -4,7 +4,7 @@
 //!
 //! Sees `store`, `templates`, `compose`, `deadlines` and `domain`.
 
-use crate::casework::compose::{check_campaign, CheckReport};
+use crate::casework::check::{check_campaign, CheckReport};
 use crate::config::Settings;
 use crate::deadlines::Regimes;
 use crate::domain::{Reference, ReferencePrefix, ReplyToken, Selection};

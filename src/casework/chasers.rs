@@ -33,7 +33,7 @@
 //! Sees `domain`, `deadlines`, `standing`, `store`, `templates`, `compose`, `mime`, `clock`
 //! and the settings (the sender, the reply address, the regimes).
 
-use crate::casework::compose::{sender_vars, Draft};
+use crate::casework::compose::compose_followup;
 use crate::casework::mime::{build, new_message_id, Thread};
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -43,7 +43,7 @@ use crate::domain::{Body, Campaign, CampaignState, CaseStatus, EmailAddress, Ref
 use crate::domain::{BodyId, CaseId, ChaserId};
 use crate::standing;
 use crate::store::{CaseTimeline, NewChaser, NewOutboxItem, Store, TimelineFilter};
-use crate::templates::{context, ContextParts, Renderer, TemplateSet, CAMPAIGN_FILE};
+use crate::templates::{Renderer, TemplateSet, CAMPAIGN_FILE};
 use anyhow::{bail, Context as _};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -203,6 +203,52 @@ impl Ladder {
             steps,
             campaign_fields,
         })
+    }
+
+    /// Render every step for one case as the sweep would, with the dates of a request
+    /// received `today` (and, for a complaint, a review asked for today): the failures,
+    /// each naming its step. A case without a known regime renders with no dates.
+    pub fn check_case(
+        &self,
+        settings: &Settings,
+        campaign: &Campaign,
+        regime: Option<&Regime>,
+        case: &crate::domain::Case,
+        body: &Body,
+        today: NaiveDate,
+    ) -> Vec<crate::templates::RenderFailure> {
+        let ev = |kind| crate::domain::Event {
+            kind,
+            on: today,
+            note: None,
+        };
+        let reply = settings.reply.address(&case.token);
+        let mut failures = Vec::new();
+        for step in &self.steps {
+            let mut events = vec![ev(EventKind::Sent)];
+            if step.trigger == Trigger::Complaint {
+                events.push(ev(EventKind::InternalReviewRequested));
+            }
+            let deadline = regime
+                .and_then(|r| standing::deadline(r, &events, &standing::no_review_steps).ok())
+                .flatten();
+            let drafted = compose_followup(
+                settings,
+                campaign,
+                &self.campaign_fields,
+                &step.renderer,
+                body,
+                &case.reference,
+                &reply,
+                deadline.as_ref(),
+                today,
+            );
+            if let Err(mut f) = drafted {
+                f.template = format!("chaser step '{}': {}", step.name, f.template);
+                failures.push(f);
+            }
+        }
+        failures
     }
 
     /// Whether `step` requests an internal review (its email starts the review clock).
@@ -673,54 +719,6 @@ pub fn thread_to(first_id: Option<&String>) -> Thread {
         },
         None => Thread::default(),
     }
-}
-
-/// Compose a follow-up email (chaser or campaign message) for one case: the standard
-/// template context plus `case.sent_date` and `case.due_date` (each present only when
-/// known, so a template that needs a missing one fails the check, naming the variable).
-#[allow(clippy::too_many_arguments)]
-pub fn compose_followup(
-    settings: &Settings,
-    campaign: &Campaign,
-    campaign_fields: &BTreeMap<String, serde_json::Value>,
-    renderer: &Renderer,
-    body: &Body,
-    reference: &Reference,
-    reply: &str,
-    deadline: Option<&Deadline>,
-    today: NaiveDate,
-) -> Result<Draft, crate::templates::RenderFailure> {
-    let sender = sender_vars(&settings.sender);
-    let mut ctx = context(&ContextParts {
-        body,
-        campaign,
-        campaign_fields,
-        reference,
-        reply_address: reply,
-        sender: &sender,
-        today,
-    });
-    if let (Some(d), Some(case)) = (
-        deadline,
-        ctx.get_mut("case").and_then(|c| c.as_object_mut()),
-    ) {
-        case.insert("sent_date".into(), d.received().to_string().into());
-        if let Some(due) = d.due() {
-            case.insert("due_date".into(), due.to_string().into());
-        }
-        if let Some(r) = d.review() {
-            case.insert("review_due_date".into(), r.due.to_string().into());
-        }
-    }
-    let rendered = renderer.render(&ctx, reference)?;
-    Ok(Draft {
-        from_name: settings.sender.name.clone(),
-        from_addr: settings.sender.email.clone(),
-        to_name: body.name.clone(),
-        to_addr: body.email.to_string(),
-        reply_to: reply.to_string(),
-        rendered,
-    })
 }
 
 /// A reply arrived on the case: cancel its chasers awaiting approval and those still

@@ -1,15 +1,15 @@
-//! Composing each case's email from the campaign's templates: the render context, the
-//! headers a body will see, and the check that every case renders before anything is sent.
+//! Composing each case's email from the campaign's templates: the render context and the
+//! headers a body will see (the check that every case renders is `check.rs`).
 //!
 //! Sees `domain`, `store`, `templates` and the settings (who sends, the reply address);
 //! used by preview, launch, chasers and campaign messages.
 
 use crate::config::{SenderIdentity, Settings};
-use crate::domain::BodyId;
-use crate::domain::{Body, Campaign, Case};
-use crate::store::{CaseFilter, Store};
+use crate::deadlines::Deadline;
+use crate::domain::{Body, Campaign, Case, Reference};
 use crate::templates::{context, ContextParts, RenderFailure, Rendered, Renderer, TemplateSet};
-use std::collections::{BTreeMap, HashMap};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// One composed email, before it gets a Message-ID.
@@ -115,55 +115,50 @@ impl<'a> Composer<'a> {
     }
 }
 
-/// The result of checking every case of a campaign: how many rendered, and each failure.
-pub struct CheckReport {
-    pub digest: String,
-    pub checked: usize,
-    pub failures: Vec<(Case, String, RenderFailure)>,
-}
-
-impl CheckReport {
-    pub fn passed(&self) -> bool {
-        self.failures.is_empty()
-    }
-}
-
-/// Render every case of a campaign (or only `only`), handing each draft to `visit` as it
-/// is made (so 10,000 drafts are never held at once), and record whether all passed.
-pub async fn check_campaign(
-    store: &Store,
+/// Compose a follow-up email (chaser or campaign message) for one case: the standard
+/// template context plus `case.sent_date` and `case.due_date` (each present only when
+/// known, so a template that needs a missing one fails the check, naming the variable).
+#[allow(clippy::too_many_arguments)]
+pub fn compose_followup(
     settings: &Settings,
     campaign: &Campaign,
-    today: chrono::NaiveDate,
-    only: Option<&crate::domain::Reference>,
-    visit: &mut (dyn FnMut(&Case, &Body, &Draft) -> anyhow::Result<()> + Send),
-) -> anyhow::Result<CheckReport> {
-    let composer = Composer::new(settings, campaign, Path::new(&campaign.template_dir), today)?;
-    let filter = CaseFilter {
-        campaign_id: Some(campaign.id),
-        reference: only.cloned(),
-        ..Default::default()
-    };
-    let cases = store.cases(&filter).await?;
-    let bodies: HashMap<BodyId, Body> = store.bodies_by_id().await?;
-    let mut report = CheckReport {
-        digest: composer.set.digest(),
-        checked: 0,
-        failures: Vec::new(),
-    };
-    for case in cases {
-        let Some(body) = bodies.get(&case.body_id) else {
-            anyhow::bail!("case {} has no body in the database", case.reference);
-        };
-        report.checked += 1;
-        match composer.compose(&case, body) {
-            Ok(draft) => visit(&case, body, &draft)?,
-            Err(f) => report.failures.push((case, body.name.clone(), f)),
+    campaign_fields: &BTreeMap<String, serde_json::Value>,
+    renderer: &Renderer,
+    body: &Body,
+    reference: &Reference,
+    reply: &str,
+    deadline: Option<&Deadline>,
+    today: NaiveDate,
+) -> Result<Draft, RenderFailure> {
+    let sender = sender_vars(&settings.sender);
+    let mut ctx = context(&ContextParts {
+        body,
+        campaign,
+        campaign_fields,
+        reference,
+        reply_address: reply,
+        sender: &sender,
+        today,
+    });
+    if let (Some(d), Some(case)) = (
+        deadline,
+        ctx.get_mut("case").and_then(|c| c.as_object_mut()),
+    ) {
+        case.insert("sent_date".into(), d.received().to_string().into());
+        if let Some(due) = d.due() {
+            case.insert("due_date".into(), due.to_string().into());
+        }
+        if let Some(r) = d.review() {
+            case.insert("review_due_date".into(), r.due.to_string().into());
         }
     }
-    if only.is_none() {
-        let digest = report.passed().then_some(report.digest.as_str());
-        store.set_checked_digest(campaign.id, digest).await?;
-    }
-    Ok(report)
+    let rendered = renderer.render(&ctx, reference)?;
+    Ok(Draft {
+        from_name: settings.sender.name.clone(),
+        from_addr: settings.sender.email.clone(),
+        to_name: body.name.clone(),
+        to_addr: body.email.to_string(),
+        reply_to: reply.to_string(),
+        rendered,
+    })
 }

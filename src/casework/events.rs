@@ -2,13 +2,18 @@
 //! implies, and, for a reply (or a withdrawal), the cancelling of the case's pending
 //! chasers. The event must fall between the request's date of receipt and today.
 //!
-//! Sees `store`, `standing` (the status an event sets), `deadlines` and `domain`.
+//! A person's answer or clarification request supersedes the answers the classifier
+//! inferred (they stay, marked superseded); the case's status is derived again from its
+//! effective events.
+//!
+//! Sees `store`, `state` (the one derivation of the status), `deadlines` and `domain`.
 
 use crate::casework::overdue::unknown_regime;
+use crate::casework::state::StatusRule;
 use crate::deadlines::Regimes;
 use crate::domain::event::{EventKind, ExtensionNote};
 use crate::domain::{Case, CaseStatus};
-use crate::store::{NewEvent, Store, TimelineFilter};
+use crate::store::{NewEvent, Store, Supersede, TimelineFilter};
 use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -18,6 +23,8 @@ pub struct Recorded {
     pub on: NaiveDate,
     /// The case's new status, when the event changed it.
     pub status: Option<CaseStatus>,
+    /// Automatic events it superseded (a person's answer corrects the classifier's).
+    pub superseded: u64,
     /// Pending chasers cancelled by the event.
     pub cancelled_chasers: u64,
 }
@@ -85,11 +92,27 @@ pub async fn record_event(
             }
             Some(n)
         }
+        (EventKind::RegulatorDecision, n) => {
+            if n.as_deref()
+                .and_then(crate::standing::compliance_date)
+                .is_none()
+            {
+                bail!("a regulator's decision needs its compliance date first in --note, e.g. --note \"2026-07-15 decision notice IC-1234\"");
+            }
+            n
+        }
         (_, n) => n.filter(|n| !n.trim().is_empty()),
     };
-    let status = crate::standing::status_after(&kind, case.status);
     let cancel = kind.is_reply() || kind == EventKind::Withdrawn;
-    let cancelled_chasers = store
+    // A person's answer (or clarification request) corrects what the classifier inferred.
+    let supersede = if kind.is_answer() || kind == EventKind::ClarificationRequested {
+        Supersede::AutomaticAnswers
+    } else {
+        Supersede::Nothing
+    };
+    let rule = StatusRule::load(store).await?;
+    let derive = |c, before, events: &[_]| rule.status(c, before, events);
+    let done = store
         .record_event(
             &NewEvent {
                 case_id: case.id,
@@ -97,15 +120,18 @@ pub async fn record_event(
                 on,
                 note,
                 actor: actor.to_string(),
+                message_id: None,
             },
-            status,
+            supersede,
+            &derive,
             cancel,
             now,
         )
         .await?;
     Ok(Recorded {
         on,
-        status,
-        cancelled_chasers,
+        status: done.status,
+        superseded: done.superseded,
+        cancelled_chasers: done.cancelled_chasers,
     })
 }

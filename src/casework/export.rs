@@ -29,21 +29,24 @@ pub struct CaseExport {
     pub sent_on: Option<NaiveDate>,
     /// The date that matters now (a pending review's, else the request's).
     pub due_on: Option<NaiveDate>,
-    /// The first response, partial response, refusal or "not held".
+    /// The first response, partial response, refusal or "not held" that still counts.
     pub answered_on: Option<NaiveDate>,
-    /// Working days past the due date, for an open case (0 when not overdue).
+    /// Working days past the due date of its most overdue running clock (0 when none is).
     pub days_overdue: Option<i64>,
     /// Confirmed answers by question key.
     pub answers: BTreeMap<String, String>,
 }
 
-/// The first date an answer came.
-pub fn answered_on(events: &[Event]) -> Option<NaiveDate> {
-    events
-        .iter()
-        .filter(|e| e.kind.is_answer())
-        .map(|e| e.on)
-        .min()
+/// The date the body first answered, as the one derivation has it (from the case's
+/// effective events: an answer a person's correction superseded, or took back, has none).
+pub fn answered_on(
+    status: crate::domain::CaseStatus,
+    events: &[Event],
+    review: &dyn Fn(&str) -> bool,
+) -> Option<NaiveDate> {
+    standing::derive(status, events, review)
+        .answer
+        .map(|a| a.first_on)
 }
 
 /// The review steps of a campaign's chaser ladder (none when it has no valid ladder).
@@ -93,13 +96,14 @@ pub async fn case_rows(
         let due_on = current
             .map(|(d, _)| d)
             .or_else(|| deadline.as_ref().and_then(|d| d.due()));
-        let days_overdue = match current {
-            Some((due, _)) if case.status.is_open() => {
+        // As `foi overdue`: the most overdue of the running clocks.
+        let days_overdue = match &deadline {
+            Some(d) if standing::clocks_run(case.status) => {
                 let today = clock.today_in(regime.time_zone());
-                regime
-                    .working_days_between(due, today)
-                    .ok()
-                    .map(|n| n.max(0))
+                standing::standings(regime, d, events, today)
+                    .into_iter()
+                    .map(|s| s.working_days_overdue.max(0))
+                    .max()
             }
             _ => None,
         };
@@ -108,7 +112,7 @@ pub async fn case_rows(
             assignee: assignees.remove(&case.id),
             sent_on: standing::received(events),
             due_on,
-            answered_on: answered_on(events),
+            answered_on: answered_on(case.status, events, &review),
             days_overdue,
             answers: answers.remove(&case.id).unwrap_or_default(),
             case,
@@ -341,14 +345,28 @@ mod tests {
 
     #[test]
     fn answered_on_is_the_first_answer_of_any_kind() {
-        assert_eq!(answered_on(&[ev("sent", "2026-03-02")]), None);
-        let events = [
+        use crate::domain::CaseStatus as S;
+        let none = crate::standing::no_review_steps;
+        assert_eq!(
+            answered_on(S::AwaitingResponse, &[ev("sent", "2026-03-02")], &none),
+            None
+        );
+        let mut events = vec![
             ev("sent", "2026-03-02"),
             ev("acknowledged", "2026-03-03"),
             ev("note", "2026-03-04"),
             ev("refusal", "2026-03-20"),
             ev("response", "2026-04-20"),
         ];
-        assert_eq!(answered_on(&events), Some("2026-03-20".parse().unwrap()));
+        assert_eq!(
+            answered_on(S::Successful, &events, &none),
+            Some("2026-03-20".parse().unwrap())
+        );
+        // A person took the case back to awaiting its response: no answer any more.
+        events.push(Event {
+            note: Some("awaiting_response: not an answer".into()),
+            ..ev("status_set", "2026-04-21")
+        });
+        assert_eq!(answered_on(S::AwaitingResponse, &events, &none), None);
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Sees `compose` (rendering), `mime` (building the email), `store` and the settings.
 
-use crate::casework::compose::{check_campaign, CheckReport};
+use crate::casework::check::{check_campaign, CheckReport};
 use crate::casework::mime::{build, new_message_id, Thread};
 use crate::config::Settings;
 use crate::domain::{Campaign, CampaignState};

@@ -5,7 +5,8 @@
 //! Sees `store`, `templates`, `compose`, `mime`, `chasers` (follow-up composing and
 //! threading, review steps), `standing`, `deadlines`, `domain` and `settings`.
 
-use crate::casework::chasers::{compose_followup, thread_to, Ladder};
+use crate::casework::chasers::{thread_to, Ladder};
+use crate::casework::compose::compose_followup;
 use crate::casework::compose::Draft;
 use crate::casework::mime::{build, new_message_id};
 use crate::config::Settings;

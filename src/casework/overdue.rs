@@ -1,5 +1,5 @@
-//! Where open cases stand against their due dates: the overdue list (`foi overdue`, the
-//! dashboard's Overdue page), each case's standing (`foi cases list`), and the due dates as
+//! Where cases stand against their due dates: the overdue list (`foi overdue`, the
+//! dashboard's Overdue page: every running clock past due, saying which), each case's standing (`foi cases list`), and the due dates as
 //! calendar events (`foi deadlines --ics`, the dashboard's calendar feed).
 //!
 //! Sees `store`, `standing`, `chasers` (a campaign's ladder says which chaser steps are
@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::deadlines::{Deadline, Regime, Regimes};
 use crate::domain::CaseStatus;
 use crate::domain::{CampaignId, CaseId};
-use crate::standing::{self, current_due, is_uk, standing, Owed, Standing, LONG_OVERDUE};
+use crate::standing::{self, is_uk, Owed, Standing, LONG_OVERDUE};
 use crate::store::{CaseTimeline, Store, TimelineFilter};
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -109,14 +109,16 @@ pub fn unique<'a>(names: impl Iterator<Item = &'a str>) -> impl Iterator<Item = 
     names.filter(move |n| seen.insert(*n))
 }
 
-fn open_statuses() -> Vec<CaseStatus> {
+/// The statuses whose clocks run ([`standing::clocks_run`]).
+fn clock_statuses() -> Vec<CaseStatus> {
     CaseStatus::ALL
         .into_iter()
-        .filter(|s| s.is_open())
+        .filter(|s| standing::clocks_run(*s))
         .collect()
 }
 
-/// The due date and days left/overdue of each open case (of one campaign, or all).
+/// The due date and days left/overdue of each case whose clocks run (of one campaign, or
+/// all): its most pressing running clock (the most overdue, else the nearest).
 pub async fn standings(
     store: &Store,
     regimes: &Regimes,
@@ -134,13 +136,16 @@ pub async fn standings(
     .await?;
     let mut out = HashMap::new();
     for t in &timelines {
-        if !t.status.is_open() {
+        if !standing::clocks_run(t.status) {
             continue;
         }
         let regime = clocks.regime(&t.regime)?;
         let today = clock.today_in(regime.time_zone());
         if let Some(d) = clocks.deadline(t)? {
-            if let Some(s) = standing(regime, &d, today) {
+            let most = standing::standings(regime, &d, &t.events, today)
+                .into_iter()
+                .max_by_key(|s| s.working_days_overdue);
+            if let Some(s) = most {
                 out.insert(t.id, s);
             }
         }
@@ -176,8 +181,10 @@ pub struct OverdueRow {
     pub long_overdue: bool,
 }
 
-/// Open cases past their current due date, most overdue first (then by campaign and case
-/// number).
+/// Every running clock past its due date (the request's, a pending internal review's, the
+/// regulator's compliance date: one row each), most overdue first (then by campaign and
+/// case number). Cases whose clocks do not run (never sent, lost in delivery, cancelled,
+/// withdrawn) are left out, whatever their status says otherwise.
 pub async fn overdue(
     store: &Store,
     regimes: &Regimes,
@@ -190,7 +197,7 @@ pub async fn overdue(
         &TimelineFilter {
             campaign_id: f.campaign_id,
             tag: f.tag.clone(),
-            statuses: Some(open_statuses()),
+            statuses: Some(clock_statuses()),
             ..Default::default()
         },
     )
@@ -205,33 +212,33 @@ pub async fn overdue(
         let Some(d) = clocks.deadline(&t)? else {
             continue;
         };
-        let Some(s) = standing(regime, &d, today) else {
-            continue;
-        };
-        if s.working_days_overdue < f.min_days.max(1) {
-            continue;
+        for s in standing::standings(regime, &d, &t.events, today) {
+            if s.working_days_overdue < f.min_days.max(1) {
+                continue;
+            }
+            rows.push(OverdueRow {
+                case_id: t.id,
+                order: (t.campaign_id, t.seq),
+                long_overdue: is_uk(&t.regime) && s.working_days_overdue > LONG_OVERDUE,
+                reference: t.reference.clone(),
+                campaign: t.campaign.clone(),
+                body: t.body_name.clone(),
+                email: t.body_email.clone(),
+                regime: t.regime.clone(),
+                status: t.status,
+                owed: s.owed,
+                due_date: s.due_date,
+                working_days_overdue: s.working_days_overdue,
+            });
         }
-        rows.push(OverdueRow {
-            case_id: t.id,
-            order: (t.campaign_id, t.seq),
-            long_overdue: is_uk(&t.regime) && s.working_days_overdue > LONG_OVERDUE,
-            reference: t.reference,
-            campaign: t.campaign,
-            body: t.body_name,
-            email: t.body_email,
-            regime: t.regime,
-            status: t.status,
-            owed: s.owed,
-            due_date: s.due_date,
-            working_days_overdue: s.working_days_overdue,
-        });
     }
     // Numbers, not strings: this sorts 100,000 rows.
-    rows.sort_unstable_by_key(|r| (std::cmp::Reverse(r.working_days_overdue), r.order));
+    rows.sort_unstable_by_key(|r| (std::cmp::Reverse(r.working_days_overdue), r.order, r.owed));
     Ok(rows)
 }
 
-/// Every open case's current due date as an all-day calendar event, in date order.
+/// Every running clock's due date (see [`overdue`]) as an all-day calendar event, in date
+/// order; each says which clock.
 pub async fn due_events(
     store: &Store,
     regimes: &Regimes,
@@ -242,7 +249,7 @@ pub async fn due_events(
         regimes,
         &TimelineFilter {
             campaign_id,
-            statuses: Some(open_statuses()),
+            statuses: Some(clock_statuses()),
             ..Default::default()
         },
     )
@@ -252,26 +259,22 @@ pub async fn due_events(
         let Some(d) = clocks.deadline(t)? else {
             continue;
         };
-        let Some((due, owed)) = current_due(&d) else {
-            continue;
-        };
-        let what = match owed {
-            Owed::Response => "FOI response due",
-            Owed::InternalReview => "Internal review due",
-        };
-        events.push(crate::report::ics::AllDay {
-            uid: format!("{}-{}@foi-campaigner", t.reference, owed.as_str()),
-            date: due,
-            summary: format!("{what}: {} [{}]", t.body_name, t.reference),
-            description: format!(
-                "Campaign {}, case {} ({}), {} regime; request received {}.",
-                t.campaign,
-                t.reference,
-                t.status,
-                t.regime,
-                d.received()
-            ),
-        });
+        for (due, owed) in standing::running_clocks(&d, &t.events) {
+            events.push(crate::report::ics::AllDay {
+                uid: format!("{}-{}@foi-campaigner", t.reference, owed.as_str()),
+                date: due,
+                summary: format!("{}: {} [{}]", owed.label(), t.body_name, t.reference),
+                description: format!(
+                    "Campaign {}, case {} ({}), {} regime; request received {}; clock: {}.",
+                    t.campaign,
+                    t.reference,
+                    t.status,
+                    t.regime,
+                    d.received(),
+                    owed.as_str().replace('_', " ")
+                ),
+            });
+        }
     }
     events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.uid.cmp(&b.uid)));
     Ok(events)

@@ -41,6 +41,7 @@ pub async fn read_replies(
         Source::Configured => fetch_configured(&ctx).await?,
         Source::Files(files) => import_files(&ctx, files).await?,
     };
+    crate::casework::state::refresh_after_messages(store, before).await?;
     let scope = SuggestScope {
         campaign_id: None,
         after_message: Some(before.unwrap_or_default()),

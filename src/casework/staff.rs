@@ -1,14 +1,14 @@
-//! What a person does to a case by hand, outside the events the deadlines count: set its
-//! status (a `status_set` event), add a note (a `note` event) and assign it. Neither kind
-//! is a clock event (`standing::clock_events` ignores kinds it does not know), so neither
-//! moves a deadline.
+//! What a person does to a case by hand: set its status (a `status_set` event, which
+//! supersedes the classifier's answers and moves the clock as the status's event would:
+//! see `standing`), add a note (a `note` event, which moves nothing) and assign it.
 //!
-//! Shared by the CLI and the dashboard. Sees `domain` and `store`; time comes in as
-//! arguments.
+//! Shared by the CLI and the dashboard. Sees `domain`, `store`, `standing` and `state`;
+//! time comes in as arguments.
 
+use crate::casework::state::StatusRule;
 use crate::domain::event::EventKind;
 use crate::domain::{Case, CaseStatus};
-use crate::store::{NewEvent, Store};
+use crate::store::{NewEvent, Store, StoreError, Supersede};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Whether a person may set this status (the sender's own are draft, queued, cancelled).
@@ -96,7 +96,23 @@ pub async fn set_status(
         Some(n) => format!("{}: {n}", to.as_str()),
         None => to.as_str().to_string(),
     };
-    let cancelled = store
+    // A person's status corrects what the classifier inferred: an answered status (or one
+    // before any answer) supersedes the automatic answers; the status, the clock (see
+    // `standing::clock_events`) and the report then follow the `status_set` event.
+    let supersede = if crate::standing::Outcome::of_status(to).is_some()
+        || matches!(
+            to,
+            CaseStatus::AwaitingResponse
+                | CaseStatus::Acknowledged
+                | CaseStatus::ClarificationRequested
+        ) {
+        Supersede::AutomaticAnswers
+    } else {
+        Supersede::Nothing
+    };
+    let rule = StatusRule::load(store).await.map_err(StoreError::Other)?;
+    let derive = |c, before, events: &[_]| rule.status(c, before, events);
+    let done = store
         .record_event(
             &NewEvent {
                 case_id: case.id,
@@ -105,16 +121,18 @@ pub async fn set_status(
                 on: today,
                 note: Some(event_note),
                 actor: actor.into(),
+                message_id: None,
             },
-            (to != case.status).then_some(to),
+            supersede,
+            &derive,
             !to.is_open(),
             now,
         )
         .await?;
     Ok(StatusChange {
         from: case.status,
-        to,
-        cancelled_chasers: cancelled,
+        to: done.status.unwrap_or(case.status),
+        cancelled_chasers: done.cancelled_chasers,
     })
 }
 
@@ -139,8 +157,10 @@ pub async fn add_note(
                 on: today,
                 note: Some(text.to_string()),
                 actor: actor.into(),
+                message_id: None,
             },
-            None,
+            Supersede::Nothing,
+            &|_, before, _| before,
             false,
             now,
         )
@@ -172,8 +192,9 @@ mod tests {
 
     #[test]
     fn staff_kinds_are_no_clock_events() {
-        // A status set by hand or a note is never a clock event, nor can it be typed as
-        // an event of `foi case event` (see also standing's tests).
+        // A note, or a status set by hand whose note names no status, is no clock event,
+        // nor can either be typed as an event of `foi case event` (see also standing's
+        // tests).
         for kind in [EventKind::StatusSet, EventKind::Note] {
             assert_eq!(EventKind::parse(&kind.as_str()), None);
             let e = crate::domain::Event {

@@ -1,27 +1,32 @@
 //! What a person does with received mail: attach a triage email to cases, dismiss it, and
 //! override a message's classification (its cases then get the event, as if it had been
-//! classified so on arrival). The CLI (`foi triage`, `foi message classify`) and the
+//! classified so on arrival, and the events it gave before are marked superseded). An
+//! attached email's classification gives its new cases their event. The CLI (`foi triage`, `foi message classify`) and the
 //! dashboard both call these. Sees `store`, `deadlines` (an event's local date) and what
 //! `ingest` says a classification means.
 
+use crate::casework::state::StatusRule;
 use crate::deadlines::Regimes;
+use crate::domain::Case;
 use crate::domain::CaseStatus;
 use crate::domain::MessageId;
 use crate::ingest::classify::{Classification, Kind};
 use crate::ingest::pipeline::event_for;
-use crate::store::{NewEvent, Store};
+use crate::store::{MessageRow, NewEvent, Store, Supersede};
 use crate::text::exemptions_in;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 
-/// Attach received message `id` to the cases with these references (all or none).
+/// Attach received message `id` to the cases with these references (all or none); its
+/// classification then gives each case its event. Returns the events recorded.
 pub async fn attach(
     store: &Store,
+    regimes: &Regimes,
     id: MessageId,
     references: &[crate::domain::Reference],
     actor: &str,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<Recorded>> {
     let Some(m) = store.message(id).await? else {
         bail!("no message {id}: `foi triage list` shows them")
     };
@@ -32,11 +37,95 @@ pub async fn attach(
     if references.is_empty() {
         bail!("name at least one case to attach message {id} to");
     }
-    let mut ids = Vec::new();
+    let mut cases = Vec::new();
     for r in references {
-        ids.push(store.require_case(r).await?.id);
+        let case = store.require_case(r).await?;
+        if !m.cases.iter().any(|(linked, _)| linked == r) {
+            cases.push(case);
+        }
     }
-    Ok(store.attach_message(id, &ids, actor, now).await?)
+    let ids: Vec<_> = cases.iter().map(|c| c.id).collect();
+    store.attach_message(id, &ids, actor, now).await?;
+    // The email's classification applies to the cases it now belongs to, as if it had been
+    // matched on arrival (an automatic classification stays the system's: a person's
+    // correction supersedes it later).
+    let Some(kind) = m
+        .classification
+        .as_deref()
+        .and_then(|k| k.parse::<Kind>().ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let by = m.classified_by.clone().unwrap_or_else(|| "system".into());
+    apply(
+        store,
+        regimes,
+        &m,
+        kind,
+        &cases,
+        &by,
+        Supersede::Nothing,
+        now,
+    )
+    .await
+}
+
+/// Give each of `cases` the event classification `kind` of message `m` implies, recorded
+/// by `by` with `supersede`; the cases' statuses are derived again.
+#[allow(clippy::too_many_arguments)]
+async fn apply(
+    store: &Store,
+    regimes: &Regimes,
+    m: &MessageRow,
+    kind: Kind,
+    cases: &[Case],
+    by: &str,
+    supersede: Supersede,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Recorded>> {
+    let class = Classification {
+        kind,
+        reason: format!("classified by {by}"),
+        body_reference: m.body_reference.clone(),
+        exemptions: exemptions_in(m.text_body.as_deref().unwrap_or("")),
+        bounce: None,
+    };
+    let rule = StatusRule::load(store).await?;
+    let derive = |c, before, events: &[_]| rule.status(c, before, events);
+    let implied = event_for(kind, &class);
+    let mut recorded = Vec::new();
+    for case in cases {
+        let on = regimes
+            .get(&case.regime)
+            .map(|r| r.local_date(m.at))
+            .unwrap_or_else(|| m.at.date_naive());
+        let (event, note) = match &implied {
+            Some((event, note, _)) => (
+                *event,
+                format!("{note} (message {}, classified by {by})", m.id),
+            ),
+            // A kind that implies no event still takes back what the message said before.
+            None if supersede != Supersede::Nothing => (
+                "note",
+                format!("message {} classified as {} by {by}", m.id, kind.as_str()),
+            ),
+            None => continue,
+        };
+        let ev = NewEvent {
+            case_id: case.id,
+            kind: crate::domain::event::EventKind::from_stored(event),
+            on,
+            note: Some(note),
+            actor: by.into(),
+            message_id: Some(m.id),
+        };
+        let reply = implied.is_some() && !matches!(kind, Kind::Bounce);
+        let done = store
+            .record_event(&ev, supersede, &derive, reply, now)
+            .await?;
+        recorded.push((case.reference.clone(), event, done.status));
+    }
+    Ok(recorded)
 }
 
 /// A received email kept but not processed yet (a fetch or import cut off after keeping
@@ -88,32 +177,20 @@ pub async fn reclassify(
     if !store.set_classification(id, kind.as_str(), actor).await? {
         bail!("message {id} is one we sent: only received emails are classified");
     }
-    let class = Classification {
-        kind,
-        reason: format!("classified by {actor}"),
-        body_reference: m.body_reference.clone(),
-        exemptions: exemptions_in(m.text_body.as_deref().unwrap_or("")),
-        bounce: None,
-    };
-    let mut recorded = Vec::new();
-    if let Some((event, note, status)) = event_for(kind, &class) {
-        for (reference, _) in &m.cases {
-            let case = store.require_case(reference).await?;
-            let on = regimes
-                .get(&case.regime)
-                .map(|r| r.local_date(m.at))
-                .unwrap_or_else(|| m.at.date_naive());
-            let ev = NewEvent {
-                case_id: case.id,
-                kind: crate::domain::event::EventKind::from_stored(event),
-                on,
-                note: Some(format!("{note} (message {id}, classified by {actor})")),
-                actor: actor.into(),
-            };
-            let reply = !matches!(kind, Kind::Bounce);
-            store.record_event(&ev, status, reply, now).await?;
-            recorded.push((reference.clone(), event, status));
-        }
+    let mut cases = Vec::new();
+    for (reference, _) in &m.cases {
+        cases.push(store.require_case(reference).await?);
     }
-    Ok(recorded)
+    // A person's classification replaces every event the message gave its cases before.
+    apply(
+        store,
+        regimes,
+        &m,
+        kind,
+        &cases,
+        actor,
+        Supersede::FromMessage(id),
+        now,
+    )
+    .await
 }

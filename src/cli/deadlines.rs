@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct DeadlinesCommand {
-    /// Write an iCalendar file (RFC 5545): one all-day event per open case's due date.
+    /// Write an iCalendar file (RFC 5545): one all-day event per running clock's due date.
     #[arg(long, required = true)]
     pub ics: bool,
     /// Only this campaign's cases.

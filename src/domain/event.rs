@@ -48,6 +48,9 @@ pub enum EventKind {
     InternalReviewResponse,
     /// We complained to the regulator (the ICO, the Scottish Information Commissioner).
     ComplaintToRegulator,
+    /// The regulator decided and ordered the body to comply; the note holds the
+    /// compliance date (a clock of its own until the body answers).
+    RegulatorDecision,
     /// We withdrew the request.
     Withdrawn,
     /// A person set the case's status by hand (`foi case status`); the note says which.
@@ -60,7 +63,7 @@ pub enum EventKind {
 }
 
 /// The kinds staff may record with `foi case event`, in the order `--help` lists them.
-pub const RECORDABLE: [EventKind; 14] = [
+pub const RECORDABLE: [EventKind; 15] = [
     EventKind::Acknowledged,
     EventKind::ClarificationRequested,
     EventKind::ClarificationSent,
@@ -74,6 +77,7 @@ pub const RECORDABLE: [EventKind; 14] = [
     EventKind::InternalReviewRequested,
     EventKind::InternalReviewResponse,
     EventKind::ComplaintToRegulator,
+    EventKind::RegulatorDecision,
     EventKind::Withdrawn,
 ];
 
@@ -98,6 +102,7 @@ impl EventKind {
             Self::InternalReviewRequested => "internal_review_requested",
             Self::InternalReviewResponse => "internal_review_response",
             Self::ComplaintToRegulator => "complaint_to_regulator",
+            Self::RegulatorDecision => "regulator_decision",
             Self::Withdrawn => "withdrawn",
             Self::StatusSet => "status_set",
             Self::Note => "note",
@@ -127,6 +132,7 @@ impl EventKind {
             "internal_review_requested" => Self::InternalReviewRequested,
             "internal_review_response" => Self::InternalReviewResponse,
             "complaint_to_regulator" => Self::ComplaintToRegulator,
+            "regulator_decision" => Self::RegulatorDecision,
             "withdrawn" => Self::Withdrawn,
             "status_set" => Self::StatusSet,
             "note" => Self::Note,

@@ -14,14 +14,21 @@
 //! - **delivered**: sent and not lost: no `delivery_failed` (bounce) event after the last
 //!   `sent`, or the body replied anyway. **delivery_failed** is the rest of sent.
 //! - **acknowledged**: cases with an `acknowledged` event.
-//! - **answered**: cases with a `response`, `partial_response`, `not_held` or `refusal`;
-//!   the first of these is *the answer*. **answered_on_time** / **answered_late**: the
+//! - **answered**: cases with an answer as [`standing::derive`] gives it, the same
+//!   derivation every listing's status comes from: the events are the case's effective
+//!   ones (an automatic event a person's correction superseded does not count), the
+//!   *outcome* is the latest `response`, `partial_response`, `not_held` or `refusal` (or a
+//!   status a person set to one of these), and the answer is dated by the first of them.
+//!   A case a person (or the body) took back to before an answer has none. So the
+//!   outcomes add up to the Campaigns page's answered statuses.
+//!   **answered_on_time** / **answered_late**: the
 //!   answer's date against the statutory due date that applied when it came (clarification,
 //!   fees and extensions counted); an answer while the clock was stopped or paused is on
 //!   time.
-//! - **overdue** / **long_overdue**: open cases past their current due date today, as
-//!   `foi overdue` counts them (long: a UK regime, more than 40 working days).
-//! - **refused**: cases with a `refusal` event; **exemptions** counts them by the sections
+//! - **overdue** / **long_overdue**: cases with a running clock (the request's, a pending
+//!   review's, a regulator's compliance date) past its due date today, as `foi overdue`
+//!   lists them (long: a UK regime, more than 40 working days).
+//! - **refused**: cases whose outcome is a refusal; **exemptions** counts them by the sections
 //!   cited in the refusal's note or in the reply's text (a case citing two counts under
 //!   both; none found is "not stated").
 //! - **median_working_days_to_answer**: working days from receipt (day 0) to the answer,
@@ -49,7 +56,7 @@ use crate::deadlines::Regimes;
 use crate::domain::event::EventKind;
 use crate::domain::CaseId;
 use crate::domain::{QuestionType, Questions};
-use crate::standing::{self, current_due, is_uk, LONG_OVERDUE};
+use crate::standing::{self, is_uk, Outcome, LONG_OVERDUE};
 use crate::store::{CaseGrouping, CaseTimeline, ConfirmedAnswer, RefusalText};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -261,15 +268,6 @@ pub struct Input<'a> {
     pub by: Option<GroupBy>,
 }
 
-/// The first answering event of a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Response,
-    PartialResponse,
-    NotHeld,
-    Refusal,
-}
-
 /// What one case contributes.
 #[derive(Debug, Default)]
 struct Facts {
@@ -296,53 +294,47 @@ fn facts(t: &CaseTimeline, input: &Input) -> anyhow::Result<Facts> {
         .with_context(|| format!("case {}: unknown regime '{}'", t.reference, t.regime))?;
     let mut replied = false;
     let mut lost = false;
-    let mut first_answer = None;
-    for (i, e) in t.events.iter().enumerate() {
+    for e in &t.events {
         match e.kind {
             EventKind::Sent => lost = false,
             EventKind::DeliveryFailed => lost = true,
             EventKind::Acknowledged => f.acknowledged = true,
-            EventKind::Refusal => f.refused = true,
             _ => {}
         }
         replied |= e.kind.is_reply();
-        let outcome = match e.kind {
-            EventKind::Response => Some(Outcome::Response),
-            EventKind::PartialResponse => Some(Outcome::PartialResponse),
-            EventKind::NotHeld => Some(Outcome::NotHeld),
-            EventKind::Refusal => Some(Outcome::Refusal),
-            _ => None,
-        };
-        if let (None, Some(o)) = (first_answer, outcome) {
-            first_answer = Some((i, o, e.on));
-        }
     }
     f.delivered = replied || !lost;
-    if let Some((i, outcome, on)) = first_answer {
-        f.answer = Some(outcome);
-        // The due date that applied when the answer came: the clock over the events up to
-        // it (later reviews and complaints do not move it).
-        let d = standing::deadline(regime, &t.events[..=i], input.is_review_step)
+    // The answer as the one derivation has it (a person's correction counts, what it
+    // superseded does not): the same state every listing's status comes from.
+    let state = standing::derive(t.status, &t.events, input.is_review_step);
+    if let Some(a) = state.answer {
+        f.answer = Some(a.outcome);
+        f.refused = a.outcome == Outcome::Refusal;
+        // The due date that applied when the body first answered: the clock over the
+        // events up to it (later reviews and complaints do not move it).
+        let d = standing::deadline(regime, &t.events[..=a.first_index], input.is_review_step)
             .with_context(|| format!("case {}", t.reference))?;
-        f.on_time = d.and_then(|d| d.due()).is_none_or(|due| on <= due);
+        f.on_time = d.and_then(|d| d.due()).is_none_or(|due| a.first_on <= due);
         f.working_days = Some(
             regime
-                .working_days_between(received, on)
+                .working_days_between(received, a.first_on)
                 .with_context(|| format!("case {}", t.reference))?,
         );
     }
-    if t.status.is_open() {
-        // As `foi overdue`: the current due date (a pending review's, else the running
-        // request's) against today in the regime's time zone.
+    if standing::clocks_run(t.status) {
+        // As `foi overdue`: every running clock against today in the regime's time zone.
         let d = standing::deadline(regime, &t.events, input.is_review_step)
             .with_context(|| format!("case {}", t.reference))?;
-        if let Some((due, _)) = d.as_ref().and_then(current_due) {
+        if let Some(d) = d {
             let today = regime.local_date(input.now);
-            let days = regime
-                .working_days_between(due, today)
-                .with_context(|| format!("case {}", t.reference))?;
-            f.overdue = days >= 1;
-            f.long_overdue = is_uk(&t.regime) && days > LONG_OVERDUE;
+            let most = standing::standings(regime, &d, &t.events, today)
+                .into_iter()
+                .map(|s| s.working_days_overdue)
+                .max();
+            if let Some(days) = most {
+                f.overdue = days >= 1;
+                f.long_overdue = is_uk(&t.regime) && days > LONG_OVERDUE;
+            }
         }
     }
     Ok(f)

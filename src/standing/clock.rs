@@ -45,6 +45,8 @@ pub fn clock_events(events: &[Event], is_review_step: &dyn Fn(&str) -> bool) -> 
                 }
                 EventKind::InternalReviewResponse => ClockKind::ReviewAnswered,
                 EventKind::ComplaintToRegulator => ClockKind::ComplaintToRegulator,
+                // A status a person set stops or starts the clock as its event would.
+                EventKind::StatusSet => status_clock(e.note.as_deref())?,
                 // (not clock events: what the sender did, an acknowledgement, a person's
                 // status or note, a kind this version does not know)
                 EventKind::Sent
@@ -55,13 +57,30 @@ pub fn clock_events(events: &[Event], is_review_step: &dyn Fn(&str) -> bool) -> 
                 | EventKind::Refusal
                 | EventKind::PartialResponse
                 | EventKind::NotHeld
-                | EventKind::StatusSet
                 | EventKind::Note
+                // (its compliance date is a clock of its own: `due::compliance_due`)
+                | EventKind::RegulatorDecision
                 | EventKind::Other(_) => return None,
             };
             Some(ClockEvent::new(e.on, kind))
         })
         .collect()
+}
+
+/// The clock event of a status a person set (`None`: it moves no clock).
+fn status_clock(note: Option<&str>) -> Option<ClockKind> {
+    use crate::domain::CaseStatus as S;
+    Some(match super::status_set_to(note)? {
+        S::Successful | S::PartiallySuccessful | S::NotHeld | S::Refused => ClockKind::Responded,
+        S::Withdrawn => ClockKind::Withdrawn,
+        S::ClarificationRequested => ClockKind::ClarificationRequested,
+        // Back to awaiting the response after a clarification request: as our
+        // clarification (the engine ignores it unless one was asked for).
+        S::AwaitingResponse => ClockKind::ClarificationReceived,
+        S::InternalReview => ClockKind::ReviewRequested,
+        S::ComplaintToRegulator => ClockKind::ComplaintToRegulator,
+        S::Acknowledged | S::DeliveryFailed | S::Draft | S::Queued | S::Cancelled => return None,
+    })
 }
 
 /// No chaser step requests an internal review (for callers without a ladder at hand).

@@ -85,10 +85,15 @@ fn a_review_chaser_starts_the_review_clock() {
 }
 
 #[test]
-fn a_persons_status_or_note_and_unknown_kinds_move_no_deadline() {
+fn a_note_unknown_kinds_and_some_statuses_move_no_deadline() {
     let sent = vec![ev("sent", "2026-03-02", None)];
     let mut with = sent.clone();
-    for kind in ["status_set", "note", "bounced"] {
+    with.push(ev(
+        "status_set",
+        "2026-03-04",
+        Some("acknowledged: by hand"),
+    ));
+    for kind in ["note", "bounced"] {
         with.push(ev(kind, "2026-03-04", Some("refused: by hand")));
     }
     assert!(clock_events(&with[1..], &no_review_steps).is_empty());
@@ -99,6 +104,31 @@ fn a_persons_status_or_note_and_unknown_kinds_move_no_deadline() {
     for e in &with[1..] {
         assert_eq!(status_after(&e.kind, CaseStatus::AwaitingResponse), None);
     }
+}
+
+#[test]
+fn a_status_set_by_hand_stops_or_starts_the_clock_as_its_event_would() {
+    let mut events = vec![
+        ev("sent", "2026-03-02", None),
+        ev(
+            "status_set",
+            "2026-03-04",
+            Some("not_held: they said so by phone"),
+        ),
+    ];
+    let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+    assert_eq!(current_due(&dl), None, "not held stops the clock: {dl:?}");
+    events[1] = ev("status_set", "2026-03-04", Some("clarification_requested"));
+    let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+    assert_eq!(current_due(&dl), None, "stopped while they wait for us");
+    events.push(ev("status_set", "2026-03-09", Some("awaiting_response")));
+    let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+    assert_eq!(
+        dl.start(),
+        d("2026-03-09"),
+        "restarted as our clarification"
+    );
+    assert_eq!(current_due(&dl).map(|x| x.1), Some(Owed::Response));
 }
 
 #[test]
@@ -122,4 +152,96 @@ fn statuses_follow_events() {
     );
     assert_eq!(status_after(&EventKind::FeesNotice, S::Acknowledged), None);
     assert_eq!(status_after(&EventKind::Withdrawn, S::Withdrawn), None);
+}
+
+mod derivation {
+    use super::*;
+
+    fn state(events: &[Event]) -> CaseState {
+        derive(CaseStatus::Queued, events, &|s| s == "review")
+    }
+
+    #[test]
+    fn a_case_not_sent_keeps_its_status() {
+        assert_eq!(
+            derive(CaseStatus::Draft, &[], &no_review_steps).status,
+            CaseStatus::Draft
+        );
+        let s = derive(CaseStatus::Cancelled, &[], &no_review_steps);
+        assert_eq!((s.status, s.answer), (CaseStatus::Cancelled, None));
+    }
+
+    #[test]
+    fn the_latest_answer_is_the_outcome_dated_by_the_first() {
+        let events = vec![
+            ev("sent", "2026-03-02", None),
+            ev("acknowledged", "2026-03-03", None),
+            ev("response", "2026-03-20", None),
+            ev("not_held", "2026-03-25", None),
+        ];
+        let s = state(&events);
+        assert_eq!(s.status, CaseStatus::NotHeld);
+        let a = s.answer.unwrap();
+        assert_eq!(
+            (a.outcome, a.first_on, a.first_index),
+            (Outcome::NotHeld, d("2026-03-20"), 2)
+        );
+    }
+
+    #[test]
+    fn a_persons_status_is_an_answer_or_takes_one_back() {
+        let mut events = vec![
+            ev("sent", "2026-03-02", None),
+            ev("response", "2026-03-20", None),
+            ev(
+                "status_set",
+                "2026-03-21",
+                Some("partially_successful: half of it"),
+            ),
+        ];
+        let s = state(&events);
+        assert_eq!(s.status, CaseStatus::PartiallySuccessful);
+        assert_eq!(s.answer.map(|a| a.outcome), Some(Outcome::PartialResponse));
+        events.push(ev("status_set", "2026-03-22", Some("awaiting_response")));
+        let s = state(&events);
+        assert_eq!((s.status, s.answer), (CaseStatus::AwaitingResponse, None));
+    }
+
+    #[test]
+    fn delivery_clarification_and_review_move_the_status() {
+        use CaseStatus as S;
+        let bounced = [
+            ev("sent", "2026-03-02", None),
+            ev("delivery_failed", "2026-03-02", None),
+        ];
+        assert_eq!(state(&bounced).status, S::DeliveryFailed);
+        let mut events = bounced.to_vec();
+        events.push(ev("sent", "2026-03-05", None));
+        assert_eq!(state(&events).status, S::AwaitingResponse, "sent again");
+        events.push(ev("clarification_requested", "2026-03-06", None));
+        assert_eq!(state(&events).status, S::ClarificationRequested);
+        events.push(ev("message_sent", "2026-03-09", None));
+        assert_eq!(
+            state(&events).status,
+            S::AwaitingResponse,
+            "our clarification went"
+        );
+        events.push(ev("refusal", "2026-03-20", None));
+        // A bounce of a later email does not undo an answer.
+        events.push(ev("delivery_failed", "2026-03-21", None));
+        assert_eq!(state(&events).status, S::Refused);
+        events.push(ev("chaser_other_sent", "2026-03-25", None));
+        assert_eq!(state(&events).status, S::Refused);
+        events.push(ev("chaser_review_sent", "2026-03-25", None));
+        let s = state(&events);
+        assert_eq!(s.status, S::InternalReview);
+        assert_eq!(
+            s.answer.map(|a| a.outcome),
+            Some(Outcome::Refusal),
+            "still the answer"
+        );
+        // An acknowledgement of the review request changes nothing.
+        events.push(ev("acknowledged", "2026-03-26", None));
+        assert_eq!(state(&events).status, S::InternalReview);
+    }
 }

@@ -25,6 +25,8 @@ pub struct EventRow {
     pub occurred_at: Option<chrono::DateTime<chrono::Utc>>,
     pub note: Option<String>,
     pub actor: String,
+    /// The event of a person's correction that superseded this one (it no longer counts).
+    pub superseded_by: Option<i64>,
 }
 
 fn row_to_case(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Case> {
@@ -98,7 +100,7 @@ impl Store {
     /// A case's events in date order.
     pub async fn events(&self, case_id: CaseId) -> Result<Vec<EventRow>> {
         let rows = sqlx::query(
-            "SELECT id, kind, occurred_on, occurred_at, note, actor FROM events
+            "SELECT id, kind, occurred_on, occurred_at, note, actor, superseded_by FROM events
              WHERE case_id = $1 ORDER BY occurred_on, id",
         )
         .bind(case_id)
@@ -115,6 +117,7 @@ impl Store {
                     occurred_at: at.as_deref().map(parse_time).transpose()?,
                     note: row.try_get("note")?,
                     actor: row.try_get("actor")?,
+                    superseded_by: row.try_get("superseded_by")?,
                 })
             })
             .collect()

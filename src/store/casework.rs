@@ -1,11 +1,12 @@
 //! Casework: events recorded by staff, the batched case timelines that deadlines, the
 //! overdue list and the chasers are computed from, and the chasers table.
 
+use super::derived::{refresh_in, supersede_in, DeriveStatus, Supersede};
 use super::outbox::{insert_outbox, put_blob};
 use super::Result;
 use super::{time_text, NewOutboxItem, Store};
 use crate::domain::event::EventKind;
-use crate::domain::id::{CampaignId, CaseId, ChaserId, OutboxId};
+use crate::domain::id::{CampaignId, CaseId, ChaserId, MessageId, OutboxId};
 use crate::domain::CaseStatus;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,6 +21,19 @@ pub struct NewEvent {
     pub on: NaiveDate,
     pub note: Option<String>,
     pub actor: String,
+    /// The received message it was read from (a classification), if any.
+    pub message_id: Option<MessageId>,
+}
+
+/// What recording an event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventRecorded {
+    /// The case's new status, when it changed.
+    pub status: Option<CaseStatus>,
+    /// How many earlier events it superseded.
+    pub superseded: u64,
+    /// Pending chasers cancelled.
+    pub cancelled_chasers: u64,
 }
 
 /// A chaser step that fell due, with the email (or draft) built for it.
@@ -82,21 +96,22 @@ fn row_to_chaser(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<ChaserRow> {
 }
 
 impl Store {
-    /// Record an event and the status it implies, in one transaction; when `cancel_chasers`
-    /// the case's pending and still-queued chasers are cancelled in it too. Returns how
-    /// many chasers were cancelled.
+    /// Record an event, mark what it supersedes and rewrite the case's status from its
+    /// effective events (`derive`), in one transaction; when `cancel_chasers` the case's
+    /// pending and still-queued chasers are cancelled in it too.
     pub async fn record_event(
         &self,
         ev: &NewEvent,
-        status: Option<CaseStatus>,
+        supersede: Supersede,
+        derive: &DeriveStatus<'_>,
         cancel_chasers: bool,
         now: DateTime<Utc>,
-    ) -> Result<u64> {
+    ) -> Result<EventRecorded> {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at)
-             VALUES ($1, $2, $3, NULL, $4, $5, $6)",
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
+             VALUES ($1, $2, $3, NULL, $4, $5, $6, $7) RETURNING id",
         )
         .bind(ev.case_id)
         .bind(ev.kind.as_str())
@@ -104,22 +119,22 @@ impl Store {
         .bind(&ev.note)
         .bind(&ev.actor)
         .bind(&now)
-        .execute(&mut *tx)
+        .bind(ev.message_id)
+        .fetch_one(&mut *tx)
         .await?;
-        if let Some(s) = status {
-            sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
-                .bind(s.as_str())
-                .bind(ev.case_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let superseded = supersede_in(&mut tx, ev.case_id, id, supersede).await?;
+        let (before, after) = refresh_in(&mut tx, ev.case_id, derive).await?;
         let cancelled = if cancel_chasers {
             cancel_chasers_in(&mut tx, ev.case_id, Some(&now)).await?
         } else {
             0
         };
         tx.commit().await.context("the event was not saved")?;
-        Ok(cancelled)
+        Ok(EventRecorded {
+            status: (before != after).then_some(after),
+            superseded,
+            cancelled_chasers: cancelled,
+        })
     }
 
     /// Move a case from one status to another (`false` when it was not in `from`).

@@ -18,6 +18,7 @@ mod bodies;
 mod campaigns;
 mod cases;
 mod casework;
+mod derived;
 mod display;
 mod error;
 mod folders;
@@ -37,7 +38,8 @@ pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundTex
 pub use bodies::ImportSummary;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
-pub use casework::{ChaserRow, NewChaser, NewEvent};
+pub use casework::{ChaserRow, EventRecorded, NewChaser, NewEvent};
+pub use derived::{DeriveStatus, Supersede};
 pub use display::MessageDisplay;
 pub use error::{Result, StoreError};
 pub use journal::SendJournal;

@@ -591,13 +591,16 @@ impl Store {
         .bind(format!("to {}: {error}", c.recipient))
         .execute(&mut *tx)
         .await?;
-        if c.kind == "request" {
-            sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
-                .bind(CaseStatus::DeliveryFailed.as_str())
-                .bind(c.case_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        // As `standing::derive` has it: a refusal before the body said anything (of the
+        // request, or of a chaser to a case still awaiting its response).
+        sqlx::query(
+            "UPDATE cases SET status = $1
+             WHERE id = $2 AND status IN ('draft', 'queued', 'awaiting_response')",
+        )
+        .bind(CaseStatus::DeliveryFailed.as_str())
+        .bind(c.case_id)
+        .execute(&mut *tx)
+        .await?;
         if flag_address {
             sqlx::query(
                 "UPDATE bodies SET email_flag = $1 WHERE id = (SELECT body_id FROM cases WHERE id = $2)",

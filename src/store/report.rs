@@ -114,7 +114,7 @@ impl Store {
                 "SELECT json_group_array(json_array(e.case_id, e.note, m.text_body))
                  FROM events e JOIN cases c ON c.id = e.case_id
                  LEFT JOIN messages m ON m.id = e.message_id
-                 WHERE c.campaign_id = $1 AND e.kind = $2",
+                 WHERE c.campaign_id = $1 AND e.kind = $2 AND e.superseded_by IS NULL",
                 campaign_id,
                 &[&crate::domain::event::EventKind::Refusal.as_str()],
             )

@@ -12,7 +12,8 @@ use anyhow::anyhow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 use std::collections::HashMap;
 
-/// A case with its events (in date order): everything its deadline depends on.
+/// A case with its effective events (in date order; none a person's correction
+/// superseded): everything its deadline and state depend on.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CaseTimeline {
     pub id: CaseId,
@@ -248,7 +249,7 @@ impl Store {
                (SELECT group_concat(printf('%d,%d,%s,%d:%s%s', e.case_id, e.id, e.occurred_on,
                     length(e.kind), e.kind,
                     CASE WHEN e.note IS NULL THEN '-' ELSE printf('%d:%s', length(e.note), e.note) END), '')
-                 FROM events e WHERE e.case_id >= ",
+                 FROM events e WHERE e.superseded_by IS NULL AND e.case_id >= ",
         );
         q.push_bind(from).push(" AND e.case_id < ").push_bind(to);
         if f.campaign_id.is_some() || f.case_id.is_some() || f.tag.is_some() {

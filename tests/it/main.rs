@@ -15,4 +15,5 @@ mod pipes;
 mod recovery;
 mod report;
 mod sending;
+mod truth;
 mod web;

@@ -71,10 +71,9 @@ impl CreateCommand {
                 } else {
                     super::preview::print_failures(&check);
                     eprintln!(
-                        "warning: {} of {} cases do not render; fix the templates or the bodies' data, then run \
+                        "warning: {}; fix the templates or the bodies' data, then run \
                          `foi campaign preview {name}`: the campaign cannot be launched until every case renders",
-                        check.failures.len(),
-                        check.checked
+                        check.summary()
                     );
                 }
             }

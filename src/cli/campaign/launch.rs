@@ -56,9 +56,8 @@ impl LaunchCommand {
             Launch::NotRendered(report) => {
                 super::preview::print_failures(&report);
                 bail!(
-                    "not launched: {} of {} cases do not render; fix the templates (or the bodies' data) first; nothing was queued",
-                    report.failures.len(),
-                    report.checked
+                    "not launched: {}; fix the templates (or the bodies' data) first; nothing was queued",
+                    report.summary()
                 );
             }
             Launch::WouldQueue(n) => writeln!(

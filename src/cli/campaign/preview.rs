@@ -1,6 +1,6 @@
 //! `foi campaign preview NAME [--case REF | --all --out DIR]`.
 
-use crate::casework::compose::{check_campaign, CheckReport};
+use crate::casework::check::{check_campaign, CheckReport};
 use crate::cli::{App, Printer};
 use crate::domain::Reference;
 use anyhow::{bail, Context};
@@ -24,6 +24,9 @@ pub struct PreviewCommand {
 
 /// Each case that does not render, on stderr: its reference, body and why.
 pub fn print_failures(report: &CheckReport) {
+    if let Some(e) = &report.ladder {
+        eprintln!("chaser ladder: {e}");
+    }
     for (case, name, f) in &report.failures {
         eprintln!("{} {name}: {f}", case.reference);
     }
@@ -95,10 +98,9 @@ impl PreviewCommand {
         }
         print_failures(&report);
         bail!(
-            "{} of {} cases do not render: fix the templates (or the bodies' data) and preview again; \
+            "{}: fix the templates (or the bodies' data) and preview again; \
              the campaign cannot be launched until every case renders",
-            report.failures.len(),
-            report.checked
+            report.summary()
         )
     }
 }

@@ -99,9 +99,15 @@ impl ShowCommand {
                     .as_deref()
                     .map(|n| format!(" — {n}"))
                     .unwrap_or_default();
+                // A superseded event stays visible, marked: a person's correction replaced it.
+                let gone = if e.superseded_by.is_some() {
+                    " [superseded by a correction]"
+                } else {
+                    ""
+                };
                 writeln!(
                     out,
-                    "    {} {:<24} ({}){note}",
+                    "    {} {:<24} ({}){note}{gone}",
                     e.occurred_on, e.kind, e.actor
                 )?;
             }

@@ -14,10 +14,24 @@ pub struct AttachCommand {
 impl AttachCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let id = self.id;
-        crate::casework::triage::attach(&app.store, id, &self.references, "staff", app.clock.now())
-            .await?;
+        let recorded = crate::casework::triage::attach(
+            &app.store,
+            app.regimes(),
+            id,
+            &self.references,
+            "staff",
+            app.clock.now(),
+        )
+        .await?;
         let names: Vec<&str> = self.references.iter().map(|r| r.as_str()).collect();
         writeln!(out, "attached message {id} to {}", names.join(", "))?;
+        for (reference, event, status) in recorded {
+            writeln!(
+                out,
+                "{reference}: {event}{}",
+                status.map(|s| format!(", now {s}")).unwrap_or_default()
+            )?;
+        }
         Ok(())
     }
 }

@@ -134,9 +134,8 @@ pub async fn change(
                 }
                 Launch::WouldQueue(n) => Ok(back("launched", n)),
                 Launch::NotRendered(report) => Err(WebError::Invalid(format!(
-                    "Not launched: {} of {} cases do not render (first: {} {}); fix the templates or the bodies' data first (`foi campaign preview {name}`). Nothing was queued.",
-                    report.failures.len(),
-                    report.checked,
+                    "Not launched: {} (first: {} {}); fix the templates or the bodies' data first (`foi campaign preview {name}`). Nothing was queued.",
+                    report.summary(),
                     report.failures.first().map(|f| f.0.reference.as_str()).unwrap_or(""),
                     report.failures.first().map(|f| f.2.to_string()).unwrap_or_default(),
                 ))),

@@ -101,9 +101,16 @@ pub async fn attach(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    triage::attach(&state.store, id, &refs, &form.user.name, state.clock.now())
-        .await
-        .map_err(invalid)?;
+    triage::attach(
+        &state.store,
+        &state.settings.regimes,
+        id,
+        &refs,
+        &form.user.name,
+        state.clock.now(),
+    )
+    .await
+    .map_err(invalid)?;
     Ok(see_other("/triage?ok=attached"))
 }
 
