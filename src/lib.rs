@@ -42,7 +42,9 @@
 //! - [`sender`] (claim, send the stored bytes, record; `SendError`) and [`ingest`] (keep,
 //!   parse, classify, match, record replies): the workers. They see `store`, `domain`, `text`,
 //!   `deadlines`, `net`, `clock`, `lock` and their own part of the settings
-//!   ([`config::SendSettings`], [`config::FetchSettings`]); not each other.
+//!   ([`config::SendSettings`], [`config::FetchSettings`]); not each other. `ingest` also
+//!   reads a campaign's text template by its name in [`templates`]: a reply is classified
+//!   without the sentences of our request it pastes back.
 //! - [`report`]: the tally of a campaign's rows and its renderings (text, CSV, JSON,
 //!   HTML + SVG, iCalendar). Pure: sees `domain`, `deadlines`, `standing`, `store`'s row
 //!   types and `text`.

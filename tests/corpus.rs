@@ -73,7 +73,8 @@ fn expected_kind(manifest_kind: &str) -> Option<Kind> {
         "acknowledgement" => Some(Kind::Acknowledgement),
         "refusal" => Some(Kind::Refusal),
         "response" | "response_with_attachments" => Some(Kind::Response),
-        "unknown" => Some(Kind::Unknown),
+        // (a message none of the others fits: a person must read it)
+        "unknown" => Some(Kind::Reply),
         _ => None,
     }
 }

@@ -28,7 +28,8 @@
 //! answered case only by `internal_review` and `complaint`); a (case, step) is taken at
 //! most once (a unique row in the `chasers` table); when several steps are due at once only
 //! the last of the ladder is taken, and a step is never taken after a later one. A reply
-//! cancels pending chasers ([`cancel_pending_for_case`]).
+//! cancels pending chasers ([`cancel_pending_for_case`]); a case with a reply nobody has
+//! read yet (class `reply`, the "to read" queue) is not chased until a person has read it.
 //!
 //! Sees `domain`, `deadlines`, `standing`, `store`, `templates`, `compose`, `mime`, `clock`
 //! and the settings (the sender, the reply address, the regimes).
@@ -356,6 +357,8 @@ pub struct SweepSummary {
     pub drafted: usize,
     /// Cases whose status became `internal_review` because a review chaser went out.
     pub reviews_opened: usize,
+    /// Cases not chased because a reply on them waits for a person to read it.
+    pub waiting_to_read: usize,
     pub taken: Vec<Taken>,
     /// Problems that stopped one campaign or one case (the sweep goes on with the others).
     pub errors: Vec<String>,
@@ -457,6 +460,13 @@ async fn sweep_scoped(
             ..Default::default()
         };
         let mut cases = store.case_timelines(&filter).await?;
+        // A body whose reply nobody has read yet is not chased: the reply may answer.
+        let to_read = store.cases_with_reply_to_read(Some(campaign.id)).await?;
+        if !to_read.is_empty() {
+            let before = cases.len();
+            cases.retain(|c| !to_read.contains(&c.id));
+            summary.waiting_to_read += before - cases.len();
+        }
         if let Some(asked) = asked {
             cases.retain(|c| asked.contains(&c.id));
             if cases.is_empty() {

@@ -179,6 +179,9 @@ pub struct OverdueRow {
     pub due_date: NaiveDate,
     pub working_days_overdue: i64,
     pub long_overdue: bool,
+    /// A reply on the case waits for a person to read it (it may be the answer; the
+    /// case is not chased meanwhile).
+    pub reply_to_read: bool,
 }
 
 /// Every running clock past its due date (the request's, a pending internal review's, the
@@ -202,6 +205,7 @@ pub async fn overdue(
         },
     )
     .await?;
+    let to_read = store.cases_with_reply_to_read(f.campaign_id).await?;
     let mut today_by_tz = HashMap::new();
     let mut rows = Vec::new();
     for t in timelines {
@@ -220,6 +224,7 @@ pub async fn overdue(
                 case_id: t.id,
                 order: (t.campaign_id, t.seq),
                 long_overdue: is_uk(&t.regime) && s.working_days_overdue > LONG_OVERDUE,
+                reply_to_read: to_read.contains(&t.id),
                 reference: t.reference.clone(),
                 campaign: t.campaign.clone(),
                 body: t.body_name.clone(),

@@ -10,10 +10,9 @@ use crate::deadlines::Regimes;
 use crate::domain::Case;
 use crate::domain::CaseStatus;
 use crate::domain::MessageId;
-use crate::ingest::classify::{Classification, Kind};
+use crate::ingest::classify::{exemptions_written, Classification, Kind};
 use crate::ingest::pipeline::event_for;
 use crate::store::{MessageRow, NewEvent, Store, Supersede};
-use crate::text::exemptions_in;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 
@@ -87,7 +86,7 @@ async fn apply(
         kind,
         reason: format!("classified by {by}"),
         body_reference: m.body_reference.clone(),
-        exemptions: exemptions_in(m.text_body.as_deref().unwrap_or("")),
+        exemptions: exemptions_written(m.text_body.as_deref().unwrap_or("")),
         bounce: None,
     };
     let rule = StatusRule::load(store).await?;
@@ -158,8 +157,8 @@ pub async fn dismiss(store: &Store, id: MessageId, reason: &str) -> anyhow::Resu
 /// An event a reclassification recorded: (case reference, event kind, new status).
 pub type Recorded = (crate::domain::Reference, &'static str, Option<CaseStatus>);
 
-/// A person overrides received message `id`'s classification; each of its cases gets the
-/// event that kind implies.
+/// A person confirms or overrides received message `id`'s classification, and has read
+/// it (it leaves the "to read" queue); each of its cases gets the event that kind implies.
 pub async fn reclassify(
     store: &Store,
     regimes: &Regimes,
@@ -174,7 +173,7 @@ pub async fn reclassify(
     if m.direction == "inbound" {
         require_processed(&m)?;
     }
-    if !store.set_classification(id, kind.as_str(), actor).await? {
+    if !store.confirm_class(id, kind.as_str(), actor, now).await? {
         bail!("message {id} is one we sent: only received emails are classified");
     }
     let mut cases = Vec::new();

@@ -21,6 +21,16 @@ pub struct OverdueCommand {
     pub format: FormatArgs,
 }
 
+/// The flag column: "reply to read" (do not chase: read it first), "long overdue".
+fn flag(r: &crate::casework::overdue::OverdueRow) -> Cow<'static, str> {
+    match (r.reply_to_read, r.long_overdue) {
+        (true, true) => "reply to read; long overdue".into(),
+        (true, false) => "reply to read".into(),
+        (false, true) => "long overdue".into(),
+        (false, false) => "".into(),
+    }
+}
+
 impl OverdueCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let campaign_id = super::args::campaign_id(app, self.campaign.as_deref()).await?;
@@ -64,7 +74,7 @@ impl OverdueCommand {
                     r.body.as_str().into(),
                     r.status.as_str().into(),
                     r.campaign.as_str().into(),
-                    if r.long_overdue { "long overdue" } else { "" }.into(),
+                    flag(r),
                 ]
             })
             .collect();

@@ -3,7 +3,9 @@
 //! attachments, events and status in one transaction. A parse problem or no match puts the email in triage with the reason;
 //! nothing is ever dropped.
 
-use super::classify::{classify, Classification, Kind};
+use super::classify::{
+    classify, classify_against, own_sentences, repeats_any, Classification, Kind,
+};
 use super::matcher::{keys_of, no_evidence, weigh, weigh_sender, Found, Learnt, Match};
 use super::parse::{parse, Limits, ParsedMessage};
 use crate::config::FetchSettings;
@@ -58,7 +60,9 @@ pub(crate) fn event_for(
                 Some(CaseStatus::DeliveryFailed),
             )),
         },
-        Kind::AutoReply | Kind::Unknown => None,
+        // An auto-reply changes nothing; a reply waits for a person to read it (a property
+        // of the message, not an event: see `Kind::needs_reading`).
+        Kind::AutoReply | Kind::Reply => None,
         Kind::Acknowledgement => Some((
             "acknowledged",
             note("acknowledged"),
@@ -80,6 +84,11 @@ pub(crate) fn event_for(
                 }
             )),
             Some(CaseStatus::Refused),
+        )),
+        Kind::NotHeld => Some((
+            "not_held",
+            note("information not held"),
+            Some(CaseStatus::NotHeld),
         )),
         Kind::Response => Some(("response", note("response"), Some(CaseStatus::Successful))),
     }
@@ -318,6 +327,7 @@ pub(crate) async fn finish_batch(
         let w = &mut work[i];
         w.matched = Some(weigh_sender(&from, hits, &mut w.found));
     }
+    read_against_our_requests(store, &mut work).await?;
     let mut records = Vec::with_capacity(work.len());
     for w in &mut work {
         let matched = w.matched.take().unwrap_or_else(no_evidence);
@@ -343,6 +353,56 @@ pub(crate) async fn finish_batch(
     // One transaction records it all, chasers included.
     store.apply_ingest(records, now).await?;
     Ok(done.into_iter().flatten().collect())
+}
+
+/// A reply matched to cases that pastes back our request (unquoted) is classified again
+/// without it: the words of our request are never evidence for the answer to it. Our
+/// request's sentences come from its campaign's text template, read once per batch.
+async fn read_against_our_requests(store: &Store, work: &mut [Work]) -> anyhow::Result<()> {
+    let human = |w: &Work| !matches!(w.class.kind, Kind::Bounce | Kind::AutoReply);
+    let case_ids: Vec<i64> = work
+        .iter()
+        .filter(|w| human(w))
+        .filter_map(|w| match &w.matched {
+            Some(Match::Cases(ids, _)) => Some(ids.iter().copied()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if case_ids.is_empty() {
+        return Ok(());
+    }
+    let dirs = store.request_template_dirs(&case_ids).await?;
+    let mut sentences: std::collections::HashMap<&str, Vec<String>> = Default::default();
+    for dir in dirs.values() {
+        sentences.entry(dir.as_str()).or_insert_with(|| {
+            let path = std::path::Path::new(dir).join(crate::templates::TEXT_FILE);
+            // (no template to read, no sentences: the reply is read as it is)
+            std::fs::read_to_string(path)
+                .map(|t| own_sentences(&t))
+                .unwrap_or_default()
+        });
+    }
+    for w in work.iter_mut().filter(|w| human(w)) {
+        let Some(Match::Cases(ids, _)) = &w.matched else {
+            continue;
+        };
+        let mut own: Vec<String> = Vec::new();
+        for dir in ids.iter().filter_map(|id| dirs.get(id)) {
+            for s in sentences.get(dir.as_str()).into_iter().flatten() {
+                if !own.contains(s) {
+                    own.push(s.clone());
+                }
+            }
+        }
+        if own.is_empty() || !repeats_any(&w.parsed, &own) {
+            continue;
+        }
+        let body_reference = w.class.body_reference.take();
+        w.class = classify_against(&w.parsed, &own);
+        w.class.body_reference = body_reference;
+    }
+    Ok(())
 }
 
 fn build_record(
@@ -384,11 +444,17 @@ fn build_record(
                 inline: a.inline,
             })
             .collect(),
-        // A real reply (not an auto-reply, a bounce or noise) cancels the chasers waiting
-        // on its cases: a body that has answered is never chased.
+        // A real reply (not an auto-reply or a bounce) cancels the chasers waiting on its
+        // cases: a body that has answered is never chased. A reply to read holds them too
+        // (the sweep takes none for a case with one) until a person has read it.
         cancel_chasers: matches!(
             class.kind,
-            Kind::Acknowledgement | Kind::ClarificationRequest | Kind::Refusal | Kind::Response
+            Kind::Acknowledgement
+                | Kind::ClarificationRequest
+                | Kind::Refusal
+                | Kind::NotHeld
+                | Kind::Response
+                | Kind::Reply
         ),
         ..IngestRecord::default()
     };

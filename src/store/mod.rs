@@ -28,6 +28,7 @@ mod messages;
 mod outbox;
 mod packs;
 mod progress;
+mod reading;
 mod report;
 mod script;
 mod timelines;
@@ -48,6 +49,7 @@ pub use messages::{
 };
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use progress::ProgressLog;
+pub use reading::ReplyToRead;
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use timelines::{CaseTimeline, TimelineFilter};
 pub use users::{SessionUser, UserRow};

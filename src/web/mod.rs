@@ -39,7 +39,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
 
 /// The dashboard.
 pub fn router(state: WebState) -> Router {
-    use pages::{calendar, campaigns, case, overdue, report, triage};
+    use pages::{calendar, campaigns, case, overdue, report, to_read, triage};
     Router::new()
         .route(
             "/",
@@ -53,6 +53,7 @@ pub fn router(state: WebState) -> Router {
         .route("/overdue", get(overdue::page))
         .route("/overdue/bulk", post(overdue::bulk))
         .route("/overdue/sweep", post(overdue::sweep))
+        .route("/to-read", get(to_read::page))
         .route("/triage", get(triage::page))
         .route("/triage/{id}/attach", post(triage::attach))
         .route("/triage/{id}/dismiss", post(triage::dismiss))

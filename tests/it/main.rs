@@ -13,6 +13,7 @@ mod exports;
 mod ingest;
 mod pipes;
 mod recovery;
+mod replies;
 mod report;
 mod sending;
 mod truth;

@@ -104,3 +104,61 @@ fn no_command_panics_when_its_reader_goes_away() {
     );
     assert!(ics.exists());
 }
+
+/// Every `message`, `triage` and `case` command, those that change something included,
+/// ends cleanly with its reader gone, and still does what it was asked.
+#[test]
+fn message_triage_and_case_commands_end_cleanly_when_their_reader_goes_away() {
+    let w = seeded();
+    let triage = w.json(["triage", "list", "--json"]);
+    let triage_id = triage[0]["id"].to_string();
+    let case = w.json(["case", "show", "POL-0001", "--json"]);
+    let inbound = case["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["direction"] == "inbound")
+        .expect("the seeded reply")["id"]
+        .to_string();
+    let now = "2026-03-10T10:00:00Z";
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["message", "show", &inbound],
+        vec!["message", "show", &inbound, "--raw"],
+        vec!["message", "show", &inbound, "--json"],
+        vec!["message", "classify", &inbound, "acknowledgement"],
+        vec!["triage", "show", &triage_id],
+        vec!["triage", "attach", &triage_id, "POL-0003"],
+        vec!["cases", "list", "--to-read"],
+        vec!["case", "show", "POL-0003"],
+        vec!["case", "note", "POL-0003", "rang the FOI team"],
+        vec!["case", "event", "POL-0004", "extension", "--note", "+20"],
+        vec!["case", "status", "POL-0005", "withdrawn"],
+        vec!["case", "assign", "POL-0006", "sam"],
+        vec!["case", "answer", "POL-0006", "camera_count=12"],
+        vec!["case", "answers", "POL-0006"],
+        vec!["case", "deadline", "POL-0004"],
+    ];
+    for args in &commands {
+        with_closed_stdout(&w, now, args);
+    }
+    // What they did is done.
+    let m = w.json(["message", "show", &inbound, "--json"]);
+    assert_eq!(m["classification"], "acknowledgement", "{m}");
+    let cases = w.json(["cases", "list", "--json"]);
+    let status = |r: &str| {
+        cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["reference"] == r)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("POL-0001"), "acknowledged");
+    assert_eq!(status("POL-0005"), "withdrawn");
+    assert!(w
+        .json(["triage", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+}

@@ -1,5 +1,6 @@
-//! `foi cases list [--campaign NAME] [--status S] [--assignee NAME]`, with each case's due
-//! date and working days left or overdue.
+//! `foi cases list [--campaign NAME] [--status S] [--assignee NAME] [--to-read]`, with
+//! each case's due date, working days left or overdue, and "reply to read" when a reply on
+//! it waits for a person.
 
 use crate::cli::{App, FormatArgs, Printer, Table};
 use crate::domain::{Case, CaseStatus};
@@ -20,6 +21,9 @@ pub struct ListCommand {
     /// Only cases assigned to this person (`foi case assign`).
     #[arg(long)]
     pub assignee: Option<String>,
+    /// Only cases with a reply nobody has read yet (`foi message classify` reads one).
+    #[arg(long)]
+    pub to_read: bool,
     #[command(flatten)]
     pub format: FormatArgs,
 }
@@ -31,6 +35,8 @@ struct ListedCase<'a> {
     case: &'a Case,
     due_date: Option<NaiveDate>,
     working_days_overdue: Option<i64>,
+    /// A reply on the case waits for a person to read it.
+    reply_to_read: bool,
 }
 
 fn days_text(s: &Standing) -> String {
@@ -78,9 +84,14 @@ impl ListCommand {
             filter.campaign_id,
         )
         .await?;
+        let to_read = app
+            .store
+            .cases_with_reply_to_read(filter.campaign_id)
+            .await?;
         let mut table = Table::new(vec![
             "reference",
             "status",
+            "to read",
             "body",
             "email",
             "campaign",
@@ -88,13 +99,18 @@ impl ListCommand {
             "due",
             "working days",
         ]);
+        if self.to_read {
+            cases.retain(|c| to_read.contains(&c.id));
+        }
         let mut items = Vec::with_capacity(cases.len());
         for c in &cases {
             let st = standings.get(&c.id);
             let [due, days] = due_cells(st);
+            let reply_to_read = to_read.contains(&c.id);
             table.push(vec![
                 c.reference.to_string(),
                 c.status.to_string(),
+                if reply_to_read { "reply to read" } else { "" }.to_string(),
                 c.body_name.clone(),
                 c.body_email.clone(),
                 c.campaign.clone(),
@@ -106,6 +122,7 @@ impl ListCommand {
                 case: c,
                 due_date: st.map(|s| s.due_date),
                 working_days_overdue: st.map(|s| s.working_days_overdue),
+                reply_to_read,
             });
         }
         Ok(out.emit(self.format, &items, &table)?)

@@ -73,6 +73,14 @@ fn print_sweep(
             s.reviews_opened
         )?;
     }
+    if s.waiting_to_read > 0 {
+        writeln!(
+            out,
+            "{} case(s) not chased: a reply on them waits to be read (`foi message show ID`, \
+             then `foi message classify ID KIND`)",
+            s.waiting_to_read
+        )?;
+    }
     let verb = if dry_run { "would take" } else { "took" };
     writeln!(
         out,

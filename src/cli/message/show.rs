@@ -21,6 +21,15 @@ pub struct ShowCommand {
 /// A message for people: headers, classification, cases, attachments, its text (at most
 /// 200 lines, control characters replaced: mail text is hostile).
 pub fn print_message(out: &mut Printer, m: &MessageRow) -> std::io::Result<()> {
+    print_message_read(out, m, None)
+}
+
+/// [`print_message`], saying under its class whether a person has read it.
+fn print_message_read(
+    out: &mut Printer,
+    m: &MessageRow,
+    reading: Option<&str>,
+) -> std::io::Result<()> {
     writeln!(out, "message {} ({})", m.id, m.direction)?;
     writeln!(out, "  from:      {}", m.from_addr)?;
     writeln!(out, "  to:        {}", m.to_addr)?;
@@ -37,6 +46,9 @@ pub fn print_message(out: &mut Printer, m: &MessageRow) -> std::io::Result<()> {
                 .map(|r| format!(": {r}"))
                 .unwrap_or_default()
         )?;
+    }
+    if let Some(r) = reading {
+        writeln!(out, "  {r}")?;
     }
     if let Some(r) = &m.body_reference {
         writeln!(out, "  their ref: {r}")?;
@@ -96,9 +108,22 @@ impl ShowCommand {
             out.write_all(&bytes)?;
             return Ok(());
         }
+        let read = app.store.read_by(m.id).await?;
         if self.json {
-            return Ok(out.json(&m)?);
+            let mut v = serde_json::to_value(&m)?;
+            v["read_by"] = read.as_ref().map(|(by, _)| by.as_str()).into();
+            v["read_at"] = read.as_ref().map(|(_, at)| at.to_rfc3339()).into();
+            return Ok(out.json(&v)?);
         }
-        Ok(print_message(out, &m)?)
+        let reading = match read {
+            Some((by, at)) => Some(format!("read by {by}, {}", at.format("%Y-%m-%d %H:%M UTC"))),
+            None if m.classification.as_deref() == Some("reply") => Some(format!(
+                "TO READ: nobody has read it yet, and its cases are not chased until someone \
+                 does (then `foi message classify {} KIND`)",
+                m.id
+            )),
+            None => None,
+        };
+        Ok(print_message_read(out, &m, reading.as_deref())?)
     }
 }

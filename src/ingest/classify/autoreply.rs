@@ -36,12 +36,17 @@ pub(super) fn decide(
     }
     let header = strong_auto?;
     Some(match judge_content(message, text, exemptions) {
-        // A reply-like phrase alone ("please see below") is not enough from a machine.
-        Some(verdict) if verdict.kind != Kind::Response || verdict.has_documents => (
-            verdict.kind,
-            format!("{} (sent automatically: {header})", verdict.reason),
-            None,
-        ),
+        // A reply-like phrase alone ("please see below", "not available") is not enough
+        // from a machine.
+        Some(verdict)
+            if !matches!(verdict.kind, Kind::Response | Kind::NotHeld) || verdict.has_documents =>
+        {
+            (
+                verdict.kind,
+                format!("{} (sent automatically: {header})", verdict.reason),
+                None,
+            )
+        }
         _ => (Kind::AutoReply, format!("auto-reply: {header}"), None),
     })
 }
@@ -178,7 +183,7 @@ mod tests {
             "Subject: Re: hello\r\nAuto-Submitted: no",
             "Thanks.",
         ));
-        assert_eq!(c.kind, Kind::Unknown, "{}", c.reason);
+        assert_eq!(c.kind, Kind::Reply, "{}", c.reason);
         let c = classify_raw(&email("Subject: Council news\r\nPrecedence: bulk", "News."));
         assert_eq!(c.kind, Kind::AutoReply, "{}", c.reason);
     }

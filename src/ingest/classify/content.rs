@@ -1,10 +1,12 @@
 //! What the new text of a reply says it is (clarification request, refusal,
-//! acknowledgement, response), and the documents attached that can hold an answer.
+//! acknowledgement, not held, response), and the documents attached that can hold an
+//! answer.
 
+use super::answers::Answered;
 use super::evidence::Evidence;
 use super::phrases::{
-    ACK_PHRASES_SET, CLARIFICATION_PHRASES_SET, DEFINITE_REFUSAL_PHRASES_SET, RESPONSE_PHRASES_SET,
-    WEAK_REFUSAL_PHRASES_SET,
+    ACK_PHRASES_SET, CLARIFICATION_PHRASES_SET, DEFINITE_REFUSAL_PHRASES_SET, NOT_HELD_PHRASES_SET,
+    RESPONSE_PHRASES_SET, WEAK_REFUSAL_PHRASES_SET,
 };
 use super::Kind;
 use crate::ingest::parse::{Attachment, ParsedMessage};
@@ -19,9 +21,11 @@ pub(super) struct Verdict {
 
 /// Classifies by content, strongest consequence first: a clarification request (it stops
 /// the clock), a definite refusal, an acknowledgement (holding replies included; one that
-/// mentions exemptions as a possibility is still an acknowledgement), a response
-/// (documents attached or answering wording; partly withheld when it also withholds),
-/// and last a refusal shown only by exemptions cited or withholding words.
+/// mentions exemptions as a possibility is still an acknowledgement) unless the same email
+/// answers (says the information is not held, or states a fact with a figure), a
+/// not-held answer, a response (documents attached, answering wording, or answers written
+/// in the text; partly withheld when it also withholds), and last a refusal shown only by
+/// exemptions cited or withholding words. `None`: the content says none of these.
 pub(super) fn judge_content(
     message: &ParsedMessage,
     text: &Evidence,
@@ -56,21 +60,38 @@ pub(super) fn judge_content(
             format!("refusal: \"{phrase}\"{cited}"),
         ));
     }
+    let not_held = text.find_any(&NOT_HELD_PHRASES_SET);
+    let answered = Answered::of(text);
     let acknowledgement = text
         .find_any(&ACK_PHRASES_SET)
         .or_else(|| ack_in_attachment_names(message));
     if let Some(phrase) = acknowledgement {
-        return Some(verdict(
-            Kind::Acknowledgement,
-            format!("acknowledgement: \"{phrase}\""),
-        ));
+        if not_held.is_none() && !answered.is_strong() {
+            return Some(verdict(
+                Kind::Acknowledgement,
+                format!("acknowledgement: \"{phrase}\""),
+            ));
+        }
     }
     let response = text.find_any(&RESPONSE_PHRASES_SET);
     let weak_refusal = text.find_any(&WEAK_REFUSAL_PHRASES_SET);
-    if has_documents || response.is_some() {
+    if let Some(phrase) = not_held {
+        // (statements of fact alone do not outweigh it: "we do not use this" explains
+        // why nothing is held)
+        if !has_documents && !answered.is_strong() {
+            return Some(verdict(
+                Kind::NotHeld,
+                format!("not held: the body says it holds none of it (\"{phrase}\"){cited}"),
+            ));
+        }
+    }
+    if has_documents || response.is_some() || answered.is_answer() {
         let mut evidence = Vec::new();
         if let Some(phrase) = response {
             evidence.push(format!("\"{phrase}\""));
+        }
+        if answered.is_answer() {
+            evidence.push(answered.describe());
         }
         if has_documents {
             let names = documents
@@ -80,6 +101,9 @@ pub(super) fn judge_content(
                 .collect::<Vec<_>>()
                 .join(", ");
             evidence.push(format!("{} attachment(s): {names}", documents.len()));
+        }
+        if let Some(phrase) = not_held {
+            evidence.push(format!("part not held (\"{phrase}\")"));
         }
         let partial = if weak_refusal.is_some() || !exemptions.is_empty() {
             " (partly withheld)"
@@ -283,7 +307,7 @@ mod tests {
             "Your earlier email could not be delivered to our old address, so I am replying \
              from the new one. In response to your request, we do not hold the information.",
         ));
-        assert_eq!(c.kind, Kind::Response, "{}", c.reason);
+        assert_eq!(c.kind, Kind::NotHeld, "{}", c.reason);
     }
 
     #[test]

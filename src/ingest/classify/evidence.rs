@@ -1,36 +1,57 @@
 //! The words classification reads, folded once (lower case, white space and quotes made
 //! plain), and every phrase list searched in one pass over them, outside hypothetical
-//! sentences.
+//! sentences. Reads the lists of `phrases`; `phrases` imports nothing of this file.
 
-use super::phrases::{FINDABLE, FINDABLE_ALL};
+use super::phrases::{Phrases, BODY_ONLY, FINDABLE, FINDABLE_ALL};
+use super::written::{before_signature, without_payloads, MIN_OWN_SENTENCE};
 use crate::ingest::parse::ParsedMessage;
-use crate::text::{fresh_text, truncate_bytes};
+use crate::text::truncate_bytes;
 
-/// The words classification reads: the subject and the new part of the body.
+/// The words classification reads: the subject and what the body wrote (see `written`).
 pub(super) struct Evidence {
     /// Subject, lower case, white space folded.
     subject: String,
-    /// New text, lower case, white space folded, typographic quotes made plain.
+    /// What the body wrote up to its signature, lower case, white space folded,
+    /// typographic quotes made plain, the sentences of our own request cut out.
     fresh: String,
-    /// New text with its case and line breaks, for references and exemptions.
+    /// The new text with its case and line breaks, payloads left out, signature kept: where
+    /// the body's reference number is looked for.
     pub(super) original: String,
     /// For each list of [`FINDABLE`], the first of its phrases (by its place in the list)
     /// found outside a hypothetical sentence.
     found: [Option<usize>; FINDABLE.len()],
+    /// For each list read in the body alone ([`BODY_ONLY`]), how many times its phrases
+    /// occur there (outside hypothetical sentences), at most 255.
+    counts: [u8; FINDABLE.len()],
 }
 
 impl Evidence {
-    pub(super) fn of(message: &ParsedMessage) -> Self {
+    /// The evidence of `message`; `own` are the sentences of our own request
+    /// (`written::own_sentences`), never evidence.
+    pub(super) fn of(message: &ParsedMessage, own: &[String]) -> Self {
         let subject = fold(message.subject.as_deref().unwrap_or(""));
-        let original = fresh_text(&message.text_body);
-        let fresh = fold(&original);
+        let original = without_payloads(&message.text_body);
+        let fresh = written_folded(&original, own);
         let mut found = [None; FINDABLE.len()];
+        let mut counts = [0u8; FINDABLE.len()];
         // Every list in one pass over each text.
-        for hay in [&subject, &fresh] {
+        for (in_body, hay) in [(false, &subject), (true, &fresh)] {
             for m in FINDABLE_ALL.ac.find_overlapping_iter(hay.as_str()) {
                 let (slot, p) = FINDABLE_ALL.owner[m.pattern().as_usize()];
-                // (only an earlier phrase of the list can still win)
-                if found[slot].is_none_or(|b| p < b) && !is_hypothetical(hay, m.start()) {
+                if !in_body && BODY_ONLY[slot] {
+                    continue;
+                }
+                // (only an earlier phrase of the list can still win; only the lists read
+                // in the body alone are counted)
+                let wins = found[slot].is_none_or(|b| p < b);
+                let counted = in_body && BODY_ONLY[slot];
+                if !(wins || counted) || is_hypothetical(hay, m.start()) {
+                    continue;
+                }
+                if counted {
+                    counts[slot] = counts[slot].saturating_add(1);
+                }
+                if wins {
                     found[slot] = Some(p);
                 }
             }
@@ -40,7 +61,27 @@ impl Evidence {
             fresh,
             original,
             found,
+            counts,
         }
+    }
+
+    /// What the body wrote up to its signature, with its case and line breaks: where
+    /// exemptions are looked for.
+    pub(super) fn written_with_case(&self) -> &str {
+        before_signature(&self.original)
+    }
+
+    /// What the body wrote up to its signature, folded, our own request cut out: where
+    /// the rules and the exemptions look.
+    pub(super) fn written(&self) -> &str {
+        &self.fresh
+    }
+
+    /// How many times the phrases of `phrases` occur in the body.
+    pub(super) fn count(&self, phrases: &Phrases) -> usize {
+        phrases
+            .slot()
+            .map_or(0, |slot| usize::from(self.counts[slot]))
     }
 
     pub(super) fn subject_match(&self, phrases: &Phrases) -> Option<&'static str> {
@@ -60,62 +101,26 @@ impl Evidence {
     /// outside hypothetical sentences ("if we need clarification ...", "some information
     /// may be exempt").
     pub(super) fn find_any(&self, phrases: &Phrases) -> Option<&'static str> {
-        let slot = phrases.slot?;
-        self.found[slot].map(|b| phrases.list[b])
+        let slot = phrases.slot()?;
+        self.found[slot].map(|b| phrases.phrase(b))
     }
 }
 
-/// The automaton for fixed phrases: a full DFA, the fastest to search (overlapping
-/// searches included) at the cost of memory and build time, once per process.
-pub(super) fn automaton<P: AsRef<[u8]>>(
-    patterns: impl IntoIterator<Item = P>,
-) -> aho_corasick::AhoCorasick {
-    aho_corasick::AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(patterns)
-        // (fixed literals, well under the DFA's size limit: building cannot fail)
-        .expect("classification phrases")
-}
-
-/// A list of phrases with its automaton: every phrase is looked for in one pass over a
-/// text (a reply may be 20,000 characters; there are hundreds of phrases).
-pub(super) struct Phrases {
-    list: &'static [&'static str],
-    ac: aho_corasick::AhoCorasick,
-    /// Its place in [`FINDABLE`], for the lists [`Evidence::find_any`] looks in.
-    slot: Option<usize>,
-}
-
-impl Phrases {
-    pub(super) fn new(list: &'static [&'static str]) -> Self {
-        Self {
-            list,
-            // (fixed literals: building cannot fail)
-            ac: automaton(list),
-            slot: None,
+/// `original` (the new text without payloads) up to its signature, folded, with the
+/// sentences of our own request (`own`) cut out.
+pub(super) fn written_folded(original: &str, own: &[String]) -> String {
+    let mut fresh = fold(before_signature(original));
+    for sentence in own {
+        let sentence = fold(sentence);
+        if sentence.len() >= MIN_OWN_SENTENCE && fresh.contains(&sentence) {
+            fresh = fresh.replace(&sentence, " ");
         }
     }
-
-    pub(super) fn findable(slot: usize) -> Self {
-        Self {
-            slot: Some(slot),
-            ..Self::new(FINDABLE[slot])
-        }
-    }
-
-    /// The first phrase, in the list's order, that occurs in `hay`.
-    fn first_in(&self, hay: &str) -> Option<&'static str> {
-        let best = self
-            .ac
-            .find_overlapping_iter(hay)
-            .map(|m| m.pattern().as_usize())
-            .min()?;
-        Some(self.list[best])
-    }
+    fresh
 }
 
 /// Lower case, white space folded to single spaces, typographic quotes made plain.
-fn fold(text: &str) -> String {
+pub(super) fn fold(text: &str) -> String {
     if text.is_ascii() {
         return fold_ascii(text);
     }

@@ -3,29 +3,37 @@
 //! Owns the rules that turn a parsed email into a [`Classification`]: bounce (RFC 3464 or
 //! an MTA's own words), auto-reply (RFC 3834 headers, out-of-office wording in English and
 //! German, read receipts), acknowledgement, clarification request, refusal (with the
-//! exemptions cited), response, or unknown; plus the public body's own reference number.
-//! Every verdict names its evidence so a person can check it and override it.
+//! exemptions cited), not held, response, or, for mail a person wrote that fits none of
+//! those, `reply`: a person must read it. There is no "unknown": every message gets a
+//! class that moves its case on. Plus the public body's own reference number. Every
+//! verdict names its evidence so a person can check it and override it.
 //!
-//! The rules read only the new part of a reply (quoted earlier messages are cut off), so
-//! the words of our own request never classify the answer to it. They are keyword rules,
-//! not a model: good enough to sort a mailbox, always overridable.
+//! The rules read only what the body wrote (`written`): quoted earlier messages, our own
+//! request pasted back, undecoded attachment payloads (uuencode, base64) and signatures
+//! are never evidence for a class or an exemption. They are keyword rules, not a model:
+//! good enough to sort a mailbox, always overridable.
 //!
 //! This module is pure: it must not import `store`, `sender`, any IO or network crate, or
 //! read the clock.
 //!
 //! One file per kind of evidence, in the order [`classify`] weighs them: `reports`
 //! (bounces, read receipts, abuse reports), `autoreply` (headers and out-of-office
-//! wording), `content` (what the new text says, and the documents attached). They read the
-//! text through `evidence` (the subject and new text folded once, every phrase list
-//! searched in one pass), with the phrase lists of `phrases`; `reference` finds the
-//! body's own reference number.
+//! wording), `content` (what the new text says, and the documents attached; `answers`
+//! the answers written in the text). They read the text through `evidence` (the subject
+//! and what the body wrote, from `written`, folded once, every phrase list searched in
+//! one pass), with the phrase lists of `phrases`; `reference` finds the body's own
+//! reference number. Imports run one way: `phrases` and `written` import no sibling.
 
+mod answers;
 mod autoreply;
 mod content;
 mod evidence;
 mod phrases;
 mod reference;
+#[cfg(test)]
+mod replies;
 mod reports;
+mod written;
 
 use std::fmt;
 use std::str::FromStr;
@@ -38,6 +46,7 @@ use evidence::Evidence;
 use phrases::SECURE_MAIL_PHRASES_SET;
 
 pub use reference::body_reference;
+pub use written::own_sentences;
 
 /// What kind of reply a message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -53,22 +62,26 @@ pub enum Kind {
     ClarificationRequest,
     /// The body refuses the request, usually citing exemptions.
     Refusal,
+    /// The body answers that it holds none of the information asked for.
+    NotHeld,
     /// A substantive answer, with or without attachments.
     Response,
-    /// None of the above could be told with confidence.
-    Unknown,
+    /// Mail a person wrote (or must read) that is none of the above: it waits in the
+    /// "to read" queue, and the case's chasers wait, until a person has read it.
+    Reply,
 }
 
 impl Kind {
     /// Every kind, in the order classification considers them.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Bounce,
         Kind::AutoReply,
         Kind::Acknowledgement,
         Kind::ClarificationRequest,
         Kind::Refusal,
+        Kind::NotHeld,
         Kind::Response,
-        Kind::Unknown,
+        Kind::Reply,
     ];
 
     /// The kebab-case name used in the CLI and the database (`auto-reply`).
@@ -79,9 +92,15 @@ impl Kind {
             Kind::Acknowledgement => "acknowledgement",
             Kind::ClarificationRequest => "clarification-request",
             Kind::Refusal => "refusal",
+            Kind::NotHeld => "not-held",
             Kind::Response => "response",
-            Kind::Unknown => "unknown",
+            Kind::Reply => "reply",
         }
+    }
+
+    /// True for the kind that waits for a person to read it.
+    pub fn needs_reading(self) -> bool {
+        self == Kind::Reply
     }
 }
 
@@ -93,7 +112,7 @@ impl fmt::Display for Kind {
 
 /// A name that is not one of [`Kind::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown message kind \"{0}\": use one of bounce, auto-reply, acknowledgement, clarification-request, refusal, response, unknown")]
+#[error("no message kind \"{0}\": use one of bounce, auto-reply, acknowledgement, clarification-request, refusal, not-held, response, reply")]
 pub struct UnknownKind(String);
 
 impl FromStr for Kind {
@@ -141,8 +160,14 @@ type Decision = (Kind, String, Option<BounceInfo>);
 
 /// Classifies a parsed message. Total: every message gets a kind and a reason.
 pub fn classify(message: &ParsedMessage) -> Classification {
-    let text = Evidence::of(message);
-    let exemptions = exemptions_in(&text.original);
+    classify_against(message, &[])
+}
+
+/// [`classify`], with the sentences of our own request (`own`, from [`own_sentences`]),
+/// which are never evidence when the reply pastes them back.
+pub fn classify_against(message: &ParsedMessage, own: &[String]) -> Classification {
+    let text = Evidence::of(message, own);
+    let exemptions = exemptions_in(text.written());
     let body_reference = body_reference(message.subject.as_deref().unwrap_or(""), &text.original);
     let (kind, reason, bounce) = decide(message, &text, &exemptions);
     Classification {
@@ -152,6 +177,25 @@ pub fn classify(message: &ParsedMessage) -> Classification {
         exemptions,
         bounce,
     }
+}
+
+/// True when what `message`'s body wrote repeats one of `own` (our request's sentences):
+/// then [`classify_against`] may judge it otherwise than [`classify`].
+pub fn repeats_any(message: &ParsedMessage, own: &[String]) -> bool {
+    let fresh = evidence::written_folded(&written::without_payloads(&message.text_body), &[]);
+    own.iter().any(|s| {
+        let s = evidence::fold(s);
+        s.len() >= written::MIN_OWN_SENTENCE && fresh.contains(&s)
+    })
+}
+
+/// The exemptions a received text cites in what its author wrote (quotes, payloads and
+/// the signature left out), as [`classify`] reports them.
+pub fn exemptions_written(text_body: &str) -> Vec<String> {
+    exemptions_in(&evidence::written_folded(
+        &written::without_payloads(text_body),
+        &[],
+    ))
 }
 
 /// Weighs the evidence, strongest first; the first step that decides, decides.
@@ -170,10 +214,10 @@ fn decide(message: &ParsedMessage, text: &Evidence, exemptions: &[String]) -> De
     // 4. Mail that cannot be read here.
     if let Some(phrase) = text.find_any(&SECURE_MAIL_PHRASES_SET) {
         return (
-            Kind::Unknown,
+            Kind::Reply,
             format!(
-                "unknown: notice of a message held on a secure-mail portal (\"{phrase}\"); \
-                 the reply itself must be fetched from the portal"
+                "reply: notice of a message held on a secure-mail portal (\"{phrase}\"); \
+                 a person must fetch the reply itself from the portal and read it"
             ),
             None,
         );
@@ -190,12 +234,12 @@ fn decide(message: &ParsedMessage, text: &Evidence, exemptions: &[String]) -> De
     }
 
     let reason = match &message.problem {
-        Some(problem) => format!("unknown: {problem}"),
-        None => "unknown: no bounce, auto-reply, acknowledgement, clarification, refusal or \
-                 response wording found"
+        Some(problem) => format!("reply: {problem}; a person must read it"),
+        None => "reply: a person must read it (no acknowledgement, clarification, refusal, \
+                 not-held or answer wording found, and no document attached)"
             .to_string(),
     };
-    (Kind::Unknown, reason, None)
+    (Kind::Reply, reason, None)
 }
 
 /// Emails written for the tests of this module's files.

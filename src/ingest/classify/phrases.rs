@@ -1,17 +1,23 @@
 //! The phrase lists the rules look for, each with its automaton (lower case; matched on
-//! folded text).
+//! folded text), and [`Phrases`], a list with its automaton. Imports nothing of its
+//! siblings: `evidence` reads these lists, never the other way round.
 
-use super::evidence::{automaton, Phrases};
-
-/// The lists [`Evidence::find_any`] looks in, by slot (see [`Phrases::findable`]).
-pub(super) const FINDABLE: [&[&str]; 6] = [
+/// The lists `Evidence::find_any` looks in, by slot (see [`Phrases::findable`]).
+pub(super) const FINDABLE: [&[&str]; 8] = [
     ACK_PHRASES,
     CLARIFICATION_PHRASES,
     DEFINITE_REFUSAL_PHRASES,
     WEAK_REFUSAL_PHRASES,
     RESPONSE_PHRASES,
     SECURE_MAIL_PHRASES,
+    NOT_HELD_PHRASES,
+    FACT_PHRASES,
 ];
+
+/// The lists of [`FINDABLE`] read in the body alone, and counted there: the subject is
+/// often our own request's title ("the number of cameras you use").
+pub(super) const BODY_ONLY: [bool; FINDABLE.len()] =
+    [false, false, false, false, false, false, false, true];
 
 /// Every phrase of [`FINDABLE`] in one automaton, each pattern with its (slot, place).
 pub(super) struct Catalogue {
@@ -35,6 +41,65 @@ pub(super) static FINDABLE_ALL: std::sync::LazyLock<Catalogue> = std::sync::Lazy
     }
 });
 
+/// The automaton for fixed phrases: a full DFA, the fastest to search (overlapping
+/// searches included) at the cost of memory and build time, once per process.
+pub(super) fn automaton<P: AsRef<[u8]>>(
+    patterns: impl IntoIterator<Item = P>,
+) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(patterns)
+        // (fixed literals, well under the DFA's size limit: building cannot fail)
+        .expect("classification phrases")
+}
+
+/// A list of phrases with its automaton: every phrase is looked for in one pass over a
+/// text (a reply may be 20,000 characters; there are hundreds of phrases).
+pub(super) struct Phrases {
+    list: &'static [&'static str],
+    ac: aho_corasick::AhoCorasick,
+    /// Its place in [`FINDABLE`], for the lists `Evidence::find_any` looks in.
+    slot: Option<usize>,
+}
+
+impl Phrases {
+    pub(super) fn new(list: &'static [&'static str]) -> Self {
+        Self {
+            list,
+            // (fixed literals: building cannot fail)
+            ac: automaton(list),
+            slot: None,
+        }
+    }
+
+    pub(super) fn findable(slot: usize) -> Self {
+        Self {
+            slot: Some(slot),
+            ..Self::new(FINDABLE[slot])
+        }
+    }
+
+    /// Its place in [`FINDABLE`], when it is one of those lists.
+    pub(super) fn slot(&self) -> Option<usize> {
+        self.slot
+    }
+
+    /// The phrase at `place` in the list.
+    pub(super) fn phrase(&self, place: usize) -> &'static str {
+        self.list[place]
+    }
+
+    /// The first phrase, in the list's order, that occurs in `hay`.
+    pub(super) fn first_in(&self, hay: &str) -> Option<&'static str> {
+        let best = self
+            .ac
+            .find_overlapping_iter(hay)
+            .map(|m| m.pattern().as_usize())
+            .min()?;
+        Some(self.list[best])
+    }
+}
+
 // The phrase lists below, each with its automaton.
 pub(super) static OUT_OF_OFFICE_SUBJECTS_SET: std::sync::LazyLock<Phrases> =
     std::sync::LazyLock::new(|| Phrases::new(OUT_OF_OFFICE_SUBJECTS));
@@ -52,6 +117,10 @@ pub(super) static RESPONSE_PHRASES_SET: std::sync::LazyLock<Phrases> =
     std::sync::LazyLock::new(|| Phrases::findable(4));
 pub(super) static SECURE_MAIL_PHRASES_SET: std::sync::LazyLock<Phrases> =
     std::sync::LazyLock::new(|| Phrases::findable(5));
+pub(super) static NOT_HELD_PHRASES_SET: std::sync::LazyLock<Phrases> =
+    std::sync::LazyLock::new(|| Phrases::findable(6));
+pub(super) static FACT_PHRASES_SET: std::sync::LazyLock<Phrases> =
+    std::sync::LazyLock::new(|| Phrases::findable(7));
 
 const OUT_OF_OFFICE_SUBJECTS: &[&str] = &[
     "out of office",
@@ -293,11 +362,23 @@ const RESPONSE_PHRASES: &[&str] = &[
     "i can confirm",
     "we can confirm",
     "can confirm that",
-    "does not hold",
-    "do not hold",
-    "not hold the information",
-    "information is not held",
-    "is not held",
+    "our response is",
+    "our response to your",
+    "please see our response",
+    "please find our response",
+    "here is the information",
+    "here is our response",
+    "here are the answers",
+    "the answers to your",
+    "the information is as follows",
+    "details are as follows",
+    "in relation to your request",
+    "with regard to your request",
+    "with regards to your request",
+    "regarding your request for",
+    "to answer your question",
+    "in answer to question",
+    "response to question",
     "als anlage",
     "in der anlage",
     "in den anlagen",
@@ -319,4 +400,115 @@ const SECURE_MAIL_PHRASES: &[&str] = &[
     "secure message is waiting",
     "you have received a secure message",
     "sent you a secure message",
+];
+
+/// The body says it holds none of what was asked (FOIA s.1(1)(a): a complete answer).
+const NOT_HELD_PHRASES: &[&str] = &[
+    "do not hold",
+    "does not hold",
+    "don't hold",
+    "doesn't hold",
+    "not hold the information",
+    "not hold any information",
+    "not hold any recorded information",
+    "not hold this information",
+    "information is not held",
+    "information requested is not held",
+    "is not held by",
+    "is not held",
+    "are not held",
+    "hold no information",
+    "holds no information",
+    "hold no recorded information",
+    "holds no recorded information",
+    "no recorded information",
+    "no information is held",
+    "no information held",
+    "no relevant information",
+    "we have no record",
+    "has no record",
+    "there is no record",
+    "there are no records",
+    "we have no information",
+    "we do not have any information",
+    "we do not have this information",
+    "we do not have the information",
+    "we do not collect",
+    "does not collect",
+    "is not recorded",
+    "not recorded centrally",
+    "liegen keine informationen vor",
+    "liegen uns keine",
+    "liegen hier nicht vor",
+];
+
+/// Statements of fact that answer a question ("we use 42 cameras"): with a figure or with
+/// each other, an answer written in the text.
+const FACT_PHRASES: &[&str] = &[
+    "we use ",
+    "we currently use",
+    "we do use",
+    "we do not use",
+    "we don't use",
+    "we no longer use",
+    "we operate",
+    "we currently operate",
+    "we currently have",
+    "we have installed",
+    "we installed",
+    "we purchased",
+    "we bought",
+    "we own ",
+    "we spent",
+    "we employ",
+    "we paid",
+    "we hold the following",
+    "we hold ",
+    "we currently hold",
+    "the council holds",
+    "the trust holds",
+    "the force holds",
+    "the council uses",
+    "the council operates",
+    "the council has ",
+    "the council does not",
+    "the council spent",
+    "the trust uses",
+    "the trust has ",
+    "the force uses",
+    "the force has ",
+    "the school uses",
+    "the school has ",
+    "the university uses",
+    "the university has ",
+    "there are ",
+    "there were ",
+    "there is no ",
+    "there have been",
+    "a total of",
+    "the total ",
+    "in total",
+    "the number of",
+    "the cost of",
+    "the cost was",
+    "cost us",
+    "costs us",
+    "are installed",
+    "were installed",
+    "are used",
+    "is used",
+    "are in use",
+    "is in use",
+    "supplied by",
+    "manufactured by",
+    "made by",
+    "provided by",
+    "the supplier is",
+    "the supplier was",
+    "answer:",
+    "response:",
+    "wir verwenden",
+    "wir nutzen",
+    "es gibt ",
+    "insgesamt",
 ];

@@ -1,7 +1,7 @@
 //! The public body's own reference for a request ("Our ref: FOI-2024-1234"), which later
 //! replies may carry instead of ours.
 
-use super::evidence::automaton;
+use super::phrases::automaton;
 use crate::text::{truncate_bytes, MAX_FRESH_CHARS};
 
 /// Labels public bodies put before their own reference (lower case).

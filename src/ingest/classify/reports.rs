@@ -19,9 +19,9 @@ pub(super) fn decide(message: &ParsedMessage) -> Option<Decision> {
             None,
         )),
         Some("feedback-report") => Some((
-            Kind::Unknown,
-            "unknown: abuse feedback report (report-type=feedback-report), automated but \
-             neither a bounce nor a reply"
+            Kind::Reply,
+            "reply: abuse feedback report (report-type=feedback-report): someone marked our \
+             mail as spam; a person must read it"
                 .to_string(),
             None,
         )),

@@ -60,6 +60,8 @@ struct Page {
     questions_error: Option<String>,
     statuses: Vec<CaseStatus>,
     kinds: Vec<&'static str>,
+    /// The replies on this case nobody has read yet.
+    to_read: std::collections::HashSet<crate::domain::MessageId>,
     users: Vec<String>,
     notice: &'static str,
 }
@@ -76,7 +78,9 @@ fn notice(code: &str) -> &'static str {
         "note" => "Note added.",
         "assigned" => "Assignee saved.",
         "answers" => "Answers saved.",
-        "classified" => "Classification saved; the case has the event it implies.",
+        "classified" => {
+            "Classification saved and the email marked read; the case has the event it implies."
+        }
         _ => "",
     }
 }
@@ -226,6 +230,7 @@ pub async fn page(
         questions_error,
         statuses: crate::casework::staff::settable_statuses(),
         kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
+        to_read: state.store.case_replies_to_read(case.id).await?,
         users: super::user_names(&state.store).await?,
         notice: notice(&d.ok),
         case,
@@ -415,6 +420,9 @@ pub async fn classify(
     .await
     .map_err(invalid)?;
     let back_to = form.get("back");
+    if back_to == "to-read" {
+        return Ok(see_other("/to-read?ok=classified"));
+    }
     match crate::domain::Reference::parse(back_to) {
         Some(r) => Ok(see_other(&format!("/cases/{}?ok=classified", r.as_str()))),
         None => Ok(see_other("/triage")),

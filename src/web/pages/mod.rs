@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod case;
 pub mod overdue;
 pub mod report;
+pub mod to_read;
 pub mod triage;
 
 use super::auth::User;
