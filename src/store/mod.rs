@@ -29,6 +29,7 @@ mod packs;
 mod progress;
 mod report;
 mod script;
+mod senders;
 mod timelines;
 mod users;
 mod watch;
@@ -48,7 +49,7 @@ pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, 
 pub use progress::ProgressLog;
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use timelines::{CaseTimeline, TimelineFilter};
-pub use users::{SessionUser, UserRow};
+pub use users::{SessionUser, SignInAttempts, UserRow};
 pub use watch::ChangeWatch;
 
 use anyhow::Context;

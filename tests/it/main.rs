@@ -14,5 +14,6 @@ mod ingest;
 mod pipes;
 mod recovery;
 mod report;
+mod security;
 mod sending;
 mod web;
