@@ -167,13 +167,14 @@ pub fn no_evidence() -> Match {
     Match::Triage("no token, thread, reference or sender".into(), Vec::new())
 }
 
-/// Whether evidence of this kind lets an email change its cases by itself. A reference
-/// in the subject or text, or the body's own reference, anyone can write (references are
-/// sequential and often published): such an email changes a case only when it comes from
-/// the body's address or domain. A bounce changes a case only when it carries our original
-/// (its Message-ID, a reply token, or our Message-ID in its threading headers).
+/// Whether evidence of this kind lets an email change its cases by itself. Our case
+/// reference in the subject or text anyone can write (references are sequential and often
+/// published): such an email changes a case only when it comes from the body's address or
+/// domain. (The body's own reference is learnt from its verified mail and is not ours to
+/// publish.) A bounce changes a case only when it carries our original (its Message-ID, a
+/// reply token, or our Message-ID in its threading headers).
 pub fn needs_sender_check(method: &str) -> bool {
-    matches!(method, "reference" | "body_reference")
+    method == "reference"
 }
 
 /// A claim on cases checked against who sent it (see [`needs_sender_check`]): the match

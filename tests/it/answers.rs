@@ -14,16 +14,20 @@ pub fn reply(reference: &str, n: u32, body: &str) -> String {
 }
 
 /// The address of the example police force a `POL-000N` case went to: the N-th police
-/// force of `examples/bodies.csv` (the campaign to `tag:police` takes them in order).
+/// force of `examples/bodies.csv` by name (the order a campaign numbers its cases in).
 pub fn police_address(reference: &str) -> String {
     let n: usize = reference.rsplit('-').next().unwrap().parse().unwrap();
     let csv = std::fs::read_to_string(crate::support::repo_path("examples/bodies.csv")).unwrap();
-    let row = csv
+    let mut forces: Vec<(String, String)> = csv
         .lines()
         .filter(|l| l.contains(",police,"))
-        .nth(n - 1)
-        .unwrap();
-    row.split(',').nth(2).unwrap().to_string()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[1].to_string(), cells[2].to_string())
+        })
+        .collect();
+    forces.sort();
+    forces[n - 1].1.clone()
 }
 
 /// A case's confirmed answers, key -> value.
