@@ -6,6 +6,7 @@ use std::process::ExitCode;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     return_large_buffers_to_the_kernel();
+    keep_created_files_private();
     let cli = foi::cli::Cli::parse();
     foi::cli::init_tracing(cli.verbose);
     match foi::cli::run(cli).await {
@@ -41,3 +42,17 @@ fn return_large_buffers_to_the_kernel() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn return_large_buffers_to_the_kernel() {}
+
+/// The database, the journal, the packs, the `.eml` files and the exports hold personal
+/// data: every file `foi` creates is readable by its owner only (0600, folders 0700),
+/// whatever the shell's umask.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_created_files_private() {
+    // SAFETY: umask only sets the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_created_files_private() {}

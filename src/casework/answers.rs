@@ -280,7 +280,8 @@ impl ImportCheck {
             if i == self.ref_col {
                 continue;
             }
-            let cell = record.get(i).unwrap_or("");
+            // An export guards formula-like cells with a leading ': the answer is without it.
+            let cell = crate::text::restore_formula(record.get(i).unwrap_or(""));
             let Some(q) = questions.get(column) else {
                 if !cell.is_empty() && !RESERVED_KEYS.contains(&column.as_str()) {
                     self.misplaced.push(row_error(

@@ -13,6 +13,7 @@ use crate::domain::{Body, Campaign, Case, Questions};
 use crate::domain::{BodyId, CaseId};
 use crate::standing;
 use crate::store::{CaseFilter, Store, TimelineFilter};
+use crate::text::CsvCells;
 use anyhow::Context;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -123,10 +124,13 @@ pub async fn case_rows(
 
 /// Write the rows as CSV: the columns of [`RESERVED_KEYS`], then one per question (in the
 /// campaign's order). The answer columns import back unchanged with `foi answers import`.
+/// Text cells are guarded from spreadsheets as `cells` says (names, answers and tags come
+/// from outside); `foi answers import` takes the guard off again.
 pub fn write_cases_csv<W: Write>(
     out: W,
     rows: &[CaseExport],
     questions: &Questions,
+    cells: CsvCells,
 ) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let header: Vec<&str> = RESERVED_KEYS
@@ -161,7 +165,8 @@ pub fn write_cases_csv<W: Write>(
         for q in questions {
             record.push(r.answers.get(&q.key).cloned().unwrap_or_default());
         }
-        w.write_record(&record)?;
+        let guarded: Vec<_> = record.iter().map(|c| cells.cell(c)).collect();
+        w.write_record(guarded.iter().map(|c| c.as_bytes()))?;
     }
     w.flush()?;
     Ok(())

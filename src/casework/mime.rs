@@ -25,7 +25,22 @@ pub struct Thread {
     pub references: Vec<String>,
 }
 
+/// Text that goes into a header has no control character: lettre panics on a line break
+/// or NUL in a display name, and one in a subject would forge a header.
+fn header_text<'a>(what: &str, text: &'a str) -> anyhow::Result<&'a str> {
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        anyhow::bail!(
+            "the {what} '{}' has a control character (U+{:04X}): correct it (for a body's name, in the directory file, then `foi bodies import` again)",
+            text.escape_debug(),
+            u32::from(c)
+        );
+    }
+    Ok(text)
+}
+
 fn mailbox(name: &str, addr: &str) -> anyhow::Result<Mailbox> {
+    let name = header_text("name", name)?;
+    let addr = header_text("address", addr)?;
     let address = addr
         .parse()
         .with_context(|| format!("'{addr}' is not an address lettre accepts"))?;
@@ -48,7 +63,7 @@ pub fn build(
         .from(mailbox(&draft.from_name, &draft.from_addr)?)
         .to(mailbox(&draft.to_name, &draft.to_addr)?)
         .reply_to(mailbox(&draft.from_name, &draft.reply_to)?)
-        .subject(draft.rendered.subject.clone())
+        .subject(header_text("subject", &draft.rendered.subject)?)
         .message_id(Some(format!("<{message_id}>")))
         .date(date.into())
         .raw_header(HeaderValue::new(
@@ -88,6 +103,22 @@ mod tests {
                 text: "Dear Barking & Dagenham,\n\nPlease tell me...\n".into(),
                 html: html.map(String::from),
             },
+        }
+    }
+
+    #[test]
+    fn a_control_character_in_a_header_is_an_error_not_a_panic() {
+        for (name, subject) in [
+            ("Council\r\nBcc: x@evil.example", "FOI"),
+            ("Council\0", "FOI"),
+            ("Council", "FOI\nBcc: x@evil.example"),
+        ] {
+            let mut d = draft(None);
+            d.to_name = name.into();
+            d.rendered.subject = subject.into();
+            let date = "2026-03-02T10:00:00Z".parse().unwrap();
+            let e = build(&d, "m@example.org", "X-1", date, &Thread::default()).unwrap_err();
+            assert!(format!("{e:#}").contains("control character"), "{e:#}");
         }
     }
 

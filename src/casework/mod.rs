@@ -17,6 +17,7 @@
 //!   reclassify), [`outbox`] (settle an uncertain email).
 //! - Out: [`report`] (a campaign's figures), [`export`] (cases as CSV, evidence folders);
 //!   [`bodies`] (the directory import).
+//! - People: [`users`] (dashboard accounts, password hashes, lifting a sign-in lock).
 
 pub mod answers;
 pub mod bodies;
@@ -36,3 +37,4 @@ pub mod report;
 pub mod staff;
 pub mod state;
 pub mod triage;
+pub mod users;

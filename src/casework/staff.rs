@@ -169,8 +169,16 @@ pub async fn add_note(
 }
 
 /// Assign a case to a person, or unassign it (`None` or a blank name).
+/// Only a user of the dashboard (`foi users list`) can be given a case.
 pub async fn assign(store: &Store, case: &Case, name: Option<&str>) -> anyhow::Result<()> {
     let name = name.map(str::trim).filter(|n| !n.is_empty());
+    if let Some(n) = name {
+        if store.user_with_password(n).await?.is_none() {
+            anyhow::bail!(
+                "no user named '{n}': cases are assigned to users (`foi users list`; `foi users add {n} --role staff` adds one)"
+            );
+        }
+    }
     Ok(store.set_case_assignee(case.id, name).await?)
 }
 

@@ -56,6 +56,12 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Write CSV cells exactly as they are. By default a cell starting with =, +, -, @, a
+    /// tab or a carriage return gets a leading ' so a spreadsheet shows it instead of
+    /// running it as a formula.
+    #[arg(long, global = true)]
+    pub raw_csv: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -163,7 +169,8 @@ impl Command {
 /// Run one parsed command line. What it printed is flushed even when it fails, before the
 /// error is reported.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut out = Printer::stdout();
+    let mut out =
+        Printer::stdout().with_csv_cells(crate::text::CsvCells::from_raw_flag(cli.raw_csv));
     let done = cli.command.execute(&cli.config, &mut out).await;
     let flushed = out.flush();
     done?;
@@ -171,16 +178,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Start logging to stderr.
+///
+/// Our own modules log as `-v`/`-vv`/`RUST_LOG` ask; every other crate is capped at
+/// [`THIRD_PARTY_MAX_LEVEL`] whatever is asked, because their debug and trace output
+/// carries protocol lines, credentials among them (lettre wrote `AUTH PLAIN <base64>`,
+/// async-imap writes `LOGIN user password`).
 pub fn init_tracing(verbose: u8) {
+    use tracing_subscriber::filter::{filter_fn, FilterExt};
+    use tracing_subscriber::prelude::*;
     let default = match verbose {
         0 => "warn",
         1 => "foi=debug,info",
         _ => "trace",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let asked = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let capped = filter_fn(|m| logs_freely(m.target()) || *m.level() <= THIRD_PARTY_MAX_LEVEL);
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .try_init();
+        .with_filter(asked.and(capped));
+    let _ = tracing_subscriber::registry().with(layer).try_init();
+}
+
+/// The most any crate but ours may log: warnings and errors only.
+pub const THIRD_PARTY_MAX_LEVEL: tracing::Level = tracing::Level::WARN;
+
+/// Whether a log target is one of our modules (which never log a secret).
+pub fn logs_freely(target: &str) -> bool {
+    target == "foi" || target.starts_with("foi::")
 }

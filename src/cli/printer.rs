@@ -41,6 +41,8 @@ impl Table {
 /// ends, and by [`Printer::flush`]).
 pub struct Printer {
     out: Box<dyn Write + Send>,
+    /// Whether CSV cells that look like formulas are guarded (`--raw-csv` turns it off).
+    cells: crate::text::CsvCells,
 }
 
 impl Default for Printer {
@@ -59,7 +61,19 @@ impl Printer {
     pub fn to(w: impl Write + Send + 'static) -> Self {
         Self {
             out: Box::new(std::io::BufWriter::with_capacity(1 << 16, w)),
+            cells: Default::default(),
         }
+    }
+
+    /// How CSV cells are written: guarded from spreadsheets (the default) or raw.
+    pub fn with_csv_cells(mut self, cells: crate::text::CsvCells) -> Self {
+        self.cells = cells;
+        self
+    }
+
+    /// How this printer writes CSV cells, for commands that write CSV of their own.
+    pub fn csv_cells(&self) -> crate::text::CsvCells {
+        self.cells
     }
 
     /// Aligned columns; a cell is cut at 60 characters so rows stay readable.
@@ -80,16 +94,21 @@ impl Printer {
         out.flush()
     }
 
-    /// CSV with a header row, from cells borrowed or owned.
+    /// CSV with a header row, from cells borrowed or owned; cells that a spreadsheet
+    /// would run as a formula are guarded unless `--raw-csv` was given.
     pub fn csv<C: AsRef<str>>(
         &mut self,
         headers: &[&str],
         rows: &[impl AsRef<[C]>],
     ) -> std::io::Result<()> {
+        let cells = self.cells;
         let mut w = csv::Writer::from_writer(&mut self.out);
         w.write_record(headers).map_err(csv_io)?;
+        let mut guarded = Vec::new();
         for row in rows {
-            w.write_record(row.as_ref().iter().map(|c| c.as_ref()))
+            guarded.clear();
+            guarded.extend(row.as_ref().iter().map(|c| cells.cell(c.as_ref())));
+            w.write_record(guarded.iter().map(|c| c.as_bytes()))
                 .map_err(csv_io)?;
         }
         w.flush()

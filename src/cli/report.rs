@@ -39,7 +39,7 @@ impl ReportCommand {
         .await?;
         let cases = r.groups.first().map_or(0, |g| g.cases);
         let text = match self.format.as_str() {
-            "csv" => report::csv::render(&r)?,
+            "csv" => report::csv::render(&r, out.csv_cells())?,
             "json" => report::json::render(&r)?,
             "html" => report::html::render(&r),
             _ => report::text::render(&r),

@@ -10,12 +10,14 @@
 
 mod password;
 mod settings;
+mod web;
 
 pub use password::{Password, PasswordSource};
 pub use settings::{
     AfterFetch, FetchSettings, FetchSource, ImapAccount, SendSettings, SenderIdentity, Settings,
     SmtpSettings, TransportSettings,
 };
+pub use web::{Web, WebSettings};
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
@@ -47,6 +49,9 @@ pub struct Config {
     pub fetch: Fetch,
     #[serde(default)]
     pub calendar: CalendarSettings,
+    /// The dashboard (`foi serve`).
+    #[serde(default)]
+    pub web: Web,
     /// Regimes defined here, beside the built-in ones (`[[regime]]` tables).
     #[serde(default)]
     pub regime: Vec<crate::deadlines::RegimeDef>,
@@ -414,15 +419,68 @@ impl Config {
         if self.fetch.batch_size == 0 {
             bail!("[fetch] batch_size must be at least 1");
         }
-        if self.pacing.max_attempts == 0 {
-            bail!("[pacing] max_attempts must be at least 1");
-        }
+        self.check_ranges()?;
         self.send_window.window()?;
         if self.defaults.timezone.parse::<chrono_tz::Tz>().is_err() {
             bail!(
                 "[defaults] timezone '{}' is not an IANA time zone name such as Europe/London",
                 self.defaults.timezone
             );
+        }
+        Ok(())
+    }
+
+    /// Every number within the range the code can work with, so an absurd value is a
+    /// clear error here and not an overflow (a panic) in the middle of a send.
+    fn check_ranges(&self) -> anyhow::Result<()> {
+        const DAY: u64 = 24 * 3600;
+        let p = &self.pacing;
+        let mut checks: Vec<(&str, u64, u64, u64)> = vec![
+            ("[pacing] max_attempts", p.max_attempts.into(), 1, 100),
+            ("[pacing] retry_base_secs", p.retry_base_secs, 1, DAY),
+            (
+                "[pacing] retry_max_secs",
+                p.retry_max_secs,
+                p.retry_base_secs.max(1),
+                30 * DAY,
+            ),
+            (
+                "[fetch] batch_size",
+                self.fetch.batch_size as u64,
+                1,
+                10_000,
+            ),
+            (
+                "[fetch] max_message_mb",
+                self.fetch.max_message_mb as u64,
+                1,
+                1024,
+            ),
+            ("[fetch] poll_secs", self.fetch.poll_secs, 1, DAY),
+        ];
+        for (name, v) in [
+            ("[pacing] per_minute", p.per_minute),
+            ("[pacing] per_hour", p.per_hour),
+            ("[pacing] per_day", p.per_day),
+            ("[pacing] per_domain_per_hour", p.per_domain_per_hour),
+        ] {
+            if let Some(v) = v {
+                checks.push((name, v.into(), 1, 1_000_000));
+            }
+        }
+        if let Some(ms) = p.min_interval_ms {
+            checks.push(("[pacing] min_interval_ms", ms, 0, DAY * 1000));
+        }
+        if let Some(smtp) = &self.smtp {
+            checks.push(("[smtp] timeout_secs", smtp.timeout_secs, 1, 3600));
+        }
+        if let Some(imap) = &self.imap {
+            checks.push(("[imap] timeout_secs", imap.timeout_secs, 1, 3600));
+        }
+        for (name, v, min, max) in checks {
+            if !(min..=max).contains(&v) {
+                bail!("{name} is {v}: it must be between {min} and {max}");
+            }
         }
         Ok(())
     }
@@ -517,5 +575,38 @@ mod tests {
         assert!(format!("{e:#}").contains("{token}"));
         let bad_tz = EXAMPLE.replace("Europe/London", "Mars/Olympus");
         assert!(Config::parse(&bad_tz, Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn absurd_numbers_are_a_clear_error() {
+        for (key, value) in [
+            ("retry_base_secs", "9223372036854775807"),
+            ("retry_base_secs", "0"),
+            ("max_attempts", "1000000"),
+            ("retry_max_secs", "1"),
+        ] {
+            let text = EXAMPLE.replace("[pacing]", &format!("[pacing]\n{key} = {value}"));
+            let text = remove_later_duplicate(&text, key);
+            let e = format!("{:#}", Config::parse(&text, Path::new(".")).unwrap_err());
+            assert!(e.contains(&format!("[pacing] {key} is")), "{key}: {e}");
+            assert!(e.contains("must be between"), "{e}");
+        }
+        let text = EXAMPLE.replace("batch_size = 200", "batch_size = 100000");
+        let e = format!("{:#}", Config::parse(&text, Path::new(".")).unwrap_err());
+        assert!(e.contains("[fetch] batch_size is 100000"), "{e}");
+    }
+
+    /// The example with `key` set only by the first line that sets it.
+    fn remove_later_duplicate(text: &str, key: &str) -> String {
+        let mut seen = false;
+        text.lines()
+            .filter(|l| {
+                let sets = l.trim_start().starts_with(&format!("{key} ="));
+                let keep = !(sets && seen);
+                seen |= sets;
+                keep
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }

@@ -32,6 +32,8 @@ pub struct Settings {
     pub reply: ReplyPattern,
     pub fetch: FetchSettings,
     pub send: SendSettings,
+    /// `[web]`, for `foi serve`.
+    pub web: super::WebSettings,
 }
 
 /// The sender identity emails carry.
@@ -230,6 +232,7 @@ impl Settings {
             reply,
             fetch,
             send,
+            web: config.web.resolve()?,
         })
     }
 

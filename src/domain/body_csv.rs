@@ -163,6 +163,38 @@ fn utf8_errors(bytes: &[u8]) -> Vec<RowError> {
         .collect()
 }
 
+/// The longest name a body may have, in characters (it goes into the To header).
+pub const MAX_NAME_CHARS: usize = 300;
+/// The longest value of any other column, in characters.
+pub const MAX_FIELD_CHARS: usize = 10_000;
+
+/// What is wrong with a cell, if anything: too long, or a control character (a line break
+/// or NUL in a name would forge or break an email header). Custom fields (`free_text`) may
+/// hold line breaks and tabs (an address), never other control characters.
+fn field_problem(cell: &str, is_name: bool, free_text: bool) -> Option<String> {
+    let max = if is_name {
+        MAX_NAME_CHARS
+    } else {
+        MAX_FIELD_CHARS
+    };
+    let chars = cell.chars().count();
+    if chars > max {
+        return Some(format!(
+            "{chars} characters: at most {max} are allowed; shorten it"
+        ));
+    }
+    let allowed = |c: char| free_text && matches!(c, '\n' | '\r' | '\t');
+    let (at, c) = cell
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !allowed(*c))?;
+    Some(format!(
+        "a control character (U+{:04X}) at character {}: remove line breaks, tabs and other control characters",
+        u32::from(c),
+        at + 1
+    ))
+}
+
 /// Parse a whole directory file. Either every row is good, or every problem is returned.
 pub fn parse_bodies_csv(bytes: &[u8], rules: &CsvRules) -> Result<Vec<NewBody>, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -261,6 +293,20 @@ fn parse_row(
     errors: &mut Vec<RowError>,
 ) -> Option<NewBody> {
     let get = |i: usize| record.get(i).unwrap_or("").trim();
+    let errors_before = errors.len();
+    for (i, header) in headers.iter().enumerate() {
+        let free_text = cols.fields.iter().any(|(f, _)| *f == i);
+        if let Some(why) = field_problem(get(i), i == cols.name, free_text) {
+            errors.push(RowError {
+                line,
+                column: Some(header.clone()),
+                reason: why,
+            });
+        }
+    }
+    if errors.len() > errors_before {
+        return None;
+    }
     let mut err = |column: &str, reason: String| {
         errors.push(RowError {
             line,

@@ -115,30 +115,70 @@ impl<'c, 'a> Pending<'c, 'a> {
 }
 
 /// Read every email in a Maildir's `new/` and `cur/` (never moved or deleted; the same
-/// bytes are stored once, so reading again is harmless).
+/// bytes are stored once, so reading again is harmless). Only regular files are read: a
+/// symbolic link (`new/x -> /etc/passwd`), in the folders or as a folder, is skipped with
+/// a warning, and a file is opened without following one, so nothing outside the Maildir
+/// is ever stored and shown.
 pub async fn fetch_maildir(ctx: &Ctx<'_>, dir: &Path) -> anyhow::Result<FetchSummary> {
     let mut pending = Pending::new(ctx);
     for sub in ["new", "cur"] {
         let folder = dir.join(sub);
-        let mut names: Vec<_> = match std::fs::read_dir(&folder) {
-            Ok(rd) => rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file())
-                .collect(),
+        match std::fs::symlink_metadata(&folder) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                tracing::warn!(
+                    "Maildir: {} is not a folder (a link?): skipped",
+                    folder.display()
+                );
+                continue;
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => {
                 return Err(e)
                     .with_context(|| format!("cannot read the Maildir {}", folder.display()))
             }
-        };
+        }
+        let entries = std::fs::read_dir(&folder)
+            .with_context(|| format!("cannot read the Maildir {}", folder.display()))?;
+        let mut names = Vec::new();
+        for e in entries.filter_map(Result::ok) {
+            // (the entry's own type: a link is not followed)
+            match e.file_type() {
+                Ok(t) if t.is_file() => names.push(e.path()),
+                Ok(t) if t.is_symlink() => tracing::warn!(
+                    "Maildir: {} is a symbolic link: skipped (only files in the Maildir are read)",
+                    e.path().display()
+                ),
+                _ => {}
+            }
+        }
         names.sort();
         for path in names {
             let raw =
-                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                read_no_follow(&path).with_context(|| format!("cannot read {}", path.display()))?;
             pending.push(raw, "maildir").await?;
         }
     }
     pending.finish().await
+}
+
+/// A file's bytes; an error when the path is (now) a symbolic link.
+fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut raw = Vec::new();
+    file.read_to_end(&mut raw)?;
+    Ok(raw)
 }
 
 /// Split an mbox file into emails (lines `From ` start one; `>From ` is unescaped).

@@ -167,6 +167,74 @@ pub fn no_evidence() -> Match {
     Match::Triage("no token, thread, reference or sender".into(), Vec::new())
 }
 
+/// Whether evidence of this kind lets an email change its cases by itself. Our case
+/// reference in the subject or text anyone can write (references are sequential and often
+/// published): such an email changes a case only when it comes from the body's address or
+/// domain. (The body's own reference is learnt from its verified mail and is not ours to
+/// publish.) A bounce changes a case only when it carries our original (its Message-ID, a
+/// reply token, or our Message-ID in its threading headers).
+pub fn needs_sender_check(method: &str) -> bool {
+    method == "reference"
+}
+
+/// A claim on cases checked against who sent it (see [`needs_sender_check`]): the match
+/// stands, or the email goes to triage as "unverified" with the claimed cases suggested.
+/// `bodies` holds each claimed case's body address.
+pub fn verify_claim(
+    matched: Match,
+    is_bounce: bool,
+    from: Option<&str>,
+    bodies: &HashMap<i64, String>,
+) -> Match {
+    let Match::Cases(ids, method) = matched else {
+        return matched;
+    };
+    if is_bounce && !matches!(method, "bounce" | "token" | "thread") {
+        return Match::Triage(
+            "unverified: a bounce that does not carry our original message (its Message-ID or reply token) changes no case by itself".into(),
+            ids,
+        );
+    }
+    if !needs_sender_check(method) {
+        return Match::Cases(ids, method);
+    }
+    let from = from.unwrap_or("").trim().to_ascii_lowercase();
+    let all_known = ids.iter().all(|id| {
+        bodies
+            .get(id)
+            .is_some_and(|body| same_sender(&from, &body.to_ascii_lowercase()))
+    });
+    if all_known {
+        return Match::Cases(ids, method);
+    }
+    let shown = if from.is_empty() {
+        "no sender"
+    } else {
+        from.as_str()
+    };
+    Match::Triage(
+        format!(
+            "unverified: it names a case by its reference only, and {shown} is not the body's address or domain"
+        ),
+        ids,
+    )
+}
+
+/// `from` is the body's address, or an address at its domain or a subdomain of it.
+fn same_sender(from: &str, body: &str) -> bool {
+    if from.is_empty() {
+        return false;
+    }
+    if from == body {
+        return true;
+    }
+    let domain = |a: &str| a.rsplit_once('@').map(|(_, d)| d.to_string());
+    match (domain(from), domain(body)) {
+        (Some(f), Some(b)) if !b.is_empty() => f == b || f.ends_with(&format!(".{b}")),
+        _ => false,
+    }
+}
+
 /// What to look up for an email.
 pub fn keys_of(parsed: &ParsedMessage, class: &Classification, reply_pattern: &str) -> MatchKeys {
     let mut thread_ids: Vec<String> = parsed.in_reply_to.clone();
@@ -254,6 +322,67 @@ fn decide(by: &HashMap<Evidence, Vec<i64>>) -> Option<Match> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_claim_stands_only_from_the_bodys_address_or_domain() {
+        let bodies: HashMap<i64, String> = [(1, "FOI@Council.example".to_string())].into();
+        let claim = || Match::Cases(vec![1], "reference");
+        for ok in [
+            "foi@council.example",
+            "jo.bloggs@council.example",
+            "x@mail.council.example",
+        ] {
+            assert_eq!(
+                verify_claim(claim(), false, Some(ok), &bodies),
+                claim(),
+                "{ok}"
+            );
+        }
+        for forged in [
+            Some("spam@evil.example"),
+            Some("x@council.example.evil"),
+            Some("x@notcouncil.example"),
+            None,
+        ] {
+            match verify_claim(claim(), false, forged, &bodies) {
+                Match::Triage(why, ids) => {
+                    assert!(why.starts_with("unverified"), "{why}");
+                    assert_eq!(ids, vec![1]);
+                }
+                other => panic!("{forged:?}: {other:?}"),
+            }
+        }
+        // A token or our Message-ID needs no check: only the body (or its mail system) has it.
+        let token = Match::Cases(vec![1], "token");
+        assert_eq!(
+            verify_claim(token.clone(), false, Some("spam@evil.example"), &bodies),
+            token
+        );
+    }
+
+    #[test]
+    fn a_bounce_changes_a_case_only_with_our_original() {
+        let bodies: HashMap<i64, String> = [(1, "foi@council.example".to_string())].into();
+        for method in ["reference", "sender", "sender_domain", "body_reference"] {
+            let m = verify_claim(
+                Match::Cases(vec![1], method),
+                true,
+                Some("mailer-daemon@council.example"),
+                &bodies,
+            );
+            assert!(
+                matches!(m, Match::Triage(ref why, _) if why.contains("bounce")),
+                "{method}: {m:?}"
+            );
+        }
+        for method in ["bounce", "token", "thread"] {
+            let m = Match::Cases(vec![1], method);
+            assert_eq!(
+                verify_claim(m.clone(), true, Some("mailer-daemon@x.example"), &bodies),
+                m
+            );
+        }
+    }
 
     #[test]
     fn tokens_are_found_in_plus_addresses_whatever_the_case() {

@@ -6,7 +6,10 @@
 use super::classify::{
     classify, classify_against, own_sentences, repeats_any, Classification, Kind,
 };
-use super::matcher::{keys_of, no_evidence, weigh, weigh_sender, Found, Learnt, Match};
+use super::matcher::{
+    keys_of, needs_sender_check, no_evidence, verify_claim, weigh, weigh_sender, Found, Learnt,
+    Match,
+};
 use super::parse::{parse, Limits, ParsedMessage};
 use crate::config::FetchSettings;
 use crate::deadlines::Regimes;
@@ -327,6 +330,7 @@ pub(crate) async fn finish_batch(
         let w = &mut work[i];
         w.matched = Some(weigh_sender(&from, hits, &mut w.found));
     }
+    verify_claims(store, &mut work).await?;
     read_against_our_requests(store, &mut work).await?;
     let mut records = Vec::with_capacity(work.len());
     for w in &mut work {
@@ -353,6 +357,32 @@ pub(crate) async fn finish_batch(
     // One transaction records it all, chasers included.
     store.apply_ingest(records, now).await?;
     Ok(done.into_iter().flatten().collect())
+}
+
+/// Who may change a case by itself: a claim by reference only is checked against the
+/// sender, a bounce must carry our original (see `matcher::verify_claim`); what fails goes
+/// to triage as "unverified".
+async fn verify_claims(store: &Store, work: &mut [Work]) -> anyhow::Result<()> {
+    let weak: Vec<i64> = work
+        .iter()
+        .filter_map(|w| match &w.matched {
+            Some(Match::Cases(ids, method)) if needs_sender_check(method) => Some(ids.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let bodies = if weak.is_empty() {
+        Default::default()
+    } else {
+        store.body_addresses_of_cases(&weak).await?
+    };
+    for w in work.iter_mut() {
+        if let Some(m) = w.matched.take() {
+            let from = w.parsed.from.as_ref().map(|f| f.address.as_str());
+            w.matched = Some(verify_claim(m, w.class.kind == Kind::Bounce, from, &bodies));
+        }
+    }
+    Ok(())
 }
 
 /// A reply matched to cases that pastes back our request (unquoted) is classified again

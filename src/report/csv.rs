@@ -18,6 +18,7 @@
 //! `percent` is `count` of `base` to one decimal, empty when either is.
 
 use super::{percent, Report};
+use crate::text::CsvCells;
 
 /// One CSV row.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -139,10 +140,16 @@ pub fn rows(r: &Report) -> Vec<Row> {
     out
 }
 
-/// Render the report as CSV with a header row.
-pub fn render(r: &Report) -> anyhow::Result<String> {
+/// Render the report as CSV with a header row; text cells guarded from spreadsheets as
+/// `cells` says (group names and answers come from outside).
+pub fn render(r: &Report, cells: CsvCells) -> anyhow::Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    for row in rows(r) {
+    for mut row in rows(r) {
+        for text in [&mut row.group, &mut row.question, &mut row.value] {
+            if let std::borrow::Cow::Owned(guarded) = cells.cell(text) {
+                *text = guarded;
+            }
+        }
         w.serialize(row)?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)

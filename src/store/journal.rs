@@ -92,6 +92,10 @@ pub(crate) struct JournalEntries {
     /// A line could not be read (a cut-off last line, after a power cut): what the journal
     /// says may be incomplete.
     pub damaged: bool,
+    /// There is no journal file. Any run creates it before it claims an email, so with
+    /// claims in the database it was deleted (after a crash, by a clumsy clean-up): what
+    /// it said is lost.
+    pub missing: bool,
 }
 
 impl JournalEntries {
@@ -115,7 +119,12 @@ impl JournalEntries {
 pub(crate) fn read(path: &Path) -> anyhow::Result<JournalEntries> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(JournalEntries::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(JournalEntries {
+                missing: true,
+                ..JournalEntries::default()
+            })
+        }
         Err(e) => {
             return Err(e).with_context(|| {
                 format!(
@@ -176,7 +185,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = beside(&dir.path().join("foi.db"));
         assert_eq!(path.file_name().unwrap(), "foi.db.outbox-journal");
-        assert_eq!(read(&path).unwrap(), JournalEntries::default());
+        let none = read(&path).unwrap();
+        assert!(none.missing && none.sent.is_empty() && none.sending.is_empty());
         let j = SendJournal::open(&path).unwrap();
         let t = at("2026-03-02T10:00:00.123456Z");
         j.sending(crate::domain::OutboxId::new(7), 1).unwrap();

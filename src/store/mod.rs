@@ -31,6 +31,7 @@ mod progress;
 mod reading;
 mod report;
 mod script;
+mod senders;
 mod timelines;
 mod users;
 mod watch;
@@ -52,7 +53,7 @@ pub use progress::ProgressLog;
 pub use reading::ReplyToRead;
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use timelines::{CaseTimeline, TimelineFilter};
-pub use users::{SessionUser, UserRow};
+pub use users::{SessionUser, SignInAttempts, UserRow};
 pub use watch::ChangeWatch;
 
 use anyhow::Context;

@@ -318,7 +318,9 @@ impl Store {
     /// may not have been accepted, so it becomes `uncertain` for a person to settle; an email only claimed
     /// in this boot never reached the server and is queued again. A claim of an earlier
     /// boot is uncertain too (a power cut may have lost journal lines, which are written
-    /// without waiting for the disk), and so is every claim when the journal is damaged.
+    /// without waiting for the disk), and so is every claim when the journal is damaged or
+    /// missing (deleted after a crash: the claims in the database say a run was under way,
+    /// and without its journal none of them may be sent again).
     /// Committed and synced before the journal is emptied. Returns (uncertain, requeued).
     pub async fn recover_outbox(&self, boot: &str) -> Result<(u64, u64)> {
         let journal = super::journal::read(&self.journal)?;
@@ -359,11 +361,17 @@ impl Store {
                                       AND json_extract(j.value, '$[1]') = outbox.attempts)))",
         )
         .bind(boot)
-        .bind(journal.damaged)
+        .bind(journal.damaged || journal.missing)
         .bind(serde_json::to_string(&journal.in_flight())?)
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        if journal.missing && uncertain > 0 {
+            tracing::warn!(
+                "the sender's journal {} is missing although a run was under way: its {uncertain} claimed emails are treated as in flight (uncertain), none is sent again",
+                self.journal.display()
+            );
+        }
         let requeued = sqlx::query(
             "UPDATE outbox SET state = 'queued', attempts = attempts - 1 WHERE state = 'claimed' AND claim_boot = $1",
         )

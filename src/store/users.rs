@@ -19,6 +19,17 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// Sign-in attempts in the limit's window, the one being made included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInAttempts {
+    /// For this user name from this client address.
+    pub by_user_address: i64,
+    /// From this client address, for any user name.
+    pub by_address: i64,
+    /// For this user name, from any address.
+    pub by_user: i64,
+}
+
 /// The user behind a live session, with the session's CSRF token.
 #[derive(Debug, Clone)]
 pub struct SessionUser {
@@ -187,14 +198,20 @@ impl Store {
         Ok(())
     }
 
-    pub async fn record_login_failure(
+    /// Count a sign-in attempt before its password is checked, and how many there have
+    /// been since `since`, this one included. The row is written first and counted after,
+    /// in one transaction, so a burst of parallel guesses cannot all read a count below the
+    /// limit: the n-th writer sees at least n. A successful sign-in takes its rows back
+    /// ([`Store::forget_sign_in_attempts`]); the others stay, as failures.
+    pub async fn count_sign_in_attempt(
         &self,
         user_name: &str,
         ip: &str,
         now: DateTime<Utc>,
-    ) -> Result<()> {
+        since: DateTime<Utc>,
+    ) -> Result<SignInAttempts> {
         let mut tx = self.pool().begin().await?;
-        // Only the last day matters to the limit: older failures go.
+        // Only the last day matters to the limit: older attempts go.
         sqlx::query("DELETE FROM login_failures WHERE at < $1")
             .bind(time_text(now - chrono::Duration::days(1)))
             .execute(&mut *tx)
@@ -205,36 +222,36 @@ impl Store {
             .bind(time_text(now))
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Failed sign-ins since `since`: (for this user name, from this address).
-    pub async fn login_failures_since(
-        &self,
-        user_name: &str,
-        ip: &str,
-        since: DateTime<Utc>,
-    ) -> Result<(i64, i64)> {
         let r = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM login_failures WHERE user_name = $1 AND at > $3) AS by_user,
-                    (SELECT COUNT(*) FROM login_failures WHERE ip = $2 AND at > $3) AS by_ip",
+            "SELECT (SELECT COUNT(*) FROM login_failures WHERE user_name = $1 AND ip = $2 AND at > $3) AS by_user_address,
+                    (SELECT COUNT(*) FROM login_failures WHERE ip = $2 AND at > $3) AS by_address,
+                    (SELECT COUNT(*) FROM login_failures WHERE user_name = $1 AND at > $3) AS by_user",
         )
         .bind(user_name)
         .bind(ip)
         .bind(time_text(since))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        Ok((r.try_get("by_user")?, r.try_get("by_ip")?))
+        tx.commit().await?;
+        Ok(SignInAttempts {
+            by_user_address: r.try_get("by_user_address")?,
+            by_address: r.try_get("by_address")?,
+            by_user: r.try_get("by_user")?,
+        })
     }
 
-    /// A successful sign-in forgets the user's failures.
-    pub async fn clear_login_failures(&self, user_name: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE user_name = $1")
-            .bind(user_name)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+    /// Forget a user's attempts: from one address (a successful sign-in there), or from
+    /// every address (`foi users unlock`). Returns how many were forgotten.
+    pub async fn forget_sign_in_attempts(&self, user_name: &str, ip: Option<&str>) -> Result<u64> {
+        let n = sqlx::query(
+            "DELETE FROM login_failures WHERE user_name = $1 AND ($2 IS NULL OR ip = $2)",
+        )
+        .bind(user_name)
+        .bind(ip)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        Ok(n)
     }
 
     /// Set (or, with `None`, revoke) a user's calendar feed token hash.

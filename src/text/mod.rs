@@ -13,6 +13,7 @@
 //! clock). Its only dependencies are pure libraries: ammonia (the HTML sanitiser), memchr,
 //! and mail-parser's table of HTML entities.
 
+mod csv_cell;
 mod display;
 mod exemptions;
 mod file_name;
@@ -21,6 +22,7 @@ mod html_text;
 mod quotes;
 mod truncate;
 
+pub use csv_cell::{neutralise_formula, restore_formula, CsvCells};
 pub use display::{clean_display_text, repair_mojibake};
 pub use exemptions::exemptions_in;
 pub use file_name::{

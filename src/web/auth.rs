@@ -8,46 +8,76 @@
 //!   must equal the session's synchronizer token (compared in constant time); a viewer's
 //!   POST is refused (403) there, so no handler can forget it. The sign-in form, before
 //!   any session exists, carries a double-submit token instead (a cookie and a field).
-//! - Sign-in: at most [`MAX_FAILURES_PER_USER`] failed attempts per user name and
-//!   [`MAX_FAILURES_PER_ADDRESS`] per client address in [`FAILURE_WINDOW_MINUTES`]
-//!   minutes; then the form says to wait. The client address is the socket's peer
-//!   (a proxy's `X-Forwarded-For` is not trusted).
+//! - Sign-in: at most [`MAX_FAILURES_PER_USER`] failed attempts per user name from one
+//!   client address, [`MAX_FAILURES_PER_ADDRESS`] per address and
+//!   [`MAX_FAILURES_PER_USER_ANYWHERE`] per user name from all addresses together, in
+//!   [`FAILURE_WINDOW_MINUTES`] minutes; then the form says to wait (`foi users unlock`
+//!   lifts a user's lock). An attempt is counted before its password is checked, in one
+//!   transaction, so parallel guesses cannot slip under the limit; at most
+//!   [`PASSWORD_CHECKS`] argon2 checks run at once (each takes ~19 MiB), so a burst
+//!   queues instead of raising memory. The client address is the socket's peer, or, when
+//!   that peer is one of `[web] trusted_proxies`, the last address in `X-Forwarded-For`
+//!   that is not a trusted proxy.
 
 use crate::domain::{to_hex, Role};
 use crate::web::error::{html, WebError, WebResult};
 use crate::web::state::WebState;
-use argon2::password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use askama::Template;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 pub const SESSION_COOKIE: &str = "foi_session";
 const LOGIN_COOKIE: &str = "foi_login";
 pub const SESSION_HOURS: i64 = 12;
 pub const MAX_FAILURES_PER_USER: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 10;
+/// A user name guessed from many addresses locks only that user, until the window passes
+/// or an admin runs `foi users unlock`.
+pub const MAX_FAILURES_PER_USER_ANYWHERE: i64 = 50;
+/// argon2 checks that may run at once.
+pub const PASSWORD_CHECKS: usize = 2;
 pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 
-/// An argon2id PHC string for `password` (random salt).
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+pub use crate::casework::users::{hash_password, verify_password};
+
+/// The argon2 checks of sign-ins: at most [`PASSWORD_CHECKS`] at once, off the async
+/// runtime's threads; the others wait their turn.
+pub struct PasswordChecks {
+    turns: tokio::sync::Semaphore,
+    running: std::sync::atomic::AtomicUsize,
+    peak: std::sync::atomic::AtomicUsize,
 }
 
-/// Whether `password` matches the PHC string `phc`.
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).ok().is_some_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+impl Default for PasswordChecks {
+    fn default() -> Self {
+        Self {
+            turns: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
+            running: Default::default(),
+            peak: Default::default(),
+        }
+    }
+}
+
+impl PasswordChecks {
+    /// Whether `password` matches `phc`, once a turn is free.
+    pub async fn check(&self, password: String, phc: String) -> anyhow::Result<bool> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let _turn = self.turns.acquire().await?;
+        let now = self.running.fetch_add(1, SeqCst) + 1;
+        self.peak.fetch_max(now, SeqCst);
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await;
+        self.running.fetch_sub(1, SeqCst);
+        ok.map_err(|e| anyhow::anyhow!("password check failed: {e}"))
+    }
+
+    /// The most checks that ever ran at once.
+    pub fn peak(&self) -> usize {
+        self.peak.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 /// A new random secret: 32 bytes, hex.
@@ -236,17 +266,46 @@ impl<const EDIT: bool> FromRequest<WebState> for Form<EDIT> {
     }
 }
 
-/// The client's address (the socket peer; "unknown" without one, as in tests).
-fn client_address(parts_ext: &axum::http::Extensions) -> String {
-    parts_ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+/// The client's address: the socket's peer ("unknown" without one, as in tests); when
+/// the peer is a trusted proxy, the last address of `X-Forwarded-For` that is not one (the
+/// one the first trusted proxy saw; anything before it the client may have written).
+fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> String {
+    let Some(peer) = peer else {
+        return "unknown".into();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for entry in forwarded.iter().rev() {
+        match entry.parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip.to_string(),
+            Err(_) => break,
+        }
+    }
+    peer.to_string()
+}
+
+/// A user name as a log line shows it: quoted, escaped (a line break cannot forge a line),
+/// and cut short.
+fn shown(name: &str) -> String {
+    let short: String = name.chars().take(64).collect();
+    format!("{short:?}")
 }
 
 /// Only a local path (never `//host` or a scheme) is followed after signing in.
+/// A browser ignores tabs and line breaks inside a URL and reads `\\` as `/`, so
+/// `/\t/evil.example` is `//evil.example`: only printable ASCII without a backslash passes.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+    let printable = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    if printable && next.starts_with('/') && !next.starts_with("//") {
         next
     } else {
         "/overdue"
@@ -323,18 +382,32 @@ pub async fn login(State(state): State<WebState>, req: Request) -> WebResult {
             Some("The sign-in form was out of date: try again."),
         );
     }
-    let ip = client_address(&parts.extensions);
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let ip = client_address(peer, &parts.headers, &state.settings.web.trusted_proxies);
     let now = state.clock.now();
     let since = now - chrono::Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let (by_user, by_ip) = state.store.login_failures_since(&name, &ip, since).await?;
-    if by_user >= MAX_FAILURES_PER_USER || by_ip >= MAX_FAILURES_PER_ADDRESS {
+    let tries = state
+        .store
+        .count_sign_in_attempt(&name, &ip, now, since)
+        .await?;
+    if tries.by_user_address > MAX_FAILURES_PER_USER
+        || tries.by_address > MAX_FAILURES_PER_ADDRESS
+        || tries.by_user > MAX_FAILURES_PER_USER_ANYWHERE
+    {
+        tracing::warn!(
+            "dashboard: sign-in for {} from {ip} refused: too many failures",
+            shown(&name)
+        );
         return login_form(
             &state,
             StatusCode::TOO_MANY_REQUESTS,
             &next,
             &name,
             Some(&format!(
-                "Too many failed sign-ins: wait {FAILURE_WINDOW_MINUTES} minutes and try again (an admin can reset a forgotten password with `foi users passwd`)."
+                "Too many failed sign-ins: wait {FAILURE_WINDOW_MINUTES} minutes and try again (an admin can lift the lock with `foi users unlock NAME`, or reset a forgotten password with `foi users passwd`)."
             )),
         );
     }
@@ -345,14 +418,11 @@ pub async fn login(State(state): State<WebState>, req: Request) -> WebResult {
         .as_ref()
         .map(|(_, h)| h.clone())
         .unwrap_or_else(|| DUMMY_HASH.to_string());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
-        .await
-        .map_err(|e| anyhow::anyhow!("password check failed: {e}"))?;
+    let ok = state.password_checks.check(password, phc).await?;
     let user = match found {
         Some((user, _)) if ok => user,
         _ => {
-            state.store.record_login_failure(&name, &ip, now).await?;
-            tracing::warn!("dashboard: failed sign-in for '{name}' from {ip}");
+            tracing::warn!("dashboard: failed sign-in for {} from {ip}", shown(&name));
             return login_form(
                 &state,
                 StatusCode::UNAUTHORIZED,
@@ -362,7 +432,10 @@ pub async fn login(State(state): State<WebState>, req: Request) -> WebResult {
             );
         }
     };
-    state.store.clear_login_failures(&name).await?;
+    state
+        .store
+        .forget_sign_in_attempts(&name, Some(&ip))
+        .await?;
     let token = random_token()?;
     let csrf = random_token()?;
     state
@@ -425,15 +498,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_hash_to_phc_strings_that_verify() {
-        let h = hash_password("correct horse battery").unwrap();
-        assert!(h.starts_with("$argon2id$"), "{h}");
-        assert!(verify_password("correct horse battery", &h));
-        assert!(!verify_password("correct horse batterY", &h));
-        assert!(!verify_password("x", "not a hash"));
+    fn the_stand_in_hash_is_real() {
         // The stand-in for unknown users is a real hash (so it costs the same) of nothing
         // anyone knows.
-        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok());
         assert!(!verify_password("", DUMMY_HASH));
     }
 
@@ -455,6 +523,13 @@ mod tests {
             "/\\evil.example",
             "",
             "cases",
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/x\\..\\\\evil.example",
+            "/\u{7f}/evil.example",
+            "/é/evil.example",
         ] {
             assert_eq!(safe_next(bad), "/overdue", "{bad}");
         }
@@ -470,5 +545,36 @@ mod tests {
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&h, "foi_login"), None);
         assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
+    }
+
+    #[test]
+    fn the_client_address_comes_from_trusted_proxies_only() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let client: IpAddr = "192.0.2.7".parse().unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.9, 10.0.0.1"),
+        );
+        // Not trusted: the header is ignored.
+        assert_eq!(client_address(Some(client), &h, &[proxy]), "192.0.2.7");
+        // From the proxy: the last address that is not a proxy (6.6.6.6 the client wrote).
+        assert_eq!(client_address(Some(proxy), &h, &[proxy]), "203.0.113.9");
+        // No header, or a mangled one: the proxy itself.
+        assert_eq!(
+            client_address(Some(proxy), &HeaderMap::new(), &[proxy]),
+            "10.0.0.1"
+        );
+        h.insert("x-forwarded-for", HeaderValue::from_static("bogus"));
+        assert_eq!(client_address(Some(proxy), &h, &[proxy]), "10.0.0.1");
+        assert_eq!(client_address(None, &h, &[proxy]), "unknown");
+    }
+
+    #[test]
+    fn a_user_name_cannot_forge_a_log_line() {
+        let s = shown("sam\n2026-12-06 WARN dashboard: admin signed in");
+        assert!(!s.contains('\n'), "{s}");
+        assert!(s.starts_with('"') && s.contains("\\n"), "{s}");
+        assert!(shown(&"x".repeat(1000)).len() < 70);
     }
 }

@@ -21,6 +21,7 @@ pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod extract;
+pub mod listener;
 pub mod pages;
 pub mod state;
 
@@ -72,16 +73,65 @@ pub fn router(state: WebState) -> Router {
         .route("/feed/{token}/deadlines.ics", get(calendar::feed))
         .fallback(not_found)
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(timing))
         .with_state(state)
 }
 
-/// Serve the dashboard on `listener` until `shutdown` resolves (requests in flight finish).
+/// No request body the dashboard takes is larger (a bulk form names a few thousand cases).
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Before any handler: a request naming a host other than `[web] public_url`'s is refused
+/// (so no absolute URL is ever built from a forged Host header), and a request that takes
+/// longer than `[web] request_timeout_secs` (a client sending its body slowly) is ended.
+async fn limits(
+    axum::extract::State(state): axum::extract::State<WebState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let web = &state.settings.web;
+    if let Some(allowed) = &web.public_host {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| req.uri().authority().map(|a| a.as_str()))
+            .unwrap_or("");
+        if !host.eq_ignore_ascii_case(allowed) {
+            let mut res = WebError::Invalid(format!(
+                "This dashboard answers at {}: use that address.",
+                web.public_url.as_deref().unwrap_or("")
+            ))
+            .into_response();
+            *res.status_mut() = axum::http::StatusCode::MISDIRECTED_REQUEST;
+            return res;
+        }
+    }
+    match tokio::time::timeout(web.request_timeout, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            let mut res =
+                WebError::Invalid("The request took too long and was ended: try again.".into())
+                    .into_response();
+            *res.status_mut() = axum::http::StatusCode::REQUEST_TIMEOUT;
+            res
+        }
+    }
+}
+
+/// Serve the dashboard on `listener` until `shutdown` resolves (requests in flight finish),
+/// with `[web]`'s connection limit and idle timeout.
 pub async fn serve(
     state: WebState,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    use axum::serve::ListenerExt;
+    let web = &state.settings.web;
+    let listener = listener::GuardedListener::new(listener, web.max_connections, web.idle_timeout)
+        // (a no-op tap: axum gives the peer's address to such a listener's requests)
+        .tap_io(|_| ());
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

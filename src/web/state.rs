@@ -20,6 +20,8 @@ pub struct Inner {
     /// Opened on first use; `None` when it could not be (then nothing is cached).
     watch: tokio::sync::OnceCell<Option<crate::store::ChangeWatch>>,
     pub(crate) overdue_cache: super::cache::OverdueCache,
+    /// Sign-ins' password checks, a few at a time.
+    pub password_checks: super::auth::PasswordChecks,
 }
 
 impl WebState {
@@ -36,6 +38,7 @@ impl WebState {
             secure_cookies,
             watch: tokio::sync::OnceCell::new(),
             overdue_cache: Default::default(),
+            password_checks: Default::default(),
         }))
     }
 

@@ -4,11 +4,30 @@
 
 use crate::support::{sent_campaign, Workdir};
 
-/// A plain-text reply to a case, matched by the reference in its subject.
+/// A plain-text reply to a case, matched by the reference in its subject (from the
+/// police force's own address: a reference alone from a stranger is not believed).
 pub fn reply(reference: &str, n: u32, body: &str) -> String {
+    let from = police_address(reference);
     format!(
-        "From: foi@some-police.example\r\nTo: foi@example.org\r\nSubject: Re: Freedom of Information request [{reference}]\r\nDate: Tue, 03 Mar 2026 11:00:00 +0000\r\nMessage-ID: <reply-{n}@body.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        "From: {from}\r\nTo: foi@example.org\r\nSubject: Re: Freedom of Information request [{reference}]\r\nDate: Tue, 03 Mar 2026 11:00:00 +0000\r\nMessage-ID: <reply-{n}@body.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
     )
+}
+
+/// The address of the example police force a `POL-000N` case went to: the N-th police
+/// force of `examples/bodies.csv` by name (the order a campaign numbers its cases in).
+pub fn police_address(reference: &str) -> String {
+    let n: usize = reference.rsplit('-').next().unwrap().parse().unwrap();
+    let csv = std::fs::read_to_string(crate::support::repo_path("examples/bodies.csv")).unwrap();
+    let mut forces: Vec<(String, String)> = csv
+        .lines()
+        .filter(|l| l.contains(",police,"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[1].to_string(), cells[2].to_string())
+        })
+        .collect();
+    forces.sort();
+    forces[n - 1].1.clone()
 }
 
 /// A case's confirmed answers, key -> value.
@@ -93,7 +112,11 @@ fn status_note_and_assignment_round_trip() {
         .fails(["case", "note", "POL-0002", "  "])
         .contains("empty"));
 
-    // Assignment: shown, filterable, clearable.
+    // Assignment: to users only; shown, filterable, clearable.
+    let err = w.fails(["case", "assign", "POL-0003", "ana"]);
+    assert!(err.contains("no user named 'ana'"), "{err}");
+    w.add_user("ana", "staff");
+    w.add_user("bo", "staff");
     w.ok(["case", "assign", "POL-0003", "ana"]);
     w.ok(["case", "assign", "POL-0005", "bo"]);
     assert_eq!(
@@ -405,6 +428,7 @@ fn a_case_not_yet_sent_gets_no_status_by_hand() {
     assert_eq!(w.snapshot(), snap);
     // Notes, assignment and answers are fine before sending.
     w.ok(["case", "note", "POL-0001", "check the address first"]);
+    w.add_user("ana", "staff");
     w.ok(["case", "assign", "POL-0001", "ana"]);
     w.ok(["case", "answer", "POL-0001", "supplier=Acme"]);
 }

@@ -34,6 +34,7 @@ fn export_cases_csv_has_a_row_per_case_and_round_trips() {
         "contract_status=not disclosed",
     ]);
     w.ok(["case", "answer", "POL-0002", "uses_hikvision_or_dahua=no"]);
+    w.add_user("ana", "staff");
     w.ok(["case", "assign", "POL-0002", "ana"]);
     w.ok([
         "case",
@@ -188,7 +189,7 @@ fn export_evidence_writes_raw_emails_attachments_and_a_timeline() {
     let w = sent_campaign();
     // A reply with an attachment whose declared name tries to escape the folder.
     let raw = format!(
-        "From: foi@some-police.example\r\nTo: foi@example.org\r\nSubject: Re: request [POL-0002]\r\nDate: Tue, 03 Mar 2026 11:00:00 +0000\r\nMessage-ID: <ev-1@body.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nWe acknowledge your request.\r\n--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"../../etc/con.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--XX--\r\n",
+        "From: foi@dyfed-teg-police.police.example\r\nTo: foi@example.org\r\nSubject: Re: request [POL-0002]\r\nDate: Tue, 03 Mar 2026 11:00:00 +0000\r\nMessage-ID: <ev-1@body.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nWe acknowledge your request.\r\n--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"../../etc/con.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--XX--\r\n",
         "JVBERi0xLjQKJcfs"
     );
     let eml = w.write("reply.eml", &raw);

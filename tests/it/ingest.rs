@@ -75,8 +75,10 @@ fn replies_in_the_maildir_land_on_their_cases_classified() {
             "../../etc/passwd.pdf",
         ),
     );
-    // A refusal quoting the case reference in the subject.
-    drop_in_maildir(&w, "3.eml", &email("records@elsewhere.example", "foi@example.org", &format!("Refusal notice [{}]", c.reference), "",
+    // A refusal quoting the case reference in the subject, from another address at the
+    // body's domain (a reference alone from a stranger would go to triage, unverified).
+    let records = format!("records@{}", c.body_email.split_once('@').unwrap().1);
+    drop_in_maildir(&w, "3.eml", &email(&records, "foi@example.org", &format!("Refusal notice [{}]", c.reference), "",
         "We are refusing your request under section 12 of the Freedom of Information Act, as the cost of compliance would exceed the appropriate limit. Some names are exempt under section 40(2)."));
     // An out-of-office reply: kept, no status change.
     drop_in_maildir(

@@ -15,6 +15,7 @@ mod pipes;
 mod recovery;
 mod replies;
 mod report;
+mod security;
 mod sending;
 mod truth;
 mod web;

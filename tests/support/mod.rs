@@ -154,6 +154,14 @@ impl Workdir {
         std::fs::write(self.config(), out).unwrap();
     }
 
+    /// A dashboard user (cases are assigned to users), with a throwaway password.
+    pub fn add_user(&self, name: &str, role: &str) {
+        self.foi(["users", "add", name, "--role", role, "--password-stdin"])
+            .write_stdin("a long enough password\n")
+            .assert()
+            .success();
+    }
+
     /// Import the example directory (52 bodies).
     pub fn import_examples(&self) {
         self.ok(["bodies", "import", &repo_path("examples/bodies.csv")]);

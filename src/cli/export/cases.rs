@@ -31,12 +31,20 @@ impl CasesCommand {
                 let tmp = path.with_extension("csv.part");
                 let file = std::fs::File::create(&tmp)
                     .with_context(|| format!("cannot write {}", tmp.display()))?;
-                write_cases_csv(std::io::BufWriter::new(file), &rows, &questions)?;
+                write_cases_csv(
+                    std::io::BufWriter::new(file),
+                    &rows,
+                    &questions,
+                    out.csv_cells(),
+                )?;
                 std::fs::rename(&tmp, &path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 eprintln!("wrote {} cases to {}", rows.len(), path.display());
             }
-            None => write_cases_csv(out, &rows, &questions)?,
+            None => {
+                let cells = out.csv_cells();
+                write_cases_csv(out, &rows, &questions, cells)?
+            }
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use crate::cli::{App, Printer};
 use crate::domain::{Role, UserName};
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Args;
 use std::io::Write;
 
@@ -23,12 +23,9 @@ impl AddCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let name = UserName::parse(&self.name).map_err(anyhow::Error::msg)?;
         let role = Role::parse(&self.role).context("the role is admin, staff or viewer")?;
-        if app.store.user_with_password(name.as_str()).await?.is_some() {
-            bail!("a user named '{name}' exists already: `foi users passwd {name}` changes the password");
-        }
-        let hash = super::hash(super::read_password(self.password_stdin)?).await?;
-        app.store
-            .add_user(&name, role, &hash, app.clock.now())
+        crate::casework::users::require_new(&app.store, &name).await?;
+        let password = super::read_password(self.password_stdin)?;
+        crate::casework::users::add_user(&app.store, &name, role, password, app.clock.now())
             .await?;
         writeln!(
             out,

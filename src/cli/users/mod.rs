@@ -5,6 +5,7 @@ mod add;
 mod list;
 mod passwd;
 mod remove;
+mod unlock;
 
 use super::{App, Printer};
 use anyhow::{bail, Context};
@@ -21,6 +22,8 @@ pub enum UsersCommand {
     Remove(remove::RemoveCommand),
     /// Set a new password (the user's sessions end).
     Passwd(passwd::PasswdCommand),
+    /// Lift a user's sign-in lock (after too many failed sign-ins) at once.
+    Unlock(unlock::UnlockCommand),
 }
 
 impl UsersCommand {
@@ -30,19 +33,12 @@ impl UsersCommand {
             Self::List(c) => c.execute(app, out).await,
             Self::Remove(c) => c.execute(app, out).await,
             Self::Passwd(c) => c.execute(app, out).await,
+            Self::Unlock(c) => c.execute(app, out).await,
         }
     }
 }
 
-/// Passwords shorter than this are refused.
-pub const MIN_PASSWORD_CHARS: usize = 10;
-
-fn check(password: &str) -> anyhow::Result<()> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        bail!("the password is too short: use at least {MIN_PASSWORD_CHARS} characters");
-    }
-    Ok(())
-}
+use crate::casework::users::check_password as check;
 
 /// Read a line from the terminal without echoing it (`stty -echo`).
 fn prompt_hidden(prompt: &str) -> anyhow::Result<String> {
@@ -84,9 +80,4 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
         bail!("the two passwords differ: nothing was changed; try again");
     }
     Ok(p)
-}
-
-/// A password's hash, made off the runtime's thread (argon2 is slow on purpose).
-async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || crate::web::auth::hash_password(&password)).await?
 }

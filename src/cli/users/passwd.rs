@@ -1,7 +1,6 @@
 //! `foi users passwd NAME [--password-stdin]`.
 
 use crate::cli::{App, Printer};
-use anyhow::bail;
 use clap::Args;
 use std::io::Write;
 
@@ -16,11 +15,9 @@ pub struct PasswdCommand {
 impl PasswdCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let name = &self.name;
-        if app.store.user_with_password(name).await?.is_none() {
-            bail!("no user named '{name}': `foi users list` shows them");
-        }
-        let hash = super::hash(super::read_password(self.password_stdin)?).await?;
-        app.store.set_password(name, &hash).await?;
+        crate::casework::users::require_user(&app.store, name).await?;
+        let password = super::read_password(self.password_stdin)?;
+        crate::casework::users::set_password(&app.store, name, password).await?;
         writeln!(
             out,
             "new password set for {name}; their sessions have ended"

@@ -51,21 +51,29 @@ pub async fn change(
                 .store
                 .set_calendar_token(form.user.id, Some(&token_hash(&token)))
                 .await?;
-            let scheme = if state.secure_cookies {
-                "https"
-            } else {
-                "http"
+            // The configured public address; without one, what the browser asked for
+            // (checked to be a plain host name).
+            let base = match &state.settings.web.public_url {
+                Some(url) => url.clone(),
+                None => {
+                    let scheme = if state.secure_cookies {
+                        "https"
+                    } else {
+                        "http"
+                    };
+                    let host = headers
+                        .get(header::HOST)
+                        .and_then(|h| h.to_str().ok())
+                        .filter(|h| {
+                            h.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+                        })
+                        .unwrap_or("localhost");
+                    format!("{scheme}://{host}")
+                }
             };
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .filter(|h| {
-                    h.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
-                })
-                .unwrap_or("localhost");
             html(&Page {
-                url: Some(format!("{scheme}://{host}/feed/{token}/deadlines.ics")),
+                url: Some(format!("{base}/feed/{token}/deadlines.ics")),
                 has_feed: true,
                 nav: Nav::new(form.user, "calendar"),
                 notice: "A new feed URL is made; the old one no longer works.",

@@ -332,7 +332,10 @@ pub async fn assign(
 ) -> WebResult {
     let case = load_case(&state, &reference).await?;
     let who = form.get("assignee");
-    crate::casework::staff::assign(&state.store, &case, Some(who).filter(|w| *w != "-")).await?;
+    // (a name that is not a user is the request's mistake, said on the page)
+    crate::casework::staff::assign(&state.store, &case, Some(who).filter(|w| *w != "-"))
+        .await
+        .map_err(invalid)?;
     Ok(back(&case, "assigned"))
 }
 

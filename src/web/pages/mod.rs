@@ -31,6 +31,21 @@ pub fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// A path segment, percent-encoded: everything but unreserved characters (a `/` in a
+/// campaign's name stays inside its segment, a space is `%20`, never `+`).
+pub fn enc_segment(s: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
 /// Status names for people: `awaiting_response` -> `awaiting response`.
 pub fn words(s: &str) -> String {
     s.replace(['_', '-'], " ")

@@ -213,7 +213,8 @@ pub async fn bulk(State(state): State<WebState>, form: EditForm) -> WebResult {
             let who = form.get("assignee");
             for c in &cases {
                 crate::casework::staff::assign(&state.store, c, Some(who).filter(|w| *w != "-"))
-                    .await?;
+                    .await
+                    .map_err(crate::web::error::invalid)?;
             }
             Ok(see_other(&back_to(&form, "assigned")))
         }

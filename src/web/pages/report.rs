@@ -3,7 +3,7 @@
 //! (one inline stylesheet, inline SVG, no script); it is served with its own policy that
 //! allows that one stylesheet by hash and lets only this site frame it.
 
-use super::{enc, Nav};
+use super::{enc, enc_segment, Nav};
 use crate::casework::report::campaign_report;
 use crate::report::GroupBy;
 use crate::web::auth::User;
@@ -36,7 +36,7 @@ async fn render_page(state: &WebState, user: User, current: String, by: String) 
     let document = if current.is_empty() {
         String::new()
     } else {
-        format!("/report/{}/document?by={}", enc(&current), enc(&by))
+        format!("/report/{}/document?by={}", enc_segment(&current), enc(&by))
     };
     html(&Page {
         nav: Nav::new(user, "report"),
