@@ -15,6 +15,7 @@
 
 mod answers;
 mod bodies;
+mod by_hand;
 mod campaigns;
 mod cases;
 mod casework;
@@ -28,13 +29,15 @@ mod outbox;
 mod packs;
 mod progress;
 mod report;
+mod resend;
 mod script;
 mod timelines;
 mod users;
 mod watch;
 
 pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundText, NewSuggestion};
-pub use bodies::ImportSummary;
+pub use bodies::{FormerEmail, ImportSummary};
+pub use by_hand::ByHandRow;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
 pub use casework::{ChaserRow, NewChaser, NewEvent};
@@ -47,6 +50,7 @@ pub use messages::{
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use progress::ProgressLog;
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
+pub use resend::BouncedCase;
 pub use timelines::{CaseTimeline, TimelineFilter};
 pub use users::{SessionUser, UserRow};
 pub use watch::ChangeWatch;

@@ -62,6 +62,10 @@ struct Page {
     kinds: Vec<&'static str>,
     users: Vec<String>,
     notice: &'static str,
+    /// Whether the request went (so it can be sent again, or replied to).
+    resendable: bool,
+    /// The built-in reply templates (name, label).
+    replies: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(serde::Deserialize)]
@@ -77,6 +81,8 @@ fn notice(code: &str) -> &'static str {
         "assigned" => "Assignee saved.",
         "answers" => "Answers saved.",
         "classified" => "Classification saved; the case has the event it implies.",
+        "resent" => "The request was queued again; the deadline will count from its delivery.",
+        "replied" => "The reply was queued; it is recorded on the case when it goes.",
         _ => "",
     }
 }
@@ -228,6 +234,8 @@ pub async fn page(
         kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
         users: super::user_names(&state.store).await?,
         notice: notice(&d.ok),
+        resendable: !CaseStatus::NOT_SENT.contains(&case.status),
+        replies: super::conversation::reply_templates(),
         case,
     })
 }
