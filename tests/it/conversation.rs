@@ -691,3 +691,90 @@ async fn the_dashboard_replies_and_records_submissions() {
         .body
         .contains("FOI Officer, 1 High St"));
 }
+
+/// End to end through Postfix and Dovecot: the body asks for a clarification from its own
+/// mailbox; `case reply` with a file attached lands in the body's mailbox threaded to it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_real_reply_to_a_clarification_request_reaches_the_body() {
+    let s = servers();
+    let ours = s.unique_address("group", "example.org");
+    let w = crate::ingest::imap_workdir(s, &ours);
+    let body = s.unique_address("body", "council.example");
+    let f = w.write(
+        "b.csv",
+        format!("id,name,email,foi_contact\nK1,Council,{body},FOI Team\n"),
+    );
+    w.ok(["bodies", "import", f.to_str().unwrap()]);
+    w.launch_example_campaign("all", "RPL");
+    assert!(w.ok(["send"]).starts_with("sent 1,"));
+    let got = s.wait_for_messages(&body, 1, Duration::from_secs(30)).await;
+    let request = String::from_utf8_lossy(&got[0]).to_string();
+    let reply_to = header(&request, "Reply-To").unwrap();
+    let reply_to = reply_to
+        .rsplit_once('<')
+        .map(|(_, r)| r.trim_end_matches('>'))
+        .unwrap_or(reply_to)
+        .to_string();
+    let request_id = header(&request, "Message-ID").unwrap().to_string();
+    let question = format!(
+        "From: {body}\r\nTo: {reply_to}\r\nSubject: Re: Freedom of Information request\r\nDate: Tue, 03 Mar 2026 11:00:00 +0000\r\nMessage-ID: <clarify-e2e@council.example>\r\nIn-Reply-To: {request_id}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease could you clarify which sites you mean? We need more information before we can answer.\r\n"
+    );
+    let transport =
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(&s.smtp_host)
+            .port(s.smtp_port)
+            .build();
+    let env = lettre::address::Envelope::new(
+        Some(body.parse().unwrap()),
+        vec![reply_to.parse().unwrap()],
+    )
+    .unwrap();
+    lettre::AsyncTransport::send_raw(&transport, &env, question.as_bytes())
+        .await
+        .unwrap();
+    s.wait_for_messages(&ours, 1, Duration::from_secs(30)).await;
+    assert!(crate::ingest::fetch_imap(&w).starts_with("new 1, matched 1"));
+    assert_eq!(
+        w.json(["case", "show", "RPL-0001", "--json"])["case"]["status"],
+        "clarification_requested"
+    );
+
+    let text = w.write("clarify.txt", "Every public space camera you operate.\n");
+    let pdf = w.write("sites.pdf", b"%PDF-1.4\n% the sites\n");
+    w.ok([
+        "case",
+        "reply",
+        "RPL-0001",
+        "--text",
+        text.to_str().unwrap(),
+        "--attach",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(w.ok(["send"]).starts_with("sent 1,"));
+    let got = s.wait_for_messages(&body, 2, Duration::from_secs(30)).await;
+    let ours_reply = got
+        .iter()
+        .map(|m| String::from_utf8_lossy(m).to_string())
+        .find(|m| m.contains("Every public space camera"))
+        .expect("the reply in the body's mailbox");
+    assert_eq!(
+        header(&ours_reply, "In-Reply-To"),
+        Some("<clarify-e2e@council.example>")
+    );
+    let refs = unfolded(&ours_reply, "References");
+    assert!(refs.contains(&request_id), "{refs}");
+    assert!(header(&ours_reply, "Subject")
+        .unwrap()
+        .contains("[RPL-0001]"));
+    assert!(
+        ours_reply.contains("filename=\"sites.pdf\""),
+        "{ours_reply}"
+    );
+    let case = w.json(["case", "show", "RPL-0001", "--json"]);
+    let kinds: Vec<&str> = case["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"clarification_sent"), "{kinds:?}");
+}
