@@ -16,6 +16,7 @@
 //!   column is an error, so a typo never goes unnoticed.
 
 use crate::domain::body_csv::RowError;
+use crate::domain::csv_lines::{record_line, LineIndex};
 use crate::domain::question::RESERVED_KEYS;
 use crate::domain::{Campaign, Case, Questions};
 use crate::domain::{CampaignId, CaseId, MessageId};
@@ -167,20 +168,22 @@ pub async fn plan_import(
     };
     let mut check = ImportCheck::new(store, headers, ref_col).await?;
     let mut record = csv::StringRecord::new();
+    // (lines counted from byte offsets: right for CRLF files too)
+    let index = LineIndex::new(bytes);
     loop {
-        let line = reader.position().line();
+        let line = index.record_line_of(reader.position().byte());
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                let line = record_line(&index, e.position(), line);
                 check
                     .errors
                     .push(row_error(line, None, format!("not valid CSV: {e}")));
                 break;
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        let line = record_line(&index, record.position(), line);
         check.row(store, line, &record).await;
     }
     Ok(check.finish())

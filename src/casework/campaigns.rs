@@ -94,7 +94,8 @@ pub async fn create_campaign(
         .bodies()
         .await?
         .into_iter()
-        .filter(|b| selection.matches(b))
+        // (excluded bodies: not covered by FOI, closed, merged)
+        .filter(|b| b.excluded.is_none() && selection.matches(b))
         .collect();
     if bodies.is_empty() {
         bail!(

@@ -6,8 +6,9 @@
 use crate::casework::compose::Draft;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
 /// The header that carries the case reference, for filters in the group's mail client.
@@ -51,6 +52,14 @@ fn mailbox(name: &str, addr: &str) -> anyhow::Result<Mailbox> {
     ))
 }
 
+/// A file attached to an outgoing email (checked by the caller: name, type, size).
+#[derive(Debug, Clone)]
+pub struct OutgoingAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
 /// The RFC 5322 bytes for a draft.
 pub fn build(
     draft: &Draft,
@@ -58,6 +67,18 @@ pub fn build(
     reference: &str,
     date: DateTime<Utc>,
     thread: &Thread,
+) -> anyhow::Result<Vec<u8>> {
+    build_with_attachments(draft, message_id, reference, date, thread, &[])
+}
+
+/// The same with files attached (`multipart/mixed`: the text, then each file).
+pub fn build_with_attachments(
+    draft: &Draft,
+    message_id: &str,
+    reference: &str,
+    date: DateTime<Utc>,
+    thread: &Thread,
+    attachments: &[OutgoingAttachment],
 ) -> anyhow::Result<Vec<u8>> {
     let mut b = Message::builder()
         .from(mailbox(&draft.from_name, &draft.from_addr)?)
@@ -78,9 +99,25 @@ pub fn build(
         b = b.references(refs.join(" "));
     }
     let text = draft.rendered.text.clone();
-    let message = match &draft.rendered.html {
-        Some(html) => b.multipart(MultiPart::alternative_plain_html(text, html.clone())),
-        None => b.singlepart(SinglePart::plain(text)),
+    let message = match (&draft.rendered.html, attachments) {
+        (Some(html), []) => b.multipart(MultiPart::alternative_plain_html(text, html.clone())),
+        (None, []) => b.singlepart(SinglePart::plain(text)),
+        (html, files) => {
+            let mut mixed = match html {
+                Some(h) => {
+                    MultiPart::mixed().multipart(MultiPart::alternative_plain_html(text, h.clone()))
+                }
+                None => MultiPart::mixed().singlepart(SinglePart::plain(text)),
+            };
+            for f in files {
+                let content_type = ContentType::parse(&f.content_type)
+                    .with_context(|| format!("'{}' is not a content type", f.content_type))?;
+                mixed = mixed.singlepart(
+                    Attachment::new(f.file_name.clone()).body(f.bytes.clone(), content_type),
+                );
+            }
+            b.multipart(mixed)
+        }
     }
     .context("cannot build the email")?;
     Ok(message.formatted())
@@ -176,6 +213,32 @@ mod tests {
         let text = String::from_utf8(raw).unwrap();
         assert!(text.contains("multipart/alternative"), "{text}");
         assert!(!text.contains("In-Reply-To"));
+    }
+
+    #[test]
+    fn attachments_make_a_multipart_mixed() {
+        let date = DateTime::parse_from_rfc3339("2026-03-02T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        let file = OutgoingAttachment {
+            file_name: "sites.pdf".into(),
+            content_type: "application/pdf".into(),
+            bytes: b"%PDF-1.4 test".to_vec(),
+        };
+        let raw = build_with_attachments(
+            &draft(None),
+            "m@example.org",
+            "R-0001",
+            date,
+            &Thread::default(),
+            &[file],
+        )
+        .unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        assert!(text.contains("multipart/mixed"), "{text}");
+        assert!(text.contains("filename=\"sites.pdf\""), "{text}");
+        assert!(text.contains("Content-Type: application/pdf"), "{text}");
+        assert!(text.contains("Please tell me"), "{text}");
     }
 
     #[test]

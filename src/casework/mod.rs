@@ -12,7 +12,9 @@
 //!   case's email and the check that all render) and [`mime`] (the exact bytes).
 //! - Cases: [`events`] (what the body did), [`staff`] (status, note, assignment),
 //!   [`answers`] (questions, coding, suggestions), [`overdue`] (where open cases stand),
-//!   [`chasers`] (the escalation ladder, the sweep, approvals).
+//!   [`chasers`] (the escalation ladder, the sweep, approvals), [`resend`] (a new address
+//!   and the request sent again), [`reply`] (our reply to a body, with
+//!   [`reply_templates`]), [`by_hand`] (requests through a body's web form or by post).
 //! - Mail: [`replies`] (read replies, then suggest answers), [`triage`] (attach, dismiss,
 //!   reclassify), [`outbox`] (settle an uncertain email).
 //! - Out: [`report`] (a campaign's figures), [`export`] (cases as CSV, evidence folders);
@@ -21,6 +23,7 @@
 
 pub mod answers;
 pub mod bodies;
+pub mod by_hand;
 pub mod campaigns;
 pub mod chasers;
 pub mod check;
@@ -33,7 +36,10 @@ pub mod mime;
 pub mod outbox;
 pub mod overdue;
 pub mod replies;
+pub mod reply;
+pub mod reply_templates;
 pub mod report;
+pub mod resend;
 pub mod staff;
 pub mod state;
 pub mod triage;

@@ -5,8 +5,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// The stable key of a body: the directory's own id when it has one, else its email address
-/// in lower case. Re-imports update bodies by this key.
+/// The stable key of a body: the directory's own id when it has one, else WhatDoTheyKnow's
+/// `URL name`, else one made from its name ([`BodyKey::from_name`]); never the address
+/// alone, as several bodies may share one FOI address. Re-imports update bodies by this key
+/// (bodies stored before, keyed by their address, keep that key).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct BodyKey(String);
@@ -18,9 +20,30 @@ impl BodyKey {
         (!id.is_empty()).then(|| Self(id.to_string()))
     }
 
-    /// The key used when the directory has no id: the address, lower-cased.
+    /// The key earlier versions gave a body without an id: its address, lower-cased. Only
+    /// looked for, so that re-importing an old file updates the bodies it made.
     pub fn from_email(email: &EmailAddress) -> Self {
         Self(email.as_str().to_lowercase())
+    }
+
+    /// The key made for a body without an id: its name in lower case, runs of anything but
+    /// letters and digits as one `-` (`Camford City Council` -> `camford-city-council`).
+    pub fn from_name(name: &str) -> Self {
+        let mut out = String::new();
+        for c in name.chars() {
+            if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        let out = out.trim_end_matches('-');
+        Self(if out.is_empty() { "body" } else { out }.to_string())
+    }
+
+    /// This key with `-n` after it (the n-th body of the same name in one file).
+    pub fn numbered(&self, n: usize) -> Self {
+        Self(format!("{}-{n}", self.0))
     }
 
     /// Rebuild a key read back from storage.
@@ -51,6 +74,10 @@ pub struct NewBody {
     pub region: Option<String>,
     /// Every other column of the directory, by its (normalised) column name.
     pub fields: BTreeMap<String, String>,
+    /// For a key made from the name: the key an earlier version gave the same row (its
+    /// address), so a re-import finds the body it made.
+    #[serde(skip)]
+    pub legacy_key: Option<BodyKey>,
 }
 
 /// A stored body.
@@ -66,6 +93,8 @@ pub struct Body {
     pub fields: BTreeMap<String, String>,
     /// Set when mail to the address failed permanently: why it needs a person's review.
     pub email_flag: Option<String>,
+    /// Set when campaigns must skip the body (not covered by FOI, closed, merged): why.
+    pub excluded: Option<String>,
 }
 
 impl Body {
@@ -111,6 +140,20 @@ mod tests {
     }
 
     #[test]
+    fn key_from_name() {
+        assert_eq!(
+            BodyKey::from_name(" Camford City Council (the) ").as_str(),
+            "camford-city-council-the"
+        );
+        assert_eq!(
+            BodyKey::from_name("Ysgol Gymraeg Bro Morgannwg").as_str(),
+            "ysgol-gymraeg-bro-morgannwg"
+        );
+        assert_eq!(BodyKey::from_name("***").as_str(), "body");
+        assert_eq!(BodyKey::from_name("A").numbered(2).as_str(), "a-2");
+    }
+
+    #[test]
     fn key_from_email_is_lowercase() {
         let e = EmailAddress::parse("FOI@Council.example").unwrap();
         assert_eq!(BodyKey::from_email(&e).as_str(), "foi@council.example");
@@ -129,16 +172,24 @@ pub struct ImportPlan {
     pub not_in_file: usize,
 }
 
-/// Compare a directory file with the stored bodies, by key.
+/// Compare a directory file with the stored bodies, by key (or, for a key made from the
+/// name, by the address key an earlier version gave the row).
 pub fn plan_import(existing: &[Body], incoming: Vec<NewBody>) -> ImportPlan {
     let by_key: std::collections::HashMap<&BodyKey, &Body> =
         existing.iter().map(|b| (&b.key, b)).collect();
     let mut plan = ImportPlan::default();
     let mut seen = 0;
-    for new in incoming {
-        match by_key.get(&new.key) {
+    let mut matched = std::collections::HashSet::new();
+    for mut new in incoming {
+        let found = by_key.get(&new.key).or_else(|| {
+            let legacy = new.legacy_key.as_ref()?;
+            by_key.get(legacy).filter(|b| !matched.contains(&b.id))
+        });
+        match found {
             None => plan.added.push(new),
             Some(old) => {
+                matched.insert(old.id);
+                new.key = old.key.clone();
                 seen += 1;
                 if old.differs_from(&new) {
                     plan.updated.push((old.id, new));

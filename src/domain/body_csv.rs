@@ -3,8 +3,12 @@
 //! (`Name`, `Short name`, `URL name`, `Tags`, `Home page`, plus a request email column).
 //!
 //! Parsing is all-or-nothing: every bad row is reported with its line, column and reason.
+//! A body's key is its `id`, else its `URL name`, else made from its name: never its address
+//! alone, since several bodies may share one FOI address. A separate `key,email` file
+//! ([`super::body_emails`]) may give the addresses a WhatDoTheyKnow export lacks.
 
 use super::body::parse_tags;
+use super::csv_lines::{record_line, LineIndex};
 use super::{BodyKey, EmailAddress, NewBody};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -33,6 +37,19 @@ pub struct CsvRules<'a> {
     pub default_regime: &'a str,
     /// Whether a regime name is known (built-in or defined in the config).
     pub regime_known: &'a dyn Fn(&str) -> bool,
+    /// Addresses by key from an emails file: they take the place of the row's own (and a
+    /// row with neither is left out, counted in [`Directory::without_email`]).
+    pub emails: Option<&'a HashMap<BodyKey, EmailAddress>>,
+}
+
+/// A directory file, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    pub bodies: Vec<NewBody>,
+    /// The line of each body, in the same order.
+    pub lines: Vec<u64>,
+    /// Rows left out: an emails file was given and it has no address for them, nor the row.
+    pub without_email: usize,
 }
 
 /// Column names that hold the request address, ours first, then common spellings.
@@ -63,7 +80,7 @@ pub fn normalise_column(name: &str) -> String {
 
 struct Columns {
     name: usize,
-    email: usize,
+    email: Option<usize>,
     id: Option<usize>,
     tags: Option<usize>,
     regime: Option<usize>,
@@ -78,7 +95,7 @@ fn find(headers: &[String], names: &[&str]) -> Option<usize> {
         .find_map(|n| headers.iter().position(|h| h == n))
 }
 
-fn map_columns(headers: &[String]) -> Result<Columns, Vec<RowError>> {
+fn map_columns(headers: &[String], with_emails: bool) -> Result<Columns, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut seen = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
@@ -109,9 +126,19 @@ fn map_columns(headers: &[String]) -> Result<Columns, Vec<RowError>> {
             reason: "there is no 'name' column: the header row must name one".into(),
         });
     }
-    if email.is_none() {
+    let id = find(headers, ID_COLUMNS).or_else(|| find(headers, &[WDTK_ID]));
+    if with_emails && id.is_none() {
+        errors.push(RowError {
+            line: 1,
+            column: None,
+            reason:
+                "an emails file is joined on the key: this file needs an 'id' or 'URL name' column"
+                    .into(),
+        });
+    }
+    if email.is_none() && !with_emails {
         let hint = if headers.iter().any(|h| h == WDTK_ID) {
-            " (WhatDoTheyKnow's export has no request addresses: add an 'email' column)"
+            " (WhatDoTheyKnow's export has no request addresses: add an 'email' column, or give them with --emails FILE)"
         } else {
             ""
         };
@@ -124,12 +151,11 @@ fn map_columns(headers: &[String]) -> Result<Columns, Vec<RowError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (name, email) = (name.unwrap_or(0), email.unwrap_or(0));
-    let id = find(headers, ID_COLUMNS).or_else(|| find(headers, &[WDTK_ID]));
+    let name = name.unwrap_or(0);
     let tags = find(headers, &["tags"]);
     let regime = find(headers, &["regime"]);
     let region = find(headers, &["region"]);
-    let taken = [Some(name), Some(email), id, tags, regime, region];
+    let taken = [Some(name), email, id, tags, regime, region];
     let fields = headers
         .iter()
         .enumerate()
@@ -197,11 +223,17 @@ fn field_problem(cell: &str, is_name: bool, free_text: bool) -> Option<String> {
 
 /// Parse a whole directory file. Either every row is good, or every problem is returned.
 pub fn parse_bodies_csv(bytes: &[u8], rules: &CsvRules) -> Result<Vec<NewBody>, Vec<RowError>> {
+    parse_directory(bytes, rules).map(|d| d.bodies)
+}
+
+/// Parse a whole directory file, keeping each body's line.
+pub fn parse_directory(bytes: &[u8], rules: &CsvRules) -> Result<Directory, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let bad_utf8 = utf8_errors(bytes);
     if !bad_utf8.is_empty() {
         return Err(bad_utf8);
     }
+    let index = LineIndex::new(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::None)
@@ -223,24 +255,23 @@ pub fn parse_bodies_csv(bytes: &[u8], rules: &CsvRules) -> Result<Vec<NewBody>, 
             reason: "the file is empty: the first row must name the columns".into(),
         }]);
     }
-    let cols = map_columns(&headers)?;
+    let cols = map_columns(&headers, rules.emails.is_some())?;
     let mut errors = Vec::new();
-    let mut bodies = Vec::new();
+    let mut dir = Directory::default();
     let mut keys: HashMap<BodyKey, u64> = HashMap::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
                 errors.push(RowError {
-                    line,
+                    line: record_line(&index, e.position(), 0),
                     column: None,
                     reason: format!("cannot read this row ({e}); check its quotes"),
                 });
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record_line(&index, record.position(), 0);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -256,112 +287,187 @@ pub fn parse_bodies_csv(bytes: &[u8], rules: &CsvRules) -> Result<Vec<NewBody>, 
             });
             continue;
         }
-        let Some(body) = parse_row(&record, line, &headers, &cols, rules, &mut errors) else {
-            continue;
+        let row = Row {
+            record: &record,
+            line,
+            headers: &headers,
+            cols: &cols,
         };
-        let key = body.key.clone();
-        if let Some(first) = keys.insert(key.clone(), line) {
-            let column = cols
-                .id
-                .map(|i| headers[i].clone())
-                .unwrap_or("email".into());
-            errors.push(RowError {
-                line,
-                column: Some(column),
-                reason: format!("duplicate key '{key}': line {first} has the same one"),
-            });
-            continue;
+        let mut body = match row.parse(rules, &mut errors) {
+            Parsed::Body(b) => b,
+            Parsed::WithoutEmail => {
+                dir.without_email += 1;
+                continue;
+            }
+            Parsed::Bad => continue,
+        };
+        if let Some(first) = keys.get(&body.key) {
+            if let Some(i) = cols.id {
+                errors.push(RowError {
+                    line,
+                    column: Some(headers[i].clone()),
+                    reason: format!(
+                        "duplicate key '{}': line {first} has the same one",
+                        body.key
+                    ),
+                });
+                continue;
+            }
+            // (a key made from the name: the n-th body of that name gets `-n`)
+            let n = (2..)
+                .find(|n| !keys.contains_key(&body.key.numbered(*n)))
+                .unwrap_or(2);
+            body.key = body.key.numbered(n);
         }
-        bodies.push(body);
+        keys.insert(body.key.clone(), line);
+        dir.bodies.push(body);
+        dir.lines.push(line);
     }
     if errors.is_empty() {
-        Ok(bodies)
+        Ok(dir)
     } else {
         errors.sort_by_key(|e| e.line);
         Err(errors)
     }
 }
 
-/// One row's body, checked (its problems go to `errors`; `None` when it has any). The
-/// key's uniqueness is the caller's to check.
-fn parse_row(
-    record: &csv::StringRecord,
+/// What one row gave.
+enum Parsed {
+    Body(NewBody),
+    /// No address for it in the row nor in the emails file: left out.
+    WithoutEmail,
+    /// Its problems went to the errors.
+    Bad,
+}
+
+/// One row of the file and where to find its columns.
+struct Row<'a> {
+    record: &'a csv::StringRecord,
     line: u64,
-    headers: &[String],
-    cols: &Columns,
-    rules: &CsvRules,
-    errors: &mut Vec<RowError>,
-) -> Option<NewBody> {
-    let get = |i: usize| record.get(i).unwrap_or("").trim();
-    let errors_before = errors.len();
-    for (i, header) in headers.iter().enumerate() {
-        let free_text = cols.fields.iter().any(|(f, _)| *f == i);
-        if let Some(why) = field_problem(get(i), i == cols.name, free_text) {
-            errors.push(RowError {
-                line,
-                column: Some(header.clone()),
-                reason: why,
-            });
-        }
+    headers: &'a [String],
+    cols: &'a Columns,
+}
+
+impl Row<'_> {
+    fn get(&self, i: usize) -> &str {
+        self.record.get(i).unwrap_or("").trim()
     }
-    if errors.len() > errors_before {
-        return None;
-    }
-    let mut err = |column: &str, reason: String| {
+
+    fn error(&self, errors: &mut Vec<RowError>, column: &str, reason: String) {
         errors.push(RowError {
-            line,
+            line: self.line,
             column: Some(column.to_string()),
             reason,
         })
-    };
-    let name = get(cols.name);
-    if name.is_empty() {
-        err("name", "the name is empty".into());
     }
-    let email = match EmailAddress::parse(get(cols.email)) {
-        Ok(e) => Some(e),
-        Err(e) => {
-            err(&headers[cols.email], format!("invalid email address: {e}"));
-            None
+
+    /// The row's key: its id (or URL name), else made from its name; `None` when blank.
+    fn key(&self, name: &str) -> Option<BodyKey> {
+        match self.cols.id {
+            Some(i) => BodyKey::from_id(self.get(i)),
+            None => Some(BodyKey::from_name(name)),
         }
-    };
-    let regime = cols
-        .regime
-        .map(get)
-        .filter(|r| !r.is_empty())
-        .map(|r| r.to_lowercase())
-        .unwrap_or_else(|| rules.default_regime.to_string());
-    if !(rules.regime_known)(&regime) {
-        err(
-            "regime",
-            format!("unknown regime '{regime}' (see `foi regimes` for the known ones)"),
-        );
     }
-    let email = email?;
-    if name.is_empty() || !(rules.regime_known)(&regime) {
-        return None;
+
+    /// The row's address: from the emails file, else its own column. `Ok(None)`: neither.
+    fn email(
+        &self,
+        key: Option<&BodyKey>,
+        rules: &CsvRules,
+    ) -> Result<Option<EmailAddress>, String> {
+        if let Some(found) = key.and_then(|k| rules.emails?.get(k)) {
+            return Ok(Some(found.clone()));
+        }
+        let own = self.cols.email.map(|i| self.get(i)).unwrap_or("");
+        if own.is_empty() && rules.emails.is_some() {
+            return Ok(None);
+        }
+        EmailAddress::parse(own)
+            .map(Some)
+            .map_err(|e| format!("invalid email address: {e}"))
     }
-    let key = cols
-        .id
-        .and_then(|i| BodyKey::from_id(get(i)))
-        .unwrap_or_else(|| BodyKey::from_email(&email));
-    Some(NewBody {
-        key,
-        name: name.to_string(),
-        email,
-        tags: cols.tags.map(|i| parse_tags(get(i))).unwrap_or_default(),
-        regime,
-        region: cols
-            .region
-            .map(get)
+
+    /// The row's body, checked (its problems go to `errors`). The key's uniqueness is the
+    /// caller's to check.
+    fn parse(&self, rules: &CsvRules, errors: &mut Vec<RowError>) -> Parsed {
+        let errors_before = errors.len();
+        for (i, header) in self.headers.iter().enumerate() {
+            let free_text = self.cols.fields.iter().any(|(f, _)| *f == i);
+            if let Some(why) = field_problem(self.get(i), i == self.cols.name, free_text) {
+                self.error(errors, header, why);
+            }
+        }
+        if errors.len() > errors_before {
+            return Parsed::Bad;
+        }
+        let name = self.get(self.cols.name);
+        if name.is_empty() {
+            self.error(errors, "name", "the name is empty".into());
+        }
+        let key = self.key(name);
+        if key.is_none() {
+            let column = &self.headers[self.cols.id.unwrap_or(0)];
+            self.error(
+                errors,
+                column,
+                "the key is empty: give every row one".into(),
+            );
+        }
+        let email = match self.email(key.as_ref(), rules) {
+            Ok(e) => Some(e),
+            Err(reason) => {
+                let column = self.cols.email.map_or("email", |i| &self.headers[i]);
+                self.error(errors, column, reason);
+                None
+            }
+        };
+        let regime = self
+            .cols
+            .regime
+            .map(|i| self.get(i))
             .filter(|r| !r.is_empty())
-            .map(|r| r.to_lowercase()),
-        fields: cols
-            .fields
-            .iter()
-            .map(|(i, h)| (h.clone(), get(*i).to_string()))
-            .collect::<BTreeMap<_, _>>(),
-    })
+            .map(|r| r.to_lowercase())
+            .unwrap_or_else(|| rules.default_regime.to_string());
+        if !(rules.regime_known)(&regime) {
+            self.error(
+                errors,
+                "regime",
+                format!("unknown regime '{regime}' (see `foi regimes` for the known ones)"),
+            );
+            return Parsed::Bad;
+        }
+        let (Some(key), Some(email), false) = (key, email, name.is_empty()) else {
+            return Parsed::Bad;
+        };
+        let Some(email) = email else {
+            return Parsed::WithoutEmail;
+        };
+        let legacy_key = self.cols.id.is_none().then(|| BodyKey::from_email(&email));
+        Parsed::Body(NewBody {
+            key,
+            name: name.to_string(),
+            email,
+            tags: self
+                .cols
+                .tags
+                .map(|i| parse_tags(self.get(i)))
+                .unwrap_or_default(),
+            regime,
+            region: self
+                .cols
+                .region
+                .map(|i| self.get(i))
+                .filter(|r| !r.is_empty())
+                .map(|r| r.to_lowercase()),
+            fields: self
+                .cols
+                .fields
+                .iter()
+                .map(|(i, h)| (h.clone(), self.get(*i).to_string()))
+                .collect::<BTreeMap<_, _>>(),
+            legacy_key,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -372,6 +478,7 @@ mod tests {
         CsvRules {
             default_regime: "uk-foia",
             regime_known: &|r| ["uk-foia", "scotland-foisa"].contains(&r),
+            emails: None,
         }
     }
 
@@ -412,13 +519,13 @@ mod tests {
 
     #[test]
     fn reports_every_bad_row_with_line_and_column() {
-        let csv = "name,email,regime\n\
-                   Good,good@a.example,\n\
-                   ,nobody@a.example,\n\
-                   Bad Email,not-an-address,\n\
-                   Dup,good@a.example,\n\
-                   Regime,r@a.example,narnia-foi\n\
-                   Short,only-two@a.example\n";
+        let csv = "id,name,email,regime\n\
+                   G,Good,good@a.example,\n\
+                   N,,nobody@a.example,\n\
+                   B,Bad Email,not-an-address,\n\
+                   G,Dup,good@a.example,\n\
+                   R,Regime,r@a.example,narnia-foi\n\
+                   S,Short,only-two@a.example\n";
         let e = parse_bodies_csv(csv.as_bytes(), &rules()).unwrap_err();
         let lines: Vec<u64> = e.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4, 5, 6, 7], "{e:?}");
@@ -426,7 +533,66 @@ mod tests {
         assert_eq!(e[1].column.as_deref(), Some("email"));
         assert!(e[2].reason.contains("line 2"), "{}", e[2]);
         assert!(e[3].reason.contains("narnia-foi"));
-        assert!(e[4].reason.contains("has 2 fields"));
+        assert!(e[4].reason.contains("has 3 fields"));
+    }
+
+    #[test]
+    fn without_an_id_bodies_may_share_an_address_and_a_name() {
+        let csv = "name,email\r\n\
+                   North Shared Council,foi@shared.example\r\n\
+                   South Shared Council,foi@shared.example\r\n\
+                   North Shared Council,other@shared.example\r\n";
+        let d = parse_directory(csv.as_bytes(), &rules()).unwrap();
+        let keys: Vec<&str> = d.bodies.iter().map(|b| b.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "north-shared-council",
+                "south-shared-council",
+                "north-shared-council-2"
+            ]
+        );
+        assert_eq!(d.lines, vec![2, 3, 4]);
+        assert_eq!(
+            d.bodies[0].legacy_key.as_ref().map(BodyKey::as_str),
+            Some("foi@shared.example")
+        );
+    }
+
+    #[test]
+    fn crlf_errors_name_the_right_line() {
+        let csv = "name,email\r\nA,a@x.example\r\nB,b@x.example\r\nC,not-an-address\r\n";
+        let e = parse_bodies_csv(csv.as_bytes(), &rules()).unwrap_err();
+        assert_eq!(e[0].line, 4, "{e:?}");
+    }
+
+    #[test]
+    fn an_emails_file_fills_a_whatdotheyknow_export() {
+        let csv = "Name,Short name,URL name,Tags\n\
+                   Camford Council,Camford,camford_council,council\n\
+                   Glenmuir Council,Glenmuir,glenmuir_council,council\n\
+                   Unlisted Trust,Unlisted,unlisted_trust,nhs\n";
+        let emails: HashMap<BodyKey, EmailAddress> = [
+            ("camford_council", "foi@camford.example"),
+            ("glenmuir_council", "foi@glenmuir.example"),
+        ]
+        .into_iter()
+        .map(|(k, e)| {
+            (
+                BodyKey::from_id(k).unwrap(),
+                EmailAddress::parse(e).unwrap(),
+            )
+        })
+        .collect();
+        let rules = CsvRules {
+            emails: Some(&emails),
+            ..rules()
+        };
+        let d = parse_directory(csv.as_bytes(), &rules).unwrap();
+        assert_eq!(d.bodies.len(), 2);
+        assert_eq!(d.without_email, 1);
+        assert_eq!(d.bodies[1].email.as_str(), "foi@glenmuir.example");
+        assert_eq!(d.bodies[1].key.as_str(), "glenmuir_council");
     }
 
     #[test]

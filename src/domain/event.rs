@@ -22,6 +22,12 @@ pub enum EventKind {
     },
     /// A campaign-wide message (`foi campaign message`) went out (`message_sent`).
     MessageSent,
+    /// The request was submitted by hand, through the body's web form or by post (`foi case
+    /// submitted`); its date is the date of receipt the clock counts from.
+    Submitted,
+    /// Our reply on the case (`foi case reply`) went out (`reply_sent`); a reply that is
+    /// the clarification or asks for an internal review is recorded as that instead.
+    ReplySent,
     /// The body acknowledged the request.
     Acknowledged,
     /// The body asked us to clarify the request: the clock stops.
@@ -89,6 +95,8 @@ impl EventKind {
             Self::DeliveryFailed => "delivery_failed",
             Self::ChaserSent { step } => return Cow::Owned(format!("chaser_{step}_sent")),
             Self::MessageSent => "message_sent",
+            Self::ReplySent => "reply_sent",
+            Self::Submitted => "submitted",
             Self::Acknowledged => "acknowledged",
             Self::ClarificationRequested => "clarification_requested",
             Self::ClarificationSent => "clarification_sent",
@@ -119,6 +127,8 @@ impl EventKind {
             "sent" => Self::Sent,
             "delivery_failed" => Self::DeliveryFailed,
             "message_sent" => Self::MessageSent,
+            "reply_sent" => Self::ReplySent,
+            "submitted" => Self::Submitted,
             "acknowledged" => Self::Acknowledged,
             "clarification_requested" => Self::ClarificationRequested,
             "clarification_sent" => Self::ClarificationSent,
@@ -151,13 +161,17 @@ impl EventKind {
     }
 
     /// The event the sender records when it sends an outbox email of `outbox_kind`: `sent`
-    /// for the request, `<kind>_sent` for the others (`chaser:overdue` gives
+    /// for the request; for our replies on a case, `reply_sent`, or the clock event the reply
+    /// is (`reply:clarification` gives `clarification_sent`, `reply:internal_review` gives
+    /// `internal_review_requested`); `<kind>_sent` for the others (`chaser:overdue` gives
     /// `chaser_overdue_sent`, `message` gives `message_sent`).
     pub fn sent_for(outbox_kind: &str) -> Self {
-        if outbox_kind == "request" {
-            Self::Sent
-        } else {
-            Self::from_stored(&format!("{}_sent", outbox_kind.replace(':', "_")))
+        match outbox_kind {
+            "request" => Self::Sent,
+            "reply" => Self::ReplySent,
+            "reply:clarification" => Self::ClarificationSent,
+            "reply:internal_review" => Self::InternalReviewRequested,
+            _ => Self::from_stored(&format!("{}_sent", outbox_kind.replace(':', "_"))),
         }
     }
 
@@ -166,10 +180,16 @@ impl EventKind {
     /// `None`, and are shown but change no deadline.
     pub fn parse(s: &str) -> Option<Self> {
         let norm = s.trim().to_lowercase().replace(['-', ' '], "_");
-        let fixed = [Self::Sent, Self::DeliveryFailed, Self::MessageSent]
-            .into_iter()
-            .chain(RECORDABLE)
-            .find(|k| k.as_str() == norm);
+        let fixed = [
+            Self::Sent,
+            Self::DeliveryFailed,
+            Self::MessageSent,
+            Self::ReplySent,
+            Self::Submitted,
+        ]
+        .into_iter()
+        .chain(RECORDABLE)
+        .find(|k| k.as_str() == norm);
         if fixed.is_some() {
             return fixed;
         }
@@ -294,6 +314,8 @@ mod tests {
             EventKind::Sent,
             EventKind::DeliveryFailed,
             EventKind::MessageSent,
+            EventKind::ReplySent,
+            EventKind::Submitted,
             EventKind::StatusSet,
             EventKind::Note,
             EventKind::ChaserSent {
@@ -308,6 +330,15 @@ mod tests {
         );
         assert_eq!(EventKind::sent_for("request"), EventKind::Sent);
         assert_eq!(EventKind::sent_for("message"), EventKind::MessageSent);
+        assert_eq!(EventKind::sent_for("reply"), EventKind::ReplySent);
+        assert_eq!(
+            EventKind::sent_for("reply:clarification"),
+            EventKind::ClarificationSent
+        );
+        assert_eq!(
+            EventKind::sent_for("reply:internal_review"),
+            EventKind::InternalReviewRequested
+        );
         assert_eq!(
             EventKind::sent_for("chaser:overdue"),
             EventKind::ChaserSent {

@@ -6,8 +6,11 @@
 
 pub mod body;
 pub mod body_csv;
+pub mod body_duplicates;
+pub mod body_emails;
 pub mod campaign;
 pub mod case;
+pub mod csv_lines;
 pub mod email;
 pub mod event;
 pub mod id;

@@ -130,6 +130,7 @@ mod tests {
             region: region.map(String::from),
             fields: Default::default(),
             email_flag: None,
+            excluded: None,
         }
     }
 

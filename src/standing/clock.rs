@@ -8,13 +8,27 @@ use crate::domain::event::{EventKind, ExtensionNote};
 use crate::domain::Event;
 use chrono::NaiveDate;
 
-/// The date of receipt of the request: the first `sent` event's date.
+/// The date of receipt of the request: the first `sent` event's date, or, when a delivery
+/// failed and the request was sent again (`foi case resend`), the first `sent` after the
+/// last failure: the clock counts from the delivery that arrived. A request submitted by
+/// hand (`submitted`: the body's web form, a letter) counts from its last submission.
+/// (Events come in date order, and in the order they were recorded within a day.)
 pub fn received(events: &[Event]) -> Option<NaiveDate> {
-    events
+    if let Some(by_hand) = events.iter().rev().find(|e| e.kind == EventKind::Submitted) {
+        return Some(by_hand.on);
+    }
+    let after_failure = events
         .iter()
-        .filter(|e| e.kind == EventKind::Sent)
-        .map(|e| e.on)
-        .min()
+        .rposition(|e| e.kind == EventKind::DeliveryFailed)
+        .map_or(0, |i| i + 1);
+    let first_sent = |from: usize| {
+        events[from..]
+            .iter()
+            .filter(|e| e.kind == EventKind::Sent)
+            .map(|e| e.on)
+            .min()
+    };
+    first_sent(after_failure).or_else(|| first_sent(0))
 }
 
 /// The clock events among a case's stored events. `is_review_step` says which chaser steps
@@ -50,6 +64,8 @@ pub fn clock_events(events: &[Event], is_review_step: &dyn Fn(&str) -> bool) -> 
                 // (not clock events: what the sender did, an acknowledgement, a person's
                 // status or note, a kind this version does not know)
                 EventKind::Sent
+                | EventKind::Submitted
+                | EventKind::ReplySent
                 | EventKind::DeliveryFailed
                 | EventKind::ChaserSent { .. }
                 | EventKind::Acknowledged

@@ -48,6 +48,38 @@ fn received_is_the_first_sent_and_extensions_read_their_note() {
 }
 
 #[test]
+fn a_request_sent_again_after_a_bounce_counts_from_the_new_delivery() {
+    let events = vec![
+        ev("sent", "2026-03-02", None),
+        ev("delivery_failed", "2026-03-02", None),
+        ev("sent", "2026-03-09", None),
+        ev("chaser_overdue_sent", "2026-04-10", None),
+    ];
+    assert_eq!(received(&events), Some(d("2026-03-09")));
+    // Failed, not yet sent again: the first sending stays the date (nothing arrived).
+    assert_eq!(received(&events[..2]), Some(d("2026-03-02")));
+    // A second sending without a failure between changes nothing.
+    let twice = vec![
+        ev("sent", "2026-03-02", None),
+        ev("sent", "2026-03-05", None),
+    ];
+    assert_eq!(received(&twice), Some(d("2026-03-02")));
+}
+
+#[test]
+fn a_request_submitted_by_hand_counts_from_its_submission() {
+    let events = vec![
+        ev("sent", "2026-03-02", None),
+        ev("note", "2026-03-04", Some("they want their web form")),
+        ev("submitted", "2026-03-06", Some("via portal")),
+    ];
+    assert_eq!(received(&events), Some(d("2026-03-06")));
+    let only = vec![ev("submitted", "2026-03-10", Some("via post"))];
+    let dl = deadline(&uk(), &only, &no_review_steps).unwrap().unwrap();
+    assert_eq!(dl.received(), d("2026-03-10"));
+}
+
+#[test]
 fn clarification_restarts_and_a_response_ends() {
     let events = vec![
         ev("sent", "2026-03-02", None),

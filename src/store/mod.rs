@@ -15,6 +15,7 @@
 
 mod answers;
 mod bodies;
+mod by_hand;
 mod campaigns;
 mod cases;
 mod casework;
@@ -30,6 +31,7 @@ mod packs;
 mod progress;
 mod reading;
 mod report;
+mod resend;
 mod script;
 mod senders;
 mod timelines;
@@ -37,7 +39,8 @@ mod users;
 mod watch;
 
 pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundText, NewSuggestion};
-pub use bodies::ImportSummary;
+pub use bodies::{FormerEmail, ImportSummary};
+pub use by_hand::ByHandRow;
 pub use campaigns::{NewCampaign, NewCase};
 pub use cases::{CaseFilter, EventRow};
 pub use casework::{ChaserRow, EventRecorded, NewChaser, NewEvent};
@@ -52,6 +55,7 @@ pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, 
 pub use progress::ProgressLog;
 pub use reading::ReplyToRead;
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
+pub use resend::BouncedCase;
 pub use timelines::{CaseTimeline, TimelineFilter};
 pub use users::{SessionUser, SignInAttempts, UserRow};
 pub use watch::ChangeWatch;

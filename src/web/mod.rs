@@ -40,7 +40,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
 
 /// The dashboard.
 pub fn router(state: WebState) -> Router {
-    use pages::{calendar, campaigns, case, overdue, report, to_read, triage};
+    use pages::{calendar, campaigns, case, conversation, overdue, report, to_read, triage};
     Router::new()
         .route(
             "/",
@@ -64,6 +64,13 @@ pub fn router(state: WebState) -> Router {
         .route("/cases/{reference}/assign", post(case::assign))
         .route("/cases/{reference}/answers", post(case::answers))
         .route("/cases/{reference}/confirm", post(case::confirm))
+        .route("/cases/{reference}/resend", post(conversation::resend))
+        .route("/cases/{reference}/reply", post(conversation::reply))
+        .route(
+            "/cases/{reference}/submitted",
+            post(conversation::submitted),
+        )
+        .route("/by-hand", get(conversation::by_hand))
         .route("/messages/{id}/classify", post(case::classify))
         .route("/attachments/{id}", get(case::attachment))
         .route("/report", get(report::index))

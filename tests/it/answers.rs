@@ -267,6 +267,20 @@ fn answers_import_codes_many_cases_or_none() {
     }
     assert_eq!(all_answers(&w), before);
 
+    // The same with CRLF line ends (Excel, Python's csv): the lines are the same.
+    let crlf = w.write(
+        "bad-crlf.csv",
+        "reference,camera_count\r\nPOL-0005,7\r\nPOL-0006,seven\r\nPOL-0007,2\r\nPOL-9999,1\r\n",
+    );
+    let err = w.fails(["answers", "import", crlf.to_str().unwrap()]);
+    for want in [
+        "line 3, column 'camera_count': 'seven' is not a number",
+        "line 5, column 'reference': no case with reference 'POL-9999'",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in:\n{err}");
+    }
+    assert_eq!(all_answers(&w), before);
+
     // A column that is no question, and a file without a reference column.
     let typo = w.write("typo.csv", "reference,camera_cont\nPOL-0005,7\n");
     let err = w.fails(["answers", "import", typo.to_str().unwrap()]);

@@ -57,7 +57,7 @@ fn import_then_reimport_reports_added_updated_unchanged() {
 }
 
 #[test]
-fn bom_excel_quoting_and_keys_from_email() {
+fn bom_excel_quoting_and_keys_from_the_name() {
     let w = Workdir::new();
     let f = w.write(
         "excel.csv",
@@ -67,7 +67,7 @@ fn bom_excel_quoting_and_keys_from_email() {
     w.ok(["bodies", "import", f.to_str().unwrap()]);
     let b = w.json(["bodies", "show", "office@stmarys.example", "--json"]);
     assert_eq!(b["body"]["name"], "St Mary's \"Upper\" School, Camford");
-    assert_eq!(b["body"]["key"], "office@stmarys.example");
+    assert_eq!(b["body"]["key"], "st-mary-s-upper-school-camford");
     assert_eq!(b["body"]["email"], "Office@stmarys.example");
     assert_eq!(
         b["body"]["tags"],
@@ -165,5 +165,169 @@ fn listing_by_tag_as_table_json_and_csv() {
     assert_eq!(table.lines().count(), 16, "header + 15 councils:\n{table}");
     assert!(table.contains("Glenmuir Council"));
     let err = w.fails(["bodies", "show", "nobody"]);
+    assert!(err.contains("foi bodies list"), "{err}");
+}
+
+/// Two bodies that share one FOI team: both imported (keys from their names), a warning
+/// for the shared address and one for the same name twice, nothing refused. A re-import
+/// updates them; an old body keyed by its address is found again.
+#[test]
+fn bodies_may_share_an_address_with_a_warning() {
+    let w = Workdir::new();
+    let f = w.write(
+        "shared.csv",
+        "name,email,tags\n\
+         North Vale District Council,foi@valeshared.example,council\n\
+         South Vale District Council,foi@valeshared.example,council\n\
+         The North Vale District Council,other@northvale.example,council\n",
+    );
+    let out = w
+        .foi(["bodies", "import", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stdout.contains("added 3, updated 0"), "{stdout}");
+    assert!(
+        stderr.contains("line 3: 'South Vale District Council' shares the address foi@valeshared.example with line 2"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 4: 'The North Vale District Council' has the same name as line 2"),
+        "{stderr}"
+    );
+    let north = w.json(["bodies", "show", "north-vale-district-council", "--json"]);
+    let south = w.json(["bodies", "show", "south-vale-district-council", "--json"]);
+    assert_eq!(north["body"]["email"], south["body"]["email"]);
+    assert_eq!(
+        w.json([
+            "bodies",
+            "show",
+            "the-north-vale-district-council",
+            "--json"
+        ])["body"]["email"],
+        "other@northvale.example"
+    );
+    // The shared address names no one body.
+    let err = w.fails(["bodies", "show", "foi@valeshared.example"]);
+    assert!(
+        err.contains("nor one body alone with that address"),
+        "{err}"
+    );
+    let out = w.ok(["bodies", "import", f.to_str().unwrap()]);
+    assert!(out.contains("added 0, updated 0, unchanged 3"), "{out}");
+}
+
+/// WhatDoTheyKnow's export has no addresses: `--emails` gives them by `URL name`; rows it
+/// has none for are left out (and said so); a key it names that the export lacks is refused.
+#[test]
+fn a_whatdotheyknow_export_with_an_emails_file() {
+    let w = Workdir::new();
+    let export = w.write(
+        "all-authorities.csv",
+        "Name,Short name,URL name,Tags,Home page,Publication scheme,Disclosure log,Notes,Created at,Updated at,Version\n\
+         Camford Council,Camford,camford_council,local_council,https://camford.example,,,,2008-01-01,2025-01-01,3\n\
+         Glenmuir Council,Glenmuir,glenmuir_council,local_council,https://glenmuir.example,,,,2008-01-01,2025-01-01,2\n\
+         Unlisted Trust,Unlisted,unlisted_trust,nhs_trust,,,,,2010-01-01,2025-01-01,1\n",
+    );
+    let emails = w.write(
+        "emails.csv",
+        "key,email\ncamford_council,foi@camford.example\nglenmuir_council,FOI@Glenmuir.example\n",
+    );
+    let out = w
+        .foi([
+            "bodies",
+            "import",
+            export.to_str().unwrap(),
+            "--emails",
+            emails.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("added 2,"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("left out 1 row"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let b = w.json(["bodies", "show", "glenmuir_council", "--json"]);
+    assert_eq!(b["body"]["email"], "FOI@glenmuir.example");
+    assert_eq!(b["body"]["fields"]["short_name"], "Glenmuir");
+
+    // A typo in the emails file: refused, named by its line there, nothing changed.
+    let before = w.snapshot();
+    let typo = w.write(
+        "typo.csv",
+        "camford_council,foi@camford.example\r\nglenmuir_councll,foi@glenmuir.example\r\n",
+    );
+    let err = w.fails([
+        "bodies",
+        "import",
+        export.to_str().unwrap(),
+        "--emails",
+        typo.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("typo.csv: line 2, column 'key': no body in the directory file has the key 'glenmuir_councll'"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert_eq!(before, w.snapshot());
+}
+
+/// A CSV saved with CRLF line ends names the line an editor shows.
+#[test]
+fn crlf_files_report_the_right_line() {
+    let w = Workdir::new();
+    let mut csv = String::from("id,name,email\r\n");
+    for i in 1..=1232 {
+        csv.push_str(&format!("B{i},Body {i},foi@body{i}.example\r\n"));
+    }
+    csv.push_str("B1233,Broken Body,not-an-address\r\n");
+    let f = w.write("crlf.csv", csv);
+    let err = w.fails(["bodies", "import", f.to_str().unwrap()]);
+    assert!(err.contains("line 1234, column 'email'"), "{err}");
+}
+
+/// An excluded body is skipped by campaigns created afterwards, and shown as excluded.
+#[test]
+fn excluded_bodies_are_skipped_by_campaigns() {
+    let w = Workdir::new();
+    w.import_examples();
+    let police = w.json(["bodies", "list", "--tag", "police", "--json"]);
+    let key = police[0]["key"].as_str().unwrap().to_string();
+    let err = w.fails(["bodies", "exclude", &key, "--reason", "  "]);
+    assert!(err.contains("say why"), "{err}");
+    let out = w.ok([
+        "bodies",
+        "exclude",
+        &key,
+        "--reason",
+        "merged into another force",
+    ]);
+    assert!(out.contains("excluded"), "{out}");
+    let shown = w.ok(["bodies", "show", &key]);
+    assert!(
+        shown.contains("EXCLUDED from campaigns: merged into another force"),
+        "{shown}"
+    );
+    w.create_example_campaign("tag:police", "POL");
+    let cases = w.json(["cases", "list", "--json"]);
+    assert_eq!(
+        cases.as_array().unwrap().len(),
+        6,
+        "7 police forces, one excluded"
+    );
+    w.ok(["bodies", "include", &key]);
+    assert!(!w.ok(["bodies", "show", &key]).contains("EXCLUDED"));
+    let err = w.fails(["bodies", "exclude", "no-such-body", "--reason", "x"]);
     assert!(err.contains("foi bodies list"), "{err}");
 }

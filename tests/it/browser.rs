@@ -452,6 +452,88 @@ fn staff_work_through_the_dashboard_in_chromium() {
     assert_eq!(a["camera_count"], "12");
     assert_eq!(a["uses_hikvision_or_dahua"], "yes");
 
+    // Reply from a case through its form: a template with our words, previewed, queued.
+    b.open(&format!("{base}/cases/POL-0003"));
+    b.eval(
+        "document.querySelector('form.reply select[name=template]').value = 'internal-review';
+         document.querySelector('form.reply textarea[name=text]').value = 'Section 31 was applied without a public interest test.'; true",
+    );
+    b.click_and_wait("form.reply button[type=submit]", "/cases/POL-0003/reply");
+    let text = b.text();
+    assert!(
+        text.contains("Request for internal review [POL-0003]"),
+        "{text}"
+    );
+    assert!(text.contains("without a public interest test"), "{text}");
+    b.screenshot("08-reply-preview");
+    b.click_and_wait(
+        "form[action='/cases/POL-0003/reply'] button[type=submit]",
+        "ok=replied",
+    );
+    assert!(b.text().contains("The reply was queued"), "{}", b.text());
+
+    // Resend the request of another case to a corrected address.
+    b.open(&format!("{base}/cases/POL-0005"));
+    b.eval("document.querySelector('form[action=\"/cases/POL-0005/resend\"] input[name=to]').value = 'foi@corrected-force.example'; true");
+    b.click_and_wait(
+        "form[action='/cases/POL-0005/resend'] button[type=submit]",
+        "ok=resent",
+    );
+    assert!(
+        b.text().contains("foi@corrected-force.example"),
+        "{}",
+        b.text()
+    );
+    let outbox = w.json(["outbox", "--json"]);
+    let queued: Vec<(&str, &str)> = outbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["state"] == "queued")
+        .map(|o| {
+            (
+                o["reference"].as_str().unwrap(),
+                o["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        queued.contains(&("POL-0003", "reply:internal_review")),
+        "{queued:?}"
+    );
+    assert!(queued.contains(&("POL-0005", "request")), "{queued:?}");
+
+    // A case to submit by hand: listed with its text, its submission recorded by the form.
+    w.ok([
+        "case",
+        "channel",
+        "POL-0006",
+        "portal",
+        "--note",
+        "https://force.example/foi",
+    ]);
+    b.open(&format!("{base}/by-hand"));
+    assert!(
+        b.text().contains("https://force.example/foi"),
+        "{}",
+        b.text()
+    );
+    b.screenshot("09-by-hand");
+    b.eval("document.querySelector('form[action=\"/cases/POL-0006/submitted\"] input[name=date]').value = '2026-04-14'; true");
+    b.click_and_wait(
+        "form[action='/cases/POL-0006/submitted'] button[type=submit]",
+        "ok=submitted",
+    );
+    assert!(
+        b.text().contains("Nothing to submit by hand"),
+        "{}",
+        b.text()
+    );
+    assert_eq!(
+        w.json(["case", "deadline", "POL-0006", "--json"])["received"],
+        "2026-04-14"
+    );
+
     // The campaigns page and the report render their charts.
     b.open(&format!("{base}/campaigns"));
     assert_eq!(

@@ -271,7 +271,7 @@ fn hostile_and_broken_mail_is_kept_never_fatal() {
     );
 }
 
-fn imap_workdir(s: &MailServers, mailbox: &str) -> Workdir {
+pub fn imap_workdir(s: &MailServers, mailbox: &str) -> Workdir {
     let w = Workdir::new();
     let (local, _) = mailbox.split_once('@').unwrap();
     w.set_section("sender", &format!("name = \"Alex Campaigner\"\nemail = \"{mailbox}\"\nreply_address = \"{local}+{{token}}@example.org\"\norganisation = \"Example Group\""));
@@ -305,7 +305,7 @@ fn one_council_launched(w: &Workdir, domain: &str, prefix: &str) {
     w.launch_example_campaign("all", prefix);
 }
 
-fn fetch_imap(w: &Workdir) -> String {
+pub fn fetch_imap(w: &Workdir) -> String {
     let out = w
         .foi(["fetch"])
         .env("FOI_TEST_IMAP_PASSWORD", "secret")

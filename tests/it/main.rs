@@ -8,6 +8,7 @@ mod bodies;
 mod browser;
 mod campaigns;
 mod chasers;
+mod conversation;
 mod deadlines;
 mod exports;
 mod ingest;

@@ -20,7 +20,7 @@ impl ListCommand {
             bodies.retain(|b| b.has_tag(&tag));
         }
         let mut table = Table::new(vec![
-            "key", "name", "email", "tags", "regime", "region", "flag",
+            "key", "name", "email", "tags", "regime", "region", "flag", "excluded",
         ]);
         for b in &bodies {
             table.push(vec![
@@ -31,6 +31,7 @@ impl ListCommand {
                 b.regime.clone(),
                 b.region.clone().unwrap_or_default(),
                 b.email_flag.clone().unwrap_or_default(),
+                b.excluded.clone().unwrap_or_default(),
             ]);
         }
         Ok(out.emit(self.format, &bodies, &table)?)

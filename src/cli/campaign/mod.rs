@@ -7,6 +7,7 @@ mod list;
 mod message;
 mod pause;
 mod preview;
+mod resend;
 mod resume;
 mod show;
 
@@ -38,6 +39,9 @@ pub enum CampaignCommand {
     Message(message::MessageCommand),
     /// Show exactly what bodies would receive, and check that every case renders.
     Preview(preview::PreviewCommand),
+    /// Send again, in one go, the cases whose delivery failed and whose body has a corrected
+    /// address (`foi bodies set-email`): `foi campaign resend NAME --bounced`.
+    Resend(resend::ResendCommand),
 }
 
 impl CampaignCommand {
@@ -52,6 +56,7 @@ impl CampaignCommand {
             Self::Cancel(c) => c.execute(app, out).await,
             Self::Message(c) => c.execute(app, out).await,
             Self::Preview(c) => c.execute(app, out).await,
+            Self::Resend(c) => c.execute(app, out).await,
         }
     }
 }

@@ -3,9 +3,12 @@
 mod answer;
 mod answers;
 mod assign;
+mod channel;
 mod deadline;
 mod event;
 mod note;
+mod reply;
+mod resend;
 mod show;
 mod status;
 
@@ -40,6 +43,21 @@ pub enum CaseCommand {
     Answer(answer::AnswerCommand),
     /// A case's answers: each question's confirmed answer and any pending suggestion.
     Answers(answers::AnswersCommand),
+    /// Send a case's request again as a new delivery (same reference and reply token, a new
+    /// Message-ID), e.g. after a bounce: --to records the body's correct address (the old
+    /// one is kept). Its deadline counts from the new delivery.
+    Resend(resend::ResendCommand),
+    /// Reply to the body from its case: your text (--text FILE) or a reply template with
+    /// your words in it, files attached, threaded to the body's last email and queued in
+    /// the outbox. When it goes it is recorded on the case (as the clarification, or the
+    /// request for internal review, when it is one: the clock follows).
+    Reply(reply::ReplyCommand),
+    /// Mark how a case's request must reach its body: email, portal (its web form) or post.
+    /// A portal or post case is listed by `foi cases by-hand` until it is submitted.
+    Channel(channel::ChannelCommand),
+    /// Record a request submitted by hand (via portal or post) on a date: its deadline
+    /// counts from that day.
+    Submitted(channel::SubmittedCommand),
 }
 
 impl CaseCommand {
@@ -53,6 +71,10 @@ impl CaseCommand {
             Self::Assign(c) => c.execute(app, out).await,
             Self::Answer(c) => c.execute(app, out).await,
             Self::Answers(c) => c.execute(app, out).await,
+            Self::Resend(c) => c.execute(app, out).await,
+            Self::Reply(c) => c.execute(app, out).await,
+            Self::Channel(c) => c.execute(app, out).await,
+            Self::Submitted(c) => c.execute(app, out).await,
         }
     }
 }

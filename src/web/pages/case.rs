@@ -64,6 +64,10 @@ struct Page {
     to_read: std::collections::HashSet<crate::domain::MessageId>,
     users: Vec<String>,
     notice: &'static str,
+    /// Whether the request went (so it can be sent again, or replied to).
+    resendable: bool,
+    /// The built-in reply templates (name, label).
+    replies: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(serde::Deserialize)]
@@ -81,6 +85,8 @@ fn notice(code: &str) -> &'static str {
         "classified" => {
             "Classification saved and the email marked read; the case has the event it implies."
         }
+        "resent" => "The request was queued again; the deadline will count from its delivery.",
+        "replied" => "The reply was queued; it is recorded on the case when it goes.",
         _ => "",
     }
 }
@@ -233,6 +239,8 @@ pub async fn page(
         to_read: state.store.case_replies_to_read(case.id).await?,
         users: super::user_names(&state.store).await?,
         notice: notice(&d.ok),
+        resendable: !CaseStatus::NOT_SENT.contains(&case.status),
+        replies: super::conversation::reply_templates(),
         case,
     })
 }

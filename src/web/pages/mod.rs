@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod campaigns;
 pub mod case;
+pub mod conversation;
 pub mod overdue;
 pub mod report;
 pub mod to_read;
