@@ -6,6 +6,7 @@
 //! - [`auth`]: users' sessions (a random cookie, stored as its SHA-256), the CSRF
 //!   synchronizer token checked on every POST, roles, the sign-in rate limit.
 //! - [`pages`]: one file per page; templates (askama, auto-escaped) in `src/web/templates`.
+//! - [`listener`]: the socket's connection limit and idle timeout (`[web]`).
 //! - [`state`] (what every handler works with), [`error`] (a missing thing is a 404, a
 //!   failing store a 500), [`extract`] (a case reference in a path, parsed at the edge),
 //!   [`cache`] (the Overdue page's lists, kept between requests).
