@@ -169,3 +169,71 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::id::MessageId;
+    use crate::store::Store;
+
+    /// A database from before "reply" (issue 16): its `unknown` messages become replies;
+    /// those a person had classified count as read, the others wait in the queue.
+    #[tokio::test]
+    async fn unknown_messages_of_an_older_database_become_replies() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        let mut older = sqlx::migrate!("./migrations");
+        older.migrations = older
+            .migrations
+            .iter()
+            .filter(|m| m.version < 20261206001600)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        older.run(&pool).await.unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO blobs (sha256, size, data) VALUES ('a', 0, x''), ('b', 0, x''), ('c', 0, x'');
+             INSERT INTO messages (id, direction, message_id, raw_sha256, at, created_at,
+                                   classification, classified_by, reason) VALUES
+              (1, 'inbound', 'a', 'a', '2026-03-03T10:00:00Z', '2026-03-03T10:00:01Z', 'unknown', 'auto',
+               'unknown: no bounce, auto-reply, acknowledgement wording found'),
+              (2, 'inbound', 'b', 'b', '2026-03-03T10:00:00Z', '2026-03-03T10:00:02Z', 'unknown', 'staff',
+               'classified by staff'),
+              (3, 'inbound', 'c', 'c', '2026-03-03T10:00:00Z', '2026-03-03T10:00:03Z', 'response', 'auto',
+               'response: \"please find attached\"');",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+
+        let store = Store::open(&path).await.unwrap();
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, classification, reason FROM messages ORDER BY id")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(rows[0].1, "reply");
+        assert_eq!(
+            rows[0].2,
+            "reply: no bounce, auto-reply, acknowledgement wording found; a person must read it"
+        );
+        assert_eq!(rows[1].1, "reply");
+        assert_eq!(rows[2].1, "response", "other classes are left alone");
+        assert_eq!(
+            store.read_by(MessageId::new(1)).await.unwrap(),
+            None,
+            "waits to be read"
+        );
+        let (by, _) = store
+            .read_by(MessageId::new(2))
+            .await
+            .unwrap()
+            .expect("read");
+        assert_eq!(by, "staff");
+        assert_eq!(store.read_by(MessageId::new(3)).await.unwrap(), None);
+    }
+}

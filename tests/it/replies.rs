@@ -180,3 +180,63 @@ fn plain_text_answers_record_their_event_on_arrival() {
     assert_eq!(listed(&cases, "POL-0004")["status"], "successful");
     assert_eq!(listed(&cases, "POL-0003")["reply_to_read"], false);
 }
+
+/// The dashboard: the To read page lists the reply with its case, the Overdue and case
+/// pages flag it, and confirming a class from the queue records its event and empties it.
+#[tokio::test]
+async fn the_dashboard_queue_shows_a_reply_to_read_until_a_person_confirms_it() {
+    use crate::web::{app, Client, PASSWORD, WEB_NOW};
+    use axum::http::StatusCode;
+    let w = sent_with_ladder();
+    w.foi(["users", "add", "sam", "--role", "staff", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert()
+        .success();
+    let id = reply(
+        &w,
+        "POL-0005",
+        "Good morning, I am not sure this reached the right team; I will ask around.",
+    );
+    let mut c = Client::signed_in(app(&w, WEB_NOW).await, "sam").await;
+    let queue = c.get("/to-read").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains("href=\"/to-read\""), "the nav links it");
+    assert!(
+        queue
+            .body
+            .contains(&format!("href=\"/cases/POL-0005#m{id}\"")),
+        "{}",
+        queue.body
+    );
+    assert!(
+        queue.body.contains("a person must read it"),
+        "{}",
+        queue.body
+    );
+    let overdue = c.get("/overdue").await.body;
+    assert!(overdue.contains("reply to read"), "{overdue}");
+    let case = c.get("/cases/POL-0005").await.body;
+    assert!(case.contains("reply to read"), "{case}");
+    assert!(case.contains("Confirm: I have read it"), "{case}");
+
+    let csrf = queue.csrf();
+    let done = c
+        .post(
+            &format!("/messages/{id}/classify"),
+            &[
+                ("csrf", &csrf),
+                ("kind", "acknowledgement"),
+                ("back", "to-read"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.header("location"), "/to-read?ok=classified");
+    let queue = c.get("/to-read?ok=classified").await.body;
+    assert!(queue.contains("Nothing to read."), "{queue}");
+    assert!(queue.contains("marked read"), "{queue}");
+    let cases = w.json(["cases", "list", "--json"]);
+    assert_eq!(listed(&cases, "POL-0005")["status"], "acknowledged");
+    let m = w.json(["message", "show", &id, "--json"]);
+    assert_eq!(m["read_by"], "sam", "{m}");
+}

@@ -1,4 +1,6 @@
-//! `foi message classify ID KIND`: a person's override, recorded as such.
+//! `foi message classify ID KIND`: a person confirms or overrides a received email's class,
+//! recorded as theirs; the email is then read (it leaves the "to read" queue) and each of
+//! its cases gets the event the class implies.
 
 use crate::cli::{App, Printer};
 use crate::ingest::classify::Kind;
@@ -7,7 +9,10 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct ClassifyCommand {
+    /// The received email (`foi case show REF` lists them).
     pub id: crate::domain::MessageId,
+    /// bounce, auto-reply, acknowledgement, clarification-request, refusal, not-held,
+    /// response, or reply (a person read it; no event).
     pub kind: String,
 }
 

@@ -264,4 +264,17 @@ mod tests {
                     a) also this\n2026 was a year\n12345 is a number\n";
         assert_eq!(numbered_answers(text), 5);
     }
+
+    proptest::proptest! {
+        /// Any text: no panic, at most [`MAX_FIGURES`] figures, each one made of digits.
+        #[test]
+        fn any_text_gives_bounded_figures(text in "([£$€]?[0-9.,]{1,9}[%km]? |[a-z.:/]{1,9} |\n){0,60}") {
+            let got = figures(&text);
+            proptest::prop_assert!(got.len() <= MAX_FIGURES);
+            for f in &got {
+                proptest::prop_assert!(f.chars().any(|c| c.is_ascii_digit()));
+            }
+            let _ = numbered_answers(&text);
+        }
+    }
 }

@@ -305,4 +305,21 @@ mod tests {
             "Regards\nthe answer\n"
         );
     }
+
+    proptest::proptest! {
+        /// Any text, payload-shaped or not, is read without a panic, and what is kept is
+        /// no longer than the new text it came from.
+        #[test]
+        fn any_text_is_read_without_panicking(
+            text in "(begin 644 x\n|end\n|M[!-`]{0,62}\n|[A-Za-z0-9+/=]{0,80}\n|-- \n|Kind regards\n|[ -~äß€\t]{0,40}\n|\\{\\{|\\}\\}){0,40}",
+        ) {
+            let kept = without_payloads(&text);
+            proptest::prop_assert!(kept.len() <= fresh_text(&text).len() + 1);
+            let signed = before_signature(&kept);
+            proptest::prop_assert!(kept.starts_with(signed));
+            for s in own_sentences(&text) {
+                proptest::prop_assert!(s.len() >= MIN_OWN_SENTENCE);
+            }
+        }
+    }
 }
