@@ -150,6 +150,38 @@ fn settle_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
          ORDER BY o.id;\n",
         n = sent.len(),
     ));
+    // Our replies that are clock events move the status as `standing::status_after` does
+    // (the clarification: back to awaiting a response; a review request: internal review).
+    for (kind, from, to) in [
+        (
+            EventKind::ClarificationSent,
+            Some(CaseStatus::ClarificationRequested),
+            CaseStatus::AwaitingResponse,
+        ),
+        (
+            EventKind::InternalReviewRequested,
+            None,
+            CaseStatus::InternalReview,
+        ),
+    ] {
+        let cases: Vec<CaseId> = sent
+            .iter()
+            .filter(|r| EventKind::sent_for(&r.claimed.kind) == kind)
+            .map(|r| r.claimed.case_id)
+            .collect();
+        if cases.is_empty() {
+            continue;
+        }
+        let cases = s.list(cases);
+        let to = s.param(to.as_str());
+        let only_from = match from {
+            Some(f) => format!(" AND status = {}", s.param(f.as_str())),
+            None => String::new(),
+        };
+        s.sql(&format!(
+            "UPDATE cases SET status = {to} WHERE id IN {cases}{only_from};\n"
+        ));
+    }
     if !requests.is_empty() {
         let requests = s.list(requests);
         let awaiting = s.param(CaseStatus::AwaitingResponse.as_str());

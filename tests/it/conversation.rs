@@ -420,6 +420,7 @@ fn a_reply_to_a_clarification_request_is_threaded_and_restarts_the_clock() {
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
     assert!(kinds.contains(&"clarification_sent"), "{kinds:?}");
+    assert_eq!(case["case"]["status"], "awaiting_response");
     let dl = w.ok(["case", "deadline", "POL-0002", "--explain"]);
     assert!(
         dl.contains("2026-03-05"),
@@ -482,6 +483,7 @@ fn an_internal_review_from_its_template() {
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
     assert!(kinds.contains(&"internal_review_requested"), "{kinds:?}");
+    assert_eq!(case["case"]["status"], "internal_review");
 }
 
 /// A body that wants its web form: the case is marked, listed with its text, submitted by
