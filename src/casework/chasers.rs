@@ -233,20 +233,34 @@ impl Ladder {
             let deadline = regime
                 .and_then(|r| standing::deadline(r, &events, &standing::no_review_steps).ok())
                 .flatten();
-            let drafted = compose_followup(
-                settings,
-                campaign,
-                &self.campaign_fields,
-                &step.renderer,
-                body,
-                &case.reference,
-                &reply,
-                deadline.as_ref(),
-                today,
-            );
-            if let Err(mut f) = drafted {
-                f.template = format!("chaser step '{}': {}", step.name, f.template);
-                failures.push(f);
+            // A review or complaint text may argue a refusal or say nothing came: both.
+            let refused = standing::Answer {
+                outcome: standing::Outcome::Refusal,
+                first_on: today,
+                first_index: 0,
+            };
+            let answers: &[Option<&standing::Answer>] = match step.trigger {
+                Trigger::InternalReview | Trigger::Complaint => &[None, Some(&refused)],
+                _ => &[None],
+            };
+            for answer in answers {
+                let drafted = compose_followup(
+                    settings,
+                    campaign,
+                    &self.campaign_fields,
+                    &step.renderer,
+                    body,
+                    &case.reference,
+                    &reply,
+                    deadline.as_ref(),
+                    *answer,
+                    today,
+                );
+                if let Err(mut f) = drafted {
+                    f.template = format!("chaser step '{}': {}", step.name, f.template);
+                    failures.push(f);
+                    break;
+                }
             }
         }
         failures
@@ -646,6 +660,8 @@ impl SweepCtx<'_> {
     ) -> anyhow::Result<Option<Taken>> {
         let reference = &case.reference;
         let reply = self.settings.reply.address(&case.token);
+        let review = |s: &str| self.ladder.is_review_step(s);
+        let answer = standing::derive(case.status, &case.events, &review).answer;
         let draft = compose_followup(
             self.settings,
             self.campaign,
@@ -655,6 +671,7 @@ impl SweepCtx<'_> {
             reference,
             &reply,
             Some(deadline),
+            answer.as_ref(),
             self.clock.today_in(self.settings.timezone),
         )
         .map_err(|f| anyhow::anyhow!("{f}"))?;

@@ -7,6 +7,7 @@
 use crate::config::{SenderIdentity, Settings};
 use crate::deadlines::Deadline;
 use crate::domain::{Body, Campaign, Case, Reference};
+use crate::standing::{Answer, Outcome};
 use crate::templates::{context, ContextParts, RenderFailure, Rendered, Renderer, TemplateSet};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -117,7 +118,8 @@ impl<'a> Composer<'a> {
 
 /// Compose a follow-up email (chaser or campaign message) for one case: the standard
 /// template context plus `case.sent_date` and `case.due_date` (each present only when
-/// known, so a template that needs a missing one fails the check, naming the variable).
+/// known, so a template that needs a missing one fails the check, naming the variable),
+/// and how the body answered (`answer`, from `standing::derive`).
 #[allow(clippy::too_many_arguments)]
 pub fn compose_followup(
     settings: &Settings,
@@ -128,6 +130,7 @@ pub fn compose_followup(
     reference: &Reference,
     reply: &str,
     deadline: Option<&Deadline>,
+    answer: Option<&Answer>,
     today: NaiveDate,
 ) -> Result<Draft, RenderFailure> {
     let sender = sender_vars(&settings.sender);
@@ -150,6 +153,29 @@ pub fn compose_followup(
         }
         if let Some(r) = d.review() {
             case.insert("review_due_date".into(), r.due.to_string().into());
+        }
+    }
+    // How the body answered (always present, so a text can argue a refusal or say that
+    // nothing came): `case.answer` (none, response, partial_response, not_held, refusal),
+    // `case.refused`, `case.partly_answered`, `case.answered`, and `case.answered_date`.
+    if let Some(case) = ctx.get_mut("case").and_then(|c| c.as_object_mut()) {
+        let outcome = answer.map(|a| a.outcome);
+        let name = match outcome {
+            None => "none",
+            Some(Outcome::Response) => "response",
+            Some(Outcome::PartialResponse) => "partial_response",
+            Some(Outcome::NotHeld) => "not_held",
+            Some(Outcome::Refusal) => "refusal",
+        };
+        case.insert("answer".into(), name.into());
+        case.insert("answered".into(), answer.is_some().into());
+        case.insert("refused".into(), (outcome == Some(Outcome::Refusal)).into());
+        case.insert(
+            "partly_answered".into(),
+            (outcome == Some(Outcome::PartialResponse)).into(),
+        );
+        if let Some(a) = answer {
+            case.insert("answered_date".into(), a.first_on.to_string().into());
         }
     }
     let rendered = renderer.render(&ctx, reference)?;

@@ -128,6 +128,9 @@ impl Message<'_> {
             reference,
             &reply,
             deadline.as_ref(),
+            crate::standing::derive(t.status, &t.events, &review)
+                .answer
+                .as_ref(),
             self.today,
         ) {
             Ok(d) => d,

@@ -552,6 +552,10 @@ options = ["Active", "expired", "none"]
         let yn = q.get("uses_hikvision_or_dahua").unwrap();
         assert_eq!(yn.suggest("We use Dahua cameras").unwrap().0, "yes");
         assert_eq!(yn.suggest("We have neither.").unwrap().0, "no");
+        // A negation that names both makers is a "no" (issue 17).
+        let denial = "The council does not use any Hikvision or Dahua cameras.";
+        assert_eq!(yn.suggest(denial).unwrap().0, "no");
+        assert_eq!(yn.suggest("We do not use Dahua.").unwrap().0, "no");
         let all = q.suggest_all("Hikvision cameras; the figure is commercially sensitive.");
         let got: Vec<_> = all
             .iter()

@@ -411,4 +411,31 @@ fn chasing_now_waits_only_as_long_as_the_trigger_needs() {
     // A step taken already is not taken again.
     let out = at(&w, tue, &["chasers", "now", "CN-0001"]);
     assert!(out.contains("took 0 chaser(s)"), "{out}");
+    // The review request argues the refusal; it does not claim that nothing came.
+    let review = queued.as_array().unwrap()[1]["id"].to_string();
+    let raw = w.ok(["outbox", "show", &review, "--raw"]);
+    assert!(
+        raw.contains("You refused my request in your reply of"),
+        "{raw}"
+    );
+    assert!(!raw.contains("not received a response"), "{raw}");
+    // After non-response (due Tue 31 March), it says so.
+    let apr1 = "2026-04-01T12:00:00Z";
+    let out = at(&w, apr1, &["chasers", "now", "CN-0003"]);
+    assert!(out.contains("CN-0003 internal-review"), "{out}");
+    let queued: Value =
+        serde_json::from_str(&w.ok(["outbox", "--state", "queued", "--json"])).unwrap();
+    let review = queued
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["reference"] == "CN-0003")
+        .unwrap()["id"]
+        .to_string();
+    let raw = w.ok(["outbox", "show", &review, "--raw"]);
+    assert!(
+        raw.contains("I have not received a response within the statutory"),
+        "{raw}"
+    );
+    assert!(!raw.contains("You refused"), "{raw}");
 }
