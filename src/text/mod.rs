@@ -13,6 +13,7 @@
 //! clock). Its only dependencies are pure libraries: ammonia (the HTML sanitiser), memchr,
 //! and mail-parser's table of HTML entities.
 
+mod addresses;
 mod display;
 mod exemptions;
 mod file_name;
@@ -21,6 +22,7 @@ mod html_text;
 mod quotes;
 mod truncate;
 
+pub use addresses::{find_addresses, normalize_message_id};
 pub use display::{clean_display_text, repair_mojibake};
 pub use exemptions::exemptions_in;
 pub use file_name::{
