@@ -181,33 +181,6 @@ fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(raw)
 }
 
-/// Split an mbox file into emails (lines `From ` start one; `>From ` is unescaped).
-pub fn split_mbox(data: &[u8]) -> Vec<Vec<u8>> {
-    let mut out: Vec<Vec<u8>> = Vec::new();
-    let mut cur: Option<Vec<u8>> = None;
-    for line in data.split_inclusive(|b| *b == b'\n') {
-        if line.starts_with(b"From ") {
-            if let Some(m) = cur.take() {
-                out.push(m);
-            }
-            cur = Some(Vec::new());
-            continue;
-        }
-        if let Some(m) = cur.as_mut() {
-            let unescaped = if line.starts_with(b">From ") {
-                &line[1..]
-            } else {
-                line
-            };
-            m.extend_from_slice(unescaped);
-        }
-    }
-    if let Some(m) = cur {
-        out.push(m);
-    }
-    out
-}
-
 /// `foi import-mail`: `.eml` files and mbox files exported from a mail client.
 pub async fn import_files(
     ctx: &Ctx<'_>,
@@ -217,8 +190,8 @@ pub async fn import_files(
     let mut pending = Pending::new(ctx);
     for f in files {
         let data = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
-        if data.starts_with(b"From ") {
-            for m in split_mbox(&data) {
+        if super::mbox::is_mbox_file(f, &data) {
+            for m in super::mbox::split_mbox(&data) {
                 pending.push(m, "import").await?;
             }
         } else {
@@ -547,18 +520,4 @@ pub async fn fetch_imap_plain(
     }
     let _ = session.logout().await;
     Ok((n, bytes))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mbox_is_split_and_unescaped() {
-        let mbox = b"From a@b Mon Jan 1 00:00:00 2024\nSubject: one\n\n>From the top\n\nFrom c@d Tue Jan 2 00:00:00 2024\nSubject: two\n\nbody\n";
-        let m = split_mbox(mbox);
-        assert_eq!(m.len(), 2);
-        assert_eq!(m[0], b"Subject: one\n\nFrom the top\n\n".to_vec());
-        assert!(m[1].starts_with(b"Subject: two"));
-    }
 }

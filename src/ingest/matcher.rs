@@ -251,10 +251,19 @@ pub fn keys_of(parsed: &ParsedMessage, class: &Classification, reply_pattern: &s
             .bounce
             .as_ref()
             .and_then(|b| b.original_message_id.clone()),
+        // A bounce also carries our own address (with its token) in the original it
+        // returns or quotes.
         tokens: parsed
             .recipients
             .iter()
-            .filter_map(|r| token_in(&r.address, reply_pattern))
+            .map(|r| r.address.as_str())
+            .chain(
+                parsed
+                    .delivery_report
+                    .iter()
+                    .flat_map(|r| r.original.senders.iter().map(String::as_str)),
+            )
+            .filter_map(|address| token_in(address, reply_pattern))
             .map(|t| t.as_str().to_string())
             .collect(),
         thread_ids,

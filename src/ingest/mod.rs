@@ -20,5 +20,6 @@ pub mod fetch;
 pub mod formats;
 pub mod idle;
 pub mod matcher;
+pub mod mbox;
 pub mod parse;
 pub mod pipeline;

@@ -123,7 +123,11 @@ struct Work {
 fn parse_all(emails: &[(usize, i64, &[u8])], limits: &Limits) -> Vec<Work> {
     let one = |(at, id, raw): &(usize, i64, &[u8])| {
         let mut parsed = parse(raw, limits);
-        let class = classify(&parsed);
+        let mut class = classify(&parsed);
+        // A reference in a bounce is ours, quoted back: it never teaches the body's own.
+        if class.kind == Kind::Bounce {
+            class.body_reference = None;
+        }
         // (hashed here, on the parse threads: matching and recording never read it)
         let html = parsed.html_body.take().map(|html| NewBlob {
             sha256: crate::domain::to_hex(&Sha256::digest(html.as_bytes())),

@@ -14,6 +14,7 @@
 //! and mail-parser's table of HTML entities.
 
 mod csv_cell;
+mod addresses;
 mod display;
 mod exemptions;
 mod file_name;
@@ -23,6 +24,7 @@ mod quotes;
 mod truncate;
 
 pub use csv_cell::{neutralise_formula, restore_formula, CsvCells};
+pub use addresses::{find_addresses, normalize_message_id};
 pub use display::{clean_display_text, repair_mojibake};
 pub use exemptions::exemptions_in;
 pub use file_name::{

@@ -180,10 +180,11 @@ fn is_document(attachment: &Attachment, html: Option<&str>) -> bool {
         }) && attachment.inline;
         return !(decorative_name || shown_and_small);
     }
-    !matches!(
-        kind,
-        "application/pgp-keys" | "text/vcard" | "text/x-vcard" | "text/calendar"
-    )
+    !crate::ingest::parse::is_signature_type(kind)
+        && !matches!(
+            kind,
+            "application/pgp-keys" | "text/vcard" | "text/x-vcard" | "text/calendar"
+        )
 }
 
 #[cfg(test)]

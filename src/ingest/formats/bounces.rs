@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 use super::charset::decode_encoded_words;
-use crate::ingest::parse::{find_addresses, normalize_message_id};
+use crate::text::{find_addresses, normalize_message_id};
 
 /// The mail systems recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

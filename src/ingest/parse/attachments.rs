@@ -8,9 +8,12 @@ use sha2::{Digest, Sha256};
 use super::headers::{normalize_message_id, HeaderView};
 use super::limits::Limits;
 use super::message::{Attachment, ParsedMessage};
-use super::mime::{Tree, RETURNED_MESSAGE_TYPES, SIGNATURE_TYPES, STATUS_TYPES};
+use super::mime::{Tree, RETURNED_MESSAGE_TYPES, STATUS_TYPES};
 use super::parameters::rfc2231_parameter;
 use crate::text::{clean_display_text, fallback_file_name, sanitize_file_name, truncate_chars};
+
+/// Forwarded messages inside forwarded messages whose files are still listed.
+const MAX_FORWARD_DEPTH: usize = 3;
 
 pub(super) fn read_attachments(
     message: &mut Message<'_>,
@@ -20,6 +23,26 @@ pub(super) fn read_attachments(
 ) {
     let is_bounce = parsed.delivery_report.is_some();
     let mut skipped = 0usize;
+    read_level(message, tree, is_bounce, parsed, limits, &mut skipped, 0);
+    if skipped > 0 {
+        parsed.notes.push(format!(
+            "{skipped} attachments over the limit of {} were not extracted",
+            limits.max_attachments
+        ));
+    }
+}
+
+/// The attachments of one message: of the email, or of a message it forwards (whose
+/// files are listed after the `.eml`, as files of the reply).
+fn read_level(
+    message: &mut Message<'_>,
+    tree: &Tree,
+    is_bounce: bool,
+    parsed: &mut ParsedMessage,
+    limits: &Limits,
+    skipped: &mut usize,
+    depth: usize,
+) {
     let Message {
         parts,
         raw_message,
@@ -32,29 +55,84 @@ pub(super) fn read_attachments(
             continue;
         };
         let mime = tree.mime(index);
-        if SIGNATURE_TYPES.contains(&mime)
-            || STATUS_TYPES.contains(&mime)
+        if STATUS_TYPES.contains(&mime)
             || tree.is_report_part(index)
             || (is_bounce && RETURNED_MESSAGE_TYPES.contains(&mime))
             || matches!(part.body, PartType::Multipart(_))
         {
             continue;
         }
+        // The messages of a digest are its content, not files sent with it.
+        if tree.parent_mime(index) == "multipart/digest"
+            && matches!(part.body, PartType::Message(_))
+        {
+            continue;
+        }
+        if let Some(why) = nothing_to_keep(part, mime, raw_message, limits) {
+            parsed.notes.push(why);
+            continue;
+        }
+        // A forwarded message's own text is in its `.eml`: only its files are listed.
+        if depth > 0
+            && mime.starts_with("text/")
+            && declared_file_name(part, raw_message, limits).is_none()
+        {
+            continue;
+        }
         if parsed.attachments.len() >= limits.max_attachments {
-            skipped += 1;
+            *skipped += 1;
             continue;
         }
         let number = parsed.attachments.len() + 1;
         parsed
             .attachments
             .push(attachment_of(part, mime, raw_message, number, limits));
+        if let PartType::Message(nested) = &mut part.body {
+            if depth < MAX_FORWARD_DEPTH {
+                let nested_tree = Tree::new(nested);
+                read_level(
+                    nested,
+                    &nested_tree,
+                    false,
+                    parsed,
+                    limits,
+                    skipped,
+                    depth + 1,
+                );
+            }
+        }
     }
-    if skipped > 0 {
-        parsed.notes.push(format!(
-            "{skipped} attachments over the limit of {} were not extracted",
-            limits.max_attachments
+}
+
+/// Why a part holds nothing worth listing: no name and no bytes (what a broken final
+/// boundary leaves), or a binary file whose transfer encoding does not decode (its bytes
+/// would be the garbage, not the file). `None` for a part to list.
+fn nothing_to_keep(
+    part: &MessagePart<'_>,
+    mime: &str,
+    raw: &[u8],
+    limits: &Limits,
+) -> Option<String> {
+    let declared = declared_file_name(part, raw, limits);
+    let empty = match &part.body {
+        PartType::Binary(b) | PartType::InlineBinary(b) => b.is_empty(),
+        PartType::Text(t) | PartType::Html(t) => t.trim().is_empty(),
+        PartType::Message(_) | PartType::Multipart(_) => false,
+    };
+    if empty && declared.is_none() {
+        return Some("an empty MIME part without a name was left out".to_string());
+    }
+    let binary = !mime.starts_with("text/") && !mime.starts_with("message/");
+    if binary && part.is_encoding_problem {
+        let name = declared
+            .and_then(|n| sanitize_file_name(&n))
+            .unwrap_or_else(|| mime.to_string());
+        return Some(format!(
+            "the attachment {name} could not be decoded (broken transfer encoding): it is kept \
+             in the raw email only"
         ));
     }
+    None
 }
 
 /// Builds an attachment from a part, moving decoded bytes out of it rather than copying
@@ -158,7 +236,7 @@ fn take_part_bytes(part: &mut MessagePart<'_>, raw: &[u8]) -> Vec<u8> {
     }
 }
 
-fn original_text_bytes(part: &MessagePart<'_>, raw: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn original_text_bytes(part: &MessagePart<'_>, raw: &[u8]) -> Option<Vec<u8>> {
     if part.is_encoding_problem {
         return None;
     }

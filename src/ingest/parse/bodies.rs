@@ -1,38 +1,64 @@
 //! The text body (the text/plain parts, or a rendition of the HTML) and the sanitised HTML
 //! body.
 
-use mail_parser::{Message, PartType};
+use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 
+use super::attachments::original_text_bytes;
+use super::containers::take_uuencode;
 use super::limits::Limits;
 use super::message::{ParsedMessage, TextSource};
+use crate::ingest::formats::charset::{self, normalize_line_ends};
+use crate::ingest::formats::DecodedFile;
 use crate::text::{
     html_depth, html_to_text, looks_like_html, repair_mojibake, sanitize_html, truncate_bytes,
     truncate_chars, MAX_HTML_DEPTH,
 };
 
-pub(super) fn read_bodies(message: &Message<'_>, parsed: &mut ParsedMessage, limits: &Limits) {
-    read_text_body(message, parsed, limits);
+/// Reads the bodies; returns the files found uuencoded in the text parts (their payload
+/// taken out of the text).
+pub(super) fn read_bodies(
+    message: &Message<'_>,
+    parsed: &mut ParsedMessage,
+    limits: &Limits,
+) -> Vec<DecodedFile> {
+    let files = read_text_body(message, parsed, limits);
     read_html_body(message, parsed, limits);
+    files
 }
 
 /// The text/plain parts, joined; or, when there are none, a rendition of the HTML parts
 /// (and of HTML sent as text/plain). Cut at [`Limits::max_text_chars`], and noted.
-fn read_text_body(message: &Message<'_>, parsed: &mut ParsedMessage, limits: &Limits) {
+fn read_text_body(
+    message: &Message<'_>,
+    parsed: &mut ParsedMessage,
+    limits: &Limits,
+) -> Vec<DecodedFile> {
     let max_chars = limits.max_text_chars;
+    let mut files: Vec<DecodedFile> = Vec::new();
     let mut plain: Vec<String> = Vec::new();
     let mut from_html: Vec<String> = Vec::new();
     for &id in &message.text_body {
-        match message.parts.get(id as usize).map(|p| &p.body) {
-            Some(PartType::Text(text)) => {
-                let text = if looks_like_html(text) {
+        let Some(part) = message.parts.get(id as usize) else {
+            continue;
+        };
+        match &part.body {
+            PartType::Text(text) => {
+                let redecoded = redecode(part, &message.raw_message, &mut parsed.notes);
+                let text: &str = redecoded.as_deref().unwrap_or(text);
+                if looks_like_html(text) {
                     from_html.push(html_to_text(text, max_chars));
                     continue;
-                } else {
-                    truncate_chars(text, max_chars).0.to_string()
+                }
+                let text = match take_uuencode(text, &mut parsed.notes, limits) {
+                    Some((rest, found)) => {
+                        files.extend(found);
+                        truncate_chars(&rest, max_chars).0.to_string()
+                    }
+                    None => truncate_chars(text, max_chars).0.to_string(),
                 };
                 plain.push(text);
             }
-            Some(PartType::Html(html)) => {
+            PartType::Html(html) => {
                 from_html.push(html_to_text(
                     truncate_bytes(html, max_chars.saturating_mul(4)),
                     max_chars,
@@ -54,6 +80,7 @@ fn read_text_body(message: &Message<'_>, parsed: &mut ParsedMessage, limits: &Li
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
+    let joined = normalize_line_ends(&joined);
     let joined = repair_mojibake(&joined);
     let (text, truncated) = truncate_chars(&joined, max_chars);
     parsed.text_body = text.to_string();
@@ -68,6 +95,35 @@ fn read_text_body(message: &Message<'_>, parsed: &mut ParsedMessage, limits: &Li
             .notes
             .push(format!("the text body was cut at {max_chars} characters"));
     }
+    files
+}
+
+/// A text part that came out with replacement characters (a charset mail-parser does
+/// not know, or none declared on 8-bit text), decoded again from its bytes by its label
+/// or a guess. `None` when the first reading stands.
+fn redecode(part: &MessagePart<'_>, raw: &[u8], notes: &mut Vec<String>) -> Option<String> {
+    let PartType::Text(text) = &part.body else {
+        return None;
+    };
+    // ISO-2022-JP is 7-bit: undecoded, it shows as escape sequences, not U+FFFD.
+    let undecoded = |s: &str| s.matches(['\u{FFFD}', '\u{1b}']).count();
+    if undecoded(text) == 0 {
+        return None;
+    }
+    let bytes = original_text_bytes(part, raw)?;
+    let label = part.content_type().and_then(|ct| ct.attribute("charset"));
+    let decoded = charset::decode(&bytes, label);
+    if undecoded(&decoded.text) >= undecoded(text) {
+        return None;
+    }
+    if decoded.guessed {
+        notes.push(format!(
+            "a text part's charset was {}: read as {} (guessed)",
+            label.map_or("not declared".to_string(), |l| format!("\"{l}\"")),
+            decoded.encoding
+        ));
+    }
+    Some(decoded.text)
 }
 
 /// The HTML parts, joined, cut at [`Limits::max_html_bytes`] and sanitised; noted when

@@ -4,14 +4,14 @@
 
 use mail_parser::{Message, PartType};
 
-use super::bounce_text::{is_daemon_address, BounceText};
-use super::dsn::{quoted_original, MAX_BOUNCE_TEXT_BYTES};
+use super::bounce_text::{is_daemon_address, quoted_original, BounceText, MAX_BOUNCE_TEXT_BYTES};
 use super::headers::received_for;
 use super::limits::Limits;
 use super::message::{
     DeliveryRecipient, DeliveryReport, OriginalMessage, ParsedMessage, ReportFormat,
 };
 use super::mime::{Tree, RETURNED_MESSAGE_TYPES};
+use crate::ingest::formats::bounces::{self, Severity, VendorBounce};
 use crate::text::truncate_bytes;
 
 /// Bounce wording in subjects (lower case).
@@ -93,7 +93,8 @@ pub(super) fn non_standard_bounce(
     let subject = parsed.subject.as_deref().unwrap_or("").to_lowercase();
     let subject_hit = BOUNCE_SUBJECTS.iter().find(|s| subject.contains(*s));
     let from = parsed.from.as_ref();
-    let daemon = from.filter(|m| is_daemon_address(&m.address)).is_some()
+    let daemon_address = from.filter(|m| is_daemon_address(&m.address)).is_some();
+    let daemon = daemon_address
         || from
             .and_then(|m| m.name.as_deref())
             .map(str::to_lowercase)
@@ -103,6 +104,15 @@ pub(super) fn non_standard_bounce(
     // a bounce (see `is_bounce` below): most emails stop here, their text unread.
     if !daemon && !failed_header && subject_hit.is_none() {
         return None;
+    }
+    // A mail system recognised by its own wording says who failed and why better than
+    // the generic reading below.
+    if let Some(found) = bounces::recognise(
+        from.map(|m| m.address.as_str()),
+        parsed.subject.as_deref(),
+        &parsed.text_body,
+    ) {
+        return Some(vendor_report(found, original));
     }
     let text = BounceText::new(&parsed.text_body);
     let body_hit = BOUNCE_PHRASES.iter().find(|p| text.folded.contains(*p));
@@ -124,7 +134,11 @@ pub(super) fn non_standard_bounce(
     }
     let sender_signal = daemon || failed_header;
     let content_signal = subject_hit.is_some() || body_hit.is_some();
-    let is_bounce = (sender_signal && (content_signal || returned_part))
+    // A daemon's name ("Mail Delivery Subsystem") on an ordinary address carrying a
+    // message is not enough: such senders also forward mail. Its words, a daemon's
+    // address or a failed-recipients header are.
+    let is_bounce = (sender_signal && content_signal)
+        || ((daemon_address || failed_header) && returned_part)
         || (subject_hit.is_some() && body_hit.is_some());
     if !is_bounce {
         return None;
@@ -169,6 +183,44 @@ pub(super) fn non_standard_bounce(
         evidence: format!("non-standard bounce: {}", evidence.join(", ")),
         warning_only: text.is_delay_warning(),
     })
+}
+
+/// A report from a bounce a known mail system wrote: its recipients (delayed ones marked
+/// so, which makes the report a warning only) and the original it quotes, completed by
+/// the returned message when one is attached.
+fn vendor_report(found: VendorBounce, attached: Option<OriginalMessage>) -> DeliveryReport {
+    let delay = found.severity == Severity::Delay;
+    let recipients = found
+        .recipients
+        .into_iter()
+        .map(|r| DeliveryRecipient {
+            address: r.address,
+            final_recipient: None,
+            original_recipient: None,
+            action: Some(if delay { "delayed" } else { "failed" }.to_string()),
+            status: r.status,
+            diagnostic: r.diagnostic,
+        })
+        .collect();
+    let mut original = attached.unwrap_or_default();
+    let quoted = found.original;
+    original.message_id = original.message_id.or(quoted.message_id);
+    original.subject = original.subject.or(quoted.subject);
+    if original.to.is_empty() {
+        original.to = quoted.to;
+    }
+    for sender in quoted.senders {
+        if !original.senders.contains(&sender) {
+            original.senders.push(sender);
+        }
+    }
+    DeliveryReport {
+        format: ReportFormat::NonStandard,
+        recipients,
+        original,
+        evidence: format!("{} bounce: {}", found.vendor.name(), found.evidence),
+        warning_only: delay,
+    }
 }
 
 /// The envelope recipient of the returned message: the `for <addr>` of its first

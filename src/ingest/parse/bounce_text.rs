@@ -4,11 +4,17 @@
 
 use std::collections::HashSet;
 
-use super::dsn::{MAX_BOUNCE_TEXT_BYTES, MAX_DIAGNOSTIC_CHARS};
-use super::headers::{clean_address, find_addresses};
+use super::headers::{clean_address, find_addresses, normalize_message_id};
 use super::limits::Limits;
-use super::message::{DeliveryRecipient, ParsedMessage};
+use super::message::{DeliveryRecipient, OriginalMessage, ParsedMessage};
+use super::parameters::decode_encoded_words;
 use crate::text::{clean_display_text, truncate_bytes};
+
+/// Most a recipient's diagnostic keeps, in characters.
+pub(super) const MAX_DIAGNOSTIC_CHARS: usize = 500;
+
+/// Most of a bounce's text that is searched for recipients and codes, in bytes.
+pub(super) const MAX_BOUNCE_TEXT_BYTES: usize = 64 * 1024;
 
 /// Wording of a delay warning rather than a final failure (lower case).
 const DELAY_PHRASES: [&str; 10] = [
@@ -403,6 +409,47 @@ fn find_diagnostic(line: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Headers of the original message quoted in a bounce's text: the first `Message-ID:`,
+/// `Subject:` and `To:` lines (quote marks and indentation allowed).
+pub(super) fn quoted_original(text: &str, limits: &Limits) -> OriginalMessage {
+    let text = truncate_bytes(text, MAX_BOUNCE_TEXT_BYTES * 4);
+    let mut original = OriginalMessage::default();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let line = line.trim_start_matches(['>', ' ', '\t']);
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let name = name.trim();
+        let mut value = value.trim().to_string();
+        if value.is_empty() {
+            // A folded header: the value starts on the next line.
+            if let Some(next) = lines.peek() {
+                if next.starts_with([' ', '\t']) {
+                    value = next.trim().to_string();
+                }
+            }
+        }
+        if original.message_id.is_none() && name.eq_ignore_ascii_case("message-id") {
+            let id = value
+                .split_once('<')
+                .and_then(|(_, rest)| rest.split_once('>'))
+                .map_or(value.as_str(), |(id, _)| id);
+            original.message_id = normalize_message_id(id);
+        } else if original.subject.is_none() && name.eq_ignore_ascii_case("subject") {
+            let subject = decode_encoded_words(&value);
+            original.subject = Some(clean_display_text(&subject, limits.max_header_chars))
+                .filter(|s| !s.is_empty());
+        } else if original.to.is_empty() && name.eq_ignore_ascii_case("to") {
+            original.to = find_addresses(&value);
+        }
+        if original.message_id.is_some() && original.subject.is_some() && !original.to.is_empty() {
+            break;
+        }
+    }
+    original
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use mail_parser::parsers::MessageStream;
 use mail_parser::{Header, HeaderValue, Message, MessageParser, PartType};
 
 use super::bounce::non_standard_bounce;
-use super::bounce_text::{find_status_code, BounceText};
+use super::bounce_text::{find_status_code, quoted_original, BounceText, MAX_DIAGNOSTIC_CHARS};
 use super::headers::{
     clean_address, find_addresses, ids_of, mailboxes_of, normalize_message_id, HeaderView,
 };
@@ -15,14 +15,7 @@ use super::message::{
     DeliveryRecipient, DeliveryReport, OriginalMessage, ParsedMessage, ReportFormat,
 };
 use super::mime::{Tree, RETURNED_MESSAGE_TYPES};
-use super::parameters::decode_encoded_words;
-use crate::text::{clean_display_text, truncate_bytes};
-
-/// Most a recipient's diagnostic keeps, in characters.
-pub(super) const MAX_DIAGNOSTIC_CHARS: usize = 500;
-
-/// Most of a bounce's text that is searched for recipients and codes, in bytes.
-pub(super) const MAX_BOUNCE_TEXT_BYTES: usize = 64 * 1024;
+use crate::text::clean_display_text;
 
 pub(super) fn read_delivery_report(
     message: &Message<'_>,
@@ -206,46 +199,13 @@ fn original_from_headers(view: &HeaderView<'_, '_>) -> OriginalMessage {
             .and_then(|h| h.value.as_text())
             .map(|s| clean_display_text(s, view.max_chars))
             .filter(|s| !s.is_empty()),
+        senders: ["From", "Reply-To", "Sender", "Return-Path"]
+            .into_iter()
+            .flat_map(|name| {
+                view.named(name)
+                    .flat_map(|h| find_addresses(&view.raw_value(h)))
+            })
+            .take(20)
+            .collect(),
     }
-}
-
-/// Headers of the original message quoted in a bounce's text: the first `Message-ID:`,
-/// `Subject:` and `To:` lines (quote marks and indentation allowed).
-pub(super) fn quoted_original(text: &str, limits: &Limits) -> OriginalMessage {
-    let text = truncate_bytes(text, MAX_BOUNCE_TEXT_BYTES * 4);
-    let mut original = OriginalMessage::default();
-    let mut lines = text.lines().peekable();
-    while let Some(line) = lines.next() {
-        let line = line.trim_start_matches(['>', ' ', '\t']);
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let name = name.trim();
-        let mut value = value.trim().to_string();
-        if value.is_empty() {
-            // A folded header: the value starts on the next line.
-            if let Some(next) = lines.peek() {
-                if next.starts_with([' ', '\t']) {
-                    value = next.trim().to_string();
-                }
-            }
-        }
-        if original.message_id.is_none() && name.eq_ignore_ascii_case("message-id") {
-            let id = value
-                .split_once('<')
-                .and_then(|(_, rest)| rest.split_once('>'))
-                .map_or(value.as_str(), |(id, _)| id);
-            original.message_id = normalize_message_id(id);
-        } else if original.subject.is_none() && name.eq_ignore_ascii_case("subject") {
-            let subject = decode_encoded_words(&value);
-            original.subject = Some(clean_display_text(&subject, limits.max_header_chars))
-                .filter(|s| !s.is_empty());
-        } else if original.to.is_empty() && name.eq_ignore_ascii_case("to") {
-            original.to = find_addresses(&value);
-        }
-        if original.message_id.is_some() && original.subject.is_some() && !original.to.is_empty() {
-            break;
-        }
-    }
-    original
 }

@@ -9,7 +9,9 @@ use mail_parser::{Address, Header, HeaderValue};
 
 use super::limits::Limits;
 use super::message::{AutomationHeaders, Mailbox, ParsedMessage, Recipient, RecipientSource};
+use crate::ingest::formats::charset;
 use crate::text::{clean_display_text, repair_mojibake};
+pub use crate::text::{find_addresses, normalize_message_id};
 
 /// Header lookups over one header block, reading raw values through checked offsets.
 pub(super) struct HeaderView<'a, 'x> {
@@ -49,6 +51,17 @@ impl<'a, 'x> HeaderView<'a, 'x> {
         clean_display_text(&String::from_utf8_lossy(bytes), self.max_chars)
     }
 
+    /// The raw bytes of a header's value, bounded.
+    pub(super) fn raw_bytes(&self, header: &Header<'_>) -> &'a [u8] {
+        let bytes = self
+            .raw
+            .get(header.offset_start as usize..header.offset_end as usize)
+            .unwrap_or(&[]);
+        bytes
+            .get(..bytes.len().min(self.max_chars.saturating_mul(4)))
+            .unwrap_or(&[])
+    }
+
     pub(super) fn first_raw(&self, name: &'a str) -> Option<String> {
         self.first(name).map(|h| self.raw_value(h))
     }
@@ -83,8 +96,8 @@ pub(super) fn read_headers(view: &HeaderView<'_, '_>, parsed: &mut ParsedMessage
 
     parsed.subject = view
         .first("Subject")
-        .and_then(|h| h.value.as_text())
-        .map(|s| clean_display_text(&repair_mojibake(s), limits.max_header_chars))
+        .and_then(|h| subject_of(view, h))
+        .map(|s| clean_display_text(&repair_mojibake(&s), limits.max_header_chars))
         .filter(|s| !s.is_empty());
     parsed.date = view.first("Date").and_then(|h| match &h.value {
         HeaderValue::DateTime(dt) => to_utc(dt),
@@ -93,6 +106,23 @@ pub(super) fn read_headers(view: &HeaderView<'_, '_>, parsed: &mut ParsedMessage
 
     parsed.recipients = recipients_of(view, parsed, max);
     parsed.automation = automation_of(view, limits);
+}
+
+/// The subject, decoded. mail-parser leaves replacement characters where an encoded word
+/// is in a charset it does not know (GB2312 and friends) or the header is raw 8-bit text
+/// in a legacy charset: those are decoded again from the raw header.
+fn subject_of(view: &HeaderView<'_, '_>, header: &Header<'_>) -> Option<String> {
+    let decoded = header.value.as_text()?;
+    if !decoded.contains(['\u{FFFD}', '\u{1b}']) {
+        return Some(decoded.to_string());
+    }
+    let bytes = view.raw_bytes(header);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => charset::decode(bytes, None).text,
+    };
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(charset::decode_encoded_words(&text))
 }
 
 fn to_utc(dt: &mail_parser::DateTime) -> Option<DateTime<Utc>> {
@@ -124,18 +154,6 @@ pub(super) fn ids_of(value: &HeaderValue<'_>) -> Vec<String> {
         _ => Vec::new(),
     };
     raw.into_iter().filter_map(normalize_message_id).collect()
-}
-
-/// Normalises a Message-ID: trimmed, angle brackets and white space removed, control
-/// characters dropped, at most 500 characters. `None` when nothing is left.
-pub fn normalize_message_id(id: &str) -> Option<String> {
-    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
-    let cleaned: String = id
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(500)
-        .collect();
-    (!cleaned.is_empty()).then_some(cleaned)
 }
 
 /// Keeps at most `max` ids: the first and last halves when there are more (the thread's
@@ -300,55 +318,6 @@ pub(super) fn mime_type_of(ct: &mail_parser::ContentType<'_>) -> String {
         Some(sub) => format!("{main}/{}", sub.trim().to_ascii_lowercase()),
         None => main,
     }
-}
-
-/// Email addresses in free text: `local@domain.tld`, local part of letters, digits and
-/// `._%+-=`, domain with at least one dot. Case kept, duplicates kept in order.
-pub fn find_addresses(text: &str) -> Vec<String> {
-    fn local_char(b: u8) -> bool {
-        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-' | b'=')
-    }
-    fn domain_char(b: u8) -> bool {
-        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut from = 0usize;
-    for (at, _) in text.match_indices('@') {
-        if at < from {
-            continue;
-        }
-        let mut start = at;
-        while start > from && bytes.get(start - 1).copied().is_some_and(local_char) {
-            start -= 1;
-        }
-        let mut end = at + 1;
-        while bytes.get(end).copied().is_some_and(domain_char) {
-            end += 1;
-        }
-        from = end;
-        let local = text.get(start..at).unwrap_or("").trim_matches('.');
-        let domain = text
-            .get(at + 1..end)
-            .unwrap_or("")
-            .trim_end_matches(['.', '-']);
-        let local = strip_prefix_ignore_case(local, "smtp=").unwrap_or(local);
-        if local.is_empty() || !domain.contains('.') || domain.starts_with('.') {
-            continue;
-        }
-        if out.len() >= 1000 {
-            break;
-        }
-        out.push(format!("{local}@{domain}"));
-    }
-    out
-}
-
-fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| s.get(prefix.len()..))
-        .flatten()
 }
 
 #[cfg(test)]

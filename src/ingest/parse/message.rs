@@ -162,6 +162,9 @@ pub struct OriginalMessage {
     pub to: Vec<String>,
     /// Its subject.
     pub subject: Option<String>,
+    /// Its From, Reply-To and Return-Path addresses as a bounce quotes them: ours, with
+    /// the reply token that matches the bounce to its case.
+    pub senders: Vec<String>,
 }
 
 /// A bounce or delay notice: who could not be reached, why, and which message it was.

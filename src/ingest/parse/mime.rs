@@ -45,6 +45,14 @@ impl Tree {
         self.mime.get(index).map_or("", String::as_str)
     }
 
+    /// The MIME type of a part's parent multipart (`""` for the top-level part).
+    pub(super) fn parent_mime(&self, index: usize) -> &str {
+        match self.parent.get(index) {
+            Some(Some(parent)) => self.mime(*parent),
+            _ => "",
+        }
+    }
+
     /// True for the machine-readable parts of a multipart/report (everything after the
     /// human-readable first part).
     pub(super) fn is_report_part(&self, index: usize) -> bool {
@@ -70,7 +78,13 @@ fn part_mime_type(part: &MessagePart<'_>) -> String {
     }
 }
 
-pub(super) const SIGNATURE_TYPES: [&str; 4] = [
+/// True for the MIME type of a signature (S/MIME, PGP): listed as an attachment, since
+/// it is a file the sender sent, but never a document that answers anything.
+pub fn is_signature_type(content_type: &str) -> bool {
+    SIGNATURE_TYPES.contains(&content_type)
+}
+
+const SIGNATURE_TYPES: [&str; 4] = [
     "application/pkcs7-signature",
     "application/x-pkcs7-signature",
     "application/pgp-signature",

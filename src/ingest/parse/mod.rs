@@ -15,22 +15,27 @@
 //! types (`message`), the top-level headers (`headers`), the MIME tree (`mime`), the text
 //! and HTML bodies (`bodies`), attachments (`attachments`, with the MIME parameters they
 //! are named by in `parameters`), RFC 3464 delivery reports (`dsn`) and the bounces of
-//! mail systems that do not write them (`bounce`, reading their text with `bounce_text`).
+//! mail systems that do not write them (`bounce`, reading their text with `bounce_text`;
+//! the imports run one way: `dsn` -> `bounce` -> `bounce_text`), broken MIME structure
+//! mended before reading (`repair`), and the files MIME does not list, in `winmail.dat`
+//! and uuencode blocks (`containers`, with the decoders of [`crate::ingest::formats`]).
 
 mod attachments;
 mod bodies;
 mod bounce;
 mod bounce_text;
+mod containers;
 mod dsn;
 mod headers;
 mod limits;
 mod message;
 mod mime;
 mod parameters;
+mod repair;
 
 use std::panic::catch_unwind;
 
-use mail_parser::{Message, MessageParser};
+use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 
 pub use headers::{find_addresses, normalize_message_id};
 pub use limits::{Limits, ParseProblem};
@@ -38,7 +43,9 @@ pub use message::{
     Attachment, AutomationHeaders, DeliveryRecipient, DeliveryReport, Mailbox, OriginalMessage,
     ParsedMessage, Recipient, RecipientSource, ReportFormat, TextSource,
 };
+pub use mime::is_signature_type;
 
+use crate::ingest::formats::tnef;
 use attachments::read_attachments;
 use bodies::read_bodies;
 use dsn::read_delivery_report;
@@ -98,13 +105,51 @@ fn parse_trusting_the_parser(raw: &[u8], limits: &Limits) -> ParsedMessage {
         }
     }
 
-    match MessageParser::default().parse(raw) {
-        Some(message) if !message.parts.is_empty() => from_message(message, limits),
-        _ => ParsedMessage {
-            problem: Some(ParseProblem::Unparseable),
-            ..ParsedMessage::default()
-        },
+    if tnef::is_tnef(raw) {
+        return containers::bare_tnef(raw, limits);
     }
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return unparseable();
+    };
+    if message.parts.is_empty() {
+        return unparseable();
+    }
+    let root_unsplit = root_unsplit(&message);
+    let unclosed = message.parts.iter().any(|p| p.is_encoding_problem);
+    if !root_unsplit && !unclosed {
+        return from_message(message, limits);
+    }
+    // Broken structure: mended as mail clients would, then read again.
+    let repaired = repair::repair(raw, root_unsplit);
+    if repaired.notes.is_empty() {
+        return from_message(message, limits);
+    }
+    drop(message);
+    match MessageParser::default().parse(repaired.raw.as_ref()) {
+        Some(message) if !message.parts.is_empty() => {
+            let mut parsed = from_message(message, limits);
+            parsed.notes.extend(repaired.notes);
+            parsed
+        }
+        _ => unparseable(),
+    }
+}
+
+fn unparseable() -> ParsedMessage {
+    ParsedMessage {
+        problem: Some(ParseProblem::Unparseable),
+        ..ParsedMessage::default()
+    }
+}
+
+/// True when the top-level part says it is a multipart but the parser could not split it.
+fn root_unsplit(message: &Message<'_>) -> bool {
+    message.parts.first().is_some_and(|root| {
+        !matches!(root.body, PartType::Multipart(_))
+            && root
+                .content_type()
+                .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"))
+    })
 }
 
 /// Drops what comes before the first header: blank lines (mail-parser would take a
@@ -139,7 +184,7 @@ fn headers_only(raw: &[u8], limits: &Limits, problem: ParseProblem) -> ParsedMes
     parsed
 }
 
-fn from_message(mut message: Message<'_>, limits: &Limits) -> ParsedMessage {
+fn from_message(message: Message<'_>, limits: &Limits) -> ParsedMessage {
     let mut parsed = ParsedMessage::default();
     let Some(root) = message.parts.first() else {
         parsed.problem = Some(ParseProblem::Unparseable);
@@ -147,11 +192,30 @@ fn from_message(mut message: Message<'_>, limits: &Limits) -> ParsedMessage {
     };
     let view = HeaderView::new(&root.headers, &message.raw_message, limits);
     read_headers(&view, &mut parsed, limits);
+    let enclosed_root = matches!(root.body, PartType::Message(_));
+
+    // An email that is nothing but an enclosed message (a GroupWise forward): what it
+    // encloses is its body and its attachments.
+    let mut message = message;
+    if enclosed_root {
+        if let Some(PartType::Message(enclosed)) = message
+            .parts
+            .get_mut(0)
+            .map(|root| std::mem::replace(&mut root.body, PartType::Text("".into())))
+        {
+            parsed
+                .notes
+                .push("the email is one enclosed message: its body and files were read".into());
+            message = enclosed;
+        }
+    }
 
     let tree = Tree::new(&message);
-    read_bodies(&message, &mut parsed, limits);
+    let uuencoded = read_bodies(&message, &mut parsed, limits);
     parsed.delivery_report = read_delivery_report(&message, &tree, &parsed, limits);
     read_attachments(&mut message, &tree, &mut parsed, limits);
+    containers::push_files(&mut parsed, uuencoded, limits);
+    containers::unpack_tnef(&mut parsed, limits);
     parsed
 }
 
@@ -269,8 +333,13 @@ mod tests {
         messages.push_str("Subject: inner\r\n\r\nbody\r\n");
         let parsed = parse(messages.as_bytes(), &Limits::default());
         assert_eq!(parsed.problem, None);
-        assert_eq!(parsed.attachments.len(), 1);
-        assert_eq!(parsed.attachments[0].content_type, "message/rfc822");
+        // The email is one enclosed message: what it encloses is read, and forwarded
+        // messages inside are listed to a bounded depth (the .eml, then three inside it).
+        assert_eq!(parsed.attachments.len(), 4);
+        assert!(parsed
+            .attachments
+            .iter()
+            .all(|a| a.content_type == "message/rfc822"));
     }
 
     #[test]

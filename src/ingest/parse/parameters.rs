@@ -88,7 +88,7 @@ pub(super) fn decode_encoded_words(text: &str) -> String {
 }
 
 /// Splits a header value at `;` outside double quotes.
-fn split_parameters(value: &str) -> Vec<&str> {
+pub(super) fn split_parameters(value: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut quoted = false;
