@@ -265,7 +265,12 @@ pub fn keys_of(parsed: &ParsedMessage, class: &Classification, reply_pattern: &s
             )
             .filter_map(|address| token_in(address, reply_pattern))
             .map(|t| t.as_str().to_string())
-            .collect(),
+            .fold(Vec::new(), |mut tokens, token| {
+                if !tokens.contains(&token) {
+                    tokens.push(token);
+                }
+                tokens
+            }),
         thread_ids,
         subject_references: refs(parsed.subject.as_deref().unwrap_or("")),
         text_references: refs(&parsed.text_body),

@@ -268,3 +268,62 @@ fn first_received_for(text: &str) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, Limits, ReportFormat};
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/fixtures/mail/bounces/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn vendor_bounce_is_a_report_matched_by_what_it_quotes() {
+        let parsed = parse(&fixture("mcafee-webshield.eml"), &Limits::default());
+        let report = parsed.delivery_report.expect("a delivery report");
+        assert_eq!(report.format, ReportFormat::NonStandard);
+        assert!(
+            report.evidence.starts_with("McAfee WebShield bounce"),
+            "{}",
+            report.evidence
+        );
+        assert!(!report.warning_only);
+        assert_eq!(
+            report.original.message_id.as_deref(),
+            Some("cctv24-0042.1.20260310090000@campaign.example")
+        );
+        assert!(
+            report
+                .original
+                .senders
+                .iter()
+                .any(|s| s == "foi+k7m2p9x4@campaign.example"),
+            "{:?}",
+            report.original.senders
+        );
+        // Reply tokens are 16 base32 letters; the fixture's is shorter.
+        let raw = String::from_utf8_lossy(&fixture("mcafee-webshield.eml"))
+            .replace("k7m2p9x4", "k7m2p7x4abcdefgh");
+        let parsed = parse(raw.as_bytes(), &Limits::default());
+        let class = crate::ingest::classify::classify(&parsed);
+        let keys = crate::ingest::matcher::keys_of(&parsed, &class, "foi+{token}@campaign.example");
+        assert_eq!(keys.tokens, ["k7m2p7x4abcdefgh"]);
+    }
+
+    #[test]
+    fn vendor_delay_notice_is_a_warning_only() {
+        for name in [
+            "exim-delay.eml",
+            "sendmail-delay.eml",
+            "office365-delay.eml",
+        ] {
+            let parsed = parse(&fixture(name), &Limits::default());
+            let report = parsed.delivery_report.expect("a delivery report");
+            assert!(report.warning_only, "{name}: {}", report.evidence);
+        }
+    }
+}
