@@ -11,6 +11,7 @@ mod chasers;
 mod deadlines;
 mod exports;
 mod ingest;
+mod oauth;
 mod pipes;
 mod recovery;
 mod report;
