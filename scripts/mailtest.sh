@@ -11,10 +11,15 @@
 #   Dovecot 2.3  lmtp   127.0.0.1:$LMTP_PORT                                                default 10024
 #                imap   127.0.0.1:$IMAP_PORT (plain, optional STARTTLS)                     default 10143
 #                imaps  127.0.0.1:$IMAPS_PORT (implicit TLS)                                default 10993
+#   mailtest-idp.py  http  127.0.0.1:$IDP_PORT (OAuth2 identity provider, python3)          default LMTP_PORT+1
 #
 #   Mailboxes: $MAILTEST_DIR/mail/<domain>/<local>/Maildir, one per address, made on first delivery or
 #   login; folders INBOX, Sent, Archive, Drafts, Trash. foi+TOKEN@example.org lands in foi@example.org.
 #   Logins: foi@example.org / secret, and ANY other address / secret (read what a council received).
+#   OAuth2: IMAP and SMTP AUTH also take XOAUTH2 and OAUTHBEARER with an access token of the local identity
+#   provider (scripts/mailtest-idp.py: device, token, introspection and revocation endpoints), checked by
+#   Dovecot's `passdb oauth2` through token introspection; Postfix asks Dovecot (SASL socket). Without
+#   python3 the provider is not started and only password logins work.
 #   TLS: a private CA ($MAILTEST_DIR/ssl/ca.pem, printed by `env` as MAILTEST_CA_CERT) signs the servers'
 #   certificate for DNS:localhost and IP:127.0.0.1. Trust ca.pem as a root; connect to 127.0.0.1
 #   (both daemons listen on IPv4 only).
@@ -41,10 +46,11 @@
 #        mailtest.sh wait      # wait until every port answers (30 s at most)
 #        mailtest.sh env       # print export lines for the test suite (ports, login, CA certificate)
 #        mailtest.sh clean     # stop + rm -rf $MAILTEST_DIR
-# env:   MAILTEST_DIR (default /tmp/foi-mailtest), SMTP_PORT, SMTPS_PORT, IMAP_PORT, IMAPS_PORT, LMTP_PORT;
+# env:   MAILTEST_DIR (default /tmp/foi-mailtest), SMTP_PORT, SMTPS_PORT, IMAP_PORT, IMAPS_PORT, LMTP_PORT,
+#        IDP_PORT (default LMTP_PORT+1);
 #        MAILTEST_CATCHALL=addr (optional: Postfix always_bcc, a copy of every message lands in addr's INBOX).
 #        Two instances can run side by side with different MAILTEST_DIR and ports.
-# logs:  $MAILTEST_DIR/postfix/maillog, $MAILTEST_DIR/dovecot/dovecot.log
+# logs:  $MAILTEST_DIR/postfix/maillog, $MAILTEST_DIR/dovecot/dovecot.log, $MAILTEST_DIR/idp/idp.log
 set -euo pipefail
 
 D=${MAILTEST_DIR:-/tmp/foi-mailtest}
@@ -58,6 +64,10 @@ SMTPS_PORT=${SMTPS_PORT:-10465}
 IMAP_PORT=${IMAP_PORT:-10143}
 IMAPS_PORT=${IMAPS_PORT:-10993}
 LMTP_PORT=${LMTP_PORT:-10024}
+# the OAuth2 identity provider (mailtest-idp.py)
+IDP_PORT=${IDP_PORT:-$((LMTP_PORT + 1))}
+IDP=$(dirname "${BASH_SOURCE[0]}")/mailtest-idp.py
+PYTHON=$(command -v python3 || true)
 CATCHALL=${MAILTEST_CATCHALL:-}
 LOCK=$D.lock
 DC=$D/dovecot/dovecot.conf
@@ -140,7 +150,7 @@ ssl = yes
 ssl_cert = <$SSL/cert.pem
 ssl_key = <$SSL/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 # wrong-password tests fail after ~0.5 s instead of 2 s
 auth_failure_delay = 0
 
@@ -173,14 +183,22 @@ namespace inbox {
   }
 }
 
+# 0) OAuth2 access tokens of mailtest-idp.py (XOAUTH2, OAUTHBEARER), checked by introspection
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $D/dovecot/oauth2.conf.ext
+}
 # 1) known users with their own password
 passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u $D/dovecot/users
 }
 # 2) any other address logs in with password "secret"
 passdb {
   driver = static
+  mechanisms = plain login
   args = password=secret
 }
 userdb {
@@ -219,6 +237,17 @@ recipient_delimiter = +
 protocol lmtp {
   postmaster_address = postmaster@example.org
 }
+EOF
+
+    cat > "$D"/dovecot/oauth2.conf.ext <<EOF
+# Dovecot asks mailtest-idp.py whether an access token is active, and whose it is (RFC 7662)
+introspection_url = http://127.0.0.1:$IDP_PORT/introspect
+introspection_mode = post
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+timeout_msecs = 5000
 EOF
 
     # Refused at RCPT TO (smtpd); a domain key matches every address in that domain (access(5)).
@@ -321,7 +350,8 @@ EOF
 # What a running instance was started from: this script and the settings it reads. A changed script
 # (say, a new special domain) makes the next `start` restart the instance instead of keeping it.
 fingerprint() {
-    { cat "$SELF"; echo "$D $SMTP_PORT $DEFER_PORT $NOPIPE_PORT $SMTPS_PORT $IMAP_PORT $IMAPS_PORT $LMTP_PORT $CATCHALL"; } \
+    { cat "$SELF" "$IDP" 2>/dev/null
+      echo "$D $SMTP_PORT $DEFER_PORT $NOPIPE_PORT $SMTPS_PORT $IMAP_PORT $IMAPS_PORT $LMTP_PORT $CATCHALL $IDP_PORT $PYTHON"; } \
         | sha256sum | cut -c1-64
 }
 
@@ -343,6 +373,7 @@ all_ready() {   # all_ready [verbose]
     [ -n "$why" ] || listening "$IMAPS_PORT" || why="imaps :$IMAPS_PORT"
     [ -n "$why" ] || listening "$SMTPS_PORT" || why="smtps :$SMTPS_PORT"
     [ -n "$why" ] || listening "$NOPIPE_PORT" || why="smtp (no pipelining) :$NOPIPE_PORT"
+    [ -n "$why" ] || [ -z "$PYTHON" ] || listening "$IDP_PORT" || why="oauth2 idp :$IDP_PORT"
     [ -z "$why" ] && return 0
     [ -n "${1:-}" ] && log "not ready: $why"
     return 1
@@ -350,7 +381,7 @@ all_ready() {   # all_ready [verbose]
 
 any_port_taken() {   # prints the first of our ports something else listens on
     local p
-    for p in "$SMTP_PORT" "$SMTPS_PORT" "$IMAP_PORT" "$IMAPS_PORT" "$LMTP_PORT"; do
+    for p in "$SMTP_PORT" "$SMTPS_PORT" "$IMAP_PORT" "$IMAPS_PORT" "$LMTP_PORT" ${PYTHON:+"$IDP_PORT"}; do
         if listening "$p"; then echo "$p"; return 0; fi
     done
     return 1
@@ -372,11 +403,16 @@ master_pid() {
     [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$2" ] && echo "$pid"
 }
 postfix_pid() { master_pid "$D"/postfix/spool/pid/master.pid master; }
+idp_pid() {     # the identity provider runs as python3 (comm may be python3 or python3.X)
+    local pid
+    pid=$(cat "$D"/idp/idp.pid 2>/dev/null) || return 1
+    [ -n "$pid" ] && grep -q mailtest-idp "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+}
 dovecot_pid() { master_pid "$D"/dovecot/run/master.pid dovecot; }
 
 # this instance's two masters run, every port answers, and they run the current config
 healthy() {
-    postfix_pid >/dev/null && dovecot_pid >/dev/null \
+    postfix_pid >/dev/null && dovecot_pid >/dev/null && { [ -z "$PYTHON" ] || idp_pid >/dev/null; } \
         && [ "$(cat "$D"/.fingerprint 2>/dev/null)" = "$(fingerprint)" ] && all_ready
 }
 
@@ -386,6 +422,7 @@ do_stop() {
     local pids="" p
     p=$(postfix_pid) && pids="$pids $p"
     p=$(dovecot_pid) && pids="$pids $p"
+    p=$(idp_pid) && pids="$pids $p"
     rm -f "$D"/.fingerprint
     [ -n "$pids" ] || return 0
     for p in $pids; do kill -TERM "$p"; done
@@ -414,6 +451,7 @@ do_start() {
         return 1
     fi
     write_configs
+    start_idp
     # Both daemonize. Never let them inherit our stdout/stderr: Dovecot's master keeps fd 2 open, which
     # would make `mailtest.sh start | tee ...` (or a CI log pipe) wait forever. Nor our lock (fd 9): a
     # daemon holding it would block every later start/stop.
@@ -426,10 +464,20 @@ do_start() {
     log "ready: smtp 127.0.0.1:$SMTP_PORT smtps :$SMTPS_PORT imap :$IMAP_PORT imaps :$IMAPS_PORT lmtp :$LMTP_PORT ($D)"
 }
 
+# The identity provider, in its own session (setsid: stop kills its process group like the masters'),
+# never holding our stdout/stderr or lock.
+start_idp() {
+    [ -n "$PYTHON" ] || { log "python3 not found: no OAuth2 identity provider (password logins only)"; return 0; }
+    mkdir -p "$D"/idp
+    setsid "$PYTHON" "$IDP" "$IDP_PORT" </dev/null >>"$D"/idp/idp.log 2>&1 9>&- &
+    echo $! > "$D"/idp/idp.pid
+}
+
 do_status() {
     local ok=0
     postfix_pid >/dev/null || { log "postfix of $D is not running"; ok=1; }
     dovecot_pid >/dev/null || { log "dovecot of $D is not running"; ok=1; }
+    [ -z "$PYTHON" ] || idp_pid >/dev/null || { log "the identity provider of $D is not running"; ok=1; }
     all_ready verbose || ok=1
     [ $ok = 0 ] && log "running: smtp 127.0.0.1:$SMTP_PORT smtps :$SMTPS_PORT imap :$IMAP_PORT imaps :$IMAPS_PORT ($D)"
     return $ok
@@ -442,6 +490,7 @@ export MAILTEST_SMTP_HOST=127.0.0.1 MAILTEST_SMTP_PORT=$SMTP_PORT MAILTEST_SMTPS
 export MAILTEST_IMAP_HOST=127.0.0.1 MAILTEST_IMAP_PORT=$IMAP_PORT MAILTEST_IMAPS_PORT=$IMAPS_PORT
 export MAILTEST_LMTP_PORT=$LMTP_PORT MAILTEST_USER=foi@example.org MAILTEST_PASSWORD=secret
 export MAILTEST_CA_CERT=$SSL/ca.pem
+${PYTHON:+export MAILTEST_IDP_URL=http://127.0.0.1:$IDP_PORT}
 EOF
 }
 

@@ -88,7 +88,12 @@ impl<'a> Scheduler<'a> {
         let fetch_every = self.settings.fetch.poll;
         let fetched = if self.turns.fetch && due(self.last_fetch, fetch_every) {
             self.last_fetch = Some(Instant::now());
-            Some(self.fetch().await)
+            let fetched = self.fetch().await;
+            if let Some(why) = fetched.as_ref().err().and_then(sign_in_needed) {
+                // Fetching again cannot help: the run stops as a refused SMTP login stops it.
+                return Err(SendStop::Fatal(why));
+            }
+            Some(fetched)
         } else {
             None
         };
@@ -146,6 +151,20 @@ impl<'a> Scheduler<'a> {
         crate::casework::state::refresh_after_messages(self.store, before).await?;
         Ok(fetched)
     }
+}
+
+/// The sentence to stop on when a fetch failed for want of a valid OAuth2 sign-in (revoked,
+/// never made): only `foi auth login` helps, so the run stops instead of retrying.
+fn sign_in_needed(e: &anyhow::Error) -> Option<String> {
+    use crate::net::imap::ImapError;
+    use crate::net::oauth::OAuthError;
+    e.chain().find_map(|c| {
+        let oauth = match c.downcast_ref::<ImapError>() {
+            Some(ImapError::OAuth(o)) => Some(o),
+            _ => c.downcast_ref::<OAuthError>(),
+        };
+        oauth.filter(|o| o.needs_a_person()).map(|o| o.to_string())
+    })
 }
 
 /// Whether a step last taken at `last` is due again after `every`.

@@ -13,6 +13,7 @@ mod answers;
 mod app;
 mod args;
 mod attachment;
+mod auth;
 mod bodies;
 mod campaign;
 mod case;
@@ -127,6 +128,10 @@ pub enum Command {
     /// Who may sign in to the dashboard: add, list, remove, passwd.
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// The OAuth2 sign-in of the mailbox (Microsoft 365, Google Workspace): login, status,
+    /// logout.
+    #[command(subcommand)]
+    Auth(auth::AuthCommand),
     /// The long-running scheduler: fetches replies, takes due chaser steps, sends as pacing
     /// allows, sleeps until the next due email or fetch, stops cleanly on Ctrl-C or SIGTERM
     /// (in-flight sends finish and are recorded).
@@ -161,6 +166,7 @@ impl Command {
             Self::Report(c) => c.execute(&app().await?, out).await,
             Self::Serve(c) => c.execute(app().await?, out).await,
             Self::Users(c) => c.execute(&app().await?, out).await,
+            Self::Auth(c) => c.execute(&app().await?, out).await,
             Self::Run(c) => c.execute(&app().await?, out).await,
         }
     }

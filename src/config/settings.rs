@@ -7,14 +7,16 @@
 //! (see [`Password`]).
 
 use super::password::Password;
-use super::{Config, Pacing, TransportKind};
+use super::{AuthKind, Config, Pacing, TransportKind};
 use crate::deadlines::{Regimes, Window};
 use crate::domain::case::ReplyPattern;
 use crate::net::imap::ImapSettings;
+use crate::net::oauth::TokenSource;
 use crate::net::TlsMode;
 use anyhow::Context;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The whole configuration, resolved.
@@ -34,6 +36,8 @@ pub struct Settings {
     pub send: SendSettings,
     /// `[web]`, for `foi serve`.
     pub web: super::WebSettings,
+    /// The `[oauth2]` sign-in (for `foi auth`), shared with IMAP and SMTP where they use it.
+    pub oauth: Option<Arc<TokenSource>>,
 }
 
 /// The sender identity emails carry.
@@ -53,22 +57,30 @@ pub struct ImapAccount {
     pub tls: TlsMode,
     pub username: String,
     pub password: Password,
+    /// `[imap] auth = "oauth2"`: log in with an access token from here, not the password.
+    pub oauth: Option<Arc<TokenSource>>,
     pub ca_cert: Option<PathBuf>,
     pub timeout: Duration,
 }
 
 impl ImapAccount {
-    /// What the IMAP connection needs, the password read now if it has not been yet.
+    /// What the IMAP connection needs, the password read now if it has not been yet (with
+    /// OAuth2 there is none: each connection asks for an access token).
     pub fn imap_settings(&self) -> anyhow::Result<ImapSettings> {
+        let password = match &self.oauth {
+            Some(_) => String::new().into(),
+            None => self
+                .password
+                .get()?
+                .context("[imap] needs password_env or password_command")?,
+        };
         Ok(ImapSettings {
             host: self.host.clone(),
             port: self.port,
             tls: self.tls,
             username: self.username.clone(),
-            password: self
-                .password
-                .get()?
-                .context("[imap] needs password_env or password_command")?,
+            password,
+            oauth: self.oauth.clone(),
             ca_cert: self.ca_cert.clone(),
             timeout: self.timeout,
         })
@@ -134,6 +146,8 @@ pub struct SmtpSettings {
     pub tls: TlsMode,
     pub username: Option<String>,
     pub password: Password,
+    /// `[smtp] auth = "oauth2"`: AUTH with an access token from here, not the password.
+    pub oauth: Option<Arc<TokenSource>>,
     pub ca_cert: Option<PathBuf>,
     pub sessions: usize,
     pub timeout: Duration,
@@ -159,6 +173,12 @@ impl Settings {
             .context("a [[regime]] in the configuration is not valid")?;
         let reply = ReplyPattern::parse(&config.sender.reply_address)
             .map_err(|e| anyhow::anyhow!("[sender] {e}"))?;
+        // One sign-in, shared by IMAP and SMTP: one refresh serves both.
+        let oauth = match &config.oauth2 {
+            Some(o) => Some(TokenSource::new(config.oauth_settings(o)?)),
+            None => None,
+        };
+        let oauth_if = |auth: AuthKind| oauth.clone().filter(|_| auth == AuthKind::Oauth2);
         // One account, shared by fetching and the sent copy: its password is read once.
         let imap = config.imap.as_ref().map(|i| ImapAccount {
             host: i.host.clone(),
@@ -166,6 +186,7 @@ impl Settings {
             tls: i.tls,
             username: i.username.clone(),
             password: Password::new("imap", i.password.clone()),
+            oauth: oauth_if(i.auth),
             ca_cert: i.ca_cert.as_ref().map(|p| config.resolve(p)),
             timeout: Duration::from_secs(i.timeout_secs),
         });
@@ -204,6 +225,7 @@ impl Settings {
                     tls: s.tls,
                     username: s.username.clone(),
                     password: Password::new("smtp", s.password.clone()),
+                    oauth: oauth_if(s.auth),
                     ca_cert: s.ca_cert.as_ref().map(|p| config.resolve(p)),
                     sessions: s.sessions,
                     timeout: Duration::from_secs(s.timeout_secs),
@@ -233,6 +255,7 @@ impl Settings {
             fetch,
             send,
             web: config.web.resolve()?,
+            oauth,
         })
     }
 

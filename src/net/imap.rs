@@ -14,6 +14,7 @@ use std::future::Future;
 use std::io;
 use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -25,6 +26,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
+use super::oauth::{OAuthError, Sasl, TokenSource};
 use super::{tls, TlsMode};
 
 /// A logged-in IMAP session over plain TCP or TLS.
@@ -37,7 +39,11 @@ pub struct ImapSettings {
     pub port: u16,
     pub tls: TlsMode,
     pub username: String,
+    /// For LOGIN; unused when `oauth` is set.
     pub password: SecretString,
+    /// Log in with `AUTHENTICATE XOAUTH2` or `OAUTHBEARER` and an access token from here (a
+    /// fresh one at each connection) instead of LOGIN with the password.
+    pub oauth: Option<Arc<TokenSource>>,
     /// Extra trusted root certificates (PEM), on top of the platform's; see [`super::tls`].
     pub ca_cert: Option<PathBuf>,
     /// Bound on each step of [`connect`]: TCP connect, TLS handshake, greeting, STARTTLS, LOGIN.
@@ -73,6 +79,19 @@ pub enum ImapError {
         #[source]
         source: BoxError,
     },
+    /// No OAuth2 access token could be had (not signed in, the sign-in revoked, the provider
+    /// unreachable): nothing was sent to the IMAP server.
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
+    /// The server refused a fresh OAuth2 access token.
+    #[error("the IMAP server {addr} refused the OAuth2 access token of {username:?} ({mechanism}): check [oauth2] scopes, and that the account may use IMAP (`foi auth status` shows what was granted)")]
+    TokenRefused {
+        addr: String,
+        username: String,
+        mechanism: &'static str,
+        #[source]
+        source: async_imap::error::Error,
+    },
     /// The server refused the login. Carries the server's answer, never the password.
     #[error("the IMAP server {addr} refused the login of {username:?}: check the username and the password env variable")]
     Auth {
@@ -101,6 +120,30 @@ impl ImapError {
 
 /// Connects, secures the connection as `settings.tls` says, and logs in.
 pub async fn connect(settings: &ImapSettings) -> Result<ImapSession, ImapError> {
+    let client = connect_unauthenticated(settings).await?;
+    if let Some(tokens) = &settings.oauth {
+        return oauth_login(client, settings, tokens).await;
+    }
+    let addr = settings.addr();
+    let login = client.login(&settings.username, settings.password.expose_secret());
+    let session = match tokio::time::timeout(settings.timeout, login).await {
+        Ok(Ok(session)) => session,
+        Ok(Err((error, _client))) => return Err(login_error(settings, error)),
+        Err(_) => {
+            return Err(ImapError::protocol(
+                format!("LOGIN at {addr}"),
+                format!("no answer within {:?}", settings.timeout),
+            ))
+        }
+    };
+    tracing::debug!(%addr, tls = %settings.tls, username = %settings.username, "IMAP login ok");
+    Ok(session)
+}
+
+/// TCP, TLS as `settings.tls` says, and the greeting: a connection ready to log in.
+async fn connect_unauthenticated(
+    settings: &ImapSettings,
+) -> Result<async_imap::Client<ImapStream>, ImapError> {
     let addr = settings.addr();
     let tls_error = |source: BoxError| ImapError::Tls {
         addr: addr.clone(),
@@ -161,20 +204,87 @@ pub async fn connect(settings: &ImapSettings) -> Result<ImapSession, ImapError> 
             client
         }
     };
+    Ok(client)
+}
 
-    let login = client.login(&settings.username, settings.password.expose_secret());
-    let session = match tokio::time::timeout(settings.timeout, login).await {
-        Ok(Ok(session)) => session,
-        Ok(Err((error, _client))) => return Err(login_error(settings, error)),
-        Err(_) => {
-            return Err(ImapError::protocol(
-                format!("LOGIN at {addr}"),
-                format!("no answer within {:?}", settings.timeout),
-            ))
+/// The SASL client side of XOAUTH2 and OAUTHBEARER: the initial response first; to the error
+/// challenge a server sends after refusing a token, the empty response RFC 7628 3.2.3 asks for.
+struct Bearer {
+    initial: Option<String>,
+}
+
+impl async_imap::Authenticator for Bearer {
+    type Response = Vec<u8>;
+    fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
+        self.initial
+            .take()
+            .map(String::into_bytes)
+            .unwrap_or_default()
+    }
+}
+
+/// AUTHENTICATE with an access token; when the server refuses it, once more with a token
+/// refreshed now (it may have been revoked, or expired early), on a new connection.
+async fn oauth_login(
+    client: async_imap::Client<ImapStream>,
+    settings: &ImapSettings,
+    tokens: &TokenSource,
+) -> Result<ImapSession, ImapError> {
+    let token = tokens.access_token().await?;
+    match authenticate(client, settings, tokens, &token).await {
+        Ok(session) => Ok(session),
+        Err(ImapError::TokenRefused { .. }) => {
+            tracing::info!(username = %settings.username, "the IMAP server refused the access token: refreshing it");
+            let token = tokens.refreshed_token().await?;
+            let client = connect_unauthenticated(settings).await?;
+            authenticate(client, settings, tokens, &token).await
         }
+        Err(e) => Err(e),
+    }
+}
+
+async fn authenticate(
+    client: async_imap::Client<ImapStream>,
+    settings: &ImapSettings,
+    tokens: &TokenSource,
+    token: &SecretString,
+) -> Result<ImapSession, ImapError> {
+    let addr = settings.addr();
+    let mechanism = tokens.mechanism();
+    let initial = match mechanism {
+        Sasl::Xoauth2 => super::oauth::provider::xoauth2(&settings.username, token.expose_secret()),
+        Sasl::Oauthbearer => super::oauth::provider::oauthbearer(
+            &settings.username,
+            &settings.host,
+            settings.port,
+            token.expose_secret(),
+        ),
     };
-    tracing::debug!(%addr, tls = %settings.tls, username = %settings.username, "IMAP login ok");
-    Ok(session)
+    let auth = client.authenticate(
+        mechanism.name(),
+        Bearer {
+            initial: Some(initial),
+        },
+    );
+    match tokio::time::timeout(settings.timeout, auth).await {
+        Ok(Ok(session)) => {
+            tracing::debug!(%addr, tls = %settings.tls, username = %settings.username, mechanism = mechanism.name(), "IMAP login ok");
+            Ok(session)
+        }
+        Ok(Err((error @ async_imap::error::Error::No(_), _client))) => {
+            Err(ImapError::TokenRefused {
+                addr,
+                username: settings.username.clone(),
+                mechanism: mechanism.name(),
+                source: error,
+            })
+        }
+        Ok(Err((error, _client))) => Err(login_error(settings, error)),
+        Err(_) => Err(ImapError::protocol(
+            format!("AUTHENTICATE {} at {addr}", mechanism.name()),
+            format!("no answer within {:?}", settings.timeout),
+        )),
+    }
 }
 
 fn login_error(settings: &ImapSettings, error: async_imap::error::Error) -> ImapError {
@@ -484,6 +594,7 @@ mod tests {
             tls,
             username: username.to_owned(),
             password: password.into(),
+            oauth: None,
             ca_cert: Some(d.ca_cert.clone()),
             timeout: Duration::from_secs(10),
         }
@@ -638,6 +749,7 @@ mod tests {
             tls: TlsMode::Implicit,
             username: "foi@example.org".into(),
             password: "hunter2-secret".into(),
+            oauth: None,
             ca_cert: None,
             timeout: ImapSettings::DEFAULT_TIMEOUT,
         };

@@ -1,11 +1,13 @@
 //! Connection plumbing shared by the sender (SMTP) and ingest (IMAP): TLS trust, the IMAP connection
 //! with its login, and errors that tell the user what to check.
 //!
-//! Owns: [`TlsMode`], the rustls client configuration ([`tls`]) and the IMAP session ([`imap`]).
+//! Owns: [`TlsMode`], the rustls client configuration ([`tls`]), the IMAP session ([`imap`]) and
+//! the OAuth2 sign-in whose access tokens IMAP and SMTP log in with ([`oauth`]).
 //! Sees no store and no domain type: it must not import `store`, `domain`, `sender` or `ingest`, so that
 //! both of those can use it and tests can drive it against a bare server.
 
 pub mod imap;
+pub mod oauth;
 pub mod tls;
 
 use std::fmt;

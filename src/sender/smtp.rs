@@ -7,6 +7,7 @@
 //! (`net::tls`); STARTTLS and AUTH are lettre's.
 
 use super::error::SendError;
+use crate::net::oauth::{OAuthError, Sasl, TokenSource};
 use crate::net::TlsMode;
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -159,6 +160,9 @@ pub struct SmtpClient {
     rustls: Arc<ClientConfig>,
     starttls: Option<TlsParameters>,
     credentials: Option<Credentials>,
+    /// SMTP AUTH with an OAuth2 access token (a fresh one for each new session) instead of
+    /// `credentials`.
+    oauth: Option<Arc<TokenSource>>,
     timeout: Duration,
     hello: ClientId,
     /// Idle sessions with the time they were last used.
@@ -182,10 +186,19 @@ impl SmtpClient {
             rustls,
             starttls,
             credentials,
+            oauth: None,
             timeout,
             hello: ClientId::default(),
             idle: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Log in with XOAUTH2 or OAUTHBEARER and an access token from `tokens` (instead of the
+    /// password credentials).
+    pub fn with_oauth(mut self, tokens: Arc<TokenSource>) -> Self {
+        self.oauth = Some(tokens);
+        self.credentials = None;
+        self
     }
 
     fn where_(&self) -> String {
@@ -241,7 +254,9 @@ impl SmtpClient {
                     .next()
                     .is_some_and(|k| k.eq_ignore_ascii_case("PIPELINING"))
             });
-            if let Some(c) = &self.credentials {
+            if let Some(tokens) = &self.oauth {
+                self.oauth_login(&mut conn, tokens).await?;
+            } else if let Some(c) = &self.credentials {
                 conn.auth(&[Mechanism::Plain, Mechanism::Login], c).await.map_err(|e| {
                     SendError::Fatal(format!(
                         "{at} refused the login ({e}): check [smtp] username and the password in its environment variable or command"
@@ -255,6 +270,55 @@ impl SmtpClient {
             .map_err(|_| {
                 SendError::Unreachable(format!("{at} stopped answering while we logged in"))
             })?
+    }
+
+    /// SMTP AUTH with an access token; when the server refuses it, once more with one refreshed
+    /// now (it may have been revoked). A sign-in only a person can renew stops the run
+    /// ([`SendError::Fatal`]: nothing is marked failed); an unreachable provider leaves
+    /// everything queued.
+    async fn oauth_login(
+        &self,
+        conn: &mut AsyncSmtpConnection,
+        tokens: &TokenSource,
+    ) -> Result<(), SendError> {
+        let token = tokens.access_token().await.map_err(oauth_stop)?;
+        let initial = |token: &secrecy::SecretString| {
+            use secrecy::ExposeSecret;
+            match tokens.mechanism() {
+                Sasl::Xoauth2 => {
+                    crate::net::oauth::provider::xoauth2(tokens.account(), token.expose_secret())
+                }
+                Sasl::Oauthbearer => crate::net::oauth::provider::oauthbearer(
+                    tokens.account(),
+                    &self.host,
+                    self.port,
+                    token.expose_secret(),
+                ),
+            }
+        };
+        let name = tokens.mechanism().name();
+        let refused = match sasl_bearer(conn, name, &initial(&token)).await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_permanent() => e,
+            Err(e) => {
+                return Err(SendError::Unreachable(format!(
+                    "{} did not answer AUTH {name} ({e})",
+                    self.where_()
+                )))
+            }
+        };
+        tracing::info!(
+            account = tokens.account(),
+            "the SMTP server refused the access token ({refused}): refreshing it"
+        );
+        let token = tokens.refreshed_token().await.map_err(oauth_stop)?;
+        sasl_bearer(conn, name, &initial(&token)).await.map_err(|e| {
+            SendError::Fatal(format!(
+                "{} refused the OAuth2 access token of {} ({e}): check [oauth2] scopes, and that the account may send with SMTP AUTH (`foi auth status` shows what was granted)",
+                self.where_(),
+                tokens.account()
+            ))
+        })
     }
 
     /// Check that a session can be opened (and keep it for the first email).
@@ -345,6 +409,42 @@ impl SmtpClient {
             _ => self.connect().await,
         }
     }
+}
+
+/// Why no token could be had, as the worker must treat it.
+fn oauth_stop(e: OAuthError) -> SendError {
+    if e.needs_a_person() {
+        SendError::Fatal(e.to_string())
+    } else {
+        SendError::Unreachable(e.to_string())
+    }
+}
+
+/// One SASL line of ours (lettre's `Auth` knows no OAUTHBEARER).
+struct Line(String);
+
+impl std::fmt::Display for Line {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\r\n", self.0)
+    }
+}
+
+/// `AUTH <mechanism> <initial response>`; to the error challenge (334) a server sends after
+/// refusing the token, the empty line RFC 7628 3.2.3 asks for, after which the server says no.
+async fn sasl_bearer(
+    conn: &mut AsyncSmtpConnection,
+    mechanism: &str,
+    initial: &str,
+) -> Result<(), lettre::transport::smtp::Error> {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(initial);
+    let answer = conn
+        .command(Line(format!("AUTH {mechanism} {encoded}")))
+        .await?;
+    if answer.has_code(334) {
+        conn.command(Line(String::new())).await?;
+    }
+    Ok(())
 }
 
 enum TransactionError {

@@ -17,8 +17,11 @@ use std::path::PathBuf;
 
 /// Where emails go.
 pub enum Transport {
-    Files { dir: PathBuf },
-    Smtp(SmtpClient),
+    Files {
+        dir: PathBuf,
+    },
+    /// (boxed: a client is much larger than a folder's path)
+    Smtp(Box<SmtpClient>),
 }
 
 impl std::fmt::Debug for Transport {
@@ -58,6 +61,8 @@ impl Transport {
                     None
                 };
                 let credentials = match &s.username {
+                    // (the token is asked for at each login)
+                    Some(_) if s.oauth.is_some() => None,
                     Some(user) => {
                         let password = s.password.get()?.context(
                             "[smtp] username is set but no password: set password_env or password_command",
@@ -69,7 +74,7 @@ impl Transport {
                     }
                     None => None,
                 };
-                Ok(Self::Smtp(SmtpClient::new(
+                let client = SmtpClient::new(
                     s.host.clone(),
                     s.port,
                     s.tls,
@@ -77,7 +82,11 @@ impl Transport {
                     starttls,
                     credentials,
                     s.timeout,
-                )))
+                );
+                Ok(Self::Smtp(Box::new(match &s.oauth {
+                    Some(tokens) => client.with_oauth(tokens.clone()),
+                    None => client,
+                })))
             }
         }
     }

@@ -12,6 +12,7 @@ mod conversation;
 mod deadlines;
 mod exports;
 mod ingest;
+mod oauth;
 mod pipes;
 mod recovery;
 mod replies;

@@ -52,6 +52,8 @@ pub struct MailServers {
     pub ca_cert: PathBuf,
     /// `$MAILTEST_DIR`: configs, mailboxes and logs (`postfix/maillog`, `dovecot/dovecot.log`).
     pub dir: PathBuf,
+    /// The local OAuth2 identity provider (`scripts/mailtest-idp.py`), when python3 runs it.
+    pub idp_url: Option<String>,
 }
 
 /// The running test servers, started on first use in this process.
@@ -131,7 +133,19 @@ impl MailServers {
             imaps_port: port("MAILTEST_IMAPS_PORT"),
             ca_cert: var("MAILTEST_CA_CERT").into(),
             dir: var("MAILTEST_DIR").into(),
+            idp_url: vars.get("MAILTEST_IDP_URL").map(|u| (*u).to_owned()),
         }
+    }
+
+    /// The base URL of the local OAuth2 identity provider; panics saying what to install when
+    /// it does not run (the script starts it only where python3 is found).
+    pub fn idp(&self) -> &str {
+        self.idp_url.as_deref().unwrap_or_else(|| {
+            panic!(
+                "the OAuth2 tests need the local identity provider scripts/mailtest-idp.py, which \
+                 needs python3: apt-get install python3, then `scripts/mailtest.sh start`"
+            )
+        })
     }
 
     /// A fresh address in `domain`, never handed out before (process id, a counter and the time:
@@ -164,6 +178,7 @@ impl MailServers {
             tls: TlsMode::None,
             username: mailbox_of(address),
             password: PASSWORD.into(),
+            oauth: None,
             ca_cert: Some(self.ca_cert.clone()),
             timeout: Duration::from_secs(10),
         }
