@@ -30,6 +30,7 @@ pub mod messages;
 pub mod mime;
 pub mod outbox;
 pub mod overdue;
+pub mod publish;
 pub mod replies;
 pub mod report;
 pub mod staff;

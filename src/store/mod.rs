@@ -27,6 +27,7 @@ mod messages;
 mod outbox;
 mod packs;
 mod progress;
+mod publish;
 mod report;
 mod script;
 mod timelines;
@@ -46,6 +47,7 @@ pub use messages::{
 };
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use progress::ProgressLog;
+pub use publish::{CampaignDocument, CampaignMessage};
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use timelines::{CaseTimeline, TimelineFilter};
 pub use users::{SessionUser, UserRow};

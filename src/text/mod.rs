@@ -19,6 +19,7 @@ mod file_name;
 mod html;
 mod html_text;
 mod quotes;
+pub mod redact;
 mod truncate;
 
 pub use display::{clean_display_text, repair_mojibake};

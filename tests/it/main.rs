@@ -12,6 +12,7 @@ mod deadlines;
 mod exports;
 mod ingest;
 mod pipes;
+mod publish;
 mod recovery;
 mod report;
 mod sending;
