@@ -101,7 +101,8 @@ fn site(r: &Report, cases: Vec<PublishedCase>) -> Site<'_> {
 fn every_value_is_escaped_and_no_script_is_shipped() {
     let r = report();
     let files = render(&site(&r, vec![case("CCTV-0001")])).unwrap();
-    for f in &files {
+    // (the CSV files hold the values as they are: they are data, not markup)
+    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
         let text = String::from_utf8_lossy(&f.bytes);
         assert!(!text.contains("<script"), "{}", f.path);
         assert!(!text.contains("<Council>"), "{}", f.path);

@@ -596,4 +596,24 @@ Information Governance Officer\nCamford Council\nfoi@camford.example | 07700 900
         let out = r.redact("mail ä.ö@x.example now");
         assert!(!out.text.contains("x.example"), "{}", out.text);
     }
+
+    proptest::proptest! {
+        // Mail content is hostile: any text, and text dense in what the rules look for,
+        // is redacted without a panic, and no learnt name survives.
+        #[test]
+        fn any_text_is_redacted_without_panic(
+            s in "[a-zA-Z0-9@.+()\\- \n\u{e9}\u{df}\u{1F600}]{0,300}",
+            t in "\\PC{0,200}",
+        ) {
+            let r = redactor();
+            for text in [&s, &t] {
+                let out = r.redact(text);
+                proptest::prop_assert!(!words(&out.text).any(|w| w == "Okafor"));
+                let mut learner = Redactor::new(&[], &[], "");
+                learner.learn_from_text(text);
+                learner.learn_display_name(text);
+                let _ = learner.redact(text);
+            }
+        }
+    }
 }

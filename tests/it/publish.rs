@@ -422,3 +422,101 @@ fn the_site_renders_in_headless_chromium() {
         );
     }
 }
+
+#[test]
+fn only_marked_documents_are_published_as_redacted_text_or_as_the_original() {
+    let (w, refs) = fixture();
+    let mail = format!(
+        "From: foi@camford.example\r\nTo: foi@example.org\r\nSubject: Documents [{}]\r\nDate: Wed, 25 Mar 2026 09:00:00 +0000\r\nMessage-ID: <docs-1@camford.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThree documents attached.\r\n--XX\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; filename=\"cameras.txt\"\r\n\r\nAsset list: 120 cameras. Maintained by Sam Okafor, 01632 960123.\r\n--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"contract.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfs\r\n--XX\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; filename=\"internal.txt\"\r\n\r\nNot for publication: staff rota.\r\n--XX--\r\n",
+        refs["C1"]
+    );
+    w.write("maildir/new/docs.eml", mail);
+    assert!(w.ok(["fetch"]).starts_with("new 1, matched 1"));
+    let shown = w.json(["case", "show", &refs["C1"], "--json"]);
+    let ids: HashMap<String, String> = shown["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["attachments"].as_array().unwrap().iter())
+        .map(|a| {
+            (
+                a["file_name"].as_str().unwrap().to_string(),
+                a["id"].to_string(),
+            )
+        })
+        .collect();
+    w.ok(["attachment", "publish", &ids["cameras.txt"]]);
+    w.ok(["attachment", "publish", &ids["contract.pdf"], "--original"]);
+    let err = w.fails(["attachment", "publish", "9999"]);
+    assert!(err.contains("no attachment 9999"), "{err}");
+
+    // Without --include-documents no document is published.
+    let site = publish(&w);
+    assert!(!site.join("files").exists());
+    let out = w.ok([
+        "publish",
+        "cctv",
+        "--out",
+        "site",
+        "--include-documents",
+        "--redact-file",
+        "redact.txt",
+    ]);
+    assert!(out.starts_with("published cctv"), "{out}");
+    let page = std::fs::read_to_string(site.join(format!("cases/{}.html", refs["C1"]))).unwrap();
+    assert!(
+        page.contains("Asset list: 120 cameras. Maintained by [redacted] [redacted], [redacted]."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("staff rota"),
+        "an unmarked document was published"
+    );
+    let original = site.join(format!(
+        "files/{}/{}-contract.pdf",
+        refs["C1"], ids["contract.pdf"]
+    ));
+    assert_eq!(std::fs::read(&original).unwrap(), b"%PDF-1.4\n%\xc7\xec");
+    assert!(page.contains(&format!(
+        "href=\"../files/{}/{}-contract.pdf\"",
+        refs["C1"], ids["contract.pdf"]
+    )));
+    let methods = std::fs::read_to_string(site.join("methods.html")).unwrap();
+    assert!(methods.contains("2 documents here"), "{methods}");
+}
+
+#[test]
+fn the_report_compares_groups_with_the_difference_and_its_interval() {
+    let (w, _) = fixture();
+    let rows = w.json([
+        "report",
+        "cctv",
+        "--by",
+        "tag",
+        "--compare",
+        "--format",
+        "json",
+    ]);
+    // council against police on "yes": 1 of 2 against 1 of 1, -50 points, within noise.
+    let c = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["a"] == "council" && r["b"] == "police" && r["value"] == "yes")
+        .unwrap_or_else(|| panic!("no council/police comparison in {rows}"));
+    assert_eq!(
+        (c["a_count"].as_u64(), c["a_base"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(
+        (c["b_count"].as_u64(), c["b_base"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let d = &c["difference"];
+    assert!((d["difference"].as_f64().unwrap() + 0.5).abs() < 1e-9);
+    assert_eq!(d["within_noise"], true);
+    assert!(d["interval"]["low"].as_f64().unwrap() < 0.0);
+    assert!(d["interval"]["high"].as_f64().unwrap() > 0.0);
+    let err = w.fails(["report", "cctv", "--compare"]);
+    assert!(err.contains("--by"), "{err}");
+}
