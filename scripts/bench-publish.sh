@@ -49,7 +49,7 @@ UPDATE blobs SET size = length(data) WHERE sha256 LIKE 'bench-in-%';
 INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, created_at, triage, text_body, classification)
     SELECT NULL, 'inbound', 'bench-in-' || c.id || '@body.example', 'bench-in-' || c.id,
            'Re: FOI request [' || c.reference || ']', 'jo.smith@body.example', 'foi@example.org',
-           '2026-02-02T10:00:00Z', '2026-02-02T10:00:00Z', 'matched',
+           '2026-02-02T10:00:00Z', '2026-02-02T10:00:00Z', NULL,
            'Dear Requester,' || char(10) || char(10) || 'We operate ' || (c.id % 250) ||
            ' cameras. For questions ring Jo Smith on 01632 96' || printf('%04d', c.id % 10000) ||
            ' or write to jo.smith@body.example; requests go to ' || c.body_email || '.' || char(10) || char(10) ||
