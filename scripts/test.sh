@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine as root: installs what the tests need
 # (Postfix, Dovecot and openssl for the loopback mail servers, headless Chromium for the
-# HTML report and dashboard tests, Debian's tnef and sharutils as reference decoders for
+# HTML report and dashboard tests, the Frictionless validator from PyPI for the published
+# data package, Debian's tnef and sharutils as reference decoders for
 # tests/formats.rs, via apt-get), starts the
 # servers, checks formatting and lints, and runs every test (unit, integration, doc).
 # Tests that need a mail server fail, never pass, when it is missing.
@@ -18,6 +19,10 @@ if ! command -v tnef >/dev/null || ! command -v uudecode >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         tnef sharutils >/dev/null
+fi
+# The Frictionless validator checks the data package `foi publish` writes (tests/it/publish.rs).
+if ! command -v frictionless >/dev/null; then
+    python3 -m pip install --quiet frictionless
 fi
 scripts/mailtest.sh start
 cargo fmt --all -- --check

@@ -23,7 +23,7 @@
 //! loop        scheduler.rs                foi run: turns of fetch, sweep, send
 //! use cases   casework/                   one function per thing a person does
 //! workers     sender/  ingest/            the outbox worker; reading replies
-//! reports     report/                     tallies and renderings, pure
+//! reports     report/  publish/           tallies and renderings, the published site; pure
 //! seams       store/  templates.rs  config/  standing/
 //! ground      domain/  deadlines/  text/  net/  clock.rs  lock.rs
 //! ```
@@ -48,6 +48,8 @@
 //! - [`report`]: the tally of a campaign's rows and its renderings (text, CSV, JSON,
 //!   HTML + SVG, iCalendar). Pure: sees `domain`, `deadlines`, `standing`, `store`'s row
 //!   types and `text`.
+//! - [`publish`]: the static site and data package of `foi publish`, rendered from what
+//!   `casework::publish` gathered and redacted. Pure: sees `report`, `text`, `domain`.
 //! - [`store`]: the ONLY place with SQL; returns domain types and a typed error
 //!   ([`store::StoreError`]: `NotFound` or `Other`). Sees `domain` only. SQLite-only
 //!   machinery is named: `script.rs` (positional-binding scripts), `timelines.rs`
@@ -80,6 +82,7 @@ pub mod domain;
 pub mod ingest;
 pub mod lock;
 pub mod net;
+pub mod publish;
 pub mod report;
 pub mod scheduler;
 pub mod sender;

@@ -35,6 +35,7 @@ pub mod messages;
 pub mod mime;
 pub mod outbox;
 pub mod overdue;
+pub mod publish;
 pub mod replies;
 pub mod reply;
 pub mod reply_templates;

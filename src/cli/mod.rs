@@ -29,6 +29,7 @@ mod message;
 mod outbox;
 mod overdue;
 mod printer;
+mod publish;
 mod regimes;
 mod report;
 mod run;
@@ -123,6 +124,10 @@ pub enum Command {
     /// late, overdue, refused (by exemption), median working days to answer, and each
     /// question's answers per group with their base; as text, CSV, JSON or one HTML file.
     Report(report::ReportCommand),
+    /// Publish a campaign as a static site (summary with 95% intervals, every body, a page
+    /// per case, methods) and a data package, personal data redacted; `--check` lists the
+    /// redactions and what is left to review. Nothing leaves the machine: it writes a folder.
+    Publish(publish::PublishCommand),
     /// The staff dashboard: a web server on loopback (sign in with a `foi users` account).
     Serve(serve::ServeCommand),
     /// Who may sign in to the dashboard: add, list, remove, passwd.
@@ -164,6 +169,7 @@ impl Command {
             Self::Export(c) => c.execute(&app().await?, out).await,
             Self::Chasers(c) => c.execute(&app().await?, out).await,
             Self::Report(c) => c.execute(&app().await?, out).await,
+            Self::Publish(c) => c.execute(&app().await?, out).await,
             Self::Serve(c) => c.execute(app().await?, out).await,
             Self::Users(c) => c.execute(&app().await?, out).await,
             Self::Auth(c) => c.execute(&app().await?, out).await,

@@ -24,6 +24,11 @@ pub struct ReportCommand {
     /// Write to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Instead of the report, compare its groups (with --by) pair by pair: each yes/no
+    /// question's "yes" and each choice's options, the difference of the shares with its
+    /// 95% interval, and whether it is within noise (text, or --format json or csv).
+    #[arg(long, requires = "by")]
+    pub compare: bool,
 }
 
 impl ReportCommand {
@@ -37,6 +42,9 @@ impl ReportCommand {
             app.clock.now(),
         )
         .await?;
+        if self.compare {
+            return print_comparisons(&report::compare::comparisons(&r), &self.format, out);
+        }
         let cases = r.groups.first().map_or(0, |g| g.cases);
         let text = match self.format.as_str() {
             "csv" => report::csv::render(&r, out.csv_cells())?,
@@ -60,4 +68,59 @@ impl ReportCommand {
         }
         Ok(())
     }
+}
+
+/// The comparisons as a table, JSON or CSV.
+fn print_comparisons(
+    rows: &[report::compare::Comparison],
+    format: &str,
+    out: &mut Printer,
+) -> anyhow::Result<()> {
+    if format == "json" {
+        return Ok(out.json(rows)?);
+    }
+    let mut t = super::Table::new(vec![
+        "question",
+        "answer",
+        "group a",
+        "share a",
+        "group b",
+        "share b",
+        "difference",
+        "95% interval",
+        "reading",
+    ]);
+    let share = |k: usize, n: usize| {
+        let p = report::percent(k, n)
+            .map(report::percent_text)
+            .unwrap_or_default();
+        format!("{k} of {n} ({p})")
+    };
+    for c in rows {
+        let d = &c.difference;
+        t.push(vec![
+            c.question.clone(),
+            c.value.clone(),
+            c.a.clone(),
+            share(c.a_count, c.a_base),
+            c.b.clone(),
+            share(c.b_count, c.b_base),
+            format!("{:+.1} points", d.difference * 100.0),
+            format!(
+                "{:+.1} to {:+.1}",
+                d.interval.low * 100.0,
+                d.interval.high * 100.0
+            ),
+            if d.within_noise {
+                "within noise"
+            } else {
+                "a difference"
+            }
+            .to_string(),
+        ]);
+    }
+    if format == "csv" {
+        return Ok(out.csv(&t.headers, &t.rows)?);
+    }
+    Ok(out.table(&t)?)
 }

@@ -57,6 +57,9 @@ pub struct Config {
     /// Regimes defined here, beside the built-in ones (`[[regime]]` tables).
     #[serde(default)]
     pub regime: Vec<crate::deadlines::RegimeDef>,
+    /// `foi publish`: the licence of the published data.
+    #[serde(default)]
+    pub publish: PublishConfig,
     /// The folder holding the config file; relative paths resolve against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -180,6 +183,19 @@ impl Default for Fetch {
             poll_secs: default_poll(),
         }
     }
+}
+
+/// What `foi publish` states about the data it publishes.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PublishConfig {
+    /// The licence's SPDX identifier or short name (`CC-BY-4.0`, `OGL-UK-3.0`); `foi
+    /// publish` refuses to publish without one.
+    pub licence: Option<String>,
+    /// Its full title ("Creative Commons Attribution 4.0").
+    pub licence_title: Option<String>,
+    /// Where its text is (a URL).
+    pub licence_path: Option<String>,
 }
 
 /// Holiday data beyond the shipped UK list.

@@ -45,9 +45,11 @@
 //! body with several tags counts in each of its tags, so those groups overlap. `--by region`
 //! and `--by regime` put each case in exactly one group.
 
+pub mod compare;
 pub mod csv;
 pub mod html;
 pub mod ics;
+pub mod interval;
 pub mod json;
 pub mod svg;
 pub mod text;

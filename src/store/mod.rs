@@ -30,6 +30,7 @@ mod outbox;
 mod packs;
 mod progress;
 mod reading;
+mod publish;
 mod report;
 mod resend;
 mod script;
@@ -54,6 +55,7 @@ pub use messages::{
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use progress::ProgressLog;
 pub use reading::ReplyToRead;
+pub use publish::{CampaignDocument, CampaignMessage};
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use resend::BouncedCase;
 pub use timelines::{CaseTimeline, TimelineFilter};

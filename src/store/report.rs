@@ -37,7 +37,7 @@ impl Store {
     /// Run `sql`, a query over the campaign `$1` (and `also` as `$2`...) that returns one
     /// row: a JSON aggregate (`json_group_array`) of tuples, and decode them. sqlx hands
     /// each row across threads, so one row of 30,000 tuples is far faster than 30,000 rows.
-    async fn campaign_rows<T: serde::de::DeserializeOwned>(
+    pub(super) async fn campaign_rows<T: serde::de::DeserializeOwned>(
         &self,
         sql: &'static str,
         campaign_id: CampaignId,

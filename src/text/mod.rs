@@ -21,6 +21,7 @@ mod file_name;
 mod html;
 mod html_text;
 mod quotes;
+pub mod redact;
 mod truncate;
 
 pub use csv_cell::{neutralise_formula, restore_formula, CsvCells};

@@ -14,6 +14,7 @@ mod exports;
 mod ingest;
 mod oauth;
 mod pipes;
+mod publish;
 mod recovery;
 mod replies;
 mod report;

@@ -685,7 +685,7 @@ fn report_mistakes_are_one_sentence() {
 }
 
 /// Decode a PNG enough to count its colours: 8-bit RGB or RGBA, non-interlaced.
-fn png_colours(bytes: &[u8]) -> (u32, u32, usize) {
+pub(crate) fn png_colours(bytes: &[u8]) -> (u32, u32, usize) {
     assert!(
         bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
         "not a PNG (no signature)"
