@@ -13,8 +13,8 @@
 //! clock). Its only dependencies are pure libraries: ammonia (the HTML sanitiser), memchr,
 //! and mail-parser's table of HTML entities.
 
-mod csv_cell;
 mod addresses;
+mod csv_cell;
 mod display;
 mod exemptions;
 mod file_name;
@@ -24,8 +24,8 @@ mod quotes;
 pub mod redact;
 mod truncate;
 
-pub use csv_cell::{neutralise_formula, restore_formula, CsvCells};
 pub use addresses::{find_addresses, normalize_message_id};
+pub use csv_cell::{neutralise_formula, restore_formula, CsvCells};
 pub use display::{clean_display_text, repair_mojibake};
 pub use exemptions::exemptions_in;
 pub use file_name::{
