@@ -39,8 +39,13 @@ fn sent_with_ladder() -> Workdir {
 
 /// A reply on case `reference` with this text, imported; its message id.
 fn reply(w: &Workdir, reference: &str, text: &str) -> String {
+    // (from the body's own address: a claim by reference from anyone else is unverified)
+    let from = w.json(["case", "show", reference, "--json"])["body"]["email"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let raw = format!(
-        "From: FOI Unit <foi@police.example>\r\nTo: foi@example.org\r\n\
+        "From: FOI Unit <{from}>\r\nTo: foi@example.org\r\n\
          Subject: Re: Freedom of Information request [{reference}]\r\n\
          Date: Tue, 03 Mar 2026 11:00:00 +0000\r\nMessage-ID: <{reference}-r@police.example>\r\n\
          \r\n{text}\r\n"

@@ -153,8 +153,9 @@ fn fixture() -> Fixture {
     reply(
         "A",
         "Fri, 20 Mar 2026 11:00:00 +0000",
-        "Thank you for your request. Please find our response below: we do not hold any \
-         information about CCTV cameras, as the council does not operate any.",
+        // (read as a response; a person finds the county council holds the information)
+        "In response to your request: we operate 3 CCTV cameras at our depot, owned and \
+         run by the county council.",
     );
     reply(
         "B",
