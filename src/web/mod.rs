@@ -24,6 +24,7 @@ pub mod error;
 pub mod extract;
 pub mod listener;
 pub mod pages;
+pub mod password_checks;
 pub mod state;
 
 pub use error::{html, invalid, WebError, WebResult};

@@ -21,7 +21,7 @@ pub struct Inner {
     watch: tokio::sync::OnceCell<Option<crate::store::ChangeWatch>>,
     pub(crate) overdue_cache: super::cache::OverdueCache,
     /// Sign-ins' password checks, a few at a time.
-    pub password_checks: super::auth::PasswordChecks,
+    pub password_checks: super::password_checks::PasswordChecks,
 }
 
 impl WebState {
