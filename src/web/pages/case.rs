@@ -91,7 +91,8 @@ fn notice(code: &str) -> &'static str {
     }
 }
 
-async fn load_case(state: &WebState, reference: &Reference) -> WebResult<Case> {
+/// The case `reference`, or the dashboard's 404 when there is none.
+pub(super) async fn load_case(state: &WebState, reference: &Reference) -> WebResult<Case> {
     state
         .store
         .require_case(reference)

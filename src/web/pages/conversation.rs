@@ -4,30 +4,18 @@
 //! Each is a POST through [`EditForm`] (CSRF checked, viewers refused) that calls the same
 //! use case as the command line, then goes back to the case page.
 
+use super::case::load_case;
 use super::Nav;
 use crate::casework::by_hand::{record_submitted, to_submit, Channel, ToSubmit};
 use crate::casework::reply::{Replied, ReplyAsked, ReplyBy};
 use crate::casework::reply_templates::{ReplyKind, BUILTIN};
 use crate::casework::resend::{resend_case, ResendBy};
-use crate::domain::Reference;
-use crate::store::StoreError;
 use crate::web::auth::{see_other, EditForm, User};
 use crate::web::error::{html, invalid, WebError, WebResult};
 use crate::web::extract::CaseRef;
 use crate::web::state::WebState;
 use askama::Template;
 use axum::extract::{Query, State};
-
-async fn load_case(state: &WebState, reference: &Reference) -> WebResult<crate::domain::Case> {
-    state
-        .store
-        .require_case(reference)
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound(_) => WebError::NotFound(format!("There is no case {reference}.")),
-            e => e.into(),
-        })
-}
 
 /// Resend the request (`foi case resend REF --to ADDRESS --note TEXT`).
 pub async fn resend(
