@@ -227,6 +227,9 @@ pub fn parse_bodies_csv(bytes: &[u8], rules: &CsvRules) -> Result<Vec<NewBody>, 
 }
 
 /// Parse a whole directory file, keeping each body's line.
+///
+/// (Long on purpose: it gathers every problem of the file, header to last row, before it
+/// answers, so one run names them all; each row's own checks are in `Row::parse`.)
 pub fn parse_directory(bytes: &[u8], rules: &CsvRules) -> Result<Directory, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let bad_utf8 = utf8_errors(bytes);

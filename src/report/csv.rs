@@ -34,6 +34,9 @@ pub struct Row {
 }
 
 /// The rows of a report, in a stable order.
+///
+/// (Long on purpose: the rows in the order the CSV promises, one block per section of the
+/// report, read top to bottom like the file it writes.)
 pub fn rows(r: &Report) -> Vec<Row> {
     let mut out = Vec::new();
     for g in &r.groups {

@@ -509,6 +509,9 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
 }
 
 /// Tally a campaign.
+///
+/// (Long on purpose: one pass over the cases filling every figure of the report at once,
+/// so that no figure can be counted over a different set of cases than another.)
 pub fn tally(input: &Input) -> anyhow::Result<Report> {
     let questions = input.questions;
     let qindex: HashMap<&str, usize> = questions

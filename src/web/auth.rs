@@ -317,6 +317,11 @@ pub async fn login_page(State(state): State<WebState>, Query(q): Query<LoginQuer
     login_form(&state, StatusCode::OK, &q.next, "", None)
 }
 
+/// A sign-in: the form read and its CSRF token checked, the attempt counted (before the
+/// password is checked), the password checked in turn, then the session made.
+///
+/// (Long on purpose: each step depends on the one before, and their order is the security
+/// argument, which a reviewer checks by reading it top to bottom.)
 pub async fn login(State(state): State<WebState>, req: Request) -> WebResult {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024)

@@ -26,6 +26,9 @@ pub(super) struct Verdict {
 /// not-held answer, a response (documents attached, answering wording, or answers written
 /// in the text; partly withheld when it also withholds), and last a refusal shown only by
 /// exemptions cited or withholding words. `None`: the content says none of these.
+///
+/// (One function on purpose: the order of its checks is the order of precedence above,
+/// and reads best as one list.)
 pub(super) fn judge_content(
     message: &ParsedMessage,
     text: &Evidence,

@@ -205,6 +205,10 @@ impl Sink {
 
 /// Reads RTF as text, at most `max_bytes` of text (and of HTML). Never fails: what is not
 /// RTF comes out as the characters it is.
+///
+/// (One function on purpose: a single pass of the RTF tokeniser whose every branch reads
+/// and moves the same group stack, font table and skip counters; cut into pieces, each piece
+/// would take all of that state by reference, which hides the order that RTF defines.)
 pub fn to_text(rtf: &[u8], max_bytes: usize) -> RtfText {
     let mut text = Sink::new(max_bytes);
     let mut html = Sink::new(max_bytes);

@@ -153,6 +153,11 @@ struct Pending<'a> {
     object: Option<&'a [u8]>,
 }
 
+/// One pass over the stream's attributes, in order: the message's own and then each
+/// attachment's, which TNEF tells apart only by where they stand in the stream.
+///
+/// (One function on purpose: a match over attribute ids that all write the same pending
+/// attachment and message state; splitting it per level would pass that state around.)
 fn read_stream(
     data: &[u8],
     bounds: &Bounds,

@@ -83,6 +83,10 @@ const BOUNCE_PHRASES: [&str; 34] = [
     "could not be sent",
 ];
 
+/// A bounce that is not a delivery report: the vendor recognisers first, then the signs
+/// common to mail systems' plain-text failure notices.
+///
+/// (One function on purpose: a list of checks in order of how sure each is.)
 pub(super) fn non_standard_bounce(
     message: &Message<'_>,
     tree: &Tree,
