@@ -65,9 +65,10 @@
 //! - [`text`]: the text rules every layer shares (quote stripping, exemptions, HTML
 //!   sanitising and escaping, file names, display strings, truncation): pure; imports
 //!   nothing of ours and no IO crate.
-//! - [`net`]: TLS trust and the IMAP connection. [`clock`]: the only reader of the current
-//!   time. [`lock`]: the lock file that keeps one process sending and one reading mail.
-//!   Process plumbing: they import nothing of ours.
+//! - [`net`]: TLS trust, the IMAP connection and the OAuth2 sign-in (device grant, token
+//!   refresh, the SASL strings); it sees only `clock`. [`clock`]: the only reader of the
+//!   current time. [`lock`]: the lock file that keeps one process sending and one reading
+//!   mail. Process plumbing: `clock` and `lock` import nothing of ours.
 
 // Data goes to stdout through `cli::Printer` only: a bare `println!` panics when the reader
 // of a pipe goes away.
