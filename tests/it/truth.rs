@@ -107,7 +107,9 @@ impl Fixture {
     }
 }
 
-fn fixture() -> Fixture {
+/// The six bodies imported and campaign `cctv` (references `PREFIX-000N`) launched and
+/// sent.
+fn launched(prefix: &str) -> Workdir {
     let w = Workdir::new();
     let f = w.write("bodies.csv", BODIES);
     w.ok(["bodies", "import", f.to_str().unwrap()]);
@@ -121,10 +123,15 @@ fn fixture() -> Fixture {
         "--select",
         "all",
         "--reference-prefix",
-        "TRU",
+        prefix,
     ]);
     w.ok(["campaign", "launch", "cctv"]);
     assert!(w.ok(["send"]).starts_with("sent 6,"));
+    w
+}
+
+fn fixture() -> Fixture {
+    let w = launched("TRU");
     let refs: HashMap<String, String> = w
         .json(["cases", "list", "--json"])
         .as_array()
@@ -387,23 +394,7 @@ fn a_status_set_by_hand_stops_the_clock_and_reaches_the_report() {
 /// running clock.
 #[test]
 fn every_running_clock_is_overdue_and_in_the_calendar() {
-    let w = Workdir::new();
-    let f = w.write("bodies.csv", BODIES);
-    w.ok(["bodies", "import", f.to_str().unwrap()]);
-    let dir = w.campaign_dir("cctv", "Dear {{body.name}},\n\nHow many CCTV cameras?\n");
-    w.ok([
-        "campaign",
-        "create",
-        "cctv",
-        "--template",
-        &dir,
-        "--select",
-        "all",
-        "--reference-prefix",
-        "CLK",
-    ]);
-    w.ok(["campaign", "launch", "cctv"]);
-    assert!(w.ok(["send"]).starts_with("sent 6,"));
+    let w = launched("CLK");
     let r = |k: &str| format!("CLK-000{}", "ABCDEF".find(k).unwrap() + 1);
     let ev = |key: &str, kind: &str, date: &str, note: Option<&str>| {
         let reference = r(key);
