@@ -7,11 +7,12 @@
 use crate::casework::check::{check_campaign, CheckReport};
 use crate::config::Settings;
 use crate::deadlines::Regimes;
-use crate::domain::{Reference, ReferencePrefix, ReplyToken, Selection};
-use crate::store::{NewCampaign, NewCase, Store};
+use crate::domain::{BodyId, Reference, ReferencePrefix, ReplyToken, Selection};
+use crate::store::{EarlierRequest, NewCampaign, NewCase, Store};
 use crate::templates::{Renderer, TemplateSet};
 use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// A campaign to create, as a person asked for it.
@@ -24,20 +25,56 @@ pub struct CampaignRequest<'a> {
     pub regime: Option<&'a str>,
 }
 
-/// What creating a campaign did.
+/// What creating a campaign did. Both carry the earlier requests to the same bodies
+/// under the same regime within [`AGGREGATION_WORKING_DAYS`]: a warning, not a refusal.
 pub enum Created {
     /// A dry run: this many cases would be created, up to this reference.
     WouldCreate {
         cases: usize,
         prefix: ReferencePrefix,
         last: Reference,
+        earlier: Vec<EarlierRequest>,
     },
     /// Created with this many cases; the check of every case's email.
     Created {
         cases: usize,
         prefix: ReferencePrefix,
         check: CheckReport,
+        earlier: Vec<EarlierRequest>,
     },
+}
+
+/// Requests for the same or similar information made to one body within 60 working days
+/// may be added together against the cost limit (FOIA s.12(4) and the Freedom of
+/// Information and Data Protection (Appropriate Limit and Fees) Regulations 2004, reg. 5;
+/// FOISA s.12(2) and the Scottish fees regulations work the same way).
+pub const AGGREGATION_WORKING_DAYS: i64 = 60;
+
+/// The earlier requests (other campaigns', queued or sent) to the bodies of `cases` under
+/// the same regime, made within [`AGGREGATION_WORKING_DAYS`] working days of `today` (the
+/// regime's own working days).
+async fn earlier_requests(
+    store: &Store,
+    regimes: &Regimes,
+    cases: &[NewCase],
+    today: NaiveDate,
+) -> anyhow::Result<Vec<EarlierRequest>> {
+    let wanted: HashMap<BodyId, &str> = cases
+        .iter()
+        .map(|c| (c.body_id, c.regime.as_str()))
+        .collect();
+    Ok(store
+        .earlier_requests()
+        .await?
+        .into_iter()
+        .filter(|e| {
+            wanted.get(&e.body_id) == Some(&e.regime.as_str())
+                && regimes.get(&e.regime).is_some_and(|r| {
+                    r.working_days_between(e.sent_on, today)
+                        .is_ok_and(|d| d <= AGGREGATION_WORKING_DAYS)
+                })
+        })
+        .collect())
 }
 
 /// 80 random bits as a reply token.
@@ -114,6 +151,7 @@ pub async fn create_campaign(
             regime: asked.regime.map_or_else(|| b.regime.clone(), String::from),
         })
         .collect();
+    let earlier = earlier_requests(store, regimes, &cases, today).await?;
     if dry_run {
         let last = cases
             .last()
@@ -123,6 +161,7 @@ pub async fn create_campaign(
             cases: cases.len(),
             prefix,
             last,
+            earlier,
         });
     }
     let new = NewCampaign {
@@ -142,5 +181,6 @@ pub async fn create_campaign(
         cases: cases.len(),
         prefix,
         check,
+        earlier,
     })
 }

@@ -5,9 +5,10 @@
 //! Sees `compose` (rendering), `mime` (building the email), `store` and the settings.
 
 use crate::casework::check::{check_campaign, CheckReport};
+use crate::casework::compose::Draft;
 use crate::casework::mime::{build, new_message_id, Thread};
 use crate::config::Settings;
-use crate::domain::{Campaign, CampaignState};
+use crate::domain::{Campaign, CampaignState, Case};
 use crate::store::{NewOutboxItem, Store};
 use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -34,15 +35,23 @@ pub async fn launch(
     dry_run: bool,
 ) -> anyhow::Result<Launch> {
     if campaign.state != CampaignState::Draft {
+        if store
+            .pilot(campaign.id)
+            .await?
+            .is_some_and(|p| p.released_at.is_none())
+        {
+            bail!(
+                "campaign '{0}' is in its pilot: `foi campaign release {0}` queues the held cases",
+                campaign.name
+            );
+        }
         bail!(
             "campaign '{}' is {} already: only a draft can be launched",
             campaign.name,
             campaign.state
         );
     }
-    let sender_domain = crate::domain::EmailAddress::parse(&settings.sender.email)?
-        .domain()
-        .to_string();
+    let sender_domain = sender_domain(settings)?;
     let mut items = Vec::new();
     let report = check_campaign(
         store,
@@ -51,25 +60,13 @@ pub async fn launch(
         today,
         None,
         &mut |case, _, draft| {
-            let message_id = new_message_id(&sender_domain);
-            let raw = build(
+            items.push(request_item(
+                settings,
+                &sender_domain,
+                case,
                 draft,
-                &message_id,
-                case.reference.as_str(),
                 not_before,
-                &Thread::default(),
-            )
-            .with_context(|| format!("case {}", case.reference))?;
-            items.push(NewOutboxItem {
-                case_id: case.id,
-                kind: "request".into(),
-                message_id,
-                envelope_from: settings.reply.address(&case.token),
-                recipient: draft.to_addr.clone(),
-                subject: draft.rendered.subject.clone(),
-                raw,
-                not_before,
-            });
+            )?);
             Ok(())
         },
     )
@@ -83,6 +80,42 @@ pub async fn launch(
     Ok(Launch::Queued(
         store.launch_campaign(campaign.id, &items, now).await?,
     ))
+}
+
+/// The domain of the sender's address (Message-IDs are made in it).
+pub(crate) fn sender_domain(settings: &Settings) -> anyhow::Result<String> {
+    Ok(crate::domain::EmailAddress::parse(&settings.sender.email)?
+        .domain()
+        .to_string())
+}
+
+/// A case's first request as an outbox item: built (with its Message-ID) from its draft.
+pub(crate) fn request_item(
+    settings: &Settings,
+    sender_domain: &str,
+    case: &Case,
+    draft: &Draft,
+    not_before: DateTime<Utc>,
+) -> anyhow::Result<NewOutboxItem> {
+    let message_id = new_message_id(sender_domain);
+    let raw = build(
+        draft,
+        &message_id,
+        case.reference.as_str(),
+        not_before,
+        &Thread::default(),
+    )
+    .with_context(|| format!("case {}", case.reference))?;
+    Ok(NewOutboxItem {
+        case_id: case.id,
+        kind: "request".into(),
+        message_id,
+        envelope_from: settings.reply.address(&case.token),
+        recipient: draft.to_addr.clone(),
+        subject: draft.rendered.subject.clone(),
+        raw,
+        not_before,
+    })
 }
 
 /// A change to a launched campaign's sending.

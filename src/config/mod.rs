@@ -8,10 +8,12 @@
 //! Secrets are never stored in the file: they are named as an environment variable or a
 //! command, and `Debug` never prints them.
 
+mod gateway;
 mod password;
 mod settings;
 mod web;
 
+pub use gateway::{default_gateways, Gateway};
 pub use password::{Password, PasswordSource};
 pub use settings::{
     AfterFetch, FetchSettings, FetchSource, ImapAccount, SendSettings, SenderIdentity, Settings,
@@ -359,6 +361,16 @@ pub struct Pacing {
     pub retry_base_secs: u64,
     #[serde(default = "default_retry_max")]
     pub retry_max_secs: u64,
+    /// `[[pacing.gateway]]`: domains paced as one; `None` means the built-in list.
+    #[serde(default)]
+    pub gateway: Option<Vec<Gateway>>,
+}
+
+impl Pacing {
+    /// The gateways in force: the configured ones, or the built-in list.
+    pub fn gateways(&self) -> Vec<Gateway> {
+        self.gateway.clone().unwrap_or_else(default_gateways)
+    }
 }
 
 fn default_attempts() -> u32 {
@@ -382,6 +394,7 @@ impl Default for Pacing {
             max_attempts: default_attempts(),
             retry_base_secs: default_retry_base(),
             retry_max_secs: default_retry_max(),
+            gateway: None,
         }
     }
 }
@@ -551,6 +564,9 @@ impl Config {
             if let Some(v) = v {
                 checks.push((name, v.into(), 1, 1_000_000));
             }
+        }
+        if let Some(g) = &p.gateway {
+            gateway::check(g)?;
         }
         if let Some(ms) = p.min_interval_ms {
             checks.push(("[pacing] min_interval_ms", ms, 0, DAY * 1000));

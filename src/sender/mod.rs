@@ -17,6 +17,7 @@
 //! in the outbox.
 
 mod error;
+pub mod estimate;
 mod outcome;
 mod pacer;
 mod recorder;
@@ -26,6 +27,6 @@ mod worker;
 
 pub use error::SendError;
 pub use outcome::{Idle, Outcome, SendStop, Summary};
-pub use pacer::Pacer;
+pub use pacer::{Group, Pacer};
 pub use transport::Transport;
 pub use worker::{boot_id, receipt_date, RetryPolicy, Sender, SenderLock};

@@ -1,8 +1,8 @@
 //! Pacing: how many emails may be handed to the server per minute, hour and day, and per
-//! recipient domain per hour. The history is rebuilt from the outbox at start, so limits
-//! hold across restarts.
+//! recipient domain (or gateway: domains sharing one mail system) per hour. The history
+//! is rebuilt from the outbox at start, so limits hold across restarts.
 
-use crate::config::Pacing;
+use crate::config::{Gateway, Pacing};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{HashMap, VecDeque};
 
@@ -10,15 +10,26 @@ use std::collections::{HashMap, VecDeque};
 #[derive(Debug, Clone)]
 pub struct Pacer {
     limits: Pacing,
+    gateways: Vec<Gateway>,
     /// Claim times of the last day, oldest first.
     recent: VecDeque<DateTime<Utc>>,
-    /// Claim times of the last hour, per recipient domain.
+    /// Claim times of the last hour, per limited group (a domain or a gateway).
     by_domain: HashMap<String, VecDeque<DateTime<Utc>>>,
+}
+
+/// The group a recipient domain is paced in: its gateway, or the domain itself.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Group {
+    /// `gateway NAME` or the domain (a space cannot be in a domain, so they never clash).
+    pub key: String,
+    /// Emails per hour, if limited.
+    pub per_hour: Option<u32>,
 }
 
 impl Pacer {
     pub fn new(limits: Pacing, history: &[(DateTime<Utc>, String)]) -> Self {
         let mut p = Self {
+            gateways: limits.gateways(),
             limits,
             recent: VecDeque::new(),
             by_domain: HashMap::new(),
@@ -74,13 +85,30 @@ impl Pacer {
         at
     }
 
-    /// When `domain` may next receive (`now` if it may now).
+    /// The group `domain` is paced in: the first gateway that serves it, else itself
+    /// under `per_domain_per_hour`.
+    pub fn group(&self, domain: &str) -> Group {
+        match self.gateways.iter().find(|g| g.matches(domain)) {
+            Some(g) => Group {
+                key: format!("gateway {}", g.name),
+                per_hour: Some(g.per_hour),
+            },
+            None => Group {
+                key: domain.to_string(),
+                per_hour: self.limits.per_domain_per_hour,
+            },
+        }
+    }
+
+    /// When `domain` may next receive (`now` if it may now): its gateway's limit, or the
+    /// per-domain one.
     pub fn domain_free_at(&mut self, now: DateTime<Utc>, domain: &str) -> DateTime<Utc> {
-        let Some(limit) = self.limits.per_domain_per_hour else {
+        let group = self.group(domain);
+        let Some(limit) = group.per_hour else {
             return now;
         };
         self.prune(now);
-        let Some(q) = self.by_domain.get(domain) else {
+        let Some(q) = self.by_domain.get(&group.key) else {
             return now;
         };
         if q.len() < limit as usize {
@@ -94,11 +122,9 @@ impl Pacer {
     /// Record a claim.
     pub fn note(&mut self, at: DateTime<Utc>, domain: &str) {
         self.recent.push_back(at);
-        if self.limits.per_domain_per_hour.is_some() {
-            self.by_domain
-                .entry(domain.to_string())
-                .or_default()
-                .push_back(at);
+        let group = self.group(domain);
+        if group.per_hour.is_some() {
+            self.by_domain.entry(group.key).or_default().push_back(at);
         }
     }
 }
@@ -154,5 +180,36 @@ mod tests {
         );
         assert_eq!(p.domain_free_at(now, "council.example"), now);
         assert_eq!(p.global_free_at(now), now, "no global limit");
+    }
+
+    #[test]
+    fn a_gateway_paces_its_domains_as_one() {
+        let pacing = Pacing {
+            per_domain_per_hour: Some(5),
+            gateway: Some(vec![Gateway {
+                name: "nhs.net".into(),
+                domains: vec!["nhs.net".into(), "*.nhs.uk".into()],
+                per_hour: 2,
+            }]),
+            ..Pacing::default()
+        };
+        let mut p = Pacer::new(pacing, &[]);
+        let now = t("2026-03-02T10:00:00Z");
+        // Two different trusts' domains fill the gateway's hour between them.
+        p.note(now, "camford.nhs.uk");
+        p.note(now + Duration::minutes(1), "nhs.net");
+        let later = now + Duration::minutes(2);
+        assert_eq!(
+            p.domain_free_at(later, "vale.nhs.uk"),
+            now + Duration::hours(1)
+        );
+        // Another domain has its own per-domain limit, untouched.
+        assert_eq!(p.domain_free_at(later, "council.example"), later);
+        assert_eq!(p.group("vale.nhs.uk").key, "gateway nhs.net");
+        assert_eq!(p.group("council.example").per_hour, Some(5));
+        // The built-in list applies when none is configured.
+        let mut d = Pacer::new(Pacing::default(), &[]);
+        assert_eq!(d.group("trust.nhs.uk").per_hour, Some(30));
+        assert_eq!(d.domain_free_at(later, "council.example"), later);
     }
 }

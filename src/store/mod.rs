@@ -28,6 +28,7 @@ mod journal;
 mod messages;
 mod outbox;
 mod packs;
+mod pilot;
 mod progress;
 mod publish;
 mod reading;
@@ -53,6 +54,7 @@ pub use messages::{
     AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment, NewBlob,
 };
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
+pub use pilot::{EarlierRequest, NewPilot, Pilot, PilotProgress, QueuedEmail};
 pub use progress::ProgressLog;
 pub use publish::{CampaignDocument, CampaignMessage};
 pub use reading::ReplyToRead;

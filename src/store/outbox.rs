@@ -216,30 +216,51 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<usize> {
         let mut tx = self.pool().begin().await?;
+        self.launch_in(&mut tx, campaign_id, items, now).await?;
+        tx.commit().await.context("the launch was not saved")?;
+        Ok(items.len())
+    }
+
+    /// In `tx`: the draft campaign becomes launched and `items` (first requests) are queued.
+    pub(super) async fn launch_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Sqlite>,
+        campaign_id: CampaignId,
+        items: &[NewOutboxItem],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         let changed = sqlx::query(
             "UPDATE campaigns SET state = 'launched' WHERE id = $1 AND state = 'draft'",
         )
         .bind(campaign_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
         if changed != 1 {
             return Err(anyhow!(
                 "the campaign is not a draft: it was launched (or cancelled) already"
-            )
-            .into());
+            ));
         }
-        self.queue_in(&mut tx, items, now).await?;
+        self.queue_requests_in(tx, items, now).await
+    }
+
+    /// In `tx`: queue first requests; each one's case goes from draft to queued.
+    pub(super) async fn queue_requests_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Sqlite>,
+        items: &[NewOutboxItem],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        self.queue_in(tx, items, now).await?;
         for item in items {
             sqlx::query("UPDATE cases SET status = $1 WHERE id = $2 AND status = $3")
                 .bind(CaseStatus::Queued.as_str())
                 .bind(item.case_id)
                 .bind(CaseStatus::Draft.as_str())
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
-        tx.commit().await.context("the launch was not saved")?;
-        Ok(items.len())
+        Ok(())
     }
 
     /// Queue emails (chasers, campaign-wide messages) in one transaction.

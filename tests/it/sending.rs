@@ -26,7 +26,7 @@ fn smtp_workdir(s: &MailServers, tag: &str, n: usize, extra: &[String]) -> (Work
     (w, addrs)
 }
 
-fn smtp_config(w: &Workdir, s: &MailServers, port: u16, pacing: &str) {
+pub(crate) fn smtp_config(w: &Workdir, s: &MailServers, port: u16, pacing: &str) {
     w.set_section("transport", "kind = \"smtp\"");
     w.set_section(
         "smtp",

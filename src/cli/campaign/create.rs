@@ -1,7 +1,10 @@
 //! `foi campaign create NAME --template DIR --select EXPR... --reference-prefix P`.
 
-use crate::casework::campaigns::{create_campaign, CampaignRequest, Created};
+use crate::casework::campaigns::{
+    create_campaign, CampaignRequest, Created, AGGREGATION_WORKING_DAYS,
+};
 use crate::cli::{App, Printer};
+use crate::store::EarlierRequest;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -29,6 +32,28 @@ pub struct CreateCommand {
     pub dry_run: bool,
 }
 
+/// Warn (on stderr) about bodies that had a request under the same regime within 60
+/// working days: the body may add the requests together against the cost limit.
+fn warn_aggregation(earlier: &[EarlierRequest]) {
+    if earlier.is_empty() {
+        return;
+    }
+    let bodies: std::collections::BTreeSet<_> = earlier.iter().map(|e| e.body_id).collect();
+    eprintln!(
+        "warning: {} of the selected bodies had a request under the same regime within {} working days; \
+         a body may aggregate requests for the same or similar information against the cost limit \
+         (FOIA s.12(4), FOISA s.12(2)); a warning, not a refusal:",
+        bodies.len(),
+        AGGREGATION_WORKING_DAYS
+    );
+    for e in earlier {
+        eprintln!(
+            "  {}: {} (campaign '{}', {}, {})",
+            e.body_name, e.reference, e.campaign, e.regime, e.sent_on
+        );
+    }
+}
+
 impl CreateCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let name = self.name.trim();
@@ -53,15 +78,21 @@ impl CreateCommand {
                 cases,
                 prefix,
                 last,
-            } => writeln!(
-                out,
-                "dry run: would create campaign '{name}' with {cases} cases ({prefix}-0001 to {last}); nothing was changed",
-            )?,
+                earlier,
+            } => {
+                writeln!(
+                    out,
+                    "dry run: would create campaign '{name}' with {cases} cases ({prefix}-0001 to {last}); nothing was changed",
+                )?;
+                warn_aggregation(&earlier);
+            }
             Created::Created {
                 cases,
                 prefix,
                 check,
+                earlier,
             } => {
+                warn_aggregation(&earlier);
                 writeln!(
                     out,
                     "created campaign '{name}' with {cases} cases ({prefix}-0001 ...)"

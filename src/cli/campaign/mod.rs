@@ -1,4 +1,5 @@
-//! `foi campaign`: create, list, show, preview; launch, pause, resume, cancel; message.
+//! `foi campaign`: create, list, show, preview; launch (or a pilot), release, pause, resume,
+//! cancel; message.
 
 mod cancel;
 mod create;
@@ -7,6 +8,7 @@ mod list;
 mod message;
 mod pause;
 mod preview;
+mod release;
 mod resend;
 mod resume;
 mod show;
@@ -26,8 +28,12 @@ pub enum CampaignCommand {
     List(list::ListCommand),
     /// Show a campaign with its case counts by status.
     Show(show::ShowCommand),
-    /// Check every case again, then queue one email per case (in one transaction).
+    /// Check every case again, then queue one email per case (in one transaction); with
+    /// `--pilot N`, queue only N cases and hold the rest until `foi campaign release`.
     Launch(launch::LaunchCommand),
+    /// Queue the cases a pilot held back: the templates must be the pilot's, or every
+    /// case is checked again.
+    Release(release::ReleaseCommand),
     /// Hold a launched campaign's queued emails.
     Pause(pause::PauseCommand),
     /// Let a paused campaign's emails go again.
@@ -51,6 +57,7 @@ impl CampaignCommand {
             Self::List(c) => c.execute(app, out).await,
             Self::Show(c) => c.execute(app, out).await,
             Self::Launch(c) => c.execute(app, out).await,
+            Self::Release(c) => c.execute(app, out).await,
             Self::Pause(c) => c.execute(app, out).await,
             Self::Resume(c) => c.execute(app, out).await,
             Self::Cancel(c) => c.execute(app, out).await,

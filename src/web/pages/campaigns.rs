@@ -1,8 +1,11 @@
 //! Campaigns: each campaign's progress (cases by status, and the response funnel from the
-//! report's tally), with launch, pause and resume for admins.
+//! report's tally), a pilot's bounces and replies, the expected finish of the queue, with
+//! launch, release (of a pilot's held cases), pause and resume for admins.
 
 use super::{words, Nav};
+use crate::casework::finish::{describe, finish_estimate};
 use crate::casework::launch::{self, Launch, StateChange};
+use crate::casework::pilot::Release;
 use crate::casework::report::campaign_report;
 use crate::domain::{CampaignState, CaseStatus};
 use crate::report::svg;
@@ -23,6 +26,16 @@ pub struct Card {
     /// The funnel chart (SVG built by `report::svg`, every label escaped there).
     pub chart: String,
     pub error: Option<String>,
+    /// A pilot launch: how its cases fared, and the cases still held.
+    pub pilot: Option<PilotCard>,
+    /// The expected finish of the queue, in lines (see `casework::finish::describe`).
+    pub finish: Vec<String>,
+}
+
+pub struct PilotCard {
+    pub progress: crate::store::PilotProgress,
+    /// When the held cases were released (local time), if they were.
+    pub released: Option<String>,
 }
 
 #[derive(Template)]
@@ -73,7 +86,28 @@ pub async fn page(State(state): State<WebState>, user: User, Query(d): Query<Don
                 },
                 Err(e) => (Vec::new(), String::new(), Some(format!("{e:#}"))),
             };
+        let pilot = match state.store.pilot(c.id).await? {
+            Some(p) => Some(PilotCard {
+                progress: state.store.pilot_progress(c.id).await?,
+                released: p.released_at.map(|t| {
+                    t.with_timezone(&state.settings.timezone)
+                        .format("%Y-%m-%d %H:%M %Z")
+                        .to_string()
+                }),
+            }),
+            None => None,
+        };
+        let finish = match c.state {
+            CampaignState::Launched => {
+                let e =
+                    finish_estimate(&state.store, &state.settings, c.id, state.clock.now()).await?;
+                describe(&e, state.settings.timezone)
+            }
+            _ => Vec::new(),
+        };
         cards.push(Card {
+            pilot,
+            finish,
             name: c.name,
             state: c.state,
             prefix: c.reference_prefix.as_str().to_string(),
@@ -91,6 +125,10 @@ pub async fn page(State(state): State<WebState>, user: User, Query(d): Query<Don
         ),
         "pause" => "Paused: queued emails wait until you resume.".into(),
         "resume" => "Resumed: queued emails go out as pacing allows.".into(),
+        "released" => format!(
+            "Released: the {} held emails are queued; `foi send` or `foi run` delivers them.",
+            d.n
+        ),
         _ => String::new(),
     };
     html(&Page {
@@ -138,6 +176,33 @@ pub async fn change(
                     report.summary(),
                     report.failures.first().map(|f| f.0.reference.as_str()).unwrap_or(""),
                     report.failures.first().map(|f| f.2.to_string()).unwrap_or_default(),
+                ))),
+            }
+        }
+        "release" => {
+            let now = state.clock.now();
+            let released = crate::casework::pilot::release(
+                &state.store,
+                &state.settings,
+                &campaign,
+                now,
+                now,
+                state.clock.today_in(state.settings.timezone),
+                false,
+            )
+            .await
+            .map_err(invalid)?;
+            match released {
+                Release::Queued { queued, .. } => {
+                    tracing::info!(
+                        "dashboard: {} released '{name}' ({queued} emails)",
+                        form.user.name
+                    );
+                    Ok(back("released", queued))
+                }
+                Release::NotRendered { report, .. } => Err(WebError::Invalid(format!(
+                    "Not released: {}; fix the templates or the bodies' data first (`foi campaign preview {name}`). Nothing was queued.",
+                    report.summary()
                 ))),
             }
         }
