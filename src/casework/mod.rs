@@ -30,6 +30,7 @@ pub mod check;
 pub mod compose;
 pub mod events;
 pub mod export;
+pub mod ladder;
 pub mod launch;
 pub mod messages;
 pub mod mime;

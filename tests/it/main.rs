@@ -12,6 +12,7 @@ mod conversation;
 mod deadlines;
 mod exports;
 mod ingest;
+mod ladders;
 mod oauth;
 mod pipes;
 mod publish;
