@@ -7,7 +7,7 @@
 use crate::casework::check::{check_campaign, CheckReport};
 use crate::config::Settings;
 use crate::deadlines::Regimes;
-use crate::domain::{BodyId, Reference, ReferencePrefix, ReplyToken, Selection};
+use crate::domain::{Body, BodyId, Reference, ReferencePrefix, ReplyToken, Selection};
 use crate::store::{EarlierRequest, NewCampaign, NewCase, Store};
 use crate::templates::{Renderer, TemplateSet};
 use anyhow::{bail, Context};
@@ -87,6 +87,36 @@ fn random_token() -> ReplyToken {
     ReplyToken::from_random(ten)
 }
 
+/// The body column that names a school's term dates (a file in `[calendar] terms`).
+pub const TERM_DATES_COLUMN: &str = "term_dates";
+
+/// The regime a body's case counts in: the one asked for, else the body's own. A school
+/// regime takes the body's `term_dates` column as its term dates (`uk-foia-school` and
+/// `term_dates` `camford` give `uk-foia-school@camford`), unless the regime names its
+/// own after an `@`; term dates nobody defined are an error that names the body.
+fn case_regime(regimes: &Regimes, asked: Option<&str>, b: &Body) -> anyhow::Result<String> {
+    let base = asked.unwrap_or(&b.regime);
+    let terms = b
+        .fields
+        .get(TERM_DATES_COLUMN)
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty());
+    let school = regimes.get(base).is_some_and(|r| r.def().school.is_some());
+    let (Some(terms), true, false) = (terms, school, base.contains('@')) else {
+        return Ok(base.to_string());
+    };
+    let name = format!("{base}@{}", terms.to_lowercase());
+    if regimes.get(&name).is_none() {
+        bail!(
+            "body {} ({}): its {TERM_DATES_COLUMN} `{terms}` names no term dates: add {terms}.csv \
+             to the [calendar] terms folder, or correct the column",
+            b.key,
+            b.name
+        );
+    }
+    Ok(name)
+}
+
 /// Create a campaign with one case per body `select` picks (nothing when `dry_run`), then
 /// check every case's email. A bad name, prefix, regime, template or selection changes
 /// nothing; a check that fails leaves the campaign unlaunchable until it passes.
@@ -113,6 +143,9 @@ pub async fn create_campaign(
     }
     if let Some(r) = asked.regime {
         if regimes.get(r).is_none() {
+            if let Some(e) = regimes.unknown_terms(r) {
+                bail!("{e}");
+            }
             bail!("unknown regime '{r}': `foi regimes` lists the known ones");
         }
     }
@@ -143,14 +176,16 @@ pub async fn create_campaign(
     let cases: Vec<NewCase> = bodies
         .iter()
         .zip(1u32..)
-        .map(|(b, seq)| NewCase {
-            body_id: b.id,
-            seq,
-            reference: Reference::new(&prefix, seq),
-            token: random_token(),
-            regime: asked.regime.map_or_else(|| b.regime.clone(), String::from),
+        .map(|(b, seq)| {
+            Ok(NewCase {
+                body_id: b.id,
+                seq,
+                reference: Reference::new(&prefix, seq),
+                token: random_token(),
+                regime: case_regime(regimes, asked.regime, b)?,
+            })
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     let earlier = earlier_requests(store, regimes, &cases, today).await?;
     if dry_run {
         let last = cases

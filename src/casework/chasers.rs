@@ -38,241 +38,19 @@ use crate::casework::compose::compose_followup;
 use crate::casework::mime::{build, new_message_id, Thread};
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::deadlines::{Deadline, Regime};
+use crate::deadlines::{Deadline, Regime, ReviewLimit, ReviewOn};
 use crate::domain::event::EventKind;
 use crate::domain::{Body, Campaign, CampaignState, CaseStatus, EmailAddress, Reference};
 use crate::domain::{BodyId, CaseId, ChaserId};
 use crate::standing;
 use crate::store::{CaseTimeline, NewChaser, NewOutboxItem, Store, TimelineFilter};
-use crate::templates::{Renderer, TemplateSet, CAMPAIGN_FILE};
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
 
-/// When a step falls due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Trigger {
-    NoAcknowledgement,
-    Overdue,
-    InternalReview,
-    Complaint,
-}
-
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Trigger::NoAcknowledgement => "no_acknowledgement",
-            Trigger::Overdue => "overdue",
-            Trigger::InternalReview => "internal_review",
-            Trigger::Complaint => "complaint",
-        }
-    }
-
-    fn default_after(self) -> u32 {
-        match self {
-            Trigger::NoAcknowledgement => 5,
-            Trigger::InternalReview => 20,
-            Trigger::Overdue | Trigger::Complaint => 1,
-        }
-    }
-}
-
-/// Whether a step's email goes at once or waits for a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    Auto,
-    #[default]
-    Approve,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Auto => "auto",
-            Mode::Approve => "approve",
-        }
-    }
-}
-
-/// One `[[chasers]]` table as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StepDef {
-    step: String,
-    trigger: Trigger,
-    after: Option<u32>,
-    after_refusal: Option<u32>,
-    template: PathBuf,
-    #[serde(default)]
-    mode: Mode,
-}
-
-/// One step of a ladder, its templates compiled.
-pub struct Step {
-    pub name: String,
-    pub trigger: Trigger,
-    pub after: u32,
-    pub after_refusal: u32,
-    pub mode: Mode,
-    pub template_dir: PathBuf,
-    renderer: Renderer,
-}
-
-/// A campaign's escalation ladder, in order.
-pub struct Ladder {
-    pub steps: Vec<Step>,
-    /// The campaign folder's plain values (`campaign.<key>` in the chaser templates).
-    campaign_fields: BTreeMap<String, serde_json::Value>,
-}
-
-/// The ICO's window for asking for an internal review: 40 working days.
-const REVIEW_WINDOW: u32 = 40;
-
-impl Ladder {
-    /// Read the `[[chasers]]` of a campaign folder's `campaign.toml` (no file, no ladder).
-    pub fn load(campaign_dir: &Path) -> anyhow::Result<Ladder> {
-        let path = campaign_dir.join(CAMPAIGN_FILE);
-        let campaign_fields = TemplateSet::load(campaign_dir)
-            .map(|s| s.campaign_fields)
-            .unwrap_or_default();
-        if !path.exists() {
-            return Ok(Ladder {
-                steps: Vec::new(),
-                campaign_fields,
-            });
-        }
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let mut table: toml::Table = toml::from_str(&text)
-            .with_context(|| format!("{} is not valid TOML", path.display()))?;
-        let defs: Vec<StepDef> = match table.remove("chasers") {
-            None => Vec::new(),
-            Some(v) => v.try_into().with_context(|| {
-                format!(
-                    "{}: [[chasers]] needs step, trigger (no_acknowledgement, overdue, internal_review \
-                     or complaint), template, and optionally after, after_refusal and mode (auto or approve)",
-                    path.display()
-                )
-            })?,
-        };
-        let mut steps: Vec<Step> = Vec::new();
-        for def in defs {
-            let ok = !def.step.is_empty()
-                && def.step.len() <= 40
-                && def
-                    .step
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !ok {
-                bail!(
-                    "{}: chaser step '{}' must be a name of lower-case letters, digits and hyphens",
-                    path.display(),
-                    def.step
-                );
-            }
-            if steps.iter().any(|s| s.name == def.step) {
-                bail!(
-                    "{}: chaser step '{}' is declared twice",
-                    path.display(),
-                    def.step
-                );
-            }
-            let dir = if def.template.is_absolute() {
-                def.template.clone()
-            } else {
-                campaign_dir.join(&def.template)
-            };
-            let set = TemplateSet::load(&dir)
-                .with_context(|| format!("chaser step '{}' in {}", def.step, path.display()))?;
-            let renderer = Renderer::new(&set)
-                .with_context(|| format!("chaser step '{}' in {}", def.step, path.display()))?;
-            steps.push(Step {
-                after: def.after.unwrap_or(def.trigger.default_after()),
-                after_refusal: def.after_refusal.unwrap_or(1),
-                name: def.step,
-                trigger: def.trigger,
-                mode: def.mode,
-                template_dir: dir,
-                renderer,
-            });
-        }
-        Ok(Ladder {
-            steps,
-            campaign_fields,
-        })
-    }
-
-    /// Render every step for one case as the sweep would, with the dates of a request
-    /// received `today` (and, for a complaint, a review asked for today): the failures,
-    /// each naming its step. A case without a known regime renders with no dates.
-    pub fn check_case(
-        &self,
-        settings: &Settings,
-        campaign: &Campaign,
-        regime: Option<&Regime>,
-        case: &crate::domain::Case,
-        body: &Body,
-        today: NaiveDate,
-    ) -> Vec<crate::templates::RenderFailure> {
-        let ev = |kind| crate::domain::Event {
-            kind,
-            on: today,
-            note: None,
-        };
-        let reply = settings.reply.address(&case.token);
-        let mut failures = Vec::new();
-        for step in &self.steps {
-            let mut events = vec![ev(EventKind::Sent)];
-            if step.trigger == Trigger::Complaint {
-                events.push(ev(EventKind::InternalReviewRequested));
-            }
-            let deadline = regime
-                .and_then(|r| standing::deadline(r, &events, &standing::no_review_steps).ok())
-                .flatten();
-            // A review or complaint text may argue a refusal or say nothing came: both.
-            let refused = standing::Answer {
-                outcome: standing::Outcome::Refusal,
-                first_on: today,
-                first_index: 0,
-            };
-            let answers: &[Option<&standing::Answer>] = match step.trigger {
-                Trigger::InternalReview | Trigger::Complaint => &[None, Some(&refused)],
-                _ => &[None],
-            };
-            for answer in answers {
-                let drafted = compose_followup(
-                    settings,
-                    campaign,
-                    &self.campaign_fields,
-                    &step.renderer,
-                    body,
-                    &case.reference,
-                    &reply,
-                    deadline.as_ref(),
-                    *answer,
-                    today,
-                );
-                if let Err(mut f) = drafted {
-                    f.template = format!("chaser step '{}': {}", step.name, f.template);
-                    failures.push(f);
-                    break;
-                }
-            }
-        }
-        failures
-    }
-
-    /// Whether `step` requests an internal review (its email starts the review clock).
-    pub fn is_review_step(&self, step: &str) -> bool {
-        self.steps
-            .iter()
-            .any(|s| s.name == step && s.trigger == Trigger::InternalReview)
-    }
-}
+pub use super::ladder::{Ladder, Mode, Step, Trigger, REVIEW_WINDOW};
 
 /// The facts about one case that decide its chasers.
 struct CaseFacts<'a> {
@@ -288,6 +66,16 @@ impl Step {
     /// `after` becomes at most 1 working day after a due date (the first day overdue) and
     /// 0 after the date of receipt or a refusal.
     fn due_on(&self, f: &CaseFacts, today: NaiveDate, early: bool) -> Option<NaiveDate> {
+        self.fires_on(f, today, early)
+            .filter(|fires| today >= *fires)
+    }
+
+    /// The day this step falls (or fell) due for the case as it stands `today`, whether
+    /// or not that day has come; `None` when its trigger does not apply.
+    ///
+    /// (One function: one arm per trigger, each reading the same facts; split, the
+    /// triggers would be harder to compare with the README's table.)
+    fn fires_on(&self, f: &CaseFacts, today: NaiveDate, early: bool) -> Option<NaiveDate> {
         use CaseStatus as S;
         let add = |d: NaiveDate, n: u32| f.regime.add_working_days(d, n).ok();
         let wait = |after: u32, least: u32| if early { after.min(least) } else { after };
@@ -324,7 +112,11 @@ impl Step {
                         .map(|e| e.on)
                         .max()?;
                     (answered, wait(self.after_refusal, 0))
-                } else if open && f.status != S::ComplaintToRegulator && f.deadline.is_running() {
+                } else if self.on == ReviewOn::Any
+                    && open
+                    && f.status != S::ComplaintToRegulator
+                    && f.deadline.is_running()
+                {
                     (f.deadline.due()?, wait(self.after, 1))
                 } else {
                     return None;
@@ -342,11 +134,124 @@ impl Step {
                 {
                     return None;
                 }
-                add(review.due, wait(self.after, 1))?
+                let limit = match self.review_limit {
+                    ReviewLimit::Latest => review.latest.unwrap_or(review.due),
+                    ReviewLimit::Due => review.due,
+                };
+                add(limit, wait(self.after, 1))?
+            }
+            Trigger::ComplaintNoResponse => {
+                if !matches!(
+                    f.status,
+                    S::AwaitingResponse | S::Acknowledged | S::ClarificationRequested
+                ) || !f.deadline.is_running()
+                    || f.deadline.review().is_some()
+                {
+                    return None;
+                }
+                add(f.deadline.due()?, wait(self.after, 1))?
             }
         };
-        (today >= fires).then_some(fires)
+        Some(fires)
     }
+}
+
+/// A case's next chaser step, as `foi case deadline --explain` tells it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextStep {
+    pub step: String,
+    pub trigger: &'static str,
+    /// The day it falls due (today or earlier: the next sweep takes it).
+    pub on: NaiveDate,
+    /// What the trigger waits for, and the law or guidance behind the step.
+    pub why: String,
+}
+
+impl Step {
+    /// What this step waits for, in words.
+    fn reason(&self) -> String {
+        let days = |n: u32| crate::deadlines::Unit::WorkingDays.amount(n);
+        match self.trigger {
+            Trigger::NoAcknowledgement => {
+                format!("{} after receipt, while nothing has come from the body", days(self.after))
+            }
+            Trigger::Overdue => format!("{} after the due date, while unanswered", days(self.after)),
+            Trigger::InternalReview if self.on == ReviewOn::Refusal => format!(
+                "{} after a refusal or partial answer",
+                days(self.after_refusal)
+            ),
+            Trigger::InternalReview => format!(
+                "{} after a refusal or partial answer, or {} after an unanswered due date",
+                days(self.after_refusal),
+                days(self.after)
+            ),
+            Trigger::Complaint => format!(
+                "a draft for the regulator, {} after the internal review's {} date, while it is unanswered",
+                days(self.after),
+                match self.review_limit {
+                    ReviewLimit::Latest => "latest",
+                    ReviewLimit::Due => "due",
+                }
+            ),
+            Trigger::ComplaintNoResponse => format!(
+                "a draft for the regulator, {} after an unanswered due date, without an internal review",
+                days(self.after)
+            ),
+        }
+    }
+}
+
+/// The next step of the case's ladder: of the steps after the last one taken, the one the
+/// next sweep would take if any is due, else the first to fall due, with its day and why.
+/// `None` when the campaign has no ladder or no step applies to the case as it stands.
+pub async fn next_step(
+    store: &Store,
+    settings: &Settings,
+    clock: &dyn Clock,
+    case: &CaseTimeline,
+    deadline: &Deadline,
+) -> anyhow::Result<Option<NextStep>> {
+    let Some(campaign) = store.campaign_by_name(&case.campaign).await? else {
+        return Ok(None);
+    };
+    let Some(regime) = settings.regimes.get(&case.regime) else {
+        return Ok(None);
+    };
+    let ladder = Ladder::load_for(Path::new(&campaign.template_dir), &settings.regimes)
+        .with_context(|| format!("campaign '{}'", campaign.name))?;
+    let steps = ladder.steps_for(&case.regime);
+    let taken = store.chaser_steps_taken(campaign.id).await?;
+    let done = taken.get(&case.id).map(Vec::as_slice).unwrap_or_default();
+    let after_taken = steps
+        .iter()
+        .rposition(|s| done.iter().any(|d| d == &s.name))
+        .map_or(0, |i| i + 1);
+    let today = clock.today_in(regime.time_zone());
+    let facts = CaseFacts {
+        status: case.status,
+        events: &case.events,
+        deadline,
+        regime,
+    };
+    let dated: Vec<(&Step, NaiveDate)> = steps[after_taken..]
+        .iter()
+        .filter_map(|s| s.fires_on(&facts, today, false).map(|d| (s, d)))
+        .collect();
+    let chosen = dated
+        .iter()
+        .rev()
+        .find(|(_, d)| *d <= today)
+        .or_else(|| dated.iter().min_by_key(|(_, d)| *d));
+    Ok(chosen.map(|(s, on)| NextStep {
+        step: s.name.clone(),
+        trigger: s.trigger.as_str(),
+        on: *on,
+        why: if s.basis.is_empty() {
+            s.reason()
+        } else {
+            format!("{}; {}", s.reason(), s.basis)
+        },
+    }))
 }
 
 /// One step taken (or, in a dry run, that would be).
@@ -382,13 +287,7 @@ pub struct SweepSummary {
 /// ladder): their deadlines count as an internal review's.
 pub fn review_steps(campaign_dir: &std::path::Path) -> Vec<String> {
     Ladder::load(campaign_dir)
-        .map(|l| {
-            l.steps
-                .iter()
-                .filter(|s| l.is_review_step(&s.name))
-                .map(|s| s.name.clone())
-                .collect()
-        })
+        .map(|l| l.review_step_names())
         .unwrap_or_default()
 }
 
@@ -443,7 +342,7 @@ async fn sweep_scoped(
         if campaign.state != CampaignState::Launched {
             continue;
         }
-        let ladder = match Ladder::load(Path::new(&campaign.template_dir)) {
+        let ladder = match Ladder::load_for(Path::new(&campaign.template_dir), &settings.regimes) {
             Ok(l) => l,
             Err(e) => {
                 summary
@@ -452,7 +351,7 @@ async fn sweep_scoped(
                 continue;
             }
         };
-        if ladder.steps.is_empty() {
+        if ladder.is_empty() {
             continue;
         }
         summary.campaigns += 1;
@@ -564,7 +463,7 @@ impl SweepCtx<'_> {
             deadline: &deadline,
             regime,
         };
-        let steps = &self.ladder.steps;
+        let steps = self.ladder.steps_for(&case.regime);
         let Some((index, due_on)) = steps
             .iter()
             .enumerate()
@@ -675,7 +574,7 @@ impl SweepCtx<'_> {
             self.clock.today_in(self.settings.timezone),
         )
         .map_err(|f| anyhow::anyhow!("{f}"))?;
-        let complaint = step.trigger == Trigger::Complaint;
+        let complaint = step.trigger.is_complaint();
         let state = match (complaint, step.mode) {
             (true, _) => "draft",
             (false, Mode::Auto) => "queued",

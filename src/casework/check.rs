@@ -58,7 +58,7 @@ pub async fn check_campaign(
 ) -> anyhow::Result<CheckReport> {
     let dir = Path::new(&campaign.template_dir);
     let composer = Composer::new(settings, campaign, dir, today)?;
-    let (ladder, ladder_error) = match Ladder::load(dir) {
+    let (ladder, ladder_error) = match Ladder::load_for(dir, &settings.regimes) {
         Ok(l) => (Some(l), None),
         Err(e) => (None, Some(format!("{e:#}"))),
     };

@@ -31,6 +31,7 @@ pub mod compose;
 pub mod events;
 pub mod export;
 pub mod finish;
+pub mod ladder;
 pub mod launch;
 pub mod messages;
 pub mod mime;

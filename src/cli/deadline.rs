@@ -56,7 +56,10 @@ fn calculator_regimes(config: Option<&Config>, calendar: Option<&Path>) -> anyho
             None => Calendar::uk(),
         },
     };
-    Regimes::new(&cal, extra).context("a [[regime]] in the configuration is not valid")
+    match config {
+        Some(c) => c.regimes(&cal),
+        None => Regimes::new(&cal, extra).context("a [[regime]] in the configuration is not valid"),
+    }
 }
 
 /// A deadline as JSON: the engine's fields, the regime, its period and unit, and the
@@ -103,12 +106,7 @@ pub fn print_deadline(out: &mut Printer, regime: &Regime, d: &Deadline) -> std::
         )?;
     }
     match d.due() {
-        Some(due) => writeln!(
-            out,
-            "due:      {} ({})",
-            day(due),
-            regime.def().unit.amount(regime.def().period)
-        )?,
+        Some(due) => writeln!(out, "due:      {} ({})", day(due), regime.period_text())?,
         None => writeln!(out, "due:      none while the clock is {:?}", d.state())?,
     }
     if let Some(l) = d.latest() {

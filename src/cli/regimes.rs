@@ -19,13 +19,20 @@ impl RegimesCommand {
         if self.json {
             let v: Vec<_> = regimes
                 .iter()
-                .map(|r| serde_json::json!({"name": r.name(), "description": r.def().description, "time_zone": r.time_zone().name()}))
+                .map(|r| serde_json::json!({"name": r.name(), "description": r.def().description, "time_zone": r.time_zone().name(), "term_dates": r.term_dates().map(|t| t.name())}))
                 .collect();
             return Ok(out.json(&v)?);
         }
         for r in regimes.iter() {
             writeln!(out, "{:<16} {}", r.name(), r.def().description)?;
         }
+        // School regimes take term dates after an `@` (uk-foia-school@camford).
+        let terms: Vec<&str> = regimes.term_dates().collect();
+        writeln!(
+            out,
+            "term dates (for uk-foia-school@NAME): {}",
+            terms.join(", ")
+        )?;
         Ok(())
     }
 }

@@ -169,8 +169,7 @@ impl Settings {
     /// Resolve `config` (already checked by [`Config::parse`]): the holiday file is read,
     /// the regimes and the send window built. No password is read yet.
     pub fn resolve(config: &Config) -> anyhow::Result<Self> {
-        let regimes = Regimes::new(&config.calendar()?, config.regime.clone())
-            .context("a [[regime]] in the configuration is not valid")?;
+        let regimes = config.regimes(&config.calendar()?)?;
         let reply = ReplyPattern::parse(&config.sender.reply_address)
             .map_err(|e| anyhow::anyhow!("[sender] {e}"))?;
         // One sign-in, shared by IMAP and SMTP: one refresh serves both.

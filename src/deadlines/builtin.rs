@@ -3,13 +3,16 @@
 //! configuration defines).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::calendar::Calendar;
+use super::ladder::builtin_ladder;
 use super::regime::{
     saturday_and_sunday, Blackout, ClarificationRule, ExtensionLimit, MonthDay, RegimeDef,
-    ReviewRule, Unit,
+    ReviewRule, SchoolRule, Unit,
 };
 use super::regime::{Regime, RegimeError};
+use super::terms::TermDates;
 
 fn uk_regions() -> Vec<String> {
     vec![
@@ -30,9 +33,15 @@ fn uk_regions() -> Vec<String> {
 ///   maximum.
 /// - `scotland-foisa`: FOISA 2002 s.10: 20 working days, Scottish bank holidays only
 ///   (s.73); no extension; review (s.21) 20 working days.
-/// - `uk-foia-school`: FOIA as above, with the 2004 regulations for maintained schools:
-///   the earlier of the 20th school day and the 60th working day. Without term dates the
-///   engine says due at 20 working days, latest at 60 (the extension allows +40).
+/// - `uk-foia-school`: FOIA as above, with the Freedom of Information (Time for Compliance
+///   with Request) Regulations: SI 2004/3364 reg 3 (maintained schools and nursery schools),
+///   SI 2009/1369 reg 2 (Northern Ireland's schools and pupil referral units) and
+///   SI 2010/2768 (academies): due on the earlier of the 20th school day (a working day on
+///   which the school holds a session) and the 60th working day. School days come from
+///   term dates ([`TermDates`]): the shipped default is a typical England pattern
+///   ([`DEFAULT_TERMS`](super::DEFAULT_TERMS)), replaced per school or local authority by naming term dates
+///   after an `@` (`uk-foia-school@camford`, see [`Regimes::with_term_dates`]). A
+///   public-interest extension runs from that due date, at most 20 working days (ICO).
 /// - `ireland-foi`: FOI Act 2014 s.13: 4 weeks after receipt, rolled forward off a day the
 ///   office is closed (Interpretation Act 2005); extension up to 4 weeks (s.14);
 ///   internal review 3 weeks (s.21). Irish public holidays are not shipped: add them to
@@ -51,9 +60,22 @@ fn uk_regions() -> Vec<String> {
 /// Zealand ones are working definitions to check against local advice, and, being data,
 /// are replaced by a config definition of the same name.
 ///
-/// (A table of data, each regime beside its legal source above: longer than a function
-/// should be, and clearer whole.)
+/// Each carries its escalation ladder ([`builtin_ladder`], empty for the last three).
 pub fn builtin_regimes() -> Vec<RegimeDef> {
+    regime_table()
+        .into_iter()
+        .map(|def| RegimeDef {
+            ladder: builtin_ladder(&def.name),
+            ..def
+        })
+        .collect()
+}
+
+/// The regimes without their ladders (those are [`builtin_ladder`]'s).
+///
+/// (A table of data, each regime's legal source on [`builtin_regimes`]: longer than a
+/// function should be, and clearer whole.)
+fn regime_table() -> Vec<RegimeDef> {
     let uk = |name: &str, description: &str, extension, review| RegimeDef {
         name: name.into(),
         description: description.into(),
@@ -68,6 +90,8 @@ pub fn builtin_regimes() -> Vec<RegimeDef> {
         clarification: ClarificationRule::Restart,
         fees_pause: true,
         review: Some(review),
+        school: None,
+        ladder: Vec::new(),
     };
     let review = |period, latest| ReviewRule {
         period,
@@ -96,12 +120,18 @@ pub fn builtin_regimes() -> Vec<RegimeDef> {
                 review(20, None),
             )
         },
-        uk(
-            "uk-foia-school",
-            "FOIA 2000 for maintained schools: 20 school days, at most 60 working days",
-            ExtensionLimit::UpTo(40),
-            review(20, Some(40)),
-        ),
+        RegimeDef {
+            school: Some(SchoolRule {
+                school_days: 20,
+                working_days: 60,
+            }),
+            ..uk(
+                "uk-foia-school",
+                "FOIA 2000 for schools and academies: the earlier of 20 school days and 60 working days",
+                ExtensionLimit::UpTo(20),
+                review(20, Some(40)),
+            )
+        },
         RegimeDef {
             name: "ireland-foi".into(),
             description: "Freedom of Information Act 2014 (Ireland); holidays: region `ireland`, user-supplied".into(),
@@ -116,6 +146,8 @@ pub fn builtin_regimes() -> Vec<RegimeDef> {
             clarification: ClarificationRule::Restart,
             fees_pause: true,
             review: Some(review(3, None)),
+            school: None,
+            ladder: Vec::new(),
         },
         RegimeDef {
             name: "us-foia".into(),
@@ -131,6 +163,8 @@ pub fn builtin_regimes() -> Vec<RegimeDef> {
             clarification: ClarificationRule::Pause,
             fees_pause: true,
             review: Some(review(20, Some(30))),
+            school: None,
+            ladder: Vec::new(),
         },
         RegimeDef {
             name: "nz-oia".into(),
@@ -152,6 +186,8 @@ pub fn builtin_regimes() -> Vec<RegimeDef> {
             // only conditions the release.
             fees_pause: false,
             review: None,
+            school: None,
+            ladder: Vec::new(),
         },
     ]
 }
@@ -172,9 +208,18 @@ impl Regime {
 
 /// Every regime an installation knows: the built-ins plus those from config, all over one
 /// calendar. A config definition with a built-in's name replaces the built-in.
+///
+/// A regime with a school rule is also known with term dates after an `@`
+/// (`uk-foia-school@camford`: the school days of the term dates called `camford`, see
+/// [`Regimes::with_term_dates`]); without one it counts [`DEFAULT_TERMS`](super::DEFAULT_TERMS) (or the
+/// configured default).
 #[derive(Debug, Clone)]
 pub struct Regimes {
     by_name: BTreeMap<String, Regime>,
+    /// `name@terms` for every school regime and every set of term dates.
+    with_terms: BTreeMap<String, Regime>,
+    /// The names of the term dates known, sorted.
+    terms: Vec<String>,
 }
 
 impl Regimes {
@@ -194,25 +239,94 @@ impl Regimes {
         for def in extra {
             defs.insert(def.name.clone(), def);
         }
-        let by_name = defs
+        let by_name: BTreeMap<String, Regime> = defs
             .into_iter()
             .map(|(name, def)| Ok((name, Regime::new(def, calendar)?)))
             .collect::<Result<_, RegimeError>>()?;
-        Ok(Regimes { by_name })
+        let mut regimes = Regimes {
+            by_name,
+            with_terms: BTreeMap::new(),
+            terms: Vec::new(),
+        };
+        regimes.add_terms(Arc::new(TermDates::england_default()));
+        Ok(regimes)
     }
 
-    /// The regime called `name`.
+    /// Adds term dates: every school regime is then also known as `name@<terms name>`
+    /// (a later set with the same name replaces an earlier one). With `default`, the
+    /// school regimes' plain names count the term dates of that name instead of the
+    /// shipped [`DEFAULT_TERMS`](super::DEFAULT_TERMS); an unknown `default` is an error.
+    pub fn with_term_dates(
+        mut self,
+        terms: Vec<TermDates>,
+        default: Option<&str>,
+    ) -> Result<Regimes, RegimeError> {
+        for t in terms {
+            self.add_terms(Arc::new(t));
+        }
+        if let Some(default) = default {
+            for (name, regime) in self.by_name.iter_mut() {
+                if regime.def().school.is_none() {
+                    continue;
+                }
+                let key = format!("{name}@{default}");
+                let Some(chosen) = self.with_terms.get(&key) else {
+                    return Err(RegimeError::UnknownTerms {
+                        regime: name.clone(),
+                        terms: default.to_string(),
+                    });
+                };
+                *regime = chosen.clone();
+            }
+        }
+        Ok(self)
+    }
+
+    fn add_terms(&mut self, terms: Arc<TermDates>) {
+        for (name, regime) in &self.by_name {
+            if regime.def().school.is_some() {
+                self.with_terms.insert(
+                    format!("{name}@{}", terms.name()),
+                    regime.with_term_dates(terms.clone()),
+                );
+            }
+        }
+        if !self.terms.iter().any(|t| t == terms.name()) {
+            self.terms.push(terms.name().to_string());
+            self.terms.sort();
+        }
+    }
+
+    /// The regime called `name` (or `name@terms`, a school regime with those term dates).
     pub fn get(&self, name: &str) -> Option<&Regime> {
-        self.by_name.get(name)
+        self.by_name.get(name).or_else(|| self.with_terms.get(name))
     }
 
-    /// All regimes, by name.
+    /// Why `name` is not a known regime, when it names a school regime with unknown term
+    /// dates (for a clearer error than "unknown regime").
+    pub fn unknown_terms(&self, name: &str) -> Option<RegimeError> {
+        let (base, terms) = name.split_once('@')?;
+        let regime = self.by_name.get(base)?;
+        (regime.def().school.is_some() && self.get(name).is_none()).then(|| {
+            RegimeError::UnknownTerms {
+                regime: base.to_string(),
+                terms: terms.to_string(),
+            }
+        })
+    }
+
+    /// All regimes, by name (without their term-dates variants).
     pub fn iter(&self) -> impl Iterator<Item = &Regime> {
         self.by_name.values()
     }
 
-    /// All names, sorted.
+    /// All names, sorted (without their term-dates variants).
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)
+    }
+
+    /// The names of the term dates known, sorted (the shipped default included).
+    pub fn term_dates(&self) -> impl Iterator<Item = &str> {
+        self.terms.iter().map(String::as_str)
     }
 }

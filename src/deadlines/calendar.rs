@@ -384,7 +384,7 @@ fn is_header(fields: &[String]) -> bool {
 }
 
 /// Strict `YYYY-MM-DD` within the supported years.
-fn parse_date(raw: &str) -> Result<NaiveDate, HolidayError> {
+pub(super) fn parse_date(raw: &str) -> Result<NaiveDate, HolidayError> {
     let bad = || HolidayError::BadDate(raw.to_string());
     let bytes = raw.as_bytes();
     let shape_ok = bytes.len() == 10
@@ -405,7 +405,7 @@ fn parse_date(raw: &str) -> Result<NaiveDate, HolidayError> {
 
 /// Splits one CSV line into fields: commas separate, double quotes enclose a field that
 /// may hold commas, `""` inside quotes is a quote. Fields cannot span lines.
-fn split_fields(line: &str) -> Result<Vec<String>, HolidayError> {
+pub(super) fn split_fields(line: &str) -> Result<Vec<String>, HolidayError> {
     let mut fields = Vec::new();
     let mut chars = line.chars().peekable();
     loop {

@@ -100,10 +100,18 @@ struct Clock<'r> {
 impl<'r> Clock<'r> {
     fn new(regime: &'r Regime, start: NaiveDate) -> Result<Clock<'r>, DeadlineError> {
         let def = regime.def();
-        let nominal = regime.add_units(start, def.period, def.unit)?;
-        let latest = match def.extension {
-            ExtensionLimit::UpTo(n) => Some(regime.add_units(start, def.period + n, def.unit)?),
-            ExtensionLimit::None | ExtensionLimit::Unbounded => None,
+        // Schools: the earlier of the two counts; an extension then runs from that date.
+        let school = regime.school_count(start)?;
+        let nominal = match school {
+            Some(count) => count.due(),
+            None => regime.add_units(start, def.period, def.unit)?,
+        };
+        let latest = match (def.extension, school) {
+            (ExtensionLimit::UpTo(n), Some(_)) => Some(regime.add_working_days(nominal, n)?),
+            (ExtensionLimit::UpTo(n), None) => {
+                Some(regime.add_units(start, def.period + n, def.unit)?)
+            }
+            (ExtensionLimit::None | ExtensionLimit::Unbounded, _) => None,
         };
         Ok(Clock {
             regime,
@@ -477,6 +485,16 @@ fn warnings(regime: &Regime, start: NaiveDate, ends: [Option<NaiveDate>; 4]) -> 
     if let Some((from, to)) = regime.holiday_data_covers() {
         if start < from || ends.iter().flatten().any(|d| *d > to) {
             out.push(Warning::BeyondHolidayData { from, to });
+        }
+    }
+    if let (Some(terms), Some(due)) = (regime.term_dates(), ends[0]) {
+        let (from, to) = terms.covers();
+        if start < from || due > to {
+            out.push(Warning::BeyondTermDates {
+                terms: terms.name().to_string(),
+                from,
+                to,
+            });
         }
     }
     out

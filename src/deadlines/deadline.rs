@@ -209,6 +209,16 @@ pub enum Warning {
         /// Last day with data for all the regime's regions.
         to: NaiveDate,
     },
+    /// A school's count reaches days its term dates do not cover: they were counted as
+    /// school days.
+    BeyondTermDates {
+        /// The term dates' name.
+        terms: String,
+        /// Their first break's start.
+        from: NaiveDate,
+        /// Their last break's end.
+        to: NaiveDate,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -222,6 +232,10 @@ impl fmt::Display for Warning {
             Warning::BeyondHolidayData { from, to } => write!(
                 f,
                 "holiday data cover {from} to {to} only: days outside were counted without holidays"
+            ),
+            Warning::BeyondTermDates { terms, from, to } => write!(
+                f,
+                "term dates `{terms}` cover {from} to {to} only: working days outside were counted as school days; add the school's term dates"
             ),
         }
     }

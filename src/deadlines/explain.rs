@@ -11,6 +11,7 @@ use super::deadline::{
     Cause, ClockState, Deadline, DeadlineError, Event, Note, PauseReason, Warning, When,
 };
 use super::regime::{NonWorking, Regime, Unit};
+use super::school::SchoolCount;
 
 /// One line of an explanation. Steps come in date order, then a few closing lines
 /// (latest date, the clock's state, warnings).
@@ -34,6 +35,28 @@ pub enum Step {
         date: NaiveDate,
         /// Whether it is the due date.
         due: bool,
+        /// Under a school rule: its number in the count of school days.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        school_day: Option<u32>,
+    },
+    /// Under a school rule: a working day that counts as one, but on which the school
+    /// holds no session, so it is not a school day.
+    NoSession {
+        /// Its number in the count of working days.
+        number: u32,
+        /// The date.
+        date: NaiveDate,
+        /// Whether it is the due date (the last working day of the rule).
+        due: bool,
+        /// The school's break it falls in.
+        name: String,
+    },
+    /// The school rule's two counts from the last day 0, and the earlier one.
+    SchoolRule {
+        /// Both counts.
+        count: SchoolCount,
+        /// Whose term dates gave the school days.
+        terms: String,
     },
     /// A day that does not count.
     Skipped {
@@ -123,12 +146,45 @@ impl fmt::Display for Step {
                 }
                 f.write_str(")")
             }
-            Step::Day { number, date, due } => {
+            Step::Day {
+                number,
+                date,
+                due,
+                school_day,
+            } => {
                 write!(f, "day {number} = {}", day(*date))?;
-                if *due {
-                    f.write_str(" (due)")?;
+                match (school_day, due) {
+                    (Some(n), true) => write!(f, " (school day {n}; due)"),
+                    (Some(n), false) => write!(f, " (school day {n})"),
+                    (None, true) => f.write_str(" (due)"),
+                    (None, false) => Ok(()),
                 }
-                Ok(())
+            }
+            Step::NoSession {
+                number,
+                date,
+                due,
+                name,
+            } => {
+                write!(f, "day {number} = {} (not a school day: {name}", day(*date))?;
+                f.write_str(if *due { "; due)" } else { ")" })
+            }
+            Step::SchoolRule { count, terms } => {
+                write!(
+                    f,
+                    "schools' rule (SI 2004/3364 reg 3; academies SI 2010/2768): the {} school day \
+                     (term dates `{terms}`) is {}, the {} working day is {}: due on the earlier, {}",
+                    ordinal(count.school_days),
+                    day(count.school_day),
+                    ordinal(count.working_days),
+                    day(count.working_day),
+                    day(count.due()),
+                )?;
+                f.write_str(if count.school_days_decide() {
+                    " (the school days decide)"
+                } else {
+                    " (the working days decide)"
+                })
             }
             Step::Skipped { date, reason } => write!(f, "skipped {} {reason}", day(*date)),
             Step::NotCounted { date, reason } => write!(f, "not counted {} ({reason})", day(*date)),
@@ -187,6 +243,18 @@ impl fmt::Display for Step {
             Step::Warning { warning } => write!(f, "note: {warning}"),
         }
     }
+}
+
+/// `20th`, `1st`, `62nd`, `13th`.
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 fn write_note(f: &mut fmt::Formatter<'_>, note: &Note) -> fmt::Result {
@@ -328,7 +396,11 @@ fn rank(step: &Step) -> u8 {
             note: Note::Paused { .. },
             ..
         } => 2,
-        Step::Day { .. } | Step::Skipped { .. } | Step::NotCounted { .. } | Step::Due { .. } => 3,
+        Step::Day { .. }
+        | Step::NoSession { .. }
+        | Step::Skipped { .. }
+        | Step::NotCounted { .. }
+        | Step::Due { .. } => 3,
         _ => 4,
     }
 }
@@ -337,12 +409,16 @@ fn date_of(step: &Step) -> Option<NaiveDate> {
     match step {
         Step::DayZero { date, .. }
         | Step::Day { date, .. }
+        | Step::NoSession { date, .. }
         | Step::Skipped { date, .. }
         | Step::NotCounted { date, .. }
         | Step::Due { date, .. }
         | Step::Event { date, .. } => Some(*date),
         Step::Period { from, .. } => Some(*from),
-        Step::Latest { .. } | Step::Waiting { .. } | Step::Warning { .. } => None,
+        Step::Latest { .. }
+        | Step::Waiting { .. }
+        | Step::Warning { .. }
+        | Step::SchoolRule { .. } => None,
     }
 }
 
@@ -434,6 +510,14 @@ impl<'a> Walk<'a> {
         }
         // Stable: steps on one date keep the order the clock produced them in.
         steps.sort_by_key(|s| (date_of(s), rank(s)));
+        if let (Some(terms), Some(_)) = (self.regime.term_dates(), self.deadline.due()) {
+            if let Ok(Some(count)) = self.regime.school_count(self.deadline.start()) {
+                steps.push(Step::SchoolRule {
+                    count,
+                    terms: terms.name().to_string(),
+                });
+            }
+        }
         if let Some(latest) = self.deadline.latest() {
             steps.push(Step::Latest { date: latest });
         }
@@ -462,6 +546,8 @@ impl<'a> Walk<'a> {
         due: Option<NaiveDate>,
     ) {
         let mut number = 0;
+        let school = self.regime.term_dates().is_some();
+        let mut school_day = 0;
         let Some(first) = start.succ_opt() else {
             return;
         };
@@ -475,12 +561,22 @@ impl<'a> Walk<'a> {
                     date,
                     reason: *reason,
                 });
+            } else if let Some(b) = self.regime.school_break(date) {
+                number += 1;
+                steps.push(Step::NoSession {
+                    number,
+                    date,
+                    due: Some(date) == due,
+                    name: b.name.clone(),
+                });
             } else {
                 number += 1;
+                school_day += 1;
                 steps.push(Step::Day {
                     number,
                     date,
                     due: Some(date) == due,
+                    school_day: school.then_some(school_day),
                 });
             }
         }

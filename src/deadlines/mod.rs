@@ -35,8 +35,11 @@ mod calendar;
 mod compute;
 mod deadline;
 mod explain;
+mod ladder;
 mod regime;
+mod school;
 mod table;
+mod terms;
 mod window;
 
 #[cfg(test)]
@@ -49,9 +52,12 @@ pub use deadline::{
     PauseReason, ReviewDeadline, Warning, When,
 };
 pub use explain::{Explanation, Step};
+pub use ladder::{builtin_ladder, Mode, ReviewLimit, ReviewOn, Rung, Trigger};
 pub use regime::{
     Blackout, ClarificationRule, ExtensionLimit, MonthDay, NonWorking, Reason, Regime, RegimeDef,
-    RegimeError, ReviewRule, Unit,
+    RegimeError, ReviewRule, SchoolRule, Unit,
 };
+pub use school::SchoolCount;
 pub use table::{FIRST_DATE, LAST_DATE};
+pub use terms::{Break, TermDates, TermsError, DEFAULT_TERMS};
 pub use window::{Window, WindowError};

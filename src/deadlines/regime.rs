@@ -11,7 +11,9 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{parse_region, Calendar, Holiday};
+use super::school::School;
 use super::table::{in_range, WorkTable, FIRST_DATE, LAST_DATE};
+use super::terms::TermDates;
 use super::DeadlineError;
 
 /// What a regime's period counts.
@@ -202,6 +204,19 @@ pub struct ReviewRule {
     pub unit: Option<Unit>,
 }
 
+/// The schools' rule (SI 2004/3364 reg 3, SI 2009/1369 reg 2, SI 2010/2768): the answer
+/// is due on the earlier of the `school_days`th school day and the `working_days`th
+/// working day after receipt. A school day is a working day on which the school holds a
+/// session; which days those are comes from its [`TermDates`](super::TermDates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolRule {
+    /// School days after receipt (20).
+    pub school_days: u32,
+    /// Working days after receipt, whatever the term dates (60).
+    pub working_days: u32,
+}
+
 /// A regime as data: the built-ins are written this way and config.toml can add others.
 ///
 /// ```toml
@@ -253,6 +268,14 @@ pub struct RegimeDef {
     /// The internal review clock, if the regime has one.
     #[serde(default)]
     pub review: Option<ReviewRule>,
+    /// For schools: due at the earlier of so many school days and so many working days
+    /// (then `period` is not used for the due date). Needs `unit = "working_days"`.
+    #[serde(default)]
+    pub school: Option<SchoolRule>,
+    /// The escalation ladder the law suggests, in order (see [`Rung`](super::Rung)); a
+    /// campaign with `ladder = "regime"` follows it.
+    #[serde(default)]
+    pub ladder: Vec<super::ladder::Rung>,
 }
 
 fn yes() -> bool {
@@ -316,6 +339,25 @@ pub enum RegimeError {
     /// Two definitions share a name.
     #[error("regime `{0}` is defined twice")]
     Duplicate(String),
+    /// The school rule is not in working days, or its counts are zero or absurd.
+    #[error("regime `{0}`: `school` needs unit = \"working_days\", school_days of at least 1 and working_days at least school_days (at most 2600)")]
+    BadSchool(String),
+    /// A ladder step's name or template is not a name, or a step is named twice.
+    #[error("regime `{name}`: ladder step `{step}` needs a unique name and a template, both lowercase letters, digits and hyphens")]
+    BadRung {
+        /// The regime.
+        name: String,
+        /// The step.
+        step: String,
+    },
+    /// A regime name's `@` suffix names term dates nobody defined.
+    #[error("regime `{regime}`: no term dates are called `{terms}` (add {terms}.csv to the [calendar] terms folder)")]
+    UnknownTerms {
+        /// The regime.
+        regime: String,
+        /// The term dates named.
+        terms: String,
+    },
 }
 
 /// Largest period per unit: about ten years, enough for any law and far from the
@@ -367,6 +409,31 @@ impl RegimeDef {
             let latest = r.latest.unwrap_or(r.period);
             if r.period == 0 || r.period > rmax || latest < r.period || latest > rmax {
                 return Err(RegimeError::BadReview(name.clone()));
+            }
+        }
+        if let Some(rule) = self.school {
+            let max = max_period(Unit::WorkingDays);
+            if self.unit != Unit::WorkingDays
+                || rule.school_days == 0
+                || rule.working_days < rule.school_days
+                || rule.working_days > max
+            {
+                return Err(RegimeError::BadSchool(name.clone()));
+            }
+        }
+        for (i, r) in self.ladder.iter().enumerate() {
+            let is_name = |t: &str| {
+                !t.is_empty()
+                    && t.len() <= 40
+                    && t.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            };
+            let twice = self.ladder[..i].iter().any(|o| o.step == r.step);
+            if !is_name(&r.step) || !is_name(&r.template) || twice {
+                return Err(RegimeError::BadRung {
+                    name: name.clone(),
+                    step: r.step.clone(),
+                });
             }
         }
         let tz = Tz::from_str(self.time_zone.trim()).map_err(|_| RegimeError::BadTimeZone {
@@ -467,6 +534,8 @@ pub struct Regime {
     missing: Vec<String>,
     /// Years for which every region has holiday data.
     covered: Option<(NaiveDate, NaiveDate)>,
+    /// The school days, for a regime with a school rule.
+    pub(super) school: Option<School>,
 }
 
 impl Regime {
@@ -513,28 +582,41 @@ impl Regime {
                 }
             }
         }
+        let table = Arc::new(table);
+        let school = def
+            .school
+            .map(|_| School::build(&table, Arc::new(TermDates::england_default())));
         Ok(Regime {
             def,
             tz,
             weekend,
             holidays,
-            table: Arc::new(table),
+            table,
             missing,
             covered,
+            school,
         })
     }
 
     /// The same regime with another period (the calculator's `--days N`).
     pub fn with_period(&self, period: u32) -> Result<Regime, RegimeError> {
+        // `--days N` means N working days: the school rule no longer applies.
         let def = RegimeDef {
             period,
+            school: None,
             ..self.def.clone()
         };
         def.validate()?;
         Ok(Regime {
             def,
+            school: None,
             ..self.clone()
         })
+    }
+
+    /// The working-day table (the schools' rule builds its school days from it).
+    pub(super) fn work_table(&self) -> &WorkTable {
+        &self.table
     }
 
     /// Its name (`uk-foia`).

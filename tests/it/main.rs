@@ -13,6 +13,7 @@ mod deadlines;
 mod exports;
 mod ingest;
 mod launching;
+mod ladders;
 mod oauth;
 mod pipes;
 mod publish;

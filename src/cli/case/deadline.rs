@@ -1,5 +1,6 @@
 //! `foi case deadline REF [--explain] [--json]`.
 
+use crate::casework::chasers::next_step;
 use crate::casework::overdue::case_timeline;
 use crate::cli::deadline::{day, deadline_json, print_deadline};
 use crate::cli::{App, Printer};
@@ -40,6 +41,10 @@ impl DeadlineCommand {
         let d = explanation.deadline();
         let today = app.clock.today_in(regime.time_zone());
         let st = standing(regime, d, today);
+        let next = match self.explain {
+            true => next_step(&app.store, &app.settings, app.clock.as_ref(), &t, d).await?,
+            false => None,
+        };
         if self.json {
             let mut v = deadline_json(
                 regime,
@@ -54,6 +59,12 @@ impl DeadlineCommand {
                     "standing".into(),
                     serde_json::to_value(&st).unwrap_or_default(),
                 );
+                if let Some(n) = &next {
+                    map.insert(
+                        "next_step".into(),
+                        serde_json::to_value(n).unwrap_or_default(),
+                    );
+                }
             }
             return Ok(out.json(&v)?);
         }
@@ -77,6 +88,21 @@ impl DeadlineCommand {
         if self.explain {
             writeln!(out)?;
             writeln!(out, "{explanation:#}")?;
+            if let Some(n) = &next {
+                let when = if n.on <= today {
+                    "due now"
+                } else {
+                    "falls due"
+                };
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "next chaser step: {} ({when} {}): {}",
+                    n.step,
+                    day(n.on),
+                    n.why
+                )?;
+            }
         }
         Ok(())
     }

@@ -185,17 +185,30 @@ fn a_late_evening_utc_instant_is_the_next_day_in_london_during_bst() {
 }
 
 #[test]
-fn the_school_regime_is_due_at_20_working_days_and_latest_at_60() {
-    // Received Mon 2026-10-05: day 20 is Mon 2 Nov (see the weekend test). Day 40:
-    // Tue 3 (21) .. Fri 6 (24), Mon 9 .. Fri 13 (29), Mon 16 .. Fri 20 (34), Mon 23 ..
-    // Fri 27 (39), [Mon 30 St Andrew's Day], Tue 1 Dec (40). Day 60: Wed 2 (41) ..
-    // Fri 4 (43), Mon 7 .. Fri 11 (48), Mon 14 .. Fri 18 (53), Mon 21 .. Thu 24 (57),
-    // [Fri 25, Mon 28], Tue 29 (58), Wed 30 (59), Thu 31 Dec (60).
-    let school = regime("uk-foia-school")
-        .deadline(d("2026-10-05"), &[])
-        .expect("ok");
-    assert_eq!(school.due(), Some(d("2026-11-02")));
-    assert_eq!(school.latest(), Some(d("2026-12-31")));
+fn the_school_regime_counts_school_days_and_extends_from_its_due_date() {
+    // Received Mon 2026-10-05; the shipped default term dates break for half term Mon 26
+    // to Fri 30 Oct. Working days: Tue 6 (1) .. Fri 9 (4), Mon 12 .. Fri 16 (9), Mon 19
+    // .. Fri 23 (14): school days 1-14; Mon 26 .. Fri 30 (15-19) are half term, not
+    // school days; Mon 2 Nov (20; school day 15) .. Fri 6 (24; 19), Mon 9 (25; school day
+    // 20). The 60th working day is Thu 31 Dec (counted below in the FOIA test's terms:
+    // day 40 is Tue 1 Dec, then Wed 2 (41) .. Fri 4 (43), Mon 7 .. Fri 11 (48), Mon 14
+    // .. Fri 18 (53), Mon 21 .. Thu 24 (57), [Fri 25, Mon 28], Tue 29 (58), Wed 30 (59),
+    // Thu 31 (60)), so the school day decides: due Mon 9 Nov. The longest extension is
+    // 20 working days from there: Tue 10 (1) .. Fri 13 (4), Mon 16 .. Fri 20 (9), Mon 23
+    // .. Fri 27 (14), [Mon 30 Nov St Andrew's Day], Tue 1 Dec (15) .. Fri 4 (18), Mon 7
+    // (19), Tue 8 Dec (20).
+    let r = regime("uk-foia-school");
+    let count = r
+        .school_count(d("2026-10-05"))
+        .expect("ok")
+        .expect("school");
+    assert_eq!(
+        (count.school_day, count.working_day),
+        (d("2026-11-09"), d("2026-12-31"))
+    );
+    let school = r.deadline(d("2026-10-05"), &[]).expect("ok");
+    assert_eq!(school.due(), Some(d("2026-11-09")));
+    assert_eq!(school.latest(), Some(d("2026-12-08")));
     let foia = regime("uk-foia")
         .deadline(d("2026-10-05"), &[])
         .expect("ok");

@@ -84,6 +84,8 @@ fn a_calendar_month_regime_rolls_forward() {
             clarification: ClarificationRule::Restart,
             fees_pause: true,
             review: None,
+            school: None,
+            ladder: Vec::new(),
         };
         Regime::new(def, &uk()).expect("valid")
     };

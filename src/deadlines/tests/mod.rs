@@ -52,3 +52,4 @@ mod days;
 mod definitions;
 mod explain;
 mod properties;
+mod school;

@@ -110,10 +110,28 @@ proptest! {
         prop_assert_eq!(explained.deadline(), &r.deadline(received, &[]).expect("ok"));
         if r.def().unit == Unit::WorkingDays {
             let last_day = explained.steps().iter().rev().find_map(|s| match s {
-                Step::Day { number, date, due: true } => Some((*number, *date)),
+                Step::Day {
+                    number,
+                    date,
+                    due: true,
+                    school_day,
+                } => Some((*number, *date, *school_day)),
+                Step::NoSession { number, date, due: true, .. } => Some((*number, *date, None)),
                 _ => None,
             });
-            prop_assert_eq!(last_day, Some((r.def().period, due)));
+            match (r.def().school, r.school_count(received).expect("ok")) {
+                // Schools: the due day is the 20th school day or the 60th working day.
+                (Some(rule), Some(count)) => {
+                    prop_assert_eq!(last_day.map(|l| l.1), Some(due));
+                    let (number, _, school_day) = last_day.expect("a due day");
+                    prop_assert!(
+                        (count.school_days_decide() && school_day == Some(rule.school_days))
+                            || (!count.school_days_decide() && number == rule.working_days),
+                        "{:?}", last_day
+                    );
+                }
+                _ => prop_assert_eq!(last_day, Some((r.def().period, due, None))),
+            }
         }
     }
 
