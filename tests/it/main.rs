@@ -16,6 +16,7 @@ mod oauth;
 mod pipes;
 mod publish;
 mod recovery;
+mod regulator;
 mod replies;
 mod report;
 mod security;
