@@ -12,6 +12,7 @@ use crate::casework::overdue::unknown_regime;
 use crate::casework::state::StatusRule;
 use crate::deadlines::Regimes;
 use crate::domain::event::{EventKind, ExtensionNote};
+use crate::domain::regulator::{DecisionOutcome, StageNote};
 use crate::domain::{Case, CaseStatus};
 use crate::store::{NewEvent, Store, Supersede, TimelineFilter};
 use anyhow::{bail, Context};
@@ -101,6 +102,7 @@ pub async fn record_event(
             }
             n
         }
+        (k, n) if k.is_regulator_stage() => regulator_note(k, on, n)?,
         (_, n) => n.filter(|n| !n.trim().is_empty()),
     };
     let cancel = kind.is_reply() || kind == EventKind::Withdrawn;
@@ -134,4 +136,36 @@ pub async fn record_event(
         superseded: done.superseded,
         cancelled_chasers: done.cancelled_chasers,
     })
+}
+
+/// Check a regulator-stage event's note ([`StageNote`]): a decision notice must say its
+/// outcome, and its compliance date (if any) must fall on or after the notice and go with
+/// an outcome that orders something. The note is stored in its fixed form.
+pub fn regulator_note(
+    kind: &EventKind,
+    on: NaiveDate,
+    note: Option<String>,
+) -> anyhow::Result<Option<String>> {
+    let n = StageNote::parse(note.as_deref().unwrap_or(""));
+    if *kind == EventKind::DecisionNotice {
+        let Some(outcome) = n.outcome else {
+            bail!("a decision notice needs its outcome: --outcome upheld, partly or not_upheld (and --ref FS50..., --comply-by DATE when it orders the body to act)");
+        };
+        if let Some(by) = n.comply_by {
+            if outcome == DecisionOutcome::NotUpheld {
+                bail!("a decision notice that is not upheld orders nothing: leave out --comply-by");
+            }
+            if by < on {
+                bail!("--comply-by {by} is before the decision notice ({on}): check the dates");
+            }
+        }
+    } else {
+        if n.outcome.is_some() || n.comply_by.is_some() {
+            bail!("--outcome and --comply-by belong to a decision_notice, not to {kind}");
+        }
+        if n.appellant.is_some() && *kind != EventKind::TribunalAppeal {
+            bail!("--appellant belongs to a tribunal_appeal, not to {kind}");
+        }
+    }
+    Ok(n.render())
 }

@@ -186,6 +186,11 @@ pub fn is_non_empty_dir(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some())
 }
 
+/// The file name of a case's `n`th email (from 1) in its evidence folder.
+pub fn eml_name(n: usize, m: &crate::store::MessageRow) -> String {
+    format!("{n:03}-{}-{}.eml", m.direction, m.at.format("%Y-%m-%d"))
+}
+
 /// Write a case's evidence into `dir` (created if needed): `NNN-<direction>-<date>.eml`
 /// for every email of the case (the stored bytes), `NNN-<attachment name>` for each
 /// attachment (names sanitised), and `timeline.txt`. The caller decides about overwriting.
@@ -215,7 +220,7 @@ pub async fn write_evidence(
             .blob(&m.raw_sha256)
             .await?
             .with_context(|| format!("the raw bytes of message {} are missing", m.id))?;
-        let name = format!("{n:03}-{}-{}.eml", m.direction, m.at.format("%Y-%m-%d"));
+        let name = eml_name(n, m);
         write(&mut summary.files, name.clone(), &raw)?;
         lines_messages.push(format!(
             "{name}  {} {} {}  from {}  to {}  \"{}\"",

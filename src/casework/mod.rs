@@ -17,7 +17,8 @@
 //!   [`reply_templates`]), [`by_hand`] (requests through a body's web form or by post).
 //! - Mail: [`replies`] (read replies, then suggest answers), [`triage`] (attach, dismiss,
 //!   reclassify), [`outbox`] (settle an uncertain email).
-//! - Out: [`report`] (a campaign's figures), [`export`] (cases as CSV, evidence folders);
+//! - Out: [`report`] (a campaign's figures), [`export`] (cases as CSV, evidence folders),
+//!   [`complaints`] (complaint packs for the regulator);
 //!   [`bodies`] (the directory import).
 //! - People: [`users`] (dashboard accounts, password hashes, lifting a sign-in lock).
 
@@ -27,6 +28,7 @@ pub mod by_hand;
 pub mod campaigns;
 pub mod chasers;
 pub mod check;
+pub mod complaints;
 pub mod compose;
 pub mod events;
 pub mod export;

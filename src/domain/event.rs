@@ -55,8 +55,21 @@ pub enum EventKind {
     /// We complained to the regulator (the ICO, the Scottish Information Commissioner).
     ComplaintToRegulator,
     /// The regulator decided and ordered the body to comply; the note holds the
-    /// compliance date (a clock of its own until the body answers).
+    /// compliance date (a clock of its own until the body answers). Kept for notes
+    /// recorded before `decision_notice`.
     RegulatorDecision,
+    /// The regulator acknowledged our complaint (its note may carry the regulator's
+    /// reference, `ref=IC-...`).
+    RegulatorAcknowledged,
+    /// The regulator's decision notice; its note holds the reference, the outcome and the
+    /// compliance date ([`crate::domain::regulator::StageNote`]): a clock of its own until
+    /// the body complies.
+    DecisionNotice,
+    /// The body did what the decision notice ordered: the compliance clock ends.
+    Complied,
+    /// A decision notice was appealed to the tribunal (its note says who appealed: the
+    /// body's appeal stays the compliance date).
+    TribunalAppeal,
     /// We withdrew the request.
     Withdrawn,
     /// A person set the case's status by hand (`foi case status`); the note says which.
@@ -69,7 +82,7 @@ pub enum EventKind {
 }
 
 /// The kinds staff may record with `foi case event`, in the order `--help` lists them.
-pub const RECORDABLE: [EventKind; 15] = [
+pub const RECORDABLE: [EventKind; 19] = [
     EventKind::Acknowledged,
     EventKind::ClarificationRequested,
     EventKind::ClarificationSent,
@@ -83,7 +96,11 @@ pub const RECORDABLE: [EventKind; 15] = [
     EventKind::InternalReviewRequested,
     EventKind::InternalReviewResponse,
     EventKind::ComplaintToRegulator,
+    EventKind::RegulatorAcknowledged,
+    EventKind::DecisionNotice,
     EventKind::RegulatorDecision,
+    EventKind::Complied,
+    EventKind::TribunalAppeal,
     EventKind::Withdrawn,
 ];
 
@@ -111,6 +128,10 @@ impl EventKind {
             Self::InternalReviewResponse => "internal_review_response",
             Self::ComplaintToRegulator => "complaint_to_regulator",
             Self::RegulatorDecision => "regulator_decision",
+            Self::RegulatorAcknowledged => "regulator_acknowledged",
+            Self::DecisionNotice => "decision_notice",
+            Self::Complied => "complied",
+            Self::TribunalAppeal => "tribunal_appeal",
             Self::Withdrawn => "withdrawn",
             Self::StatusSet => "status_set",
             Self::Note => "note",
@@ -143,6 +164,10 @@ impl EventKind {
             "internal_review_response" => Self::InternalReviewResponse,
             "complaint_to_regulator" => Self::ComplaintToRegulator,
             "regulator_decision" => Self::RegulatorDecision,
+            "regulator_acknowledged" => Self::RegulatorAcknowledged,
+            "decision_notice" => Self::DecisionNotice,
+            "complied" => Self::Complied,
+            "tribunal_appeal" => Self::TribunalAppeal,
             "withdrawn" => Self::Withdrawn,
             "status_set" => Self::StatusSet,
             "note" => Self::Note,
@@ -213,6 +238,7 @@ impl EventKind {
                 | Self::PartialResponse
                 | Self::NotHeld
                 | Self::InternalReviewResponse
+                | Self::Complied
         )
     }
 
@@ -222,6 +248,19 @@ impl EventKind {
         matches!(
             self,
             Self::Response | Self::PartialResponse | Self::Refusal | Self::NotHeld
+        )
+    }
+
+    /// Whether it belongs to the regulator stage (a complaint and what follows it).
+    pub fn is_regulator_stage(&self) -> bool {
+        matches!(
+            self,
+            Self::ComplaintToRegulator
+                | Self::RegulatorAcknowledged
+                | Self::DecisionNotice
+                | Self::RegulatorDecision
+                | Self::Complied
+                | Self::TribunalAppeal
         )
     }
 

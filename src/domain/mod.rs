@@ -16,6 +16,7 @@ pub mod event;
 pub mod id;
 pub mod pilot;
 pub mod question;
+pub mod regulator;
 pub mod selection;
 pub mod user;
 

@@ -35,6 +35,7 @@ fn report() -> Report {
             ..Default::default()
         },
         outcomes: Outcomes::default(),
+        stages: Default::default(),
         exemptions: Vec::new(),
         median_working_days_to_answer: None,
         answer_days: Vec::new(),

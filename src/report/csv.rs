@@ -65,6 +65,10 @@ pub fn rows(r: &Report) -> Vec<Row> {
         for (name, n) in g.outcomes.named() {
             push("outcome", "", name, Some(n), Some(g.figures.answered), None);
         }
+        for (name, n) in g.stages.named() {
+            let base = g.stages.base_of(name, g.figures.sent);
+            push("stage", "", name, Some(n), Some(base), None);
+        }
         for x in &g.exemptions {
             push(
                 "exemption",

@@ -98,6 +98,9 @@ pub fn render(r: &Report) -> String {
     // Outcomes.
     outcomes(&mut out, r);
 
+    // Escalation.
+    stages(&mut out, r);
+
     // Refusals.
     refusals(&mut out, r);
 
@@ -191,6 +194,23 @@ fn outcomes(out: &mut String, r: &Report) {
         .collect();
     out.push_str(&svg::stacked("Answers by outcome", &outcome_names, &rows));
     out.push_str("</figure>");
+}
+
+/// The escalation stages: a table of cases per stage and group.
+fn stages(out: &mut String, r: &Report) {
+    out.push_str("<h2>Escalation</h2><table><tr><th>group</th>");
+    for c in super::stages::STAGE_COLUMNS {
+        let _ = write!(out, "<th>{c}</th>");
+    }
+    out.push_str("</tr>");
+    for g in &r.groups {
+        let _ = write!(out, "<tr><td>{}</td>", escape(&g.name));
+        for (_, n) in g.stages.named() {
+            let _ = write!(out, "<td>{n}</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str(r#"</table><p class="note">Cases that reached each stage: an internal review asked for and answered, a complaint to the regulator, its acknowledgement, a decision notice (and its outcome), the body's compliance, an appeal to the tribunal. A later stage counts the earlier ones as reached.</p>"#);
 }
 
 /// The refusals by the exemptions they cite.

@@ -13,6 +13,10 @@
 //!     "figures": {"sent", "delivered", "delivery_failed", "acknowledged", "answered",
 //!                 "answered_on_time", "answered_late", "overdue", "long_overdue", "refused"},
 //!     "outcomes": {"response", "partial_response", "not_held", "refusal"},
+//!     "stages": {"internal_review_requested", "internal_review_answered",
+//!                "complaint_to_regulator", "regulator_acknowledged", "decision_notice",
+//!                "decision_upheld", "decision_partly", "decision_not_upheld", "complied",
+//!                "tribunal_appeal"},
 //!     "exemptions": [{"value": "section 43", "count": 1}, ...],   // "not stated" last
 //!     "median_working_days_to_answer": 12.0 | null,
 //!     "answer_days": [{"working_days": 12, "cases": 2}, ...],

@@ -31,6 +31,8 @@
 //! - **refused**: cases whose outcome is a refusal; **exemptions** counts them by the sections
 //!   cited in the refusal's note or in the reply's text (a case citing two counts under
 //!   both; none found is "not stated").
+//! - **stages**: cases at each escalation stage (internal review, complaint to the
+//!   regulator, decision notices by outcome, tribunal appeals): see [`stages`].
 //! - **median_working_days_to_answer**: working days from receipt (day 0) to the answer,
 //!   counted with the case's regime calendar.
 //!
@@ -51,6 +53,7 @@ pub mod html;
 pub mod ics;
 pub mod interval;
 pub mod json;
+pub mod stages;
 pub mod svg;
 pub mod text;
 
@@ -138,6 +141,8 @@ pub struct Group {
     pub figures: Figures,
     /// The kind of each answer (the first answering event).
     pub outcomes: Outcomes,
+    /// Cases at each escalation stage.
+    pub stages: stages::Stages,
     /// Refused cases by exemption cited, most cited first.
     pub exemptions: Vec<Count>,
     pub median_working_days_to_answer: Option<f64>,
@@ -282,10 +287,14 @@ struct Facts {
     overdue: bool,
     long_overdue: bool,
     refused: bool,
+    stages: stages::Reached,
 }
 
 fn facts(t: &CaseTimeline, input: &Input) -> anyhow::Result<Facts> {
-    let mut f = Facts::default();
+    let mut f = Facts {
+        stages: stages::reached(&t.events, input.is_review_step),
+        ..Facts::default()
+    };
     let Some(received) = standing::received(&t.events) else {
         return Ok(f);
     };
@@ -348,6 +357,7 @@ struct Acc {
     cases: usize,
     figures: Figures,
     outcomes: Outcomes,
+    stages: stages::Stages,
     exemptions: BTreeMap<String, usize>,
     days: Vec<i64>,
     /// Per question: value -> count.
@@ -365,6 +375,7 @@ impl Acc {
         g.acknowledged += usize::from(f.acknowledged);
         g.overdue += usize::from(f.overdue);
         g.long_overdue += usize::from(f.long_overdue);
+        self.stages.add(&f.stages);
         if let Some(o) = f.answer {
             g.answered += 1;
             if f.on_time {
@@ -480,6 +491,7 @@ impl Acc {
             cases: self.cases,
             figures: self.figures,
             outcomes: self.outcomes,
+            stages: self.stages,
             exemptions,
             median_working_days_to_answer: median_days,
             answer_days: by_day

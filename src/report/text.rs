@@ -101,6 +101,21 @@ pub fn render(r: &Report) -> String {
         &rows,
     );
 
+    out.push_str("\nEscalation (cases that reached each stage)\n");
+    let rows: Vec<Vec<String>> = r
+        .groups
+        .iter()
+        .map(|g| {
+            std::iter::once(g.name.clone())
+                .chain(g.stages.named().iter().map(|(_, n)| n.to_string()))
+                .collect()
+        })
+        .collect();
+    let header: Vec<&str> = std::iter::once("group")
+        .chain(super::stages::STAGE_COLUMNS)
+        .collect();
+    table(&mut out, &header, &rows);
+
     out.push_str("\nRefusals by exemption cited (a refusal citing several counts under each)\n");
     let mut rows = Vec::new();
     for g in &r.groups {

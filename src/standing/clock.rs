@@ -74,8 +74,13 @@ pub fn clock_events(events: &[Event], is_review_step: &dyn Fn(&str) -> bool) -> 
                 | EventKind::PartialResponse
                 | EventKind::NotHeld
                 | EventKind::Note
-                // (its compliance date is a clock of its own: `due::compliance_due`)
+                // (a decision's compliance date is a clock of its own:
+                // `due::compliance_due`; the rest of the regulator stage is recorded)
                 | EventKind::RegulatorDecision
+                | EventKind::DecisionNotice
+                | EventKind::RegulatorAcknowledged
+                | EventKind::Complied
+                | EventKind::TribunalAppeal
                 | EventKind::Other(_) => return None,
             };
             Some(ClockEvent::new(e.on, kind))

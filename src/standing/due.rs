@@ -40,17 +40,37 @@ impl Owed {
     }
 }
 
-/// The compliance date of the regulator's latest decision (its note's first word), while
-/// no answer came after it.
+/// The compliance date of the regulator's latest decision, while the body has not
+/// complied: a `decision_notice`'s `comply_by` (none for a notice that orders nothing), or
+/// an older `regulator_decision` note's first word. `complied`, an answer or an internal
+/// review's answer after the decision, a withdrawal, or the body's appeal to the tribunal
+/// (FOIA s.50(6): the notice need not be complied with while the appeal is pending) ends
+/// it.
 pub fn compliance_due(events: &[Event]) -> Option<NaiveDate> {
+    use crate::domain::regulator::{Appellant, StageNote};
     let mut due = None;
     for e in events {
         match e.kind {
             EventKind::RegulatorDecision => {
                 due = e.note.as_deref().and_then(compliance_date).or(due);
             }
+            EventKind::DecisionNotice => {
+                due = e
+                    .note
+                    .as_deref()
+                    .and_then(|n| StageNote::parse(n).comply_by);
+            }
+            EventKind::TribunalAppeal => {
+                let by = e
+                    .note
+                    .as_deref()
+                    .and_then(|n| StageNote::parse(n).appellant);
+                if by == Some(Appellant::Body) {
+                    due = None;
+                }
+            }
             ref k if k.is_answer() || *k == EventKind::InternalReviewResponse => due = None,
-            EventKind::Withdrawn => due = None,
+            EventKind::Withdrawn | EventKind::Complied => due = None,
             _ => {}
         }
     }

@@ -277,3 +277,71 @@ mod derivation {
         assert_eq!(state(&events).status, S::InternalReview);
     }
 }
+
+#[test]
+fn a_decision_notice_runs_its_compliance_date_until_the_body_complies() {
+    // Sent Mon 2026-03-02 (due Mon 2026-03-30), refused, complained, decided.
+    let base = vec![
+        ev("sent", "2026-03-02", None),
+        ev("refusal", "2026-03-20", None),
+        ev("complaint_to_regulator", "2026-04-01", Some("ref=IC-1")),
+        ev("regulator_acknowledged", "2026-04-08", Some("ref=IC-1")),
+        ev(
+            "decision_notice",
+            "2026-06-10",
+            Some("ref=FS50123456 outcome=upheld comply_by=2026-07-15"),
+        ),
+    ];
+    assert_eq!(compliance_due(&base), Some(d("2026-07-15")));
+    let dl = deadline(&uk(), &base, &no_review_steps).unwrap().unwrap();
+    // Only the compliance clock runs (the request was answered by its refusal).
+    assert_eq!(
+        running_clocks(&dl, &base),
+        vec![(d("2026-07-15"), Owed::RegulatorCompliance)]
+    );
+    // Wed 2026-07-22 is 5 working days past Wed 2026-07-15.
+    let s = standings(&uk(), &dl, &base, d("2026-07-22"));
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].owed, Owed::RegulatorCompliance);
+    assert_eq!(s[0].working_days_overdue, 5);
+
+    // The body complied: no clock.
+    let mut complied = base.clone();
+    complied.push(ev("complied", "2026-07-14", None));
+    assert_eq!(compliance_due(&complied), None);
+    // It answered again (the information disclosed): no clock either.
+    let mut answered = base.clone();
+    answered.push(ev("response", "2026-07-20", None));
+    assert_eq!(compliance_due(&answered), None);
+    // The body appealed to the tribunal: stayed. Our own appeal leaves it running.
+    let mut appealed = base.clone();
+    appealed.push(ev("tribunal_appeal", "2026-07-01", Some("appellant=body")));
+    assert_eq!(compliance_due(&appealed), None);
+    let mut ours = base.clone();
+    ours.push(ev(
+        "tribunal_appeal",
+        "2026-07-01",
+        Some("appellant=requester"),
+    ));
+    assert_eq!(compliance_due(&ours), Some(d("2026-07-15")));
+    // A notice that orders nothing runs no clock, and it replaces an earlier one.
+    let mut not_upheld = base.clone();
+    not_upheld.push(ev(
+        "decision_notice",
+        "2026-06-11",
+        Some("ref=FS50123457 outcome=not_upheld"),
+    ));
+    assert_eq!(compliance_due(&not_upheld), None);
+    // A response before the decision does not stop the decision's clock.
+    let mut early = base[..4].to_vec();
+    early.push(ev("response", "2026-05-01", None));
+    early.push(base[4].clone());
+    assert_eq!(compliance_due(&early), Some(d("2026-07-15")));
+    // The regulator stage changes no status but the complaint's.
+    let st = derive(CaseStatus::Refused, &base, &no_review_steps).status;
+    assert_eq!(st, CaseStatus::ComplaintToRegulator);
+    assert_eq!(
+        derive(CaseStatus::Refused, &complied, &no_review_steps).status,
+        CaseStatus::ComplaintToRegulator
+    );
+}

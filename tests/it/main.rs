@@ -18,6 +18,7 @@ mod oauth;
 mod pipes;
 mod publish;
 mod recovery;
+mod regulator;
 mod replies;
 mod report;
 mod security;

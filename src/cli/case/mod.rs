@@ -23,7 +23,10 @@ pub enum CaseCommand {
     /// status it implies. Kinds: acknowledged, clarification_requested, clarification_sent,
     /// fees_notice, fee_paid, extension (--note +20 or the new due date), response,
     /// refusal, partial_response, not_held, internal_review_requested,
-    /// internal_review_response, complaint_to_regulator, withdrawn.
+    /// internal_review_response, complaint_to_regulator (--regulator-ref IC-...),
+    /// regulator_acknowledged, decision_notice (--ref FS50... --outcome
+    /// upheld|partly|not_upheld --comply-by DATE), complied, tribunal_appeal (--appellant
+    /// requester|body), withdrawn.
     Event(event::EventCommand),
     /// A case's due date and where its clock stands; --explain counts it day by day.
     Deadline(deadline::DeadlineCommand),

@@ -1,6 +1,7 @@
 //! `foi export`: a campaign's cases as CSV, a case's evidence folder.
 
 mod cases;
+mod complaints;
 mod evidence;
 
 use super::{App, Printer};
@@ -18,6 +19,13 @@ pub enum ExportCommand {
     /// (NNN-<name>, names made safe), and timeline.txt (events, emails and the deadline
     /// counted day by day).
     Evidence(evidence::EvidenceCommand),
+    /// A complaint pack for the regulator: per case, a folder with the request as sent,
+    /// every message as text, the emails and attachments, the deadline counted day by
+    /// day, the chasers sent and a letter for the regulator's form (from
+    /// templates/complaint-letter, or the campaign folder's complaint-letter/). Picks the
+    /// cases overdue now (and those at the regulator stage), --overdue-since DATE, or
+    /// --case REF.
+    Complaints(complaints::ComplaintsCommand),
 }
 
 impl ExportCommand {
@@ -25,6 +33,7 @@ impl ExportCommand {
         match self {
             Self::Cases(c) => c.execute(app, out).await,
             Self::Evidence(c) => c.execute(app, out).await,
+            Self::Complaints(c) => c.execute(app, out).await,
         }
     }
 }
