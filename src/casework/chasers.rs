@@ -31,19 +31,20 @@
 //! cancels pending chasers ([`cancel_pending_for_case`]); a case with a reply nobody has
 //! read yet (class `reply`, the "to read" queue) is not chased until a person has read it.
 //!
-//! Sees `domain`, `deadlines`, `standing`, `store`, `templates`, `compose`, `mime`, `clock`
+//! Sees `domain`, `deadlines`, `standing`, `store`, `templates`, `compose`, `consolidate`
+//! (one email for a body's several due steps), `approval`, `mime`, `clock`
 //! and the settings (the sender, the reply address, the regimes).
 
 use crate::casework::compose::compose_followup;
-use crate::casework::mime::{build, new_message_id, Thread};
+use crate::casework::consolidate::{self, Held};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::deadlines::{Deadline, Regime, ReviewLimit, ReviewOn};
 use crate::domain::event::EventKind;
-use crate::domain::{Body, Campaign, CampaignState, CaseStatus, EmailAddress, Reference};
-use crate::domain::{BodyId, CaseId, ChaserId};
+use crate::domain::{Body, Campaign, CampaignState, CaseStatus, Reference};
+use crate::domain::{BodyId, CaseId};
 use crate::standing;
-use crate::store::{CaseTimeline, NewChaser, NewOutboxItem, Store, TimelineFilter};
+use crate::store::{CaseTimeline, Store, TimelineFilter};
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -264,6 +265,9 @@ pub struct Taken {
     /// `queued`, `pending` (awaiting approval) or `draft` (a complaint for a person).
     pub state: &'static str,
     pub due_on: NaiveDate,
+    /// The other cases of the body in the same (consolidated) email, if any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<String>,
 }
 
 /// What a sweep did.
@@ -278,6 +282,8 @@ pub struct SweepSummary {
     pub reviews_opened: usize,
     /// Cases not chased because a reply on them waits for a person to read it.
     pub waiting_to_read: usize,
+    /// Emails that each chase several cases of one body (`consolidate_chasers`).
+    pub consolidated: usize,
     pub taken: Vec<Taken>,
     /// Problems that stopped one campaign or one case (the sweep goes on with the others).
     pub errors: Vec<String>,
@@ -338,11 +344,16 @@ async fn sweep_scoped(
 ) -> anyhow::Result<SweepSummary> {
     let mut summary = SweepSummary::default();
     let mut bodies: Option<HashMap<BodyId, Body>> = None;
+    // Steps that may share one email with the body's other cases, taken after the loop.
+    let mut held: Vec<Held> = Vec::new();
     for campaign in store.campaigns().await? {
         if campaign.state != CampaignState::Launched {
             continue;
         }
-        let ladder = match Ladder::load_for(Path::new(&campaign.template_dir), &settings.regimes) {
+        let dir = Path::new(&campaign.template_dir);
+        let loaded = Ladder::load_for(dir, &settings.regimes)
+            .and_then(|l| Ok((l, consolidate::allowed(dir)?)));
+        let (ladder, consolidate) = match loaded {
             Ok(l) => l,
             Err(e) => {
                 summary
@@ -387,7 +398,7 @@ async fn sweep_scoped(
             }
         }
         let taken = store.chaser_steps_taken(campaign.id).await?;
-        let first_ids = store.first_outbound_ids(campaign.id).await?;
+        let first_ids = store.request_message_ids(campaign.id).await?;
         let ctx = SweepCtx {
             store,
             settings,
@@ -396,6 +407,7 @@ async fn sweep_scoped(
             ladder: &ladder,
             dry_run,
             asked: asked.is_some(),
+            consolidate,
         };
         for case in &cases {
             summary.cases += 1;
@@ -404,10 +416,61 @@ async fn sweep_scoped(
                 taken: &taken,
                 first_ids: &first_ids,
             };
-            ctx.sweep_case(case, &seen, &mut summary).await?;
+            ctx.sweep_case(case, &seen, &mut summary, &mut held).await?;
         }
     }
+    take_held(store, settings, clock.now(), dry_run, held, &mut summary).await;
     Ok(summary)
+}
+
+/// The steps the sweep held because they may share an email: a body with one alone gets
+/// its own email, a body with several one email for them all (see [`consolidate`]). A
+/// problem with one body is noted in `summary` and the others go on.
+async fn take_held(
+    store: &Store,
+    settings: &Settings,
+    now: chrono::DateTime<chrono::Utc>,
+    dry_run: bool,
+    held: Vec<Held>,
+    summary: &mut SweepSummary,
+) {
+    for group in consolidate::by_body(held) {
+        let stored = match (dry_run, group.as_slice()) {
+            (true, _) => Ok(true),
+            (false, [one]) => consolidate::store_one(store, settings, now, one).await,
+            (false, _) => consolidate::store_group(store, settings, now, &group).await,
+        };
+        match stored {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                let refs: Vec<&str> = group.iter().map(|h| h.reference.as_str()).collect();
+                let refs = refs.join(", ");
+                summary.errors.push(format!("case(s) {refs}: {e:#}"));
+                continue;
+            }
+        }
+        summary.consolidated += usize::from(group.len() > 1);
+        summary.queued += group.len();
+        summary.taken.extend(group.iter().map(|h| taken(h, &group)));
+    }
+}
+
+/// What the sweep says it took for a held step, with the other cases of its email.
+fn taken(h: &Held, group: &[Held]) -> Taken {
+    Taken {
+        reference: h.reference.clone(),
+        campaign: h.campaign.clone(),
+        step: h.step.clone(),
+        mode: h.mode,
+        state: h.state,
+        due_on: h.due_on,
+        with: group
+            .iter()
+            .filter(|o| o.case_id != h.case_id)
+            .map(|o| o.reference.to_string())
+            .collect(),
+    }
 }
 
 /// What a sweep read once per campaign: the bodies, the steps each case has taken, each
@@ -427,6 +490,8 @@ struct SweepCtx<'a> {
     dry_run: bool,
     /// A person asked for these chasers now: an `approve` step is queued.
     asked: bool,
+    /// The campaign lets its chasers share one email per body (`consolidate_chasers`).
+    consolidate: bool,
 }
 
 impl SweepCtx<'_> {
@@ -438,6 +503,7 @@ impl SweepCtx<'_> {
         case: &CaseTimeline,
         seen: &Seen<'_>,
         summary: &mut SweepSummary,
+        held: &mut Vec<Held>,
     ) -> anyhow::Result<()> {
         let Some(regime) = self.settings.regimes.get(&case.regime) else {
             summary.errors.push(format!(
@@ -498,6 +564,7 @@ impl SweepCtx<'_> {
                 &deadline,
                 due_on,
                 seen.first_ids.get(&case.id),
+                held,
             )
             .await
         {
@@ -548,6 +615,10 @@ impl SweepCtx<'_> {
         Ok(CaseStatus::InternalReview)
     }
 
+    /// Compose the step's email and take it (see [`consolidate::store_one`]), or, when it
+    /// may share one email with the body's other cases, hold it in `held` for the end of
+    /// the sweep.
+    #[allow(clippy::too_many_arguments)]
     async fn take(
         &self,
         case: &CaseTimeline,
@@ -556,6 +627,7 @@ impl SweepCtx<'_> {
         deadline: &Deadline,
         due_on: NaiveDate,
         first_id: Option<&String>,
+        held: &mut Vec<Held>,
     ) -> anyhow::Result<Option<Taken>> {
         let reference = &case.reference;
         let reply = self.settings.reply.address(&case.token);
@@ -581,113 +653,40 @@ impl SweepCtx<'_> {
             (false, Mode::Approve) if self.asked => "queued",
             (false, Mode::Approve) => "pending",
         };
-        let taken = Taken {
+        let h = Held {
+            case_id: case.id,
+            body_id: case.body_id,
             reference: case.reference.clone(),
             campaign: self.campaign.name.clone(),
             step: step.name.clone(),
+            trigger: step.trigger.as_str(),
             mode: step.mode.as_str(),
             state,
             due_on,
+            draft,
+            thread: first_id.cloned(),
+            reply,
+            sent: deadline.received(),
+            due: deadline.due(),
         };
-        if self.dry_run {
-            return Ok(Some(taken));
+        if self.consolidate && h.may_share() {
+            held.push(h);
+            return Ok(None);
         }
-        let now = self.clock.now();
-        let domain = EmailAddress::parse(&self.settings.sender.email)?
-            .domain()
-            .to_string();
-        let message_id = new_message_id(&domain);
-        let (raw, recipient) = if complaint {
-            (
-                draft.preview_text().into_bytes(),
-                self.settings.sender.email.clone(),
-            )
-        } else {
-            let thread = thread_to(first_id);
-            (
-                build(&draft, &message_id, case.reference.as_str(), now, &thread)?,
-                draft.to_addr.clone(),
-            )
-        };
-        let new = NewChaser {
-            case_id: case.id,
-            step: step.name.clone(),
-            trigger: step.trigger.as_str().into(),
-            mode: step.mode.as_str().into(),
-            state: state.into(),
-            due_on,
-            message_id: message_id.clone(),
-            recipient: recipient.clone(),
-            subject: draft.rendered.subject.clone(),
-            raw: raw.clone(),
-        };
-        let item = (state == "queued").then(|| NewOutboxItem {
-            case_id: case.id,
-            kind: format!("chaser:{}", step.name),
-            message_id,
-            envelope_from: reply.clone(),
-            recipient,
-            subject: draft.rendered.subject.clone(),
-            raw,
-            not_before: now,
-        });
-        let added = self.store.add_chaser(&new, item.as_ref(), now).await?;
-        Ok(added.then_some(taken))
+        if self.dry_run {
+            return Ok(Some(taken(&h, &[])));
+        }
+        let added = consolidate::store_one(self.store, self.settings, self.clock.now(), &h).await?;
+        Ok(added.then(|| taken(&h, &[])))
     }
 }
 
-/// Threading headers that make a follow-up a reply to the case's request.
-pub fn thread_to(first_id: Option<&String>) -> Thread {
-    match first_id {
-        Some(id) => Thread {
-            in_reply_to: Some(id.clone()),
-            references: vec![id.clone()],
-        },
-        None => Thread::default(),
-    }
-}
+pub use crate::casework::approval::approve;
+pub use crate::casework::mime::thread_to;
 
 /// A reply arrived on the case: cancel its chasers awaiting approval and those still
 /// queued in the outbox. Returns how many were cancelled. Ingestion calls this when it
 /// matches a reply to a case; `foi case event` calls it for reply events.
 pub async fn cancel_pending_for_case(store: &Store, case_id: CaseId) -> anyhow::Result<u64> {
     Ok(store.cancel_pending_chasers(case_id, None).await?)
-}
-
-/// Queue chasers awaiting approval (`approve` mode) with their stored emails. Returns the
-/// ids queued (one no longer pending is left as it is).
-pub async fn approve(
-    store: &Store,
-    settings: &Settings,
-    chosen: &[crate::store::ChaserRow],
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<Vec<ChaserId>> {
-    let tokens: HashMap<CaseId, crate::domain::ReplyToken> = store
-        .case_timelines(&TimelineFilter::default())
-        .await?
-        .into_iter()
-        .filter(|t| chosen.iter().any(|r| r.case_id == t.id))
-        .map(|t| (t.id, t.token))
-        .collect();
-    let mut queued = Vec::new();
-    for r in chosen {
-        let envelope_from = tokens
-            .get(&r.case_id)
-            .map(|t| settings.reply.address(t))
-            .context("the case has no reply token")?;
-        let item_for = |row: &crate::store::ChaserRow, raw: Vec<u8>| NewOutboxItem {
-            case_id: row.case_id,
-            kind: format!("chaser:{}", row.step),
-            message_id: row.message_id.clone(),
-            envelope_from: envelope_from.clone(),
-            recipient: row.recipient.clone(),
-            subject: row.subject.clone(),
-            raw,
-            not_before: now,
-        };
-        if store.approve_chaser(r.id, &item_for, now).await? {
-            queued.push(r.id);
-        }
-    }
-    Ok(queued)
 }

@@ -20,6 +20,7 @@ pub struct Draft {
     pub from_addr: String,
     pub to_name: String,
     pub to_addr: String,
+    /// The reply address (Reply-To), or several comma-separated (a consolidated chaser).
     pub reply_to: String,
     pub rendered: Rendered,
 }

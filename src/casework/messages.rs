@@ -197,7 +197,7 @@ pub async fn send_campaign_message(
             ..Default::default()
         })
         .await?;
-    let first_ids = store.first_outbound_ids(campaign.id).await?;
+    let first_ids = store.request_message_ids(campaign.id).await?;
     let mut done = CampaignMessage {
         preview: None,
         unsent: 0,

@@ -26,6 +26,17 @@ pub struct Thread {
     pub references: Vec<String>,
 }
 
+/// Threading headers that make a follow-up a reply to the case's request.
+pub fn thread_to(first_id: Option<&String>) -> Thread {
+    match first_id {
+        Some(id) => Thread {
+            in_reply_to: Some(id.clone()),
+            references: vec![id.clone()],
+        },
+        None => Thread::default(),
+    }
+}
+
 /// Text that goes into a header has no control character: lettre panics on a line break
 /// or NUL in a display name, and one in a subject would forge a header.
 fn header_text<'a>(what: &str, text: &'a str) -> anyhow::Result<&'a str> {
@@ -82,8 +93,12 @@ pub fn build_with_attachments(
 ) -> anyhow::Result<Vec<u8>> {
     let mut b = Message::builder()
         .from(mailbox(&draft.from_name, &draft.from_addr)?)
-        .to(mailbox(&draft.to_name, &draft.to_addr)?)
-        .reply_to(mailbox(&draft.from_name, &draft.reply_to)?)
+        .to(mailbox(&draft.to_name, &draft.to_addr)?);
+    // One reply address, or (a consolidated chaser) one per case, comma-separated.
+    for reply_to in draft.reply_to.split(',').map(str::trim) {
+        b = b.reply_to(mailbox(&draft.from_name, reply_to)?);
+    }
+    let mut b = b
         .subject(header_text("subject", &draft.rendered.subject)?)
         .message_id(Some(format!("<{message_id}>")))
         .date(date.into())

@@ -12,7 +12,8 @@
 //!   case's email and the check that all render) and [`mime`] (the exact bytes).
 //! - Cases: [`events`] (what the body did), [`staff`] (status, note, assignment),
 //!   [`answers`] (questions, coding, suggestions), [`overdue`] (where open cases stand),
-//!   [`chasers`] (the escalation ladder, the sweep, approvals), [`resend`] (a new address
+//!   [`chasers`] (the escalation ladder, the sweep; [`approval`]), [`consolidate`] (one
+//!   chaser email for a body's several due cases), [`resend`] (a new address
 //!   and the request sent again), [`reply`] (our reply to a body, with
 //!   [`reply_templates`]), [`by_hand`] (requests through a body's web form or by post).
 //! - Mail: [`replies`] (read replies, then suggest answers), [`triage`] (attach, dismiss,
@@ -23,6 +24,7 @@
 //! - People: [`users`] (dashboard accounts, password hashes, lifting a sign-in lock).
 
 pub mod answers;
+pub mod approval;
 pub mod bodies;
 pub mod by_hand;
 pub mod campaigns;
@@ -30,6 +32,7 @@ pub mod chasers;
 pub mod check;
 pub mod complaints;
 pub mod compose;
+pub mod consolidate;
 pub mod events;
 pub mod export;
 pub mod finish;

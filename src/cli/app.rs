@@ -17,9 +17,19 @@ pub struct App {
 
 impl App {
     pub async fn load(config_path: &Path) -> anyhow::Result<Self> {
+        Self::load_for(config_path, false).await
+    }
+
+    /// [`App::load`], the database opened read-only when the command only reads.
+    pub async fn load_for(config_path: &Path, read_only: bool) -> anyhow::Result<Self> {
         let config = Config::load(config_path)?;
         let settings = config.settings()?;
-        let store = Store::open(&config.database_path()).await?;
+        let path = config.database_path();
+        let store = if read_only {
+            Store::open_read_only(&path).await?
+        } else {
+            Store::open(&path).await?
+        };
         Ok(Self {
             config,
             settings,

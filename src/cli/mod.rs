@@ -147,7 +147,8 @@ impl Command {
     /// Run the command, printing its data to `out`. All but `init`, `regimes` and
     /// `deadline` (which work without a database) load the [`App`] first.
     pub async fn execute(self, config: &std::path::Path, out: &mut Printer) -> anyhow::Result<()> {
-        let app = || App::load(config);
+        let read_only = self.reads_only();
+        let app = || App::load_for(config, read_only);
         match self {
             Self::Init(c) => c.execute(out).await,
             Self::Regimes(c) => c.execute(config, out),
@@ -178,6 +179,43 @@ impl Command {
     }
 }
 
+impl Command {
+    /// Whether the command only reads the database: it opens it read-only (no migration,
+    /// no write), so it works on a database that may not be written.
+    pub fn reads_only(&self) -> bool {
+        use answers::AnswersCommand as An;
+        use bodies::BodiesCommand as B;
+        use case::CaseCommand as C;
+        use chasers::ChasersCommand as Ch;
+        use triage::TriageCommand as T;
+        match self {
+            Self::Cases(_)
+            | Self::Overdue(_)
+            | Self::Deadlines(_)
+            | Self::Export(_)
+            | Self::Report(_) => true,
+            Self::Bodies(c) => matches!(c, B::List(_) | B::Show(_)),
+            Self::Campaign(c) => matches!(c, campaign::CampaignCommand::List(_)),
+            Self::Case(c) => matches!(c, C::Show(_) | C::Deadline(_)),
+            Self::Outbox(c) => matches!(c.action, None | Some(outbox::OutboxAction::Show(_))),
+            Self::Chasers(c) => matches!(c, Ch::Pending(_) | Ch::Show(_)),
+            Self::Triage(c) => matches!(c, T::List(_) | T::Show(_)),
+            Self::Attachment(c) => matches!(c, attachment::AttachmentCommand::Save(_)),
+            Self::Users(c) => matches!(c, users::UsersCommand::List(_)),
+            Self::Answers(c) => matches!(c, An::Questions(_) | An::Suggestions(_)),
+            _ => false,
+        }
+    }
+}
+
+/// What a command that writes says when the database cannot be written.
+const READ_ONLY_DATABASE: &str =
+    "the database cannot be written (its file or its folder is read-only), \
+     and this command changes it; nothing was changed. Commands that only read work on it \
+     (`foi cases list`, `foi case show`, `foi overdue`, `foi report`, `foi bodies list`, \
+     `foi outbox`, `foi export cases`...). To change it, make the file and its folder \
+     writable by this user, or work on a writable copy";
+
 /// Run one parsed command line. What it printed is flushed even when it fails, before the
 /// error is reported.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -185,7 +223,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Printer::stdout().with_csv_cells(crate::text::CsvCells::from_raw_flag(cli.raw_csv));
     let done = cli.command.execute(&cli.config, &mut out).await;
     let flushed = out.flush();
-    done?;
+    done.map_err(|e| {
+        if crate::store::is_read_only_error(&e) {
+            anyhow::anyhow!(READ_ONLY_DATABASE)
+        } else {
+            e
+        }
+    })?;
     Ok(flushed?)
 }
 

@@ -168,23 +168,33 @@ impl Store {
         Ok(n)
     }
 
-    /// Per case of a campaign, the Message-ID of its first outbound email (the request),
-    /// which chasers and campaign messages reply to.
-    pub async fn first_outbound_ids(
+    /// Per case of a campaign, the Message-ID that chasers and campaign messages reply to:
+    /// its latest request that went out (after `foi case resend`, the new delivery, not
+    /// the one that bounced), else its first outbound email.
+    pub async fn request_message_ids(
         &self,
         campaign_id: CampaignId,
     ) -> Result<HashMap<CaseId, String>> {
         let rows = sqlx::query(
-            "SELECT m.case_id, m.message_id FROM messages m JOIN cases c ON c.id = m.case_id
-             WHERE c.campaign_id = $1 AND m.direction = 'outbound' ORDER BY m.at DESC, m.id DESC",
+            "SELECT m.case_id, m.message_id, coalesce(o.kind = 'request', 0) AS is_request
+             FROM messages m JOIN cases c ON c.id = m.case_id
+             LEFT JOIN outbox o ON o.id = m.outbox_id
+             WHERE c.campaign_id = $1 AND m.direction = 'outbound' ORDER BY m.at, m.id",
         )
         .bind(campaign_id)
         .fetch_all(self.pool())
         .await?;
-        // Newest first, so the oldest is inserted last and wins.
+        // Oldest first: a request replaces what came before it, anything else only fills
+        // a gap, so the latest request wins, else the first outbound email.
         let mut out = HashMap::new();
         for row in rows {
-            out.insert(row.try_get("case_id")?, row.try_get("message_id")?);
+            let case: CaseId = row.try_get("case_id")?;
+            let id: String = row.try_get("message_id")?;
+            if row.try_get::<bool, _>("is_request")? {
+                out.insert(case, id);
+            } else {
+                out.entry(case).or_insert(id);
+            }
         }
         Ok(out)
     }
@@ -222,45 +232,45 @@ impl Store {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
         let sha = put_blob(&mut tx, &c.raw).await?;
-        let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO chasers (case_id, step, trigger_kind, mode, state, due_on, message_id, recipient,
-                                  subject, raw_sha256, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (case_id, step) DO UPDATE SET
-                trigger_kind = excluded.trigger_kind, mode = excluded.mode, state = excluded.state,
-                due_on = excluded.due_on, message_id = excluded.message_id,
-                recipient = excluded.recipient, subject = excluded.subject,
-                raw_sha256 = excluded.raw_sha256, outbox_id = NULL, decided_at = NULL,
-                created_at = excluded.created_at
-             WHERE chasers.state = 'cancelled'
-             RETURNING id",
-        )
-        .bind(c.case_id)
-        .bind(&c.step)
-        .bind(&c.trigger)
-        .bind(&c.mode)
-        .bind(&c.state)
-        .bind(c.due_on.to_string())
-        .bind(&c.message_id)
-        .bind(&c.recipient)
-        .bind(&c.subject)
-        .bind(&sha)
-        .bind(&now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(id) = id else {
+        let Some(id) = insert_chaser_in(&mut tx, c, &sha, &now).await? else {
             return Ok(false);
         };
         if let Some(item) = outbox {
             let outbox_id = insert_outbox(&mut tx, item, &now).await?;
-            sqlx::query("UPDATE chasers SET outbox_id = $1, decided_at = $2 WHERE id = $3")
-                .bind(outbox_id)
-                .bind(&now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            link_chaser_in(&mut tx, id, outbox_id, &now).await?;
         }
         tx.commit().await.context("the chaser was not saved")?;
+        Ok(true)
+    }
+
+    /// Store one chaser email that covers several cases of one body (a consolidated
+    /// chaser): a chaser row for each case's step, all pointing at the one outbox item,
+    /// in one transaction. `false`, and nothing stored, when any of the steps was taken
+    /// already.
+    pub async fn add_consolidated_chaser(
+        &self,
+        chasers: &[NewChaser],
+        outbox: &NewOutboxItem,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let now = time_text(now);
+        let mut tx = self.pool().begin().await?;
+        let mut ids = Vec::with_capacity(chasers.len());
+        for c in chasers {
+            let sha = put_blob(&mut tx, &c.raw).await?;
+            match insert_chaser_in(&mut tx, c, &sha, &now).await? {
+                Some(id) => ids.push(id),
+                // dropping the transaction rolls it back
+                None => return Ok(false),
+            }
+        }
+        let outbox_id = insert_outbox(&mut tx, outbox, &now).await?;
+        for id in ids {
+            link_chaser_in(&mut tx, id, outbox_id, &now).await?;
+        }
+        tx.commit()
+            .await
+            .context("the consolidated chaser was not saved")?;
         Ok(true)
     }
 
@@ -392,6 +402,58 @@ impl Store {
     }
 }
 
+/// Insert a chaser row (or take again a cancelled one): its id, or `None` when the
+/// (case, step) was taken already.
+async fn insert_chaser_in(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    c: &NewChaser,
+    sha: &str,
+    now: &str,
+) -> anyhow::Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO chasers (case_id, step, trigger_kind, mode, state, due_on, message_id, recipient,
+                              subject, raw_sha256, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (case_id, step) DO UPDATE SET
+            trigger_kind = excluded.trigger_kind, mode = excluded.mode, state = excluded.state,
+            due_on = excluded.due_on, message_id = excluded.message_id,
+            recipient = excluded.recipient, subject = excluded.subject,
+            raw_sha256 = excluded.raw_sha256, outbox_id = NULL, decided_at = NULL,
+            created_at = excluded.created_at
+         WHERE chasers.state = 'cancelled'
+         RETURNING id",
+    )
+    .bind(c.case_id)
+    .bind(&c.step)
+    .bind(&c.trigger)
+    .bind(&c.mode)
+    .bind(&c.state)
+    .bind(c.due_on.to_string())
+    .bind(&c.message_id)
+    .bind(&c.recipient)
+    .bind(&c.subject)
+    .bind(sha)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// A chaser row now points at its queued email.
+async fn link_chaser_in(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    id: i64,
+    outbox_id: i64,
+    now: &str,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE chasers SET outbox_id = $1, decided_at = $2 WHERE id = $3")
+        .bind(outbox_id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 async fn cancel_chasers_in(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
     case_id: CaseId,
@@ -429,11 +491,17 @@ fn cancel_queued_chasers(cases: &str) -> String {
 }
 
 /// ...and the pending and queued chasers of `cases` are cancelled.
+/// A consolidated chaser (one email for several cases of a body) is cancelled as a whole:
+/// the other cases' rows sharing its email are cancelled too, and their steps are taken
+/// again at the next sweep if still due.
 fn cancel_pending_chasers(cases: &str, now: &str) -> String {
     format!(
         "UPDATE chasers SET state = 'cancelled', decided_at = {now}
-         WHERE case_id IN {cases} AND (state = 'pending'
+         WHERE (case_id IN {cases} AND (state = 'pending'
             OR (state = 'queued' AND EXISTS (SELECT 1 FROM outbox o
-                                             WHERE o.id = chasers.outbox_id AND o.state = 'cancelled')))"
+                                             WHERE o.id = chasers.outbox_id AND o.state = 'cancelled'))))
+            OR (state = 'queued' AND outbox_id IN (SELECT h.outbox_id FROM chasers h
+                                                   JOIN outbox o ON o.id = h.outbox_id
+                                                   WHERE h.case_id IN {cases} AND o.state = 'cancelled'))"
     )
 }

@@ -102,6 +102,41 @@ pub struct Store {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// A pool of read-only connections, tried with one read (an unreadable WAL shows here,
+/// not when connecting).
+async fn read_pool(options: SqliteConnectOptions) -> anyhow::Result<SqlitePool> {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .test_before_acquire(false)
+        .connect_with(options)
+        .await?;
+    if let Err(e) = sqlx::query("SELECT count(*) FROM sqlite_master")
+        .fetch_one(&pool)
+        .await
+    {
+        pool.close().await;
+        return Err(e.into());
+    }
+    Ok(pool)
+}
+
+/// Whether the database file and its folder have write permission (by mode bits; for
+/// explaining a failure only: root may write either way).
+fn writable(path: &Path) -> bool {
+    let ok = |p: &Path| std::fs::metadata(p).is_ok_and(|m| !m.permissions().readonly());
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    ok(path) && dir.is_none_or(ok)
+}
+
+/// Whether an error says the database could not be written (its file or folder is
+/// read-only): the message a person gets then says which commands still work.
+pub fn is_read_only_error(e: &anyhow::Error) -> bool {
+    let text = format!("{e:#}");
+    text.contains("attempt to write a readonly database")
+        || text.contains("readonly database")
+        || text.contains("read-only file system")
+}
+
 impl Store {
     /// Create the database if needed and apply every migration.
     pub async fn create(path: &Path) -> Result<Self> {
@@ -118,7 +153,68 @@ impl Store {
             )
             .into());
         }
-        Ok(Self::connect(path, false).await?)
+        Self::connect(path, false).await.map_err(|e| {
+            // In a read-only folder SQLite cannot make the WAL and says only "unable to
+            // open database file": say why.
+            if !writable(path) {
+                anyhow::anyhow!(
+                    "{e:#} (attempt to write a readonly database: its file or folder is read-only)"
+                )
+                .into()
+            } else {
+                e.into()
+            }
+        })
+    }
+
+    /// Open an existing database for reading only (the read-only commands: `cases list`,
+    /// `case show`, `overdue`, `report`...): SQLite's read-only mode, no migrations, no
+    /// write. It works on a database whose file or folder may not be written (mode 0444, a
+    /// read-only mount); in a folder where SQLite cannot make the WAL's shared-memory file
+    /// it reads the file as immutable (nobody can be writing it there). A database that
+    /// still needs migrating is opened as usual (migrated) when it can be written.
+    pub async fn open_read_only(path: &Path) -> Result<Self> {
+        if !path.exists() {
+            return Self::open(path).await;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = match read_pool(options.clone()).await {
+            Ok(pool) => pool,
+            Err(first) => read_pool(options.immutable(true)).await.map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot open the database {} for reading: {first:#} (and as an immutable file: {e:#})",
+                    path.display()
+                )
+            })?,
+        };
+        // (no table: a database older than migrations, to be migrated)
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+                .fetch_all(&pool)
+                .await
+                .unwrap_or_default();
+        if MIGRATOR.iter().any(|m| !applied.contains(&m.version)) {
+            pool.close().await;
+            return Self::open(path).await.map_err(|e| {
+                anyhow::anyhow!(
+                    "{e:#}\n(the database {} was made by an older foi and must be migrated once \
+                     by a command that can write it)",
+                    path.display()
+                )
+                .into()
+            });
+        }
+        Ok(Self {
+            durable: pool.clone(),
+            pool,
+            packs: packs::Packs::beside(path),
+            journal: journal::beside(path),
+            writes: Default::default(),
+        })
     }
 
     async fn connect(path: &Path, create: bool) -> anyhow::Result<Self> {

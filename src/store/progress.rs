@@ -150,6 +150,7 @@ fn settle_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
          ORDER BY o.id;\n",
         n = sent.len(),
     ));
+    covered_sql(s, sent);
     // Our replies that are clock events move the status as `standing::status_after` does
     // (the clarification: back to awaiting a response; a review request: internal review).
     for (kind, from, to) in [
@@ -190,4 +191,41 @@ fn settle_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
             "UPDATE cases SET status = {awaiting} WHERE status IN {not_sent} AND id IN {requests};\n",
         ));
     }
+}
+
+/// A consolidated chaser (one email for several overdue cases of one body, see
+/// `casework::consolidate`) is recorded on every case it covers: each other case gets the
+/// outbound message (with no outbox link: the first case's message has it, and it alone
+/// says the email was settled) and the event of its own chaser step.
+fn covered_sql<'a>(s: &mut Script<'a>, sent: &'a [SentRecord<'a>]) {
+    let chasers: Vec<&SentRecord> = sent
+        .iter()
+        .filter(|r| r.claimed.kind.starts_with("chaser:"))
+        .collect();
+    if chasers.is_empty() {
+        return;
+    }
+    let values = s.values(
+        chasers
+            .iter()
+            .map(|r| (r.claimed.id, r.date_of_receipt.to_string())),
+    );
+    s.sql(&format!(
+        "WITH v (id, received_on) AS (VALUES {values})
+         INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, outbox_id, created_at)
+         SELECT h.case_id, 'outbound', o.message_id, o.raw_sha256, o.subject, o.envelope_from, o.recipient, o.sent_at, NULL, o.sent_at
+         FROM v JOIN outbox o ON o.id = v.id AND o.state = 'sent'
+         JOIN chasers h ON h.outbox_id = o.id AND h.case_id <> o.case_id
+         ORDER BY o.id, h.case_id;
+         WITH v (id, received_on) AS (VALUES {values})
+         INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
+         SELECT h.case_id, 'chaser_' || h.step || '_sent', v.received_on, o.sent_at,
+                'to ' || o.recipient || ', in one email with the body''s other overdue cases',
+                'system', o.sent_at, m.id
+         FROM v JOIN outbox o ON o.id = v.id
+         JOIN chasers h ON h.outbox_id = o.id AND h.case_id <> o.case_id
+         JOIN messages m ON m.case_id = h.case_id AND m.message_id = o.message_id
+                        AND m.direction = 'outbound' AND m.outbox_id IS NULL
+         ORDER BY o.id, h.case_id;\n"
+    ));
 }

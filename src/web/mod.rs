@@ -138,7 +138,11 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     use axum::serve::ListenerExt;
     let web = &state.settings.web;
-    let listener = listener::GuardedListener::new(listener, web.max_connections, web.idle_timeout)
+    let limits = listener::Limits {
+        idle: web.idle_timeout,
+        request: web.request_timeout,
+    };
+    let listener = listener::GuardedListener::new(listener, web.max_connections, limits)
         // (a no-op tap: axum gives the peer's address to such a listener's requests)
         .tap_io(|_| ());
     axum::serve(

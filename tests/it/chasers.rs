@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// A working folder sending through the test Postfix, with one body per address.
-fn smtp_workdir(s: &MailServers, addrs: &[String]) -> Workdir {
+pub(crate) fn smtp_workdir(s: &MailServers, addrs: &[String]) -> Workdir {
     let w = Workdir::new();
     w.set_section("transport", "kind = \"smtp\"");
     w.set_section(
@@ -33,7 +33,7 @@ fn smtp_workdir(s: &MailServers, addrs: &[String]) -> Workdir {
 }
 
 /// The example campaign folder plus a ladder using the shipped chaser texts.
-fn campaign_with_ladder(w: &Workdir, review_mode: &str) -> String {
+pub(crate) fn campaign_with_ladder(w: &Workdir, review_mode: &str) -> String {
     let src = std::path::Path::new(&repo_path("examples/cctv-campaign")).to_path_buf();
     for f in [
         "subject.hbs",
@@ -78,7 +78,7 @@ template = "{chasers}/complaint"
     w.path().join("camp").to_string_lossy().into_owned()
 }
 
-fn at(w: &Workdir, now: &str, args: &[&str]) -> String {
+pub(crate) fn at(w: &Workdir, now: &str, args: &[&str]) -> String {
     let out = w.foi(args).env("FOI_NOW", now).output().unwrap();
     assert!(
         out.status.success(),
@@ -90,7 +90,7 @@ fn at(w: &Workdir, now: &str, args: &[&str]) -> String {
 }
 
 /// A header's value, unfolded.
-fn header(msg: &str, name: &str) -> Option<String> {
+pub(crate) fn header(msg: &str, name: &str) -> Option<String> {
     let head = msg
         .split("\r\n\r\n")
         .next()?
@@ -108,7 +108,7 @@ fn text(raw: &[u8]) -> String {
 }
 
 /// Wait for `n` messages, then make sure no more arrive.
-async fn exactly(s: &MailServers, addr: &str, n: usize) -> Vec<String> {
+pub(crate) async fn exactly(s: &MailServers, addr: &str, n: usize) -> Vec<String> {
     let got = s.wait_for_messages(addr, n, Duration::from_secs(20)).await;
     s.wait_until_delivered(&[addr], Duration::from_secs(30));
     let again = s.inbox(addr).await;

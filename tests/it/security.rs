@@ -582,6 +582,60 @@ async fn idle_connections_are_closed_and_counted_against_a_limit() {
     server.await.unwrap().unwrap();
 }
 
+/// A slowloris client never goes idle (a header byte every 300 ms, within the 1-second
+/// idle timeout) and never finishes its request: the connection is closed once the request
+/// has taken twice `request_timeout_secs` (2 s here) to arrive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_trickling_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let w = seeded();
+    w.set_section(
+        "web",
+        "max_connections = 4\nidle_timeout_secs = 1\nrequest_timeout_secs = 1",
+    );
+    let state = state_of(&w, WEB_NOW).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(foi::web::serve(state, listener, async move {
+        let _ = stopped.await;
+    }));
+    let (mut from, mut to) = tokio::net::TcpStream::connect(addr)
+        .await
+        .unwrap()
+        .into_split();
+    let closed = tokio::spawn(async move {
+        let mut got = Vec::new();
+        let _ = from.read_to_end(&mut got).await;
+        got
+    });
+    let started = std::time::Instant::now();
+    to.write_all(b"GET /login HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        .await
+        .unwrap();
+    while !closed.is_finished() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "a trickling client still holds its connection after 15 s"
+        );
+        // (a write after the server closed may fail: the loop ends on the read side)
+        let _ = to.write_all(b"a").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1900),
+        "closed after {took:?}: before the request limit, so by something else"
+    );
+    let got = closed.await.unwrap();
+    assert!(
+        !String::from_utf8_lossy(&got).contains("200 OK"),
+        "the unfinished request was not answered"
+    );
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
 /// A campaign whose name has a `/` and a space: every link to it on the dashboard keeps
 /// the name in one path segment, and each leads to the campaign's pages.
 #[tokio::test]

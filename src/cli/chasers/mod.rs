@@ -57,10 +57,22 @@ fn print_sweep(
         return Ok(out.json(s)?);
     }
     for t in &s.taken {
+        let with = if t.with.is_empty() {
+            String::new()
+        } else {
+            format!(", in one email with {}", t.with.join(", "))
+        };
         writeln!(
             out,
-            "{} {:<20} {:<8} campaign {} (step fell due {})",
+            "{} {:<20} {:<8} campaign {} (step fell due {}{with})",
             t.reference, t.step, t.state, t.campaign, t.due_on
+        )?;
+    }
+    if s.consolidated > 0 {
+        writeln!(
+            out,
+            "{} email(s) chase several cases of one body each (consolidate_chasers)",
+            s.consolidated
         )?;
     }
     for e in &s.errors {

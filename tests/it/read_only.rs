@@ -1,0 +1,117 @@
+//! A database nobody may write (issue 18): the commands that only read open it read-only
+//! and work; a command that writes gives one clear error and changes nothing. Tests run as
+//! root, whom file modes do not stop, so the commands run as the unprivileged user
+//! `nobody` (util-linux's `setpriv`) on a copy whose files are 0444 in folders of 0555.
+
+use crate::support::{sent_campaign, Workdir, NOW};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const LATER: &str = "2026-04-20T10:00:00Z";
+
+fn setpriv() -> PathBuf {
+    for dir in ["/usr/bin", "/bin", "/usr/sbin", "/sbin"] {
+        let p = Path::new(dir).join("setpriv");
+        if p.exists() {
+            return p;
+        }
+    }
+    panic!(
+        "this test needs setpriv to run foi as an unprivileged user: apt-get install util-linux"
+    );
+}
+
+/// A copy of the working folder (database, packs, config and the `foi` binary) that
+/// nobody but root may write: files 0444, folders 0555.
+fn read_only_copy(w: &Workdir) -> tempfile::TempDir {
+    let ro = tempfile::tempdir().unwrap();
+    let from = format!("{}/.", w.path().display());
+    let ok = Command::new("cp")
+        .args(["-a", &from, ro.path().to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    std::fs::copy(env!("CARGO_BIN_EXE_foi"), ro.path().join("foi")).unwrap();
+    let ok = Command::new("chmod")
+        .args(["-R", "a=rX", ro.path().to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    ro
+}
+
+/// `foi ARGS` in `dir` as the user nobody, at `now`.
+fn as_nobody(dir: &Path, now: &str, args: &[&str]) -> Output {
+    Command::new(setpriv())
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(dir.join("foi"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("FOI_CONFIG", dir.join("foi.toml"))
+        .env("FOI_NOW", now)
+        .output()
+        .unwrap()
+}
+
+fn sha(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn read_only_commands_work_on_a_database_nobody_may_write() {
+    let w = sent_campaign();
+    let ro = read_only_copy(&w);
+    let db = ro.path().join("foi.db");
+    let before = sha(&db);
+    // nobody really cannot write there
+    let probe = Command::new(setpriv())
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .args(["sh", "-c", &format!("echo x >> {}", db.display())])
+        .output()
+        .unwrap();
+    assert!(!probe.status.success(), "the copy must not be writable");
+
+    let reads: [(&str, &[&str]); 7] = [
+        (NOW, &["cases", "list", "--json"]),
+        (LATER, &["overdue", "--json"]),
+        (NOW, &["report", "c"]),
+        (NOW, &["case", "show", "POL-0001", "--json"]),
+        (NOW, &["bodies", "list", "--json"]),
+        (NOW, &["outbox", "--json"]),
+        (NOW, &["export", "cases", "c", "--csv"]),
+    ];
+    for (now, args) in reads {
+        let out = as_nobody(ro.path(), now, args);
+        assert!(
+            out.status.success(),
+            "{args:?} as nobody: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let expected = w.foi(args).env("FOI_NOW", now).output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&expected.stdout),
+            "{args:?}: the read-only copy reads as the original"
+        );
+        assert!(!out.stdout.is_empty(), "{args:?} printed nothing");
+    }
+
+    for args in [
+        &["case", "note", "POL-0001", "a note"][..],
+        &["chasers", "run"][..],
+        &["send"][..],
+    ] {
+        let out = as_nobody(ro.path(), NOW, args);
+        assert!(!out.status.success(), "{args:?} must fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("the database cannot be written") && err.contains("nothing was changed"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert_eq!(sha(&db), before, "the database is unchanged");
+    assert!(!ro.path().join("foi.db-wal").exists());
+}
