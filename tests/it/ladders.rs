@@ -64,11 +64,11 @@ fn regime_campaign() -> (Workdir, impl Fn(&str) -> String) {
             std::fs::read_to_string(src.join(f)).unwrap(),
         );
     }
-    let toml = std::fs::read_to_string(src.join("campaign.toml")).unwrap()
-        + &format!(
-            "\nladder = \"regime\"\nchasers_dir = \"{}\"\n",
-            repo_path("templates/chasers")
-        );
+    // Top-level keys, so before the example's tables.
+    let toml = format!(
+        "ladder = \"regime\"\nchasers_dir = \"{}\"\n",
+        repo_path("templates/chasers")
+    ) + &std::fs::read_to_string(src.join("campaign.toml")).unwrap();
     w.write("camp/campaign.toml", toml);
     let camp = w.path().join("camp");
     w.ok([
