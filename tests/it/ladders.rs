@@ -218,6 +218,13 @@ fn each_case_follows_its_regimes_ladder_from_the_law() {
     );
     assert!(n.contains("EIR reg 11"), "{n}");
 
+    // The school follows the FOIA ladder from its own due date, Tue 14 Apr.
+    let n = next_step(&w, "2026-04-02T09:00:00Z", &k1);
+    assert!(
+        n.starts_with("next chaser step: overdue (falls due Wed 2026-04-15)"),
+        "{n}"
+    );
+
     // Thu 16 Apr: the FOIA non-response goes to the regulator as a draft, without a
     // review; Scotland and the EIR ask for a review first (approve: pending).
     let mut want = vec![
