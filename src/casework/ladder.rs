@@ -112,6 +112,16 @@ impl Ladder {
                 )
             })?,
         };
+        if table
+            .iter()
+            .any(|(k, v)| k != "chasers" && nested_key(v, &["ladder", "chasers_dir"]))
+        {
+            bail!(
+                "{}: ladder and chasers_dir are read only at the top of the file: move them \
+                 above the first [table]",
+                path.display()
+            );
+        }
         let from_regime = match table.get("ladder") {
             None => false,
             Some(toml::Value::String(s)) if s == "regime" => true,
@@ -280,6 +290,18 @@ impl Ladder {
     pub fn is_review_step(&self, step: &str) -> bool {
         self.all_steps()
             .any(|s| s.name == step && s.trigger == Trigger::InternalReview)
+    }
+}
+
+/// Whether a table inside `v` (at any depth) has one of `keys`: a top-level key written
+/// after a `[table]` header lands there.
+fn nested_key(v: &toml::Value, keys: &[&str]) -> bool {
+    match v {
+        toml::Value::Table(t) => t
+            .iter()
+            .any(|(k, v)| keys.contains(&k.as_str()) || nested_key(v, keys)),
+        toml::Value::Array(a) => a.iter().any(|v| nested_key(v, keys)),
+        _ => false,
     }
 }
 

@@ -64,11 +64,11 @@ fn regime_campaign() -> (Workdir, impl Fn(&str) -> String) {
             std::fs::read_to_string(src.join(f)).unwrap(),
         );
     }
-    let toml = std::fs::read_to_string(src.join("campaign.toml")).unwrap()
-        + &format!(
-            "\nladder = \"regime\"\nchasers_dir = \"{}\"\n",
-            repo_path("templates/chasers")
-        );
+    // Top-level keys, so before the example's tables.
+    let toml = format!(
+        "ladder = \"regime\"\nchasers_dir = \"{}\"\n",
+        repo_path("templates/chasers")
+    ) + &std::fs::read_to_string(src.join("campaign.toml")).unwrap();
     w.write("camp/campaign.toml", toml);
     let camp = w.path().join("camp");
     w.ok([
@@ -217,6 +217,13 @@ fn each_case_follows_its_regimes_ladder_from_the_law() {
         "{n}"
     );
     assert!(n.contains("EIR reg 11"), "{n}");
+
+    // The school follows the FOIA ladder from its own due date, Tue 14 Apr.
+    let n = next_step(&w, "2026-04-02T09:00:00Z", &k1);
+    assert!(
+        n.starts_with("next chaser step: overdue (falls due Wed 2026-04-15)"),
+        "{n}"
+    );
 
     // Thu 16 Apr: the FOIA non-response goes to the regulator as a draft, without a
     // review; Scotland and the EIR ask for a review first (approve: pending).
