@@ -318,21 +318,25 @@ impl LetterFacts<'_> {
             std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
         };
         let request = messages.iter().position(|m| m.direction == "outbound");
-        write(
-            "request.txt",
-            &match request {
-                Some(i) => message_text(i + 1, &messages[i]),
-                None => "No email of the request is stored (sent by hand, or not sent).\n".into(),
-            },
-        )?;
         let mut all = String::new();
+        let mut request_text = None;
         for (i, m) in messages.iter().enumerate() {
-            all.push_str(&message_text(i + 1, m));
+            let text = message_text(i + 1, m, self.text_of(m).await?.as_deref());
+            all.push_str(&text);
             all.push('\n');
+            if Some(i) == request {
+                request_text = Some(text);
+            }
         }
         if messages.is_empty() {
             all.push_str("(no emails)\n");
         }
+        write(
+            "request.txt",
+            request_text
+                .as_deref()
+                .unwrap_or("No email of the request is stored (sent by hand, or not sent).\n"),
+        )?;
         write("messages.txt", &all)?;
         let review = |s: &str| self.steps.iter().any(|x| x == s);
         write("deadline.txt", &deadline_text(c, &review)?)?;
@@ -350,6 +354,28 @@ impl LetterFacts<'_> {
             emails: evidence.emails,
             attachments: evidence.attachments,
         })
+    }
+
+    /// A message's text: kept at ingestion (a reply), kept when the case page first showed
+    /// it, or read from its raw email with the configured bounds (an email we sent).
+    async fn text_of(&self, m: &MessageRow) -> anyhow::Result<Option<String>> {
+        if m.text_body.is_some() {
+            return Ok(m.text_body.clone());
+        }
+        if let Some(kept) = self.store.message_display(m.id).await? {
+            if kept.text.is_some() {
+                return Ok(kept.text);
+            }
+        }
+        let Some(raw) = self.store.blob(&m.raw_sha256).await? else {
+            return Ok(None);
+        };
+        let limits = crate::ingest::pipeline::limits(&self.settings.fetch);
+        let parsed =
+            tokio::task::spawn_blocking(move || crate::ingest::parse::parse(&raw, &limits))
+                .await
+                .map_err(|e| anyhow::anyhow!("parsing an email failed: {e}"))?;
+        Ok(Some(parsed.text_body))
     }
 
     /// Render the letter (its subject as the first line).
@@ -550,7 +576,7 @@ fn clean(s: &str, max: usize) -> String {
 }
 
 /// One message as text: its headers and its text (its attachments named).
-fn message_text(n: usize, m: &MessageRow) -> String {
+fn message_text(n: usize, m: &MessageRow, text: Option<&str>) -> String {
     let mut t = String::new();
     let _ = writeln!(t, "=== {} ===", eml_name(n, m));
     let _ = writeln!(t, "Date:    {}", m.at.format("%Y-%m-%d %H:%M UTC"));
@@ -566,7 +592,7 @@ fn message_text(n: usize, m: &MessageRow) -> String {
         );
     }
     t.push('\n');
-    match &m.text_body {
+    match text {
         Some(text) => t.push_str(&clean(text, MAX_TEXT)),
         None => t.push_str("(no text part: see the email itself)"),
     }

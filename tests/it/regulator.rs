@@ -237,7 +237,9 @@ fn regulator_events_run_the_compliance_clock_and_count_in_the_report() {
     );
 
     // The compliance date is a clock: POL-0001's and POL-0004's (Fri 29 May: 8 working
-    // days to Wed 10 June), POL-0004's beside its unanswered request's (47).
+    // days to Wed 10 June), POL-0004's beside its unanswered request's: Police Scotland,
+    // scotland-foisa, due Mon 30 March (no St Patrick's Day) and 49 working days overdue
+    // (31 March and Easter Monday count in Scotland).
     let rows = overdue(&w);
     let regulator: Vec<_> = rows
         .iter()
@@ -251,7 +253,10 @@ fn regulator_events_run_the_compliance_clock_and_count_in_the_report() {
             ("POL-0004".into(), "regulator_compliance".into(), 8),
         ]
     );
-    assert!(rows.contains(&("POL-0004".into(), "response".into(), 47)));
+    assert!(
+        rows.contains(&("POL-0004".into(), "response".into(), 49)),
+        "{rows:?}"
+    );
     let ics = later(&w, &["deadlines", "--ics", "--campaign", "c"]);
     assert!(
         ics.contains("SUMMARY:Regulator's compliance date: Camfordshire Constabulary"),
@@ -389,10 +394,10 @@ fn a_complaint_pack_holds_each_case_file_by_file() {
     let w = Workdir::new();
     let f = w.write(
         "bodies.csv",
-        "id,name,email,tags,regime,region\n\
-         A1,Ashby Council,foi@ashby.example,council,uk-foia,england\n\
-         B/2,Barford Council,foi@barford.example,council,uk-foia,england\n\
-         C3,Carlow Council,foi@carlow.example,council,uk-foia,england\n",
+        "id,name,email,tags,regime,region,foi_contact\n\
+         A1,Ashby Council,foi@ashby.example,council,uk-foia,england,FOI Team\n\
+         B/2,Barford Council,foi@barford.example,council,uk-foia,england,FOI Team\n\
+         C3,Carlow Council,foi@carlow.example,council,uk-foia,england,FOI Team\n",
     );
     w.ok(["bodies", "import", f.to_str().unwrap()]);
     let dir = campaign_with_chasers(&w);
@@ -562,9 +567,9 @@ fn a_complaint_pack_holds_each_case_file_by_file() {
         "{messages}"
     );
     assert!(!messages.contains('\x1b'));
+    // (the name as ingestion made it safe)
     assert!(
-        messages.contains("Attachment: ../../etc/con.pdf")
-            || messages.contains("Attachment: con.pdf"),
+        messages.contains("Attachment: _con.pdf (12 bytes)"),
         "{messages}"
     );
     assert_eq!(
@@ -575,7 +580,7 @@ fn a_complaint_pack_holds_each_case_file_by_file() {
     for want in [
         "Your reference:   IC-77-B",
         "The authority answered on 20 March 2026 (a refusal).",
-        "We asked for an internal review on 23 March 2026",
+        "I asked for an internal review on 23 March 2026",
         "The authority has not answered the review.",
     ] {
         assert!(letter.contains(want), "{want:?} missing:\n{letter}");
