@@ -135,7 +135,8 @@ impl Store {
                    SELECT 1 FROM events e WHERE e.case_id = c.id AND e.kind = $6
                      AND e.superseded_by IS NULL) THEN 1 END) AS bounced,
                COUNT(CASE WHEN EXISTS (
-                   SELECT 1 FROM messages m WHERE m.case_id = c.id AND m.direction = 'inbound')
+                   SELECT 1 FROM message_cases mc JOIN messages m ON m.id = mc.message_id
+                   WHERE mc.case_id = c.id AND m.direction = 'inbound')
                  THEN 1 END) AS replied
              FROM pilot_cases p JOIN cases c ON c.id = p.case_id WHERE p.campaign_id = $1",
         )
