@@ -7,6 +7,7 @@ mod answers;
 mod bodies;
 mod browser;
 mod campaigns;
+mod cases_page;
 mod chasers;
 mod conversation;
 mod deadlines;
