@@ -190,7 +190,7 @@ async fn a_permanent_refusal_fails_alone_and_flags_the_address() {
     assert_eq!(all["figures"]["delivered"], 3, "{all}");
     assert_eq!(all["figures"]["delivery_failed"], 1, "{all}");
     let text = w.ok(["report", "c"]);
-    assert!(text.contains("1 (25%)") || text.contains("25%"), "{text}");
+    assert!(text.contains("1 (25%)"), "{text}");
 }
 
 /// A server that does not offer PIPELINING gets one command at a time (the test Postfix
@@ -357,7 +357,7 @@ async fn attempts_run_out_and_the_email_fails() {
     let flag = bodies[0]["email_flag"].as_str().unwrap_or("");
     assert!(flag.contains("gave up after 3 attempts"), "{bodies}");
     let list = w.ok(["bodies", "list"]);
-    assert!(list.contains("gave up after 3 attempts"), "{list}");
+    assert!(list.contains(": gave up af"), "{list}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
