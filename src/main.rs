@@ -21,7 +21,9 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // (each cause once: many errors' own text already holds their cause's)
+            let line = foi::text::join_error_chain(e.chain().map(|c| c.to_string()));
+            eprintln!("error: {line}");
             ExitCode::FAILURE
         }
     }

@@ -172,29 +172,15 @@ fn due(last: Option<Instant>, every: Duration) -> bool {
     last.is_none_or(|t| t.elapsed() >= every)
 }
 
-/// What a turn did, in the log: problems as errors, work done as info, and each turn at
-/// debug level (tests wait for it).
+/// What a turn did, in the log: problems as errors; the work done as one brief info line
+/// (shown without `-v`: `foi run` says what it does); each turn at debug level (tests wait
+/// for it).
 fn log(r: &TurnReport) {
-    match &r.fetched {
-        Some(Ok(s)) if s.new > 0 => tracing::info!(
-            "fetched {} new emails: {} matched, {} in triage",
-            s.new,
-            s.matched,
-            s.triage
-        ),
-        Some(Err(e)) => tracing::error!("fetching replies failed: {e:#}"),
-        _ => {}
+    if let Some(Err(e)) = &r.fetched {
+        tracing::error!("fetching replies failed: {e:#}");
     }
     match &r.swept {
         Some(Ok(s)) => {
-            if !s.taken.is_empty() {
-                tracing::info!(
-                    "chasers: {} queued, {} awaiting approval, {} complaint drafts",
-                    s.queued,
-                    s.pending,
-                    s.drafted
-                );
-            }
             for e in &s.errors {
                 tracing::error!("chasers: {e}");
             }
@@ -202,14 +188,8 @@ fn log(r: &TurnReport) {
         Some(Err(e)) => tracing::error!("the chaser sweep failed: {e:#}"),
         None => {}
     }
-    let s = &r.sent;
-    if s.sent + s.failed + s.retried > 0 {
-        tracing::info!(
-            "sent {}, retried {}, failed {}",
-            s.sent,
-            s.retried,
-            s.failed
-        );
+    if let Some(line) = turn_line(r) {
+        tracing::info!("{line}");
     }
     tracing::debug!(
         "turn done: {}, next in {:.1}s",
@@ -220,6 +200,36 @@ fn log(r: &TurnReport) {
         },
         r.next.as_secs_f64()
     );
+}
+
+/// The work a turn did, in one line ("fetched 2 new (2 matched, 0 in triage); sent 3,
+/// retried 0, failed 0"); `None` for a turn that did nothing.
+pub fn turn_line(r: &TurnReport) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(Ok(f)) = &r.fetched {
+        if f.new > 0 {
+            parts.push(format!(
+                "fetched {} new ({} matched, {} in triage)",
+                f.new, f.matched, f.triage
+            ));
+        }
+    }
+    if let Some(Ok(s)) = &r.swept {
+        if !s.taken.is_empty() {
+            parts.push(format!(
+                "chasers: {} queued, {} awaiting approval, {} complaint drafts",
+                s.queued, s.pending, s.drafted
+            ));
+        }
+    }
+    let s = &r.sent;
+    if s.sent + s.failed + s.retried + s.uncertain > 0 {
+        parts.push(format!(
+            "sent {}, retried {}, failed {}, uncertain {}",
+            s.sent, s.retried, s.failed, s.uncertain
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// Run turns until `shutdown` turns true, sleeping between them until the next is due, new
@@ -248,6 +258,19 @@ pub async fn run(
             Err(e) => tracing::warn!("no IMAP IDLE: {e:#}"),
         }
     }
+    tracing::info!(
+        "running: {}, {}, sending what falls due; each turn that does something says so here (Ctrl-C stops)",
+        if turns.fetch {
+            format!("fetching replies every {}s", settings.fetch.poll.as_secs())
+        } else {
+            "not fetching".into()
+        },
+        if turns.chasers {
+            "taking chaser steps as they fall due"
+        } else {
+            "no chasers"
+        }
+    );
     let mut scheduler = Scheduler::new(sender, store, settings, clock, turns);
     loop {
         if *shutdown.borrow() {

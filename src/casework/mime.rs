@@ -138,6 +138,31 @@ pub fn build_with_attachments(
     Ok(message.formatted())
 }
 
+/// An email we built, for people: its From, To and Subject decoded, and its text as it
+/// reads (quoted-printable and base64 undone), as `foi chasers show` prints it.
+pub fn readable(raw: &[u8]) -> String {
+    let parsed = crate::ingest::parse::parse(raw, &crate::ingest::parse::Limits::default());
+    let mailbox = |m: &crate::ingest::parse::Mailbox| match &m.name {
+        Some(n) if !n.is_empty() => format!("{n} <{}>", m.address),
+        _ => m.address.clone(),
+    };
+    let mut out = String::new();
+    if let Some(f) = &parsed.from {
+        out.push_str(&format!("From: {}\n", mailbox(f)));
+    }
+    if !parsed.to.is_empty() {
+        let to: Vec<String> = parsed.to.iter().map(mailbox).collect();
+        out.push_str(&format!("To: {}\n", to.join(", ")));
+    }
+    out.push_str(&format!(
+        "Subject: {}\n\n",
+        parsed.subject.as_deref().unwrap_or("")
+    ));
+    out.push_str(parsed.text_body.replace("\r\n", "\n").trim_end());
+    out.push('\n');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +287,36 @@ mod tests {
         let b = new_message_id("example.org");
         assert_ne!(a, b);
         assert!(a.ends_with("@example.org"));
+    }
+
+    #[test]
+    fn an_email_we_built_reads_decoded() {
+        let mut d = draft(None);
+        d.rendered.text = format!(
+            "Dear Barking & Dagenham,\n\nThe cost in £ of {} cameras — a long line that quoted-printable breaks.\n",
+            "many ".repeat(30)
+        );
+        let date = "2026-03-02T10:00:00Z".parse().unwrap();
+        let raw = build(&d, "m@example.org", "X-1", date, &Thread::default()).unwrap();
+        let raw_text = String::from_utf8_lossy(&raw);
+        assert!(
+            raw_text.contains("=C2=A3") || raw_text.contains("base64"),
+            "{raw_text}"
+        );
+        let shown = readable(&raw);
+        assert!(
+            shown.contains("Subject: FOI request: CCTV £ costs [CCTV24-0001]"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("To: Barking & Dagenham, London Borough of <foi@lbbd.example>"),
+            "{shown}"
+        );
+        assert!(shown.contains("The cost in £ of many many"), "{shown}");
+        assert!(
+            shown.contains("cameras — a long line that quoted-printable breaks."),
+            "{shown}"
+        );
+        assert!(!shown.contains("=C2") && !shown.contains("=\n"), "{shown}");
     }
 }

@@ -242,8 +242,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 pub fn init_tracing(verbose: u8) {
     use tracing_subscriber::filter::{filter_fn, FilterExt};
     use tracing_subscriber::prelude::*;
+    // (without -v, the scheduler's brief line per turn that did something: `foi run`)
     let default = match verbose {
-        0 => "warn",
+        0 => "warn,foi::scheduler=info",
         1 => "foi=debug,info",
         _ => "trace",
     };
@@ -252,8 +253,19 @@ pub fn init_tracing(verbose: u8) {
     let capped = filter_fn(|m| logs_freely(m.target()) || *m.level() <= THIRD_PARTY_MAX_LEVEL);
     let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
+        .with_ansi(colour(
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            std::env::var_os("NO_COLOR").as_deref(),
+        ))
         .with_filter(asked.and(capped));
     let _ = tracing_subscriber::registry().with(layer).try_init();
+}
+
+/// Whether log lines are coloured: only on a terminal, and never when `NO_COLOR` is set
+/// to anything but the empty string (<https://no-color.org>). A log file or a pipe gets
+/// plain text.
+pub fn colour(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// The most any crate but ours may log: warnings and errors only.
@@ -262,4 +274,19 @@ pub const THIRD_PARTY_MAX_LEVEL: tracing::Level = tracing::Level::WARN;
 /// Whether a log target is one of our modules (which never log a secret).
 pub fn logs_freely(target: &str) -> bool {
     target == "foi" || target.starts_with("foi::")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal_without_no_color() {
+        assert!(colour(true, None));
+        assert!(colour(true, Some(OsStr::new(""))));
+        assert!(!colour(true, Some(OsStr::new("1"))));
+        assert!(!colour(false, None));
+        assert!(!colour(false, Some(OsStr::new("1"))));
+    }
 }

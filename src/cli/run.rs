@@ -20,7 +20,8 @@ pub struct RunCommand {
 }
 
 impl RunCommand {
-    /// Until Ctrl-C or SIGTERM (prints nothing to stdout: it logs to stderr), or one turn.
+    /// Until Ctrl-C or SIGTERM (prints nothing to stdout: it logs to stderr, a brief line
+    /// for each turn that did something, without `-v` too), or one turn.
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let turns = Turns {
             fetch: !self.no_fetch,

@@ -4,6 +4,7 @@
 use super::{App, Printer, Table};
 use crate::sender::{Idle, SendStop, Sender, SenderLock, Summary, Transport};
 use crate::store::OutboxState;
+use chrono::{DateTime, Utc};
 use clap::Args;
 use std::io::{IsTerminal, Write};
 
@@ -41,6 +42,31 @@ pub fn stop_error(e: SendStop) -> anyhow::Error {
         SendStop::Fatal(m) => anyhow::anyhow!("stopped: {m}; nothing was marked failed"),
         SendStop::Unreachable(m) => anyhow::anyhow!("nothing was sent: {m}"),
         SendStop::Store(e) => e,
+    }
+}
+
+/// Why nothing more went, for people: the sender's reason, and the emails waiting to be
+/// tried again after a temporary failure ("nothing is queued" is never said while some
+/// wait).
+pub async fn idle_text(app: &App, idle: Option<Idle>) -> anyhow::Result<Option<String>> {
+    let waiting = app.store.waiting_retries(app.clock.now()).await?;
+    Ok(merge_idle(idle, waiting))
+}
+
+/// [`idle_text`]'s sentence from the sender's reason and the retries waiting.
+fn merge_idle(idle: Option<Idle>, waiting: Option<(u64, DateTime<Utc>)>) -> Option<String> {
+    let Some((n, next)) = waiting else {
+        return idle.map(Idle::describe);
+    };
+    let retry = format!(
+        "{n} waiting to retry, next at {}",
+        next.format("%a %Y-%m-%d %H:%M UTC")
+    );
+    match idle {
+        // (the next email due is a retry: said once)
+        None | Some(Idle::Empty) => Some(retry),
+        Some(Idle::NotDue(t)) if t >= next => Some(retry),
+        Some(i) => Some(format!("{}; {retry}", i.describe())),
     }
 }
 
@@ -117,18 +143,21 @@ impl SendCommand {
             pb.finish_and_clear();
         }
         let (summary, idle) = result.map_err(stop_error)?;
+        let next = idle_text(app, idle).await?;
         if self.json {
+            let waiting = app.store.waiting_retries(app.clock.now()).await?;
             return Ok(out.json(&serde_json::json!({
                 "summary": summary,
-                "next": idle.map(Idle::describe),
+                "next": next,
+                "waiting_to_retry": waiting.map(|(n, _)| n).unwrap_or(0),
+                "next_retry_at": waiting.map(|(_, t)| t),
             }))?);
         }
         writeln!(
             out,
             "{}{}",
             summary_line(&summary),
-            idle.map(|i| format!("; {}", i.describe()))
-                .unwrap_or_default()
+            next.map(|n| format!("; {n}")).unwrap_or_default()
         )?;
         let unanswered = summary.uncertain.saturating_sub(sender.recovered as usize);
         if unanswered > 0 {
@@ -168,5 +197,34 @@ impl SendCommand {
                 .unwrap_or_default()
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_waiting_are_said_instead_of_nothing_queued() {
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let next = t("2026-03-02T10:01:00Z");
+        assert_eq!(
+            merge_idle(Some(Idle::Empty), None).as_deref(),
+            Some("nothing is queued")
+        );
+        assert_eq!(
+            merge_idle(Some(Idle::Empty), Some((2, next))).as_deref(),
+            Some("2 waiting to retry, next at Mon 2026-03-02 10:01 UTC")
+        );
+        assert_eq!(
+            merge_idle(Some(Idle::NotDue(next)), Some((2, next))).as_deref(),
+            Some("2 waiting to retry, next at Mon 2026-03-02 10:01 UTC")
+        );
+        let earlier = t("2026-03-02T10:00:30Z");
+        assert_eq!(
+            merge_idle(Some(Idle::NotDue(earlier)), Some((1, next))).as_deref(),
+            Some("the next email is due Mon 2026-03-02 10:00 UTC; 1 waiting to retry, next at Mon 2026-03-02 10:01 UTC")
+        );
+        assert_eq!(merge_idle(None, None), None);
     }
 }

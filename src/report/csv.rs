@@ -5,7 +5,7 @@
 //! | kind | question | value | count | base | number |
 //! |---|---|---|---|---|---|
 //! | `cases` | | `cases` | cases in the group | | |
-//! | `figure` | | `sent`, `delivered`, `delivery_failed`, `acknowledged`, `answered`, `answered_on_time`, `answered_late`, `overdue`, `long_overdue`, `refused` | cases | cases (for sent), answered (on time, late), else sent | |
+//! | `figure` | | `sent`, `delivered`, `delivery_failed`, `acknowledged`, `answered`, `answered_on_time`, `answered_late`, `overdue`, `long_overdue`, `refused` | cases | cases (for sent, delivery_failed), answered (on time, late), else sent | |
 //! | `outcome` | | `response`, `partial_response`, `not_held`, `refusal` | cases | answered | |
 //! | `exemption` | | `section 43` ... `not stated` | refused cases citing it | refused | |
 //! | `timing` | | `median_working_days_to_answer` | | answered | the median |

@@ -12,7 +12,9 @@
 //! - **cases**: the campaign's cases in the group.
 //! - **sent**: cases with a `sent` event (the request's date of receipt).
 //! - **delivered**: sent and not lost: no `delivery_failed` (bounce) event after the last
-//!   `sent`, or the body replied anyway. **delivery_failed** is the rest of sent.
+//!   `sent`, or the body replied anyway. **delivery_failed** is the rest of sent, plus the
+//!   cases whose request the mail server refused at send time (a permanent SMTP refusal: a
+//!   `delivery_failed` event and never a `sent` one); a share of the cases.
 //! - **acknowledged**: cases with an `acknowledged` event.
 //! - **answered**: cases with an answer as [`standing::derive`] gives it, the same
 //!   derivation every listing's status comes from: the events are the case's effective
@@ -168,11 +170,12 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// What a figure is a share of: `sent` of the cases, on time and late of the answered,
+    /// What a figure is a share of: `sent` and `delivery_failed` (which counts requests
+    /// refused before they were ever sent) of the cases, on time and late of the answered,
     /// the rest of the sent.
     pub fn base_of(&self, name: &str, cases: usize) -> usize {
         match name {
-            "sent" => cases,
+            "sent" | "delivery_failed" => cases,
             "answered_on_time" | "answered_late" => self.answered,
             _ => self.sent,
         }
@@ -280,6 +283,8 @@ pub struct Input<'a> {
 struct Facts {
     sent: bool,
     delivered: bool,
+    /// Never sent: the server refused the request for good when it was handed over.
+    refused_at_send: bool,
     acknowledged: bool,
     answer: Option<Outcome>,
     on_time: bool,
@@ -296,6 +301,7 @@ fn facts(t: &CaseTimeline, input: &Input) -> anyhow::Result<Facts> {
         ..Facts::default()
     };
     let Some(received) = standing::received(&t.events) else {
+        f.refused_at_send = t.events.iter().any(|e| e.kind == EventKind::DeliveryFailed);
         return Ok(f);
     };
     f.sent = true;
@@ -371,7 +377,7 @@ impl Acc {
         let g = &mut self.figures;
         g.sent += usize::from(f.sent);
         g.delivered += usize::from(f.sent && f.delivered);
-        g.delivery_failed += usize::from(f.sent && !f.delivered);
+        g.delivery_failed += usize::from(f.sent && !f.delivered || f.refused_at_send);
         g.acknowledged += usize::from(f.acknowledged);
         g.overdue += usize::from(f.overdue);
         g.long_overdue += usize::from(f.long_overdue);
@@ -743,7 +749,8 @@ pub const REQUEST_COLUMNS: [&str; 13] = [
 
 /// A group's row of the requests table, in [`REQUEST_COLUMNS`] order: its name as it is,
 /// a figure with a share as `share(part, base)` writes it (on time and late of the
-/// answered, the rest of the sent), and `missing` for no median.
+/// answered, failed and sent of the cases, the rest of the sent), and `missing` for no
+/// median.
 pub fn request_row(g: &Group, share: fn(usize, usize) -> String, missing: &str) -> [String; 13] {
     let f = &g.figures;
     [
@@ -751,7 +758,7 @@ pub fn request_row(g: &Group, share: fn(usize, usize) -> String, missing: &str) 
         g.cases.to_string(),
         f.sent.to_string(),
         share(f.delivered, f.sent),
-        share(f.delivery_failed, f.sent),
+        share(f.delivery_failed, g.cases),
         share(f.acknowledged, f.sent),
         share(f.answered, f.sent),
         share(f.answered_on_time, f.answered),

@@ -651,13 +651,7 @@ fn classify(e: &lettre::transport::smtp::Error) -> SendError {
     }
 }
 
+/// The error and its causes, each text once (lettre's own text already holds its cause's).
 fn full_text(e: &lettre::transport::smtp::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = std::error::Error::source(e);
-    while let Some(c) = cur {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cur = c.source();
-    }
-    s
+    crate::text::error_chain_text(e)
 }

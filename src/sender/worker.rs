@@ -298,7 +298,7 @@ impl Sender {
             Err(SendError::Transient(e)) => {
                 let why = format!("gave up after {} attempts: {e}", c.attempts);
                 self.store
-                    .record_failed(&c, &why, false, now, self.receipt_date(&c, now))
+                    .record_failed(&c, &why, true, now, self.receipt_date(&c, now))
                     .await?;
                 summary.failed += 1;
                 Ok(())

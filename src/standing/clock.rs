@@ -33,7 +33,30 @@ pub fn received(events: &[Event]) -> Option<NaiveDate> {
 
 /// The clock events among a case's stored events. `is_review_step` says which chaser steps
 /// are requests for internal review (their `chaser_<step>_sent` starts the review clock).
+///
+/// A person who sets a status before any answer (awaiting response, acknowledged) reopens
+/// the request, as the status derivation has it (it forgets an earlier answer): the
+/// answers and withdrawals before that no longer end the clock.
 pub fn clock_events(events: &[Event], is_review_step: &dyn Fn(&str) -> bool) -> Vec<ClockEvent> {
+    use crate::domain::CaseStatus as S;
+    let reopened = events.iter().rposition(|e| {
+        e.kind == EventKind::StatusSet
+            && matches!(
+                super::status_set_to(e.note.as_deref()),
+                Some(S::AwaitingResponse | S::Acknowledged)
+            )
+    });
+    let Some(at) = reopened else {
+        return each_clock_event(events, is_review_step);
+    };
+    let mut out = each_clock_event(&events[..at], is_review_step);
+    out.retain(|c| !matches!(c.kind, ClockKind::Responded | ClockKind::Withdrawn));
+    out.extend(each_clock_event(&events[at..], is_review_step));
+    out
+}
+
+/// Each event's own clock event, if it has one.
+fn each_clock_event(events: &[Event], is_review_step: &dyn Fn(&str) -> bool) -> Vec<ClockEvent> {
     events
         .iter()
         .filter_map(|e| {

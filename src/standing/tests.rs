@@ -164,6 +164,37 @@ fn a_status_set_by_hand_stops_or_starts_the_clock_as_its_event_would() {
 }
 
 #[test]
+fn a_status_before_any_answer_reopens_the_request_as_the_status_has_it() {
+    // A person's "not held" (an event or a status) or a withdrawal, then "awaiting
+    // response" or "acknowledged": the status is open again, and the clock runs again to
+    // the first due date.
+    for answer in [
+        ev("not_held", "2026-03-04", None),
+        ev("status_set", "2026-03-04", Some("not_held")),
+        ev("withdrawn", "2026-03-04", None),
+    ] {
+        for reopen in ["awaiting_response: they had not answered", "acknowledged"] {
+            let mut events = vec![ev("sent", "2026-03-02", None), answer.clone()];
+            let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+            assert_eq!(current_due(&dl), None, "{dl:?}");
+            events.push(ev("status_set", "2026-03-06", Some(reopen)));
+            let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+            assert_eq!(
+                current_due(&dl),
+                Some((d("2026-03-31"), Owed::Response)),
+                "{reopen}: {dl:?}"
+            );
+            let state = derive(CaseStatus::Queued, &events, &no_review_steps);
+            assert!(state.status.is_open(), "{reopen}: {state:?}");
+            // A later answer ends it again.
+            events.push(ev("response", "2026-03-10", None));
+            let dl = deadline(&uk(), &events, &no_review_steps).unwrap().unwrap();
+            assert_eq!(current_due(&dl), None, "{dl:?}");
+        }
+    }
+}
+
+#[test]
 fn statuses_follow_events() {
     use CaseStatus as S;
     assert_eq!(

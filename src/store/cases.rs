@@ -29,7 +29,7 @@ pub struct EventRow {
     pub superseded_by: Option<i64>,
 }
 
-fn row_to_case(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Case> {
+pub(super) fn row_to_case(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Case> {
     let status: String = row.try_get("status")?;
     let created: String = row.try_get("created_at")?;
     Ok(Case {

@@ -594,7 +594,8 @@ impl Store {
     }
 
     /// A permanent failure (or out of attempts): the email fails, the case gets a
-    /// `delivery_failed` event, and for a permanent refusal the body's address is flagged.
+    /// `delivery_failed` event, and with `flag_address` (a permanent refusal, or an address
+    /// given up on after its retries) the body's address is flagged for a person's review.
     pub async fn record_failed(
         &self,
         c: &Claimed,

@@ -16,6 +16,7 @@
 mod addresses;
 mod csv_cell;
 mod display;
+mod error_chain;
 mod exemptions;
 mod file_name;
 mod html;
@@ -27,6 +28,7 @@ mod truncate;
 pub use addresses::{find_addresses, normalize_message_id};
 pub use csv_cell::{neutralise_formula, restore_formula, CsvCells};
 pub use display::{clean_display_text, repair_mojibake};
+pub use error_chain::{error_chain_text, join_error_chain};
 pub use exemptions::exemptions_in;
 pub use file_name::{
     extension_for_content_type, fallback_file_name, sanitize_file_name, MAX_FILE_NAME_BYTES,

@@ -42,7 +42,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
 
 /// The dashboard.
 pub fn router(state: WebState) -> Router {
-    use pages::{calendar, campaigns, case, conversation, overdue, report, to_read, triage};
+    use pages::{calendar, campaigns, case, cases, conversation, overdue, report, to_read, triage};
     Router::new()
         .route(
             "/",
@@ -60,7 +60,9 @@ pub fn router(state: WebState) -> Router {
         .route("/triage", get(triage::page))
         .route("/triage/{id}/attach", post(triage::attach))
         .route("/triage/{id}/dismiss", post(triage::dismiss))
+        .route("/cases", get(cases::page))
         .route("/cases/{reference}", get(case::page))
+        .route("/cases/{reference}/event", post(cases::record))
         .route("/cases/{reference}/status", post(case::set_status))
         .route("/cases/{reference}/note", post(case::add_note))
         .route("/cases/{reference}/assign", post(case::assign))

@@ -2,7 +2,8 @@
 //! seeded store, driven through the Chrome DevTools Protocol (a small websocket client
 //! below). The browser signs in through the form, opens the overdue list and a case,
 //! attaches a triage email to a case and codes an answer by filling and submitting the
-//! real forms; each page is screenshotted and the PNG checked (valid, the window's size,
+//! real forms, filters the Cases page and records an event on a case; each page is
+//! screenshotted and the PNG checked (valid, the window's size,
 //! not blank). Screenshots are kept in `target/tmp/browser-screenshots/` to look at.
 //!
 //! Needs Chromium (`apt-get install chromium`); without it the test fails and says so.
@@ -554,4 +555,39 @@ fn staff_work_through_the_dashboard_in_chromium() {
         "the report's own style"
     );
     b.screenshot("07-report");
+
+    // The Cases page: every case, filtered through its form, and on to a case whose event
+    // form records what the body said.
+    b.open(&format!("{base}/cases"));
+    let text = b.text();
+    for n in 1..=7 {
+        assert!(text.contains(&format!("POL-000{n}")), "{text}");
+    }
+    b.eval(
+        "document.querySelector('form.cases-filters input[name=body]').value = 'southmere'; true",
+    );
+    b.click_and_wait("form.cases-filters button[type=submit]", "body=southmere");
+    assert_eq!(
+        b.eval(
+            "Array.from(document.querySelectorAll('table.cases tbody a')).map(a => a.textContent)"
+        ),
+        json!(["POL-0007"])
+    );
+    b.screenshot("10-cases-filtered");
+    b.click_and_wait("table.cases a[href='/cases/POL-0007']", "/cases/POL-0007");
+    b.eval(
+        "document.querySelector('form.event select[name=kind]').value = 'not_held';
+         document.querySelector('form.event input[name=date]').value = '2026-04-10';
+         document.querySelector('form.event input[name=note]').value = 'They hold no such information.'; true",
+    );
+    b.click_and_wait("form.event button[type=submit]", "ok=event");
+    let text = b.text();
+    assert!(text.contains("Event recorded"), "{text}");
+    assert!(text.contains("ended on 2026-04-10"), "{text}");
+    assert!(text.contains("They hold no such information."), "{text}");
+    b.screenshot("11-case-event");
+    assert_eq!(
+        w.json(["case", "show", "POL-0007", "--json"])["case"]["status"],
+        "not_held"
+    );
 }

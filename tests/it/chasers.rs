@@ -243,6 +243,9 @@ async fn the_ladder_chases_the_right_step_once_threaded_and_never_after_a_reply(
     assert!(rows.iter().all(|r| r["step"] == "internal-review"));
     let show = at(&w, apr30, &["chasers", "show", &rows[0]["id"].to_string()]);
     assert!(show.contains("Request for internal review"), "{show}");
+    // As it reads: decoded headers and text, no quoted-printable soft breaks or escapes.
+    assert!(show.contains("\nSubject: "), "{show}");
+    assert!(!show.contains("=\n") && !show.contains("=3D"), "{show}");
     // D answers: its pending chaser is cancelled.
     let out = at(&w, apr30, &["case", "event", d, "partial_response"]);
     assert!(out.contains("cancelled 1 pending chaser(s)"), "{out}");

@@ -674,6 +674,46 @@ fn foi_run_fetches_replies_every_poll_interval() {
     stop(child);
 }
 
+/// Without `-v`, `foi run` says what it is doing: a line when it starts, and a brief line
+/// for a turn that fetched (or sent, or chased); its log, piped here as into a file, has
+/// no colour codes, with or without `NO_COLOR`.
+#[test]
+fn foi_run_says_what_it_does_without_v_and_without_colour() {
+    for no_color in [None, Some("1")] {
+        let w = sent_campaign();
+        w.set_section(
+            "fetch",
+            "source = \"maildir\"\nmaildir = \"maildir\"\npoll_secs = 1",
+        );
+        let envs: Vec<(&str, &str)> = no_color.iter().map(|v| ("NO_COLOR", *v)).collect();
+        let mut child = w.spawn(&["run", "--no-chasers"], &envs, true);
+        let lines = stderr_lines(&mut child);
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let mut seen = Vec::new();
+        let next = |seen: &mut Vec<String>| {
+            let line = lines
+                .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+                .unwrap_or_else(|_| panic!("foi run stopped talking; it said: {seen:#?}"));
+            seen.push(line.clone());
+            line
+        };
+        while !next(&mut seen).contains("running: fetching replies every 1s") {}
+        drop_in_maildir(&w, "ack.eml", &ack_for(&w, "POL-0001"));
+        while !next(&mut seen).contains("fetched 1 new (1 matched, 0 in triage)") {}
+        stop(child);
+        for line in &seen {
+            assert!(
+                !line.contains('\u{1b}'),
+                "a colour code in the log: {line:?}"
+            );
+            assert!(
+                !line.contains("turn done"),
+                "a debug line without -v: {line}"
+            );
+        }
+    }
+}
+
 /// One process reads mail at a time: while another holds the reading lock (here this
 /// test), `foi fetch` and `foi import-mail` stop with one clear error and record nothing;
 /// once it is released they read as usual.

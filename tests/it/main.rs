@@ -8,6 +8,7 @@ mod bodies;
 mod browser;
 mod campaigns;
 mod chaser_threads;
+mod cases_page;
 mod chasers;
 mod conversation;
 mod deadlines;

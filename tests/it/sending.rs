@@ -167,12 +167,30 @@ async fn a_permanent_refusal_fails_alone_and_flags_the_address() {
         failed[0]["last_error"].as_str().unwrap().contains("550"),
         "{failed}"
     );
+    // The server's words once, not once per error in the chain.
+    let said = failed[0]["last_error"].as_str().unwrap();
+    let parts: Vec<&str> = said.split(": ").collect();
+    let distinct: std::collections::HashSet<&str> = parts.iter().copied().collect();
+    assert_eq!(distinct.len(), parts.len(), "repeated: {said}");
     let body = w.json(["bodies", "show", &bad, "--json"]);
     assert!(body["body"]["email_flag"].as_str().unwrap().contains("550"));
     let reference = body["cases"][0]["reference"].as_str().unwrap().to_string();
     let case = w.json(["case", "show", &reference, "--json"]);
     assert_eq!(case["case"]["status"], "delivery_failed");
     assert_eq!(case["events"][0]["kind"], "delivery_failed");
+    // The report counts the refusal at send time as failed (never sent, so not in sent).
+    let report = w.json(["report", "c", "--format", "json"]);
+    let all = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "all")
+        .unwrap_or_else(|| panic!("no 'all' group: {report}"));
+    assert_eq!(all["figures"]["sent"], 3, "{all}");
+    assert_eq!(all["figures"]["delivered"], 3, "{all}");
+    assert_eq!(all["figures"]["delivery_failed"], 1, "{all}");
+    let text = w.ok(["report", "c"]);
+    assert!(text.contains("1 (25%)"), "{text}");
 }
 
 /// A server that does not offer PIPELINING gets one command at a time (the test Postfix
@@ -256,6 +274,12 @@ async fn a_temporary_failure_is_retried_with_backoff_then_succeeds() {
     launch(&w, "RT");
     let out = w.ok(["send"]);
     assert!(out.starts_with("sent 0, retried 2, failed 0"), "{out}");
+    // Never "nothing is queued" while emails wait to be tried again.
+    assert!(
+        out.contains("2 waiting to retry, next at Mon 2026-03-02 10:01 UTC"),
+        "{out}"
+    );
+    assert!(!out.contains("nothing is queued"), "{out}");
     let rows = outbox(&w);
     assert!(
         rows.iter()
@@ -267,9 +291,13 @@ async fn a_temporary_failure_is_retried_with_backoff_then_succeeds() {
         rows[0]["not_before"], "2026-03-02T10:01:00Z",
         "retry_base_secs = 60"
     );
-    // Not due yet: nothing is attempted.
+    // Not due yet: nothing is attempted, and the line says what waits.
     let out = w.ok(["send"]);
     assert!(out.starts_with("sent 0, retried 0, failed 0"), "{out}");
+    assert!(out.contains("2 waiting to retry, next at"), "{out}");
+    let json = w.json(["send", "--json"]);
+    assert_eq!(json["waiting_to_retry"], 2, "{json}");
+    assert_eq!(json["next_retry_at"], "2026-03-02T10:01:00Z", "{json}");
     // The server recovers; a minute later the emails go.
     smtp_config(&w, s, s.smtp_port, "");
     let out = w
@@ -324,6 +352,12 @@ async fn attempts_run_out_and_the_email_fails() {
             .contains("gave up after 3 attempts"),
         "{row}"
     );
+    // The address given up on is flagged as a bounce's is, and `bodies list` shows it.
+    let bodies = w.json(["bodies", "list", "--json"]);
+    let flag = bodies[0]["email_flag"].as_str().unwrap_or("");
+    assert!(flag.contains("gave up after 3 attempts"), "{bodies}");
+    let list = w.ok(["bodies", "list"]);
+    assert!(list.contains(": gave up af"), "{list}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,4 +1,4 @@
-//! `foi chasers show ID [--raw]`.
+//! `foi chasers show ID [--raw]`: the chaser as it reads (decoded), or its exact bytes.
 
 use crate::cli::{App, Printer};
 use anyhow::Context;
@@ -30,11 +30,8 @@ impl ShowCommand {
             "chaser {} for {} ({}): step {}, {}, {}",
             row.id, row.reference, row.campaign, row.step, row.mode, row.state
         )?;
-        write!(
-            out,
-            "{}",
-            String::from_utf8_lossy(&bytes).replace("\r\n", "\n")
-        )?;
+        // (as it reads: the headers decoded, quoted-printable undone; --raw for the bytes)
+        write!(out, "{}", crate::casework::mime::readable(&bytes))?;
         Ok(())
     }
 }

@@ -60,6 +60,10 @@ struct Page {
     questions_error: Option<String>,
     statuses: Vec<CaseStatus>,
     kinds: Vec<&'static str>,
+    /// The event kinds a person may record (stored name, name for people).
+    event_kinds: Vec<(String, String)>,
+    /// Today in the case's regime (the event form's default date).
+    today: String,
     /// The replies on this case nobody has read yet.
     to_read: std::collections::HashSet<crate::domain::MessageId>,
     users: Vec<String>,
@@ -80,6 +84,7 @@ fn notice(code: &str) -> &'static str {
     match code {
         "status" => "Status set.",
         "note" => "Note added.",
+        "event" => "Event recorded; the status and the clock follow it.",
         "assigned" => "Assignee saved.",
         "answers" => "Answers saved.",
         "classified" => {
@@ -237,6 +242,11 @@ pub async fn page(
         questions_error,
         statuses: crate::casework::staff::settable_statuses(),
         kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
+        event_kinds: super::cases::event_kinds(),
+        today: state
+            .clock
+            .today_in(state.settings.case_time_zone(&case.regime))
+            .to_string(),
         to_read: state.store.case_replies_to_read(case.id).await?,
         users: super::user_names(&state.store).await?,
         notice: notice(&d.ok),

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod campaigns;
 pub mod case;
+pub mod cases;
 pub mod conversation;
 pub mod overdue;
 pub mod report;
