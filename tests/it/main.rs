@@ -18,6 +18,7 @@ mod publish;
 mod recovery;
 mod replies;
 mod report;
+mod search;
 mod security;
 mod sending;
 mod truth;

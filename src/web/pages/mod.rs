@@ -8,6 +8,7 @@ pub mod case;
 pub mod conversation;
 pub mod overdue;
 pub mod report;
+pub mod search;
 pub mod to_read;
 pub mod triage;
 
