@@ -20,7 +20,10 @@ use crate::domain::csv_lines::{record_line, LineIndex};
 use crate::domain::question::RESERVED_KEYS;
 use crate::domain::{Campaign, Case, Questions};
 use crate::domain::{CampaignId, CaseId, MessageId};
-use crate::store::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, NewSuggestion, Store};
+use crate::store::{
+    AnswerChange, AnswerFilter, AnswerRow, AnswerState, CaseDocumentUnit, InboundText,
+    NewSuggestion, Store,
+};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -480,6 +483,8 @@ pub struct SuggestScope {
 pub struct SuggestSummary {
     /// Replies read.
     pub messages: usize,
+    /// Units of their documents' text read (pages, cells).
+    pub document_units: usize,
     /// Suggestions found (one per case and question: the latest reply's).
     pub found: usize,
     /// Suggestions new or changed in the database.
@@ -489,8 +494,11 @@ pub struct SuggestSummary {
 }
 
 /// Run every question's keyword rules over the new part of the inbound replies in scope
-/// and store what they suggest (the latest matching reply wins). Questions a person has
-/// answered get no suggestion.
+/// and over the text of their documents (`attachment_texts`), count the spreadsheet rows
+/// of the questions that count rows, and store what they suggest (the latest matching
+/// email or document wins: a reply's documents count as later than its text). Questions
+/// a person has answered get no suggestion. A suggestion from a document says where:
+/// `in cameras.xlsx Sheet1!B4: …`.
 pub async fn suggest(
     store: &Store,
     scope: SuggestScope,
@@ -500,6 +508,9 @@ pub async fn suggest(
     let texts = store
         .inbound_texts(scope.campaign_id, scope.after_message)
         .await?;
+    let units = store
+        .case_document_units(scope.campaign_id, scope.after_message)
+        .await?;
     let campaigns: HashMap<CampaignId, Campaign> = store
         .campaigns()
         .await?
@@ -507,11 +518,13 @@ pub async fn suggest(
         .map(|c| (c.id, c))
         .collect();
     let mut questions: HashMap<CampaignId, Option<Questions>> = HashMap::new();
-    // (case, question) -> suggestion; later messages overwrite earlier ones.
-    let mut found: BTreeMap<(CaseId, String), NewSuggestion> = BTreeMap::new();
-    for t in &texts {
-        let qs = questions.entry(t.campaign_id).or_insert_with(|| {
-            let c = campaigns.get(&t.campaign_id)?;
+    for id in texts
+        .iter()
+        .map(|t| t.campaign_id)
+        .chain(units.iter().map(|u| u.campaign_id))
+    {
+        questions.entry(id).or_insert_with(|| {
+            let c = campaigns.get(&id)?;
             match campaign_questions(c) {
                 Ok(q) => Some(q),
                 Err(e) => {
@@ -520,20 +533,42 @@ pub async fn suggest(
                 }
             }
         });
-        let Some(qs) = qs else { continue };
-        if !qs.has_rules() {
-            continue;
+    }
+    let with_rules = |id: CampaignId| questions.get(&id)?.as_ref().filter(|q| q.has_rules());
+    // Every source in the order it arrived: an email, then its documents, then the rows
+    // counted in its spreadsheets (a stable sort keeps that order within an email).
+    let mut sources: Vec<Source<'_>> = Vec::new();
+    for t in &texts {
+        if with_rules(t.campaign_id).is_some() {
+            summary.messages += 1;
+            sources.push(Source::Email(t));
         }
-        summary.messages += 1;
-        let fresh = crate::text::fresh_text(&t.text);
-        for (q, value, evidence) in qs.suggest_all(&fresh) {
+    }
+    let mut sheets: BTreeMap<(CaseId, MessageId), Vec<&CaseDocumentUnit>> = BTreeMap::new();
+    for u in &units {
+        if with_rules(u.campaign_id).is_some() {
+            summary.document_units += 1;
+            sources.push(Source::Unit(u));
+            sheets.entry((u.case_id, u.message_id)).or_default().push(u);
+        }
+    }
+    sources.extend(sheets.into_values().map(Source::Rows));
+    sources.sort_by_key(|s| s.when());
+    // (case, question) -> suggestion; later sources overwrite earlier ones.
+    let mut found: BTreeMap<(CaseId, String), NewSuggestion> = BTreeMap::new();
+    for source in &sources {
+        let (case_id, campaign_id, message_id) = source.whose();
+        let Some(qs) = with_rules(campaign_id) else {
+            continue;
+        };
+        for (key, value, evidence) in source.suggestions(qs) {
             found.insert(
-                (t.case_id, q.key.clone()),
+                (case_id, key.clone()),
                 NewSuggestion {
-                    case_id: t.case_id,
-                    question: q.key.clone(),
+                    case_id,
+                    question: key,
                     value,
-                    message_id: t.message_id,
+                    message_id,
                     evidence,
                 },
             );
@@ -543,6 +578,92 @@ pub async fn suggest(
     summary.found = found.len();
     summary.stored = store.store_suggestions(&found, now).await?;
     Ok(summary)
+}
+
+/// Where a suggestion can come from.
+enum Source<'a> {
+    /// A reply's text (its new part is read).
+    Email(&'a InboundText),
+    /// A unit of a reply's document (a page, a cell).
+    Unit(&'a CaseDocumentUnit),
+    /// Every unit of a reply's documents, for the questions that count rows.
+    Rows(Vec<&'a CaseDocumentUnit>),
+}
+
+/// The most cells named in a row count's evidence.
+const MAX_EVIDENCE_CELLS: usize = 12;
+
+impl Source<'_> {
+    fn when(&self) -> (DateTime<Utc>, MessageId) {
+        match self {
+            Self::Email(t) => (t.at, t.message_id),
+            Self::Unit(u) => (u.at, u.message_id),
+            Self::Rows(us) => us
+                .first()
+                .map_or((DateTime::<Utc>::MIN_UTC, MessageId::new(0)), |u| {
+                    (u.at, u.message_id)
+                }),
+        }
+    }
+
+    fn whose(&self) -> (CaseId, CampaignId, MessageId) {
+        match self {
+            Self::Email(t) => (t.case_id, t.campaign_id, t.message_id),
+            Self::Unit(u) => (u.case_id, u.campaign_id, u.message_id),
+            Self::Rows(us) => us.first().map_or(
+                (CaseId::new(0), CampaignId::new(0), MessageId::new(0)),
+                |u| (u.case_id, u.campaign_id, u.message_id),
+            ),
+        }
+    }
+
+    /// (question key, answer, evidence) for each question this source answers.
+    fn suggestions(&self, qs: &Questions) -> Vec<(String, String, String)> {
+        match self {
+            Self::Email(t) => {
+                let fresh = crate::text::fresh_text(&t.text);
+                qs.suggest_all(&fresh)
+                    .into_iter()
+                    .map(|(q, v, e)| (q.key.clone(), v, e))
+                    .collect()
+            }
+            Self::Unit(u) => qs
+                .suggest_all(&u.text)
+                .into_iter()
+                .map(|(q, v, e)| (q.key.clone(), v, format!("in {}: {e}", where_in(u))))
+                .collect(),
+            Self::Rows(us) => {
+                let cells: Vec<(String, &str)> =
+                    us.iter().map(|u| (where_in(u), u.text.as_str())).collect();
+                qs.iter()
+                    .filter_map(|q| {
+                        let n = q.count_rows_in(cells.iter().map(|(l, t)| (l.as_str(), *t)))?;
+                        let shown = n.cells.len().min(MAX_EVIDENCE_CELLS);
+                        let more = match n.cells.len() - shown {
+                            0 => String::new(),
+                            m => format!(" and {m} more"),
+                        };
+                        let evidence = format!(
+                            "{} spreadsheet row(s) name {}: {}{more}",
+                            n.rows,
+                            q.count_rows.join(" or "),
+                            n.cells[..shown].join(", ")
+                        );
+                        Some((q.key.clone(), n.rows.to_string(), evidence))
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+/// A document unit's place: the attachment's name and the unit's locator.
+fn where_in(u: &CaseDocumentUnit) -> String {
+    if u.locator.is_empty() {
+        u.file_name.clone()
+    } else {
+        format!("{} {}", u.file_name, u.locator)
+    }
 }
 
 /// A case's answers: the confirmed ones and the pending suggestions, by question key.

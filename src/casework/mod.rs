@@ -17,7 +17,8 @@
 //!   and the request sent again), [`reply`] (our reply to a body, with
 //!   [`reply_templates`]), [`by_hand`] (requests through a body's web form or by post).
 //! - Mail: [`replies`] (read replies, then suggest answers), [`triage`] (attach, dismiss,
-//!   reclassify), [`outbox`] (settle an uncertain email).
+//!   reclassify), [`outbox`] (settle an uncertain email), [`search`] (full-text search of
+//!   the emails and their documents).
 //! - Out: [`report`] (a campaign's figures), [`export`] (cases as CSV, evidence folders),
 //!   [`complaints`] (complaint packs for the regulator);
 //!   [`bodies`] (the directory import).
@@ -49,6 +50,7 @@ pub mod reply;
 pub mod reply_templates;
 pub mod report;
 pub mod resend;
+pub mod search;
 pub mod staff;
 pub mod state;
 pub mod triage;

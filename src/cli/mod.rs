@@ -33,6 +33,7 @@ mod publish;
 mod regimes;
 mod report;
 mod run;
+mod search;
 mod send;
 mod serve;
 mod triage;
@@ -128,6 +129,9 @@ pub enum Command {
     /// per case, methods) and a data package, personal data redacted; `--check` lists the
     /// redactions and what is left to review. Nothing leaves the machine: it writes a folder.
     Publish(publish::PublishCommand),
+    /// Search the text of the emails and of their documents, ranked; `--reindex` rebuilds
+    /// the index.
+    Search(search::SearchCommand),
     /// The staff dashboard: a web server on loopback (sign in with a `foi users` account).
     Serve(serve::ServeCommand),
     /// Who may sign in to the dashboard: add, list, remove, passwd.
@@ -171,6 +175,7 @@ impl Command {
             Self::Chasers(c) => c.execute(&app().await?, out).await,
             Self::Report(c) => c.execute(&app().await?, out).await,
             Self::Publish(c) => c.execute(&app().await?, out).await,
+            Self::Search(c) => c.execute(&app().await?, out).await,
             Self::Serve(c) => c.execute(app().await?, out).await,
             Self::Users(c) => c.execute(&app().await?, out).await,
             Self::Auth(c) => c.execute(&app().await?, out).await,

@@ -17,6 +17,7 @@ pub mod id;
 pub mod pilot;
 pub mod question;
 pub mod regulator;
+pub mod search_query;
 pub mod selection;
 pub mod user;
 

@@ -93,6 +93,11 @@ pub struct Question {
     #[serde(flatten)]
     pub kind: QuestionType,
     pub rules: Vec<Rule>,
+    /// For a number question: keywords whose spreadsheet rows are counted (a row counts
+    /// once when any of its cells names any keyword, as a whole word, in any case). The
+    /// count is a suggestion a person confirms, with the cells as evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub count_rows: Vec<String>,
 }
 
 /// A campaign's questions, in the order declared.
@@ -121,6 +126,8 @@ struct RawQuestion {
     options: Option<Vec<String>>,
     #[serde(default)]
     rules: Vec<RawRule>,
+    #[serde(default)]
+    count_rows: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -199,11 +206,23 @@ impl Questions {
                     )))
                 }
             };
+            let count_rows: Vec<String> = q
+                .count_rows
+                .iter()
+                .map(|k| k.trim().to_string())
+                .filter(|k| !k.is_empty())
+                .collect();
+            if !q.count_rows.is_empty() && (kind != QuestionType::Number || count_rows.is_empty()) {
+                return Err(QuestionsError(format!(
+                    "{at}: count_rows = [\"keyword\", ...] counts spreadsheet rows: only a number question has it, with keywords"
+                )));
+            }
             let mut question = Question {
                 label: q.label.unwrap_or_else(|| q.key.clone()),
                 key: q.key,
                 kind,
                 rules: Vec::new(),
+                count_rows,
             };
             for (j, r) in q.rules.into_iter().enumerate() {
                 let at = format!("{at}, rule {}", j + 1);
@@ -266,9 +285,11 @@ impl Questions {
             .collect()
     }
 
-    /// Whether any question has keyword rules.
+    /// Whether any question has keyword rules (or rows to count).
     pub fn has_rules(&self) -> bool {
-        self.0.iter().any(|q| !q.rules.is_empty())
+        self.0
+            .iter()
+            .any(|q| !q.rules.is_empty() || !q.count_rows.is_empty())
     }
 
     /// The question for `key`, or an error sentence listing the keys there are.
@@ -336,6 +357,63 @@ impl Question {
                 r.any.iter().find_map(|k| folded.find_word(k))?
             };
             Some((r.answer.clone(), folded.evidence(hit)))
+        })
+    }
+}
+
+/// What [`Question::count_rows_in`] found: the number of rows and the first matching cell
+/// of each (its locator).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowCount {
+    pub rows: usize,
+    pub cells: Vec<String>,
+}
+
+/// The row of a spreadsheet cell from the end of its locator: `Sheet1!B4` and
+/// `a.zip/cams.xlsx Sheet 1!AA12` give (`Sheet1!`, 4) and (`a.zip/cams.xlsx Sheet 1!`, 12);
+/// `None` for a locator that names no cell (`page 3`).
+pub fn cell_row(locator: &str) -> Option<(&str, u32)> {
+    let (sheet, cell) = locator.rsplit_once('!')?;
+    let digits = cell.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    if digits.len() == cell.len()
+        || digits.is_empty()
+        || !digits.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    Some((&locator[..sheet.len() + 1], digits.parse().ok()?))
+}
+
+impl Question {
+    /// Count the spreadsheet rows (cells given as (locator, text)) that name one of
+    /// [`Question::count_rows`]; `None` when the question counts nothing or no row matches.
+    pub fn count_rows_in<'a>(
+        &self,
+        cells: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Option<RowCount> {
+        if self.count_rows.is_empty() {
+            return None;
+        }
+        let mut rows = std::collections::BTreeMap::new();
+        for (locator, text) in cells {
+            let Some(row) = cell_row(locator) else {
+                continue;
+            };
+            if rows.contains_key(&row) {
+                continue;
+            }
+            let folded = Folded::new(text);
+            if self
+                .count_rows
+                .iter()
+                .any(|k| folded.find_word(k).is_some())
+            {
+                rows.insert(row, locator.to_string());
+            }
+        }
+        (!rows.is_empty()).then(|| RowCount {
+            rows: rows.len(),
+            cells: rows.into_values().collect(),
         })
     }
 }
@@ -482,6 +560,44 @@ impl<'a> Folded<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spreadsheet_rows_naming_a_keyword_are_counted_once() {
+        let qs = Questions::parse(
+            "[[questions]]\nkey = \"hik\"\ntype = \"number\"\ncount_rows = [\"hikvision\"]\n",
+        )
+        .unwrap();
+        let q = qs.get("hik").unwrap();
+        assert!(qs.has_rules());
+        let cells = [
+            ("Sheet1!A1", "Make"),
+            ("Sheet1!A2", "Hikvision"),
+            ("Sheet1!B2", "HIKVISION DS-2CD"),
+            ("Sheet1!A3", "Dahua"),
+            ("Sheet1!A10", "hikvision"),
+            ("Sheet 2!C4", "Hikvision-made"),
+            ("Sheet1!A11", "Hikvisionary"),
+            ("page 1", "Hikvision"),
+        ];
+        let n = q.count_rows_in(cells.iter().copied()).unwrap();
+        assert_eq!(n.rows, 3, "{n:?}");
+        assert_eq!(n.cells, ["Sheet 2!C4", "Sheet1!A2", "Sheet1!A10"]);
+        assert_eq!(q.count_rows_in([("Sheet1!A3", "Dahua")]), None);
+        assert_eq!(
+            cell_row("a.zip/c.xlsx Sheet 1!AA12"),
+            Some(("a.zip/c.xlsx Sheet 1!", 12))
+        );
+        assert_eq!(cell_row("Sheet1!12"), None);
+        assert_eq!(cell_row("Sheet1!B"), None);
+        assert_eq!(cell_row("page 3"), None);
+        for bad in [
+            "[[questions]]\nkey = \"a\"\ntype = \"yesno\"\ncount_rows = [\"x\"]\n",
+            "[[questions]]\nkey = \"a\"\ntype = \"number\"\ncount_rows = [\" \"]\n",
+        ] {
+            let err = Questions::parse(bad).unwrap_err().to_string();
+            assert!(err.contains("only a number question"), "{err}");
+        }
+    }
 
     const EXAMPLE: &str = r#"
 title = "CCTV"

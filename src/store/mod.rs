@@ -10,8 +10,9 @@
 //! bounded job: `script.rs` (many statements in one round trip, positional parameters),
 //! `timelines.rs` (bulk reads built by `group_concat`), `progress.rs` (the sender's own
 //! connection and its guarded scripts), `ids.rs` (ids as INTEGER), the connection's
-//! PRAGMAs here, `watch.rs` (`PRAGMA data_version`). Inbound bytes live in pack files
-//! beside the database (`packs.rs`), the sender's journal beside it (`journal.rs`).
+//! PRAGMAs here, `watch.rs` (`PRAGMA data_version`), `search.rs` (the FTS5 index).
+//! Inbound bytes live in pack files beside the database (`packs.rs`), the sender's journal
+//! beside it (`journal.rs`).
 
 mod answers;
 mod bodies;
@@ -37,6 +38,7 @@ mod report;
 mod resend;
 mod retries;
 mod script;
+mod search;
 mod senders;
 mod timelines;
 mod users;
@@ -63,6 +65,7 @@ pub use publish::{CampaignDocument, CampaignMessage};
 pub use reading::ReplyToRead;
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use resend::BouncedCase;
+pub use search::{CaseDocumentUnit, DocumentText, Reindexed, SearchFilter, SearchHit, TextUnit};
 pub use timelines::{CaseTimeline, TimelineFilter};
 pub use users::{SessionUser, SignInAttempts, UserRow};
 pub use watch::ChangeWatch;

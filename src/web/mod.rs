@@ -42,7 +42,9 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
 
 /// The dashboard.
 pub fn router(state: WebState) -> Router {
-    use pages::{calendar, campaigns, case, cases, conversation, overdue, report, to_read, triage};
+    use pages::{
+        calendar, campaigns, case, cases, conversation, overdue, report, search, to_read, triage,
+    };
     Router::new()
         .route(
             "/",
@@ -77,6 +79,8 @@ pub fn router(state: WebState) -> Router {
         .route("/by-hand", get(conversation::by_hand))
         .route("/messages/{id}/classify", post(case::classify))
         .route("/attachments/{id}", get(case::attachment))
+        .route("/attachments/{id}/text", get(search::document))
+        .route("/search", get(search::page))
         .route("/report", get(report::index))
         .route("/report/{campaign}", get(report::page))
         .route("/report/{campaign}/document", get(report::document))

@@ -426,6 +426,24 @@ fn staff_work_through_the_dashboard_in_chromium() {
     );
     b.screenshot("03-case-hostile-reply");
 
+    // Search: the hostile reply is a hit, its match marked, its text inert.
+    b.open(&format!("{base}/search?q=cameras"));
+    let text = b.text();
+    assert!(text.contains("POL-0001"), "{text}");
+    assert!(
+        text.contains("<script>alert('text')</script>"),
+        "as text: {text}"
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('td.snippet mark').length > 0"),
+        json!(true)
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('script, [onerror], [onclick]').length"),
+        json!(0)
+    );
+    b.screenshot("10-search");
+
     // Triage: attach the unmatched email to POL-0004 through its form.
     b.open(&format!("{base}/triage"));
     assert!(b.text().contains("Our reply about cameras"));

@@ -24,6 +24,7 @@ mod recovery;
 mod regulator;
 mod replies;
 mod report;
+mod search;
 mod security;
 mod sending;
 mod truth;

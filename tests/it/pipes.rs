@@ -58,6 +58,8 @@ fn no_command_panics_when_its_reader_goes_away() {
         vec!["cases", "list"],
         vec!["cases", "list", "--json"],
         vec!["cases", "list", "--csv"],
+        vec!["search", "cameras"],
+        vec!["search", "cameras", "--json"],
         vec!["case", "show", "POL-0001"],
         vec!["case", "show", "POL-0001", "--json"],
         vec!["case", "deadline", "POL-0001", "--explain"],

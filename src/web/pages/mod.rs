@@ -9,6 +9,7 @@ pub mod cases;
 pub mod conversation;
 pub mod overdue;
 pub mod report;
+pub mod search;
 pub mod to_read;
 pub mod triage;
 

@@ -1,0 +1,374 @@
+//! Full-text search (issue 21): the FTS5 table `search_index` over the emails' text and the
+//! text extracted from attachments (`attachment_texts`), kept in step by the triggers of
+//! migration `20261207100001_search.sql` (its comment says what a rowid stands for), and
+//! the reads of the extracted text itself: a document's units (the dashboard shows them
+//! as text), and the units of a campaign's replies (answer suggestions read them).
+//!
+//! SQLite's own: FTS5, `MATCH`, `rank`, `snippet()`.
+
+use super::{parse_time, Result, Store};
+use crate::domain::search_query::{SearchQuery, MARK_END, MARK_START};
+use crate::domain::{AttachmentId, CampaignId, CaseId, MessageId};
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+/// Which hits to keep.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilter {
+    pub campaign_id: Option<CampaignId>,
+    /// Only cases of bodies with this tag.
+    pub tag: Option<String>,
+    /// Only emails (and their documents) of this classification.
+    pub class: Option<String>,
+    /// At most this many hits.
+    pub limit: u32,
+}
+
+/// One hit: an email's text, or a unit of a document attached to an email.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchHit {
+    /// bm25 (lower is better), as FTS5 ranks it.
+    pub rank: f64,
+    /// The case the email belongs to (none for an email in triage).
+    pub reference: Option<String>,
+    pub campaign: Option<String>,
+    /// The public body's name.
+    pub body: Option<String>,
+    pub message_id: MessageId,
+    pub at: DateTime<Utc>,
+    pub subject: String,
+    pub class: Option<String>,
+    /// For a document: the attachment, its name and where in it (`page 3`, `Sheet1!B4`).
+    pub attachment_id: Option<AttachmentId>,
+    pub attachment: Option<String>,
+    pub locator: Option<String>,
+    /// FTS5's snippet, the matches between `MARK_START` and `MARK_END`.
+    #[serde(skip)]
+    pub snippet: String,
+}
+
+/// One unit of a document's text.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TextUnit {
+    pub seq: i64,
+    pub locator: String,
+    pub text: String,
+}
+
+/// A document's extracted text, with the email it came with.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DocumentText {
+    pub attachment_id: AttachmentId,
+    pub file_name: String,
+    pub message_id: MessageId,
+    pub subject: String,
+    /// The first case the email is linked to.
+    pub reference: Option<String>,
+    pub units: Vec<TextUnit>,
+}
+
+/// A unit of the text of a document attached to a reply on a case (answer suggestions).
+#[derive(Debug, Clone)]
+pub struct CaseDocumentUnit {
+    pub case_id: CaseId,
+    pub campaign_id: CampaignId,
+    pub message_id: MessageId,
+    pub at: DateTime<Utc>,
+    pub attachment_id: AttachmentId,
+    pub file_name: String,
+    pub locator: String,
+    pub text: String,
+}
+
+/// What `foi search --reindex` put back in the index.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Reindexed {
+    pub emails: i64,
+    pub document_units: i64,
+}
+
+impl Store {
+    /// The hits of `query`, best first (bm25), after `filter`. An email linked to two cases
+    /// is a hit on each.
+    pub async fn search(
+        &self,
+        query: &SearchQuery,
+        filter: &SearchFilter,
+    ) -> Result<Vec<SearchHit>> {
+        // FTS5 hands its rows over in rank order (ORDER BY rank with a LIMIT), so the
+        // snippet is made only for the rows kept, not for every row that matches.
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT search_index.rowid AS k, search_index.rank AS score,
+                    snippet(search_index, -1, ",
+        );
+        q.push_bind(MARK_START.to_string())
+            .push(", ")
+            .push_bind(MARK_END.to_string())
+            .push(
+                ", '…', 24) AS snip,
+                    m.id AS message_id, m.at, m.subject, m.classification,
+                    t.attachment_id, a.file_name, t.locator,
+                    c.reference, b.name AS body_name, cp.name AS campaign
+             FROM search_index
+             LEFT JOIN attachment_texts t ON search_index.rowid < 0 AND t.id = -search_index.rowid
+             LEFT JOIN attachments a ON a.id = t.attachment_id
+             JOIN messages m ON m.id = CASE WHEN search_index.rowid > 0
+                                            THEN search_index.rowid ELSE a.message_id END
+             LEFT JOIN message_cases mc ON mc.message_id = m.id
+             LEFT JOIN cases c ON c.id = COALESCE(mc.case_id, m.case_id)
+             LEFT JOIN bodies b ON b.id = c.body_id
+             LEFT JOIN campaigns cp ON cp.id = c.campaign_id
+             WHERE search_index MATCH ",
+            )
+            .push_bind(query.fts().to_string());
+        if let Some(id) = filter.campaign_id {
+            q.push(" AND c.campaign_id = ").push_bind(id);
+        }
+        if let Some(tag) = &filter.tag {
+            q.push(" AND EXISTS (SELECT 1 FROM body_tags bt WHERE bt.body_id = c.body_id AND bt.tag = ")
+                .push_bind(tag.clone())
+                .push(")");
+        }
+        if let Some(class) = &filter.class {
+            q.push(" AND m.classification = ").push_bind(class.clone());
+        }
+        q.push(" ORDER BY search_index.rank LIMIT ")
+            .push_bind(i64::from(filter.limit));
+        q.build()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                let at: String = r.try_get("at")?;
+                Ok(SearchHit {
+                    rank: r.try_get("score")?,
+                    reference: r.try_get("reference")?,
+                    campaign: r.try_get("campaign")?,
+                    body: r.try_get("body_name")?,
+                    message_id: r.try_get("message_id")?,
+                    at: parse_time(&at)?,
+                    subject: r.try_get("subject")?,
+                    class: r.try_get("classification")?,
+                    attachment_id: r.try_get("attachment_id")?,
+                    attachment: r.try_get("file_name")?,
+                    locator: r.try_get("locator")?,
+                    snippet: r.try_get("snip")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Rebuild the search index from the emails and the documents' text, in one
+    /// transaction (searches meanwhile see the old index).
+    pub async fn rebuild_search_index(&self) -> Result<Reindexed> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM search_index")
+            .execute(&mut *tx)
+            .await?;
+        let emails = sqlx::query(
+            "INSERT INTO search_index (rowid, title, body)
+             SELECT id, subject, COALESCE(text_body, display_text) FROM messages
+             WHERE COALESCE(text_body, display_text) IS NOT NULL",
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let units = sqlx::query(
+            "INSERT INTO search_index (rowid, title, body) SELECT -id, '', text FROM attachment_texts",
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query("INSERT INTO search_index (search_index) VALUES ('optimize')")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Reindexed {
+            emails: emails as i64,
+            document_units: units as i64,
+        })
+    }
+
+    /// How many rows the index holds (emails, document units).
+    pub async fn search_index_counts(&self) -> Result<(i64, i64)> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) FILTER (WHERE rowid > 0), COUNT(*) FILTER (WHERE rowid < 0)
+             FROM search_index",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
+    /// Replace the text extracted from attachment `id` by `units` ((locator, text), in
+    /// order), in one transaction: what re-extraction does (the index follows by trigger).
+    pub async fn replace_attachment_units(
+        &self,
+        id: AttachmentId,
+        units: &[(String, String)],
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM attachment_texts WHERE attachment_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for (seq, (locator, text)) in units.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO attachment_texts (attachment_id, seq, locator, text) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(seq as i64)
+            .bind(locator)
+            .bind(text)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The text extracted from attachment `id`, unit by unit; `None` when there is no
+    /// attachment `id`.
+    pub async fn document_text(&self, id: AttachmentId) -> Result<Option<DocumentText>> {
+        let Some(head) = sqlx::query(
+            "SELECT a.id, a.file_name, m.id AS message_id, m.subject,
+                    (SELECT c.reference FROM cases c
+                     WHERE c.id = COALESCE((SELECT MIN(mc.case_id) FROM message_cases mc
+                                            WHERE mc.message_id = m.id), m.case_id)) AS reference
+             FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let units = sqlx::query(
+            "SELECT seq, locator, text FROM attachment_texts WHERE attachment_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(TextUnit {
+                seq: r.try_get("seq")?,
+                locator: r.try_get("locator")?,
+                text: r.try_get("text")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        Ok(Some(DocumentText {
+            attachment_id: head.try_get("id")?,
+            file_name: head.try_get("file_name")?,
+            message_id: head.try_get("message_id")?,
+            subject: head.try_get("subject")?,
+            reference: head.try_get("reference")?,
+            units,
+        }))
+    }
+
+    /// The text of the documents attached to inbound emails linked to cases (of one
+    /// campaign, or all; only emails with an id above `after_message` when given), by
+    /// email (oldest first), attachment and unit.
+    pub async fn case_document_units(
+        &self,
+        campaign_id: Option<CampaignId>,
+        after_message: Option<MessageId>,
+    ) -> Result<Vec<CaseDocumentUnit>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT mc.case_id, c.campaign_id, m.id, m.at, a.id AS attachment_id, a.file_name,
+                    t.locator, t.text
+             FROM message_cases mc
+             JOIN messages m ON m.id = mc.message_id
+             JOIN cases c ON c.id = mc.case_id
+             JOIN attachments a ON a.message_id = m.id
+             JOIN attachment_texts t ON t.attachment_id = a.id
+             WHERE m.direction = 'inbound'",
+        );
+        if let Some(id) = campaign_id {
+            q.push(" AND c.campaign_id = ").push_bind(id);
+        }
+        if let Some(id) = after_message {
+            q.push(" AND m.id > ").push_bind(id);
+        }
+        q.push(" ORDER BY m.at, m.id, mc.case_id, a.id, t.seq");
+        q.build()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                let at: String = r.try_get("at")?;
+                Ok(CaseDocumentUnit {
+                    case_id: r.try_get("case_id")?,
+                    campaign_id: r.try_get("campaign_id")?,
+                    message_id: r.try_get("id")?,
+                    at: parse_time(&at)?,
+                    attachment_id: r.try_get("attachment_id")?,
+                    file_name: r.try_get("file_name")?,
+                    locator: r.try_get("locator")?,
+                    text: r.try_get("text")?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("t.db")).await.unwrap();
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn the_bundled_sqlite_has_fts5_and_the_index_is_there() {
+        let (_dir, store) = store().await;
+        let (on,): (i64,) = sqlx::query_as("SELECT sqlite_compileoption_used('ENABLE_FTS5')")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(on, 1, "SQLite without FTS5: search cannot work");
+        assert_eq!(store.search_index_counts().await.unwrap(), (0, 0));
+        let q = SearchQuery::parse("anything").unwrap();
+        let hits = store
+            .search(
+                &q,
+                &SearchFilter {
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(hits.is_empty());
+    }
+
+    #[tokio::test]
+    async fn every_query_the_parser_lets_through_is_valid_fts5() {
+        let (_dir, store) = store().await;
+        for q in [
+            "a",
+            "\"a b\" c*",
+            "x OR y z",
+            "x -y -\"p q\"",
+            "body:secret NEAR(a b) ^c \"d\"\"e\" it's",
+            "\"\u{1b}[31m\" ünïcödé*",
+        ] {
+            let parsed = SearchQuery::parse(q).unwrap();
+            let filter = SearchFilter {
+                campaign_id: Some(CampaignId::new(1)),
+                tag: Some("x".into()),
+                class: Some("response".into()),
+                limit: 5,
+            };
+            store
+                .search(&parsed, &filter)
+                .await
+                .unwrap_or_else(|e| panic!("{q}: {e}"));
+        }
+    }
+}
