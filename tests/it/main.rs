@@ -19,6 +19,7 @@ mod publish;
 mod read_only;
 mod recovery;
 mod replies;
+mod reply_files;
 mod report;
 mod security;
 mod sending;
