@@ -159,18 +159,35 @@ impl Store {
             )
             .into());
         }
-        Self::connect(path, false).await.map_err(|e| {
-            // In a read-only folder SQLite cannot make the WAL and says only "unable to
-            // open database file": say why.
-            if !writable(path) {
-                anyhow::anyhow!(
-                    "{e:#} (attempt to write a readonly database: its file or folder is read-only)"
-                )
-                .into()
+        let read_only = |e: anyhow::Error| {
+            anyhow::anyhow!(
+                "{e:#} (attempt to write a readonly database: its file or folder is read-only)"
+            )
+        };
+        // In a read-only folder SQLite cannot make the WAL and says only "unable to open
+        // database file": say why.
+        let store = Self::connect(path, false).await.map_err(|e| {
+            if writable(path) {
+                e
             } else {
-                e.into()
+                read_only(e)
             }
-        })
+        })?;
+        if !writable(path) {
+            // The modes say read-only (root may write anyway): a command that writes finds
+            // out now, before it does anything, not at its first write.
+            let mut conn = store.pool.acquire().await?;
+            let probe = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await;
+            if probe.is_ok() {
+                sqlx::query("ROLLBACK").execute(&mut *conn).await?;
+            }
+            drop(conn);
+            if let Err(e) = probe {
+                store.close().await;
+                return Err(read_only(e.into()).into());
+            }
+        }
+        Ok(store)
     }
 
     /// Open an existing database for reading only (the read-only commands: `cases list`,

@@ -159,6 +159,8 @@ impl FromRequestParts<WebState> for User {
 pub struct Form<const EDIT: bool> {
     pub user: User,
     fields: Vec<(String, String)>,
+    /// Files of a `multipart/form-data` form (the reply form's attachments).
+    pub files: Vec<crate::web::multipart::Upload>,
 }
 
 /// A form that changes data (staff and admins).
@@ -195,19 +197,43 @@ impl<const EDIT: bool> Form<EDIT> {
 /// Forms are small; a bulk action names at most a few thousand cases.
 const MAX_FORM_BYTES: usize = 1 << 20;
 
+/// A multipart form may carry a reply's files: at most 20 MB of them, sent once with the
+/// form and once more (in base64) when a previewed reply is queued.
+pub const MAX_MULTIPART_BYTES: usize = 30 << 20;
+
 impl<const EDIT: bool> FromRequest<WebState> for Form<EDIT> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &WebState) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
         let user = User::from_request_parts(&mut parts, state).await?;
-        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-            .await
-            .map_err(|_| {
-                WebError::Invalid("The form is too large: select fewer cases.".into())
-                    .into_response()
-            })?;
-        let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let multipart = crate::web::multipart::is_multipart(content_type);
+        let limit = if multipart {
+            MAX_MULTIPART_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+            let what = if multipart {
+                "The form is too large: files may be 20 MB in all."
+            } else {
+                "The form is too large: select fewer cases."
+            };
+            WebError::Invalid(what.into()).into_response()
+        })?;
+        let (fields, files) = if multipart {
+            let p = crate::web::multipart::parse(content_type, &bytes)
+                .map_err(|e| WebError::Invalid(e).into_response())?;
+            (p.fields, p.files)
+        } else {
+            let fields = form_urlencoded::parse(&bytes).into_owned().collect();
+            (fields, Vec::new())
+        };
         let sent = fields
             .iter()
             .find(|(k, _)| k == "csrf")
@@ -225,7 +251,11 @@ impl<const EDIT: bool> FromRequest<WebState> for Form<EDIT> {
             )
             .into_response());
         }
-        Ok(Self { user, fields })
+        Ok(Self {
+            user,
+            fields,
+            files,
+        })
     }
 }
 

@@ -6,7 +6,8 @@
 //! - [`auth`]: users' sessions (a random cookie, stored as its SHA-256), the CSRF
 //!   synchronizer token checked on every POST, roles, the sign-in rate limit.
 //! - [`pages`]: one file per page; templates (askama, auto-escaped) in `src/web/templates`.
-//! - [`listener`]: the socket's connection limit and idle timeout (`[web]`).
+//! - [`listener`]: the socket's connection limit, idle timeout and slow-request cut-off
+//!   (`[web]`); [`multipart`]: the reply form's files (`multipart/form-data`).
 //! - [`state`] (what every handler works with), [`error`] (a missing thing is a 404, a
 //!   failing store a 500), [`extract`] (a case reference in a path, parsed at the edge),
 //!   [`cache`] (the Overdue page's lists, kept between requests).
@@ -23,6 +24,7 @@ pub mod cache;
 pub mod error;
 pub mod extract;
 pub mod listener;
+pub mod multipart;
 pub mod pages;
 pub mod password_checks;
 pub mod state;

@@ -23,6 +23,7 @@ mod read_only;
 mod recovery;
 mod regulator;
 mod replies;
+mod reply_files;
 mod report;
 mod search;
 mod security;

@@ -7,7 +7,7 @@
 use super::case::load_case;
 use super::Nav;
 use crate::casework::by_hand::{record_submitted, to_submit, Channel, ToSubmit};
-use crate::casework::reply::{Replied, ReplyAsked, ReplyBy};
+use crate::casework::reply::{GivenFile, Replied, ReplyAsked, ReplyBy};
 use crate::casework::reply_templates::{ReplyKind, BUILTIN};
 use crate::casework::resend::{resend_case, ResendBy};
 use crate::web::auth::{see_other, EditForm, User};
@@ -50,6 +50,8 @@ struct Preview {
     text: String,
     template: String,
     kind: String,
+    /// The files, carried to the queue form (`name:data`, each in base64).
+    carried: Vec<String>,
 }
 
 /// The built-in reply templates, for the case page's picker.
@@ -58,7 +60,9 @@ pub fn reply_templates() -> Vec<(&'static str, &'static str)> {
 }
 
 /// Reply to the body (`foi case reply`): `go=preview` shows the email; `go=send` queues it.
-/// Files are attached from the command line (`--attach`); the dashboard sends text.
+/// Files come as `attach` uploads of a multipart form, checked as `--attach` files are
+/// (type, size, name) before anything is queued; the preview carries them to its queue
+/// form (`carried`).
 pub async fn reply(
     State(state): State<WebState>,
     CaseRef(reference): CaseRef,
@@ -88,11 +92,13 @@ pub async fn reply(
         today: state.clock.today_in(tz),
         dry_run: preview,
     };
+    let attachments = files_of(&form)?;
+    let carried = attachments.iter().map(carry).collect();
     let asked = ReplyAsked {
         text: Some(text.clone()),
         template: Some(template.clone()).filter(|t| !t.is_empty()),
         kind,
-        attachments: Vec::new(),
+        attachments,
     };
     let r = crate::casework::reply::reply(&state.store, &state.settings, &case, asked, &by)
         .await
@@ -107,7 +113,41 @@ pub async fn reply(
         text,
         template,
         kind: kind_field,
+        carried,
     })
+}
+
+/// The reply's files: uploaded (`attach`), or carried from the preview (`carried`).
+fn files_of(form: &EditForm) -> Result<Vec<GivenFile>, WebError> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut files: Vec<GivenFile> = form
+        .files
+        .iter()
+        .filter(|f| f.field == "attach")
+        .map(|f| GivenFile {
+            name: f.file_name.clone(),
+            bytes: f.bytes.clone(),
+        })
+        .collect();
+    for c in form.all("carried") {
+        let bad =
+            || WebError::Invalid("A file of the preview was damaged: attach it again.".into());
+        let (name, data) = c.split_once(':').ok_or_else(bad)?;
+        let name = b64.decode(name).map_err(|_| bad())?;
+        files.push(GivenFile {
+            name: String::from_utf8(name).map_err(|_| bad())?,
+            bytes: b64.decode(data).map_err(|_| bad())?,
+        });
+    }
+    Ok(files)
+}
+
+/// A file as the preview's queue form carries it.
+fn carry(f: &GivenFile) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    format!("{}:{}", b64.encode(f.name.as_bytes()), b64.encode(&f.bytes))
 }
 
 #[derive(Template)]
