@@ -23,7 +23,13 @@ MAILBOX="$USER_LOCAL@example.org"
 MD="$MAILTEST_DIR/mail/example.org/$USER_LOCAL/Maildir"
 # (the mailbox goes too: each run's is the size of the emails, 142 MB for 10,000)
 trap 'rm -rf "$W" "$MAILTEST_DIR/mail/example.org/$USER_LOCAL"' EXIT
+# Dovecot reads and delivers as the harness's mail user (mail_uid in its dovecot.conf): the
+# domain folder must be that user's too, or a first run here leaves it root's and Dovecot
+# can no longer make any other example.org mailbox (deliveries to them fail).
+MAIL_USER=$(sed -n 's/^mail_uid = //p' "$MAILTEST_DIR/dovecot/dovecot.conf" 2>/dev/null || true)
+MAIL_USER=${MAIL_USER:-vmail}
 mkdir -p "$MD"/new "$MD"/cur "$MD"/tmp
+chown "$MAIL_USER:$MAIL_USER" "$MAILTEST_DIR/mail/example.org"
 # Write the mailbox directly (the fastest way to load 10,000 emails; Dovecot indexes them).
 python3 - "$MD/new" "$N" <<'PY'
 import base64, os, random, sys
@@ -48,7 +54,7 @@ for i in range(n):
     with open(os.path.join(d, f"{1700000000 + i}.M{i}P1.bench"), "w", newline="") as f:
         f.write(body)
 PY
-chown -R vmail:vmail "$MAILTEST_DIR/mail/example.org/$USER_LOCAL"
+chown -R "$MAIL_USER:$MAIL_USER" "$MAILTEST_DIR/mail/example.org/$USER_LOCAL"
 SIZE=$(du -sm "$MD/new" | cut -f1)
 
 "$FOI" init --dir "$W/w" >/dev/null

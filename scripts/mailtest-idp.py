@@ -6,9 +6,13 @@ Dovecot's `passdb oauth2` asks its introspection endpoint whether an access toke
 and SMTP AUTH (through Dovecot's SASL socket) accept XOAUTH2 and OAUTHBEARER with its tokens.
 
   POST /device      RFC 8628 device authorization: client_id, scope -> device_code, user_code, ...
-  POST /token       RFC 8628 device_code grant (authorization_pending until approved) and
-                    RFC 6749 refresh_token grant (the refresh token rotates; a revoked or replaced
-                    one gets 400 invalid_grant)
+  GET  /authorize   RFC 6749 4.1 authorization request with PKCE (RFC 7636, S256 only) and a
+                    loopback redirect_uri (RFC 8252): redirects to it with a code and the state, or
+                    with error=access_denied, as the client's consent says (see /admin/consent)
+  POST /token       RFC 8628 device_code grant (authorization_pending until approved),
+                    RFC 6749 authorization_code grant (the code once, its client, its redirect_uri
+                    and the PKCE verifier checked) and refresh_token grant (the refresh token
+                    rotates; a revoked or replaced one gets 400 invalid_grant)
   POST /introspect  RFC 7662: token -> {"active": true, "username": ..., "scope": ...} or {"active": false}
   POST /revoke      RFC 7009: token -> 200; the refresh token and its access tokens stop working
   GET  /activate    what a person would open: says to enter the code (tests approve with /admin/approve)
@@ -16,19 +20,23 @@ and SMTP AUTH (through Dovecot's SASL socket) accept XOAUTH2 and OAUTHBEARER wit
 Test-only controls (what a person or an administrator would do at a real provider):
   POST /admin/approve  user_code, username -> the device code is approved for that account
   POST /admin/client   client_id, access_ttl -> access tokens for this client live access_ttl seconds
+  POST /admin/consent  client_id, username[, deny=1] -> what the person answers at /authorize for
+                       this client (without it /authorize shows a page and redirects nowhere)
   GET  /admin/events?client_id=X -> JSON list of what happened for that client (no token values)
 
 Tokens are random and kept in memory only: a restart forgets them. Nothing here logs a token.
 usage: mailtest-idp.py PORT
 """
 
+import base64
+import hashlib
 import json
 import secrets
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 LOCK = threading.Lock()
 CLIENTS = {}  # client_id -> {"access_ttl": seconds}
@@ -36,6 +44,8 @@ DEVICES = {}  # device_code -> {"user_code", "client_id", "scope", "username", "
 ACCESS = {}  # access token -> {"username", "scope", "client_id", "expires", "refresh"}
 REFRESH = {}  # refresh token -> {"username", "scope", "client_id", "active"}
 EVENTS = {}  # client_id -> [event, ...]
+CONSENT = {}  # client_id -> {"username", "deny"}
+CODES = {}  # authorization code -> {"client_id", "redirect_uri", "scope", "username", "challenge", "expires"}
 DEFAULT_TTL = 3600
 MAX_BODY = 64 * 1024
 
@@ -76,7 +86,16 @@ class Handler(BaseHTTPRequestHandler):
         if length < 0 or length > MAX_BODY:
             return {}
         raw = self.rfile.read(length).decode("utf-8", "replace")
-        return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+        form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+        # a client with a secret sends its id in HTTP Basic (RFC 6749 2.3.1)
+        auth = self.headers.get("Authorization", "")
+        if "client_id" not in form and auth.startswith("Basic "):
+            try:
+                pair = base64.b64decode(auth[6:]).decode("utf-8", "replace")
+                form["client_id"] = unquote(pair.split(":", 1)[0])
+            except ValueError:
+                pass
+        return form
 
     def do_GET(self):
         url = urlsplit(self.path)
@@ -88,6 +107,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(page)))
             self.end_headers()
             self.wfile.write(page)
+        elif url.path == "/authorize":
+            with LOCK:
+                self.authorize(query)
         elif url.path == "/admin/events":
             with LOCK:
                 self.reply(200, EVENTS.get(query.get("client_id", ""), []))
@@ -99,7 +121,7 @@ class Handler(BaseHTTPRequestHandler):
         form = self.form()
         routes = {"/device": self.device, "/token": self.token, "/introspect": self.introspect,
                   "/revoke": self.revoke, "/admin/approve": self.approve,
-                  "/admin/client": self.client}
+                  "/admin/client": self.client, "/admin/consent": self.consent}
         route = routes.get(path)
         if route is None:
             self.reply(404, {"error": "not_found"})
@@ -123,10 +145,72 @@ class Handler(BaseHTTPRequestHandler):
                          "verification_uri": "http://%s/activate" % host,
                          "expires_in": 600, "interval": 1})
 
+    def redirect(self, location):
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def authorize(self, query):
+        client_id = query.get("client_id", "")
+        redirect_uri = query.get("redirect_uri", "")
+        # RFC 8252 7.3: a native app's loopback redirect, plain http to 127.0.0.1, any port
+        if not client_id or not redirect_uri.startswith("http://127.0.0.1:"):
+            self.reply(400, {"error": "invalid_request",
+                             "error_description": "client_id and a loopback redirect_uri"})
+            return
+        if query.get("response_type") != "code" or query.get("code_challenge_method") != "S256" \
+                or len(query.get("code_challenge", "")) < 43:
+            event(client_id, "authorize_refused")
+            self.redirect(redirect_uri + "?" + urlencode(
+                {"error": "invalid_request", "state": query.get("state", "")}))
+            return
+        consent = CONSENT.get(client_id)
+        if consent is None:
+            page = b"mailtest-idp: sign in here (tests consent with /admin/consent)\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+            return
+        state = query.get("state", "")
+        if consent["deny"]:
+            event(client_id, "authorize_denied")
+            self.redirect(redirect_uri + "?" + urlencode({"error": "access_denied", "state": state}))
+            return
+        code = "ac-" + secrets.token_urlsafe(24)
+        CODES[code] = dict(client_id=client_id, redirect_uri=redirect_uri,
+                           scope=query.get("scope", ""), username=consent["username"],
+                           challenge=query["code_challenge"], expires=time.time() + 60)
+        event(client_id, "authorize", scope=query.get("scope", ""),
+              access_type=query.get("access_type", ""))
+        self.redirect(redirect_uri + "?" + urlencode({"code": code, "state": state}))
+
+    def code_grant(self, form, client_id):
+        code = CODES.pop(form.get("code", ""), None)  # a code is good once
+        verifier = form.get("code_verifier", "").encode()
+        digest = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
+        if code is None or code["client_id"] != client_id or time.time() > code["expires"]:
+            event(client_id, "code_refused", why="unknown, spent or expired code")
+            self.reply(400, {"error": "invalid_grant"})
+        elif code["redirect_uri"] != form.get("redirect_uri"):
+            event(client_id, "code_refused", why="redirect_uri differs")
+            self.reply(400, {"error": "invalid_grant"})
+        elif not verifier or digest != code["challenge"]:
+            event(client_id, "code_refused", why="PKCE verifier does not match")
+            self.reply(400, {"error": "invalid_grant",
+                             "error_description": "PKCE verification failed"})
+        else:
+            event(client_id, "code_token", username=code["username"])
+            self.reply(200, issue(client_id, code["username"], code["scope"]))
+
     def token(self, form):
         grant = form.get("grant_type", "")
         client_id = form.get("client_id", "")
-        if grant == "urn:ietf:params:oauth:grant-type:device_code":
+        if grant == "authorization_code":
+            self.code_grant(form, client_id)
+        elif grant == "urn:ietf:params:oauth:grant-type:device_code":
             dev = DEVICES.get(form.get("device_code", ""))
             if dev is None or dev["client_id"] != client_id:
                 self.reply(400, {"error": "invalid_grant"})
@@ -183,6 +267,11 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(200, {})
                 return
         self.reply(404, {"error": "no such user_code"})
+
+    def consent(self, form):
+        CONSENT[form.get("client_id", "")] = {"username": form.get("username", ""),
+                                              "deny": form.get("deny") == "1"}
+        self.reply(200, {})
 
     def client(self, form):
         try:

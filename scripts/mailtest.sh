@@ -17,7 +17,7 @@
 #   login; folders INBOX, Sent, Archive, Drafts, Trash. foi+TOKEN@example.org lands in foi@example.org.
 #   Logins: foi@example.org / secret, and ANY other address / secret (read what a council received).
 #   OAuth2: IMAP and SMTP AUTH also take XOAUTH2 and OAUTHBEARER with an access token of the local identity
-#   provider (scripts/mailtest-idp.py: device, token, introspection and revocation endpoints), checked by
+#   provider (scripts/mailtest-idp.py: device, authorize, token, introspection and revocation endpoints), checked by
 #   Dovecot's `passdb oauth2` through token introspection; Postfix asks Dovecot (SASL socket). Without
 #   python3 the provider is not started and only password logins work.
 #   TLS: a private CA ($MAILTEST_DIR/ssl/ca.pem, printed by `env` as MAILTEST_CA_CERT) signs the servers'

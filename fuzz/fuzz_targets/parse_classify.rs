@@ -4,11 +4,12 @@
 
 #![no_main]
 
+use foi::domain::id::CaseId;
 use foi::ingest::classify::classify;
 use foi::ingest::matcher::{keys_of, weigh, Found, Learnt, Match};
 use foi::ingest::parse::{parse, Limits};
-use foi::text::MAX_FILE_NAME_BYTES;
 use foi::store::{CaseHit, Evidence};
+use foi::text::MAX_FILE_NAME_BYTES;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -45,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
         .enumerate()
         .map(|(i, (evidence, v))| CaseHit {
             evidence,
-            case_id: i as i64 + 1,
+            case_id: CaseId::new(i as i64 + 1),
             reference: v.clone(),
             regime: "uk-foia".into(),
         })

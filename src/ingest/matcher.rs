@@ -6,6 +6,7 @@
 
 use super::classify::Classification;
 use super::parse::ParsedMessage;
+use crate::domain::id::CaseId;
 use crate::domain::{Reference, ReplyToken};
 use crate::store::{CaseHit, Evidence, MatchKeys};
 use std::collections::HashMap;
@@ -14,9 +15,9 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Match {
     /// These cases, and how they were found.
-    Cases(Vec<i64>, &'static str),
+    Cases(Vec<CaseId>, &'static str),
     /// Triage, with the reason and any cases worth suggesting.
-    Triage(String, Vec<i64>),
+    Triage(String, Vec<CaseId>),
 }
 
 /// The reply-address pattern split around `{token}`.
@@ -68,7 +69,7 @@ pub fn references_in(text: &str) -> Vec<Reference> {
     out
 }
 
-fn distinct(mut ids: Vec<i64>) -> Vec<i64> {
+fn distinct(mut ids: Vec<CaseId>) -> Vec<CaseId> {
     ids.sort_unstable();
     ids.dedup();
     ids
@@ -79,22 +80,22 @@ fn distinct(mut ids: Vec<i64>) -> Vec<i64> {
 pub struct Found {
     pub matched: Option<Match>,
     /// case id -> (reference, regime), for every case the evidence named.
-    pub cases: HashMap<i64, (String, String)>,
+    pub cases: HashMap<CaseId, (String, String)>,
 }
 
 impl Found {
-    pub fn reference(&self, case_id: i64) -> Option<&str> {
+    pub fn reference(&self, case_id: CaseId) -> Option<&str> {
         self.cases.get(&case_id).map(|(r, _)| r.as_str())
     }
 
-    pub fn regime(&self, case_id: i64) -> Option<&str> {
+    pub fn regime(&self, case_id: CaseId) -> Option<&str> {
         self.cases.get(&case_id).map(|(_, g)| g.as_str())
     }
 }
 
 /// Case ids (with reference and regime) that emails earlier in the same batch linked to
 /// their body reference: not stored yet, but evidence for the emails after them.
-pub type Learnt = HashMap<String, Vec<(i64, String, String)>>;
+pub type Learnt = HashMap<String, Vec<(CaseId, String, String)>>;
 
 /// Weigh an email's evidence except the sender's (read for many emails in one round trip
 /// to the store, `Store::match_evidence`), strongest first. `None`: only the sender can
@@ -106,7 +107,7 @@ pub fn weigh(
     learnt: &Learnt,
     found: &mut Found,
 ) -> Option<Match> {
-    let mut by: HashMap<Evidence, Vec<i64>> = HashMap::new();
+    let mut by: HashMap<Evidence, Vec<CaseId>> = HashMap::new();
     for h in hits {
         by.entry(h.evidence).or_default().push(h.case_id);
         found.cases.insert(h.case_id, (h.reference, h.regime));
@@ -184,7 +185,7 @@ pub fn verify_claim(
     matched: Match,
     is_bounce: bool,
     from: Option<&str>,
-    bodies: &HashMap<i64, String>,
+    bodies: &HashMap<CaseId, String>,
 ) -> Match {
     let Match::Cases(ids, method) = matched else {
         return matched;
@@ -286,7 +287,7 @@ pub fn keys_of(parsed: &ParsedMessage, class: &Classification, reply_pattern: &s
 
 /// Weigh the evidence, strongest first (steps 1-4 and a bounce's original message);
 /// `None` when only the sender can still decide.
-fn decide(by: &HashMap<Evidence, Vec<i64>>) -> Option<Match> {
+fn decide(by: &HashMap<Evidence, Vec<CaseId>>) -> Option<Match> {
     let get = |e: Evidence| distinct(by.get(&e).cloned().unwrap_or_default());
     // A bounce belongs to the message it carries.
     let bounce = get(Evidence::BounceOriginal);
@@ -339,8 +340,9 @@ mod tests {
 
     #[test]
     fn a_reference_claim_stands_only_from_the_bodys_address_or_domain() {
-        let bodies: HashMap<i64, String> = [(1, "FOI@Council.example".to_string())].into();
-        let claim = || Match::Cases(vec![1], "reference");
+        let bodies: HashMap<CaseId, String> =
+            [(CaseId::new(1), "FOI@Council.example".to_string())].into();
+        let claim = || Match::Cases(vec![CaseId::new(1)], "reference");
         for ok in [
             "foi@council.example",
             "jo.bloggs@council.example",
@@ -361,13 +363,13 @@ mod tests {
             match verify_claim(claim(), false, forged, &bodies) {
                 Match::Triage(why, ids) => {
                     assert!(why.starts_with("unverified"), "{why}");
-                    assert_eq!(ids, vec![1]);
+                    assert_eq!(ids, vec![CaseId::new(1)]);
                 }
                 other => panic!("{forged:?}: {other:?}"),
             }
         }
         // A token or our Message-ID needs no check: only the body (or its mail system) has it.
-        let token = Match::Cases(vec![1], "token");
+        let token = Match::Cases(vec![CaseId::new(1)], "token");
         assert_eq!(
             verify_claim(token.clone(), false, Some("spam@evil.example"), &bodies),
             token
@@ -376,10 +378,11 @@ mod tests {
 
     #[test]
     fn a_bounce_changes_a_case_only_with_our_original() {
-        let bodies: HashMap<i64, String> = [(1, "foi@council.example".to_string())].into();
+        let bodies: HashMap<CaseId, String> =
+            [(CaseId::new(1), "foi@council.example".to_string())].into();
         for method in ["reference", "sender", "sender_domain", "body_reference"] {
             let m = verify_claim(
-                Match::Cases(vec![1], method),
+                Match::Cases(vec![CaseId::new(1)], method),
                 true,
                 Some("mailer-daemon@council.example"),
                 &bodies,
@@ -390,7 +393,7 @@ mod tests {
             );
         }
         for method in ["bounce", "token", "thread"] {
-            let m = Match::Cases(vec![1], method);
+            let m = Match::Cases(vec![CaseId::new(1)], method);
             assert_eq!(
                 verify_claim(m.clone(), true, Some("mailer-daemon@x.example"), &bodies),
                 m

@@ -13,6 +13,7 @@ use super::matcher::{
 use super::parse::{parse, Limits, ParsedMessage};
 use crate::config::FetchSettings;
 use crate::deadlines::Regimes;
+use crate::domain::id::CaseId;
 use crate::domain::CaseStatus;
 use crate::store::{IngestRecord, NewAttachment, NewBlob, Store};
 use chrono::{DateTime, Utc};
@@ -367,7 +368,7 @@ pub(crate) async fn finish_batch(
 /// sender, a bounce must carry our original (see `matcher::verify_claim`); what fails goes
 /// to triage as "unverified".
 async fn verify_claims(store: &Store, work: &mut [Work]) -> anyhow::Result<()> {
-    let weak: Vec<i64> = work
+    let weak: Vec<CaseId> = work
         .iter()
         .filter_map(|w| match &w.matched {
             Some(Match::Cases(ids, method)) if needs_sender_check(method) => Some(ids.clone()),
@@ -394,7 +395,7 @@ async fn verify_claims(store: &Store, work: &mut [Work]) -> anyhow::Result<()> {
 /// request's sentences come from its campaign's text template, read once per batch.
 async fn read_against_our_requests(store: &Store, work: &mut [Work]) -> anyhow::Result<()> {
     let human = |w: &Work| !matches!(w.class.kind, Kind::Bounce | Kind::AutoReply);
-    let case_ids: Vec<i64> = work
+    let case_ids: Vec<CaseId> = work
         .iter()
         .filter(|w| human(w))
         .filter_map(|w| match &w.matched {

@@ -1,38 +1,23 @@
 //! The HTML pages of a published site. Every value is escaped; links are relative.
 
 use super::{case_page, PublishedCase, Site};
+use crate::report::html::BASE_STYLE;
 use crate::report::interval::{interval_text, wilson};
 use crate::report::{escape, number_or, percent, percent_text, svg, Group, QuestionInfo};
 use std::fmt::Write;
 
+/// The site's own rules, after the look it shares with the report
+/// ([`crate::report::html::BASE_STYLE`]).
 const STYLE: &str = r#"
-* { box-sizing: border-box; }
-body { margin: 0; background: #f6f7f9; color: #1d2330;
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
 nav { background: #1d2330; padding: 10px 24px; }
 nav a { color: #fff; margin-right: 18px; text-decoration: none; font-weight: 600; }
-main { max-width: 1180px; margin: 0 auto; padding: 24px 24px 48px; }
-h1 { font-size: 26px; margin: 0 0 4px; }
-h2 { font-size: 19px; margin: 30px 0 10px; padding-bottom: 4px; border-bottom: 2px solid #dde1e8; }
-h3 { font-size: 16px; margin: 20px 0 6px; }
 p.meta, p.note { color: #555d6b; margin: 4px 0; }
 p.note { font-size: 13px; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 18px 0 6px; }
-.card { background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 8px 12px; min-width: 118px; flex: 1 1 0; }
-.card .n { font-size: 22px; font-weight: 650; }
-.card .l { color: #555d6b; font-size: 13px; }
-.scroll { overflow-x: auto; max-width: 100%; }
-table { border-collapse: collapse; background: #fff; margin: 6px 0 10px; font-size: 13px; }
-th, td { border: 1px solid #dde1e8; padding: 4px 8px; text-align: right; vertical-align: top; }
-th { background: #eef1f5; font-weight: 600; }
-td:first-child, th:first-child, td.t { text-align: left; }
+th, td { vertical-align: top; }
 span.ci { color: #6b7380; font-size: 12px; white-space: nowrap; }
-figure { margin: 8px 0 14px; background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 10px; display: inline-block; }
-figcaption { color: #555d6b; font-size: 13px; margin-top: 4px; }
 article.msg { background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 10px 14px; margin: 12px 0; }
 article.msg h3 { margin: 0 0 6px; }
 pre { white-space: pre-wrap; word-wrap: break-word; font: 14px/1.45 ui-monospace, Menlo, Consolas, monospace; margin: 0; }
-footer { margin-top: 40px; color: #7a828f; font-size: 12px; }
 "#;
 
 /// The page's head and navigation; `root` is the way back to the site's top ("" or "../").
@@ -42,7 +27,7 @@ fn open(out: &mut String, site: &Site, page: &str, root: &str) {
         out,
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{page} &middot; {title}</title><style>{STYLE}</style></head><body>
+<title>{page} &middot; {title}</title><style>{BASE_STYLE}{STYLE}</style></head><body>
 <nav><a href="{root}index.html">Summary</a><a href="{root}bodies.html">Every body</a><a href="{root}methods.html">Methods</a><a href="{root}data/datapackage.json">Data</a></nav><main>
 "#,
         page = escape(page),

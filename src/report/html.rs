@@ -9,7 +9,9 @@ use super::{
 };
 use std::fmt::Write;
 
-const STYLE: &str = r#"
+/// The look shared by the report and the published site (`publish::pages`): page, headings,
+/// figure cards, tables, charts. Each adds its own rules after it.
+pub const BASE_STYLE: &str = r#"
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #f6f7f9; color: #1d2330;
@@ -18,22 +20,28 @@ main { max-width: 1180px; margin: 0 auto; padding: 24px 24px 48px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 34px 0 10px; padding-bottom: 4px; border-bottom: 2px solid #dde1e8; }
 h3 { font-size: 16px; margin: 22px 0 6px; }
-p.meta { color: #555d6b; margin: 0 0 6px; }
-p.note { color: #555d6b; font-size: 13px; margin: 4px 0; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 18px 0 6px; }
 .card { background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 8px 12px; min-width: 118px; flex: 1 1 0; }
 .card .n { font-size: 22px; font-weight: 650; }
 .card .l { color: #555d6b; font-size: 13px; }
 .scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; background: #fff; margin: 6px 0 10px; font-size: 13px; }
-th, td { border: 1px solid #dde1e8; padding: 4px 8px; text-align: right; white-space: nowrap; }
-th { background: #eef1f5; font-weight: 600; white-space: normal; vertical-align: bottom; }
+th, td { border: 1px solid #dde1e8; padding: 4px 8px; text-align: right; }
+th { background: #eef1f5; font-weight: 600; }
 td:first-child, th:first-child, td.t { text-align: left; }
-span.p { color: #6b7380; font-size: 12px; }
-td.muted { color: #7a828f; }
 figure { margin: 8px 0 14px; background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 10px; display: inline-block; }
 figcaption { color: #555d6b; font-size: 13px; margin-top: 4px; }
 footer { margin-top: 40px; color: #7a828f; font-size: 12px; }
+"#;
+
+/// The report's own rules, after [`BASE_STYLE`].
+const STYLE: &str = r#"
+p.meta { color: #555d6b; margin: 0 0 6px; }
+p.note { color: #555d6b; font-size: 13px; margin: 4px 0; }
+th, td { white-space: nowrap; }
+th { white-space: normal; vertical-align: bottom; }
+span.p { color: #6b7380; font-size: 12px; }
+td.muted { color: #7a828f; }
 "#;
 
 fn cell_pct(part: usize, base: usize) -> String {
@@ -59,7 +67,7 @@ pub fn render(r: &Report) -> String {
         out,
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Report: {campaign}</title><style>{STYLE}</style></head><body><main>
+<title>Report: {campaign}</title><style>{BASE_STYLE}{STYLE}</style></head><body><main>
 <h1>Campaign report: {campaign}</h1>
 <p class="meta">{cases} cases &middot; as of {as_of}{by}</p>"#,
         cases = all.cases,

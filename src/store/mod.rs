@@ -27,6 +27,7 @@ mod error;
 mod folders;
 mod ids;
 mod journal;
+mod matching;
 mod messages;
 mod outbox;
 mod packs;
@@ -55,9 +56,8 @@ pub use derived::{DeriveStatus, Supersede};
 pub use display::MessageDisplay;
 pub use error::{Result, StoreError};
 pub use journal::SendJournal;
-pub use messages::{
-    AttachmentRow, CaseHit, Evidence, IngestRecord, MatchKeys, MessageRow, NewAttachment, NewBlob,
-};
+pub use matching::{CaseHit, Evidence, MatchKeys};
+pub use messages::{AttachmentRow, IngestRecord, MessageRow, NewAttachment, NewBlob};
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use pilot::{EarlierRequest, NewPilot, Pilot, PilotProgress, QueuedEmail};
 pub use progress::ProgressLog;

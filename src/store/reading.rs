@@ -131,8 +131,8 @@ impl Store {
     /// to it said, which a reply that pastes it back must not be classified by.
     pub async fn request_template_dirs(
         &self,
-        case_ids: &[i64],
-    ) -> Result<std::collections::HashMap<i64, String>> {
+        case_ids: &[CaseId],
+    ) -> Result<std::collections::HashMap<CaseId, String>> {
         let mut out = std::collections::HashMap::new();
         // (a batch names few cases; 500 per query stays under any parameter limit)
         for chunk in case_ids.chunks(500) {

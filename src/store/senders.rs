@@ -2,12 +2,16 @@
 //! email that names a case only by its reference (which is sequential and often public).
 
 use super::{Result, Store};
+use crate::domain::id::CaseId;
 use sqlx::{QueryBuilder, Row, Sqlite};
 use std::collections::HashMap;
 
 impl Store {
     /// The body's email address of each of these cases (case id -> address).
-    pub async fn body_addresses_of_cases(&self, case_ids: &[i64]) -> Result<HashMap<i64, String>> {
+    pub async fn body_addresses_of_cases(
+        &self,
+        case_ids: &[CaseId],
+    ) -> Result<HashMap<CaseId, String>> {
         let mut out = HashMap::new();
         for chunk in case_ids.chunks(500) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
@@ -19,7 +23,7 @@ impl Store {
             }
             q.push(")");
             for row in q.build().fetch_all(self.pool()).await? {
-                out.insert(row.try_get::<i64, _>(0)?, row.try_get::<String, _>(1)?);
+                out.insert(row.try_get::<CaseId, _>(0)?, row.try_get::<String, _>(1)?);
             }
         }
         Ok(out)

@@ -162,7 +162,7 @@ impl Redactor {
             not_names: words(organisation).map(str::to_lowercase).collect(),
             terms: terms
                 .iter()
-                .map(|t| t.trim().to_lowercase())
+                .map(|t| lower_chars(t.trim()))
                 .filter(|t| !t.is_empty())
                 .collect(),
         }
@@ -280,13 +280,13 @@ impl Redactor {
             }
         }
         if !self.terms.is_empty() {
-            let lower = ascii_lower_same_len(text);
+            let lower = Lowered::new(text);
             for t in &self.terms {
                 let mut from = 0;
-                while let Some(i) = lower[from..].find(t.as_str()) {
+                while let Some(i) = lower.text.get(from..).and_then(|l| l.find(t.as_str())) {
                     let s = from + i;
-                    spans.push((s, s + t.len(), Kind::Term));
-                    from = s + t.len().max(1);
+                    spans.push((lower.start_of(s), lower.end_of(s + t.len() - 1), Kind::Term));
+                    from = s + t.len();
                 }
             }
         }
@@ -342,11 +342,21 @@ fn apply(text: &str, mut spans: Vec<(usize, usize, Kind)>) -> Applied {
     // Longest first at each start, so a whole address wins over a name inside it.
     spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut out = String::with_capacity(text.len());
-    let mut redactions = Vec::new();
+    let mut redactions: Vec<Redaction> = Vec::new();
     let mut merged: Vec<(usize, usize)> = Vec::new();
     let mut at = 0;
     for (s, e, kind) in spans {
         if s < at {
+            // Overlapping spans redact their union: a span that starts inside another
+            // and ends after it (an address whose local part begins in a phone number)
+            // would otherwise leave its tail.
+            if e > at {
+                if let (Some(last), Some(span)) = (redactions.last_mut(), merged.last_mut()) {
+                    last.found = text[span.0..e].to_string();
+                    span.1 = e;
+                }
+                at = e;
+            }
             continue;
         }
         out.push_str(&text[at..s]);
@@ -406,9 +416,49 @@ fn words_at(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
-/// ASCII lower-case with every byte in place (so offsets hold for the original).
-fn ascii_lower_same_len(text: &str) -> String {
-    text.to_ascii_lowercase()
+/// Lower case one character at a time, so that terms and text are lowered alike ("Łukasz"
+/// matches "ŁUKASZ"), with the final sigma folded into sigma ("ΟΔΟΣ" matches "οδος").
+fn lower_chars(text: &str) -> String {
+    text.chars().flat_map(lower_char).collect()
+}
+
+fn lower_char(c: char) -> impl Iterator<Item = char> {
+    c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l })
+}
+
+/// A text lowered with [`lower_chars`], with the way back to the original's offsets (a
+/// lowered character may be longer or shorter than the original: "İ" lowers to "i̇").
+struct Lowered {
+    text: String,
+    /// For each byte of `text`: the original character's start and end.
+    origin: Vec<(usize, usize)>,
+}
+
+impl Lowered {
+    fn new(original: &str) -> Self {
+        let mut text = String::with_capacity(original.len());
+        let mut origin = Vec::with_capacity(original.len());
+        for (i, c) in original.char_indices() {
+            let before = text.len();
+            text.extend(lower_char(c));
+            origin.extend(std::iter::repeat_n(
+                (i, i + c.len_utf8()),
+                text.len() - before,
+            ));
+        }
+        Self { text, origin }
+    }
+
+    /// The original start of the character that lowered byte `i` belongs to.
+    fn start_of(&self, i: usize) -> usize {
+        self.origin.get(i).map_or(0, |o| o.0)
+    }
+
+    /// The original end of the character that lowered byte `i` belongs to: a match that
+    /// ends inside a character's lowering takes the whole character.
+    fn end_of(&self, i: usize) -> usize {
+        self.origin.get(i).map_or(0, |o| o.1)
+    }
 }
 
 // Bytes of non-ASCII letters count in both parts (internationalised addresses).
@@ -595,6 +645,30 @@ Information Governance Officer\nCamford Council\nfoi@camford.example | 07700 900
         }
         let out = r.redact("mail ä.ö@x.example now");
         assert!(!out.text.contains("x.example"), "{}", out.text);
+    }
+
+    #[test]
+    fn listed_terms_match_whatever_their_case_in_any_script() {
+        let terms = ["Łukasz".to_string(), "ΟΔΟΣ".to_string(), "i".to_string()];
+        let r = Redactor::new(&[], &terms, "");
+        let out = r.redact("ŁUKASZ and łukasz walk the οδος, past İstanbul.");
+        assert_eq!(
+            out.text,
+            "[redacted] and [redacted] walk the [redacted], past [redacted]stanbul."
+        );
+        assert_eq!(out.redactions.len(), 4);
+        assert_eq!(out.redactions[3].found, "İ");
+    }
+
+    #[test]
+    fn overlapping_spans_redact_their_union() {
+        // The phone number starts at the `+`, the address at the first digit after it:
+        // the address's domain must not be left behind the phone number's redaction.
+        let r = Redactor::new(&[], &[], "");
+        let out = r.redact("write to +441632960123@mail.example today");
+        assert_eq!(out.text, "write to [redacted] today");
+        assert_eq!(out.redactions.len(), 1);
+        assert_eq!(out.redactions[0].found, "+441632960123@mail.example");
     }
 
     proptest::proptest! {

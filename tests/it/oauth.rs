@@ -421,3 +421,193 @@ async fn the_refresh_token_never_appears_in_logs() {
         assert!(!logs.contains(secret.as_str()), "a token is in the log");
     }
 }
+
+/// A GET of `target` from `addr` (host:port): the status and the whole answer.
+fn http_get(addr: &str, target: &str) -> (u16, String) {
+    let mut tcp = std::net::TcpStream::connect(addr)
+        .unwrap_or_else(|e| panic!("nothing answers at {addr}: {e}"));
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        tcp,
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    tcp.read_to_string(&mut raw).unwrap();
+    (raw[9..12].parse().unwrap(), raw)
+}
+
+/// The value of a header of a raw HTTP answer.
+fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    raw.split("\r\n\r\n").next()?.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// A working folder signing in with `provider = "google"`, its endpoints pointed at the local
+/// provider (the preset's are Google's own), and the provider's consent screen answered for
+/// `client` as `mailbox` would (or refused, with `deny`).
+fn google_workdir(s: &MailServers, mailbox: &str, client: &str, deny: bool) -> Workdir {
+    let w = oauth_workdir(s, mailbox, client, "xoauth2");
+    let idp = s.idp();
+    w.set_section("oauth2", &format!("provider = \"google\"\nclient_id = \"{client}\"\nauthorize_url = \"{idp}/authorize\"\ndevice_url = \"{idp}/device\"\ntoken_url = \"{idp}/token\"\nrevocation_url = \"{idp}/revoke\""));
+    let deny = if deny { "1" } else { "0" };
+    let (status, _) = idp_post(
+        s,
+        "/admin/consent",
+        &[("client_id", client), ("username", mailbox), ("deny", deny)],
+    );
+    assert_eq!(status, 200);
+    w
+}
+
+/// `foi auth login` for Google, started: its stderr (read so far) and the sign-in URL it
+/// printed, parsed.
+fn start_browser_sign_in(
+    w: &Workdir,
+    s: &MailServers,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStderr>,
+    String,
+    oauth2::url::Url,
+) {
+    let mut child = w.spawn(&["auth", "login"], &[], true);
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let url = loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "foi auth login ended without showing a sign-in address:\n{seen}"
+        );
+        seen.push_str(&line);
+        if line.starts_with(&format!("{}/authorize?", s.idp())) {
+            break oauth2::url::Url::parse(line.trim()).unwrap();
+        }
+    };
+    // (and the line after it, which names the redirect foi waits for)
+    stderr.read_line(&mut seen).unwrap();
+    (child, stderr, seen, url)
+}
+
+/// Google's device grant cannot give the mail scope, so `foi auth login` signs in to Google in
+/// a browser: the authorisation-code grant with PKCE and a loopback redirect. Here the local
+/// provider stands in for Google and the test for the browser: it opens the printed address
+/// (the provider redirects with a code), and the redirect reaches foi's listener. A redirect
+/// with another state is refused and the wait goes on. The tokens then fetch over IMAP.
+#[tokio::test(flavor = "multi_thread")]
+async fn google_signs_in_in_a_browser_with_pkce_and_a_loopback_redirect() {
+    let s = servers();
+    let mailbox = s.unique_address("google", "example.org");
+    let client = format!("foi-google-{}", std::process::id());
+    let w = google_workdir(s, &mailbox, &client, false);
+    let (mut child, mut stderr, mut seen, url) = start_browser_sign_in(&w, s);
+
+    let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(q["response_type"], "code");
+    assert_eq!(q["client_id"], client);
+    assert_eq!(q["scope"], "https://mail.google.com/");
+    assert_eq!(q["code_challenge_method"], "S256");
+    assert_eq!(q["code_challenge"].len(), 43, "a SHA-256 in base64url");
+    assert_eq!(q["access_type"], "offline");
+    assert_eq!(q["prompt"], "consent");
+    assert_eq!(q["login_hint"], mailbox);
+    assert!(q["state"].len() >= 16, "{q:?}");
+    let redirect = q["redirect_uri"].clone();
+    let loopback = redirect
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|r| r.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("not a loopback redirect: {redirect}"));
+    let loopback = format!("127.0.0.1:{loopback}");
+    assert!(seen.contains(&redirect), "{seen}");
+
+    // A forged redirect (another state) is refused and changes nothing.
+    let (status, _) = http_get(&loopback, "/?code=ac-forged&state=not-ours");
+    assert_eq!(status, 400);
+
+    // The browser: the provider's page redirects to foi with the code and the state.
+    let idp = s.idp().trim_start_matches("http://").to_owned();
+    let target = &url.as_str()[url.as_str().find("/authorize").unwrap()..];
+    let (status, raw) = http_get(&idp, target);
+    assert_eq!(status, 302, "{raw}");
+    let location = header(&raw, "Location").expect("a redirect").to_owned();
+    assert!(location.starts_with(&redirect), "{location}");
+    let (status, page) = http_get(&loopback, &location[redirect.len() - 1..]);
+    assert_eq!(status, 200);
+    assert!(page.contains("Signed in"), "{page}");
+
+    stderr.read_to_string(&mut seen).unwrap();
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "foi auth login failed:\n{seen}");
+    let tokens = token_file(&w);
+    assert_eq!(tokens["account"], mailbox.as_str());
+    assert_eq!(tokens["provider"], "google");
+    let events = idp_events(s, &client);
+    assert!(
+        events.contains(&"authorize".to_owned()) && events.contains(&"code_token".to_owned()),
+        "{events:?}"
+    );
+    assert!(!events.contains(&"code_refused".to_owned()), "{events:?}");
+    assert!(!events.contains(&"device".to_owned()), "{events:?}");
+    let status = w.json(["auth", "status", "--json"]);
+    assert_eq!(status["signed_in"], true);
+    assert_eq!(
+        status["scopes"],
+        serde_json::json!(["https://mail.google.com/"])
+    );
+
+    // The tokens work: a fetch over IMAP with XOAUTH2.
+    deliver(s, &mailbox, stray_email(&mailbox, "google")).await;
+    let out = w.ok(["fetch"]);
+    assert!(out.starts_with("new 1,"), "{out}");
+}
+
+/// A sign-in refused on the provider's consent screen, and one never finished in the
+/// browser, each end with one sentence saying what to do, and leave no token file.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_or_abandoned_browser_sign_in_says_what_to_do() {
+    let s = servers();
+    let mailbox = s.unique_address("google", "example.org");
+    let client = format!("foi-google-deny-{}", std::process::id());
+    let w = google_workdir(s, &mailbox, &client, true);
+    let (mut child, mut stderr, mut seen, url) = start_browser_sign_in(&w, s);
+    let idp = s.idp().trim_start_matches("http://").to_owned();
+    let (status, raw) = http_get(
+        &idp,
+        &url.as_str()[url.as_str().find("/authorize").unwrap()..],
+    );
+    assert_eq!(status, 302, "{raw}");
+    let location = header(&raw, "Location").unwrap().to_owned();
+    assert!(location.contains("error=access_denied"), "{location}");
+    let loopback = location
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let target = &location[location.find(&loopback).unwrap() + loopback.len()..];
+    let (status, page) = http_get(&loopback, target);
+    assert_eq!(status, 200);
+    assert!(page.contains("refused"), "{page}");
+    stderr.read_to_string(&mut seen).unwrap();
+    assert!(!child.wait().unwrap().success());
+    assert!(
+        seen.contains("the sign-in was refused at the provider (access_denied)")
+            && seen.contains("run `foi auth login` again"),
+        "{seen}"
+    );
+    assert!(!w.path().join("data/oauth2-token.json").exists());
+
+    // Nobody finishes the sign-in: foi stops waiting when its time is up.
+    let started = Instant::now();
+    let err = w.fails(["auth", "login", "--timeout", "1"]);
+    assert!(
+        err.contains("no sign-in came back from the browser within 1 s")
+            && err.contains("run `foi auth login` again"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert!(!w.path().join("data/oauth2-token.json").exists());
+}

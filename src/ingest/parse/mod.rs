@@ -219,6 +219,50 @@ fn from_message(message: Message<'_>, limits: &Limits) -> ParsedMessage {
     parsed
 }
 
+/// The repair and container steps on their own, for the fuzz targets of `fuzz/`
+/// (`parse_repair`, `parse_containers`): behind [`parse`] a panic in them is caught and
+/// bounds are checked only on the whole result. Not an API: nothing else calls these.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::{containers, repair, Limits, ParsedMessage};
+    use crate::ingest::formats::DecodedFile;
+
+    /// [`repair`](super::repair::repair): the mended bytes (`None` when borrowed
+    /// unchanged) and the notes saying what was mended.
+    pub fn repair(raw: &[u8], root_unsplit: bool) -> (Option<Vec<u8>>, Vec<String>) {
+        let repaired = repair::repair(raw, root_unsplit);
+        let owned = match repaired.raw {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(bytes) => Some(bytes),
+        };
+        (owned, repaired.notes)
+    }
+
+    /// A saved `winmail.dat` read as if it were the email.
+    pub fn bare_tnef(raw: &[u8], limits: &Limits) -> ParsedMessage {
+        containers::bare_tnef(raw, limits)
+    }
+
+    /// Every `winmail.dat` among `parsed`'s attachments unpacked after it.
+    pub fn unpack_tnef(parsed: &mut ParsedMessage, limits: &Limits) {
+        containers::unpack_tnef(parsed, limits);
+    }
+
+    /// A text body's uuencode blocks taken out: the text without them and their files.
+    pub fn take_uuencode(
+        text: &str,
+        notes: &mut Vec<String>,
+        limits: &Limits,
+    ) -> Option<(String, Vec<DecodedFile>)> {
+        containers::take_uuencode(text, notes, limits)
+    }
+
+    /// Decoded files listed as attachments, within the attachment limit.
+    pub fn push_files(parsed: &mut ParsedMessage, files: Vec<DecodedFile>, limits: &Limits) {
+        containers::push_files(parsed, files, limits);
+    }
+}
+
 /// Emails written for the tests of this module's files.
 #[cfg(test)]
 mod test_mail {

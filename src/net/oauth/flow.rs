@@ -1,5 +1,7 @@
 //! The OAuth2 exchanges, through the `oauth2` crate over our own HTTP client ([`super::http`]):
-//! the device authorisation grant (RFC 8628), the refresh grant (RFC 6749 6) and revocation
+//! the device authorisation grant (RFC 8628), the authorisation-code grant with PKCE (RFC 7636)
+//! and a loopback redirect (RFC 8252, [`super::redirect`]) for providers whose device grant
+//! cannot give the mail scope (Google), the refresh grant (RFC 6749 6) and revocation
 //! (RFC 7009). Errors never carry a token: the provider's error code and description only.
 
 use std::time::Duration;
@@ -7,29 +9,56 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use oauth2::basic::{BasicClient, BasicErrorResponseType, BasicTokenResponse};
 use oauth2::{
-    ClientId, ClientSecret, DeviceAuthorizationUrl, DeviceCodeErrorResponseType, EndpointMaybeSet,
-    EndpointNotSet, EndpointSet, ErrorResponse, RefreshToken, RequestTokenError, RevocationUrl,
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, DeviceAuthorizationUrl,
+    DeviceCodeErrorResponseType, EndpointMaybeSet, EndpointNotSet, EndpointSet, EndpointState,
+    ErrorResponse, PkceCodeChallenge, RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl,
     Scope, StandardDeviceAuthorizationResponse, TokenResponse, TokenUrl,
 };
 use secrecy::ExposeSecret;
 
 use super::http::{self, HttpError};
-use super::provider::OAuthSettings;
+use super::provider::{OAuthSettings, ProviderKind};
+use super::redirect::Redirect;
 use super::store::Tokens;
 use super::OAuthError;
 
 type Client =
     BasicClient<EndpointNotSet, EndpointSet, EndpointNotSet, EndpointMaybeSet, EndpointSet>;
+/// A client for the authorisation-code grant: the authorize and token endpoints.
+type CodeClient =
+    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+
+fn bad_url(what: &str, e: oauth2::url::ParseError) -> OAuthError {
+    OAuthError::Config(format!("[oauth2] {what} is not a URL: {e}"))
+}
+
+/// The client secret, when the settings name one (read now, once per process).
+fn with_secret<A, D, I, R, T>(
+    c: BasicClient<A, D, I, R, T>,
+    s: &OAuthSettings,
+) -> Result<BasicClient<A, D, I, R, T>, OAuthError>
+where
+    A: EndpointState,
+    D: EndpointState,
+    I: EndpointState,
+    R: EndpointState,
+    T: EndpointState,
+{
+    if let Some(secret) = &s.client_secret {
+        if let Some(secret) = (secret.0)().map_err(OAuthError::Config)? {
+            return Ok(c.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned())));
+        }
+    }
+    Ok(c)
+}
 
 /// How long an access token lives when the provider does not say (RFC 6749 makes
 /// `expires_in` optional); short, so that a token is refreshed rather than refused.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(600);
 
 fn client(s: &OAuthSettings) -> Result<Client, OAuthError> {
-    let bad = |what: &str, e: oauth2::url::ParseError| {
-        OAuthError::Config(format!("[oauth2] {what} is not a URL: {e}"))
-    };
-    let mut c = BasicClient::new(ClientId::new(s.client_id.clone()))
+    let bad = bad_url;
+    let c = BasicClient::new(ClientId::new(s.client_id.clone()))
         .set_device_authorization_url(
             DeviceAuthorizationUrl::new(s.endpoints.device.clone())
                 .map_err(|e| bad("device_url", e))?,
@@ -43,12 +72,22 @@ fn client(s: &OAuthSettings) -> Result<Client, OAuthError> {
                 .transpose()
                 .map_err(|e| bad("revocation_url", e))?,
         );
-    if let Some(secret) = &s.client_secret {
-        if let Some(secret) = (secret.0)().map_err(OAuthError::Config)? {
-            c = c.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()));
-        }
-    }
-    Ok(c)
+    with_secret(c, s)
+}
+
+fn code_client(s: &OAuthSettings) -> Result<CodeClient, OAuthError> {
+    let authorize = s.endpoints.authorize.clone().ok_or_else(|| {
+        OAuthError::Config(
+            "[oauth2] a browser sign-in needs authorize_url (the provider's authorization endpoint)"
+                .into(),
+        )
+    })?;
+    let c = BasicClient::new(ClientId::new(s.client_id.clone()))
+        .set_auth_uri(AuthUrl::new(authorize).map_err(|e| bad_url("authorize_url", e))?)
+        .set_token_uri(
+            TokenUrl::new(s.endpoints.token.clone()).map_err(|e| bad_url("token_url", e))?,
+        );
+    with_secret(c, s)
 }
 
 /// The HTTP client the `oauth2` crate calls, with the settings' extra CA certificate.
@@ -102,6 +141,69 @@ pub async fn device_login(
         .request_async(&http, tokio::time::sleep, Some(details.expires_in()))
         .await
         .map_err(device_error)?;
+    tokens_from(s, &token, None, now())
+}
+
+/// What the person must do to sign in in a browser: open `url`; the provider then sends the
+/// browser back to `redirect` (this process, on loopback) within `timeout`.
+#[derive(Debug, Clone)]
+pub struct BrowserPrompt {
+    pub url: String,
+    pub redirect: String,
+    pub timeout: Duration,
+}
+
+/// Runs the authorisation-code grant with PKCE (S256) and a loopback redirect: listens on
+/// 127.0.0.1 at a free port, hands the provider's sign-in URL to `show`, waits (at most
+/// `timeout`) for the redirect that carries the code and our `state`, then trades the code
+/// and the PKCE verifier for tokens. Returns the tokens, not yet saved.
+pub async fn browser_login(
+    s: &OAuthSettings,
+    now: impl Fn() -> DateTime<Utc>,
+    timeout: Duration,
+    show: impl FnOnce(&BrowserPrompt) -> std::io::Result<()>,
+) -> Result<Tokens, OAuthError> {
+    let client = code_client(s)?;
+    let redirect = Redirect::bind().await?;
+    let redirect_url = RedirectUrl::new(redirect.uri()).map_err(|e| bad_url("redirect", e))?;
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut request = client
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(s.scopes.iter().cloned().map(Scope::new))
+        .set_pkce_challenge(challenge)
+        .set_redirect_uri(std::borrow::Cow::Borrowed(&redirect_url))
+        .add_extra_param("login_hint", &s.account);
+    if s.provider == ProviderKind::Google {
+        // Google gives a refresh token only when asked for offline access, and again only
+        // with the consent screen shown.
+        request = request
+            .add_extra_param("access_type", "offline")
+            .add_extra_param("prompt", "consent");
+    }
+    let (url, state) = request.url();
+    show(&BrowserPrompt {
+        url: url.to_string(),
+        redirect: redirect.uri(),
+        timeout,
+    })
+    .map_err(|e| OAuthError::Config(format!("cannot show the sign-in address: {e}")))?;
+    let code = tokio::time::timeout(timeout, redirect.code(state.secret()))
+        .await
+        .map_err(|_| {
+            OAuthError::Provider(format!(
+                "no sign-in came back from the browser within {} s: run `foi auth login` again \
+                 and finish the sign-in in the browser",
+                timeout.as_secs()
+            ))
+        })??;
+    let http = http_client(s);
+    let token = client
+        .exchange_code(AuthorizationCode::new(code))
+        .set_pkce_verifier(verifier)
+        .set_redirect_uri(std::borrow::Cow::Borrowed(&redirect_url))
+        .request_async(&http)
+        .await
+        .map_err(|e| request_error("the sign-in's code exchange", e))?;
     tokens_from(s, &token, None, now())
 }
 

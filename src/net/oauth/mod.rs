@@ -1,6 +1,8 @@
 //! OAuth2 for the mailboxes organisations have (Microsoft 365, Google Workspace, or any provider
 //! with RFC 8628 device sign-in): sign in once with the device authorisation grant
-//! ([`flow::device_login`], `foi auth login`), keep the refresh token in a file only its owner
+//! ([`flow::device_login`], `foi auth login`) or, where the device grant cannot give the mail
+//! scope (Google), in a browser with the authorisation-code grant, PKCE and a loopback
+//! redirect ([`flow::browser_login`], [`redirect`]), keep the refresh token in a file only its owner
 //! can read ([`store`]), and hand IMAP and SMTP a fresh access token whenever they log in
 //! ([`TokenSource`]), refreshing it before it expires, in `foi run` too.
 //!
@@ -16,6 +18,7 @@
 pub mod flow;
 pub mod http;
 pub mod provider;
+pub mod redirect;
 pub mod store;
 
 pub use provider::{OAuthSettings, ProviderKind, Sasl};
