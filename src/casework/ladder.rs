@@ -359,3 +359,75 @@ fn regime_ladders(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A campaign folder whose `campaign.toml` is `toml`, the shipped chaser texts beside.
+    fn campaign(toml: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let chasers = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/chasers");
+        let text = toml.replace("{chasers}", chasers);
+        std::fs::write(dir.path().join(CAMPAIGN_FILE), text).expect("write");
+        dir
+    }
+
+    fn names(steps: &[Step]) -> Vec<&str> {
+        steps.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    #[test]
+    fn ladder_regime_gives_each_regime_its_built_in_ladder_with_the_shipped_texts() {
+        let dir = campaign("ladder = \"regime\"\nchasers_dir = \"{chasers}\"\ntitle = \"x\"\n");
+        let l = Ladder::load(dir.path()).expect("every built-in ladder's template is shipped");
+        let foia = [
+            "acknowledgement",
+            "overdue",
+            "complaint-no-response",
+            "internal-review",
+            "complaint",
+        ];
+        assert_eq!(names(l.steps_for("uk-foia")), foia);
+        assert_eq!(names(l.steps_for("uk-foia-school@camford")), foia);
+        assert_eq!(
+            names(l.steps_for("scotland-foisa")),
+            ["acknowledgement", "overdue", "review", "application"]
+        );
+        assert_eq!(
+            names(l.steps_for("uk-eir")),
+            ["acknowledgement", "overdue", "reconsideration", "complaint"]
+        );
+        assert!(l.steps_for("nz-oia").is_empty());
+        assert_eq!(
+            l.review_step_names(),
+            ["internal-review", "reconsideration", "review"]
+        );
+        let complaint = &l.steps_for("uk-foia")[4];
+        assert_eq!(complaint.review_limit, ReviewLimit::Latest);
+        assert!(complaint.basis.contains("40 working days"));
+        assert_eq!(l.steps_for("uk-foia")[3].on, ReviewOn::Refusal);
+        assert!(!l.is_empty());
+    }
+
+    #[test]
+    fn a_misplaced_or_doubled_ladder_is_one_clear_error() {
+        let after_table = campaign("[[questions]]\nid = \"q\"\nladder = \"regime\"\n");
+        let e = format!(
+            "{:#}",
+            Ladder::load(after_table.path()).err().expect("error")
+        );
+        assert!(e.contains("move them above the first [table]"), "{e}");
+        let both = campaign(
+            "ladder = \"regime\"\n[[chasers]]\nstep = \"overdue\"\ntrigger = \"overdue\"\ntemplate = \"{chasers}/overdue\"\n",
+        );
+        let e = format!("{:#}", Ladder::load(both.path()).err().expect("error"));
+        assert!(e.contains("both given"), "{e}");
+        let word = campaign("ladder = \"law\"\n");
+        let e = format!("{:#}", Ladder::load(word.path()).err().expect("error"));
+        assert!(e.contains("write ladder = \"regime\""), "{e}");
+        let missing = campaign("ladder = \"regime\"\nchasers_dir = \"nowhere\"\n");
+        let e = format!("{:#}", Ladder::load(missing.path()).err().expect("error"));
+        assert!(e.contains("ladder step 'acknowledgement'"), "{e}");
+    }
+}

@@ -304,3 +304,43 @@ pub fn builtin_ladder(regime: &str) -> Vec<Rung> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{RegimeDef, RegimeError};
+    use super::*;
+
+    #[test]
+    fn the_uk_regimes_carry_a_ladder_and_a_bad_step_is_refused() {
+        for name in ["uk-foia", "uk-foia-school", "scotland-foisa", "uk-eir"] {
+            let def = RegimeDef::builtin(name).expect("built in");
+            assert!(!def.ladder.is_empty(), "{name}");
+            assert!(def.ladder.iter().all(|r| !r.basis.is_empty()), "{name}");
+            def.validate().expect("valid");
+        }
+        // Scotland has no complaint without a review; FOIA's review answers refusals only.
+        let foisa = builtin_ladder("scotland-foisa");
+        assert!(!foisa
+            .iter()
+            .any(|r| r.trigger == Trigger::ComplaintNoResponse));
+        let foia = builtin_ladder("uk-foia");
+        assert!(foia
+            .iter()
+            .any(|r| r.trigger == Trigger::InternalReview && r.on == ReviewOn::Refusal));
+        let mut def = RegimeDef::builtin("uk-foia").expect("built in");
+        def.ladder[1].step = "acknowledgement".into();
+        assert_eq!(
+            def.validate(),
+            Err(RegimeError::BadRung {
+                name: "uk-foia".into(),
+                step: "acknowledgement".into()
+            })
+        );
+        // A ladder in TOML, as a [[regime]] writes it.
+        let rung: Rung = toml::from_str(
+            "step = \"chase\"\ntrigger = \"overdue\"\ntemplate = \"overdue\"\nbasis = \"s.10\"\n",
+        )
+        .expect("valid");
+        assert_eq!((rung.trigger, rung.mode), (Trigger::Overdue, Mode::Approve));
+    }
+}
