@@ -115,7 +115,7 @@ pub async fn write_complaint_pack(
             chosen.len()
         );
     }
-    let letter = letter_renderer(&campaign, req.letter.as_deref())?;
+    let letter = letter_renderer(Path::new(&campaign.template_dir), req.letter.as_deref())?;
     let mut cases: HashMap<CaseId, Case> = store
         .cases(&CaseFilter {
             campaign_id: Some(campaign.id),
@@ -263,8 +263,8 @@ fn choose<'a>(
 
 /// The letter's templates: `--letter DIR`, else the campaign folder's
 /// `complaint-letter/`, else the built-in one.
-fn letter_renderer(campaign: &Campaign, letter: Option<&Path>) -> anyhow::Result<Renderer> {
-    let own = Path::new(&campaign.template_dir).join(LETTER_DIR);
+fn letter_renderer(campaign_dir: &Path, letter: Option<&Path>) -> anyhow::Result<Renderer> {
+    let own = campaign_dir.join(LETTER_DIR);
     let dir = letter
         .map(Path::to_path_buf)
         .or_else(|| own.is_dir().then_some(own));
@@ -672,4 +672,55 @@ fn index_text(campaign: &str, packed: &[PackedCase]) -> String {
         );
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_loses_control_characters_and_is_cut_on_a_character() {
+        assert_eq!(clean("a\u{1b}[31mb\r\n\tc\u{7}", 100), "a[31mb\n\tc");
+        let cut = clean(&"é".repeat(10), 5);
+        assert!(cut.starts_with("éé\n[... 16 more bytes"), "{cut}");
+    }
+
+    #[test]
+    fn folder_names_are_safe() {
+        let r = Reference::parse("CMP-0001").unwrap();
+        assert_eq!(folder_name(&r, "B/2"), "CMP-0001-B_2");
+        assert_eq!(folder_name(&r, "../..\u{202e}x"), "CMP-0001-______x");
+        assert_eq!(folder_name(&r, ""), "CMP-0001");
+        assert_eq!(
+            folder_name(&r, &"k".repeat(100)).len(),
+            "CMP-0001-".len() + 60
+        );
+    }
+
+    #[test]
+    fn each_regime_names_its_regulator() {
+        assert_eq!(
+            regulator_of("scotland-foisa").0,
+            "the Scottish Information Commissioner"
+        );
+        assert_eq!(
+            regulator_of("uk-eir").1,
+            "Environmental Information Regulations 2004"
+        );
+        assert_eq!(
+            regulator_of("uk-foia-school").0,
+            "the Information Commissioner's Office"
+        );
+        assert_eq!(regulator_of("nz-oia").0, "the regulator");
+    }
+
+    #[test]
+    fn the_built_in_letter_compiles_and_a_bad_one_is_named() {
+        assert!(letter_renderer(Path::new("/nonexistent"), None).is_ok());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("subject.hbs"), "x").unwrap();
+        std::fs::write(dir.path().join("body.txt.hbs"), "{{#if}").unwrap();
+        let e = letter_renderer(Path::new("/nonexistent"), Some(dir.path())).unwrap_err();
+        assert!(format!("{e:#}").contains("complaint letter"), "{e:#}");
+    }
 }

@@ -6,8 +6,10 @@
 //! The example police forces (`POL-0001`...) are sent on Monday 2 March 2026 (uk-foia: due
 //! Tuesday 31 March, St Patrick's Day skipped); "now" is Wednesday 10 June 2026.
 
+use crate::support::mail::servers;
 use crate::support::{repo_path, sent_campaign, Workdir};
 use std::path::Path;
+use std::time::Duration;
 
 /// The figures' "now": Wednesday 10 June 2026.
 const LATER: &str = "2026-06-10T10:00:00Z";
@@ -381,7 +383,8 @@ fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// A pack for a fixture campaign of three councils (uk-foia, sent Mon 2 March 2026):
+/// A pack for a fixture campaign of three councils (uk-foia, sent Mon 2 March 2026 through
+/// the test Postfix):
 /// - CMP-0001 Ashby never answered: chased on Tue 10 March (no acknowledgement after 5
 ///   working days) and Thu 2 April (overdue: due Tue 31 March); 47 working days overdue on
 ///   Wed 10 June.
@@ -391,13 +394,34 @@ fn read(dir: &Path, name: &str) -> String {
 /// - CMP-0003 Carlow answered on 20 March: in no pack but one asked for by --case.
 #[test]
 fn a_complaint_pack_holds_each_case_file_by_file() {
+    // Sent through the test Postfix (as `chasers::` does), one mailbox per council.
+    let s = servers();
+    let addr: Vec<String> = ["ashby", "barford", "carlow"]
+        .iter()
+        .map(|t| s.unique_address(&format!("pack-{t}"), "council.example"))
+        .collect();
     let w = Workdir::new();
+    w.set_section("transport", "kind = \"smtp\"");
+    w.set_section(
+        "smtp",
+        &format!(
+            "host = \"{}\"\nport = {}\ntls = \"none\"\nsessions = 2\ntimeout_secs = 10",
+            s.smtp_host, s.smtp_port
+        ),
+    );
+    w.set_section(
+        "send_window",
+        "days = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"]\nstart = \"00:00\"\nend = \"24:00\"\nskip_bank_holidays = false",
+    );
     let f = w.write(
         "bodies.csv",
-        "id,name,email,tags,regime,region,foi_contact\n\
-         A1,Ashby Council,foi@ashby.example,council,uk-foia,england,FOI Team\n\
-         B/2,Barford Council,foi@barford.example,council,uk-foia,england,FOI Team\n\
-         C3,Carlow Council,foi@carlow.example,council,uk-foia,england,FOI Team\n",
+        format!(
+            "id,name,email,tags,regime,region,foi_contact\n\
+             A1,Ashby Council,{},council,uk-foia,england,FOI Team\n\
+             B/2,Barford Council,{},council,uk-foia,england,FOI Team\n\
+             C3,Carlow Council,{},council,uk-foia,england,FOI Team\n",
+            addr[0], addr[1], addr[2]
+        ),
     );
     w.ok(["bodies", "import", f.to_str().unwrap()]);
     let dir = campaign_with_chasers(&w);
@@ -414,13 +438,16 @@ fn a_complaint_pack_holds_each_case_file_by_file() {
     ]);
     w.ok(["campaign", "launch", "cctv"]);
     assert!(w.ok(["send"]).starts_with("sent 3,"));
-    let reply = "From: foi@barford.example\r\nTo: foi@example.org\r\nSubject: Re: request [CMP-0002]\r\nDate: Tue, 03 Mar 2026 11:00:00 +0000\r\nMessage-ID: <pack-1@barford.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nWe acknowledge your request.\x1b[31m\r\n--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"../../etc/con.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfs\r\n--XX--\r\n";
+    let addrs: Vec<&str> = addr.iter().map(String::as_str).collect();
+    s.wait_until_delivered(&addrs, Duration::from_secs(30));
+    let reply = format!("From: {}\r\nTo: foi@example.org\r\nSubject: Re: request [CMP-0002]\r\nDate: Tue, 03 Mar 2026 11:00:00 +0000\r\nMessage-ID: <pack-1@barford.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nWe acknowledge your request.\x1b[31m\r\n--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"../../etc/con.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfs\r\n--XX--\r\n", addr[1]);
     let eml = w.write("reply.eml", reply);
     w.ok(["import-mail", eml.to_str().unwrap()]);
     // The chasers go out on their days; the answers are recorded on theirs.
     let chase = |now: &str| {
         at(&w, now, &["chasers", "run"]);
         at(&w, now, &["send"]);
+        s.wait_until_delivered(&addrs, Duration::from_secs(30));
     };
     chase("2026-03-10T10:00:00Z");
     let record = |now: &str, args: &[&str]| {
@@ -506,7 +533,10 @@ fn a_complaint_pack_holds_each_case_file_by_file() {
         request.starts_with("=== 001-outbound-2026-03-02.eml ===\nDate:    2026-03-02"),
         "{request}"
     );
-    assert!(request.contains("To:      foi@ashby.example"), "{request}");
+    assert!(
+        request.contains(&format!("To:      {}", addr[0])),
+        "{request}"
+    );
     assert!(request.contains("[CMP-0001]"), "{request}");
     // The request's text as sent (the example template greets the body by name).
     assert!(request.contains("Ashby Council"), "{request}");

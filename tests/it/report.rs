@@ -605,6 +605,18 @@ fn the_csv_parses_back_and_matches_the_json() {
                     json!(grp["figures"]["answered"].as_f64().unwrap())
                 );
             }
+            "stage" => {
+                let stages = &grp["stages"];
+                assert_eq!(count_n, json!(stages[value].as_f64().unwrap()));
+                let base_of = match value {
+                    "decision_upheld" | "decision_partly" | "decision_not_upheld" | "complied" => {
+                        &stages["decision_notice"]
+                    }
+                    "internal_review_answered" => &stages["internal_review_requested"],
+                    _ => &grp["figures"]["sent"],
+                };
+                assert_eq!(num(base), json!(base_of.as_f64().unwrap()));
+            }
             "exemption" => {
                 let x = grp["exemptions"]
                     .as_array()

@@ -596,9 +596,17 @@ mod views_agree {
             Op::Event { case, kind, day: d } => {
                 let c = store.require_case(&cases[case].reference).await.unwrap();
                 let kind = RECORDABLE[kind].clone();
-                let note = (kind == EventKind::RegulatorDecision)
-                    .then(|| "2026-06-01 decision notice".to_string());
-                events::record_event(store, regimes, &c, kind, Some(day(d)), note, "staff", now())
+                let on = day(d);
+                let note = match kind {
+                    EventKind::RegulatorDecision => Some("2026-06-01 decision notice".to_string()),
+                    // (a compliance date on or after the notice)
+                    EventKind::DecisionNotice => Some(format!(
+                        "outcome=upheld comply_by={}",
+                        on.max(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap())
+                    )),
+                    _ => None,
+                };
+                events::record_event(store, regimes, &c, kind, Some(on), note, "staff", now())
                     .await
                     .unwrap();
             }
