@@ -36,10 +36,11 @@
 //!   imports it.
 //! - [`scheduler`]: `foi run`, a loop of [`scheduler::Scheduler::turn`]s. Sees the
 //!   workers, `casework` (the chaser sweep), `store`, `config`, `clock`.
-//! - [`casework`]: the use cases both faces call (launch, chase, answer, triage, export,
-//!   report a campaign, compose and the MIME builder ...). Sees the workers and every floor
+//! - [`casework`]: the use cases both faces call (launch, a pilot and its release, the
+//!   queue's finish, chase, answer, triage, export, report a campaign, compose and the MIME builder ...). Sees the workers and every floor
 //!   below; never `cli`, `web`, `scheduler`.
-//! - [`sender`] (claim, send the stored bytes, record; `SendError`) and [`ingest`] (keep,
+//! - [`sender`] (claim, send the stored bytes, record; `SendError`; pacing with gateways and
+//!   the pure finish estimate that plays it forward) and [`ingest`] (keep,
 //!   parse, classify, match, record replies): the workers. They see `store`, `domain`, `text`,
 //!   `deadlines`, `net`, `clock`, `lock` and their own part of the settings
 //!   ([`config::SendSettings`], [`config::FetchSettings`]); not each other. `ingest` also

@@ -11,8 +11,10 @@ use crate::casework::check::{check_campaign, CheckReport};
 use crate::casework::compose::Composer;
 use crate::casework::launch::{request_item, sender_domain};
 use crate::config::Settings;
-use crate::domain::{pick_pilot, Campaign, CampaignState, CaseStatus, Reference, Selection};
-use crate::store::{CaseFilter, NewPilot, Store};
+use crate::domain::{
+    pick_pilot, Campaign, CampaignState, CaseId, CaseStatus, Reference, Selection,
+};
+use crate::store::{CaseFilter, NewOutboxItem, NewPilot, Store};
 use anyhow::bail;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashSet;
@@ -54,6 +56,60 @@ pub async fn launch_pilot(
     if size == 0 {
         bail!("--pilot 0 sends nothing: give the number of cases to send first, e.g. --pilot 10");
     }
+    let (chosen, total) = choose(store, campaign, size, select).await?;
+    let sender_domain = sender_domain(settings)?;
+    let mut items = Vec::new();
+    let mut pilot = Vec::new();
+    // The whole campaign is checked, as at a launch: the held cases too.
+    let report = check_campaign(
+        store,
+        settings,
+        campaign,
+        today,
+        None,
+        &mut |case, _, draft| {
+            if chosen.contains(&case.id) {
+                items.push(request_item(
+                    settings,
+                    &sender_domain,
+                    case,
+                    draft,
+                    not_before,
+                )?);
+                pilot.push(case.reference.clone());
+            }
+            Ok(())
+        },
+    )
+    .await?;
+    if !report.passed() {
+        return Ok(PilotLaunch::NotRendered(report));
+    }
+    let held = total - items.len();
+    if !dry_run {
+        let record = NewPilot {
+            selection: select.to_vec(),
+            template_digest: report.digest.clone(),
+        };
+        store
+            .launch_pilot(campaign.id, &record, &items, now)
+            .await?;
+    }
+    Ok(PilotLaunch::Queued {
+        pilot,
+        held,
+        dry_run,
+    })
+}
+
+/// The pilot's cases (a spread across tags among those `select` picks) and the number of
+/// cases in the campaign.
+async fn choose(
+    store: &Store,
+    campaign: &Campaign,
+    size: usize,
+    select: &[String],
+) -> anyhow::Result<(HashSet<CaseId>, usize)> {
     let cases = store
         .cases(&CaseFilter {
             campaign_id: Some(campaign.id),
@@ -90,50 +146,10 @@ pub async fn launch_pilot(
             campaign.name
         );
     }
-    let chosen: HashSet<_> = pick_pilot(&candidates, size).into_iter().collect();
-    let sender_domain = sender_domain(settings)?;
-    let mut items = Vec::new();
-    let mut pilot = Vec::new();
-    // The whole campaign is checked, as at a launch: the held cases too.
-    let report = check_campaign(
-        store,
-        settings,
-        campaign,
-        today,
-        None,
-        &mut |case, _, draft| {
-            if chosen.contains(&case.id) {
-                items.push(request_item(
-                    settings,
-                    &sender_domain,
-                    case,
-                    draft,
-                    not_before,
-                )?);
-                pilot.push(case.reference.clone());
-            }
-            Ok(())
-        },
-    )
-    .await?;
-    if !report.passed() {
-        return Ok(PilotLaunch::NotRendered(report));
-    }
-    let held = cases.len() - items.len();
-    if !dry_run {
-        let record = NewPilot {
-            selection: select.to_vec(),
-            template_digest: report.digest.clone(),
-        };
-        store
-            .launch_pilot(campaign.id, &record, &items, now)
-            .await?;
-    }
-    Ok(PilotLaunch::Queued {
-        pilot,
-        held,
-        dry_run,
-    })
+    Ok((
+        pick_pilot(&candidates, size).into_iter().collect(),
+        cases.len(),
+    ))
 }
 
 /// What a release did (or, on a dry run, would do).
@@ -201,37 +217,7 @@ pub async fn release(
         )
         .await?
     } else {
-        let held = store
-            .cases(&CaseFilter {
-                campaign_id: Some(campaign.id),
-                status: Some(CaseStatus::Draft),
-                ..Default::default()
-            })
-            .await?;
-        let bodies = store.bodies_by_id().await?;
-        let mut report = CheckReport {
-            digest: digest.clone(),
-            checked: 0,
-            failures: Vec::new(),
-            ladder: None,
-        };
-        for case in held {
-            let Some(body) = bodies.get(&case.body_id) else {
-                bail!("case {} has no body in the database", case.reference);
-            };
-            report.checked += 1;
-            match composer.compose(&case, body) {
-                Ok(draft) => items.push(request_item(
-                    settings,
-                    &sender_domain,
-                    &case,
-                    &draft,
-                    not_before,
-                )?),
-                Err(f) => report.failures.push((case.clone(), body.name.clone(), f)),
-            }
-        }
-        report
+        render_held(store, settings, campaign, &composer, not_before, &mut items).await?
     };
     if !report.passed() {
         return Ok(Release::NotRendered { report, changed });
@@ -247,4 +233,49 @@ pub async fn release(
         changed,
         dry_run,
     })
+}
+
+/// Render the held cases of `campaign` with `composer` (the pilot's templates), building
+/// each one's request into `items`; the report holds those that do not render.
+async fn render_held(
+    store: &Store,
+    settings: &Settings,
+    campaign: &Campaign,
+    composer: &Composer<'_>,
+    not_before: DateTime<Utc>,
+    items: &mut Vec<NewOutboxItem>,
+) -> anyhow::Result<CheckReport> {
+    let sender_domain = sender_domain(settings)?;
+    let digest = composer.set.digest();
+    let held = store
+        .cases(&CaseFilter {
+            campaign_id: Some(campaign.id),
+            status: Some(CaseStatus::Draft),
+            ..Default::default()
+        })
+        .await?;
+    let bodies = store.bodies_by_id().await?;
+    let mut report = CheckReport {
+        digest: digest.clone(),
+        checked: 0,
+        failures: Vec::new(),
+        ladder: None,
+    };
+    for case in held {
+        let Some(body) = bodies.get(&case.body_id) else {
+            bail!("case {} has no body in the database", case.reference);
+        };
+        report.checked += 1;
+        match composer.compose(&case, body) {
+            Ok(draft) => items.push(request_item(
+                settings,
+                &sender_domain,
+                &case,
+                &draft,
+                not_before,
+            )?),
+            Err(f) => report.failures.push((case.clone(), body.name.clone(), f)),
+        }
+    }
+    Ok(report)
 }
