@@ -140,16 +140,17 @@ impl<'a> Scheduler<'a> {
     }
 
     async fn fetch(&self) -> anyhow::Result<FetchSummary> {
+        // (each batch's cases get their derived status in the transaction that records it)
+        let rule = crate::casework::state::StatusRule::load(self.store).await?;
+        let derive = |c, before, events: &[_]| rule.status(c, before, events);
         let ctx = crate::ingest::fetch::Ctx {
             store: self.store,
             settings: &self.settings.fetch,
             regimes: &self.settings.regimes,
             clock: self.clock.as_ref(),
+            derive: &derive,
         };
-        let before = self.store.last_message_id().await?;
-        let fetched = crate::ingest::fetch::fetch_configured(&ctx).await?;
-        crate::casework::state::refresh_after_messages(self.store, before).await?;
-        Ok(fetched)
+        crate::ingest::fetch::fetch_configured(&ctx).await
     }
 }
 

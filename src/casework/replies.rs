@@ -30,18 +30,21 @@ pub async fn read_replies(
     clock: &dyn Clock,
     source: Source<'_>,
 ) -> anyhow::Result<(FetchSummary, Option<SuggestSummary>)> {
+    // (each batch's cases get their derived status in the transaction that records it)
+    let rule = crate::casework::state::StatusRule::load(store).await?;
+    let derive = |c, before, events: &[_]| rule.status(c, before, events);
     let ctx = Ctx {
         store,
         settings,
         regimes,
         clock,
+        derive: &derive,
     };
     let before = store.last_message_id().await?;
     let fetched = match source {
         Source::Configured => fetch_configured(&ctx).await?,
         Source::Files(files) => import_files(&ctx, files).await?,
     };
-    crate::casework::state::refresh_after_messages(store, before).await?;
     let scope = SuggestScope {
         campaign_id: None,
         after_message: Some(before.unwrap_or_default()),

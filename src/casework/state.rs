@@ -1,11 +1,12 @@
 //! The one derivation of a case's state ([`crate::standing::derive`]) with what it needs
 //! from outside the events: which chaser steps of each campaign's ladder request an
 //! internal review. Every path that records an event rewrites the case's stored status
-//! through [`StatusRule`], so every listing reads the same state the report derives.
+//! through [`StatusRule`] in the transaction that records it (ingestion too: each batch's
+//! cases), so every listing reads the same state the report derives.
 //!
 //! Sees `store`, `standing` and `chasers` (the ladders).
 
-use crate::domain::{CampaignId, CaseStatus, Event, MessageId};
+use crate::domain::{CampaignId, CaseStatus, Event};
 use crate::standing;
 use crate::store::Store;
 use std::collections::HashMap;
@@ -42,21 +43,4 @@ impl StatusRule {
         let review = |s: &str| self.is_review_step(campaign, s);
         standing::derive(before, events, &review).status
     }
-}
-
-/// Derive again the status of the cases that got messages after `after` (ingestion
-/// writes the status its classification implies; this makes it the derivation's, e.g. an
-/// acknowledgement that arrives after a refusal leaves the case refused). Returns how many
-/// changed.
-pub async fn refresh_after_messages(
-    store: &Store,
-    after: Option<MessageId>,
-) -> anyhow::Result<usize> {
-    let cases = store.cases_with_messages_after(after).await?;
-    if cases.is_empty() {
-        return Ok(0);
-    }
-    let rule = StatusRule::load(store).await?;
-    let derive = |c, before, events: &[_]| rule.status(c, before, events);
-    Ok(store.refresh_statuses(&cases, &derive).await?)
 }

@@ -48,6 +48,9 @@ pub struct Ctx<'a> {
     pub settings: &'a FetchSettings,
     pub regimes: &'a Regimes,
     pub clock: &'a dyn Clock,
+    /// The one derivation of a case's status, applied to the cases a batch touches in the
+    /// transaction that records it (`casework::state::StatusRule`).
+    pub derive: &'a crate::store::DeriveStatus<'a>,
 }
 
 /// Emails read but not yet ingested: ingested together (see [`ingest_batch`]) when
@@ -96,6 +99,7 @@ impl<'c, 'a> Pending<'c, 'a> {
             self.ctx.store,
             self.ctx.settings,
             self.ctx.regimes,
+            self.ctx.derive,
             &emails,
             self.ctx.clock.now(),
         )
@@ -281,7 +285,14 @@ async fn fetch_folder(
         let ids = prepared.ids();
         let fetch_next = next_batch(session, &mut remaining, fetch.batch_size);
         let now = ctx.clock.now();
-        let record_current = finish_batch(ctx.store, ctx.settings, ctx.regimes, prepared, now);
+        let record_current = finish_batch(
+            ctx.store,
+            ctx.settings,
+            ctx.regimes,
+            ctx.derive,
+            prepared,
+            now,
+        );
         let (next_fetched, ingested) = tokio::join!(fetch_next, record_current);
         for r in &ingested? {
             sum.add(r);

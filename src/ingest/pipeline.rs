@@ -15,7 +15,7 @@ use crate::config::FetchSettings;
 use crate::deadlines::Regimes;
 use crate::domain::id::CaseId;
 use crate::domain::CaseStatus;
-use crate::store::{IngestRecord, NewAttachment, NewBlob, Store};
+use crate::store::{DeriveStatus, IngestRecord, NewAttachment, NewBlob, Store};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -173,6 +173,7 @@ pub async fn ingest_batch(
     store: &Store,
     settings: &FetchSettings,
     regimes: &Regimes,
+    derive: &DeriveStatus<'_>,
     emails: &[(&[u8], &str)],
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Ingested>> {
@@ -180,7 +181,7 @@ pub async fn ingest_batch(
         return Ok(Vec::new());
     }
     let prepared = prepare_batch(store, settings, emails, now).await?;
-    finish_batch(store, settings, regimes, prepared, now).await
+    finish_batch(store, settings, regimes, derive, prepared, now).await
 }
 
 /// The first half of [`ingest_batch`]: keep the raw bytes, parse and classify. The
@@ -285,11 +286,13 @@ impl Prepared {
     }
 }
 
-/// Match and record a prepared batch, in one transaction.
+/// Match and record a prepared batch, in one transaction (with the statuses of the cases
+/// it touched derived again by `derive`).
 pub(crate) async fn finish_batch(
     store: &Store,
     settings: &FetchSettings,
     regimes: &Regimes,
+    derive: &DeriveStatus<'_>,
     prepared: Prepared,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Ingested>> {
@@ -359,8 +362,8 @@ pub(crate) async fn finish_batch(
         });
         records.push(record);
     }
-    // One transaction records it all, chasers included.
-    store.apply_ingest(records, now).await?;
+    // One transaction records it all, chasers and the derived statuses included.
+    store.apply_ingest(records, now, derive).await?;
     Ok(done.into_iter().flatten().collect())
 }
 
@@ -575,14 +578,28 @@ mod tests {
             2,
             "kept while unprocessed, the repeated email looks new to the second batch"
         );
-        let done = finish_batch(&store, &settings.fetch, regimes, first, now)
-            .await
-            .unwrap();
+        let done = finish_batch(
+            &store,
+            &settings.fetch,
+            regimes,
+            &|_, before, _| before,
+            first,
+            now,
+        )
+        .await
+        .unwrap();
         assert!(done.iter().all(|d| matches!(d, Ingested::Triage { .. })));
         second.recorded_meanwhile(&recorded);
-        let done = finish_batch(&store, &settings.fetch, regimes, second, now)
-            .await
-            .unwrap();
+        let done = finish_batch(
+            &store,
+            &settings.fetch,
+            regimes,
+            &|_, before, _| before,
+            second,
+            now,
+        )
+        .await
+        .unwrap();
         let repeated = match &done[0] {
             Ingested::Duplicate(id) => *id,
             other => panic!("the repeated email was recorded again: {other:?}"),

@@ -175,13 +175,15 @@ impl Store {
             .collect()
     }
 
-    /// Write what ingestion found, in one transaction. The attachments' bytes and the HTML
-    /// bodies are moved to the pack writer, not copied (an email may carry tens of
-    /// megabytes of them).
+    /// Write what ingestion found, in one transaction, with the status of every case it
+    /// touched derived again from its effective events (`derive`, the one derivation) in
+    /// that same transaction. The attachments' bytes and the HTML bodies are moved to the
+    /// pack writer, not copied (an email may carry tens of megabytes of them).
     pub async fn apply_ingest(
         &self,
         mut records: Vec<IngestRecord>,
         now: DateTime<Utc>,
+        derive: &super::DeriveStatus<'_>,
     ) -> Result<()> {
         if records.is_empty() {
             return Ok(());
@@ -198,7 +200,7 @@ impl Store {
         let picks = self.new_blobs(&shas).await?;
         let packed;
         (shas, packed) = self.write_blobs(blobs, shas, picks).await?;
-        let mut s = Script::write();
+        let mut s = Script::within_transaction();
         let now_p = s.param(time_text(now));
         packed.statements(&mut s);
         let mut shas = shas.as_slice();
@@ -209,10 +211,23 @@ impl Store {
             ingest_statements(&mut s, r, &mine[..r.attachments.len()], now, &now_p);
             shas = rest;
         }
+        let touched: std::collections::BTreeSet<CaseId> = records
+            .iter()
+            .flat_map(|r| {
+                let linked = r.links.iter().map(|(c, _)| *c);
+                linked.chain(r.events.iter().map(|e| e.0)).map(CaseId::new)
+            })
+            .collect();
         let _turn = self.write_turn().await;
-        s.run(&mut *self.pool().acquire().await?)
+        // (a failure anywhere drops the transaction, which rolls it all back)
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        s.run(&mut tx)
             .await
             .context("cannot record inbound emails")?;
+        for case in touched {
+            super::derived::refresh_in(&mut tx, case, derive).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

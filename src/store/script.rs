@@ -100,6 +100,12 @@ impl<'a> Script<'a> {
         }
     }
 
+    /// A script that writes inside the caller's transaction (which commits it, or rolls
+    /// it back when dropped): for writes that more statements join before the commit.
+    pub fn within_transaction() -> Self {
+        Self::read()
+    }
+
     /// A script that writes: one transaction, taken for writing at once.
     pub fn write() -> Self {
         Self {
