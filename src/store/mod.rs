@@ -21,6 +21,7 @@ mod cases;
 mod casework;
 mod derived;
 mod display;
+mod documents;
 mod error;
 mod folders;
 mod ids;
@@ -47,6 +48,7 @@ pub use cases::{CaseFilter, EventRow};
 pub use casework::{ChaserRow, EventRecorded, NewChaser, NewEvent};
 pub use derived::{DeriveStatus, Supersede};
 pub use display::MessageDisplay;
+pub use documents::{DocumentFilter, DocumentRow, PendingDocument};
 pub use error::{Result, StoreError};
 pub use journal::SendJournal;
 pub use messages::{

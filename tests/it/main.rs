@@ -10,6 +10,7 @@ mod campaigns;
 mod chasers;
 mod conversation;
 mod deadlines;
+mod documents;
 mod exports;
 mod ingest;
 mod oauth;
