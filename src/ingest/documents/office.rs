@@ -123,10 +123,8 @@ fn page_styles(
                 }
             }
         }
-        "p" | "h" => {
-            if attr("text:style-name").is_some_and(|n| breaking.contains(&n)) {
-                pages.break_page();
-            }
+        "p" | "h" if attr("text:style-name").is_some_and(|n| breaking.contains(&n)) => {
+            pages.break_page();
         }
         _ => {}
     }
