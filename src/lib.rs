@@ -40,8 +40,9 @@
 //!   queue's finish, chase, answer, triage, export, report a campaign, compose and the MIME builder ...). Sees the workers and every floor
 //!   below; never `cli`, `web`, `scheduler`.
 //! - [`sender`] (claim, send the stored bytes, record; `SendError`; pacing with gateways and
-//!   the pure finish estimate that plays it forward) and [`ingest`] (keep,
-//!   parse, classify, match, record replies): the workers. They see `store`, `domain`, `text`,
+//!   the pure finish estimate that plays it forward) and [`ingest`] (keep, parse, classify,
+//!   match, record replies; `ingest::documents` reads the text of attachments in a sandboxed
+//!   child process): the workers. They see `store`, `domain`, `text`,
 //!   `deadlines`, `net`, `clock`, `lock` and their own part of the settings
 //!   ([`config::SendSettings`], [`config::FetchSettings`]); not each other. `ingest` also
 //!   reads a campaign's text template by its name in [`templates`]: a reply is classified

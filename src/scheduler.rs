@@ -32,7 +32,12 @@ pub struct Turns {
     pub fetch: bool,
     /// Take the chaser steps that are due.
     pub chasers: bool,
+    /// Read the text of attachments (in the background, beside the turns).
+    pub documents: bool,
 }
+
+/// Attachments read in one round of the background extraction.
+pub const DOCUMENTS_BATCH: usize = 20;
 
 /// What one turn did. A fetch or a sweep that failed is logged, and the loop goes on.
 #[derive(Debug)]
@@ -272,6 +277,9 @@ pub async fn run(
             "no chasers"
         }
     );
+    let _documents = turns
+        .documents
+        .then(|| spawn_documents(store.clone(), clock.clone(), shutdown.clone()));
     let mut scheduler = Scheduler::new(sender, store, settings, clock, turns);
     loop {
         if *shutdown.borrow() {
@@ -284,4 +292,68 @@ pub async fn run(
             _ = new_mail.notified() => scheduler.mail_arrived(),
         }
     }
+}
+
+/// Stops the background extraction when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Read the text of attachments beside the turns, a batch at a time, so that a slow
+/// document never delays a fetch or a send (each one runs in a child process under
+/// limits, see `ingest::documents`). Sleeps [`POLL`] when none are waiting.
+fn spawn_documents(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    mut shutdown: watch::Receiver<bool>,
+) -> AbortOnDrop {
+    AbortOnDrop(tokio::spawn(async move {
+        let extractor = match crate::ingest::documents::batch::Extractor::current_exe() {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!("attachments will not be read: {e:#}");
+                return;
+            }
+        };
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            let read = crate::ingest::documents::batch::extract(
+                &store,
+                &extractor,
+                &clock,
+                None,
+                false,
+                Some(DOCUMENTS_BATCH),
+            )
+            .await;
+            let wait = match read {
+                Ok(t) if t.total() > 0 => {
+                    tracing::info!(
+                        "read {} attachment(s): {} done, {} by OCR, {} failed, {} skipped",
+                        t.total(),
+                        t.done,
+                        t.ocr,
+                        t.failed,
+                        t.skipped
+                    );
+                    Duration::ZERO
+                }
+                Ok(_) => POLL,
+                Err(e) => {
+                    tracing::error!("reading attachments failed: {e:#}");
+                    POLL
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+    }))
 }

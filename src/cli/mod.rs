@@ -21,6 +21,7 @@ mod cases;
 mod chasers;
 mod deadline;
 mod deadlines;
+mod documents;
 mod export;
 mod fetch;
 mod import_mail;
@@ -105,6 +106,9 @@ pub enum Command {
     /// Save an attachment to a file.
     #[command(subcommand)]
     Attachment(attachment::AttachmentCommand),
+    /// The text of attachments: list them with their extraction state (done, ocr, failed,
+    /// skipped, pending), read the waiting ones (`extract`), show one's text (`show`).
+    Documents(documents::DocumentsCommand),
     /// Deadline calculator: the due date of a request received on a date, under a regime.
     Deadline(deadline::DeadlineCommand),
     /// Open cases past their due date, most overdue first, in working days.
@@ -168,6 +172,7 @@ impl Command {
             Self::Triage(c) => c.execute(&app().await?, out).await,
             Self::Message(c) => c.execute(&app().await?, out).await,
             Self::Attachment(c) => c.execute(&app().await?, out).await,
+            Self::Documents(c) => c.execute(config, out).await,
             Self::Overdue(c) => c.execute(&app().await?, out).await,
             Self::Deadlines(c) => c.execute(&app().await?, out).await,
             Self::Answers(c) => c.execute(&app().await?, out).await,

@@ -13,6 +13,9 @@ pub struct RunCommand {
     /// Fetch no replies.
     #[arg(long)]
     pub no_fetch: bool,
+    /// Read no attachments' text.
+    #[arg(long)]
+    pub no_documents: bool,
     /// Take one turn (fetch, sweep, send what is due now), say what it did, and exit: a
     /// step for tests and scripts.
     #[arg(long, hide = true)]
@@ -26,6 +29,7 @@ impl RunCommand {
         let turns = Turns {
             fetch: !self.no_fetch,
             chasers: !self.no_chasers,
+            documents: !self.no_documents,
         };
         let (mut sender, _lock) = super::send::start_sender(app).await?;
         if !self.once {
@@ -59,9 +63,25 @@ impl RunCommand {
             Some(r) => format!("took {} chaser step(s)", r?.taken.len()),
             None => "no chaser sweep".into(),
         };
+        // (the loop reads attachments beside its turns; one turn reads one batch after it)
+        let read = if turns.documents {
+            let extractor = crate::ingest::documents::batch::Extractor::current_exe()?;
+            let t = crate::ingest::documents::batch::extract(
+                &app.store,
+                &extractor,
+                &app.clock,
+                None,
+                false,
+                Some(crate::scheduler::DOCUMENTS_BATCH),
+            )
+            .await?;
+            format!(", read {} attachment(s)", t.total())
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "one turn: {fetched}, {swept}, sent {}",
+            "one turn: {fetched}, {swept}, sent {}{read}",
             report.sent.sent
         )?;
         Ok(())

@@ -14,8 +14,11 @@
 //! stores each email raw first, then records what was found (its text, its sanitised HTML
 //! for the case page, attachments, events); [`fetch`] reads Maildir, IMAP and `.eml`/mbox
 //! sources, and [`idle`] wakes `foi run` when the IMAP server announces new mail.
+//! [`documents`] reads the text of stored attachments afterwards, in a child process
+//! under limits (PDF, OCR, office files, spreadsheets, archives).
 
 pub mod classify;
+pub mod documents;
 pub mod fetch;
 pub mod formats;
 pub mod idle;

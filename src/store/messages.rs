@@ -362,6 +362,8 @@ fn ingest_statements<'a>(
                     text_body = {}, html_sha256 = {}, display_made = 1, problem = {}, classification = {}, classified_by = 'auto',
                     reason = {}, body_reference = {}, triage = {}
              WHERE id = {id};
+             DELETE FROM attachment_texts WHERE attachment_id IN (SELECT id FROM attachments WHERE message_id = {id});
+             DELETE FROM attachment_extractions WHERE attachment_id IN (SELECT id FROM attachments WHERE message_id = {id});
              DELETE FROM attachments WHERE message_id = {id};\n",
             s.param(&r.message_id),
             s.param(&r.subject),

@@ -12,6 +12,7 @@ mod chaser_threads;
 mod chasers;
 mod conversation;
 mod deadlines;
+mod documents;
 mod exports;
 mod ingest;
 mod ladders;
