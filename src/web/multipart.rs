@@ -64,14 +64,15 @@ pub fn parse(content_type: &str, body: &[u8]) -> Result<Parts, String> {
         let Some(name) = disposition.attribute("name") else {
             continue;
         };
-        // The exact bytes between the part's headers and the boundary's line break.
+        // The exact bytes between the part's headers and the line break that belongs to
+        // the next boundary (the parser's offsets leave it out).
         let start = part.offset_body as usize;
         let end = (part.offset_end as usize).min(raw.len());
-        let mut bytes = raw.get(start..end.max(start)).unwrap_or_default();
-        bytes = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
+        let bytes = raw.get(start..end.max(start)).unwrap_or_default();
+        let typed = part.content_type().is_some();
         match disposition.attribute("filename") {
-            // (an empty file input sends a part with no name and no bytes)
-            Some("") if bytes.is_empty() => {}
+            // (an empty file input sends a typed part with an empty name and no bytes)
+            Some("") | None if typed && bytes.is_empty() => {}
             Some(file_name) => out.files.push(Upload {
                 field: name.to_string(),
                 file_name: file_name.to_string(),
