@@ -73,6 +73,16 @@ pub fn deadline_json(
     if let Some(map) = v.as_object_mut() {
         map.insert("regime".into(), regime.name().into());
         map.insert("period".into(), regime.def().period.into());
+        // Schools: both counts of the earlier-of rule, and whose term dates.
+        if let (Some(terms), Ok(Some(count))) =
+            (regime.term_dates(), regime.school_count(d.start()))
+        {
+            let mut school = serde_json::to_value(count).unwrap_or_default();
+            if let Some(o) = school.as_object_mut() {
+                o.insert("term_dates".into(), terms.name().into());
+            }
+            map.insert("school".into(), school);
+        }
         map.insert(
             "unit".into(),
             serde_json::to_value(regime.def().unit).unwrap_or_default(),

@@ -271,6 +271,9 @@ fn a_school_counts_its_own_term_dates_and_explains_the_earlier_of_rule() {
     let k1 = case("Camford School");
     let v = w.json(["case", "deadline", &k1, "--json"]);
     assert_eq!(v["due"], "2026-04-14", "{v}");
+    assert_eq!(v["school"]["school_day"], "2026-04-14", "{v}");
+    assert_eq!(v["school"]["working_day"], "2026-06-01", "{v}");
+    assert_eq!(v["school"]["term_dates"], "camford", "{v}");
     let out = w.ok(["case", "deadline", &k1, "--explain"]);
     for line in [
         "due:      Tue 2026-04-14 (the earlier of 20 school days (term dates `camford`) and 60 working days)",
