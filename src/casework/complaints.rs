@@ -216,6 +216,13 @@ fn choose<'a>(
         })?;
         let deadline = standing::deadline(regime, &t.events, review)
             .with_context(|| format!("case {}", t.reference))?;
+        if deadline.is_none() && req.case.is_some() {
+            bail!(
+                "case {} has not been sent yet ({}): there is nothing to complain about",
+                t.reference,
+                t.status
+            );
+        }
         let today = clock.today_in(regime.time_zone());
         let mut overdue = Vec::new();
         if let Some(d) = deadline.as_ref().filter(|_| standing::clocks_run(t.status)) {
