@@ -38,7 +38,7 @@ pub struct PilotProgress {
     pub queued: i64,
     /// Pilot cases whose delivery failed (a bounce or a refusal by the server).
     pub bounced: i64,
-    /// Pilot cases with at least one reply.
+    /// Pilot cases with at least one reply (bounces and automatic replies aside).
     pub replied: i64,
     /// Cases of the campaign held back (drafts) until the release.
     pub held: i64,
@@ -136,7 +136,8 @@ impl Store {
                      AND e.superseded_by IS NULL) THEN 1 END) AS bounced,
                COUNT(CASE WHEN EXISTS (
                    SELECT 1 FROM message_cases mc JOIN messages m ON m.id = mc.message_id
-                   WHERE mc.case_id = c.id AND m.direction = 'inbound')
+                   WHERE mc.case_id = c.id AND m.direction = 'inbound'
+                     AND COALESCE(m.classification, '') NOT IN ($7, $8))
                  THEN 1 END) AS replied
              FROM pilot_cases p JOIN cases c ON c.id = p.case_id WHERE p.campaign_id = $1",
         )
@@ -150,6 +151,10 @@ impl Store {
                 .as_str()
                 .into_owned(),
         )
+        // Bounces and out-of-office answers are not the body's reply (the classes of
+        // `ingest::classify::Kind`, by their stored names).
+        .bind("bounce")
+        .bind("auto-reply")
         .fetch_one(self.pool())
         .await?;
         let held: i64 =

@@ -2,7 +2,7 @@
 //! between, the expected finish of the queue and the gateways that hold it back, gateway
 //! pacing in the sender, and the aggregation warning at `campaign create`.
 
-use crate::support::mail::servers;
+use crate::support::mail::{servers, NOUSER_DOMAIN};
 use crate::support::{repo_path, Workdir};
 use std::time::Duration;
 
@@ -424,4 +424,44 @@ async fn the_campaigns_page_shows_the_pilot_and_releases_it() {
     );
     let show = w.json(["campaign", "show", "c", "--json"]);
     assert_eq!(show["by_status"]["queued"], 4);
+}
+
+/// End to end: a pilot email to an address that does not exist bounces (a real DSN from
+/// Postfix, fetched over IMAP from Dovecot); `campaign show` counts the bounce before
+/// anyone releases the rest.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pilots_real_bounce_is_counted_before_the_release() {
+    let s = servers();
+    let ours = s.unique_address("pilotgroup", "example.org");
+    let w = crate::ingest::imap_workdir(s, &ours);
+    let dead = s.unique_address("gone", NOUSER_DOMAIN);
+    let rows = vec![
+        format!("K0,A Gone Council,{dead},council"),
+        format!(
+            "K1,B School,{},school",
+            s.unique_address("pb", "council.example")
+        ),
+        format!(
+            "K2,C Council,{},council",
+            s.unique_address("pb", "council.example")
+        ),
+        format!(
+            "K3,D Police,{},police",
+            s.unique_address("pb", "council.example")
+        ),
+    ];
+    import(&w, &rows);
+    w.create_campaign(&repo_path("examples/cctv-campaign"), "all", "PB");
+    let out = w.ok(["campaign", "launch", "c", "--pilot", "2"]);
+    // The spread: the first council (the dead address), then the school (a new tag).
+    assert!(out.contains("(PB-0001, PB-0002)"), "{out}");
+    assert!(w.ok(["send"]).starts_with("sent 2,"));
+    s.wait_for_messages(&ours, 1, Duration::from_secs(30)).await;
+    let out = crate::ingest::fetch_imap(&w);
+    assert!(out.starts_with("new 1, matched 1"), "{out}");
+    let show = w.ok(["campaign", "show", "c"]);
+    assert!(
+        show.contains("pilot:            2 sent, 2 held (1 bounced, 0 replied)"),
+        "{show}"
+    );
 }
