@@ -15,6 +15,7 @@ pub mod email;
 pub mod event;
 pub mod id;
 pub mod question;
+pub mod row_count;
 pub mod search_query;
 pub mod selection;
 pub mod user;
