@@ -18,6 +18,7 @@ pub mod id;
 pub mod pilot;
 pub mod question;
 pub mod regulator;
+pub mod row_count;
 pub mod search_query;
 pub mod selection;
 pub mod user;

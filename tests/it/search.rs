@@ -7,7 +7,7 @@
 
 use crate::answers::{police_address, reply};
 use crate::support::{repo_path, sent_campaign, Workdir};
-use foi::domain::AttachmentId;
+use foi::domain::{AttachmentId, MessageId};
 use foi::store::Store;
 
 /// A reply to `reference` with one attachment named `file` (bytes of no matter: its text
@@ -255,19 +255,35 @@ async fn the_index_follows_extraction_and_reindex_rebuilds_it() {
     extract(&w, "cameras.xlsx", &[]).await;
     assert!(find("parsnip").is_empty());
 
-    // An email's text changing (an email we sent, once its text is made) follows too.
+    // An email we sent is indexed once its text is made (on its first view): the
+    // update follows too.
+    let case = w.json(["case", "show", "POL-0001", "--json"]);
+    let sent = &case["messages"][0];
+    assert_eq!(sent["direction"], "outbound", "{sent}");
+    assert!(find("rutabaga").is_empty());
+    let display = foi::store::MessageDisplay {
+        html: None,
+        text: Some("Our request about rutabaga".into()),
+    };
+    store(&w)
+        .await
+        .keep_message_display(MessageId::new(sent["id"].as_i64().unwrap()), &display)
+        .await
+        .unwrap();
+    assert_eq!(find("rutabaga"), ["POL-0001"]);
+
     extract(&w, "cameras.xlsx", &[("Sheet1!A1", "Swede")]).await;
     let before = w.json(["search", "hikvision OR swede", "--json"]);
     let out = w.ok(["search", "--reindex"]);
     assert!(
-        out.contains("search index rebuilt: 5 emails, 1 document text units"),
+        out.contains("search index rebuilt: 6 emails, 1 document text units"),
         "{out}"
     );
     assert_eq!(w.json(["search", "hikvision OR swede", "--json"]), before);
     let r = w.json(["search", "--reindex", "--json"]);
     assert_eq!(
         (r["emails"].as_i64(), r["document_units"].as_i64()),
-        (Some(5), Some(1))
+        (Some(6), Some(1))
     );
     assert!(w
         .fails(["search", "--reindex", "cameras"])
