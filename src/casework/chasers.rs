@@ -1,11 +1,13 @@
 //! Chasers: a campaign's escalation ladder, and the sweep that takes each case's due step.
 //!
-//! The ladder is declared in the campaign folder's `campaign.toml`:
+//! The ladder is declared in the campaign folder's `campaign.toml` (read by `ladder`), as
+//! the campaign's own `[[chasers]]` or, with `ladder = "regime"`, each case's regime's
+//! ladder from the law (`deadlines::builtin_ladder`):
 //!
 //! ```toml
 //! [[chasers]]
 //! step = "acknowledgement"          # a name: letters, digits and hyphens
-//! trigger = "no_acknowledgement"    # no_acknowledgement | overdue | internal_review | complaint
+//! trigger = "no_acknowledgement"    # no_acknowledgement | overdue | internal_review | complaint | complaint_no_response
 //! after = 5                         # working days (see each trigger)
 //! template = "../chasers/acknowledgement"   # relative to the campaign folder
 //! mode = "auto"                     # auto (queued at once) | approve (waits for a person)
@@ -18,11 +20,13 @@
 //!   the clock runs and nothing has answered it.
 //! - `internal_review`: `after` (default 20) days after the due date of an unanswered
 //!   request, or `after_refusal` (default 1) days after a refusal or partial response, and
-//!   in both cases only within the 40 working days the ICO allows for asking. Its email
-//!   going out starts the review's clock.
-//! - `complaint`: `after` (default 1) days after a pending internal review's due date. The
-//!   complaint is a **draft** for a person to check and send to the regulator; it is never
-//!   sent to the body.
+//!   in both cases only within the 40 working days the ICO allows for asking (`on =
+//!   "refusal"`: only the latter). Its email going out starts the review's clock.
+//! - `complaint`: `after` (default 1) days after a pending internal review's due date (its
+//!   latest date with `review_limit = "latest"`). The complaint is a **draft** for a person
+//!   to check and send to the regulator; it is never sent to the body.
+//! - `complaint_no_response`: `after` (default 10) days after an unanswered due date, no
+//!   review asked for (FOIA, where the ICO takes such a complaint); a draft likewise.
 //!
 //! Rules: a case answered, withdrawn or closed is never chased (a refused or partly
 //! answered case only by `internal_review` and `complaint`); a (case, step) is taken at

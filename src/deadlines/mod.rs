@@ -21,6 +21,10 @@
 //! assert_eq!(deadline.due(), NaiveDate::from_ymd_opt(2026, 4, 27));
 //! ```
 //!
+//! Schools count school days too: [`TermDates`] (a school's breaks, as data; a typical
+//! England pattern is shipped) and the earlier-of rule in `school.rs`. Each built-in UK
+//! regime carries its escalation ladder as data ([`builtin_ladder`], `ladder.rs`).
+//!
 //! How the days are counted, and why, is written where it is done: the counting
 //! conventions in `compute.rs`, the built-in regimes and their legal sources on
 //! [`builtin_regimes`].
