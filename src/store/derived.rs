@@ -148,3 +148,105 @@ impl Store {
         Ok(changed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    /// Ingestion's write and the derivation of the statuses of the cases it touched are one
+    /// transaction: the status is the derivation's (not the class's alone), the derivation
+    /// sees the batch's events, and when it fails nothing of the batch is kept.
+    #[tokio::test]
+    async fn a_batch_and_its_derived_statuses_are_one_transaction() {
+        use crate::domain::CaseStatus;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("foi.db")).await.unwrap();
+        for sql in [
+            "INSERT INTO bodies (id, key, name, email, regime, created_at, updated_at)
+             VALUES (1, 'B1', 'Body', 'foi@body.example', 'uk-foia', 't', 't')",
+            "INSERT INTO campaigns (id, name, reference_prefix, template_dir, selection, state, created_at)
+             VALUES (1, 'c', 'C', '/nowhere', '[]', 'launched', 't')",
+            "INSERT INTO cases (id, campaign_id, body_id, seq, reference, token, regime, status, created_at)
+             VALUES (1, 1, 1, 1, 'C-0001', 'tok', 'uk-foia', 'awaiting_response', 't')",
+        ] {
+            sqlx::query(sql).execute(store.pool()).await.unwrap();
+        }
+        let now = chrono::DateTime::UNIX_EPOCH;
+        let keep = |n: u8| {
+            let raw = format!("From: foi@body.example\r\nSubject: {n}\r\n\r\nThanks.\r\n");
+            let store = store.clone();
+            async move {
+                store
+                    .keep_inbound(std::sync::Arc::new(vec![raw.into_bytes()]), &["test"], now)
+                    .await
+                    .unwrap()[0]
+                    .0
+            }
+        };
+        let record = |id: i64, status: Option<&str>| crate::store::IngestRecord {
+            id,
+            message_id: format!("m{id}@body.example"),
+            classification: "acknowledgement".into(),
+            links: vec![(1, "token".into())],
+            events: vec![(
+                1,
+                "acknowledged".into(),
+                "2026-03-03".parse().unwrap(),
+                String::new(),
+                status.map(String::from),
+            )],
+            ..Default::default()
+        };
+        let seen = std::sync::Mutex::new(Vec::new());
+        let derive = |_, _, events: &[crate::domain::Event]| {
+            seen.lock().unwrap().push(events.len());
+            CaseStatus::Refused
+        };
+        let status = || async {
+            sqlx::query_scalar::<_, String>("SELECT status FROM cases WHERE id = 1")
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+        };
+        let events = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM events")
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+        };
+        let first = keep(1).await;
+        store
+            .apply_ingest(vec![record(first, Some("acknowledged"))], now, &derive)
+            .await
+            .unwrap();
+        assert_eq!(
+            status().await,
+            "refused",
+            "the derivation's, not the class's"
+        );
+        assert_eq!(*seen.lock().unwrap(), vec![1], "it saw the batch's event");
+        // A derivation that cannot run (a status this version does not know) keeps nothing.
+        sqlx::query("UPDATE cases SET status = 'bogus' WHERE id = 1")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let second = keep(2).await;
+        let err = store
+            .apply_ingest(vec![record(second, None)], now, &derive)
+            .await
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("unknown status"), "{err:#}");
+        assert_eq!(
+            events().await,
+            1,
+            "the second batch's event was rolled back"
+        );
+        let classified: Option<String> =
+            sqlx::query_scalar("SELECT classification FROM messages WHERE id = $1")
+                .bind(second)
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(classified, None, "the second email stays unprocessed");
+    }
+}

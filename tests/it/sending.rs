@@ -356,8 +356,10 @@ async fn attempts_run_out_and_the_email_fails() {
     let bodies = w.json(["bodies", "list", "--json"]);
     let flag = bodies[0]["email_flag"].as_str().unwrap_or("");
     assert!(flag.contains("gave up after 3 attempts"), "{bodies}");
+    // (the table cuts long cells: the flag column starts with the address it names)
     let list = w.ok(["bodies", "list"]);
-    assert!(list.contains(": gave up af"), "{list}");
+    let address = bodies[0]["email"].as_str().unwrap();
+    assert_eq!(list.matches(address).count(), 2, "{list}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
