@@ -64,7 +64,10 @@ pub struct DocumentText {
     pub subject: String,
     /// The first case the email is linked to.
     pub reference: Option<String>,
+    /// The first units (at most the number asked for).
     pub units: Vec<TextUnit>,
+    /// How many units there are in all.
+    pub total_units: i64,
 }
 
 /// A unit of the text of a document attached to a reply on a case (answer suggestions).
@@ -227,14 +230,19 @@ impl Store {
         Ok(())
     }
 
-    /// The text extracted from attachment `id`, unit by unit; `None` when there is no
-    /// attachment `id`.
-    pub async fn document_text(&self, id: AttachmentId) -> Result<Option<DocumentText>> {
+    /// The text extracted from attachment `id`, its first `max_units` units in order;
+    /// `None` when there is no attachment `id`.
+    pub async fn document_text(
+        &self,
+        id: AttachmentId,
+        max_units: u32,
+    ) -> Result<Option<DocumentText>> {
         let Some(head) = sqlx::query(
             "SELECT a.id, a.file_name, m.id AS message_id, m.subject,
                     (SELECT c.reference FROM cases c
                      WHERE c.id = COALESCE((SELECT MIN(mc.case_id) FROM message_cases mc
-                                            WHERE mc.message_id = m.id), m.case_id)) AS reference
+                                            WHERE mc.message_id = m.id), m.case_id)) AS reference,
+                    (SELECT COUNT(*) FROM attachment_texts t WHERE t.attachment_id = a.id) AS total
              FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = $1",
         )
         .bind(id)
@@ -244,9 +252,11 @@ impl Store {
             return Ok(None);
         };
         let units = sqlx::query(
-            "SELECT seq, locator, text FROM attachment_texts WHERE attachment_id = $1 ORDER BY seq",
+            "SELECT seq, locator, text FROM attachment_texts WHERE attachment_id = $1
+             ORDER BY seq LIMIT $2",
         )
         .bind(id)
+        .bind(i64::from(max_units))
         .fetch_all(self.pool())
         .await?
         .iter()
@@ -265,6 +275,7 @@ impl Store {
             subject: head.try_get("subject")?,
             reference: head.try_get("reference")?,
             units,
+            total_units: head.try_get("total")?,
         }))
     }
 

@@ -512,4 +512,22 @@ async fn the_search_page_shows_hits_escaped_and_a_documents_text_as_text() {
     assert!(!r.body.to_lowercase().contains("fts5"));
     let r = c.get("/search?q=x&class=rude").await;
     assert!(r.body.contains("no message kind"), "{}", r.body);
+
+    // A spreadsheet of many cells: its page shows the first 2,000 (search finds them all).
+    let cells: Vec<(String, String)> = (1..=2005)
+        .map(|i| (format!("Sheet1!A{i}"), format!("cell{i}")))
+        .collect();
+    let cells: Vec<(&str, &str)> = cells
+        .iter()
+        .map(|(l, t)| (l.as_str(), t.as_str()))
+        .collect();
+    extract(&w, "cameras.xlsx", &cells).await;
+    let doc = c.get(&format!("/attachments/{id}/text")).await;
+    assert!(
+        doc.body.contains("The first 2000 of 2005 parts"),
+        "{}",
+        doc.body
+    );
+    assert!(doc.body.contains(">cell2000<") && !doc.body.contains(">cell2001<"));
+    assert_eq!(refs(&w, &["cell2005"]), ["POL-0004"]);
 }

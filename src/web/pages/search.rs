@@ -14,6 +14,8 @@ use axum::extract::{Path, Query, State};
 
 /// Hits shown on the page.
 const PAGE_HITS: u32 = 50;
+/// Units of a document's text shown on its page (a spreadsheet may have a million cells).
+const PAGE_UNITS: u32 = 2000;
 
 #[derive(Default, serde::Deserialize)]
 pub struct SearchForm {
@@ -80,6 +82,8 @@ pub async fn page(
 struct DocumentPage {
     nav: Nav,
     doc: DocumentText,
+    /// Whether only the first units are shown.
+    cut: bool,
 }
 
 /// The text extracted from an attachment, unit by unit (page, cell), as text.
@@ -88,11 +92,12 @@ pub async fn document(
     user: User,
     Path(id): Path<AttachmentId>,
 ) -> WebResult {
-    let Some(doc) = state.store.document_text(id).await? else {
+    let Some(doc) = state.store.document_text(id, PAGE_UNITS).await? else {
         return Err(WebError::NotFound(format!("There is no attachment {id}.")));
     };
     html(&DocumentPage {
         nav: Nav::new(user, "search"),
+        cut: (doc.units.len() as i64) < doc.total_units,
         doc,
     })
 }
