@@ -212,8 +212,9 @@ impl Store {
         Ok(rows)
     }
 
-    /// An attachment's text units in order.
-    pub async fn document_text(&self, id: AttachmentId) -> super::Result<Vec<TextUnit>> {
+    /// An attachment's text units in order, all of them (the dashboard pages them with
+    /// [`Store::document_text`]).
+    pub async fn document_units(&self, id: AttachmentId) -> super::Result<Vec<TextUnit>> {
         let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT locator, text FROM attachment_texts WHERE attachment_id = $1 ORDER BY seq",
         )

@@ -203,33 +203,6 @@ impl Store {
         Ok((row.try_get(0)?, row.try_get(1)?))
     }
 
-    /// Replace the text extracted from attachment `id` by `units` ((locator, text), in
-    /// order), in one transaction: what re-extraction does (the index follows by trigger).
-    pub async fn replace_attachment_units(
-        &self,
-        id: AttachmentId,
-        units: &[(String, String)],
-    ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
-        sqlx::query("DELETE FROM attachment_texts WHERE attachment_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        for (seq, (locator, text)) in units.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO attachment_texts (attachment_id, seq, locator, text) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(seq as i64)
-            .bind(locator)
-            .bind(text)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// The text extracted from attachment `id`, its first `max_units` units in order;
     /// `None` when there is no attachment `id`.
     pub async fn document_text(

@@ -2,12 +2,12 @@
 //! on a small campaign, phrases and prefixes, filters, hostile input, the index following
 //! the documents' text (insert, re-extract, delete) and `--reindex`; answers suggested from
 //! documents, with where they were found. Documents' text is put in through the store's
-//! own call (`Store::replace_attachment_units`, what extraction does), standing in for
+//! own call (`Store::record_extraction`, what extraction does), standing in for
 //! extraction.
 
 use crate::answers::{police_address, reply};
 use crate::support::{repo_path, sent_campaign, Workdir};
-use foi::domain::{AttachmentId, MessageId};
+use foi::domain::{AttachmentId, DocumentState, Extraction, MessageId, TextUnit};
 use foi::store::Store;
 
 /// A reply to `reference` with one attachment named `file` (bytes of no matter: its text
@@ -42,13 +42,21 @@ pub async fn attachment_id(w: &Workdir, file: &str) -> AttachmentId {
 /// Put in the text of attachment `file`, as extraction would (replacing any before).
 pub async fn extract(w: &Workdir, file: &str, units: &[(&str, &str)]) {
     let id = attachment_id(w, file).await;
-    let units: Vec<(String, String)> = units
-        .iter()
-        .map(|(l, t)| (l.to_string(), t.to_string()))
-        .collect();
+    let x = Extraction {
+        state: DocumentState::Done,
+        reason: None,
+        extractor: Some("test".into()),
+        units: units
+            .iter()
+            .map(|(l, t)| TextUnit {
+                locator: l.to_string(),
+                text: t.to_string(),
+            })
+            .collect(),
+    };
     store(w)
         .await
-        .replace_attachment_units(id, &units)
+        .record_extraction(id, &x, chrono::Utc::now())
         .await
         .unwrap();
 }

@@ -29,7 +29,7 @@ impl ShowCommand {
             .into_iter()
             .next()
             .with_context(|| format!("no attachment {id}: `foi documents` lists them"))?;
-        let units = app.store.document_text(id).await?;
+        let units = app.store.document_units(id).await?;
         if self.json {
             let v = serde_json::json!({ "document": doc, "units": units });
             return Ok(out.json(&v)?);
