@@ -20,6 +20,12 @@ if ! command -v tnef >/dev/null || ! command -v uudecode >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         tnef sharutils >/dev/null
 fi
+# setpriv (util-linux) runs foi as the user nobody on a read-only database (tests/it/read_only.rs).
+if ! command -v setpriv >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        util-linux >/dev/null
+fi
 # The Frictionless validator checks the data package `foi publish` writes (tests/it/publish.rs).
 if ! command -v frictionless >/dev/null; then
     python3 -m pip install --quiet frictionless
