@@ -30,6 +30,12 @@ if ! command -v pdftotext >/dev/null || ! command -v tesseract >/dev/null \
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         poppler-utils tesseract-ocr tesseract-ocr-eng antiword catdoc >/dev/null
 fi
+# setpriv (util-linux) runs foi as the user nobody on a read-only database (tests/it/read_only.rs).
+if ! command -v setpriv >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        util-linux >/dev/null
+fi
 # The Frictionless validator checks the data package `foi publish` writes (tests/it/publish.rs).
 if ! command -v frictionless >/dev/null; then
     python3 -m pip install --quiet frictionless

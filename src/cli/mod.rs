@@ -210,6 +210,7 @@ impl Command {
             Self::Outbox(c) => matches!(c.action, None | Some(outbox::OutboxAction::Show(_))),
             Self::Chasers(c) => matches!(c, Ch::Pending(_) | Ch::Show(_)),
             Self::Triage(c) => matches!(c, T::List(_) | T::Show(_)),
+            Self::Message(c) => matches!(c, message::MessageCommand::Show(_)),
             Self::Attachment(c) => matches!(c, attachment::AttachmentCommand::Save(_)),
             Self::Users(c) => matches!(c, users::UsersCommand::List(_)),
             Self::Answers(c) => matches!(c, An::Questions(_) | An::Suggestions(_)),

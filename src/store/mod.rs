@@ -128,12 +128,13 @@ async fn read_pool(options: SqliteConnectOptions) -> anyhow::Result<SqlitePool> 
     Ok(pool)
 }
 
-/// Whether the database file and its folder have write permission (by mode bits; for
-/// explaining a failure only: root may write either way).
-fn writable(path: &Path) -> bool {
+/// Whether the database's folder has write permission (by its mode bits: for explaining a
+/// failure only).
+fn folder_writable(path: &Path) -> bool {
     let ok = |p: &Path| std::fs::metadata(p).is_ok_and(|m| !m.permissions().readonly());
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    ok(path) && dir.is_none_or(ok)
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .is_none_or(ok)
 }
 
 /// Whether an error says the database could not be written (its file or folder is
@@ -166,30 +167,30 @@ impl Store {
                 "{e:#} (attempt to write a readonly database: its file or folder is read-only)"
             )
         };
+        // A command that writes finds out now, before it does anything, not at its first
+        // write (which may never come, or come after other work).
+        if let Err(e) = std::fs::OpenOptions::new().write(true).open(path) {
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) {
+                return Err(read_only(anyhow::anyhow!(
+                    "cannot write the database {}: {e}",
+                    path.display()
+                ))
+                .into());
+            }
+        }
         // In a read-only folder SQLite cannot make the WAL and says only "unable to open
         // database file": say why.
-        let store = Self::connect(path, false).await.map_err(|e| {
-            if writable(path) {
+        Self::connect(path, false).await.map_err(|e| {
+            if folder_writable(path) {
                 e
             } else {
                 read_only(e)
             }
-        })?;
-        if !writable(path) {
-            // The modes say read-only (root may write anyway): a command that writes finds
-            // out now, before it does anything, not at its first write.
-            let mut conn = store.pool.acquire().await?;
-            let probe = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await;
-            if probe.is_ok() {
-                sqlx::query("ROLLBACK").execute(&mut *conn).await?;
-            }
-            drop(conn);
-            if let Err(e) = probe {
-                store.close().await;
-                return Err(read_only(e.into()).into());
-            }
-        }
-        Ok(store)
+            .into()
+        })
     }
 
     /// Open an existing database for reading only (the read-only commands: `cases list`,

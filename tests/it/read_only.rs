@@ -73,8 +73,12 @@ fn read_only_commands_work_on_a_database_nobody_may_write() {
         .unwrap();
     assert!(!probe.status.success(), "the copy must not be writable");
 
-    let reads: [(&str, &[&str]); 7] = [
+    let reads: [(&str, &[&str]); 11] = [
         (NOW, &["cases", "list", "--json"]),
+        (NOW, &["cases", "by-hand", "--json"]),
+        (LATER, &["case", "deadline", "POL-0002", "--json"]),
+        (NOW, &["chasers", "pending", "--json"]),
+        (NOW, &["campaign", "list", "--json"]),
         (LATER, &["overdue", "--json"]),
         (NOW, &["report", "c"]),
         (NOW, &["case", "show", "POL-0001", "--json"]),
@@ -104,7 +108,12 @@ fn read_only_commands_work_on_a_database_nobody_may_write() {
         &["send"][..],
     ] {
         let out = as_nobody(ro.path(), NOW, args);
-        assert!(!out.status.success(), "{args:?} must fail");
+        assert!(
+            !out.status.success(),
+            "{args:?} must fail: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.contains("the database cannot be written") && err.contains("nothing was changed"),
