@@ -151,6 +151,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::id::CaseId;
     use crate::store::Store;
 
     /// Ingestion's write and the derivation of the statuses of the cases it touched are one
@@ -187,9 +188,9 @@ mod tests {
             id,
             message_id: format!("m{id}@body.example"),
             classification: "acknowledgement".into(),
-            links: vec![(1, "token".into())],
+            links: vec![(CaseId::new(1), "token".into())],
             events: vec![(
-                1,
+                CaseId::new(1),
                 "acknowledged".into(),
                 "2026-03-03".parse().unwrap(),
                 String::new(),

@@ -215,7 +215,7 @@ impl Store {
             .iter()
             .flat_map(|r| {
                 let linked = r.links.iter().map(|(c, _)| *c);
-                linked.chain(r.events.iter().map(|e| e.0)).map(CaseId::new)
+                linked.chain(r.events.iter().map(|e| e.0))
             })
             .collect();
         let _turn = self.write_turn().await;
