@@ -8,11 +8,18 @@
 # (xargs -P 2, as `foi` runs one child per core on this 2-core machine), with nothing
 # recorded. DOCX and XLSX have no Debian reference tool; they are in our figure only.
 #
-# usage: scripts/bench-documents.sh [N]   needs: GNU time, poppler-utils, tesseract-ocr(-eng)
+# usage: scripts/bench-documents.sh [N]   (FOI_BIN=path: use that foi, no release build)
+#        needs: GNU time, poppler-utils, tesseract-ocr(-eng)
 set -euo pipefail
 N=${1:-1000}
 . "$(dirname "$0")/bench-common.sh"
-bench_setup
+if [ -n "${FOI_BIN:-}" ]; then
+    # (another build of foi, e.g. a debug one, named by FOI_BIN: say so when quoting it)
+    cd "$(dirname "$0")/.."; FOI=$FOI_BIN
+    W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+else
+    bench_setup
+fi
 for t in pdftotext pdftoppm tesseract; do
     command -v "$t" >/dev/null || { echo "missing $t: apt-get install poppler-utils tesseract-ocr tesseract-ocr-eng" >&2; exit 1; }
 done
