@@ -383,8 +383,9 @@ fn take_logged(x: Redacted, reference: &str, log: &mut Vec<CheckRow>) -> String 
 }
 
 /// A marked document as published: its text redacted, or the original as a file of the
-/// site. A document whose text cannot be extracted here (only text and HTML can) is left
-/// out, and the check log says so.
+/// site. Text and HTML are read here; any other document (PDF, office, spreadsheet, scan)
+/// gives the text `foi documents` extracted, and one with none yet is left out, and the
+/// check log says so.
 async fn document(
     store: &Store,
     d: &CampaignDocument,
@@ -416,15 +417,33 @@ async fn document(
             .0
             .to_string()
     } else {
-        log.push(CheckRow {
-            reference: reference.to_string(),
-            kind: "not_published".into(),
-            text: format!(
-                "attachment {} ({}): no text can be extracted from {} here; publish the original (foi attachment publish {} --original) after reading it",
-                d.attachment_id, name, d.content_type, d.attachment_id
-            ),
-        });
-        return Ok(None);
+        // PDFs, office documents, spreadsheets, scans: the text `foi documents` extracted.
+        let units = store.document_units(d.attachment_id).await?;
+        if units.is_empty() {
+            log.push(CheckRow {
+                reference: reference.to_string(),
+                kind: "not_published".into(),
+                text: format!(
+                    "attachment {} ({}): no text has been extracted from it (run foi documents extract; see foi documents show {}); or publish the original (foi attachment publish {} --original) after reading it",
+                    d.attachment_id, name, d.attachment_id, d.attachment_id
+                ),
+            });
+            return Ok(None);
+        }
+        let joined = units
+            .iter()
+            .map(|u| {
+                if u.locator.is_empty() {
+                    u.text.clone()
+                } else {
+                    format!("[{}]\n{}", u.locator, u.text)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        crate::text::truncate_chars(&joined, MAX_DOCUMENT_CHARS)
+            .0
+            .to_string()
     };
     let text = take_logged(redactor.redact(&text), reference, log);
     Ok(Some((

@@ -485,6 +485,87 @@ fn only_marked_documents_are_published_as_redacted_text_or_as_the_original() {
     assert!(methods.contains("2 documents here"), "{methods}");
 }
 
+/// A marked PDF is published from the text `foi documents` extracted, redacted like any
+/// text, with where each part was found; before its text is extracted it is left out and
+/// `--check` says how to get it.
+#[test]
+fn a_marked_pdf_is_published_from_its_extracted_text() {
+    use base64::Engine;
+    let (w, refs) = fixture();
+    let pdf = std::fs::read(crate::support::repo_path(
+        "tests/fixtures/documents/letter.pdf",
+    ))
+    .unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(pdf);
+    let mail = format!(
+        "From: foi@camford.example\r\nTo: foi@example.org\r\nSubject: Letter [{}]\r\nDate: Wed, 25 Mar 2026 09:00:00 +0000\r\nMessage-ID: <letter-1@camford.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease find our answer attached.\r\n--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"letter.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--XX--\r\n",
+        refs["C1"]
+    );
+    w.write("maildir/new/letter.eml", mail);
+    assert!(w.ok(["fetch"]).starts_with("new 1, matched 1"));
+    let shown = w.json(["case", "show", &refs["C1"], "--json"]);
+    let id = shown["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["attachments"].as_array().unwrap().iter())
+        .find(|a| a["file_name"] == "letter.pdf")
+        .map(|a| a["id"].to_string())
+        .unwrap();
+    w.ok(["attachment", "publish", &id]);
+    let check = |w: &Workdir| {
+        w.json([
+            "publish",
+            "cctv",
+            "--check",
+            "--include-documents",
+            "--redact-file",
+            "redact.txt",
+            "--json",
+        ])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "not_published")
+        .map(|r| r["text"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+    };
+    let left_out = check(&w);
+    assert_eq!(left_out.len(), 1, "{left_out:?}");
+    assert!(
+        left_out[0].contains("foi documents extract"),
+        "{left_out:?}"
+    );
+
+    w.ok(["documents", "extract"]);
+    assert!(check(&w).is_empty());
+    let out = w.ok([
+        "publish",
+        "cctv",
+        "--out",
+        "site",
+        "--include-documents",
+        "--redact-file",
+        "redact.txt",
+    ]);
+    assert!(out.starts_with("published cctv"), "{out}");
+    let page = std::fs::read_to_string(
+        w.path()
+            .join("site")
+            .join(format!("cases/{}.html", refs["C1"])),
+    )
+    .unwrap();
+    assert!(page.contains("[page 1]"), "{page}");
+    assert!(
+        page.contains("Hikvision cameras: 30. Axis cameras: 12."),
+        "{page}"
+    );
+    assert!(
+        !w.path().join("site/files").exists(),
+        "only the text is published"
+    );
+}
+
 #[test]
 fn the_report_compares_groups_with_the_difference_and_its_interval() {
     let (w, _) = fixture();

@@ -56,7 +56,7 @@ pub async fn extract(w: &Workdir, file: &str, units: &[(&str, &str)]) {
     };
     store(w)
         .await
-        .record_extraction(id, &x, chrono::Utc::now())
+        .record_extraction(id, &x, "2026-03-10T10:00:00Z".parse().unwrap())
         .await
         .unwrap();
 }
