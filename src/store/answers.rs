@@ -95,6 +95,22 @@ pub struct InboundText {
     pub text: String,
 }
 
+/// Narrow a query over inbound emails linked to cases (`c` the case, `m` the email) to one
+/// campaign and to emails after `after_message`, when given: what answer suggestions read,
+/// from the email text here and from documents in `store::search`.
+pub(super) fn push_inbound_scope(
+    q: &mut QueryBuilder<Sqlite>,
+    campaign_id: Option<CampaignId>,
+    after_message: Option<MessageId>,
+) {
+    if let Some(id) = campaign_id {
+        q.push(" AND c.campaign_id = ").push_bind(id);
+    }
+    if let Some(id) = after_message {
+        q.push(" AND m.id > ").push_bind(id);
+    }
+}
+
 fn row_to_answer(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<AnswerRow> {
     let state: String = row.try_get("state")?;
     let updated: String = row.try_get("updated_at")?;
@@ -286,12 +302,7 @@ impl Store {
              JOIN cases c ON c.id = mc.case_id
              WHERE m.direction = 'inbound' AND m.text_body IS NOT NULL",
         );
-        if let Some(id) = campaign_id {
-            q.push(" AND c.campaign_id = ").push_bind(id);
-        }
-        if let Some(id) = after_message {
-            q.push(" AND m.id > ").push_bind(id);
-        }
+        push_inbound_scope(&mut q, campaign_id, after_message);
         q.push(" ORDER BY m.at, m.id");
         q.build()
             .fetch_all(self.pool())

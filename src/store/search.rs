@@ -270,12 +270,7 @@ impl Store {
              JOIN attachment_texts t ON t.attachment_id = a.id
              WHERE m.direction = 'inbound'",
         );
-        if let Some(id) = campaign_id {
-            q.push(" AND c.campaign_id = ").push_bind(id);
-        }
-        if let Some(id) = after_message {
-            q.push(" AND m.id > ").push_bind(id);
-        }
+        super::answers::push_inbound_scope(&mut q, campaign_id, after_message);
         q.push(" ORDER BY m.at, m.id, mc.case_id, a.id, t.seq");
         q.build()
             .fetch_all(self.pool())
