@@ -9,9 +9,10 @@ use super::calendar::Calendar;
 use super::ladder::builtin_ladder;
 use super::regime::{
     saturday_and_sunday, Blackout, ClarificationRule, ExtensionLimit, MonthDay, RegimeDef,
-    ReviewRule, SchoolRule, Unit,
+    ReviewRule, Unit,
 };
 use super::regime::{Regime, RegimeError};
+use super::school::SchoolRule;
 use super::terms::TermDates;
 
 fn uk_regions() -> Vec<String> {

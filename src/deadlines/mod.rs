@@ -41,6 +41,7 @@ mod deadline;
 mod explain;
 mod ladder;
 mod regime;
+mod regime_school;
 mod school;
 mod table;
 mod terms;
@@ -59,9 +60,9 @@ pub use explain::{Explanation, Step};
 pub use ladder::{builtin_ladder, Mode, ReviewLimit, ReviewOn, Rung, Trigger};
 pub use regime::{
     Blackout, ClarificationRule, ExtensionLimit, MonthDay, NonWorking, Reason, Regime, RegimeDef,
-    RegimeError, ReviewRule, SchoolRule, Unit,
+    RegimeError, ReviewRule, Unit,
 };
-pub use school::SchoolCount;
+pub use school::{SchoolCount, SchoolRule};
 pub use table::{FIRST_DATE, LAST_DATE};
 pub use terms::{Break, TermDates, TermsError, DEFAULT_TERMS};
 pub use window::{Window, WindowError};

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{parse_region, Calendar, Holiday};
-use super::school::School;
+use super::school::{School, SchoolRule};
 use super::table::{in_range, WorkTable, FIRST_DATE, LAST_DATE};
 use super::terms::TermDates;
 use super::DeadlineError;
@@ -202,19 +202,6 @@ pub struct ReviewRule {
     /// Unit of both; the regime's unit when absent.
     #[serde(default)]
     pub unit: Option<Unit>,
-}
-
-/// The schools' rule (SI 2004/3364 reg 3, SI 2009/1369 reg 2, SI 2010/2768): the answer
-/// is due on the earlier of the `school_days`th school day and the `working_days`th
-/// working day after receipt. A school day is a working day on which the school holds a
-/// session; which days those are comes from its [`TermDates`](super::TermDates).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SchoolRule {
-    /// School days after receipt (20).
-    pub school_days: u32,
-    /// Working days after receipt, whatever the term dates (60).
-    pub working_days: u32,
 }
 
 /// A regime as data: the built-ins are written this way and config.toml can add others.

@@ -250,6 +250,17 @@ pub fn tidy(text: &str) -> String {
     out
 }
 
+/// Text in UTF-8, or decoded by a guess of its encoding.
+pub fn decode_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s
+            .strip_prefix('\u{feff}')
+            .unwrap_or(s)
+            .replace("\r\n", "\n"),
+        Err(_) => crate::ingest::formats::charset::decode(bytes, None).text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,13 +62,13 @@ fn extract_at(
             whole("rtf", office::tidy(&text))
         }
         Kind::Html => {
-            let html = decode_text(bytes);
+            let html = office::decode_text(bytes);
             whole(
                 "html",
                 office::tidy(&crate::text::html_to_text(&html, super::MAX_TEXT)),
             )
         }
-        Kind::Text => whole("text", office::tidy(&decode_text(bytes))),
+        Kind::Text => whole("text", office::tidy(&office::decode_text(bytes))),
         Kind::Zip => archive::read(bytes, name, depth, &|b, n, d| {
             extract_at(b, n, "application/octet-stream", work, d)
         }),
@@ -133,15 +133,4 @@ fn with_file(
     let x = f(&path);
     let _ = std::fs::remove_file(&path);
     x
-}
-
-/// Text in UTF-8, or decoded by a guess of its encoding.
-pub fn decode_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s
-            .strip_prefix('\u{feff}')
-            .unwrap_or(s)
-            .replace("\r\n", "\n"),
-        Err(_) => crate::ingest::formats::charset::decode(bytes, None).text,
-    }
 }

@@ -57,7 +57,7 @@ pub fn spreadsheet(bytes: &[u8]) -> Extraction {
 /// Every non-empty cell of a CSV file (comma, or semicolon when the first line has more
 /// of those; the encoding guessed when it is not UTF-8).
 pub fn csv(bytes: &[u8]) -> Extraction {
-    let text = super::read::decode_text(bytes);
+    let text = super::office::decode_text(bytes);
     let first = text.lines().next().unwrap_or("");
     let delimiter = if first.matches(';').count() > first.matches(',').count() {
         b';'

@@ -242,7 +242,7 @@ pub async fn page(
         questions_error,
         statuses: crate::casework::staff::settable_statuses(),
         kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
-        event_kinds: super::cases::event_kinds(),
+        event_kinds: event_kinds(),
         today: state
             .clock
             .today_in(state.settings.case_time_zone(&case.regime))
@@ -251,7 +251,7 @@ pub async fn page(
         users: super::user_names(&state.store).await?,
         notice: notice(&d.ok),
         resendable: !CaseStatus::NOT_SENT.contains(&case.status),
-        replies: super::conversation::reply_templates(),
+        replies: reply_templates(),
         case,
     })
 }
@@ -541,6 +541,23 @@ pub async fn attachment(
 /// For templates: an event kind or status for people.
 pub fn human(s: &str) -> String {
     words(s)
+}
+
+/// The event kinds the case page's form offers: the shared list `foi case event` takes,
+/// as (stored name, name for people).
+pub fn event_kinds() -> Vec<(String, String)> {
+    crate::domain::event::RECORDABLE
+        .iter()
+        .map(|k| (k.as_str().into_owned(), words(&k.as_str())))
+        .collect()
+}
+
+/// The built-in reply templates, for the case page's picker.
+pub fn reply_templates() -> Vec<(&'static str, &'static str)> {
+    crate::casework::reply_templates::BUILTIN
+        .iter()
+        .map(|t| (t.name, t.label))
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! case page. And the case page's event form: a person records what a body did, as
 //! `foi case event` does (the same kinds, the same checks).
 
-use super::{enc, words, Nav};
+use super::{enc, Nav};
 use crate::casework::events::{parse_recordable, record_event};
 use crate::domain::CaseStatus;
 use crate::store::{AssigneeFilter, CaseListFilter, CaseListRow};
@@ -166,15 +166,6 @@ pub async fn page(
         page,
         pages,
     })
-}
-
-/// The event kinds the case page's form offers: the shared list `foi case event` takes,
-/// as (stored name, name for people).
-pub fn event_kinds() -> Vec<(String, String)> {
-    crate::domain::event::RECORDABLE
-        .iter()
-        .map(|k| (k.as_str().into_owned(), words(&k.as_str())))
-        .collect()
 }
 
 /// Record an event on a case from its page (kind, date, note), as `foi case event` does.

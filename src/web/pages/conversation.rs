@@ -54,11 +54,6 @@ struct Preview {
     carried: Vec<String>,
 }
 
-/// The built-in reply templates, for the case page's picker.
-pub fn reply_templates() -> Vec<(&'static str, &'static str)> {
-    BUILTIN.iter().map(|t| (t.name, t.label)).collect()
-}
-
 /// Reply to the body (`foi case reply`): `go=preview` shows the email; `go=send` queues it.
 /// Files come as `attach` uploads of a multipart form, checked as `--attach` files are
 /// (type, size, name) before anything is queued; the preview carries them to its queue
