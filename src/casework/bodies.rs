@@ -38,10 +38,11 @@ pub struct ImportReport {
     pub without_email: usize,
 }
 
-/// The files of an import: the directory, and an optional `key,email` file.
-pub struct ImportFiles<'a> {
-    pub directory: &'a [u8],
-    pub emails: Option<&'a [u8]>,
+/// The files of an import: the directory, and an optional `key,email` file. Owned, so
+/// their bytes are freed as soon as they are parsed (before the stored bodies are read).
+pub struct ImportFiles {
+    pub directory: Vec<u8>,
+    pub emails: Option<Vec<u8>>,
 }
 
 /// Import a bodies CSV file's bytes: all or nothing.
@@ -49,11 +50,15 @@ pub async fn import_bodies(
     store: &Store,
     regimes: &Regimes,
     default_regime: &str,
-    files: ImportFiles<'_>,
+    files: ImportFiles,
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Imported> {
-    let emails = match files.emails.map(parse_emails_file).transpose() {
+    let ImportFiles {
+        directory: file,
+        emails: emails_file,
+    } = files;
+    let emails = match emails_file.as_deref().map(parse_emails_file).transpose() {
         Ok(e) => e,
         Err(errors) => return Ok(Imported::Refused(ImportFile::Emails, errors)),
     };
@@ -63,7 +68,10 @@ pub async fn import_bodies(
         regime_known: &known,
         emails: emails.as_ref().map(|e| &e.emails),
     };
-    let directory = match parse_directory(files.directory, &rules) {
+    let parsed = parse_directory(&file, &rules);
+    // (the file's bytes are not needed past here: free them before the stored bodies come)
+    drop((file, emails_file));
+    let directory = match parsed {
         Ok(d) => d,
         Err(errors) => return Ok(Imported::Refused(ImportFile::Directory, errors)),
     };

@@ -28,6 +28,14 @@ pub fn normalise_name(name: &str) -> String {
     words.join(" ")
 }
 
+/// Where a name or an address was first seen: kept as an index, not as a sentence, so a
+/// file of a million rows holds two small maps, not two million formatted strings.
+#[derive(Clone, Copy)]
+enum Seen {
+    Stored(usize),
+    Row(usize),
+}
+
 /// Warnings for the rows of a file (`lines[i]` is the line of `bodies[i]`), against each
 /// other and against stored bodies the file does not update (other keys).
 pub fn likely_duplicates(
@@ -35,44 +43,56 @@ pub fn likely_duplicates(
     lines: &[u64],
     stored: &[Body],
 ) -> Vec<DuplicateWarning> {
+    let describe = |seen: Seen| match seen {
+        Seen::Stored(i) => format!("stored body '{}' ({})", stored[i].key, stored[i].name),
+        Seen::Row(i) => format!("line {} ({})", lines[i], bodies[i].name),
+    };
     let mut warnings = Vec::new();
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut emails: HashMap<String, String> = HashMap::new();
-    // (a stored body keyed by its address is the one a row without an id updates)
-    let in_file: std::collections::HashSet<&BodyKey> = bodies
-        .iter()
-        .flat_map(|b| std::iter::once(&b.key).chain(&b.legacy_key))
-        .collect();
-    for b in stored.iter().filter(|b| !in_file.contains(&b.key)) {
-        let seen = format!("stored body '{}' ({})", b.key, b.name);
-        names.entry(normalise_name(&b.name)).or_insert(seen.clone());
-        emails
-            .entry(b.email.as_str().to_lowercase())
-            .or_insert(seen);
+    let mut names: HashMap<String, Seen> = HashMap::new();
+    let mut emails: HashMap<String, Seen> = HashMap::new();
+    {
+        // (a stored body keyed by its address is the one a row without an id updates)
+        let in_file: std::collections::HashSet<&BodyKey> = bodies
+            .iter()
+            .flat_map(|b| std::iter::once(&b.key).chain(&b.legacy_key))
+            .collect();
+        for (i, b) in stored.iter().enumerate() {
+            if in_file.contains(&b.key) {
+                continue;
+            }
+            names
+                .entry(normalise_name(&b.name))
+                .or_insert(Seen::Stored(i));
+            emails
+                .entry(b.email.as_str().to_lowercase())
+                .or_insert(Seen::Stored(i));
+        }
     }
-    for (body, line) in bodies.iter().zip(lines) {
-        let this = format!("line {line} ({})", body.name);
+    for (i, (body, line)) in bodies.iter().zip(lines).enumerate() {
         let name = normalise_name(&body.name);
         let email = body.email.as_str().to_lowercase();
         if let Some(first) = names.get(&name) {
             warnings.push(DuplicateWarning {
                 line: *line,
                 message: format!(
-                    "line {line}: '{}' has the same name as {first}: the same body twice? (both were kept)",
-                    body.name
+                    "line {line}: '{}' has the same name as {}: the same body twice? (both were kept)",
+                    body.name,
+                    describe(*first)
                 ),
             });
         } else if let Some(first) = emails.get(&email) {
             warnings.push(DuplicateWarning {
                 line: *line,
                 message: format!(
-                    "line {line}: '{}' shares the address {} with {first} (fine for a shared FOI team; both were kept)",
-                    body.name, body.email
+                    "line {line}: '{}' shares the address {} with {} (fine for a shared FOI team; both were kept)",
+                    body.name,
+                    body.email,
+                    describe(*first)
                 ),
             });
         }
-        names.entry(name).or_insert(this.clone());
-        emails.entry(email).or_insert(this);
+        names.entry(name).or_insert(Seen::Row(i));
+        emails.entry(email).or_insert(Seen::Row(i));
     }
     warnings
 }

@@ -114,7 +114,9 @@ impl Store {
     ) -> Result<ImportSummary> {
         let now = time_text(now);
         let mut tx = self.pool().begin().await?;
-        // Multi-row inserts: one statement per chunk instead of one per body.
+        // Multi-row inserts: one statement per chunk instead of one per body; each chunk's
+        // ids come back with it (RETURNING), so its tags follow without reading every key
+        // of the table into memory.
         for chunk in plan.added.chunks(500) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO bodies (key, name, email, regime, region, fields, created_at, updated_at) ",
@@ -133,17 +135,16 @@ impl Store {
                     .push_bind(&now)
                     .push_bind(&now);
             });
-            q.build().execute(&mut *tx).await?;
-        }
-        if !plan.added.is_empty() {
-            let ids: HashMap<String, BodyId> = sqlx::query("SELECT key, id FROM bodies")
+            q.push(" RETURNING key, id");
+            // (RETURNING's order is not promised: the rows are matched by key)
+            let ids: HashMap<String, BodyId> = q
+                .build()
                 .fetch_all(&mut *tx)
                 .await?
                 .iter()
                 .map(|r| Ok((r.try_get("key")?, r.try_get("id")?)))
                 .collect::<anyhow::Result<_>>()?;
-            let tags: Vec<(BodyId, &String)> = plan
-                .added
+            let tags: Vec<(BodyId, &String)> = chunk
                 .iter()
                 .filter_map(|b| ids.get(b.key.as_str()).map(|id| (*id, &b.tags)))
                 .flat_map(|(id, tags)| tags.iter().map(move |t| (id, t)))

@@ -41,8 +41,8 @@ impl ImportCommand {
             app.regimes(),
             &app.settings.default_regime,
             ImportFiles {
-                directory: &bytes,
-                emails: emails.as_deref(),
+                directory: bytes,
+                emails,
             },
             self.dry_run,
             app.clock.now(),
