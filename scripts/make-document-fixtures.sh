@@ -5,6 +5,7 @@
 #
 #   letter.{docx,odt,doc,pdf}  a two-page letter (HTML source with a page break) converted
 #                              by LibreOffice
+#   refusal.pdf                a one-page refusal letter (classification from a first page)
 #   cameras.{xlsx,ods,xls}     a CSV of cameras by make converted by LibreOffice
 #   cameras.csv                the CSV itself
 #   scan.png, scan.pdf         a page of text rendered to pixels (pdftoppm) with no text
@@ -33,13 +34,23 @@ cameras in public spaces.</p>
 <p>Yours sincerely, Information Management Unit</p>
 </body></html>
 HTML
+cat >"$tmp/refusal.html" <<'HTML'
+<html><head><meta charset="utf-8"><title>Refusal</title></head><body>
+<p>Dear Requester,</p>
+<p>Freedom of Information request POL-0002: public space CCTV.</p>
+<p>We are refusing your request. The information is exempt under section 24(1) (national
+security) and section 31(1)(a) (law enforcement) of the Act.</p>
+<p>Yours sincerely, Information Management Unit</p>
+</body></html>
+HTML
 printf 'make,model,count\nHikvision,DS-2CD2143,30\nAxis,P3245,12\n' >cameras.csv
 
 (cd "$tmp" && soffice --headless --infilter="HTML (StarWriter)" --convert-to docx letter.html >/dev/null \
   && soffice --headless --infilter="HTML (StarWriter)" --convert-to odt letter.html >/dev/null \
   && soffice --headless --infilter="HTML (StarWriter)" --convert-to 'doc:MS Word 97' letter.html >/dev/null \
-  && soffice --headless --infilter="HTML (StarWriter)" --convert-to pdf:writer_pdf_Export letter.html >/dev/null)
-cp "$tmp"/letter.{docx,odt,doc,pdf} .
+  && soffice --headless --infilter="HTML (StarWriter)" --convert-to pdf:writer_pdf_Export letter.html >/dev/null \
+  && soffice --headless --infilter="HTML (StarWriter)" --convert-to pdf:writer_pdf_Export refusal.html >/dev/null)
+cp "$tmp"/letter.{docx,odt,doc,pdf} "$tmp"/refusal.pdf .
 cp cameras.csv "$tmp/"
 (cd "$tmp" && soffice --headless --convert-to xlsx cameras.csv >/dev/null \
   && soffice --headless --convert-to ods cameras.csv >/dev/null \

@@ -277,9 +277,14 @@ pub async fn run(
             "no chasers"
         }
     );
-    let _documents = turns
-        .documents
-        .then(|| spawn_documents(store.clone(), clock.clone(), shutdown.clone()));
+    let _documents = turns.documents.then(|| {
+        spawn_documents(
+            store.clone(),
+            settings.regimes.clone(),
+            clock.clone(),
+            shutdown.clone(),
+        )
+    });
     let mut scheduler = Scheduler::new(sender, store, settings, clock, turns);
     loop {
         if *shutdown.borrow() {
@@ -308,6 +313,7 @@ impl Drop for AbortOnDrop {
 /// limits, see `ingest::documents`). Sleeps [`POLL`] when none are waiting.
 fn spawn_documents(
     store: Store,
+    regimes: crate::deadlines::Regimes,
     clock: Arc<dyn Clock>,
     mut shutdown: watch::Receiver<bool>,
 ) -> AbortOnDrop {
@@ -323,8 +329,9 @@ fn spawn_documents(
             if *shutdown.borrow() {
                 return;
             }
-            let read = crate::ingest::documents::batch::extract(
+            let read = crate::casework::documents::extract(
                 &store,
+                &regimes,
                 &extractor,
                 &clock,
                 None,

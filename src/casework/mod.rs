@@ -34,6 +34,7 @@ pub mod check;
 pub mod complaints;
 pub mod compose;
 pub mod consolidate;
+pub mod documents;
 pub mod events;
 pub mod export;
 pub mod finish;

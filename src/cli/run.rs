@@ -66,8 +66,9 @@ impl RunCommand {
         // (the loop reads attachments beside its turns; one turn reads one batch after it)
         let read = if turns.documents {
             let extractor = crate::ingest::documents::batch::Extractor::current_exe()?;
-            let t = crate::ingest::documents::batch::extract(
+            let t = crate::casework::documents::extract(
                 &app.store,
+                app.regimes(),
                 &extractor,
                 &app.clock,
                 None,

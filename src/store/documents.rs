@@ -2,8 +2,9 @@
 //! (`attachment_extractions`, none yet = pending) and its text in units
 //! (`attachment_texts`), replaced whole in one transaction.
 
-use super::{time_text, Store};
-use crate::domain::id::{AttachmentId, CampaignId};
+use super::derived::{refresh_in, supersede_in, DeriveStatus, Supersede};
+use super::{time_text, NewEvent, Store};
+use crate::domain::id::{AttachmentId, CampaignId, MessageId};
 use crate::domain::{DocumentState, Extraction, TextUnit};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -225,5 +226,69 @@ impl Store {
             .into_iter()
             .map(|(locator, text)| TextUnit { locator, text })
             .collect())
+    }
+    /// The received message an attachment came with.
+    pub async fn attachment_message(&self, id: AttachmentId) -> super::Result<Option<MessageId>> {
+        Ok(
+            sqlx::query_scalar("SELECT message_id FROM attachments WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// Classify received message `id` as `kind` for `reason` from one of its documents,
+    /// in one transaction: only while it is still the system's classification `was` (a
+    /// person's correction, or a class changed meanwhile, wins: `false`, nothing done),
+    /// with `events` (automatic ones, superseding every event the message gave those
+    /// cases before) and each case's status derived again.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn reclassify_from_document(
+        &self,
+        id: MessageId,
+        was: &str,
+        kind: &str,
+        reason: &str,
+        events: &[NewEvent],
+        derive: &DeriveStatus<'_>,
+        now: DateTime<Utc>,
+    ) -> super::Result<bool> {
+        let now = time_text(now);
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin().await?;
+        let changed = sqlx::query(
+            "UPDATE messages SET classification = $1, reason = $2
+             WHERE id = $3 AND direction = 'inbound' AND classified_by = 'auto' AND classification = $4",
+        )
+        .bind(kind)
+        .bind(reason)
+        .bind(id)
+        .bind(was)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            return Ok(false);
+        }
+        for ev in events {
+            let event: i64 = sqlx::query_scalar(
+                "INSERT INTO events (case_id, kind, occurred_on, occurred_at, note, actor, created_at, message_id)
+                 VALUES ($1, $2, $3, NULL, $4, 'system', $5, $6) RETURNING id",
+            )
+            .bind(ev.case_id)
+            .bind(ev.kind.as_str())
+            .bind(ev.on.to_string())
+            .bind(&ev.note)
+            .bind(&now)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            supersede_in(&mut tx, ev.case_id, event, Supersede::FromMessage(id)).await?;
+            refresh_in(&mut tx, ev.case_id, derive).await?;
+        }
+        tx.commit()
+            .await
+            .context("cannot record a classification from a document")?;
+        Ok(true)
     }
 }

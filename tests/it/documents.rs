@@ -33,12 +33,17 @@ fn require_tools() {
 
 /// A reply from the Dyfed force on POL-0002 with these attachments (name, type, bytes).
 fn reply_with(w: &Workdir, tag: &str, files: &[(&str, &str, Vec<u8>)]) {
+    reply_saying(w, tag, "Please find attached our response.", files);
+}
+
+/// [`reply_with`], the email's own text being `body`.
+fn reply_saying(w: &Workdir, tag: &str, body: &str, files: &[(&str, &str, Vec<u8>)]) {
     let mut raw = format!(
         "From: foi@dyfed-teg-police.police.example\r\nTo: foi@example.org\r\n\
          Subject: Re: request [POL-0002]\r\nDate: Tue, 03 Mar 2026 11:00:00 +0000\r\n\
          Message-ID: <{tag}@body.example>\r\nMIME-Version: 1.0\r\n\
          Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\n\
-         Content-Type: text/plain; charset=utf-8\r\n\r\nPlease find attached our response.\r\n"
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
     );
     for (name, ct, bytes) in files {
         let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
@@ -447,4 +452,125 @@ fn bad_arguments_get_one_clear_error() {
     let e = w.fails(["documents", "show", "99"]);
     assert!(e.contains("no attachment 99"), "{e}");
     assert_eq!(w.ok(["documents"]).trim(), "no attachments");
+}
+
+/// Case POL-0002 as `foi case show --json`.
+fn case_2(w: &Workdir) -> Value {
+    w.json(["case", "show", "POL-0002", "--json"])
+}
+
+/// The effective (not superseded) events of a case, as (kind, actor, note).
+fn live_events(case: &Value) -> Vec<(String, String, String)> {
+    case["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["superseded_by"].is_null())
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap_or("").to_string(),
+                e["actor"].as_str().unwrap_or("").to_string(),
+                e["note"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_covering_note_is_classified_from_its_documents_first_page() {
+    require_tools();
+    let w = sent_campaign();
+    reply_with(
+        &w,
+        "covering",
+        &[("refusal.pdf", "application/pdf", fixture("refusal.pdf"))],
+    );
+    let before = case_2(&w);
+    assert_eq!(before["case"]["status"], "successful", "{before}");
+    w.ok(["documents", "extract"]);
+    let after = case_2(&w);
+    assert_eq!(after["case"]["status"], "refused", "{after}");
+    let events = live_events(&after);
+    let refusal = events
+        .iter()
+        .find(|(kind, _, _)| kind == "refusal")
+        .unwrap_or_else(|| panic!("no refusal event: {after}"));
+    assert_eq!(refusal.1, "system", "an automatic event: {refusal:?}");
+    assert!(
+        refusal
+            .2
+            .contains("from the attached refusal.pdf, page 1: refusal: \"refusing your request\""),
+        "{refusal:?}"
+    );
+    assert!(
+        !events.iter().any(|(kind, _, _)| kind == "response"),
+        "the covering note's response is superseded: {events:?}"
+    );
+    // The message says why, in `foi message show` and `foi case show`.
+    let id = documents(&w)["refusal.pdf"]["message_id"].to_string();
+    let shown = w.ok(["message", "show", &id]);
+    assert!(
+        shown.contains("refusal") && shown.contains("from the attached refusal.pdf, page 1"),
+        "{shown}"
+    );
+    let case = w.ok(["case", "show", "POL-0002"]);
+    assert!(
+        case.contains("from the attached refusal.pdf, page 1"),
+        "{case}"
+    );
+    // A person's correction later supersedes it.
+    w.ok(["message", "classify", &id, "response"]);
+    assert_eq!(case_2(&w)["case"]["status"], "successful");
+}
+
+#[test]
+fn an_email_that_says_something_itself_keeps_its_class() {
+    require_tools();
+    let w = sent_campaign();
+    reply_saying(
+        &w,
+        "definite",
+        "Please find attached our response. Some of the information is withheld under section 40.",
+        &[("refusal.pdf", "application/pdf", fixture("refusal.pdf"))],
+    );
+    assert_eq!(case_2(&w)["case"]["status"], "successful");
+    w.ok(["documents", "extract"]);
+    let after = case_2(&w);
+    assert_eq!(documents(&w)["refusal.pdf"]["state"], "done");
+    assert_eq!(after["case"]["status"], "successful", "{after}");
+    assert!(
+        !live_events(&after).iter().any(|(k, _, _)| k == "refusal"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_persons_classification_is_not_changed_by_a_document() {
+    require_tools();
+    let w = sent_campaign();
+    reply_with(
+        &w,
+        "corrected",
+        &[("refusal.pdf", "application/pdf", fixture("refusal.pdf"))],
+    );
+    let id = documents(&w)["refusal.pdf"]["message_id"].to_string();
+    w.ok(["message", "classify", &id, "response"]);
+    w.ok(["documents", "extract"]);
+    assert_eq!(documents(&w)["refusal.pdf"]["state"], "done");
+    let after = case_2(&w);
+    assert_eq!(after["case"]["status"], "successful", "{after}");
+    assert!(
+        !live_events(&after).iter().any(|(k, _, _)| k == "refusal"),
+        "{after}"
+    );
+    // And a response letter confirms the response it was: nothing changes.
+    let w = sent_campaign();
+    reply_with(
+        &w,
+        "letter",
+        &[("letter.pdf", "application/pdf", fixture("letter.pdf"))],
+    );
+    let events = live_events(&case_2(&w));
+    w.ok(["documents", "extract"]);
+    assert_eq!(live_events(&case_2(&w)), events);
 }

@@ -2,7 +2,7 @@
 //! waiting, each in a child process under limits.
 
 use crate::cli::{App, Printer};
-use crate::ingest::documents::batch::{self, Extractor};
+use crate::ingest::documents::batch::Extractor;
 use clap::Args;
 use std::io::Write;
 
@@ -26,8 +26,9 @@ impl ExtractCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
         let campaign = crate::cli::args::campaign_id(app, self.campaign.as_deref()).await?;
         let extractor = Extractor::current_exe()?;
-        let t = batch::extract(
+        let t = crate::casework::documents::extract(
             &app.store,
+            app.regimes(),
             &extractor,
             &app.clock,
             campaign,

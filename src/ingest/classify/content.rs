@@ -134,6 +134,20 @@ pub(super) fn judge_content(
     None
 }
 
+/// True when what the text says is at most a covering note ("please find attached our
+/// response"): no clarification, refusal, acknowledgement, not-held or withholding
+/// wording, no exemption cited and no answer written in it. Its class then came from the
+/// documents attached (or from nothing), not from anything it said.
+pub(super) fn covering_note_only(text: &Evidence, exemptions: &[String]) -> bool {
+    exemptions.is_empty()
+        && text.find_any(&CLARIFICATION_PHRASES_SET).is_none()
+        && text.find_any(&DEFINITE_REFUSAL_PHRASES_SET).is_none()
+        && text.find_any(&ACK_PHRASES_SET).is_none()
+        && text.find_any(&NOT_HELD_PHRASES_SET).is_none()
+        && text.find_any(&WEAK_REFUSAL_PHRASES_SET).is_none()
+        && !Answered::of(text).is_answer()
+}
+
 /// An attachment named as an acknowledgement letter ("Acknowledgement FOI-123.pdf",
 /// "Eingangsbestätigung.doc"): the acknowledgement is in the file, not the text. A name
 /// that merely mentions the word somewhere is not enough.

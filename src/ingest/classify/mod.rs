@@ -198,6 +198,60 @@ pub fn exemptions_written(text_body: &str) -> Vec<String> {
     ))
 }
 
+/// The most of a document's first page that [`classify_first_page`] reads.
+pub const FIRST_PAGE_CHARS: usize = 20_000;
+
+/// True when a received email's own text (`subject`, `text_body`) says nothing but a
+/// covering note: no wording of any class beyond "please find attached", no exemption,
+/// no answer written. Only such an email's class may be taken from its documents.
+pub fn covering_note_only(subject: &str, text_body: &str) -> bool {
+    let message = ParsedMessage {
+        subject: Some(subject.to_string()),
+        text_body: text_body.to_string(),
+        ..ParsedMessage::default()
+    };
+    let text = Evidence::of(&message, &[]);
+    let exemptions = exemptions_in(text.written());
+    content::covering_note_only(&text, &exemptions)
+}
+
+/// What the first page of a document (`page`, its text; bounded to
+/// [`FIRST_PAGE_CHARS`]) says the reply is, by the same content rules as an email's text:
+/// `None` unless it is definite (a clarification request, refusal, acknowledgement, not
+/// held, or a response). The reason names the document and page: "from the attached
+/// letter.pdf, page 1: refusal: ...".
+pub fn classify_first_page(file_name: &str, locator: &str, page: &str) -> Option<Classification> {
+    let end = page
+        .char_indices()
+        .nth(FIRST_PAGE_CHARS)
+        .map_or(page.len(), |(i, _)| i);
+    let message = ParsedMessage {
+        text_body: page[..end].to_string(),
+        ..ParsedMessage::default()
+    };
+    let text = Evidence::of(&message, &[]);
+    let exemptions = exemptions_in(text.written());
+    let verdict = content::judge_content(&message, &text, &exemptions)?;
+    let body_reference = body_reference("", &text.original);
+    let name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(120)
+        .collect();
+    let at = if locator.is_empty() {
+        "page 1"
+    } else {
+        locator
+    };
+    Some(Classification {
+        kind: verdict.kind,
+        reason: format!("from the attached {name}, {at}: {}", verdict.reason),
+        body_reference,
+        exemptions,
+        bounce: None,
+    })
+}
+
 /// Weighs the evidence, strongest first; the first step that decides, decides.
 fn decide(message: &ParsedMessage, text: &Evidence, exemptions: &[String]) -> Decision {
     // 1. Bounces: a delivery report, standard or not. 2. Reports that are not about
@@ -272,6 +326,39 @@ mod tests {
         }
         assert_eq!("Auto_Reply".parse::<Kind>(), Ok(Kind::AutoReply));
         assert!("spam".parse::<Kind>().is_err());
+    }
+
+    #[test]
+    fn only_a_covering_note_may_be_classified_from_its_documents() {
+        assert!(covering_note_only(
+            "Re: request",
+            "Please find attached our response."
+        ));
+        assert!(!covering_note_only(
+            "Re: request",
+            "Please find attached. We hold 42 cameras."
+        ));
+        assert!(!covering_note_only(
+            "",
+            "Attached. Some is withheld under section 40."
+        ));
+        assert!(!covering_note_only(
+            "",
+            "We are refusing your request, see attached."
+        ));
+        let page = "Dear Requester,\nWe are refusing your request under section 24(1).";
+        let c = classify_first_page("letter.pdf", "page 1", page).unwrap();
+        assert_eq!(c.kind, Kind::Refusal);
+        assert!(
+            c.reason
+                .starts_with("from the attached letter.pdf, page 1: refusal"),
+            "{}",
+            c.reason
+        );
+        assert_eq!(c.exemptions, vec!["s24".to_string()]);
+        assert!(classify_first_page("a.pdf", "page 1", "Annex A: a table of figures").is_none());
+        let long = "x ".repeat(FIRST_PAGE_CHARS) + "we are refusing your request";
+        assert!(classify_first_page("a.pdf", "", &long).is_none(), "bounded");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Nothing here can stop ingestion: a child that hangs, crashes or floods is a `failed`
 //! state with its reason, and the next attachment goes on.
 
+use super::first_page::{self, FirstPages};
 use super::sandbox::Sandbox;
 use crate::clock::Clock;
 use crate::domain::id::CampaignId;
@@ -60,11 +61,14 @@ impl Extractor {
 }
 
 /// Read the attachments waiting (of a campaign), at most `limit` of them (`None`: all),
-/// `--retry-failed` first queueing the failed ones again.
+/// `--retry-failed` first queueing the failed ones again. With `pages`, each reply that
+/// said only "please find attached" is classified from its document's first page (see
+/// [`first_page`]).
 pub async fn extract(
     store: &Store,
     extractor: &Extractor,
     clock: &Arc<dyn Clock>,
+    pages: Option<&FirstPages<'_>>,
     campaign: Option<CampaignId>,
     retry_failed: bool,
     limit: Option<usize>,
@@ -84,7 +88,7 @@ pub async fn extract(
             break;
         }
         let results: Vec<anyhow::Result<DocumentState>> = stream::iter(pending)
-            .map(|doc| one(store, extractor, clock, doc))
+            .map(|doc| one(store, extractor, clock, pages, doc))
             .buffer_unordered(extractor.parallel.max(1))
             .collect()
             .await;
@@ -100,6 +104,7 @@ async fn one(
     store: &Store,
     extractor: &Extractor,
     clock: &Arc<dyn Clock>,
+    pages: Option<&FirstPages<'_>>,
     doc: PendingDocument,
 ) -> anyhow::Result<DocumentState> {
     let x = if doc.size > extractor.sandbox.limits.max_input as i64 {
@@ -135,5 +140,23 @@ async fn one(
         );
     }
     store.record_extraction(doc.id, &x, clock.now()).await?;
+    if let (Some(pages), DocumentState::Done | DocumentState::Ocr) = (pages, x.state) {
+        // (a classification that cannot be made leaves the system's; the text is kept)
+        match first_page::consider(store, pages, doc.id, &doc.file_name, &x.units, clock.now())
+            .await
+        {
+            Ok(Some(kind)) => tracing::info!(
+                "attachment {} ({}): its email classified as {kind} from its first page",
+                doc.id,
+                doc.file_name
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(
+                "attachment {} ({}): no classification from its first page: {e:#}",
+                doc.id,
+                doc.file_name
+            ),
+        }
+    }
     Ok(x.state)
 }

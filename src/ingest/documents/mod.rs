@@ -18,6 +18,7 @@
 
 pub mod archive;
 pub mod batch;
+pub mod first_page;
 pub mod office;
 pub mod read;
 pub mod sandbox;
