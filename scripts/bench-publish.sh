@@ -25,26 +25,26 @@ sqlite3 "$DB" <<'SQL'
 BEGIN;
 INSERT INTO blobs (sha256, size, data)
     SELECT 'bench-out-' || c.id, 0, CAST('From: FOI Campaign <foi@example.org>' || char(13,10) ||
-        'To: ' || c.body_email || char(13,10) || 'Subject: FOI request [' || c.reference || ']' || char(13,10) ||
+        'To: ' || b.email || char(13,10) || 'Subject: FOI request [' || c.reference || ']' || char(13,10) ||
         'Message-ID: <bench-out-' || c.id || '@example.org>' || char(13,10) || 'Date: Mon, 05 Jan 2026 10:00:00 +0000' || char(13,10) ||
         'MIME-Version: 1.0' || char(13,10) || 'Content-Type: text/plain; charset=utf-8' || char(13,10) || char(13,10) ||
-        'Dear ' || c.body_name || ',' || char(13,10) || char(13,10) ||
+        'Dear ' || b.name || ',' || char(13,10) || char(13,10) ||
         'Please tell me how many CCTV cameras you operate, who makes them and who supplies them.' || char(13,10) || char(13,10) ||
         'Yours faithfully,' || char(13,10) || 'The FOI Campaign' || char(13,10) AS BLOB)
-    FROM cases c;
+    FROM cases c JOIN bodies b ON b.id = c.body_id;
 UPDATE blobs SET size = length(data) WHERE sha256 LIKE 'bench-out-%';
 INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, created_at)
     SELECT c.id, 'outbound', 'bench-out-' || c.id || '@example.org', 'bench-out-' || c.id,
-           'FOI request [' || c.reference || ']', 'foi@example.org', c.body_email,
+           'FOI request [' || c.reference || ']', 'foi@example.org', b.email,
            '2026-01-05T10:00:00Z', '2026-01-05T10:00:00Z'
-    FROM cases c;
+    FROM cases c JOIN bodies b ON b.id = c.body_id;
 INSERT INTO blobs (sha256, size, data)
     SELECT 'bench-in-' || c.id, 0, CAST('From: Officer ' || c.id || ' Smith <officer' || c.id || '.smith@body.example>' || char(13,10) ||
         'To: foi@example.org' || char(13,10) || 'Subject: Re: FOI request [' || c.reference || ']' || char(13,10) ||
         'Message-ID: <bench-in-' || c.id || '@body.example>' || char(13,10) || 'Date: Mon, 02 Feb 2026 10:00:00 +0000' || char(13,10) ||
         'MIME-Version: 1.0' || char(13,10) || 'Content-Type: text/plain; charset=utf-8' || char(13,10) || char(13,10) ||
         'see the stored text' || char(13,10) AS BLOB)
-    FROM cases c WHERE c.id % 10 < 7;
+    FROM cases c JOIN bodies b ON b.id = c.body_id WHERE c.id % 10 < 7;
 UPDATE blobs SET size = length(data) WHERE sha256 LIKE 'bench-in-%';
 INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_addr, to_addr, at, created_at, triage, text_body, classification)
     SELECT NULL, 'inbound', 'bench-in-' || c.id || '@body.example', 'bench-in-' || c.id,
@@ -52,10 +52,10 @@ INSERT INTO messages (case_id, direction, message_id, raw_sha256, subject, from_
            '2026-02-02T10:00:00Z', '2026-02-02T10:00:00Z', NULL,
            'Dear Requester,' || char(10) || char(10) || 'We operate ' || (c.id % 250) ||
            ' cameras. For questions ring Jo Smith on 01632 96' || printf('%04d', c.id % 10000) ||
-           ' or write to jo.smith@body.example; requests go to ' || c.body_email || '.' || char(10) || char(10) ||
+           ' or write to jo.smith@body.example; requests go to ' || b.email || '.' || char(10) || char(10) ||
            'Kind regards,' || char(10) || char(10) || 'Jo Smith' || char(10) || 'Information Governance Officer' || char(10),
            'response'
-    FROM cases c WHERE c.id % 10 < 7;
+    FROM cases c JOIN bodies b ON b.id = c.body_id WHERE c.id % 10 < 7;
 INSERT INTO message_cases (message_id, case_id, method, created_at)
     SELECT m.id, c.id, 'reference', '2026-02-02T10:00:00Z'
     FROM cases c JOIN messages m ON m.message_id = 'bench-in-' || c.id || '@body.example';
