@@ -19,7 +19,9 @@ FOI=$PWD/target/release/foi
 export FOI_CONFIG="$W/w/foi.toml"
 export FOI_NOW=2026-04-20T10:00:00Z
 DB="$W/w/foi.db"
-printf '\n[publish]\nlicence = "CC-BY-4.0"\n' >> "$FOI_CONFIG"
+# `foi init` writes a [publish] table with its licence commented out: set it there.
+sed -i 's/^# licence = "CC-BY-4.0"/licence = "CC-BY-4.0"/' "$FOI_CONFIG"
+grep -q '^licence = "CC-BY-4.0"' "$FOI_CONFIG" || printf '\n[publish]\nlicence = "CC-BY-4.0"\n' >> "$FOI_CONFIG"
 
 sqlite3 "$DB" <<'SQL'
 BEGIN;
