@@ -24,7 +24,7 @@
 use super::compose::Draft;
 use super::mime::{build, new_message_id, thread_to, Thread};
 use crate::config::Settings;
-use crate::domain::{BodyId, CaseId, EmailAddress, Reference};
+use crate::domain::{BodyId, CaseId, Reference};
 use crate::store::{NewChaser, NewOutboxItem, Store};
 use crate::templates::{Rendered, CAMPAIGN_FILE};
 use anyhow::{bail, Context as _};
@@ -118,7 +118,7 @@ pub async fn store_one(
     now: DateTime<Utc>,
     held: &Held,
 ) -> anyhow::Result<bool> {
-    let message_id = new_message_id(&sender_domain(settings)?);
+    let message_id = new_message_id(&settings.sender.domain()?);
     let (raw, recipient) = if held.state == "draft" {
         (
             held.draft.preview_text().into_bytes(),
@@ -182,7 +182,7 @@ pub async fn store_group(
     group: &[Held],
 ) -> anyhow::Result<bool> {
     let draft = consolidated_draft(group);
-    let message_id = new_message_id(&sender_domain(settings)?);
+    let message_id = new_message_id(&settings.sender.domain()?);
     let mut references: Vec<String> = Vec::new();
     for id in group.iter().filter_map(|h| h.thread.clone()) {
         if !references.contains(&id) {
@@ -212,12 +212,6 @@ pub async fn store_group(
         not_before: now,
     };
     Ok(store.add_consolidated_chaser(&chasers, &item, now).await?)
-}
-
-fn sender_domain(settings: &Settings) -> anyhow::Result<String> {
-    Ok(EmailAddress::parse(&settings.sender.email)?
-        .domain()
-        .to_string())
 }
 
 /// The consolidated email: a list of the cases, then each case's own chaser text under

@@ -51,26 +51,8 @@ pub async fn launch(
             campaign.state
         );
     }
-    let sender_domain = sender_domain(settings)?;
-    let mut items = Vec::new();
-    let report = check_campaign(
-        store,
-        settings,
-        campaign,
-        today,
-        None,
-        &mut |case, _, draft| {
-            items.push(request_item(
-                settings,
-                &sender_domain,
-                case,
-                draft,
-                not_before,
-            )?);
-            Ok(())
-        },
-    )
-    .await?;
+    let (report, items) =
+        check_and_build(store, settings, campaign, today, not_before, |_| true).await?;
     if !report.passed() {
         return Ok(Launch::NotRendered(report));
     }
@@ -82,11 +64,40 @@ pub async fn launch(
     ))
 }
 
-/// The domain of the sender's address (Message-IDs are made in it).
-pub(crate) fn sender_domain(settings: &Settings) -> anyhow::Result<String> {
-    Ok(crate::domain::EmailAddress::parse(&settings.sender.email)?
-        .domain()
-        .to_string())
+/// Check every case of `campaign` as at a launch and build the first request of each case
+/// `keep` picks (it is called once per case that renders). The report names the cases that
+/// do not render: the items are to be queued only when it passed.
+pub(crate) async fn check_and_build(
+    store: &Store,
+    settings: &Settings,
+    campaign: &Campaign,
+    today: NaiveDate,
+    not_before: DateTime<Utc>,
+    mut keep: impl FnMut(&Case) -> bool + Send,
+) -> anyhow::Result<(CheckReport, Vec<NewOutboxItem>)> {
+    let sender_domain = settings.sender.domain()?;
+    let mut items = Vec::new();
+    let report = check_campaign(
+        store,
+        settings,
+        campaign,
+        today,
+        None,
+        &mut |case, _, draft| {
+            if keep(case) {
+                items.push(request_item(
+                    settings,
+                    &sender_domain,
+                    case,
+                    draft,
+                    not_before,
+                )?);
+            }
+            Ok(())
+        },
+    )
+    .await?;
+    Ok((report, items))
 }
 
 /// A case's first request as an outbox item: built (with its Message-ID) from its draft.

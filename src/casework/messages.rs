@@ -12,7 +12,7 @@ use crate::casework::mime::{build, new_message_id};
 use crate::config::Settings;
 use crate::deadlines::Regimes;
 use crate::domain::BodyId;
-use crate::domain::{Body, Campaign, CaseStatus, EmailAddress, Reference, Selection};
+use crate::domain::{Body, Campaign, CaseStatus, Reference, Selection};
 use crate::store::{CaseTimeline, NewOutboxItem, Store, TimelineFilter};
 use crate::templates::{RenderFailure, Renderer, TemplateSet};
 use anyhow::{bail, Context};
@@ -184,9 +184,7 @@ pub async fn send_campaign_message(
             .map(|s| s.campaign_fields)
             .unwrap_or_default(),
         ladder: Ladder::load(Path::new(&campaign.template_dir)).ok(),
-        sender_domain: EmailAddress::parse(&settings.sender.email)?
-            .domain()
-            .to_string(),
+        sender_domain: settings.sender.domain()?,
         now,
         today,
     };

@@ -7,9 +7,9 @@
 //!
 //! Sees `check`, `compose`, `launch` (building the emails), `store` and the settings.
 
-use crate::casework::check::{check_campaign, CheckReport};
+use crate::casework::check::CheckReport;
 use crate::casework::compose::Composer;
-use crate::casework::launch::{request_item, sender_domain};
+use crate::casework::launch::{check_and_build, request_item};
 use crate::config::Settings;
 use crate::domain::{
     pick_pilot, Campaign, CampaignState, CaseId, CaseStatus, Reference, Selection,
@@ -57,30 +57,15 @@ pub async fn launch_pilot(
         bail!("--pilot 0 sends nothing: give the number of cases to send first, e.g. --pilot 10");
     }
     let (chosen, total) = choose(store, campaign, size, select).await?;
-    let sender_domain = sender_domain(settings)?;
-    let mut items = Vec::new();
     let mut pilot = Vec::new();
     // The whole campaign is checked, as at a launch: the held cases too.
-    let report = check_campaign(
-        store,
-        settings,
-        campaign,
-        today,
-        None,
-        &mut |case, _, draft| {
-            if chosen.contains(&case.id) {
-                items.push(request_item(
-                    settings,
-                    &sender_domain,
-                    case,
-                    draft,
-                    not_before,
-                )?);
-                pilot.push(case.reference.clone());
-            }
-            Ok(())
-        },
-    )
+    let (report, items) = check_and_build(store, settings, campaign, today, not_before, |case| {
+        let chosen = chosen.contains(&case.id);
+        if chosen {
+            pilot.push(case.reference.clone());
+        }
+        chosen
+    })
     .await?;
     if !report.passed() {
         return Ok(PilotLaunch::NotRendered(report));
@@ -193,31 +178,13 @@ pub async fn release(
     let composer = Composer::new(settings, campaign, dir, today)?;
     let digest = composer.set.digest();
     let changed = digest != pilot.template_digest;
-    let sender_domain = sender_domain(settings)?;
-    let mut items = Vec::new();
-    let report = if changed {
-        check_campaign(
-            store,
-            settings,
-            campaign,
-            today,
-            None,
-            &mut |case, _, draft| {
-                if case.status == CaseStatus::Draft {
-                    items.push(request_item(
-                        settings,
-                        &sender_domain,
-                        case,
-                        draft,
-                        not_before,
-                    )?);
-                }
-                Ok(())
-            },
-        )
+    let (report, items) = if changed {
+        check_and_build(store, settings, campaign, today, not_before, |case| {
+            case.status == CaseStatus::Draft
+        })
         .await?
     } else {
-        render_held(store, settings, campaign, &composer, not_before, &mut items).await?
+        render_held(store, settings, campaign, &composer, not_before).await?
     };
     if !report.passed() {
         return Ok(Release::NotRendered { report, changed });
@@ -236,16 +203,16 @@ pub async fn release(
 }
 
 /// Render the held cases of `campaign` with `composer` (the pilot's templates), building
-/// each one's request into `items`; the report holds those that do not render.
+/// each one's request; the report holds those that do not render.
 async fn render_held(
     store: &Store,
     settings: &Settings,
     campaign: &Campaign,
     composer: &Composer<'_>,
     not_before: DateTime<Utc>,
-    items: &mut Vec<NewOutboxItem>,
-) -> anyhow::Result<CheckReport> {
-    let sender_domain = sender_domain(settings)?;
+) -> anyhow::Result<(CheckReport, Vec<NewOutboxItem>)> {
+    let sender_domain = settings.sender.domain()?;
+    let mut items = Vec::new();
     let digest = composer.set.digest();
     let held = store
         .cases(&CaseFilter {
@@ -277,5 +244,5 @@ async fn render_held(
             Err(f) => report.failures.push((case.clone(), body.name.clone(), f)),
         }
     }
-    Ok(report)
+    Ok((report, items))
 }

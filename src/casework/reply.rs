@@ -229,9 +229,7 @@ pub async fn reply(
         rendered,
     };
     let thread = thread_of(&messages);
-    let sender_domain = EmailAddress::parse(&settings.sender.email)?
-        .domain()
-        .to_string();
+    let sender_domain = settings.sender.domain()?;
     let message_id = new_message_id(&sender_domain);
     let raw = build_with_attachments(
         &draft,

@@ -128,9 +128,7 @@ async fn request_item(
     by: &ResendBy<'_>,
 ) -> anyhow::Result<NewOutboxItem> {
     let campaign = store.require_campaign(&case.campaign).await?;
-    let sender_domain = EmailAddress::parse(&settings.sender.email)?
-        .domain()
-        .to_string();
+    let sender_domain = settings.sender.domain()?;
     let mut item = None;
     let report = check_campaign(
         store,

@@ -49,6 +49,15 @@ pub struct SenderIdentity {
     pub extra: BTreeMap<String, String>,
 }
 
+impl SenderIdentity {
+    /// The domain of the sender's address (the Message-IDs we make are in it).
+    pub fn domain(&self) -> anyhow::Result<String> {
+        Ok(crate::domain::EmailAddress::parse(&self.email)?
+            .domain()
+            .to_string())
+    }
+}
+
 /// An IMAP account (`[imap]`), its password read once when first needed.
 #[derive(Debug, Clone)]
 pub struct ImapAccount {
