@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use super::calendar::Calendar;
 use super::ladder::builtin_ladder;
-use super::regime::{
+use super::regime::Regime;
+use super::regime_def::{
     saturday_and_sunday, Blackout, ClarificationRule, ExtensionLimit, MonthDay, RegimeDef,
-    ReviewRule, Unit,
+    RegimeError, ReviewRule, Unit,
 };
-use super::regime::{Regime, RegimeError};
 use super::school::SchoolRule;
 use super::terms::TermDates;
 

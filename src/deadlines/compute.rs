@@ -22,7 +22,8 @@
 
 use chrono::NaiveDate;
 
-use super::regime::{ClarificationRule, ExtensionLimit, Regime, Unit};
+use super::regime::Regime;
+use super::regime_def::{ClarificationRule, ExtensionLimit, Unit};
 use super::table::in_range;
 
 use super::deadline::*;

@@ -7,7 +7,8 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::regime::{Regime, Unit};
+use super::regime::Regime;
+use super::regime_def::Unit;
 
 /// When something happened: an exact instant (read as a local date in the regime's time
 /// zone) or a date already local (typed by staff, or from the calculator).

@@ -10,7 +10,8 @@ use super::compute::{run, Mark};
 use super::deadline::{
     Cause, ClockState, Deadline, DeadlineError, Event, Note, PauseReason, Warning, When,
 };
-use super::regime::{NonWorking, Regime, Unit};
+use super::regime::{NonWorking, Regime};
+use super::regime_def::Unit;
 use super::school::SchoolCount;
 
 /// One line of an explanation. Steps come in date order, then a few closing lines

@@ -41,6 +41,7 @@ mod deadline;
 mod explain;
 mod ladder;
 mod regime;
+mod regime_def;
 mod regime_school;
 mod school;
 mod table;
@@ -58,9 +59,9 @@ pub use deadline::{
 };
 pub use explain::{Explanation, Step};
 pub use ladder::{builtin_ladder, Mode, ReviewLimit, ReviewOn, Rung, Trigger};
-pub use regime::{
-    Blackout, ClarificationRule, ExtensionLimit, MonthDay, NonWorking, Reason, Regime, RegimeDef,
-    RegimeError, ReviewRule, Unit,
+pub use regime::{NonWorking, Reason, Regime};
+pub use regime_def::{
+    Blackout, ClarificationRule, ExtensionLimit, MonthDay, RegimeDef, RegimeError, ReviewRule, Unit,
 };
 pub use school::{SchoolCount, SchoolRule};
 pub use table::{FIRST_DATE, LAST_DATE};

@@ -13,7 +13,7 @@ use super::matcher::{
 use super::parse::{parse, Limits, ParsedMessage};
 use crate::config::FetchSettings;
 use crate::deadlines::Regimes;
-use crate::domain::id::CaseId;
+use crate::domain::id::{CaseId, MessageId};
 use crate::domain::CaseStatus;
 use crate::store::{DeriveStatus, IngestRecord, NewAttachment, NewBlob, Store};
 use chrono::{DateTime, Utc};
@@ -23,11 +23,15 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ingested {
     /// Stored before (same bytes): nothing done.
-    Duplicate(i64),
+    Duplicate(MessageId),
     /// Linked to cases.
-    Matched { id: i64, cases: usize, kind: Kind },
+    Matched {
+        id: MessageId,
+        cases: usize,
+        kind: Kind,
+    },
     /// In triage.
-    Triage { id: i64, kind: Kind },
+    Triage { id: MessageId, kind: Kind },
 }
 
 /// The event a classified reply adds to its case, and the status it implies.
@@ -109,7 +113,7 @@ pub fn limits(settings: &FetchSettings) -> Limits {
 /// One email of a batch, between its parse and its record.
 struct Work {
     at: usize,
-    id: i64,
+    id: MessageId,
     parsed: ParsedMessage,
     /// The sanitised HTML body, taken out of `parsed` with its hash (it goes to the pack
     /// with the attachments, for the case page).
@@ -121,8 +125,8 @@ struct Work {
 
 /// Parse and classify `(position, message id, raw bytes)`, in order, on every core: the
 /// CPU-heavy part of ingestion (MIME, HTML to text, the phrase lists), with no IO.
-fn parse_all(emails: &[(usize, i64, &[u8])], limits: &Limits) -> Vec<Work> {
-    let one = |(at, id, raw): &(usize, i64, &[u8])| {
+fn parse_all(emails: &[(usize, MessageId, &[u8])], limits: &Limits) -> Vec<Work> {
+    let one = |(at, id, raw): &(usize, MessageId, &[u8])| {
         let mut parsed = parse(raw, limits);
         let mut class = classify(&parsed);
         // A reference in a bounce is ours, quoted back: it never teaches the body's own.
@@ -234,10 +238,10 @@ async fn keep_and_parse(
     let n = raws.len();
     let shared = raws.clone();
     let parsing = tokio::task::spawn_blocking(move || {
-        let view: Vec<(usize, i64, &[u8])> = shared
+        let view: Vec<(usize, MessageId, &[u8])> = shared
             .iter()
             .enumerate()
-            .map(|(at, raw)| (at, 0, raw.as_slice()))
+            .map(|(at, raw)| (at, MessageId::default(), raw.as_slice()))
             .collect();
         parse_all(&view, &limits)
     });
@@ -268,14 +272,14 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     /// The messages [`finish_batch`] will record.
-    pub(crate) fn ids(&self) -> std::collections::HashSet<i64> {
+    pub(crate) fn ids(&self) -> std::collections::HashSet<MessageId> {
         self.work.iter().map(|w| w.id).collect()
     }
 
     /// The batch before was recorded (its messages `recorded`) while this one was kept:
     /// an email of this batch with the same bytes as one of those was then still
     /// unprocessed when kept, and is a duplicate now.
-    pub(crate) fn recorded_meanwhile(&mut self, recorded: &std::collections::HashSet<i64>) {
+    pub(crate) fn recorded_meanwhile(&mut self, recorded: &std::collections::HashSet<MessageId>) {
         let (again, work) = std::mem::take(&mut self.work)
             .into_iter()
             .partition(|w| recorded.contains(&w.id));
@@ -445,7 +449,7 @@ async fn read_against_our_requests(store: &Store, work: &mut [Work]) -> anyhow::
 
 fn build_record(
     regimes: &Regimes,
-    id: i64,
+    id: MessageId,
     parsed: ParsedMessage,
     class: &Classification,
     matched: Match,

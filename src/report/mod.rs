@@ -51,6 +51,8 @@
 
 pub mod compare;
 pub mod csv;
+mod exemptions;
+mod format;
 pub mod html;
 pub mod ics;
 pub mod interval;
@@ -69,6 +71,10 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+
+use exemptions::exemption_order;
+pub use exemptions::exemptions_cited;
+pub use format::{escape, number_or, number_text, percent_text, request_row, REQUEST_COLUMNS};
 
 /// The version of the JSON (and CSV) layout; bumped when a field changes meaning.
 pub const SCHEMA: &str = "foi-report/1";
@@ -632,142 +638,6 @@ pub fn tally(input: &Input) -> anyhow::Result<Report> {
             .collect(),
         groups: out,
     })
-}
-
-/// Sort key of an exemption label: sections by number, then regulations, then the rest.
-fn exemption_order(label: &str) -> (u8, u32, String) {
-    let num = |s: &str| {
-        s.chars()
-            .take_while(char::is_ascii_digit)
-            .collect::<String>()
-            .parse()
-            .unwrap_or(u32::MAX)
-    };
-    if let Some(rest) = label.strip_prefix("section ") {
-        (0, num(rest), label.into())
-    } else if let Some(rest) = label.strip_prefix("regulation ") {
-        (1, num(rest), label.into())
-    } else {
-        (2, 0, label.into())
-    }
-}
-
-/// The exemptions a refusal cites, as labels (`section 43`, `regulation 12(4)(b)`), in
-/// order of first mention: FOIA/FOISA sections 12, 14 and 21 to 44, written `section 43`,
-/// `sections 40 and 41`, `s.31(1)(a)`, `s 40(2)`, `s43` or `S. 40(2)`; EIR regulations 12
-/// and 13 with their paragraphs. Subsections are dropped from sections (`s.31(1)(a)` is
-/// section 31). The recognition is the classifier's ([`crate::text::exemptions_in`]),
-/// which this extends to staff shorthand such as `s 40(2)` (a space after a bare `s`).
-pub fn exemptions_cited(text: &str) -> Vec<String> {
-    // `s 40` -> `s40`: the classifier reads `s<digits>`, but not a bare `s` and a space.
-    let mut norm = String::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
-    let mut prev: Option<char> = None;
-    while let Some((i, c)) = chars.next() {
-        norm.push(c);
-        let at_word_start = prev.is_none_or(|p| !p.is_alphanumeric());
-        if (c == 's' || c == 'S') && at_word_start {
-            let rest = &text[i + 1..];
-            let spaces = rest.len() - rest.trim_start_matches(' ').len();
-            if (1..=2).contains(&spaces)
-                && rest.as_bytes()[spaces..]
-                    .first()
-                    .is_some_and(u8::is_ascii_digit)
-            {
-                for _ in 0..spaces {
-                    chars.next();
-                }
-            }
-        }
-        prev = Some(c);
-    }
-    crate::text::exemptions_in(&norm)
-        .into_iter()
-        .map(|x| {
-            if let Some(n) = x.strip_prefix("reg") {
-                format!("regulation {n}")
-            } else if let Some(n) = x.strip_prefix('s') {
-                format!("section {n}")
-            } else {
-                x
-            }
-        })
-        .collect()
-}
-
-/// Escape text for HTML and SVG (element content and quoted attributes): the sanitiser's
-/// escaping, after replacing the control characters XML forbids (all but tab and newline).
-pub fn escape(s: &str) -> String {
-    let forbidden = |c: char| c.is_control() && c != '\n' && c != '\t';
-    if s.chars().any(forbidden) {
-        let clean: String = s
-            .chars()
-            .map(|c| if forbidden(c) { '\u{fffd}' } else { c })
-            .collect();
-        crate::text::escape_html(&clean)
-    } else {
-        crate::text::escape_html(s)
-    }
-}
-
-/// A number for people: whole numbers without a decimal point, others to two decimals.
-pub fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{n:.0}")
-    } else {
-        let s = format!("{n:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
-/// [`number_text`], or `missing` where there is no number.
-pub fn number_or(n: Option<f64>, missing: &str) -> String {
-    n.map(number_text).unwrap_or_else(|| missing.into())
-}
-
-/// A percentage for people, rounded to a whole number: "67%".
-pub fn percent_text(p: f64) -> String {
-    format!("{}%", number_text(p.round()))
-}
-
-/// The columns of the requests table of the text and HTML reports.
-pub const REQUEST_COLUMNS: [&str; 13] = [
-    "group",
-    "cases",
-    "sent",
-    "delivered",
-    "failed",
-    "acknowledged",
-    "answered",
-    "on time",
-    "late",
-    "overdue now",
-    "long overdue",
-    "refused",
-    "median days",
-];
-
-/// A group's row of the requests table, in [`REQUEST_COLUMNS`] order: its name as it is,
-/// a figure with a share as `share(part, base)` writes it (on time and late of the
-/// answered, failed and sent of the cases, the rest of the sent), and `missing` for no
-/// median.
-pub fn request_row(g: &Group, share: fn(usize, usize) -> String, missing: &str) -> [String; 13] {
-    let f = &g.figures;
-    [
-        g.name.clone(),
-        g.cases.to_string(),
-        f.sent.to_string(),
-        share(f.delivered, f.sent),
-        share(f.delivery_failed, g.cases),
-        share(f.acknowledged, f.sent),
-        share(f.answered, f.sent),
-        share(f.answered_on_time, f.answered),
-        share(f.answered_late, f.answered),
-        share(f.overdue, f.sent),
-        f.long_overdue.to_string(),
-        share(f.refused, f.sent),
-        number_or(g.median_working_days_to_answer, missing),
-    ]
 }
 
 #[cfg(test)]

@@ -184,20 +184,21 @@ mod tests {
                     .0
             }
         };
-        let record = |id: i64, status: Option<&str>| crate::store::IngestRecord {
-            id,
-            message_id: format!("m{id}@body.example"),
-            classification: "acknowledgement".into(),
-            links: vec![(CaseId::new(1), "token".into())],
-            events: vec![(
-                CaseId::new(1),
-                "acknowledged".into(),
-                "2026-03-03".parse().unwrap(),
-                String::new(),
-                status.map(String::from),
-            )],
-            ..Default::default()
-        };
+        let record =
+            |id: crate::domain::MessageId, status: Option<&str>| crate::store::IngestRecord {
+                id,
+                message_id: format!("m{id}@body.example"),
+                classification: "acknowledgement".into(),
+                links: vec![(CaseId::new(1), "token".into())],
+                events: vec![(
+                    CaseId::new(1),
+                    "acknowledged".into(),
+                    "2026-03-03".parse().unwrap(),
+                    String::new(),
+                    status.map(String::from),
+                )],
+                ..Default::default()
+            };
         let seen = std::sync::Mutex::new(Vec::new());
         let derive = |_, _, events: &[crate::domain::Event]| {
             seen.lock().unwrap().push(events.len());

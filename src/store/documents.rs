@@ -25,7 +25,7 @@ pub struct PendingDocument {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DocumentRow {
     pub id: AttachmentId,
-    pub message_id: i64,
+    pub message_id: MessageId,
     /// The references of the cases its email is on (none: in triage).
     pub cases: Vec<String>,
     pub file_name: String,

@@ -14,7 +14,7 @@ use sqlx::Row;
 /// What ingestion learnt about one stored email, written in one transaction.
 #[derive(Debug, Clone, Default)]
 pub struct IngestRecord {
-    pub id: i64,
+    pub id: MessageId,
     pub message_id: String,
     pub subject: String,
     pub from_addr: String,
@@ -106,7 +106,7 @@ impl Store {
         raws: std::sync::Arc<Vec<Vec<u8>>>,
         sources: &[&str],
         now: DateTime<Utc>,
-    ) -> Result<Vec<(i64, bool)>> {
+    ) -> Result<Vec<(MessageId, bool)>> {
         if sources.len() != raws.len() {
             return Err(anyhow::anyhow!("each inbound email needs its source").into());
         }
@@ -150,7 +150,7 @@ impl Store {
         let mut new = std::collections::HashSet::new();
         let mut ids = std::collections::HashMap::new();
         for r in rows {
-            let (what, id, sha): (String, i64, String) =
+            let (what, id, sha): (String, MessageId, String) =
                 (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
             match what.as_str() {
                 // (kept by an earlier run that stopped before processing it)

@@ -42,6 +42,7 @@ mod retries;
 mod script;
 mod search;
 mod senders;
+mod sending;
 mod timelines;
 mod users;
 mod watch;

@@ -3,8 +3,9 @@
 //! many-statement batches) with guards that fail a batch unless every email was in the
 //! state the sender believed.
 
-use super::outbox::{claim_on, Claimed, OutboxState, SentRecord};
+use super::outbox::{Claimed, OutboxState, SentRecord};
 use super::script::Script;
+use super::sending::claim_on;
 use super::{time_text, Result};
 use crate::domain::event::EventKind;
 use crate::domain::id::{CaseId, OutboxId};

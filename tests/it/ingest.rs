@@ -772,11 +772,7 @@ async fn an_email_kept_but_not_processed_cannot_be_acted_on() {
         assert!(err.contains("is not processed yet"), "{args:?}: {err}");
     }
     let classified = || async {
-        let m = store
-            .message(foi::domain::MessageId::new(kept[0].0))
-            .await
-            .unwrap()
-            .unwrap();
+        let m = store.message(kept[0].0).await.unwrap().unwrap();
         m.classification.is_some()
     };
     assert!(!classified().await);
