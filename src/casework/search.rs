@@ -98,6 +98,9 @@ pub async fn search(store: &Store, request: &SearchRequest) -> Result<Vec<Hit>, 
         class,
         limit: request.limit,
     };
+    // (what was changed since the last ingest, a display text made on first view, is
+    // indexed first: a search is never stale)
+    store.index_pending_messages().await?;
     Ok(store
         .search(&query, &filter)
         .await?

@@ -1,7 +1,10 @@
 //! Full-text search (issue 21): the FTS5 table `search_index` over the emails' text and the
 //! text extracted from attachments (`attachment_texts`), kept in step by the triggers of
-//! migration `20261207100001_search.sql` (its comment says what a rowid stands for), and
-//! the reads of the extracted text itself: a document's units (the dashboard shows them
+//! migration `20261207100001_search.sql` (its comment says what a rowid stands for) for
+//! the documents' text, and for the emails by the deferred indexer
+//! ([`Store::index_pending_messages`], migration `20261208100000_search_deferred.sql`:
+//! an email changed is queued in the transaction that changes it and indexed after it
+//! commits, so the ingest transaction does not tokenize), and the reads of the extracted text itself: a document's units (the dashboard shows them
 //! as text), and the units of a campaign's replies (answer suggestions read them).
 //!
 //! SQLite's own: FTS5, `MATCH`, `rank`, `snippet()`.
@@ -161,11 +164,61 @@ impl Store {
             .collect()
     }
 
+    /// Index the emails queued in `search_pending` (their subject or text changed since
+    /// they were last indexed, or they are new), in one transaction that empties the
+    /// queue: each one's old row leaves the index and its text as it is now goes in (none
+    /// when it has no text now). Called after each ingest batch commits and before a
+    /// search answers; what a crash left queued is indexed by the next call. Returns how
+    /// many emails were queued.
+    pub async fn index_pending_messages(&self) -> Result<u64> {
+        // (a read first: most calls find the queue empty and need no write turn)
+        let queued: Option<i64> =
+            sqlx::query_scalar("SELECT message_id FROM search_pending LIMIT 1")
+                .fetch_optional(self.pool())
+                .await?;
+        if queued.is_none() {
+            return Ok(0);
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "DELETE FROM search_index WHERE rowid IN (SELECT message_id FROM search_pending)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO search_index (rowid, title, body)
+             SELECT m.id, m.subject, COALESCE(m.text_body, m.display_text)
+             FROM search_pending p JOIN messages m ON m.id = p.message_id
+             WHERE COALESCE(m.text_body, m.display_text) IS NOT NULL",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query("DELETE FROM search_pending")
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// How many emails wait to be indexed.
+    pub async fn search_pending_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM search_pending")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
     /// Rebuild the search index from the emails and the documents' text, in one
-    /// transaction (searches meanwhile see the old index).
+    /// transaction (searches meanwhile see the old index); the queue of emails to index
+    /// is emptied with it.
     pub async fn rebuild_search_index(&self) -> Result<Reindexed> {
-        let mut tx = self.pool().begin().await?;
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("DELETE FROM search_index")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM search_pending")
             .execute(&mut *tx)
             .await?;
         let emails = sqlx::query(
@@ -324,6 +377,95 @@ mod tests {
             .await
             .unwrap();
         assert!(hits.is_empty());
+    }
+
+    /// The emails (message ids) `word` finds.
+    async fn found(store: &Store, word: &str) -> Vec<MessageId> {
+        let q = SearchQuery::parse(word).unwrap();
+        let filter = SearchFilter {
+            limit: 10,
+            ..Default::default()
+        };
+        let mut ids: Vec<MessageId> = store
+            .search(&q, &filter)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| h.message_id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    async fn sql(store: &Store, sql: &str) {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn emails_are_indexed_from_the_queue_their_changes_fill() {
+        let (_dir, store) = store().await;
+        sql(
+            &store,
+            "INSERT INTO blobs (sha256, size, data) VALUES ('a', 1, x'00'), ('b', 1, x'00'), ('c', 1, x'00');
+             INSERT INTO messages (id, direction, message_id, raw_sha256, subject, at, created_at, text_body)
+             VALUES (1, 'inbound', 'm1', 'a', 'Re: turnips', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'We hold cameras'),
+                    (2, 'inbound', 'm2', 'b', 'Re: beetroot', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', NULL),
+                    (3, 'inbound', 'm3', 'c', 'Re: swede', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'A parsnip')",
+        )
+        .await;
+        // Committed, not indexed yet (what a crash before the indexer leaves): queued.
+        assert_eq!(store.search_pending_count().await.unwrap(), 2);
+        assert_eq!(store.search_index_counts().await.unwrap(), (0, 0));
+        assert_eq!(store.index_pending_messages().await.unwrap(), 2);
+        assert_eq!(store.search_pending_count().await.unwrap(), 0);
+        assert_eq!(store.search_index_counts().await.unwrap(), (2, 0));
+        let (one, three) = (MessageId::new(1), MessageId::new(3));
+        assert_eq!(found(&store, "cameras").await, [one]);
+        assert_eq!(found(&store, "turnips").await, [one]);
+        assert_eq!(found(&store, "parsnip").await, [three]);
+        // Nothing queued: nothing written.
+        assert_eq!(store.index_pending_messages().await.unwrap(), 0);
+
+        // A text repaired, a subject changed, a text made (display text), a text gone.
+        sql(
+            &store,
+            "UPDATE messages SET text_body = 'We hold radishes' WHERE id = 1;
+             UPDATE messages SET display_text = 'Our request about beetroot' WHERE id = 2;
+             UPDATE messages SET text_body = NULL WHERE id = 3;
+             UPDATE messages SET classification = 'response' WHERE id = 1",
+        )
+        .await;
+        assert_eq!(store.index_pending_messages().await.unwrap(), 3);
+        assert!(found(&store, "cameras").await.is_empty());
+        assert_eq!(found(&store, "radishes").await, [one]);
+        assert_eq!(found(&store, "turnips").await, [one]);
+        assert_eq!(found(&store, "beetroot").await, [MessageId::new(2)]);
+        assert!(found(&store, "parsnip").await.is_empty());
+        assert_eq!(store.search_index_counts().await.unwrap(), (2, 0));
+
+        // A change not indexed yet when the email is deleted: nothing stays behind.
+        sql(
+            &store,
+            "UPDATE messages SET subject = 'Re: kohlrabi' WHERE id = 1; DELETE FROM messages WHERE id = 1",
+        )
+        .await;
+        assert_eq!(store.search_pending_count().await.unwrap(), 0);
+        assert!(found(&store, "radishes").await.is_empty());
+        assert_eq!(store.search_index_counts().await.unwrap(), (1, 0));
+
+        // Reindex rebuilds from what is stored and empties the queue.
+        sql(
+            &store,
+            "UPDATE messages SET text_body = 'Celeriac' WHERE id = 3",
+        )
+        .await;
+        let r = store.rebuild_search_index().await.unwrap();
+        assert_eq!((r.emails, r.document_units), (2, 0));
+        assert_eq!(store.search_pending_count().await.unwrap(), 0);
+        assert_eq!(found(&store, "celeriac").await, [three]);
     }
 
     #[tokio::test]

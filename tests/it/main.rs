@@ -29,5 +29,6 @@ mod report;
 mod search;
 mod security;
 mod sending;
+mod tnef;
 mod truth;
 mod web;

@@ -299,6 +299,84 @@ async fn the_index_follows_extraction_and_reindex_rebuilds_it() {
     assert!(w.fails(["search"]).contains("<QUERY>"));
 }
 
+/// Run `sql` on the working folder's database (a test's own change, by SQL).
+async fn exec(w: &Workdir, sql: &str) {
+    use sqlx::Connection;
+    let config = foi::config::Config::load(&w.config()).unwrap();
+    let url = format!("sqlite://{}", config.database_path().display());
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(&mut db)
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+}
+
+/// The id of the email a search for `word` finds first.
+fn message_found(w: &Workdir, word: &str) -> i64 {
+    w.json(["search", word, "--json"])[0]["message_id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn replies_are_indexed_after_their_commit_and_a_crash_gap_is_caught_up() {
+    let w = campaign_with_replies();
+    // The import indexed its five replies after committing them: none waits.
+    let s = store(&w).await;
+    assert_eq!(s.search_pending_count().await.unwrap(), 0);
+    assert_eq!(s.search_index_counts().await.unwrap(), (5, 0));
+    let find = |q: &str| refs(&w, &[q]);
+    assert_eq!(find("some"), ["POL-0002"]);
+
+    // A crash between the ingest's commit and its indexing leaves the email stored and
+    // queued, not indexed: the next search indexes it before it answers.
+    let id = message_found(&w, "some");
+    let gap = format!(
+        "DELETE FROM search_index WHERE rowid = {id}; INSERT INTO search_pending (message_id) VALUES ({id});"
+    );
+    exec(&w, &gap).await;
+    assert_eq!(s.search_index_counts().await.unwrap(), (4, 0));
+    assert_eq!(find("some"), ["POL-0002"]);
+    assert_eq!(s.search_pending_count().await.unwrap(), 0);
+
+    // ...and so does the next ingest, with its own reply.
+    exec(&w, &gap).await;
+    let p = w.write(
+        "r6.eml",
+        crate::answers::reply("POL-0006", 6, "No Hikvision kohlrabi here."),
+    );
+    w.ok(["import-mail", p.to_str().unwrap()]);
+    assert_eq!(s.search_pending_count().await.unwrap(), 0);
+    assert_eq!(s.search_index_counts().await.unwrap(), (6, 0));
+    assert_eq!(find("kohlrabi"), ["POL-0006"]);
+}
+
+#[tokio::test]
+async fn an_email_whose_text_changed_is_found_by_its_new_words_only() {
+    let w = campaign_with_replies();
+    let find = |q: &str| refs(&w, &[q]);
+    assert_eq!(find("licences"), ["POL-0001"]);
+    let id = message_found(&w, "licences");
+    // A body repaired (read again by a newer foi) and a subject changed.
+    exec(
+        &w,
+        &format!(
+            "UPDATE messages SET text_body = 'Axis cameras: 42 units.', subject = 'Re: celeriac'
+             WHERE id = {id}"
+        ),
+    )
+    .await;
+    assert!(find("licences").is_empty());
+    assert_eq!(find("axis"), ["POL-0001"]);
+    assert_eq!(find("celeriac"), ["POL-0001"]);
+    assert_eq!(
+        find("hikvision").len(),
+        3,
+        "POL-0001 no longer says hikvision"
+    );
+}
+
 /// The example campaign with one more question, which counts spreadsheet rows.
 fn counting_campaign() -> Workdir {
     let w = Workdir::new();
