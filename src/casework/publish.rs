@@ -76,15 +76,17 @@ pub fn read_terms(path: &Path) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-/// What gathering made: the site's parts and the redaction log.
+/// What gathering made: the site's cases (their correspondence no longer held: each case's
+/// page went to the sink as it was made), the methods and the redaction log.
 struct Gathered {
-    report: Report,
     cases: Vec<PublishedCase>,
     methods: Methods,
     checks: Vec<CheckRow>,
-    /// Original documents, as files of the site.
-    originals: Vec<crate::publish::File>,
 }
+
+/// Where each case goes as soon as it is gathered, with the original documents published
+/// on it as files of the site: `publish` writes its page, `check` drops it.
+type Sink<'s> = dyn FnMut(&PublishedCase, Vec<crate::publish::File>) -> anyhow::Result<()> + 's;
 
 /// The redactions and candidates publishing `campaign` would make.
 pub async fn check(
@@ -93,12 +95,19 @@ pub async fn check(
     campaign: &Campaign,
     opts: &Options<'_>,
 ) -> anyhow::Result<Vec<CheckRow>> {
-    Ok(gather(store, clock, campaign, opts).await?.checks)
+    let report =
+        super::report::campaign_report(store, opts.regimes, campaign, opts.by, clock.now()).await?;
+    let mut drop_it = |_: &PublishedCase, _: Vec<crate::publish::File>| Ok(());
+    Ok(gather(store, clock, campaign, opts, &report, &mut drop_it)
+        .await?
+        .checks)
 }
 
 /// Publish `campaign` to the folder `out` (new, or one an earlier publish wrote, which is
 /// replaced whole). The files are written to a folder beside it and renamed into place,
-/// so a failure leaves `out` as it was.
+/// so a failure leaves `out` as it was. Each case's page is written as soon as the case
+/// is gathered and redacted, and the data package row by row, so that memory holds one
+/// case's correspondence at a time, not the site (README "Performance").
 pub async fn publish(
     store: &Store,
     clock: &dyn Clock,
@@ -110,42 +119,65 @@ pub async fn publish(
         "name the data's licence before publishing: add to foi.toml\n[publish]\nlicence = \"CC-BY-4.0\"\nlicence_path = \"https://creativecommons.org/licenses/by/4.0/\"",
     )?;
     let replacing = check_out(out)?;
-    let g = gather(store, clock, campaign, opts).await?;
-    let site = Site {
+    let report =
+        super::report::campaign_report(store, opts.regimes, campaign, opts.by, clock.now()).await?;
+    let mut site = Site {
         title: opts
             .title
             .clone()
             .unwrap_or_else(|| format!("Campaign {}", campaign.name)),
-        comparisons: compare::comparisons(&g.report),
-        report: &g.report,
-        cases: g.cases,
-        methods: g.methods,
+        comparisons: compare::comparisons(&report),
+        report: &report,
+        cases: Vec::new(),
+        methods: Methods::default(),
         licence,
         made_at: clock.now(),
     };
-    let mut files = crate::publish::render(&site)?;
-    files.extend(g.originals);
-    let n = files.len();
     let tmp = sibling(out, "partial");
-    let written = tokio::task::spawn_blocking(move || write_all(&tmp, files).map(|()| tmp))
-        .await
-        .context("writing the site failed")??;
+    let mut written = 0;
+    let result = async {
+        start_site(&tmp).with_context(|| format!("cannot write the site in {}", tmp.display()))?;
+        let g = {
+            let page_site = &site;
+            let mut write_case = |case: &PublishedCase, originals: Vec<crate::publish::File>| {
+                write_file(&tmp, &crate::publish::case_file(page_site, case))?;
+                for f in &originals {
+                    write_file(&tmp, f)?;
+                }
+                written += 1 + originals.len();
+                anyhow::Ok(())
+            };
+            gather(store, clock, campaign, opts, &report, &mut write_case).await?
+        };
+        site.cases = g.cases;
+        site.methods = g.methods;
+        written += finish_site(&tmp, &site)?;
+        anyhow::Ok(g.checks)
+    }
+    .await;
+    let checks = match result {
+        Ok(checks) => checks,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
     if replacing {
         let old = sibling(out, "old");
         std::fs::rename(out, &old).with_context(|| format!("cannot replace {}", out.display()))?;
-        std::fs::rename(&written, out)
+        std::fs::rename(&tmp, out)
             .with_context(|| format!("cannot move the site to {}", out.display()))?;
         std::fs::remove_dir_all(&old)
             .with_context(|| format!("cannot remove the old site {}", old.display()))?;
     } else {
-        std::fs::rename(&written, out)
+        std::fs::rename(&tmp, out)
             .with_context(|| format!("cannot move the site to {}", out.display()))?;
     }
-    let candidates = g.checks.iter().filter(|c| c.kind == "candidate").count();
+    let candidates = checks.iter().filter(|c| c.kind == "candidate").count();
     Ok(Written {
-        files: n,
+        files: written,
         cases: site.cases.len(),
-        redactions: g.checks.len() - candidates,
+        redactions: checks.len() - candidates,
         candidates,
     })
 }
@@ -181,38 +213,63 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
 }
 
-fn write_all(dir: &Path, files: Vec<crate::publish::File>) -> anyhow::Result<()> {
+/// A new, empty site folder at `dir` with its marker.
+fn start_site(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir)?;
     }
-    let result = (|| {
-        std::fs::create_dir_all(dir.join("cases"))?;
-        std::fs::create_dir_all(dir.join("data"))?;
-        std::fs::write(dir.join(MARKER), "written by foi publish\n")?;
-        for f in files {
-            let path = f.path.split('/').fold(dir.to_path_buf(), |p, s| p.join(s));
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&path, f.bytes)?;
-        }
-        anyhow::Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(dir);
-        return Err(e).with_context(|| format!("cannot write the site in {}", dir.display()));
-    }
+    std::fs::create_dir_all(dir.join("cases"))?;
+    std::fs::create_dir_all(dir.join("data"))?;
+    std::fs::write(dir.join(MARKER), "written by foi publish\n")?;
     Ok(())
 }
 
+/// The path of a site file (`/`-separated, made by [`crate::publish`]) under `dir`.
+fn site_path(dir: &Path, path: &str) -> anyhow::Result<PathBuf> {
+    let path = path.split('/').fold(dir.to_path_buf(), |p, s| p.join(s));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot make the site's folder {}", parent.display()))?;
+    }
+    Ok(path)
+}
+
+fn write_file(dir: &Path, f: &crate::publish::File) -> anyhow::Result<()> {
+    let path = site_path(dir, &f.path)?;
+    std::fs::write(&path, &f.bytes)
+        .with_context(|| format!("cannot write the site's file {}", path.display()))
+}
+
+/// The site-wide pages and the data package (each written through a buffer, row by row),
+/// once every case is gathered; how many files.
+fn finish_site(dir: &Path, site: &Site) -> anyhow::Result<usize> {
+    let cannot = |path: &Path| format!("cannot write the site's file {}", path.display());
+    for (path, page) in crate::publish::PAGES {
+        let path = site_path(dir, path)?;
+        std::fs::write(&path, page(site)).with_context(|| cannot(&path))?;
+    }
+    for (path, write) in crate::publish::DATA_FILES {
+        let path = site_path(dir, path)?;
+        let file = std::fs::File::create(&path).with_context(|| cannot(&path))?;
+        let mut w = std::io::BufWriter::new(file);
+        write(site, &mut w).with_context(|| cannot(&path))?;
+        w.into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| cannot(&path))?;
+    }
+    Ok(crate::publish::PAGES.len() + crate::publish::DATA_FILES.len())
+}
+
+/// Every case of the campaign, redacted, each given to `sink` as soon as it is made (with
+/// its original documents) and then kept without its correspondence.
 async fn gather(
     store: &Store,
     clock: &dyn Clock,
     campaign: &Campaign,
     opts: &Options<'_>,
+    report: &Report,
+    sink: &mut Sink<'_>,
 ) -> anyhow::Result<Gathered> {
-    let report =
-        super::report::campaign_report(store, opts.regimes, campaign, opts.by, clock.now()).await?;
     let rows = case_rows(store, opts.regimes, clock, campaign).await?;
     let mut messages: HashMap<CaseId, Vec<CampaignMessage>> = HashMap::new();
     for m in store.campaign_messages(campaign.id).await? {
@@ -227,11 +284,11 @@ async fn gather(
     let order: Vec<&str> = report.questions.iter().map(|q| q.key.as_str()).collect();
     let mut cases = Vec::with_capacity(rows.len());
     let mut checks = Vec::new();
-    let mut originals = Vec::new();
     for row in &rows {
         let msgs = messages.remove(&row.case.id).unwrap_or_default();
         let texts = texts_of(store, &msgs, &opts.limits).await?;
         let (mut case, redactor) = publish_case(row, &msgs, texts, &order, opts, &mut checks)?;
+        let mut originals = Vec::new();
         for d in documents.remove(&row.case.id).unwrap_or_default() {
             let doc = document(store, &d, &case.reference, &redactor, &mut checks).await?;
             if let Some((published, file)) = doc {
@@ -239,16 +296,19 @@ async fn gather(
                 case.documents.push(published);
             }
         }
+        sink(&case, originals)?;
+        case.messages = Vec::new();
+        for d in &mut case.documents {
+            d.text = None;
+        }
         cases.push(case);
     }
-    let mut methods = methods(store, campaign, &report, &rows, opts).await?;
+    let mut methods = methods(store, campaign, report, &rows, opts).await?;
     methods.documents_published = cases.iter().map(|c| c.documents.len()).sum();
     Ok(Gathered {
-        report,
         cases,
         methods,
         checks,
-        originals,
     })
 }
 

@@ -1,20 +1,9 @@
 //! The data package: `data/cases.csv`, `data/answers.csv`, `data/bodies.csv` and the
 //! `data/datapackage.json` (Frictionless Data, tabular data package) describing them.
 
-use super::{File, Site};
+use super::Site;
 use serde_json::{json, Value};
-
-fn csv_file(path: &str, header: &[&str], rows: Vec<Vec<String>>) -> anyhow::Result<File> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header)?;
-    for r in rows {
-        w.write_record(&r)?;
-    }
-    Ok(File {
-        path: path.into(),
-        bytes: w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
-    })
-}
+use std::io::Write;
 
 const CASES: [&str; 11] = [
     "reference",
@@ -32,62 +21,73 @@ const CASES: [&str; 11] = [
 const ANSWERS: [&str; 3] = ["reference", "question", "value"];
 const BODIES: [&str; 6] = ["key", "name", "foi_email", "tags", "region", "regime"];
 
-/// The four files.
-pub fn package(site: &Site) -> anyhow::Result<Vec<File>> {
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let cases = site
-        .cases
-        .iter()
-        .map(|c| {
-            vec![
-                c.reference.clone(),
-                c.body_key.clone(),
-                c.body_name.clone(),
-                c.tags.join(";"),
-                c.region.clone().unwrap_or_default(),
-                c.regime.clone(),
-                c.status.clone(),
-                date(c.sent_on),
-                date(c.due_on),
-                date(c.answered_on),
-                c.days_taken.map(|d| d.to_string()).unwrap_or_default(),
-            ]
-        })
-        .collect();
-    let answers = site
-        .cases
-        .iter()
-        .flat_map(|c| {
-            c.answers
-                .iter()
-                .map(|(q, v)| vec![c.reference.clone(), q.clone(), v.clone()])
-        })
-        .collect();
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// `data/cases.csv`: one row per case.
+pub fn cases(site: &Site, w: &mut dyn Write) -> anyhow::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(CASES)?;
+    for c in &site.cases {
+        out.write_record([
+            c.reference.as_str(),
+            &c.body_key,
+            &c.body_name,
+            &c.tags.join(";"),
+            c.region.as_deref().unwrap_or_default(),
+            &c.regime,
+            &c.status,
+            &date(c.sent_on),
+            &date(c.due_on),
+            &date(c.answered_on),
+            &c.days_taken.map(|d| d.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `data/answers.csv`: one row per case and confirmed answer.
+pub fn answers(site: &Site, w: &mut dyn Write) -> anyhow::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(ANSWERS)?;
+    for c in &site.cases {
+        for (q, v) in &c.answers {
+            out.write_record([c.reference.as_str(), q, v])?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `data/bodies.csv`: one row per body (its first case's).
+pub fn bodies(site: &Site, w: &mut dyn Write) -> anyhow::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(BODIES)?;
     let mut seen = std::collections::HashSet::new();
-    let bodies = site
+    for c in site
         .cases
         .iter()
-        .filter(|c| seen.insert(c.body_key.clone()))
-        .map(|c| {
-            vec![
-                c.body_key.clone(),
-                c.body_name.clone(),
-                c.body_email.clone(),
-                c.tags.join(";"),
-                c.region.clone().unwrap_or_default(),
-                c.regime.clone(),
-            ]
-        })
-        .collect();
-    Ok(vec![
-        csv_file("data/cases.csv", &CASES, cases)?,
-        csv_file("data/answers.csv", &ANSWERS, answers)?,
-        csv_file("data/bodies.csv", &BODIES, bodies)?,
-        File {
-            path: "data/datapackage.json".into(),
-            bytes: serde_json::to_vec_pretty(&descriptor(site))?,
-        },
-    ])
+        .filter(|c| seen.insert(c.body_key.as_str()))
+    {
+        out.write_record([
+            c.body_key.as_str(),
+            &c.body_name,
+            &c.body_email,
+            &c.tags.join(";"),
+            c.region.as_deref().unwrap_or_default(),
+            &c.regime,
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `data/datapackage.json`.
+pub fn write_descriptor(site: &Site, w: &mut dyn Write) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &descriptor(site))?;
+    Ok(())
 }
 
 fn field(name: &str, kind: &str, description: &str) -> Value {

@@ -1,7 +1,7 @@
 //! A campaign as a self-contained static site and a data package: the pages and files of
 //! `foi publish`, rendered from what the use case (`casework::publish`) gathered and
-//! redacted. Pure: no database, clock or file system; [`render`] returns the files and the
-//! use case writes them.
+//! redacted. Pure: no database, clock or file system; [`render`] returns the files, or
+//! the use case writes them one at a time ([`case_file`], [`PAGES`], [`DATA_FILES`]).
 //!
 //! The site: `index.html` (the figures per question and group with base, non-response and
 //! 95% Wilson interval, the response funnel and the report's charts, the comparisons
@@ -22,6 +22,7 @@ use crate::report::compare::Comparison;
 use crate::report::Report;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use std::io::Write;
 
 /// Everything a site is made from, redacted already.
 #[derive(Debug, Clone)]
@@ -29,6 +30,9 @@ pub struct Site<'a> {
     pub title: String,
     pub report: &'a Report,
     pub comparisons: Vec<Comparison>,
+    /// Every case. When `foi publish` renders the site-wide pages and the data package,
+    /// their case pages are written already and the cases' correspondence is not held
+    /// (`messages` empty, documents without their text): those pages do not show it.
     pub cases: Vec<PublishedCase>,
     pub methods: Methods,
     pub licence: Licence,
@@ -133,29 +137,58 @@ pub fn case_page(reference: &str) -> String {
     format!("cases/{safe}.html")
 }
 
-/// Every file of the site.
+/// A page of the site that is not a case's: its path and how it is made.
+pub type Page = (&'static str, fn(&Site) -> String);
+
+/// The site's own pages (every case page is [`case_file`]).
+pub const PAGES: [Page; 3] = [
+    ("index.html", pages::summary),
+    ("bodies.html", pages::bodies),
+    ("methods.html", pages::methods),
+];
+
+/// A file of the data package: its path and how its bytes are written.
+pub type DataFile = (
+    &'static str,
+    fn(&Site, &mut dyn Write) -> anyhow::Result<()>,
+);
+
+/// The data package's files, each written row by row to the writer it is given.
+pub const DATA_FILES: [DataFile; 4] = [
+    ("data/cases.csv", data::cases),
+    ("data/answers.csv", data::answers),
+    ("data/bodies.csv", data::bodies),
+    ("data/datapackage.json", data::write_descriptor),
+];
+
+/// A case's page. The use case writes each as soon as its case is gathered, so that the
+/// correspondence of one case at a time is held, never the whole site's.
+pub fn case_file(site: &Site, c: &PublishedCase) -> File {
+    File {
+        path: case_page(&c.reference),
+        bytes: pages::case(site, c).into_bytes(),
+    }
+}
+
+/// Every file of the site, in memory (for a small site and the tests; `foi publish` writes
+/// the same files one by one).
 pub fn render(site: &Site) -> anyhow::Result<Vec<File>> {
-    let mut files = vec![
-        File {
-            path: "index.html".into(),
-            bytes: pages::summary(site).into_bytes(),
-        },
-        File {
-            path: "bodies.html".into(),
-            bytes: pages::bodies(site).into_bytes(),
-        },
-        File {
-            path: "methods.html".into(),
-            bytes: pages::methods(site).into_bytes(),
-        },
-    ];
-    for c in &site.cases {
+    let mut files: Vec<File> = PAGES
+        .iter()
+        .map(|(path, page)| File {
+            path: (*path).into(),
+            bytes: page(site).into_bytes(),
+        })
+        .collect();
+    files.extend(site.cases.iter().map(|c| case_file(site, c)));
+    for (path, write) in DATA_FILES {
+        let mut bytes = Vec::new();
+        write(site, &mut bytes)?;
         files.push(File {
-            path: case_page(&c.reference),
-            bytes: pages::case(site, c).into_bytes(),
+            path: path.into(),
+            bytes,
         });
     }
-    files.extend(data::package(site)?);
     Ok(files)
 }
 
