@@ -147,47 +147,7 @@ impl Ladder {
             ladder.by_regime = regime_ladders(&dir, regimes, &path)?;
             return Ok(ladder);
         }
-        for def in defs {
-            let ok = !def.step.is_empty()
-                && def.step.len() <= 40
-                && def
-                    .step
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !ok {
-                bail!(
-                    "{}: chaser step '{}' must be a name of lower-case letters, digits and hyphens",
-                    path.display(),
-                    def.step
-                );
-            }
-            if ladder.steps.iter().any(|s| s.name == def.step) {
-                bail!(
-                    "{}: chaser step '{}' is declared twice",
-                    path.display(),
-                    def.step
-                );
-            }
-            let dir = if def.template.is_absolute() {
-                def.template.clone()
-            } else {
-                campaign_dir.join(&def.template)
-            };
-            let renderer = compile(&dir)
-                .with_context(|| format!("chaser step '{}' in {}", def.step, path.display()))?;
-            ladder.steps.push(Step {
-                after: def.after.unwrap_or(def.trigger.default_after()),
-                after_refusal: def.after_refusal.unwrap_or(1),
-                on: def.on,
-                review_limit: def.review_limit,
-                name: def.step,
-                trigger: def.trigger,
-                mode: def.mode,
-                template_dir: dir,
-                basis: String::new(),
-                renderer,
-            });
-        }
+        ladder.steps = own_steps(campaign_dir, &path, defs)?;
         Ok(ladder)
     }
 
@@ -291,6 +251,54 @@ impl Ladder {
         self.all_steps()
             .any(|s| s.name == step && s.trigger == Trigger::InternalReview)
     }
+}
+
+/// The campaign's own ladder: its `[[chasers]]` (read from `path`), each step's name
+/// checked and its templates compiled.
+fn own_steps(campaign_dir: &Path, path: &Path, defs: Vec<StepDef>) -> anyhow::Result<Vec<Step>> {
+    let mut steps: Vec<Step> = Vec::with_capacity(defs.len());
+    for def in defs {
+        let ok = !def.step.is_empty()
+            && def.step.len() <= 40
+            && def
+                .step
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !ok {
+            bail!(
+                "{}: chaser step '{}' must be a name of lower-case letters, digits and hyphens",
+                path.display(),
+                def.step
+            );
+        }
+        if steps.iter().any(|s| s.name == def.step) {
+            bail!(
+                "{}: chaser step '{}' is declared twice",
+                path.display(),
+                def.step
+            );
+        }
+        let dir = if def.template.is_absolute() {
+            def.template.clone()
+        } else {
+            campaign_dir.join(&def.template)
+        };
+        let renderer = compile(&dir)
+            .with_context(|| format!("chaser step '{}' in {}", def.step, path.display()))?;
+        steps.push(Step {
+            after: def.after.unwrap_or(def.trigger.default_after()),
+            after_refusal: def.after_refusal.unwrap_or(1),
+            on: def.on,
+            review_limit: def.review_limit,
+            name: def.step,
+            trigger: def.trigger,
+            mode: def.mode,
+            template_dir: dir,
+            basis: String::new(),
+            renderer,
+        });
+    }
+    Ok(steps)
 }
 
 /// Whether a table inside `v` (at any depth) has one of `keys`: a top-level key written

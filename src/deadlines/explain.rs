@@ -122,6 +122,8 @@ fn day(d: NaiveDate) -> impl fmt::Display {
 }
 
 impl fmt::Display for Step {
+    // (Longer than a function should be: one short arm per kind of step, each the
+    // sentence people read for it; they read best side by side.)
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Step::DayZero {
@@ -472,42 +474,7 @@ impl<'a> Walk<'a> {
             }
         }
         if let Some(start) = segment {
-            let working_days = self.regime.def().unit == Unit::WorkingDays;
-            match (self.deadline.due(), self.deadline.state()) {
-                // A clock that ended early is walked to its end; the due date is then stated.
-                (Some(due), ClockState::Ended { on, .. }) if working_days && on < due => {
-                    self.days(&mut steps, start, on, &pauses, None);
-                    steps.push(Step::Due {
-                        date: due,
-                        rolled_from: None,
-                    });
-                }
-                (Some(due), _) if working_days => {
-                    self.days(&mut steps, start, due, &pauses, Some(due))
-                }
-                (Some(due), _) => {
-                    let from = nominal.unwrap_or(due);
-                    if from != due {
-                        self.days(
-                            &mut steps,
-                            from.pred_opt().unwrap_or(from),
-                            due.pred_opt().unwrap_or(due),
-                            &[],
-                            None,
-                        );
-                    }
-                    steps.push(Step::Due {
-                        date: due,
-                        rolled_from: (from != due).then_some(from),
-                    });
-                }
-                (None, ClockState::Paused { since, .. }) if working_days => {
-                    if let Some(end) = since.pred_opt() {
-                        self.days(&mut steps, start, end, &pauses, None);
-                    }
-                }
-                _ => {}
-            }
+            self.last_segment(&mut steps, start, &pauses, nominal);
         }
         // Stable: steps on one date keep the order the clock produced them in.
         steps.sort_by_key(|s| (date_of(s), rank(s)));
@@ -534,6 +501,51 @@ impl<'a> Walk<'a> {
             steps.push(Step::Warning { warning: w.clone() });
         }
         steps
+    }
+
+    /// The days of the last segment (from `start`), walked to the due date or to where
+    /// the clock now stands; `nominal` is the calendar count's date before it rolled.
+    fn last_segment(
+        &self,
+        steps: &mut Vec<Step>,
+        start: NaiveDate,
+        pauses: &[(NaiveDate, NaiveDate, PauseReason)],
+        nominal: Option<NaiveDate>,
+    ) {
+        let working_days = self.regime.def().unit == Unit::WorkingDays;
+        match (self.deadline.due(), self.deadline.state()) {
+            // A clock that ended early is walked to its end; the due date is then stated.
+            (Some(due), ClockState::Ended { on, .. }) if working_days && on < due => {
+                self.days(steps, start, on, pauses, None);
+                steps.push(Step::Due {
+                    date: due,
+                    rolled_from: None,
+                });
+            }
+            (Some(due), _) if working_days => self.days(steps, start, due, pauses, Some(due)),
+            (Some(due), _) => {
+                let from = nominal.unwrap_or(due);
+                if from != due {
+                    self.days(
+                        steps,
+                        from.pred_opt().unwrap_or(from),
+                        due.pred_opt().unwrap_or(due),
+                        &[],
+                        None,
+                    );
+                }
+                steps.push(Step::Due {
+                    date: due,
+                    rolled_from: (from != due).then_some(from),
+                });
+            }
+            (None, ClockState::Paused { since, .. }) if working_days => {
+                if let Some(end) = since.pred_opt() {
+                    self.days(steps, start, end, pauses, None);
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Days after `start` up to and including `end`: counted, skipped, or not counted

@@ -195,6 +195,9 @@ fn chases(law: &str) -> Vec<Rung> {
 
 /// The ladder a built-in regime carries (empty for the Irish, US and New Zealand ones:
 /// write `[[chasers]]` for those). Sources in the module documentation.
+///
+/// (A table of data, each rung's legal source beside it: longer than a function should
+/// be, and clearer whole.)
 pub fn builtin_ladder(regime: &str) -> Vec<Rung> {
     use ReviewLimit::{Due, Latest};
     use ReviewOn::{Any, Refusal};

@@ -165,21 +165,29 @@ pub fn over_time(groups: &[&Group]) -> String {
             name = escape(&g.name),
             share = number_text(final_share),
         );
-        // Legend.
-        let ly = top + 10.0 + 20.0 * i as f64;
-        let lx = left + pw + 16.0;
-        let _ = write!(
-            out,
-            r##"<line x1="{lx:.1}" y1="{ly:.1}" x2="{lx2:.1}" y2="{ly:.1}" stroke="{colour}" stroke-width="3"/><text x="{tx:.1}" y="{ty:.1}" fill="#222" font-size="12">{name} ({share}%)</text>"##,
-            lx2 = lx + 18.0,
-            tx = lx + 24.0,
-            ty = ly + 4.0,
-            name = escape(&cut(&g.name, 18)),
-            share = number_text(final_share.round()),
+        legend(
+            &mut out,
+            (left + pw + 16.0, top + 10.0 + 20.0 * i as f64),
+            colour,
+            g,
+            final_share,
         );
     }
     out.push_str("</svg>");
     out
+}
+
+/// The legend's line for a group of [`over_time`], at `(lx, ly)`.
+fn legend(out: &mut String, (lx, ly): (f64, f64), colour: &str, g: &Group, final_share: f64) {
+    let _ = write!(
+        out,
+        r##"<line x1="{lx:.1}" y1="{ly:.1}" x2="{lx2:.1}" y2="{ly:.1}" stroke="{colour}" stroke-width="3"/><text x="{tx:.1}" y="{ty:.1}" fill="#222" font-size="12">{name} ({share}%)</text>"##,
+        lx2 = lx + 18.0,
+        tx = lx + 24.0,
+        ty = ly + 4.0,
+        name = escape(&cut(&g.name, 18)),
+        share = number_text(final_share.round()),
+    );
 }
 
 /// One stacked bar per row: each segment a value's share of the row's base.

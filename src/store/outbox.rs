@@ -5,7 +5,6 @@
 //! what each attempt came to) is in `sending.rs`. Here: queueing, the campaign's state,
 //! the listings, and the raw bytes (content-addressed blobs) of messages.
 
-use super::sending::claimed_of;
 use super::Result;
 use super::{parse_time, time_text, Store};
 use crate::domain::id::{CampaignId, CaseId, OutboxId};
@@ -376,25 +375,6 @@ impl Store {
                 })
             })
             .collect()
-    }
-
-    /// The claimed form of one outbox email (for settling an uncertain one).
-    pub async fn outbox_item(&self, id: OutboxId) -> Result<Option<(OutboxState, Claimed)>> {
-        let row = sqlx::query(
-            "SELECT o.id, o.case_id, o.kind, o.message_id, o.envelope_from, o.recipient, o.recipient_domain,
-                    o.subject, o.attempts, o.state, o.claimed_at, o.raw_sha256, b.data, c.reference, c.regime
-             FROM outbox o JOIN blobs b ON b.sha256 = o.raw_sha256 JOIN cases c ON c.id = o.case_id
-             WHERE o.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(r) = row else { return Ok(None) };
-        let state: String = r.try_get("state")?;
-        Ok(Some((
-            OutboxState::parse(&state).ok_or_else(|| anyhow!("unknown outbox state {state}"))?,
-            claimed_of(&r, r.try_get("data")?)?,
-        )))
     }
 
     /// Settle an uncertain email as "not sent": queue it again now.

@@ -205,23 +205,26 @@ impl Sandbox {
         if status.success() {
             return Ok(out);
         }
-        let said = String::from_utf8_lossy(&errors);
-        let said: String = said
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("")
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
-        Err(match (status.code(), said.is_empty()) {
-            (Some(code), true) => format!("the extractor exited with status {code}"),
-            (Some(code), false) => format!("the extractor exited with status {code}: {said}"),
-            (None, _) => format!(
-                "the extractor crashed ({})",
-                crash_text(&status, &self.limits)
-            ),
-        })
+        Err(failure_text(status, &errors, &self.limits))
+    }
+}
+
+/// Why an extractor that exited with `status` failed, with the first line it wrote to
+/// stderr (`errors`), cleaned of control characters and cut to 200 characters.
+fn failure_text(status: std::process::ExitStatus, errors: &[u8], limits: &Limits) -> String {
+    let said = String::from_utf8_lossy(errors);
+    let said: String = said
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    match (status.code(), said.is_empty()) {
+        (Some(code), true) => format!("the extractor exited with status {code}"),
+        (Some(code), false) => format!("the extractor exited with status {code}: {said}"),
+        (None, _) => format!("the extractor crashed ({})", crash_text(&status, limits)),
     }
 }
 

@@ -50,6 +50,7 @@ type Expected = (
     Option<&'static str>,
 );
 
+/// (A table of every vendor's fixture and what it must give: long, and clearer whole.)
 #[test]
 fn every_vendor_fixture_is_read() {
     let cases: [(&str, Expected); 12] = [
