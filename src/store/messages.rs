@@ -203,6 +203,16 @@ impl Store {
         let mut s = Script::within_transaction();
         let now_p = s.param(time_text(now));
         packed.statements(&mut s);
+        // What an earlier run recorded of these emails (attachments, their text) goes
+        // first, in three statements for the batch: each statement is compiled by SQLite
+        // anew, and three per email cost more than the deleting (there is mostly
+        // nothing to delete).
+        let ids = s.list(records.iter().map(|r| r.id));
+        s.sql(&format!(
+            "DELETE FROM attachment_texts WHERE attachment_id IN (SELECT id FROM attachments WHERE message_id IN {ids});
+             DELETE FROM attachment_extractions WHERE attachment_id IN (SELECT id FROM attachments WHERE message_id IN {ids});
+             DELETE FROM attachments WHERE message_id IN {ids};\n"
+        ));
         let mut shas = shas.as_slice();
         for r in &records {
             // (the attachments' hashes, then the HTML's, which its record still holds)
@@ -336,7 +346,8 @@ impl Packed {
     }
 }
 
-/// The statements that record one processed inbound email.
+/// The statements that record one processed inbound email (what an earlier run recorded of
+/// it is deleted before, for the whole batch: [`Store::apply_ingest`]).
 fn ingest_statements<'a>(
     s: &mut Script<'a>,
     r: &'a IngestRecord,
@@ -361,10 +372,7 @@ fn ingest_statements<'a>(
             "UPDATE messages SET message_id = {}, subject = {}, from_addr = {}, to_addr = {}, at = COALESCE({at}, at),
                     text_body = {}, html_sha256 = {}, display_made = 1, problem = {}, classification = {}, classified_by = 'auto',
                     reason = {}, body_reference = {}, triage = {}
-             WHERE id = {id};
-             DELETE FROM attachment_texts WHERE attachment_id IN (SELECT id FROM attachments WHERE message_id = {id});
-             DELETE FROM attachment_extractions WHERE attachment_id IN (SELECT id FROM attachments WHERE message_id = {id});
-             DELETE FROM attachments WHERE message_id = {id};\n",
+             WHERE id = {id};\n",
             s.param(&r.message_id),
             s.param(&r.subject),
             s.param(&r.from_addr),
