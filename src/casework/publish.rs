@@ -16,7 +16,7 @@ use crate::domain::{Campaign, CaseId};
 use crate::ingest::parse::Limits;
 use crate::publish::{Licence, Methods, PublishedCase, PublishedDocument, PublishedMessage, Site};
 use crate::report::{compare, GroupBy, Report};
-use crate::store::{AnswerFilter, AnswerState, CampaignDocument, CampaignMessage, Store};
+use crate::store::{AnswerState, CampaignDocument, CampaignMessage, Store};
 use crate::text::redact::{Redacted, Redactor};
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
@@ -25,6 +25,9 @@ use std::path::{Path, PathBuf};
 
 /// The marker file that says a folder was written by `foi publish` (and may be replaced).
 pub const MARKER: &str = ".foi-publish";
+
+/// The cases whose messages are read in one query.
+const MESSAGE_BATCH: usize = 500;
 
 /// A published document's text is cut at this many characters.
 const MAX_DOCUMENT_CHARS: usize = 2_000_000;
@@ -271,10 +274,6 @@ async fn gather(
     sink: &mut Sink<'_>,
 ) -> anyhow::Result<Gathered> {
     let rows = case_rows(store, opts.regimes, clock, campaign).await?;
-    let mut messages: HashMap<CaseId, Vec<CampaignMessage>> = HashMap::new();
-    for m in store.campaign_messages(campaign.id).await? {
-        messages.entry(m.case_id).or_default().push(m);
-    }
     let mut documents: HashMap<CaseId, Vec<CampaignDocument>> = HashMap::new();
     if opts.include_documents {
         for d in store.campaign_documents(campaign.id).await? {
@@ -284,7 +283,20 @@ async fn gather(
     let order: Vec<&str> = report.questions.iter().map(|q| q.key.as_str()).collect();
     let mut cases = Vec::with_capacity(rows.len());
     let mut checks = Vec::new();
-    for row in &rows {
+    let mut messages: HashMap<CaseId, Vec<CampaignMessage>> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        if i % MESSAGE_BATCH == 0 {
+            // The correspondence of the next batch of cases: never the campaign's at once.
+            let batch: Vec<CaseId> = rows[i..]
+                .iter()
+                .take(MESSAGE_BATCH)
+                .map(|r| r.case.id)
+                .collect();
+            messages.clear();
+            for m in store.campaign_messages(campaign.id, &batch).await? {
+                messages.entry(m.case_id).or_default().push(m);
+            }
+        }
         let msgs = messages.remove(&row.case.id).unwrap_or_default();
         let texts = texts_of(store, &msgs, &opts.limits).await?;
         let (mut case, redactor) = publish_case(row, &msgs, texts, &order, opts, &mut checks)?;
@@ -523,23 +535,22 @@ async fn methods(
     rows: &[CaseExport],
     opts: &Options<'_>,
 ) -> anyhow::Result<Methods> {
-    let answers = store
-        .answers(&AnswerFilter {
-            campaign_id: Some(campaign.id),
-            ..Default::default()
-        })
-        .await?;
+    let tallies = store.campaign_answer_tallies(campaign.id).await?;
     let declared: Vec<&str> = report.questions.iter().map(|q| q.key.as_str()).collect();
     let mut confirmed_by: BTreeMap<String, usize> = BTreeMap::new();
     let (mut accepted, mut pending, mut unknown) = (0, 0, 0);
-    for a in &answers {
-        match a.state {
-            AnswerState::Confirmed if !declared.contains(&a.question.as_str()) => unknown += 1,
-            AnswerState::Confirmed => {
-                *confirmed_by.entry(a.actor.clone()).or_default() += 1;
-                accepted += usize::from(a.message_id.is_some());
+    for t in &tallies {
+        match t.state {
+            AnswerState::Confirmed if !declared.contains(&t.question.as_str()) => {
+                unknown += t.count;
             }
-            AnswerState::Suggested => pending += 1,
+            AnswerState::Confirmed => {
+                *confirmed_by.entry(t.actor.clone()).or_default() += t.count;
+                if t.from_suggestion {
+                    accepted += t.count;
+                }
+            }
+            AnswerState::Suggested => pending += t.count,
         }
     }
     let mut regimes: Vec<&str> = rows.iter().map(|r| r.case.regime.as_str()).collect();

@@ -64,7 +64,7 @@ pub use messages::{AttachmentRow, IngestRecord, MessageRow, NewAttachment, NewBl
 pub use outbox::{Claimed, NewOutboxItem, OutboxRow, OutboxState, PacingHistory, SentRecord};
 pub use pilot::{EarlierRequest, NewPilot, Pilot, PilotProgress, QueuedEmail};
 pub use progress::ProgressLog;
-pub use publish::{CampaignDocument, CampaignMessage};
+pub use publish::{AnswerTally, CampaignDocument, CampaignMessage};
 pub use reading::ReplyToRead;
 pub use report::{CaseGrouping, ConfirmedAnswer, RefusalText};
 pub use resend::BouncedCase;

@@ -1,5 +1,7 @@
-//! Bulk read for `foi publish`: every message of a campaign's cases in one query (never a
-//! query per case), with what a published case page shows of it.
+//! Bulk reads for `foi publish`: the messages of a batch of a campaign's cases in one query
+//! (never a query per case, never the whole campaign's correspondence at once), with what
+//! a published case page shows of it; and how the campaign's answers were coded, counted
+//! here rather than read answer by answer.
 
 use super::Store;
 use crate::domain::id::{CampaignId, CaseId};
@@ -21,12 +23,17 @@ pub struct CampaignMessage {
 }
 
 impl Store {
-    /// Every message on a campaign's cases (what we sent and the replies matched to them),
-    /// by case, oldest first.
+    /// Every message on the given cases of a campaign (what we sent and the replies matched
+    /// to them), by case, oldest first. `foi publish` asks for a batch of cases at a time.
     pub async fn campaign_messages(
         &self,
         campaign_id: CampaignId,
+        cases: &[CaseId],
     ) -> super::Result<Vec<CampaignMessage>> {
+        if cases.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = serde_json::to_string(cases).map_err(anyhow::Error::from)?;
         type Row = (
             CaseId,
             String,
@@ -41,13 +48,15 @@ impl Store {
                 "SELECT json_group_array(json_array(x.case_id, m.direction, m.at, m.from_addr,
                         m.subject, m.text_body, m.raw_sha256))
                  FROM (SELECT m.id AS mid, m.case_id AS case_id FROM messages m
-                         JOIN cases c ON c.id = m.case_id WHERE c.campaign_id = $1
+                         JOIN cases c ON c.id = m.case_id
+                         WHERE c.campaign_id = $1 AND c.id IN (SELECT value FROM json_each($2))
                        UNION
                        SELECT mc.message_id, mc.case_id FROM message_cases mc
-                         JOIN cases c ON c.id = mc.case_id WHERE c.campaign_id = $1) x
+                         JOIN cases c ON c.id = mc.case_id
+                         WHERE c.campaign_id = $1 AND c.id IN (SELECT value FROM json_each($2))) x
                  JOIN messages m ON m.id = x.mid",
                 campaign_id,
-                &[],
+                &[&ids],
             )
             .await?;
         let mut out = rows
@@ -129,5 +138,58 @@ impl Store {
             .collect();
         out.sort_by_key(|d| (d.case_id, d.attachment_id));
         Ok(out)
+    }
+}
+
+/// How many of a campaign's answers share a state, a question, who set them and whether
+/// they came from a keyword suggestion: what the methods page says about the coding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerTally {
+    pub state: super::AnswerState,
+    pub question: String,
+    /// `system` (a rule) or the person's name.
+    pub actor: String,
+    /// The answer names the reply it was suggested from (confirmed from a suggestion).
+    pub from_suggestion: bool,
+    pub count: usize,
+}
+
+impl Store {
+    /// A campaign's answers counted by state, question, actor and origin (one row per
+    /// group, not per answer).
+    pub async fn campaign_answer_tallies(
+        &self,
+        campaign_id: CampaignId,
+    ) -> super::Result<Vec<AnswerTally>> {
+        let rows: Vec<(String, String, String, bool, i64)> = sqlx::query_as(
+            "SELECT a.state, a.question, a.actor, a.message_id IS NOT NULL, count(*)
+             FROM answers a JOIN cases c ON c.id = a.case_id
+             WHERE c.campaign_id = $1
+             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+        )
+        .bind(campaign_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(state, question, actor, from_suggestion, count)| {
+                let state = match state.as_str() {
+                    "confirmed" => super::AnswerState::Confirmed,
+                    "suggested" => super::AnswerState::Suggested,
+                    _ => {
+                        return Err(anyhow::anyhow!(
+                            "unknown answer state '{state}' in the database"
+                        )
+                        .into())
+                    }
+                };
+                Ok(AnswerTally {
+                    state,
+                    question,
+                    actor,
+                    from_suggestion,
+                    count: usize::try_from(count).unwrap_or(0),
+                })
+            })
+            .collect()
     }
 }
