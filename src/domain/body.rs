@@ -175,11 +175,31 @@ pub struct ImportPlan {
 /// Compare a directory file with the stored bodies, by key (or, for a key made from the
 /// name, by the address key an earlier version gave the row).
 pub fn plan_import(existing: &[Body], incoming: Vec<NewBody>) -> ImportPlan {
+    let mut matched = std::collections::HashSet::new();
+    let mut plan = plan_batch(existing, incoming, &mut matched);
+    plan.not_in_file = existing.len() - plan.seen();
+    plan
+}
+
+impl ImportPlan {
+    /// How many rows found a stored body.
+    pub fn seen(&self) -> usize {
+        self.updated.len() + self.unchanged
+    }
+}
+
+/// [`plan_import`] for one batch of a file read in batches: `existing` holds (at least)
+/// the stored bodies with the batch's keys and address keys. `matched` carries, from batch
+/// to batch, the bodies keyed by an address that a row has found already (a second row
+/// with that address is a new body); `not_in_file` is left for the caller to count.
+pub fn plan_batch(
+    existing: &[Body],
+    incoming: Vec<NewBody>,
+    matched: &mut std::collections::HashSet<super::BodyId>,
+) -> ImportPlan {
     let by_key: std::collections::HashMap<&BodyKey, &Body> =
         existing.iter().map(|b| (&b.key, b)).collect();
     let mut plan = ImportPlan::default();
-    let mut seen = 0;
-    let mut matched = std::collections::HashSet::new();
     for mut new in incoming {
         let found = by_key.get(&new.key).or_else(|| {
             let legacy = new.legacy_key.as_ref()?;
@@ -188,9 +208,11 @@ pub fn plan_import(existing: &[Body], incoming: Vec<NewBody>) -> ImportPlan {
         match found {
             None => plan.added.push(new),
             Some(old) => {
-                matched.insert(old.id);
+                // (only a key with an `@` is an address key: no other can be found twice)
+                if old.key.as_str().contains('@') {
+                    matched.insert(old.id);
+                }
                 new.key = old.key.clone();
-                seen += 1;
                 if old.differs_from(&new) {
                     plan.updated.push((old.id, new));
                 } else {
@@ -199,6 +221,5 @@ pub fn plan_import(existing: &[Body], incoming: Vec<NewBody>) -> ImportPlan {
             }
         }
     }
-    plan.not_in_file = existing.len() - seen;
     plan
 }

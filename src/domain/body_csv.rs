@@ -8,10 +8,12 @@
 //! ([`super::body_emails`]) may give the addresses a WhatDoTheyKnow export lacks.
 
 use super::body::parse_tags;
-use super::csv_lines::{record_line, LineIndex};
+use super::body_duplicates::{text_hash, HashedMap, HashedSet};
+use super::csv_lines::LineTracker;
 use super::{BodyKey, EmailAddress, NewBody};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::io::Read;
 
 /// One problem in a directory file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -173,22 +175,6 @@ fn map_columns(headers: &[String], with_emails: bool) -> Result<Columns, Vec<Row
     })
 }
 
-/// Lines that are not valid UTF-8, so the user learns which rows to fix.
-fn utf8_errors(bytes: &[u8]) -> Vec<RowError> {
-    bytes
-        .split(|b| *b == b'\n')
-        .enumerate()
-        .filter(|(_, line)| std::str::from_utf8(line).is_err())
-        .map(|(i, _)| RowError {
-            line: i as u64 + 1,
-            column: None,
-            reason:
-                "not valid UTF-8: save the file as 'CSV UTF-8' (from Excel: Save As, CSV UTF-8)"
-                    .into(),
-        })
-        .collect()
-}
-
 /// The longest name a body may have, in characters (it goes into the To header).
 pub const MAX_NAME_CHARS: usize = 300;
 /// The longest value of any other column, in characters.
@@ -221,121 +207,355 @@ fn field_problem(cell: &str, is_name: bool, free_text: bool) -> Option<String> {
     ))
 }
 
+/// The most problems kept as sentences (the rest are counted): a file of a million bad
+/// rows must not become a million sentences in memory.
+pub const MAX_ERRORS_KEPT: usize = 1_000;
+
+/// The problems of a refused file: the first [`MAX_ERRORS_KEPT`], in line order, and how
+/// many there are in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems {
+    pub errors: Vec<RowError>,
+    pub total: usize,
+}
+
+impl Problems {
+    pub fn push(&mut self, e: RowError) {
+        self.total += 1;
+        if self.errors.len() < MAX_ERRORS_KEPT {
+            self.errors.push(e);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
+
+impl From<Vec<RowError>> for Problems {
+    fn from(errors: Vec<RowError>) -> Self {
+        let mut p = Self::default();
+        errors.into_iter().for_each(|e| p.push(e));
+        p
+    }
+}
+
 /// Parse a whole directory file. Either every row is good, or every problem is returned.
 pub fn parse_bodies_csv(bytes: &[u8], rules: &CsvRules) -> Result<Vec<NewBody>, Vec<RowError>> {
     parse_directory(bytes, rules).map(|d| d.bodies)
 }
 
-/// Parse a whole directory file, keeping each body's line.
-///
-/// (Long on purpose: it gathers every problem of the file, header to last row, before it
-/// answers, so one run names them all; each row's own checks are in `Row::parse`.)
+/// Parse a whole directory file held in memory, keeping each body's line: the two passes
+/// of [`check_directory`] and [`CheckedDirectory::rows`] over the same bytes.
 pub fn parse_directory(bytes: &[u8], rules: &CsvRules) -> Result<Directory, Vec<RowError>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let bad_utf8 = utf8_errors(bytes);
-    if !bad_utf8.is_empty() {
-        return Err(bad_utf8);
+    let checked = check_directory(bytes, rules).map_err(|p| p.errors)?;
+    let mut dir = Directory {
+        without_email: checked.without_email,
+        ..Directory::default()
+    };
+    for row in checked.rows(bytes, rules).map_err(|p| p.errors)? {
+        let (line, body) = row.map_err(|e| vec![e])?;
+        dir.bodies.push(body);
+        dir.lines.push(line);
     }
-    let index = LineIndex::new(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::None)
-        .from_reader(bytes);
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(normalise_column).collect(),
-        Err(e) => {
-            return Err(vec![RowError {
+    Ok(dir)
+}
+
+/// A directory file read row by row through a [`LineTracker`]: what is held is one record
+/// and the reader's buffer, whatever the size of the file.
+pub struct DirectoryReader<'a, R: Read> {
+    reader: csv::Reader<LineTracker<R>>,
+    record: csv::StringRecord,
+    headers: Vec<String>,
+    cols: Columns,
+    rules: &'a CsvRules<'a>,
+}
+
+impl<'a, R: Read> DirectoryReader<'a, R> {
+    /// Read the header row. A bad header (or a file with lines that are not UTF-8) is
+    /// refused with every problem found.
+    pub fn open(input: R, rules: &'a CsvRules<'a>) -> Result<Self, Problems> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::None)
+            .buffer_capacity(64 * 1024)
+            .from_reader(LineTracker::new(input));
+        let header_error = |reason: String| {
+            vec![RowError {
                 line: 1,
                 column: None,
-                reason: format!("cannot read the header row: {e}"),
-            }])
-        }
-    };
-    if headers.iter().all(|h| h.is_empty()) {
-        return Err(vec![RowError {
-            line: 1,
-            column: None,
-            reason: "the file is empty: the first row must name the columns".into(),
-        }]);
-    }
-    let cols = map_columns(&headers, rules.emails.is_some())?;
-    let mut errors = Vec::new();
-    let mut dir = Directory::default();
-    let mut keys: HashMap<BodyKey, u64> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+                reason,
+            }]
+        };
+        let headers: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(normalise_column).collect(),
             Err(e) => {
-                errors.push(RowError {
-                    line: record_line(&index, e.position(), 0),
-                    column: None,
-                    reason: format!("cannot read this row ({e}); check its quotes"),
-                });
-                continue;
+                let e = header_error(format!("cannot read the header row: {e}"));
+                return Err(refuse_header(reader, e));
             }
         };
-        let line = record_line(&index, record.position(), 0);
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
+        if headers.iter().all(|h| h.is_empty()) {
+            let e = header_error("the file is empty: the first row must name the columns".into());
+            return Err(refuse_header(reader, e));
         }
-        if record.len() != headers.len() {
-            errors.push(RowError {
-                line,
-                column: None,
-                reason: format!(
-                    "has {} fields but the header has {}: check for a stray comma or quote",
-                    record.len(),
-                    headers.len()
-                ),
-            });
-            continue;
-        }
-        let row = Row {
-            record: &record,
-            line,
-            headers: &headers,
-            cols: &cols,
+        let cols = match map_columns(&headers, rules.emails.is_some()) {
+            Ok(c) => c,
+            Err(e) => return Err(refuse_header(reader, e)),
         };
-        let mut body = match row.parse(rules, &mut errors) {
-            Parsed::Body(b) => b,
+        Ok(Self {
+            reader,
+            record: csv::StringRecord::new(),
+            headers,
+            cols,
+            rules,
+        })
+    }
+
+    /// The name of the `id` (or `URL name`) column, if the file has one.
+    pub fn id_column(&self) -> Option<&str> {
+        self.cols.id.map(|i| self.headers[i].as_str())
+    }
+
+    /// The next row that is not blank, and its line; `None` at the end of the file. Its
+    /// problems go to `problems`. (A row with bytes that are not UTF-8 is skipped: the
+    /// reader names its line, see [`Self::utf8_problems`].)
+    pub fn next_row(&mut self, problems: &mut Problems) -> Option<(u64, Parsed)> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e
+                        .position()
+                        .map_or(0, |p| self.reader.get_mut().record_line(p.byte()));
+                    match e.kind() {
+                        csv::ErrorKind::Utf8 { .. } => continue,
+                        csv::ErrorKind::Io(_) => {
+                            problems.push(RowError {
+                                line,
+                                column: None,
+                                reason: format!("cannot read the file ({e})"),
+                            });
+                            return None;
+                        }
+                        _ => {
+                            problems.push(RowError {
+                                line,
+                                column: None,
+                                reason: format!("cannot read this row ({e}); check its quotes"),
+                            });
+                            continue;
+                        }
+                    }
+                }
+            }
+            let line = self
+                .record
+                .position()
+                .map_or(0, |p| self.reader.get_mut().record_line(p.byte()));
+            if self.record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            if self.record.len() != self.headers.len() {
+                problems.push(RowError {
+                    line,
+                    column: None,
+                    reason: format!(
+                        "has {} fields but the header has {}: check for a stray comma or quote",
+                        self.record.len(),
+                        self.headers.len()
+                    ),
+                });
+                return Some((line, Parsed::Bad));
+            }
+            let row = Row {
+                record: &self.record,
+                line,
+                headers: &self.headers,
+                cols: &self.cols,
+            };
+            return Some((line, row.parse(self.rules, problems)));
+        }
+    }
+
+    /// The lines read so far that are not valid UTF-8, as problems (`None`: there are none).
+    pub fn utf8_problems(&self) -> Option<Problems> {
+        utf8_problems(self.reader.get_ref())
+    }
+}
+
+/// A file whose header is refused: read to its end, for lines that are not UTF-8 are
+/// named first (they are the likely cause, and the fix is the same for every line).
+fn refuse_header<R: Read>(
+    mut reader: csv::Reader<LineTracker<R>>,
+    errors: Vec<RowError>,
+) -> Problems {
+    let mut record = csv::ByteRecord::new();
+    while let Ok(true) = reader.read_byte_record(&mut record) {}
+    utf8_problems(reader.get_ref()).unwrap_or_else(|| errors.into())
+}
+
+fn utf8_problems<R: Read>(tracker: &LineTracker<R>) -> Option<Problems> {
+    let (lines, total) = tracker.bad_utf8_lines();
+    (total > 0).then(|| Problems {
+        errors: lines
+            .iter()
+            .map(|line| RowError {
+                line: *line,
+                column: None,
+                reason:
+                    "not valid UTF-8: save the file as 'CSV UTF-8' (from Excel: Save As, CSV UTF-8)"
+                        .into(),
+            })
+            .collect(),
+        total,
+    })
+}
+
+/// What the first pass over a directory file keeps for the second, compactly: the hash of
+/// each body's key (and of the address key an earlier version gave a row without an id),
+/// and the rows whose key made from the name was numbered.
+#[derive(Default)]
+pub struct CheckedDirectory {
+    keys: HashedMap<u64>,
+    legacy_keys: HashedSet,
+    /// (line, n): that row's key is its name's key with `-n`.
+    renumbered: Vec<(u64, usize)>,
+    /// The bodies the file gives.
+    pub rows: usize,
+    /// Rows left out: an emails file was given and it has no address for them, nor the row.
+    pub without_email: usize,
+}
+
+impl CheckedDirectory {
+    /// Whether a body of the file has this key.
+    pub fn has_key(&self, key: &str) -> bool {
+        self.keys.contains_key(&text_hash(key))
+    }
+
+    /// Whether a stored body with this key is one the file updates (by its key, or by the
+    /// address key an earlier version gave it).
+    pub fn updates(&self, key: &str) -> bool {
+        let h = text_hash(key);
+        self.keys.contains_key(&h) || self.legacy_keys.contains(&h)
+    }
+
+    /// Free the keys once the stored bodies were compared with them.
+    pub fn forget_keys(&mut self) {
+        self.keys = HashedMap::default();
+        self.legacy_keys = HashedSet::default();
+    }
+
+    /// The second pass: the bodies of the same file, each with its line and final key. A
+    /// row that does not parse now is an error (the file changed since it was checked).
+    pub fn rows<'c, R: Read>(
+        &'c self,
+        input: R,
+        rules: &'c CsvRules<'c>,
+    ) -> Result<DirectoryRows<'c, R>, Problems> {
+        Ok(DirectoryRows {
+            reader: DirectoryReader::open(input, rules)?,
+            renumbered: &self.renumbered,
+            problems: Problems::default(),
+            done: false,
+        })
+    }
+}
+
+/// Check a whole directory file, read as a stream: either every row is good, or every
+/// problem is returned (lines that are not UTF-8 alone, when there are any).
+pub fn check_directory<R: Read>(input: R, rules: &CsvRules) -> Result<CheckedDirectory, Problems> {
+    let mut reader = DirectoryReader::open(input, rules)?;
+    let mut problems = Problems::default();
+    let mut checked = CheckedDirectory::default();
+    while let Some((line, parsed)) = reader.next_row(&mut problems) {
+        let mut key = match parsed {
+            Parsed::Body(body) => {
+                if let Some(legacy) = &body.legacy_key {
+                    checked.legacy_keys.insert(text_hash(legacy.as_str()));
+                }
+                body.key
+            }
             Parsed::WithoutEmail => {
-                dir.without_email += 1;
+                checked.without_email += 1;
                 continue;
             }
             Parsed::Bad => continue,
         };
-        if let Some(first) = keys.get(&body.key) {
-            if let Some(i) = cols.id {
-                errors.push(RowError {
+        if let Some(first) = checked.keys.get(&text_hash(key.as_str())) {
+            if let Some(column) = reader.id_column() {
+                problems.push(RowError {
                     line,
-                    column: Some(headers[i].clone()),
-                    reason: format!(
-                        "duplicate key '{}': line {first} has the same one",
-                        body.key
-                    ),
+                    column: Some(column.to_string()),
+                    reason: format!("duplicate key '{key}': line {first} has the same one"),
                 });
                 continue;
             }
             // (a key made from the name: the n-th body of that name gets `-n`)
             let n = (2..)
-                .find(|n| !keys.contains_key(&body.key.numbered(*n)))
+                .find(|n| !checked.has_key(key.numbered(*n).as_str()))
                 .unwrap_or(2);
-            body.key = body.key.numbered(n);
+            key = key.numbered(n);
+            checked.renumbered.push((line, n));
         }
-        keys.insert(body.key.clone(), line);
-        dir.bodies.push(body);
-        dir.lines.push(line);
+        checked.keys.insert(text_hash(key.as_str()), line);
+        checked.rows += 1;
     }
-    if errors.is_empty() {
-        Ok(dir)
-    } else {
-        errors.sort_by_key(|e| e.line);
-        Err(errors)
+    if let Some(bad) = reader.utf8_problems() {
+        return Err(bad);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(checked)
+}
+
+/// The rows of a checked directory file, read again (see [`CheckedDirectory::rows`]).
+pub struct DirectoryRows<'c, R: Read> {
+    reader: DirectoryReader<'c, R>,
+    renumbered: &'c [(u64, usize)],
+    problems: Problems,
+    done: bool,
+}
+
+impl<R: Read> Iterator for DirectoryRows<'_, R> {
+    type Item = Result<(u64, NewBody), RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let changed = |line| RowError {
+            line,
+            column: None,
+            reason: "the file changed while it was imported: import it again".into(),
+        };
+        while !self.done {
+            let Some((line, parsed)) = self.reader.next_row(&mut self.problems) else {
+                self.done = true;
+                return self.problems.errors.first().cloned().map(Err);
+            };
+            match parsed {
+                Parsed::Body(mut body) => {
+                    if let Some(((at, n), rest)) = self.renumbered.split_first() {
+                        if *at == line {
+                            body.key = body.key.numbered(*n);
+                            self.renumbered = rest;
+                        }
+                    }
+                    return Some(Ok((line, body)));
+                }
+                Parsed::WithoutEmail => continue,
+                Parsed::Bad => {
+                    self.done = true;
+                    let e = self.problems.errors.first().cloned();
+                    return Some(Err(e.unwrap_or_else(|| changed(line))));
+                }
+            }
+        }
+        None
     }
 }
 
 /// What one row gave.
-enum Parsed {
+pub enum Parsed {
     Body(NewBody),
     /// No address for it in the row nor in the emails file: left out.
     WithoutEmail,
@@ -356,7 +576,7 @@ impl Row<'_> {
         self.record.get(i).unwrap_or("").trim()
     }
 
-    fn error(&self, errors: &mut Vec<RowError>, column: &str, reason: String) {
+    fn error(&self, errors: &mut Problems, column: &str, reason: String) {
         errors.push(RowError {
             line: self.line,
             column: Some(column.to_string()),
@@ -392,15 +612,15 @@ impl Row<'_> {
 
     /// The row's body, checked (its problems go to `errors`). The key's uniqueness is the
     /// caller's to check.
-    fn parse(&self, rules: &CsvRules, errors: &mut Vec<RowError>) -> Parsed {
-        let errors_before = errors.len();
+    fn parse(&self, rules: &CsvRules, errors: &mut Problems) -> Parsed {
+        let errors_before = errors.total;
         for (i, header) in self.headers.iter().enumerate() {
             let free_text = self.cols.fields.iter().any(|(f, _)| *f == i);
             if let Some(why) = field_problem(self.get(i), i == self.cols.name, free_text) {
                 self.error(errors, header, why);
             }
         }
-        if errors.len() > errors_before {
+        if errors.total > errors_before {
             return Parsed::Bad;
         }
         let name = self.get(self.cols.name);

@@ -98,10 +98,16 @@ pub fn parse_emails_file(bytes: &[u8]) -> Result<EmailsFile, Vec<RowError>> {
 /// file meant for another export), by its line.
 pub fn unused_keys(file: &EmailsFile, directory_keys: &[&BodyKey]) -> Vec<RowError> {
     let used: std::collections::HashSet<&BodyKey> = directory_keys.iter().copied().collect();
+    unused_keys_by(file, |k| used.contains(k))
+}
+
+/// [`unused_keys`], asking `used` whether the directory has a key (a directory read as a
+/// stream keeps no list of its keys).
+pub fn unused_keys_by(file: &EmailsFile, used: impl Fn(&BodyKey) -> bool) -> Vec<RowError> {
     let mut errors: Vec<RowError> = file
         .lines
         .iter()
-        .filter(|(k, _)| !used.contains(k))
+        .filter(|(k, _)| !used(k))
         .map(|(k, line)| RowError {
             line: *line,
             column: Some("key".into()),

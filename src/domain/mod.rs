@@ -23,7 +23,7 @@ pub mod search_query;
 pub mod selection;
 pub mod user;
 
-pub use body::{plan_import, Body, BodyKey, ImportPlan, NewBody};
+pub use body::{plan_batch, plan_import, Body, BodyKey, ImportPlan, NewBody};
 pub use campaign::{Campaign, CampaignState, ReferencePrefix};
 pub use case::{Case, CaseStatus, Reference, ReplyToken};
 pub use document::{DocumentState, Extraction, TextUnit};

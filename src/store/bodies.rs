@@ -28,7 +28,10 @@ impl ImportPlan {
     }
 }
 
-fn row_to_body(row: &sqlx::sqlite::SqliteRow, tags: Vec<String>) -> anyhow::Result<Body> {
+pub(super) fn row_to_body(
+    row: &sqlx::sqlite::SqliteRow,
+    tags: Vec<String>,
+) -> anyhow::Result<Body> {
     let email: String = row.try_get("email")?;
     let fields: String = row.try_get("fields")?;
     Ok(Body {
@@ -104,76 +107,6 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         Ok(row_to_body(&row, tags).map(Some)?)
-    }
-
-    /// Apply an import plan in one transaction: all of it or none of it.
-    pub async fn apply_import(
-        &self,
-        plan: &ImportPlan,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<ImportSummary> {
-        let now = time_text(now);
-        let mut tx = self.pool().begin().await?;
-        // Multi-row inserts: one statement per chunk instead of one per body; each chunk's
-        // ids come back with it (RETURNING), so its tags follow without reading every key
-        // of the table into memory.
-        for chunk in plan.added.chunks(500) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO bodies (key, name, email, regime, region, fields, created_at, updated_at) ",
-            );
-            let mut fields = Vec::with_capacity(chunk.len());
-            for body in chunk {
-                fields.push(serde_json::to_string(&body.fields)?);
-            }
-            q.push_values(chunk.iter().zip(&fields), |mut row, (body, f)| {
-                row.push_bind(body.key.as_str())
-                    .push_bind(&body.name)
-                    .push_bind(body.email.as_str())
-                    .push_bind(&body.regime)
-                    .push_bind(&body.region)
-                    .push_bind(f)
-                    .push_bind(&now)
-                    .push_bind(&now);
-            });
-            q.push(" RETURNING key, id");
-            // (RETURNING's order is not promised: the rows are matched by key)
-            let ids: HashMap<String, BodyId> = q
-                .build()
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("key")?, r.try_get("id")?)))
-                .collect::<anyhow::Result<_>>()?;
-            let tags: Vec<(BodyId, &String)> = chunk
-                .iter()
-                .filter_map(|b| ids.get(b.key.as_str()).map(|id| (*id, &b.tags)))
-                .flat_map(|(id, tags)| tags.iter().map(move |t| (id, t)))
-                .collect();
-            insert_tag_rows(&mut tx, &tags).await?;
-        }
-        for (id, body) in &plan.updated {
-            sqlx::query(
-                "UPDATE bodies SET name = $1, email = $2, regime = $3, region = $4, fields = $5,
-                 updated_at = $6 WHERE id = $7",
-            )
-            .bind(&body.name)
-            .bind(body.email.as_str())
-            .bind(&body.regime)
-            .bind(&body.region)
-            .bind(serde_json::to_string(&body.fields)?)
-            .bind(&now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM body_tags WHERE body_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            let rows: Vec<(BodyId, &String)> = body.tags.iter().map(|t| (*id, t)).collect();
-            insert_tag_rows(&mut tx, &rows).await?;
-        }
-        tx.commit().await.context("the import was not saved")?;
-        Ok(plan.summary())
     }
 
     /// Flag a body's address for a person's review (after a permanent delivery failure).
@@ -280,7 +213,7 @@ impl Store {
     }
 }
 
-async fn insert_tag_rows(
+pub(super) async fn insert_tag_rows(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     rows: &[(BodyId, &String)],
 ) -> anyhow::Result<()> {

@@ -16,6 +16,7 @@
 
 mod answers;
 mod bodies;
+mod bodies_import;
 mod by_hand;
 mod campaigns;
 mod case_list;
@@ -49,6 +50,7 @@ mod watch;
 
 pub use answers::{AnswerChange, AnswerFilter, AnswerRow, AnswerState, InboundText, NewSuggestion};
 pub use bodies::{FormerEmail, ImportSummary};
+pub use bodies_import::{BodyIdentity, BodyImport};
 pub use by_hand::ByHandRow;
 pub use campaigns::{NewCampaign, NewCase};
 pub use case_list::{AssigneeFilter, CaseListFilter, CaseListRow, MAX_CASE_PAGE};

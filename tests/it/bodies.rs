@@ -331,3 +331,114 @@ fn excluded_bodies_are_skipped_by_campaigns() {
     let err = w.fails(["bodies", "exclude", "no-such-body", "--reason", "x"]);
     assert!(err.contains("foi bodies list"), "{err}");
 }
+
+/// `n` bodies with ids, one a line, from line 2; `broken` (a line number) gets an address
+/// that is not one.
+fn many_bodies(n: usize, renamed: &[usize], broken: Option<usize>) -> String {
+    let mut csv = String::from("id,name,email,tags\n");
+    for i in 1..=n {
+        let name = if renamed.contains(&i) {
+            format!("Renamed Body {i}")
+        } else {
+            format!("Body {i}")
+        };
+        let email = if broken == Some(i + 1) {
+            "not-an-address".to_string()
+        } else {
+            format!("foi@body{i}.example")
+        };
+        csv.push_str(&format!("B{i:05},{name},{email},council;t{}\n", i % 7));
+    }
+    csv
+}
+
+/// The import reads the file as a stream in two passes and writes in batches of 500:
+/// a file of thousands of rows whose last line is bad changes nothing and names that line;
+/// a re-import spanning many batches updates only the rows that changed.
+#[test]
+fn a_large_file_is_checked_whole_before_any_batch_is_written() {
+    let w = Workdir::new();
+    let f = w.write("many.csv", many_bodies(5_000, &[], None));
+    let out = w.ok(["bodies", "import", f.to_str().unwrap()]);
+    assert!(out.contains("added 5000, updated 0, unchanged 0"), "{out}");
+    let before = w.snapshot();
+
+    // Every row but the last would update a body: still nothing is written.
+    let all: Vec<usize> = (1..=5_000).collect();
+    let bad = w.write("bad.csv", many_bodies(5_000, &all, Some(5_001)));
+    let err = w.fails(["bodies", "import", bad.to_str().unwrap()]);
+    assert!(err.contains("line 5001, column 'email'"), "{err}");
+    assert!(err.contains("1 problem in"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert_eq!(before, w.snapshot(), "a refused file changed the database");
+
+    // Two changed rows in different batches, a dry run first.
+    let changed = w.write("changed.csv", many_bodies(5_000, &[700, 4_321], None));
+    let dry = w.ok(["bodies", "import", changed.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        dry.contains("would add 0, update 2, leave 4998 unchanged (0 stored"),
+        "{dry}"
+    );
+    assert_eq!(before, w.snapshot(), "a dry run changed the database");
+    let out = w.ok(["bodies", "import", changed.to_str().unwrap()]);
+    assert!(out.contains("added 0, updated 2, unchanged 4998"), "{out}");
+    let b = w.json(["bodies", "show", "B04321", "--json"]);
+    assert_eq!(b["body"]["name"], "Renamed Body 4321");
+    assert_eq!(b["body"]["tags"], serde_json::json!(["council", "t2"]));
+    let out = w.ok(["bodies", "import", changed.to_str().unwrap()]);
+    assert!(out.contains("added 0, updated 0, unchanged 5000"), "{out}");
+}
+
+/// Thousands of bad rows: the first 200 are shown, the rest counted; thousands of
+/// warnings likewise (the import goes ahead).
+#[test]
+fn thousands_of_problems_are_counted_and_the_first_shown() {
+    let w = Workdir::new();
+    let mut csv = String::from("name,email\n");
+    for i in 1..=3_000 {
+        csv.push_str(&format!("Body {i},not-an-address-{i}\n"));
+    }
+    let f = w.write("bad.csv", csv);
+    let err = w.fails(["bodies", "import", f.to_str().unwrap()]);
+    assert!(err.contains("line 2, column 'email'"), "{err}");
+    assert!(err.contains("line 201, column 'email'"), "{err}");
+    assert!(!err.contains("line 202, column"), "{err}");
+    assert!(err.contains("... and 2800 more"), "{err}");
+    assert!(err.contains("3000 problems in"), "{err}");
+
+    let mut csv = String::from("name,email\n");
+    for i in 1..=3_000 {
+        csv.push_str(&format!("Council {i},foi@shared.example\n"));
+    }
+    let f = w.write("shared.csv", csv);
+    let out = w
+        .foi(["bodies", "import", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "line 3: 'Council 2' shares the address foi@shared.example with line 2 (Council 1)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("... and 2799 more warnings"), "{stderr}");
+}
+
+/// The file is read twice, so it must be a file: a pipe is refused with what to do.
+#[test]
+fn a_pipe_is_refused_with_what_to_do() {
+    let w = Workdir::new();
+    let fifo = w.path().join("bodies.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo is missing: apt-get install coreutils");
+    assert!(made.success());
+    let before = w.snapshot();
+    let err = w.fails(["bodies", "import", fifo.to_str().unwrap()]);
+    assert!(err.contains("is not a file"), "{err}");
+    assert!(err.contains("save it to a file"), "{err}");
+    assert_eq!(before, w.snapshot());
+}

@@ -32,16 +32,20 @@ fn read(file: &PathBuf) -> anyhow::Result<Vec<u8>> {
     std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))
 }
 
+/// "1 problem", "3 problems".
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
 impl ImportCommand {
     pub async fn execute(self, app: &App, out: &mut Printer) -> anyhow::Result<()> {
-        let bytes = read(&self.file)?;
         let emails = self.emails.as_ref().map(read).transpose()?;
         let imported = import_bodies(
             &app.store,
             app.regimes(),
             &app.settings.default_regime,
             ImportFiles {
-                directory: bytes,
+                directory: self.file.clone(),
                 emails,
             },
             self.dry_run,
@@ -49,21 +53,20 @@ impl ImportCommand {
         )
         .await?;
         let report = match imported {
-            Imported::Refused(which, errors) => {
+            Imported::Refused(which, problems) => {
                 let file = match (which, &self.emails) {
                     (ImportFile::Emails, Some(f)) => f,
                     _ => &self.file,
                 };
-                for e in errors.iter().take(MAX_ERRORS_SHOWN) {
+                for e in problems.errors.iter().take(MAX_ERRORS_SHOWN) {
                     eprintln!("{}: {e}", file.display());
                 }
-                if errors.len() > MAX_ERRORS_SHOWN {
-                    eprintln!("... and {} more", errors.len() - MAX_ERRORS_SHOWN);
+                if problems.total > MAX_ERRORS_SHOWN {
+                    eprintln!("... and {} more", problems.total - MAX_ERRORS_SHOWN);
                 }
                 bail!(
-                    "the import was refused: {} problem{} in {}; fix them and import again (nothing was changed)",
-                    errors.len(),
-                    if errors.len() == 1 { "" } else { "s" },
+                    "the import was refused: {} in {}; fix them and import again (nothing was changed)",
+                    count(problems.total, "problem"),
                     file.display()
                 );
             }
@@ -103,10 +106,10 @@ impl ImportCommand {
         for w in report.warnings.iter().take(MAX_ERRORS_SHOWN) {
             eprintln!("warning: {}: {}", self.file.display(), w.message);
         }
-        if report.warnings.len() > MAX_ERRORS_SHOWN {
+        if report.warnings_total > MAX_ERRORS_SHOWN {
             eprintln!(
                 "... and {} more warnings",
-                report.warnings.len() - MAX_ERRORS_SHOWN
+                report.warnings_total - MAX_ERRORS_SHOWN
             );
         }
     }
