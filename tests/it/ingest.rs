@@ -320,7 +320,7 @@ pub fn fetch_imap(w: &Workdir) -> String {
 }
 
 /// Append emails to a folder of the test mailbox, in order.
-async fn append_all(
+pub async fn append_all(
     session: &mut foi::net::imap::ImapSession,
     folder: &str,
     emails: impl IntoIterator<Item = String>,
@@ -333,7 +333,7 @@ async fn append_all(
 }
 
 /// Reply number `i` to `to`, from a council that has no case.
-fn numbered_reply(to: &str, i: usize) -> String {
+pub fn numbered_reply(to: &str, i: usize) -> String {
     email(
         "x@council.example",
         to,

@@ -352,6 +352,32 @@ async fn replies_are_indexed_after_their_commit_and_a_crash_gap_is_caught_up() {
     assert_eq!(find("kohlrabi"), ["POL-0006"]);
 }
 
+/// Over IMAP the batch recorded last is indexed in a task of its own while the next is
+/// fetched (batches of 2 here): every email fetched is indexed when `foi fetch` ends,
+/// without a search having caught up.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fetch_over_imap_indexes_every_email_it_stored() {
+    use crate::ingest::{append_all, fetch_imap, imap_workdir, numbered_reply};
+    let s = crate::support::mail::servers();
+    let ours = s.unique_address("indexed", "example.org");
+    let w = imap_workdir(s, &ours);
+    let mut session = foi::net::imap::connect(&s.imap_settings_for(&ours))
+        .await
+        .unwrap();
+    append_all(
+        &mut session,
+        "INBOX",
+        (0..7).map(|i| numbered_reply(&ours, i)),
+    )
+    .await;
+    assert!(fetch_imap(&w).starts_with("new 7,"));
+    let store = store(&w).await;
+    assert_eq!(store.search_pending_count().await.unwrap(), 0);
+    assert_eq!(store.search_index_counts().await.unwrap(), (7, 0));
+    let hits = w.json(["search", "text", "--json"]);
+    assert_eq!(hits.as_array().unwrap().len(), 7, "{hits}");
+}
+
 #[tokio::test]
 async fn an_email_whose_text_changed_is_found_by_its_new_words_only() {
     let w = campaign_with_replies();
