@@ -29,6 +29,9 @@ pub const MARKER: &str = ".foi-publish";
 /// The cases whose messages are read in one query.
 const MESSAGE_BATCH: usize = 500;
 
+/// The raw emails read in one query hold at most this many bytes together.
+const RAW_CHUNK_BYTES: u64 = 8 << 20;
+
 /// A published document's text is cut at this many characters.
 const MAX_DOCUMENT_CHARS: usize = 2_000_000;
 
@@ -283,7 +286,7 @@ async fn gather(
     let order: Vec<&str> = report.questions.iter().map(|q| q.key.as_str()).collect();
     let mut cases = Vec::with_capacity(rows.len());
     let mut checks = Vec::new();
-    let mut messages: HashMap<CaseId, Vec<CampaignMessage>> = HashMap::new();
+    let mut messages: HashMap<CaseId, Vec<(CampaignMessage, Text)>> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
         if i % MESSAGE_BATCH == 0 {
             // The correspondence of the next batch of cases: never the campaign's at once.
@@ -293,12 +296,17 @@ async fn gather(
                 .map(|r| r.case.id)
                 .collect();
             messages.clear();
-            for m in store.campaign_messages(campaign.id, &batch).await? {
-                messages.entry(m.case_id).or_default().push(m);
+            let msgs = store.campaign_messages(campaign.id, &batch).await?;
+            let texts = texts_of(store, &msgs, &opts.limits).await?;
+            for (m, t) in msgs.into_iter().zip(texts) {
+                messages.entry(m.case_id).or_default().push((m, t));
             }
         }
-        let msgs = messages.remove(&row.case.id).unwrap_or_default();
-        let texts = texts_of(store, &msgs, &opts.limits).await?;
+        let (msgs, texts): (Vec<_>, Vec<_>) = messages
+            .remove(&row.case.id)
+            .unwrap_or_default()
+            .into_iter()
+            .unzip();
         let (mut case, redactor) = publish_case(row, &msgs, texts, &order, opts, &mut checks)?;
         let mut originals = Vec::new();
         for d in documents.remove(&row.case.id).unwrap_or_default() {
@@ -324,20 +332,37 @@ async fn gather(
     })
 }
 
+/// A message's text and the display name it came from.
+type Text = (String, Option<String>);
+
 /// Each message's text and the display name it came from: the stored text of a reply, the
-/// parsed raw email of what we sent (whose text is not stored).
+/// parsed raw email of what we sent (whose text is not stored). The raw emails are read a
+/// chunk at a time, up to [`RAW_CHUNK_BYTES`] a query (a larger one alone), so that neither
+/// a query per message nor a batch's raw emails at once.
 async fn texts_of(
     store: &Store,
     msgs: &[CampaignMessage],
     limits: &Limits,
-) -> anyhow::Result<Vec<(String, Option<String>)>> {
+) -> anyhow::Result<Vec<Text>> {
     let mut out = Vec::with_capacity(msgs.len());
-    for m in msgs {
-        let raw = store.blob(&m.raw_sha256).await?.unwrap_or_default();
-        let parsed = crate::ingest::parse::parse(&raw, limits);
-        let name = parsed.from.and_then(|f| f.name);
-        let text = m.text_body.clone().unwrap_or(parsed.text_body);
-        out.push((text, name));
+    let mut start = 0;
+    while start < msgs.len() {
+        let (mut end, mut bytes) = (start, 0u64);
+        while end < msgs.len() && (end == start || bytes + msgs[end].raw_size <= RAW_CHUNK_BYTES) {
+            bytes += msgs[end].raw_size;
+            end += 1;
+        }
+        let chunk = &msgs[start..end];
+        let shas: Vec<&str> = chunk.iter().map(|m| m.raw_sha256.as_str()).collect();
+        let raws = store.blobs(&shas).await?;
+        for m in chunk {
+            let raw = raws.get(&m.raw_sha256).map_or(&[][..], Vec::as_slice);
+            let parsed = crate::ingest::parse::parse(raw, limits);
+            let name = parsed.from.and_then(|f| f.name);
+            let text = m.text_body.clone().unwrap_or(parsed.text_body);
+            out.push((text, name));
+        }
+        start = end;
     }
     Ok(out)
 }
@@ -367,7 +392,7 @@ fn name_of_address(addr: &str) -> Option<String> {
 fn publish_case(
     row: &CaseExport,
     msgs: &[CampaignMessage],
-    texts: Vec<(String, Option<String>)>,
+    texts: Vec<Text>,
     order: &[&str],
     opts: &Options<'_>,
     log: &mut Vec<CheckRow>,

@@ -6,6 +6,8 @@
 use super::Store;
 use crate::domain::id::{CampaignId, CaseId};
 use chrono::{DateTime, Utc};
+use sqlx::Row;
+use std::collections::HashMap;
 
 /// A message of a campaign's case, as a published page needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +22,8 @@ pub struct CampaignMessage {
     pub text_body: Option<String>,
     /// The raw email's blob.
     pub raw_sha256: String,
+    /// Its size in bytes (0 when the blob is missing).
+    pub raw_size: u64,
 }
 
 impl Store {
@@ -42,11 +46,13 @@ impl Store {
             String,
             Option<String>,
             String,
+            Option<i64>,
         );
         let rows: Vec<Row> = self
             .campaign_rows(
                 "SELECT json_group_array(json_array(x.case_id, m.direction, m.at, m.from_addr,
-                        m.subject, m.text_body, m.raw_sha256))
+                        m.subject, m.text_body, m.raw_sha256,
+                        (SELECT b.size FROM blobs b WHERE b.sha256 = m.raw_sha256)))
                  FROM (SELECT m.id AS mid, m.case_id AS case_id FROM messages m
                          JOIN cases c ON c.id = m.case_id
                          WHERE c.campaign_id = $1 AND c.id IN (SELECT value FROM json_each($2))
@@ -62,7 +68,7 @@ impl Store {
         let mut out = rows
             .into_iter()
             .map(
-                |(case_id, direction, at, from_addr, subject, text_body, raw)| {
+                |(case_id, direction, at, from_addr, subject, text_body, raw, size)| {
                     Ok(CampaignMessage {
                         case_id,
                         direction,
@@ -71,11 +77,38 @@ impl Store {
                         subject,
                         text_body,
                         raw_sha256: raw,
+                        raw_size: size.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
                     })
                 },
             )
             .collect::<anyhow::Result<Vec<_>>>()?;
         out.sort_by(|a, b| a.case_id.cmp(&b.case_id).then(a.at.cmp(&b.at)));
+        Ok(out)
+    }
+}
+
+impl Store {
+    /// The bytes of the given blobs (raw emails), by hash, in one query (a packed one read
+    /// from its pack): `foi publish` reads a chunk of a batch's raw emails at once, its
+    /// total size bounded by the caller. A hash with no blob is left out.
+    pub async fn blobs(&self, shas: &[&str]) -> super::Result<HashMap<String, Vec<u8>>> {
+        let mut out = HashMap::with_capacity(shas.len());
+        if shas.is_empty() {
+            return Ok(out);
+        }
+        let list = serde_json::to_string(shas).map_err(anyhow::Error::from)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM blobs b WHERE b.sha256 IN (SELECT value FROM json_each($1))",
+            super::messages::BLOB_COLUMNS
+        )))
+        .bind(list)
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            let sha: String = row.try_get("blob_sha256").map_err(anyhow::Error::from)?;
+            let bytes = self.blob_bytes(row).await?;
+            out.insert(sha, bytes);
+        }
         Ok(out)
     }
 }

@@ -601,3 +601,43 @@ fn the_report_compares_groups_with_the_difference_and_its_interval() {
     let err = w.fails(["report", "cctv", "--compare"]);
     assert!(err.contains("--by"), "{err}");
 }
+
+/// A publication that fails half-way (here the raw emails of the replies can no longer be
+/// read, once the site's folder beside `--out` is begun) leaves no half site: the earlier
+/// site stays as it was, byte for byte, and no partial folder is left beside it.
+#[test]
+fn a_failure_half_way_leaves_the_earlier_site_whole_and_no_partial_folder() {
+    let (w, _) = fixture();
+    let site = publish(&w);
+    let before = files(&site);
+    let config = foi::config::Config::load(&w.config()).unwrap();
+    let url = format!("sqlite://{}", config.database_path().display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let lost = sqlx::query(
+            "UPDATE blobs SET pack = 'deadbeef.pack', pack_offset = 0
+             WHERE sha256 IN (SELECT raw_sha256 FROM messages WHERE direction = 'inbound')",
+        )
+        .execute(&mut db)
+        .await
+        .unwrap();
+        assert_eq!(lost.rows_affected(), 3);
+    });
+    let err = w.fails([
+        "publish",
+        "cctv",
+        "--out",
+        "site",
+        "--redact-file",
+        "redact.txt",
+    ]);
+    assert!(err.contains("deadbeef.pack"), "{err}");
+    assert_eq!(files(&site), before);
+    let left: Vec<String> = std::fs::read_dir(w.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site."))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
