@@ -162,10 +162,11 @@ async fn add_stored_bodies(
     let mut after = BodyId::new(0);
     loop {
         let page = import.identities_after(after, STORED_PAGE).await?;
-        let Some(last) = page.last() else {
+        // (by the largest id: the order of a page's rows is not promised)
+        let Some(last) = page.iter().map(|b| b.id).max() else {
             return Ok(());
         };
-        after = last.id;
+        after = last;
         for b in page.iter().filter(|b| !checked.updates(&b.key)) {
             finder.stored(b.id, &b.name, &b.email);
         }

@@ -28,10 +28,7 @@ impl ImportPlan {
     }
 }
 
-pub(super) fn row_to_body(
-    row: &sqlx::sqlite::SqliteRow,
-    tags: Vec<String>,
-) -> anyhow::Result<Body> {
+fn row_to_body(row: &sqlx::sqlite::SqliteRow, tags: Vec<String>) -> anyhow::Result<Body> {
     let email: String = row.try_get("email")?;
     let fields: String = row.try_get("fields")?;
     Ok(Body {

@@ -442,3 +442,43 @@ fn a_pipe_is_refused_with_what_to_do() {
     assert!(err.contains("save it to a file"), "{err}");
     assert_eq!(before, w.snapshot());
 }
+
+/// A row like a stored body the file does not update is warned about, naming the stored
+/// body (read page by page, not held); the stored body a row updates is not.
+#[test]
+fn a_row_like_a_stored_body_is_warned_about() {
+    let w = Workdir::new();
+    let first = w.write(
+        "first.csv",
+        "id,name,email\nB1,Camford Council,foi@camford.example\nB2,Glenmuir Council,foi@glenmuir.example\n",
+    );
+    w.ok(["bodies", "import", first.to_str().unwrap()]);
+    let second = w.write(
+        "second.csv",
+        "id,name,email\nB2,Glenmuir Council,foi@glenmuir.example\nX1,The Camford Council,other@camford.example\nX2,Elsewhere,FOI@Glenmuir.example\n",
+    );
+    let out = w
+        .foi(["bodies", "import", second.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("added 2, updated 0, unchanged 1 (1 stored"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(
+            "line 3: 'The Camford Council' has the same name as stored body 'B1' (Camford Council)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 4: 'Elsewhere' shares the address FOI@glenmuir.example with line 2 (Glenmuir Council)"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning:").count(), 2, "{stderr}");
+}
