@@ -1,8 +1,10 @@
 //! Publishing a campaign (`foi publish`): gather its report, its cases with their dates and
 //! confirmed answers, and every email on them; redact each case's text with the rules of
 //! [`crate::text::redact`] (keeping the body's published FOI address); render the static
-//! site and data package ([`crate::publish`]); write them to a new folder in one step.
-//! `check` lists what would be redacted and what is left for a person to review.
+//! site and data package ([`crate::publish`]) into a folder beside the output, each case's
+//! page as soon as its case is made (memory holds one batch of correspondence, never the
+//! site), and rename it into place in one step. `check` lists what would be redacted and
+//! what is left for a person to review.
 //!
 //! The figures are the report's ([`super::report::campaign_report`]) and the case rows the
 //! export's ([`super::export::case_rows`]): nothing here counts anew. Sees `store`,
