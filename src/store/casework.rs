@@ -409,7 +409,7 @@ async fn insert_chaser_in(
     c: &NewChaser,
     sha: &str,
     now: &str,
-) -> anyhow::Result<Option<i64>> {
+) -> anyhow::Result<Option<ChaserId>> {
     Ok(sqlx::query_scalar(
         "INSERT INTO chasers (case_id, step, trigger_kind, mode, state, due_on, message_id, recipient,
                               subject, raw_sha256, created_at)
@@ -441,8 +441,8 @@ async fn insert_chaser_in(
 /// A chaser row now points at its queued email.
 async fn link_chaser_in(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
-    id: i64,
-    outbox_id: i64,
+    id: ChaserId,
+    outbox_id: OutboxId,
     now: &str,
 ) -> anyhow::Result<()> {
     sqlx::query("UPDATE chasers SET outbox_id = $1, decided_at = $2 WHERE id = $3")

@@ -172,7 +172,7 @@ pub(crate) async fn insert_outbox(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
     item: &NewOutboxItem,
     now: &str,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<OutboxId> {
     let sha = put_blob(tx, &item.raw).await?;
     let id = sqlx::query_scalar(
         "INSERT INTO outbox (case_id, kind, message_id, envelope_from, recipient, recipient_domain,
