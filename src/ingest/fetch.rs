@@ -116,6 +116,9 @@ impl<'c, 'a> Pending<'c, 'a> {
 
     async fn finish(mut self) -> anyhow::Result<FetchSummary> {
         self.flush().await?;
+        // (what an earlier run left queued for search is indexed even when nothing new
+        // came: the queue is empty then, and this is one read)
+        index_for_search(self.ctx.store).await?;
         Ok(self.sum)
     }
 }
@@ -237,6 +240,8 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
         fetch_folder(ctx, &mut session, &source, folder, &mut sum).await?;
     }
     let _ = session.logout().await;
+    // (what an earlier run left queued for search, when no batch came to index it)
+    index_for_search(ctx.store).await?;
     Ok(sum)
 }
 

@@ -340,7 +340,15 @@ async fn replies_are_indexed_after_their_commit_and_a_crash_gap_is_caught_up() {
     assert_eq!(find("some"), ["POL-0002"]);
     assert_eq!(s.search_pending_count().await.unwrap(), 0);
 
-    // ...and so does the next ingest, with its own reply.
+    // ...and so does the next import, even of nothing new...
+    exec(&w, &gap).await;
+    let again = w.path().join("r2.eml");
+    let out = w.ok(["import-mail", again.to_str().unwrap()]);
+    assert!(out.starts_with("new 0,"), "{out}");
+    assert_eq!(s.search_pending_count().await.unwrap(), 0);
+    assert_eq!(s.search_index_counts().await.unwrap(), (5, 0));
+
+    // ...and with its own reply.
     exec(&w, &gap).await;
     let p = w.write(
         "r6.eml",
