@@ -34,15 +34,21 @@ type StoredRow = (
     Option<String>,
 );
 
-fn body_from_json(row: StoredRow) -> anyhow::Result<Body> {
-    let (id, key, name, email, regime, region, fields, email_flag, excluded, tags) = row;
-    let mut tags: Vec<String> = tags
+/// Tags stored joined by spaces (as `group_concat(tag, ' ')` gives them), sorted.
+pub(crate) fn sorted_tags(joined: Option<String>) -> Vec<String> {
+    let mut tags: Vec<String> = joined
         .unwrap_or_default()
         .split(' ')
         .filter(|t| !t.is_empty())
         .map(String::from)
         .collect();
     tags.sort();
+    tags
+}
+
+fn body_from_json(row: StoredRow) -> anyhow::Result<Body> {
+    let (id, key, name, email, regime, region, fields, email_flag, excluded, tags) = row;
+    let tags = sorted_tags(tags);
     Ok(Body {
         id,
         key: BodyKey::from_stored(key),

@@ -70,13 +70,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|(case_id, region, tags)| {
-                let mut tags: Vec<String> = tags
-                    .unwrap_or_default()
-                    .split(' ')
-                    .filter(|t| !t.is_empty())
-                    .map(String::from)
-                    .collect();
-                tags.sort();
+                let tags = super::bodies_import::sorted_tags(tags);
                 CaseGrouping {
                     case_id,
                     region,
