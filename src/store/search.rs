@@ -186,10 +186,12 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
+        // (CROSS JOIN keeps the queue as the outer loop: SQLite's planner, without
+        // statistics, chose to scan every message and read its text, once per batch)
         sqlx::query(
             "INSERT INTO search_index (rowid, title, body)
              SELECT m.id, m.subject, COALESCE(m.text_body, m.display_text)
-             FROM search_pending p JOIN messages m ON m.id = p.message_id
+             FROM search_pending p CROSS JOIN messages m ON m.id = p.message_id
              WHERE COALESCE(m.text_body, m.display_text) IS NOT NULL",
         )
         .execute(&mut *tx)
