@@ -166,8 +166,9 @@ impl Store {
 
     /// Index the emails queued in `search_pending` (their subject or text changed since
     /// they were last indexed, or they are new), in one transaction that empties the
-    /// queue: each one's old row leaves the index and its text as it is now goes in (none
-    /// when it has no text now). Called after each ingest batch commits and before a
+    /// queue: each one's text as it is now goes in (none when it has no text now; its old
+    /// words left the index when it was queued, see the migration
+    /// `search_external_content`). Called after each ingest batch commits and before a
     /// search answers; what a crash left queued is indexed by the next call. Returns how
     /// many emails were queued.
     pub async fn index_pending_messages(&self) -> Result<u64> {
@@ -181,11 +182,6 @@ impl Store {
         }
         let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
-            "DELETE FROM search_index WHERE rowid IN (SELECT message_id FROM search_pending)",
-        )
-        .execute(&mut *tx)
-        .await?;
         // (CROSS JOIN keeps the queue as the outer loop: SQLite's planner, without
         // statistics, chose to scan every message and read its text, once per batch)
         sqlx::query(
@@ -217,7 +213,9 @@ impl Store {
     pub async fn rebuild_search_index(&self) -> Result<Reindexed> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("DELETE FROM search_index")
+        // (the index keeps no text of its own: 'delete-all' empties it without reading
+        // the words it holds)
+        sqlx::query("INSERT INTO search_index (search_index) VALUES ('delete-all')")
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM search_pending")
@@ -247,11 +245,13 @@ impl Store {
         })
     }
 
-    /// How many rows the index holds (emails, document units).
+    /// How many rows the index holds (emails, document units): FTS5 keeps one row per
+    /// indexed rowid in its `_docsize` table (counting `search_index` itself would count
+    /// the rows of its content, indexed or not).
     pub async fn search_index_counts(&self) -> Result<(i64, i64)> {
         let row = sqlx::query(
-            "SELECT COUNT(*) FILTER (WHERE rowid > 0), COUNT(*) FILTER (WHERE rowid < 0)
-             FROM search_index",
+            "SELECT COUNT(*) FILTER (WHERE id > 0), COUNT(*) FILTER (WHERE id < 0)
+             FROM search_index_docsize",
         )
         .fetch_one(self.pool())
         .await?;
@@ -468,6 +468,96 @@ mod tests {
         assert_eq!((r.emails, r.document_units), (2, 0));
         assert_eq!(store.search_pending_count().await.unwrap(), 0);
         assert_eq!(found(&store, "celeriac").await, [three]);
+    }
+
+    /// FTS5's own check of the index against its content (the view over the emails and
+    /// the documents' units): every indexed word is in the text as stored, and every
+    /// stored text is indexed. Run when nothing is queued.
+    async fn index_matches_the_stored_text(store: &Store) {
+        assert_eq!(store.search_pending_count().await.unwrap(), 0);
+        sqlx::query("INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
+            .execute(store.pool())
+            .await
+            .expect("the search index differs from the text it indexes");
+    }
+
+    #[tokio::test]
+    async fn the_index_keeps_no_text_and_follows_every_change_of_it() {
+        let (_dir, store) = store().await;
+        sql(
+            &store,
+            "INSERT INTO blobs (sha256, size, data) VALUES ('a', 1, x'00'), ('b', 1, x'00'), ('d', 1, x'00');
+             INSERT INTO messages (id, direction, message_id, raw_sha256, subject, at, created_at, text_body)
+             VALUES (1, 'inbound', 'm1', 'a', 'Re: turnips', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'We hold cameras'),
+                    (2, 'inbound', 'm2', 'b', 'Re: beetroot', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'Leeks and onions');
+             INSERT INTO attachments (id, message_id, sha256, file_name, content_type, size)
+             VALUES (7, 1, 'd', 'list.pdf', 'application/pdf', 1);
+             INSERT INTO attachment_texts (id, attachment_id, seq, locator, text)
+             VALUES (1, 7, 1, 'page 1', 'Forty Hikvision domes'), (2, 7, 2, 'page 2', 'Nine Dahua bullets')",
+        )
+        .await;
+        store.index_pending_messages().await.unwrap();
+        assert_eq!(store.search_index_counts().await.unwrap(), (2, 2));
+        index_matches_the_stored_text(&store).await;
+        // No second copy: FTS5's content table of its own is gone.
+        let own: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'search_index_content'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(own, 0, "the search index keeps a copy of the text again");
+        // A snippet is made from the text where it is stored, for an email and a unit.
+        let q = SearchQuery::parse("hikvision OR cameras").unwrap();
+        let filter = SearchFilter {
+            limit: 10,
+            ..Default::default()
+        };
+        let hits = store.search(&q, &filter).await.unwrap();
+        let mut snippets: Vec<String> = hits.iter().map(|h| h.snippet.clone()).collect();
+        snippets.sort();
+        assert_eq!(
+            snippets,
+            [
+                format!("Forty {MARK_START}Hikvision{MARK_END} domes"),
+                format!("We hold {MARK_START}cameras{MARK_END}"),
+            ]
+        );
+
+        // An indexed email changed, another deleted; a unit changed, another deleted.
+        sql(
+            &store,
+            "UPDATE messages SET text_body = 'We hold radishes', subject = 'Re: swede' WHERE id = 1;
+             DELETE FROM messages WHERE id = 2;
+             UPDATE attachment_texts SET text = 'Forty Axis domes' WHERE id = 1;
+             DELETE FROM attachment_texts WHERE id = 2",
+        )
+        .await;
+        // (the changed email's old words left at once; its new ones wait in the queue)
+        assert!(found(&store, "cameras").await.is_empty());
+        assert!(found(&store, "leeks").await.is_empty());
+        assert!(found(&store, "hikvision").await.is_empty());
+        assert!(found(&store, "dahua").await.is_empty());
+        assert_eq!(found(&store, "axis").await, [MessageId::new(1)]);
+        store.index_pending_messages().await.unwrap();
+        assert_eq!(found(&store, "radishes").await, [MessageId::new(1)]);
+        assert_eq!(found(&store, "swede").await, [MessageId::new(1)]);
+        assert!(found(&store, "turnips").await.is_empty());
+        assert_eq!(store.search_index_counts().await.unwrap(), (1, 1));
+        index_matches_the_stored_text(&store).await;
+
+        // A crash gap (a row out of the index, queued again) and a rebuild stay consistent.
+        sql(
+            &store,
+            "DELETE FROM search_index WHERE rowid = 1; INSERT INTO search_pending (message_id) VALUES (1)",
+        )
+        .await;
+        store.index_pending_messages().await.unwrap();
+        index_matches_the_stored_text(&store).await;
+        let r = store.rebuild_search_index().await.unwrap();
+        assert_eq!((r.emails, r.document_units), (1, 1));
+        index_matches_the_stored_text(&store).await;
+        assert_eq!(found(&store, "axis").await, [MessageId::new(1)]);
     }
 
     #[tokio::test]
