@@ -36,7 +36,11 @@ impl Store {
         synced: bool,
     ) -> Result<()> {
         let _turn = self.write_turn().await;
-        let pool = if synced { self.durable() } else { self.pool() };
+        let pool = if synced {
+            self.durable()
+        } else {
+            self.writer()
+        };
         sqlx::query(
             "INSERT INTO mailbox_folders (source, folder, uidvalidity, last_uid) VALUES ($1, $2, $3, $4)
              ON CONFLICT (source, folder) DO UPDATE SET uidvalidity = $3, last_uid = $4",

@@ -181,7 +181,7 @@ impl Store {
             return Ok(0);
         }
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer().begin_with("BEGIN IMMEDIATE").await?;
         // (CROSS JOIN keeps the queue as the outer loop: SQLite's planner, without
         // statistics, chose to scan every message and read its text, once per batch)
         sqlx::query(
