@@ -103,14 +103,14 @@ impl Store {
         } else {
             "$1 IS NULL"
         };
-        let _turn = self.write_turn().await;
+        let turn = self.write_turn().await;
         let done = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE attachment_extractions SET state = 'pending', updated_at = $2
              WHERE state = 'failed' AND attachment_id IN (SELECT a.id FROM attachments a WHERE {scope})"
         )))
         .bind(campaign)
         .bind(time_text(now))
-        .execute(self.pool())
+        .execute(turn.writer())
         .await?;
         Ok(done.rows_affected())
     }
@@ -123,8 +123,8 @@ impl Store {
         x: &Extraction,
         now: DateTime<Utc>,
     ) -> super::Result<()> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let turn = self.write_turn().await;
+        let mut tx = turn.writer().begin().await?;
         sqlx::query("DELETE FROM attachment_texts WHERE attachment_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -254,8 +254,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> super::Result<bool> {
         let now = time_text(now);
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let turn = self.write_turn().await;
+        let mut tx = turn.writer().begin().await?;
         let changed = sqlx::query(
             "UPDATE messages SET classification = $1, reason = $2
              WHERE id = $3 AND direction = 'inbound' AND classified_by = 'auto' AND classification = $4",

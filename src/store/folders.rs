@@ -35,11 +35,11 @@ impl Store {
         last_uid: u32,
         synced: bool,
     ) -> Result<()> {
-        let _turn = self.write_turn().await;
+        let turn = self.write_turn().await;
         let pool = if synced {
             self.durable()
         } else {
-            self.writer()
+            turn.writer()
         };
         sqlx::query(
             "INSERT INTO mailbox_folders (source, folder, uidvalidity, last_uid) VALUES ($1, $2, $3, $4)

@@ -143,7 +143,7 @@ impl Store {
         ));
         let turn = self.write_turn().await;
         let rows = s
-            .run(&mut *self.writer().acquire().await?)
+            .run(&mut *turn.writer().acquire().await?)
             .await
             .context("cannot store inbound emails")?;
         drop(turn);
@@ -228,9 +228,9 @@ impl Store {
                 linked.chain(r.events.iter().map(|e| e.0))
             })
             .collect();
-        let _turn = self.write_turn().await;
+        let turn = self.write_turn().await;
         // (a failure anywhere drops the transaction, which rolls it all back)
-        let mut tx = self.writer().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = turn.writer().begin_with("BEGIN IMMEDIATE").await?;
         s.run(&mut tx)
             .await
             .context("cannot record inbound emails")?;

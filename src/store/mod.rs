@@ -102,8 +102,9 @@ pub struct Store {
     /// outbox claims an email here before handing it to the server, so that even after a
     /// power cut no accepted email is silently sent again.
     durable: SqlitePool,
-    /// One connection for the writes that take turns (see [`Store::write_turn`]: keeping
-    /// and recording inbound mail, indexing it for search, a folder's progress). SQLite
+    /// One connection for the writes that take turns (see [`Store::write_turn`], the only
+    /// way to it: keeping and recording inbound mail, indexing it for search, a folder's
+    /// progress, documents' text and the classes they imply). SQLite
     /// drops a connection's page cache whenever another connection has written, so
     /// writes spread over the pool's connections each began by reading their pages again;
     /// on one connection, with a 16 MB cache, a batch's write finds the pages the last one
@@ -322,12 +323,16 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// A turn to write. An IMAP fetch keeps one batch while it records the one before:
-    /// SQLite lets one connection write at a time, and a connection that finds the lock
-    /// taken sleeps a millisecond or more before it tries again, while waiting for a turn
-    /// here ends the moment the other write does.
-    pub(crate) async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
-        self.writes.lock().await
+    /// A turn to write, and the one connection to write on while it lasts
+    /// ([`WriteTurn::writer`]). An IMAP fetch keeps one batch while it records the one
+    /// before: SQLite lets one connection write at a time, and a connection that finds the
+    /// lock taken sleeps a millisecond or more before it tries again, while waiting for a
+    /// turn here ends the moment the other write does.
+    pub(crate) async fn write_turn(&self) -> WriteTurn<'_> {
+        WriteTurn {
+            _turn: self.writes.lock().await,
+            writer: &self.writer,
+        }
     }
 
     /// The sender's journal, open for appending (hold the sender lock).
@@ -339,13 +344,22 @@ impl Store {
         &self.pool
     }
 
-    /// The connection of the writes that take turns (hold [`Store::write_turn`]).
-    pub(crate) fn writer(&self) -> &SqlitePool {
-        &self.writer
-    }
-
     pub(crate) fn durable(&self) -> &SqlitePool {
         &self.durable
+    }
+}
+
+/// A turn to write (see [`Store::write_turn`]): the writes that take turns all run on
+/// the store's one writer connection, which only a turn hands out.
+pub(crate) struct WriteTurn<'a> {
+    _turn: tokio::sync::MutexGuard<'a, ()>,
+    writer: &'a SqlitePool,
+}
+
+impl WriteTurn<'_> {
+    /// The writer connection (a pool of one), warm with the pages the last write left.
+    pub(crate) fn writer(&self) -> &SqlitePool {
+        self.writer
     }
 }
 

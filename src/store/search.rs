@@ -180,8 +180,8 @@ impl Store {
         if queued.is_none() {
             return Ok(0);
         }
-        let _turn = self.write_turn().await;
-        let mut tx = self.writer().begin_with("BEGIN IMMEDIATE").await?;
+        let turn = self.write_turn().await;
+        let mut tx = turn.writer().begin_with("BEGIN IMMEDIATE").await?;
         // (CROSS JOIN keeps the queue as the outer loop: SQLite's planner, without
         // statistics, chose to scan every message and read its text, once per batch)
         sqlx::query(
@@ -211,8 +211,8 @@ impl Store {
     /// transaction (searches meanwhile see the old index); the queue of emails to index
     /// is emptied with it.
     pub async fn rebuild_search_index(&self) -> Result<Reindexed> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let turn = self.write_turn().await;
+        let mut tx = turn.writer().begin_with("BEGIN IMMEDIATE").await?;
         // (the index keeps no text of its own: 'delete-all' empties it without reading
         // the words it holds)
         sqlx::query("INSERT INTO search_index (search_index) VALUES ('delete-all')")
