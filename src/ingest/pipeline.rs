@@ -605,6 +605,28 @@ mod tests {
     use super::*;
     use crate::store::Store;
 
+    /// A parse thread runs at nice 10 (behind the writer); the thread that made it keeps
+    /// its own priority.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_parse_thread_yields_and_its_maker_does_not() {
+        // SAFETY: getpriority reads the scheduling priority of the calling thread.
+        let mine =
+            || unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
+        let before = mine();
+        let theirs = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    yield_to_the_writer();
+                    mine()
+                })
+                .join()
+                .unwrap()
+        });
+        assert_eq!(theirs, before.max(10));
+        assert_eq!(mine(), before);
+    }
+
     /// An IMAP fetch keeps a batch while it records the one before. When both hold the
     /// same email, the second sees it kept but not yet processed; it must come out a
     /// duplicate, not a second record of the same message.
