@@ -155,7 +155,13 @@ impl<'a> Scheduler<'a> {
             clock: self.clock.as_ref(),
             derive: &derive,
         };
-        crate::ingest::fetch::fetch_configured(&ctx).await
+        let fetched = crate::ingest::fetch::fetch_configured(&ctx).await;
+        // (a fetch only queues what it recorded for search: the daemon indexes it now, so
+        // that a search does not wait; what a failed fetch recorded too)
+        if let Err(e) = crate::ingest::pipeline::index_for_search(self.store).await {
+            tracing::warn!("indexing fetched emails for search failed: {e:#}");
+        }
+        fetched
     }
 }
 

@@ -7,9 +7,7 @@
 //! once: one matched and recorded while the next is kept (packed, named) and parsed and
 //! the one after is fetched.
 
-use super::pipeline::{
-    finish_batch, index_for_search, ingest_batch, limits, prepare_owned, Ingested,
-};
+use super::pipeline::{finish_batch, ingest_batch, limits, prepare_owned, Ingested};
 use crate::clock::Clock;
 use crate::config::{AfterFetch, FetchSettings, FetchSource};
 use crate::deadlines::Regimes;
@@ -116,9 +114,6 @@ impl<'c, 'a> Pending<'c, 'a> {
 
     async fn finish(mut self) -> anyhow::Result<FetchSummary> {
         self.flush().await?;
-        // (what an earlier run left queued for search is indexed even when nothing new
-        // came: the queue is empty then, and this is one read)
-        index_for_search(self.ctx.store).await?;
         Ok(self.sum)
     }
 }
@@ -240,8 +235,6 @@ pub async fn fetch_imap(ctx: &Ctx<'_>, settings: &ImapSettings) -> anyhow::Resul
         fetch_folder(ctx, &mut session, &source, folder, &mut sum).await?;
     }
     let _ = session.logout().await;
-    // (what an earlier run left queued for search, when no batch came to index it)
-    index_for_search(ctx.store).await?;
     Ok(sum)
 }
 
@@ -279,9 +272,6 @@ async fn fetch_folder(
     let mut keeping = keep(next_batch(session, &mut remaining, fetch.batch_size).await?);
     let mut fetched = next_batch(session, &mut remaining, fetch.batch_size).await?;
     let mut recorded = std::collections::HashSet::new();
-    // The batch recorded last is indexed for search in a task of its own, while the next
-    // is fetched, kept and matched (the writes still take turns); one at a time.
-    let mut indexing: Option<tokio::task::JoinHandle<anyhow::Result<()>>> = None;
     loop {
         let (chunk, uids, prepared) = keeping
             .await
@@ -307,9 +297,6 @@ async fn fetch_folder(
         for r in &ingested? {
             sum.add(r);
         }
-        finish_indexing(indexing.take()).await?;
-        let store = ctx.store.clone();
-        indexing = Some(tokio::spawn(async move { index_for_search(&store).await }));
         recorded = ids;
         stored = uids.iter().copied().fold(stored, u32::max);
         // Progress is saved after each batch: a fetch cut short re-reads at most two
@@ -323,23 +310,10 @@ async fn fetch_folder(
         after_batch(session, fetch, &uids).await?;
         fetched = next_fetched?;
     }
-    finish_indexing(indexing).await?;
     ctx.store
         .set_folder_state(source, folder, validity, stored, false)
         .await?;
     Ok(())
-}
-
-/// Wait for the search indexing of the last batch, if any, and say how it went.
-async fn finish_indexing(
-    indexing: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
-) -> anyhow::Result<()> {
-    match indexing {
-        Some(task) => task
-            .await
-            .map_err(|e| anyhow::anyhow!("indexing fetched emails for search failed: {e}"))?,
-        None => Ok(()),
-    }
 }
 
 /// Selects `folder` and says where its fetch resumes: its UIDVALIDITY, the last UID stored

@@ -3,8 +3,8 @@
 //! migration `20261207100001_search.sql` (its comment says what a rowid stands for) for
 //! the documents' text, and for the emails by the deferred indexer
 //! ([`Store::index_pending_messages`], migration `20261208100000_search_deferred.sql`:
-//! an email changed is queued in the transaction that changes it and indexed after it
-//! commits, so the ingest transaction does not tokenize), and the reads of the extracted text itself: a document's units (the dashboard shows them
+//! an email changed is queued in the transaction that changes it and indexed when the
+//! index is needed, so reading mail does not tokenize), and the reads of the extracted text itself: a document's units (the dashboard shows them
 //! as text), and the units of a campaign's replies (answer suggestions read them).
 //!
 //! SQLite's own: FTS5, `MATCH`, `rank`, `snippet()`.
@@ -168,9 +168,9 @@ impl Store {
     /// they were last indexed, or they are new), in one transaction that empties the
     /// queue: each one's text as it is now goes in (none when it has no text now; its old
     /// words left the index when it was queued, see the migration
-    /// `search_external_content`). Called after each ingest batch commits and before a
-    /// search answers; what a crash left queued is indexed by the next call. Returns how
-    /// many emails were queued.
+    /// `search_external_content`). Called before a search answers and by `foi run` after
+    /// each fetch (reading mail only queues); what a crash left queued is indexed by the
+    /// next call. Returns how many emails were queued.
     pub async fn index_pending_messages(&self) -> Result<u64> {
         // (a read first: most calls find the queue empty and need no write turn)
         let queued: Option<i64> =

@@ -319,18 +319,23 @@ fn message_found(w: &Workdir, word: &str) -> i64 {
         .unwrap()
 }
 
+/// Reading mail queues what it records for search, in the transaction that records it (a
+/// stop cannot lose the queue), and indexes nothing: the next search indexes what is
+/// queued before it answers, so no search is stale.
 #[tokio::test]
-async fn replies_are_indexed_after_their_commit_and_a_crash_gap_is_caught_up() {
+async fn replies_are_queued_when_recorded_and_indexed_before_the_next_search() {
     let w = campaign_with_replies();
-    // The import indexed its five replies after committing them: none waits.
+    // The import recorded its five replies and queued them; none is indexed yet.
     let s = store(&w).await;
-    assert_eq!(s.search_pending_count().await.unwrap(), 0);
-    assert_eq!(s.search_index_counts().await.unwrap(), (5, 0));
+    assert_eq!(s.search_pending_count().await.unwrap(), 5);
+    assert_eq!(s.search_index_counts().await.unwrap(), (0, 0));
     let find = |q: &str| refs(&w, &[q]);
     assert_eq!(find("some"), ["POL-0002"]);
+    assert_eq!(s.search_pending_count().await.unwrap(), 0);
+    assert_eq!(s.search_index_counts().await.unwrap(), (5, 0));
 
-    // A crash between the ingest's commit and its indexing leaves the email stored and
-    // queued, not indexed: the next search indexes it before it answers.
+    // An email queued and out of the index (a stop in the middle of indexing): the next
+    // search indexes it before it answers.
     let id = message_found(&w, "some");
     let gap = format!(
         "DELETE FROM search_index WHERE rowid = {id}; INSERT INTO search_pending (message_id) VALUES ({id});"
@@ -339,32 +344,31 @@ async fn replies_are_indexed_after_their_commit_and_a_crash_gap_is_caught_up() {
     assert_eq!(s.search_index_counts().await.unwrap(), (4, 0));
     assert_eq!(find("some"), ["POL-0002"]);
     assert_eq!(s.search_pending_count().await.unwrap(), 0);
+    assert_eq!(s.search_index_counts().await.unwrap(), (5, 0));
 
-    // ...and so does the next import, even of nothing new...
+    // An import of nothing new leaves the queue as it was, and one with a new reply adds
+    // it: the next search finds both.
     exec(&w, &gap).await;
     let again = w.path().join("r2.eml");
     let out = w.ok(["import-mail", again.to_str().unwrap()]);
     assert!(out.starts_with("new 0,"), "{out}");
-    assert_eq!(s.search_pending_count().await.unwrap(), 0);
-    assert_eq!(s.search_index_counts().await.unwrap(), (5, 0));
-
-    // ...and with its own reply.
-    exec(&w, &gap).await;
+    assert_eq!(s.search_pending_count().await.unwrap(), 1);
     let p = w.write(
         "r6.eml",
         crate::answers::reply("POL-0006", 6, "No Hikvision kohlrabi here."),
     );
     w.ok(["import-mail", p.to_str().unwrap()]);
+    assert_eq!(s.search_pending_count().await.unwrap(), 2);
+    assert_eq!(find("kohlrabi"), ["POL-0006"]);
+    assert_eq!(find("some"), ["POL-0002"]);
     assert_eq!(s.search_pending_count().await.unwrap(), 0);
     assert_eq!(s.search_index_counts().await.unwrap(), (6, 0));
-    assert_eq!(find("kohlrabi"), ["POL-0006"]);
 }
 
-/// Over IMAP the batch recorded last is indexed in a task of its own while the next is
-/// fetched (batches of 2 here): every email fetched is indexed when `foi fetch` ends,
-/// without a search having caught up.
+/// `foi fetch` over IMAP queues every email it stores (a search indexes them), and `foi
+/// run` indexes what it fetched after each fetch, so a search after it does not wait.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_fetch_over_imap_indexes_every_email_it_stored() {
+async fn a_fetch_queues_every_email_it_stored_and_foi_run_indexes_them() {
     use crate::ingest::{append_all, fetch_imap, imap_workdir, numbered_reply};
     let s = crate::support::mail::servers();
     let ours = s.unique_address("indexed", "example.org");
@@ -380,10 +384,31 @@ async fn a_fetch_over_imap_indexes_every_email_it_stored() {
     .await;
     assert!(fetch_imap(&w).starts_with("new 7,"));
     let store = store(&w).await;
-    assert_eq!(store.search_pending_count().await.unwrap(), 0);
-    assert_eq!(store.search_index_counts().await.unwrap(), (7, 0));
+    assert_eq!(store.search_pending_count().await.unwrap(), 7);
+    assert_eq!(store.search_index_counts().await.unwrap(), (0, 0));
     let hits = w.json(["search", "text", "--json"]);
     assert_eq!(hits.as_array().unwrap().len(), 7, "{hits}");
+    assert_eq!(store.search_pending_count().await.unwrap(), 0);
+    assert_eq!(store.search_index_counts().await.unwrap(), (7, 0));
+
+    append_all(
+        &mut session,
+        "INBOX",
+        (7..10).map(|i| numbered_reply(&ours, i)),
+    )
+    .await;
+    let out = w
+        .foi(["run", "--once", "--no-chasers"])
+        .env("FOI_TEST_IMAP_PASSWORD", "secret")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(store.search_pending_count().await.unwrap(), 0);
+    assert_eq!(store.search_index_counts().await.unwrap(), (10, 0));
 }
 
 #[tokio::test]
