@@ -306,8 +306,13 @@ fn one_council_launched(w: &Workdir, domain: &str, prefix: &str) {
 }
 
 pub fn fetch_imap(w: &Workdir) -> String {
+    with_imap_password(w, &["fetch"])
+}
+
+/// What `foi args` printed, run with the test mailbox's IMAP password (it must succeed).
+pub fn with_imap_password(w: &Workdir, args: &[&str]) -> String {
     let out = w
-        .foi(["fetch"])
+        .foi(args)
         .env("FOI_TEST_IMAP_PASSWORD", "secret")
         .output()
         .unwrap();

@@ -369,7 +369,7 @@ async fn replies_are_queued_when_recorded_and_indexed_before_the_next_search() {
 /// run` indexes what it fetched after each fetch, so a search after it does not wait.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_fetch_queues_every_email_it_stored_and_foi_run_indexes_them() {
-    use crate::ingest::{append_all, fetch_imap, imap_workdir, numbered_reply};
+    use crate::ingest::{append_all, fetch_imap, imap_workdir, numbered_reply, with_imap_password};
     let s = crate::support::mail::servers();
     let ours = s.unique_address("indexed", "example.org");
     let w = imap_workdir(s, &ours);
@@ -397,16 +397,7 @@ async fn a_fetch_queues_every_email_it_stored_and_foi_run_indexes_them() {
         (7..10).map(|i| numbered_reply(&ours, i)),
     )
     .await;
-    let out = w
-        .foi(["run", "--once", "--no-chasers"])
-        .env("FOI_TEST_IMAP_PASSWORD", "secret")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    with_imap_password(&w, &["run", "--once", "--no-chasers"]);
     assert_eq!(store.search_pending_count().await.unwrap(), 0);
     assert_eq!(store.search_index_counts().await.unwrap(), (10, 0));
 }
