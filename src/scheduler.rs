@@ -158,7 +158,7 @@ impl<'a> Scheduler<'a> {
         let fetched = crate::ingest::fetch::fetch_configured(&ctx).await;
         // (a fetch only queues what it recorded for search: the daemon indexes it now, so
         // that a search does not wait; what a failed fetch recorded too)
-        if let Err(e) = crate::ingest::pipeline::index_for_search(self.store).await {
+        if let Err(e) = crate::casework::search::bring_index_up_to_date(self.store).await {
             tracing::warn!("indexing fetched emails for search failed: {e:#}");
         }
         fetched

@@ -195,7 +195,7 @@ fn yield_to_the_writer() {}
 /// parsed and classified meanwhile, and nothing parsed is used before it commits), their evidence read (one query
 /// for all, and one more for the senders of those still unmatched), and everything they
 /// imply recorded in one transaction, which queues them for search (see
-/// [`index_for_search`]). The same result as
+/// `casework::search::bring_index_up_to_date`). The same result as
 /// ingesting them one by one: an email can be matched by a body reference learnt from an
 /// earlier email of the batch.
 pub async fn ingest_batch(
@@ -211,21 +211,6 @@ pub async fn ingest_batch(
     }
     let prepared = prepare_batch(store, settings, emails, now).await?;
     finish_batch(store, settings, regimes, derive, prepared, now).await
-}
-
-/// Index for search the emails recorded (or changed) since the last call. Reading mail
-/// only queues them (in the transaction that records them): the index is brought up to
-/// date by whoever needs it next, a search before it answers and `foi run` after each
-/// fetch, so a fetch spends its time on the mail (indexing is about a sixth of the CPU an
-/// email costs) and a search is never stale. The queue is crash-safe.
-pub async fn index_for_search(store: &Store) -> anyhow::Result<()> {
-    let started = std::time::Instant::now();
-    let n = store.index_pending_messages().await?;
-    tracing::debug!(
-        "indexed {n} emails for search in {} ms",
-        started.elapsed().as_millis()
-    );
-    Ok(())
 }
 
 /// The first half of [`ingest_batch`]: keep the raw bytes, parse and classify. The
@@ -418,7 +403,7 @@ pub(crate) async fn finish_batch(
         records.push(record);
     }
     // One transaction records it all, chasers and the derived statuses included (the
-    // emails are queued for search in it, see [`index_for_search`]).
+    // emails are queued for search in it, see `casework::search::bring_index_up_to_date`).
     let (n, matched) = (records.len(), started.elapsed());
     store.apply_ingest(records, now, derive).await?;
     tracing::debug!(
