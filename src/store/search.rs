@@ -406,16 +406,40 @@ mod tests {
             .unwrap();
     }
 
+    /// Inbound emails `(id, subject, text)` as ingestion stores them, each with its raw
+    /// bytes' blob.
+    async fn inbound(store: &Store, emails: &[(i64, &str, Option<&str>)]) {
+        for (id, subject, text) in emails {
+            let raw = format!("raw{id}");
+            sqlx::query("INSERT INTO blobs (sha256, size, data) VALUES ($1, 1, x'00')")
+                .bind(&raw)
+                .execute(store.pool())
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO messages (id, direction, message_id, raw_sha256, subject, at, created_at, text_body)
+                 VALUES ($1, 'inbound', 'm' || $1, $2, $3, '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', $4)",
+            )
+            .bind(id)
+            .bind(&raw)
+            .bind(subject)
+            .bind(text)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        }
+    }
+
     #[tokio::test]
     async fn emails_are_indexed_from_the_queue_their_changes_fill() {
         let (_dir, store) = store().await;
-        sql(
+        inbound(
             &store,
-            "INSERT INTO blobs (sha256, size, data) VALUES ('a', 1, x'00'), ('b', 1, x'00'), ('c', 1, x'00');
-             INSERT INTO messages (id, direction, message_id, raw_sha256, subject, at, created_at, text_body)
-             VALUES (1, 'inbound', 'm1', 'a', 'Re: turnips', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'We hold cameras'),
-                    (2, 'inbound', 'm2', 'b', 'Re: beetroot', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', NULL),
-                    (3, 'inbound', 'm3', 'c', 'Re: swede', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'A parsnip')",
+            &[
+                (1, "Re: turnips", Some("We hold cameras")),
+                (2, "Re: beetroot", None),
+                (3, "Re: swede", Some("A parsnip")),
+            ],
         )
         .await;
         // Committed, not indexed yet (what a crash before the indexer leaves): queued.
@@ -484,12 +508,17 @@ mod tests {
     #[tokio::test]
     async fn the_index_keeps_no_text_and_follows_every_change_of_it() {
         let (_dir, store) = store().await;
+        inbound(
+            &store,
+            &[
+                (1, "Re: turnips", Some("We hold cameras")),
+                (2, "Re: beetroot", Some("Leeks and onions")),
+            ],
+        )
+        .await;
         sql(
             &store,
-            "INSERT INTO blobs (sha256, size, data) VALUES ('a', 1, x'00'), ('b', 1, x'00'), ('d', 1, x'00');
-             INSERT INTO messages (id, direction, message_id, raw_sha256, subject, at, created_at, text_body)
-             VALUES (1, 'inbound', 'm1', 'a', 'Re: turnips', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'We hold cameras'),
-                    (2, 'inbound', 'm2', 'b', 'Re: beetroot', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z', 'Leeks and onions');
+            "INSERT INTO blobs (sha256, size, data) VALUES ('d', 1, x'00');
              INSERT INTO attachments (id, message_id, sha256, file_name, content_type, size)
              VALUES (7, 1, 'd', 'list.pdf', 'application/pdf', 1);
              INSERT INTO attachment_texts (id, attachment_id, seq, locator, text)
