@@ -312,4 +312,17 @@ mod tests {
         assert!(!colour(false, None));
         assert!(!colour(false, Some(OsStr::new("1"))));
     }
+
+    /// A crate that logs through `log` is told "not enabled" below the cap, so it never
+    /// formats the line (html5ever formatted every token of every HTML email when the
+    /// answer was "yes"); our own modules and third-party warnings still log. (This sets
+    /// the test process's logger, as `foi` does at start.)
+    #[test]
+    fn third_party_log_lines_below_the_cap_are_not_even_formatted() {
+        super::init_tracing(0);
+        assert!(!log::log_enabled!(target: "html5ever::tree_builder", log::Level::Debug));
+        assert!(!log::log_enabled!(target: "rustls::client", log::Level::Info));
+        assert!(log::log_enabled!(target: "html5ever::tree_builder", log::Level::Warn));
+        assert!(log::log_enabled!(target: "foi::scheduler", log::Level::Info));
+    }
 }
