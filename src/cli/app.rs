@@ -20,7 +20,8 @@ impl App {
         Self::load_for(config_path, false).await
     }
 
-    /// [`App::load`], the database opened read-only when the command only reads.
+    /// [`App::load`] for a command that only reads when `read_only` (see
+    /// [`Store::open_read_only`]: SQLite's read-only mode when the database cannot be written).
     pub async fn load_for(config_path: &Path, read_only: bool) -> anyhow::Result<Self> {
         let config = Config::load(config_path)?;
         let settings = config.settings()?;
