@@ -258,16 +258,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// `log` record lacks). html5ever then formatted every token of every HTML email it read
 /// for a debug line that was thrown away: 6-7% of `foi fetch`'s CPU.
 pub fn init_tracing(verbose: u8) {
-    use tracing_subscriber::filter::{filter_fn, LevelFilter};
-    use tracing_subscriber::prelude::*;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let asked = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter(verbose)));
+    let _ = subscriber(asked).try_init();
+}
+
+/// What is logged when `RUST_LOG` does not say: by `-v`/`-vv`.
+fn default_filter(verbose: u8) -> &'static str {
     // (without -v, the scheduler's brief line per turn that did something: `foi run`)
-    let default = match verbose {
+    match verbose {
         0 => "warn,foi::scheduler=info",
         1 => "foi=debug,info",
         _ => "trace",
-    };
-    let asked = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    }
+}
+
+/// The subscriber [`init_tracing`] installs: the levels `asked`, every other crate capped,
+/// lines to stderr.
+fn subscriber(asked: tracing_subscriber::EnvFilter) -> impl tracing::Subscriber + Send + Sync {
+    use tracing_subscriber::filter::{filter_fn, LevelFilter};
+    use tracing_subscriber::prelude::*;
     // (no level of its own: the most verbose level asked stays the cheap first check)
     let capped = filter_fn(|m| logs_freely(m.target()) || *m.level() <= THIRD_PARTY_MAX_LEVEL)
         .with_max_level_hint(LevelFilter::TRACE);
@@ -277,11 +288,10 @@ pub fn init_tracing(verbose: u8) {
             std::io::IsTerminal::is_terminal(&std::io::stderr()),
             std::env::var_os("NO_COLOR").as_deref(),
         ));
-    let _ = tracing_subscriber::registry()
+    tracing_subscriber::registry()
         .with(asked)
         .with(capped)
         .with(layer)
-        .try_init();
 }
 
 /// Whether log lines are coloured: only on a terminal, and never when `NO_COLOR` is set
@@ -315,14 +325,21 @@ mod tests {
 
     /// A crate that logs through `log` is told "not enabled" below the cap, so it never
     /// formats the line (html5ever formatted every token of every HTML email when the
-    /// answer was "yes"); our own modules and third-party warnings still log. (This sets
-    /// the test process's logger, as `foi` does at start.)
+    /// answer was "yes"), at every verbosity; our own modules and third-party warnings
+    /// still log. (`log` records reach the subscriber of the thread, as in `foi`; no
+    /// subscriber is installed for the rest of the test process.)
     #[test]
     fn third_party_log_lines_below_the_cap_are_not_even_formatted() {
-        super::init_tracing(0);
-        assert!(!log::log_enabled!(target: "html5ever::tree_builder", log::Level::Debug));
-        assert!(!log::log_enabled!(target: "rustls::client", log::Level::Info));
-        assert!(log::log_enabled!(target: "html5ever::tree_builder", log::Level::Warn));
-        assert!(log::log_enabled!(target: "foi::scheduler", log::Level::Info));
+        use log::Level::{Debug, Info, Warn};
+        let _ = tracing_log::LogTracer::init();
+        for verbose in 0..=2 {
+            let asked = tracing_subscriber::EnvFilter::new(super::default_filter(verbose));
+            tracing::subscriber::with_default(super::subscriber(asked), || {
+                assert!(!log::log_enabled!(target: "html5ever::tree_builder", Debug));
+                assert!(!log::log_enabled!(target: "rustls::client", Info));
+                assert!(log::log_enabled!(target: "html5ever::tree_builder", Warn));
+                assert!(log::log_enabled!(target: "foi::scheduler", Info));
+            });
+        }
     }
 }
