@@ -232,10 +232,13 @@ const READ_ONLY_DATABASE: &str =
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut out =
         Printer::stdout().with_csv_cells(crate::text::CsvCells::from_raw_flag(cli.raw_csv));
+    // (a command that only reads fails on such a database only when it must be migrated
+    // first, and its own error says so)
+    let writes = !cli.command.reads_only();
     let done = cli.command.execute(&cli.config, &mut out).await;
     let flushed = out.flush();
     done.map_err(|e| {
-        if crate::store::is_read_only_error(&e) {
+        if writes && crate::store::is_read_only_error(&e) {
             anyhow::anyhow!(READ_ONLY_DATABASE)
         } else {
             e

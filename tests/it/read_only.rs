@@ -132,3 +132,36 @@ fn read_only_commands_work_on_a_database_nobody_may_write() {
         "no write-ahead log made or changed"
     );
 }
+
+/// A database made by an older foi, which nobody may write: a command that only reads
+/// cannot migrate it, says so once (to migrate it with a command that can write it), and
+/// changes nothing.
+#[tokio::test]
+async fn an_older_database_nobody_may_write_says_to_migrate_it_once() {
+    let w = sent_campaign();
+    // (as an older foi left it: its newest migration not yet applied)
+    crate::search::exec(
+        &w,
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)",
+    )
+    .await;
+    let ro = read_only_copy(&w);
+    let db = ro.path().join("foi.db");
+    let before = sha(&db);
+    let out = as_nobody(ro.path(), NOW, &["cases", "list", "--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "it must fail: {err}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        err.contains(
+            "was made by an older foi and must be migrated once by a command that can write it"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(sha(&db), before, "the database is unchanged");
+}

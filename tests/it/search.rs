@@ -300,7 +300,7 @@ async fn the_index_follows_extraction_and_reindex_rebuilds_it() {
 }
 
 /// Run `sql` on the working folder's database (a test's own change, by SQL).
-async fn exec(w: &Workdir, sql: &str) {
+pub async fn exec(w: &Workdir, sql: &str) {
     use sqlx::Connection;
     let config = foi::config::Config::load(&w.config()).unwrap();
     let url = format!("sqlite://{}", config.database_path().display());
